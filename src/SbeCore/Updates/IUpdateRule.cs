@@ -1,0 +1,28 @@
+using SbeCore.Crossbar;
+
+namespace SbeCore.Updates;
+
+// FROZEN PUBLIC SIGNATURES: the trainer and C ABI compile against this.
+
+/// <summary>
+/// A per-layer, per-batch weight-update rule (SGD, MiniBatch, TruncatedSvd-k, Sbe-k). One instance per layer:
+/// it may carry state across batches (SBE's warm start). Weights are frozen while a batch streams; the rule writes at its end.
+/// </summary>
+public interface IUpdateRule
+{
+    /// <summary>Short name, e.g. "sbe-1".</summary>
+    string Name { get; }
+
+    /// <summary>Rank-1 writes this rule has issued so far.</summary>
+    long RankOneWrites { get; }
+
+    /// <summary>Peripheral memory the rule needs beside the array, in bytes.</summary>
+    long PeripheralMemoryBytes { get; }
+
+    /// <summary>
+    /// Applies one batch: deltas is n x tile.Rows (error at the layer's pre-activation), inputs is n x tile.Cols
+    /// (layer input incl. the bias column). Effectively W -= learningRate * update(batch-mean gradient)
+    /// (SGD: W -= learningRate * delta_j x_j^T for every sample). Allocation-free in steady state.
+    /// </summary>
+    void Apply(CrossbarTile tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, float learningRate);
+}
