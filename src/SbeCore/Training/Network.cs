@@ -247,6 +247,7 @@ public sealed class Network
             ReadOnlySpan<float> deltas = ws.Deltas[l].AsSpan(0, n * rows), inputs = ws.Inputs[l].AsSpan(0, n * cols);
             BatchObserver?.OnBatch(l, deltas, inputs, n, rows, cols);
             _rules[l].Apply(_tiles[l], deltas, inputs, n, learningRate);
+            BatchObserver?.AfterUpdate(l, _rules[l]);
         }
         return loss / n;
     }
@@ -301,7 +302,7 @@ public sealed class Network
     /// <summary>The seed the built-in rule of <paramref name="layer"/> gets (a diagnostic shadow estimator uses the same).</summary>
     public static ulong RuleSeed(ulong seed, int layer) => DeriveSeed(seed, 2 * layer + 2);
 
-    private static ulong DeriveSeed(ulong seed, int stream)
+    internal static ulong DeriveSeed(ulong seed, int stream)
     {
         // SplitMix64 finaliser over (seed, stream): independent, reproducible sub-seeds.
         ulong z = seed + 0x9E3779B97F4A7C15UL * (ulong)(stream + 1);
