@@ -15,16 +15,45 @@ internal static unsafe partial class Exports
             Args.NotNull(outEstimator, "out");
             *outEstimator = 0;
             StructHeader.Check(config, EstimatorConfigV1.CurrentVersion, "config");
-            int rows = Args.Dim(config->Rows, "config->rows"), cols = Args.Dim(config->Cols, "config->cols");
-            int rank = Args.Dim(config->Rank, "config->rank"), subBatch = Args.Dim(config->SubBatch, "config->sub_batch");
-            if (rank > Math.Min(rows, cols))
-                throw new SbeException(SbeStatus.InvalidArgument, $"config->rank is {rank}; it must be at most min(rows, cols) = {Math.Min(rows, cols)}.");
-            Args.Product(rank, rows + cols, "the estimator state");
-            var options = new EstimatorOptions { Rank = rank, SubBatch = subBatch };
-            *outEstimator = Estimators.Add(new SbeEstimator(rows, cols, options, config->Seed));
+            Args.Dim(config->Rows, "config->rows");
+            Args.Dim(config->Cols, "config->cols");
+            Args.Dim(config->Rank, "config->rank");
+            Args.Dim(config->SubBatch, "config->sub_batch");
+            *outEstimator = Estimators.Add(new SbeEstimator((int)config->Rows, (int)config->Cols, EstimatorOptionsFrom(config), config->Seed));
             return 0;
         }
         catch (Exception e) { return LastError.Fail(e); }
+    }
+
+    // Every field is range-checked here (enums included) so a bad struct is rejected with a precise message.
+    private static EstimatorOptions EstimatorOptionsFrom(EstimatorConfigV1* config)
+    {
+        int rows = (int)config->Rows, cols = (int)config->Cols, rank = (int)config->Rank;
+        if (rank > Math.Min(rows, cols))
+            throw new SbeException(SbeStatus.InvalidArgument, $"config->rank is {rank}; it must be at most min(rows, cols) = {Math.Min(rows, cols)}.");
+        Args.Product(rank, rows + cols, "the estimator state");
+        if (config->Initialization > (uint)InitialState.FirstSample)
+            throw new SbeException(SbeStatus.InvalidArgument, $"config->initialization is {config->Initialization}; valid values are 0 (gaussian) and 1 (first sample).");
+        if (config->Magnitude > (uint)MagnitudeEstimate.Rayleigh)
+            throw new SbeException(SbeStatus.InvalidArgument, $"config->magnitude is {config->Magnitude}; valid values are 0 (running mean), 1 (right norm) and 2 (Rayleigh).");
+        if (config->DivisionFree > 1)
+            throw new SbeException(SbeStatus.InvalidArgument, $"config->division_free is {config->DivisionFree}; it must be 0 or 1.");
+        if (config->Reserved != 0)
+            throw new SbeException(SbeStatus.InvalidArgument, $"config->reserved is {config->Reserved}; it must be 0.");
+        Args.Finite(config->OjaRate, "config->oja_rate");
+        var defaults = new EstimatorOptions();
+        var options = new EstimatorOptions
+        {
+            Rank = rank,
+            SubBatch = (int)config->SubBatch,
+            Initialization = (InitialState)config->Initialization,
+            Magnitude = (MagnitudeEstimate)config->Magnitude,
+            DivisionFree = config->DivisionFree == 1,
+            QuantizationBits = (int)Math.Min(config->QuantizationBits, int.MaxValue),
+            OjaRate = config->OjaRate == 0 ? defaults.OjaRate : config->OjaRate,
+        };
+        options.Validate(rows, cols);
+        return options;
     }
 
     /// <summary>sbe_estimator_destroy: frees the estimator; NULL is a no-op.</summary>

@@ -39,6 +39,12 @@ internal struct EstimatorConfigV1
     public uint Rank;
     public uint SubBatch;
     public ulong Seed;
+    public uint Initialization;
+    public uint Magnitude;
+    public uint DivisionFree;
+    public uint QuantizationBits;
+    public float OjaRate;
+    public uint Reserved;
 }
 
 /// <summary>Checks the size/version header that every ABI struct starts with.</summary>

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include "test_util.h"
 
-enum { A = 10, B = 33, BATCH = 32, BATCHES = 40 };
-static const float ETA = 0.5f;
+enum { A = 10, B = 33, BATCH = 32, BATCHES = 200 };
+static const float ETA = 0.1f;
 
 /* ---- the C reference: SBE rank 1, float storage, double dot products ---- */
 typedef struct {

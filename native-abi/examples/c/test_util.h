@@ -19,7 +19,7 @@ static int g_failures = 0;
         }                                                                         \
     } while (0)
 
-static const char *last_error(void)
+static inline const char *last_error(void)
 {
     static char buf[1024];
     buf[0] = 0;
@@ -43,7 +43,7 @@ static const char *last_error(void)
         CHECK(sbe_last_error(NULL, 0) > 0, "%s left no error message", #call);    \
     } while (0)
 
-static int test_summary(const char *name)
+static inline int test_summary(const char *name)
 {
     if (g_failures) fprintf(stderr, "%s: %d check(s) failed\n", name, g_failures);
     else printf("%s: all checks passed\n", name);
@@ -52,7 +52,7 @@ static int test_summary(const char *name)
 
 /* Deterministic generator for the tests and the firmware example (splitmix64: fixed, portable). */
 typedef struct { uint64_t s; } test_rng;
-static uint64_t rng_next(test_rng *r)
+static inline uint64_t rng_next(test_rng *r)
 {
     uint64_t z = (r->s += 0x9E3779B97F4A7C15ull);
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
@@ -60,10 +60,10 @@ static uint64_t rng_next(test_rng *r)
     return z ^ (z >> 31);
 }
 /* Uniform in [-1, 1). */
-static float rng_uniform(test_rng *r) { return (float)((rng_next(r) >> 40) * (2.0 / 16777216.0) - 1.0); }
-static size_t rng_below(test_rng *r, size_t n) { return (size_t)(rng_next(r) % n); }
+static inline float rng_uniform(test_rng *r) { return (float)((rng_next(r) >> 40) * (2.0 / 16777216.0) - 1.0); }
+static inline size_t rng_below(test_rng *r, size_t n) { return (size_t)(rng_next(r) % n); }
 
-static sbe_tile_config_t tile_config(uint32_t rows, uint32_t cols, uint64_t seed)
+static inline sbe_tile_config_t tile_config(uint32_t rows, uint32_t cols, uint64_t seed)
 {
     sbe_tile_config_t c;
     memset(&c, 0, sizeof c);
@@ -75,7 +75,7 @@ static sbe_tile_config_t tile_config(uint32_t rows, uint32_t cols, uint64_t seed
     return c;
 }
 
-static sbe_estimator_config_t estimator_config(uint32_t rows, uint32_t cols, uint32_t rank, uint64_t seed)
+static inline sbe_estimator_config_t estimator_config(uint32_t rows, uint32_t cols, uint32_t rank, uint64_t seed)
 {
     sbe_estimator_config_t c;
     memset(&c, 0, sizeof c);
