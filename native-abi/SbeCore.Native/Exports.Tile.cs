@@ -17,7 +17,7 @@ internal static unsafe partial class Exports
             StructHeader.Check(config, TileConfigV1.CurrentVersion, "config");
             int rows = Args.Dim(config->Rows, "config->rows"), cols = Args.Dim(config->Cols, "config->cols");
             Args.Product(rows, cols, "the tile");
-            *outTile = Tiles.Add(new CrossbarTile(rows, cols, new TileConfig(), config->Seed));
+            *outTile = Tiles.Add(new CrossbarTile(rows, cols, TileConfigs.From(config, "config"), config->Seed));
             return 0;
         }
         catch (Exception e) { return LastError.Fail(e); }
@@ -137,7 +137,7 @@ internal static unsafe partial class Exports
             var t = Tiles.Get(tile, "tile");
             int count = t.Rows * t.Cols;
             Args.Length(weightsLen, count, "weights_len", "rows * cols");
-            t.Weights.CopyTo(Args.Out(weights, count, "weights"));
+            t.GetWeights(Args.Out(weights, count, "weights"));
             return 0;
         }
         catch (Exception e) { return LastError.Fail(e); }
@@ -169,6 +169,28 @@ internal static unsafe partial class Exports
             var t = Tiles.Get(tile, "tile");
             StructHeader.Check(counters, TileCountersV1.CurrentVersion, "counters");
             counters->RankOneWrites = t.Counters.RankOneWrites;
+            counters->TotalPulses = t.Counters.TotalPulses;
+            counters->ClippedPulses = t.Counters.ClippedPulses;
+            counters->MaxPulsesPerDevice = t.Counters.MaxPulsesPerDevice;
+            return 0;
+        }
+        catch (Exception e) { return LastError.Fail(e); }
+    }
+
+    /// <summary>sbe_tile_get_pulses: pulses per device so far, row-major rows x cols (endurance).</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sbe_tile_get_pulses")]
+    public static int TileGetPulses(nint tile, long* pulses, nuint pulsesLen)
+    {
+        try
+        {
+            var t = Tiles.Get(tile, "tile");
+            int count = t.Rows * t.Cols;
+            Args.Length(pulsesLen, count, "pulses_len", "rows * cols");
+            Args.NotNull(pulses, "pulses");
+            var source = t.Counters.PulsesPerDevice;
+            var destination = new Span<long>(pulses, count);
+            if (source.Length == count) source.CopyTo(destination);
+            else destination.Clear(); // an ideal device counts no pulses
             return 0;
         }
         catch (Exception e) { return LastError.Fail(e); }
@@ -181,7 +203,7 @@ internal static unsafe partial class Exports
         try
         {
             var t = Tiles.Get(tile, "tile");
-            TileFile.Save(t, Args.Path(path, "path"));
+            t.Save(Args.Path(path, "path"));
             return 0;
         }
         catch (Exception e) { return LastError.Fail(e); }
@@ -195,7 +217,7 @@ internal static unsafe partial class Exports
         {
             Args.NotNull(outTile, "out");
             *outTile = 0;
-            var t = TileFile.Load(Args.Path(path, "path"));
+            var t = CrossbarTile.Load(Args.Path(path, "path"));
             *outTile = Tiles.Add(t);
             return 0;
         }

@@ -22,7 +22,7 @@ internal static class LastError
                 ArgumentNullException => SbeStatus.NullPointer,
                 ArgumentException => SbeStatus.InvalidArgument,
                 OutOfMemoryException => SbeStatus.OutOfMemory,
-                IOException or UnauthorizedAccessException => SbeStatus.Io,
+                IOException or InvalidDataException or UnauthorizedAccessException => SbeStatus.Io,
                 NotImplementedException or NotSupportedException => SbeStatus.NotSupported,
                 InvalidOperationException => SbeStatus.InvalidState,
                 _ => SbeStatus.Internal,

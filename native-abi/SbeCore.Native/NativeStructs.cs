@@ -15,6 +15,10 @@ internal struct TileConfigV1
     public uint Rows;
     public uint Cols;
     public ulong Seed;
+    public uint Device;
+    public uint PulseType;
+    public uint DesiredBl;
+    public uint Io;
 }
 
 /// <summary>sbe_tile_counters_t, version 1 (filled by the library; the caller sets struct_size and version).</summary>
@@ -25,6 +29,53 @@ internal struct TileCountersV1
     public uint StructSize;
     public uint Version;
     public long RankOneWrites;
+    public long TotalPulses;
+    public long ClippedPulses;
+    public long MaxPulsesPerDevice;
+}
+
+/// <summary>sbe_network_config_t, version 1.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct NetworkConfigV1
+{
+    public const uint CurrentVersion = 1;
+    public uint StructSize;
+    public uint Version;
+    public uint* LayerSizes;
+    public uint LayerCount;
+    public uint Activation;
+    public uint Method;
+    public uint Rank;
+    public uint SubBatch;
+    public uint Reserved;
+    public ulong Seed;
+    public TileConfigV1 Tile;
+}
+
+/// <summary>sbe_epoch_metrics_t, version 1 (filled by the library; the caller sets struct_size and version).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct EpochMetricsV1
+{
+    public const uint CurrentVersion = 1;
+    public uint StructSize;
+    public uint Version;
+    public long Samples;
+    public long Batches;
+    public long RankOneWrites;
+    public double MeanTrainingLoss;
+    public double Seconds;
+}
+
+/// <summary>sbe_evaluation_t, version 1 (filled by the library; the caller sets struct_size and version).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct EvaluationV1
+{
+    public const uint CurrentVersion = 1;
+    public uint StructSize;
+    public uint Version;
+    public long Samples;
+    public double Loss;
+    public double Accuracy;
 }
 
 /// <summary>sbe_estimator_config_t, version 1.</summary>

@@ -68,6 +68,33 @@ typedef enum sbe_status {
 /* Opaque handles. */
 typedef struct sbe_tile sbe_tile_t;
 typedef struct sbe_estimator sbe_estimator_t;
+typedef struct sbe_network sbe_network_t;
+
+/* Device presets (aihwkit names; see DEVICES.md). IDEAL: exact float updates and reads. The others come with
+   aihwkit's preset update (stochastic pulses, BL 31, update management) and preset I/O (7-bit DAC, 9-bit ADC). */
+typedef enum sbe_device {
+    SBE_DEVICE_IDEAL = 0,
+    SBE_DEVICE_IDEALIZED = 1,
+    SBE_DEVICE_GOKMEN_VLASOV = 2,
+    SBE_DEVICE_CAPACITOR = 3,
+    SBE_DEVICE_ECRAM = 4,
+    SBE_DEVICE_RERAM_SB = 5,
+    SBE_DEVICE_RERAM_ES = 6,
+    SBE_DEVICE_PCM = 7
+} sbe_device;
+
+typedef enum sbe_pulse_type {
+    SBE_PULSE_DEFAULT = 0,                /* the preset's */
+    SBE_PULSE_NONE = 1,                   /* exact float update, then clip to the device bounds */
+    SBE_PULSE_STOCHASTIC_COMPRESSED = 2,  /* stochastic pulse trains, a coincidence is one pulse */
+    SBE_PULSE_DETERMINISTIC_IMPLICIT = 3  /* round(BL p_x p_d) pulses, no randomness */
+} sbe_pulse_type;
+
+typedef enum sbe_io {
+    SBE_IO_DEFAULT = 0,  /* the preset's (exact for SBE_DEVICE_IDEAL) */
+    SBE_IO_PERFECT = 1,  /* exact reads */
+    SBE_IO_PRESET = 2    /* 7-bit DAC, 9-bit ADC, out_bound 20, out_noise 0.1, both directions */
+} sbe_io;
 
 #define SBE_TILE_CONFIG_VERSION 1u
 typedef struct sbe_tile_config {
@@ -76,13 +103,20 @@ typedef struct sbe_tile_config {
     uint32_t rows;        /* outputs (a) */
     uint32_t cols;        /* inputs (b) */
     uint64_t seed;        /* hidden device parameters and noise are drawn from it */
+    uint32_t device;      /* sbe_device */
+    uint32_t pulse_type;  /* sbe_pulse_type */
+    uint32_t desired_bl;  /* pulse-train length 1..1024, 0 = the preset's */
+    uint32_t io;          /* sbe_io */
 } sbe_tile_config_t;
 
 #define SBE_TILE_COUNTERS_VERSION 1u
 typedef struct sbe_tile_counters {
     uint32_t struct_size; /* set by the caller: sizeof(sbe_tile_counters_t) */
     uint32_t version;     /* set by the caller: SBE_TILE_COUNTERS_VERSION */
-    int64_t rank_one_writes;
+    int64_t rank_one_writes;        /* outer-product writes issued (the paper's "matrix updates") */
+    int64_t total_pulses;           /* pulses over all devices (0 for an ideal device) */
+    int64_t clipped_pulses;         /* pulses cut short by a bound */
+    int64_t max_pulses_per_device;  /* endurance: the most-pulsed device */
 } sbe_tile_counters_t;
 
 typedef enum sbe_initialization {
@@ -150,6 +184,7 @@ SBE_API int sbe_tile_write_rank_k(sbe_tile_t *tile, float learning_rate, const f
 SBE_API int sbe_tile_get_weights(const sbe_tile_t *tile, float *weights, size_t weights_len);
 SBE_API int sbe_tile_set_weights(sbe_tile_t *tile, const float *weights, size_t weights_len);
 SBE_API int sbe_tile_get_counters(const sbe_tile_t *tile, sbe_tile_counters_t *counters);
+SBE_API int sbe_tile_get_pulses(const sbe_tile_t *tile, int64_t *pulses, size_t pulses_len); /* per device, rows x cols */
 SBE_API int sbe_tile_save(const sbe_tile_t *tile, const char *path); /* UTF-8 path */
 SBE_API int sbe_tile_load(const char *path, sbe_tile_t **out);
 
@@ -166,6 +201,68 @@ SBE_API int sbe_estimator_observe_batch(sbe_estimator_t *estimator, const float 
 SBE_API int sbe_estimator_estimate(sbe_estimator_t *estimator, float *s, size_t s_len, float *d, size_t d_len,
                                    float *x, size_t x_len);
 SBE_API int sbe_estimator_reset(sbe_estimator_t *estimator);
+
+/* ---- network: an MLP of crossbar tiles (softmax cross-entropy output), trained by one update method ---- */
+typedef enum sbe_activation { SBE_ACTIVATION_RELU = 0, SBE_ACTIVATION_SIGMOID = 1 } sbe_activation;
+typedef enum sbe_method {
+    SBE_METHOD_SGD = 0,           /* a rank-1 write per sample */
+    SBE_METHOD_MINIBATCH = 1,     /* dense batch-mean gradient (a*b buffer) */
+    SBE_METHOD_TRUNCATED_SVD = 2, /* exact top-k of the batch-mean gradient, k rank-1 writes */
+    SBE_METHOD_SBE = 3            /* streaming batch eigenupdate, k rank-1 writes */
+} sbe_method;
+
+#define SBE_NETWORK_CONFIG_VERSION 1u
+typedef struct sbe_network_config {
+    uint32_t struct_size;         /* sizeof(sbe_network_config_t) */
+    uint32_t version;             /* SBE_NETWORK_CONFIG_VERSION */
+    const uint32_t *layer_sizes;  /* neurons per layer, input first, classes last: e.g. {784, 100, 10} */
+    uint32_t layer_count;         /* entries in layer_sizes, 2..64 */
+    uint32_t activation;          /* sbe_activation of the hidden layers */
+    uint32_t method;              /* sbe_method */
+    uint32_t rank;                /* k for TRUNCATED_SVD and SBE (>= 1) */
+    uint32_t sub_batch;           /* m for rank-k SBE (>= 1) */
+    uint32_t reserved;            /* must be 0 */
+    uint64_t seed;                /* initial weights (He-normal), device draws, estimators */
+    sbe_tile_config_t tile;       /* device of every layer; struct_size/version set, rows = cols = 0 */
+} sbe_network_config_t;
+
+#define SBE_EPOCH_METRICS_VERSION 1u
+typedef struct sbe_epoch_metrics {
+    uint32_t struct_size;         /* set by the caller */
+    uint32_t version;             /* set by the caller: SBE_EPOCH_METRICS_VERSION */
+    int64_t samples;
+    int64_t batches;
+    int64_t rank_one_writes;      /* cumulative over all tiles */
+    double mean_training_loss;    /* mean cross-entropy of the batches before their updates */
+    double seconds;
+} sbe_epoch_metrics_t;
+
+#define SBE_EVALUATION_VERSION 1u
+typedef struct sbe_evaluation {
+    uint32_t struct_size;         /* set by the caller */
+    uint32_t version;             /* set by the caller: SBE_EVALUATION_VERSION */
+    int64_t samples;
+    double loss;                  /* mean cross-entropy */
+    double accuracy;              /* fraction correct, 0..1 */
+} sbe_evaluation_t;
+
+/* images: n x inputs float32 (MNIST: values in [0, 1]); labels: n class indices in [0, classes). */
+SBE_API int sbe_network_create(const sbe_network_config_t *config, sbe_network_t **out);
+SBE_API int sbe_network_destroy(sbe_network_t *network);
+SBE_API int sbe_network_shape(const sbe_network_t *network, size_t *inputs, size_t *classes, size_t *layers);
+/* One epoch, shuffled with shuffle_seed, in batches of batch_size (the last may be smaller). metrics may be NULL. */
+SBE_API int sbe_network_train_epoch(sbe_network_t *network, const float *images, size_t images_len, const int32_t *labels,
+                                    size_t n, size_t batch_size, float learning_rate, uint64_t shuffle_seed,
+                                    sbe_epoch_metrics_t *metrics);
+/* One batch (one weight update) on the n samples in order; *loss (may be NULL): the mean loss before the update. */
+SBE_API int sbe_network_train_batch(sbe_network_t *network, const float *images, size_t images_len, const int32_t *labels,
+                                    size_t n, float learning_rate, double *loss);
+SBE_API int sbe_network_evaluate(sbe_network_t *network, const float *images, size_t images_len, const int32_t *labels,
+                                 size_t n, sbe_evaluation_t *result);
+SBE_API int sbe_network_predict(sbe_network_t *network, const float *images, size_t images_len, size_t n,
+                                float *probabilities, size_t probabilities_len);       /* n x classes */
+/* Weights of one layer: rows = outputs, cols = inputs + 1 (the last column is the bias). */
+SBE_API int sbe_network_get_weights(const sbe_network_t *network, size_t layer, float *weights, size_t weights_len);
 
 /* ---- choosing a flavour (header-only helper: the library cannot be asked before it is loaded) ----
    A flavour built for a higher ISA level aborts on a CPU that lacks it, so load

@@ -186,7 +186,7 @@ static void lifecycle_bad(void)
     switch (rng_below(&rng, 12)) {
     case 0: tc.struct_size = (uint32_t)rng_below(&rng, sizeof tc); st = sbe_tile_create(&tc, &t); break;
     case 1: tc.version = 2 + (uint32_t)rng_below(&rng, 1000); st = sbe_tile_create(&tc, &t); break;
-    case 2: tc.rows = 0; st = sbe_tile_create(&tc, &t); break;
+    case 2: if (rng_below(&rng, 2)) tc.rows = 0; else tc.device = 8 + (uint32_t)rng_below(&rng, 1000); st = sbe_tile_create(&tc, &t); break;
     case 3: st = sbe_tile_create(&tc, NULL); break;
     case 4: ec.struct_size = sizeof ec + 1 + (uint32_t)rng_below(&rng, 64); st = sbe_estimator_create(&ec, &e); break;
     case 5: ec.initialization = 2 + (uint32_t)rng_below(&rng, 100); st = sbe_estimator_create(&ec, &e); break;
@@ -209,10 +209,15 @@ static void compare_all(void)
         OK(sbe_tile_get_weights(live_t[i], wl, n));
         OK(sbe_tile_get_weights(shadow_t[i], ws, n));
         CHECK(memcmp(wl, ws, n * sizeof(float)) == 0, "tile %d differs from its shadow", i);
-        sbe_tile_counters_t cl = { sizeof cl, SBE_TILE_COUNTERS_VERSION, 0 }, cs = cl;
+        sbe_tile_counters_t cl = { .struct_size = sizeof cl, .version = SBE_TILE_COUNTERS_VERSION }, cs = cl;
         OK(sbe_tile_get_counters(live_t[i], &cl));
         OK(sbe_tile_get_counters(shadow_t[i], &cs));
-        CHECK(cl.rank_one_writes == cs.rank_one_writes, "tile %d counters %lld vs %lld", i, (long long)cl.rank_one_writes, (long long)cs.rank_one_writes);
+        CHECK(memcmp(&cl, &cs, sizeof cl) == 0, "tile %d counters differ: writes %lld vs %lld, pulses %lld vs %lld", i,
+              (long long)cl.rank_one_writes, (long long)cs.rank_one_writes, (long long)cl.total_pulses, (long long)cs.total_pulses);
+        static int64_t pl[256], ps[256];
+        OK(sbe_tile_get_pulses(live_t[i], pl, n));
+        OK(sbe_tile_get_pulses(shadow_t[i], ps, n));
+        CHECK(memcmp(pl, ps, n * sizeof *pl) == 0, "tile %d pulses per device differ", i);
     }
     for (int i = 0; i < NE; i++) estimator_op(i, 2, -1); /* estimate on both worlds, compared bit for bit */
 }
@@ -223,6 +228,8 @@ int main(int argc, char **argv)
     rng.s = argc > 2 ? strtoull(argv[2], NULL, 10) : 20191001;
     for (int i = 0; i < NT; i++) {
         sbe_tile_config_t tc = tile_config(TR[i], TC[i], 100 + i);
+        if (i == 1) tc.device = SBE_DEVICE_GOKMEN_VLASOV;                        /* stochastic pulses, preset noisy I/O */
+        if (i == 2) { tc.device = SBE_DEVICE_ECRAM; tc.pulse_type = SBE_PULSE_DETERMINISTIC_IMPLICIT; }
         OK(sbe_tile_create(&tc, &live_t[i]));
         OK(sbe_tile_create(&tc, &shadow_t[i]));
         fill(in_a, TR[i] * TC[i]);
