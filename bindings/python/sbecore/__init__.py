@@ -12,6 +12,7 @@ from ._loader import cpu_flavour, flavour_for_flags
 from ._native import ABI_MAJOR, library_path
 from .estimator import Estimator
 from .kernels import batch_read, batch_read_t, gemv, gemv_t, ger
+from .network import Network
 from .tile import Tile
 
 ISA_BITS = {"vector128": 0x01, "vector256": 0x02, "vector512": 0x04, "avx2": 0x08, "fma": 0x10, "avx512f": 0x20, "advsimd": 0x40}
@@ -31,5 +32,5 @@ def isa() -> set:
     return {name for name, bit in ISA_BITS.items() if mask & bit}
 
 
-__all__ = ["ABI_MAJOR", "Estimator", "SbeError", "Tile", "abi_version", "batch_read", "batch_read_t", "cpu_flavour",
+__all__ = ["ABI_MAJOR", "Estimator", "Network", "SbeError", "Tile", "abi_version", "batch_read", "batch_read_t", "cpu_flavour",
            "flavour_for_flags", "gemv", "gemv_t", "ger", "isa", "kernels", "library_path"]

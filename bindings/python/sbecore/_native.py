@@ -16,12 +16,33 @@ S = c_size_t
 
 
 class TileConfig(ctypes.Structure):
-    _fields_ = [("struct_size", c_uint32), ("version", c_uint32), ("rows", c_uint32), ("cols", c_uint32), ("seed", c_uint64)]
+    _fields_ = [("struct_size", c_uint32), ("version", c_uint32), ("rows", c_uint32), ("cols", c_uint32), ("seed", c_uint64),
+                ("device", c_uint32), ("pulse_type", c_uint32), ("desired_bl", c_uint32), ("io", c_uint32)]
     VERSION = 1
 
 
 class TileCounters(ctypes.Structure):
-    _fields_ = [("struct_size", c_uint32), ("version", c_uint32), ("rank_one_writes", c_int64)]
+    _fields_ = [("struct_size", c_uint32), ("version", c_uint32), ("rank_one_writes", c_int64), ("total_pulses", c_int64),
+                ("clipped_pulses", c_int64), ("max_pulses_per_device", c_int64)]
+    VERSION = 1
+
+
+class NetworkConfig(ctypes.Structure):
+    _fields_ = [("struct_size", c_uint32), ("version", c_uint32), ("layer_sizes", POINTER(c_uint32)), ("layer_count", c_uint32),
+                ("activation", c_uint32), ("method", c_uint32), ("rank", c_uint32), ("sub_batch", c_uint32),
+                ("reserved", c_uint32), ("seed", c_uint64), ("tile", TileConfig)]
+    VERSION = 1
+
+
+class EpochMetrics(ctypes.Structure):
+    _fields_ = [("struct_size", c_uint32), ("version", c_uint32), ("samples", c_int64), ("batches", c_int64),
+                ("rank_one_writes", c_int64), ("mean_training_loss", ctypes.c_double), ("seconds", ctypes.c_double)]
+    VERSION = 1
+
+
+class Evaluation(ctypes.Structure):
+    _fields_ = [("struct_size", c_uint32), ("version", c_uint32), ("samples", c_int64), ("loss", ctypes.c_double),
+                ("accuracy", ctypes.c_double)]
     VERSION = 1
 
 
@@ -54,6 +75,7 @@ _PROTOTYPES = {
     "sbe_tile_get_weights": (c_int, [P, P, S]),
     "sbe_tile_set_weights": (c_int, [P, P, S]),
     "sbe_tile_get_counters": (c_int, [P, POINTER(TileCounters)]),
+    "sbe_tile_get_pulses": (c_int, [P, P, S]),
     "sbe_tile_save": (c_int, [P, c_char_p]),
     "sbe_tile_load": (c_int, [c_char_p, POINTER(c_void_p)]),
     "sbe_estimator_create": (c_int, [POINTER(EstimatorConfig), POINTER(c_void_p)]),
@@ -63,6 +85,14 @@ _PROTOTYPES = {
     "sbe_estimator_observe_batch": (c_int, [P, P, S, P, S, S]),
     "sbe_estimator_estimate": (c_int, [P, P, S, P, S, P, S]),
     "sbe_estimator_reset": (c_int, [P]),
+    "sbe_network_create": (c_int, [POINTER(NetworkConfig), POINTER(c_void_p)]),
+    "sbe_network_destroy": (c_int, [P]),
+    "sbe_network_shape": (c_int, [P, POINTER(S), POINTER(S), POINTER(S)]),
+    "sbe_network_train_epoch": (c_int, [P, P, S, P, S, S, c_float, c_uint64, POINTER(EpochMetrics)]),
+    "sbe_network_train_batch": (c_int, [P, P, S, P, S, c_float, POINTER(ctypes.c_double)]),
+    "sbe_network_evaluate": (c_int, [P, P, S, P, S, POINTER(Evaluation)]),
+    "sbe_network_predict": (c_int, [P, P, S, S, P, S]),
+    "sbe_network_get_weights": (c_int, [P, S, P, S]),
 }
 
 _lib: Optional[ctypes.CDLL] = None

@@ -14,13 +14,36 @@ from ._handle import NativeObject
 PathLike = Union[str, "os.PathLike[str]"]
 
 
+DEVICES = {"ideal": 0, "idealized": 1, "gokmen_vlasov": 2, "capacitor": 3, "ecram": 4, "reram_sb": 5, "reram_es": 6, "pcm": 7}
+PULSE_TYPES = {"default": 0, "none": 1, "stochastic_compressed": 2, "deterministic_implicit": 3}
+IO_MODES = {"default": 0, "perfect": 1, "preset": 2}
+
+
+def _choice(name: str, value: str, table: Dict[str, int]) -> int:
+    if value not in table:
+        raise ValueError(f"{name} must be one of {sorted(table)}, got {value!r}")
+    return table[value]
+
+
+def tile_config(rows: int, cols: int, seed: int = 0, device: str = "ideal", pulse_type: str = "default",
+                desired_bl: int = 0, io: str = "default") -> "_native.TileConfig":
+    """The native config struct (also used, with rows = cols = 0, inside a network config)."""
+    return _native.TileConfig(ctypes.sizeof(_native.TileConfig), _native.TileConfig.VERSION, rows, cols, seed,
+                              _choice("device", device, DEVICES), _choice("pulse_type", pulse_type, PULSE_TYPES),
+                              desired_bl, _choice("io", io, IO_MODES))
+
+
 class Tile(NativeObject):
-    """A rows x cols crossbar tile behind an opaque native handle."""
+    """A rows x cols crossbar tile behind an opaque native handle.
+
+    device: an aihwkit preset name ('ideal' = exact updates and reads; see DEVICES); pulse_type, desired_bl and io
+    override the preset's update and I/O settings."""
 
     _destroy_name = "sbe_tile_destroy"
 
-    def __init__(self, rows: int, cols: int, seed: int = 0) -> None:
-        config = _native.TileConfig(ctypes.sizeof(_native.TileConfig), _native.TileConfig.VERSION, rows, cols, seed)
+    def __init__(self, rows: int, cols: int, seed: int = 0, *, device: str = "ideal", pulse_type: str = "default",
+                 desired_bl: int = 0, io: str = "default") -> None:
+        config = tile_config(rows, cols, seed, device, pulse_type, desired_bl, io)
         handle = ctypes.c_void_p()
         _native.check(_native.lib().sbe_tile_create(ctypes.byref(config), ctypes.byref(handle)))
         super().__init__(handle)
@@ -94,10 +117,16 @@ class Tile(NativeObject):
 
     @property
     def counters(self) -> Dict[str, int]:
-        """Endurance counters: {'rank_one_writes': ...}."""
-        c = _native.TileCounters(ctypes.sizeof(_native.TileCounters), _native.TileCounters.VERSION, 0)
+        """Endurance counters: rank_one_writes, total_pulses, clipped_pulses, max_pulses_per_device."""
+        c = _native.TileCounters(ctypes.sizeof(_native.TileCounters), _native.TileCounters.VERSION)
         _native.check(_native.lib().sbe_tile_get_counters(self._h, ctypes.byref(c)))
-        return {"rank_one_writes": c.rank_one_writes}
+        return {name: getattr(c, name) for name, _ in _native.TileCounters._fields_[2:]}
+
+    def pulses(self) -> np.ndarray:
+        """Pulses per device so far, (rows, cols) int64."""
+        out = np.empty((self.rows, self.cols), dtype=np.int64)
+        _native.check(_native.lib().sbe_tile_get_pulses(self._h, out.__array_interface__["data"][0], out.size))
+        return out
 
     def __repr__(self) -> str:
         return f"Tile({self.rows}, {self.cols}{', closed' if self.closed else ''})"

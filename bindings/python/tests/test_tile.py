@@ -112,3 +112,14 @@ def test_invalid_shape_is_a_library_error():
     with pytest.raises(SbeError, match="SBE_E_INVALID_ARGUMENT") as e:
         Tile(0, 3)
     assert "rows" in e.value.message
+
+
+def test_device_preset_counts_pulses():
+    with Tile(6, 10, seed=4, device="gokmen_vlasov", io="perfect") as t:
+        t.write(0.05, rand(6), rand(10))
+        c = t.counters
+        assert c["rank_one_writes"] == 1 and c["total_pulses"] > 0
+        pulses = t.pulses()
+        assert pulses.shape == (6, 10) and pulses.sum() == c["total_pulses"] and pulses.max() == c["max_pulses_per_device"]
+    with pytest.raises(ValueError, match="device"):
+        Tile(2, 2, device="memristor9000")
