@@ -1,5 +1,5 @@
 /*
- * Randomized bad input at scale. Two worlds of the same tiles and estimators: "live" receives every call, good
+ * Randomized bad input at scale. Two worlds of the same tiles, estimators and networks: "live" receives every call, good
  * and bad; "shadow" receives only the good ones. Bad calls (NULLs, zero and huge sizes, mismatched lengths,
  * NaN/Inf, freed/foreign/wrong-kind handles, wrong struct sizes and versions, out-of-range enums) must each
  * return non-zero with a message and leave output buffers untouched; the process must survive; and at every
@@ -15,6 +15,10 @@ static const uint32_t ER[NE] = { 4, 9, 12 }, EC[NE] = { 6, 5, 12 }, EK[NE] = { 1
 
 static sbe_tile_t *live_t[NT], *shadow_t[NT];
 static sbe_estimator_t *live_e[NE], *shadow_e[NE];
+enum { NN = 2, NIN = 6, NCLS = 3 };
+static const uint32_t NET_SIZES[3] = { NIN, 5, NCLS };
+static sbe_network_t *live_n[NN], *shadow_n[NN];
+static int32_t labels_buf[MAXN];
 static void *dead[DEAD];          /* destroyed handles of both kinds */
 static int dead_count;
 static long bad_calls, good_calls, bad_ok;
@@ -174,6 +178,82 @@ static void estimator_op(int i, int op, int bad)
               memcmp(out_live + 40, out_shadow + 40, lb * sizeof(float)) == 0, "estimator %d: live and shadow estimates differ", i);
 }
 
+static sbe_network_config_t network_config(int i)
+{
+    sbe_network_config_t c;
+    memset(&c, 0, sizeof c);
+    c.struct_size = sizeof c;
+    c.version = SBE_NETWORK_CONFIG_VERSION;
+    c.layer_sizes = NET_SIZES;
+    c.layer_count = 3;
+    c.method = i == 0 ? SBE_METHOD_SBE : SBE_METHOD_SGD;
+    c.rank = 1;
+    c.sub_batch = 1;
+    c.seed = 300 + (uint64_t)i;
+    c.tile.struct_size = sizeof c.tile;
+    c.tile.version = SBE_TILE_CONFIG_VERSION;
+    if (i == 1) c.tile.device = SBE_DEVICE_CAPACITOR;
+    return c;
+}
+
+/* op 0: train_batch, 1: train_epoch, 2: evaluate, 3: predict. */
+static void network_op(int i, int op, int bad)
+{
+    size_t n = 1 + rng_below(&rng, MAXN), batch = 1 + rng_below(&rng, 3), li = n * NIN, lo = n * NCLS, nn = n;
+    float lr = 0.05f * (rng_uniform(&rng) + 1.0f);
+    int foreign = 0;
+    sbe_network_t *h = live_n[i];
+    const float *a = in_a;
+    const int32_t *lab = labels_buf;
+    float *o = out_live;
+    fill(in_a, li);
+    for (size_t j = 0; j < n; j++) labels_buf[j] = (int32_t)rng_below(&rng, NCLS);
+    sbe_evaluation_t ev = { .struct_size = sizeof ev, .version = SBE_EVALUATION_VERSION }, ev2 = ev;
+    if (bad >= 0) {
+        for (size_t j = 0; j < sizeof out_live / sizeof *out_live; j++) out_live[j] = 777.0f;
+        switch ((corruption)bad) {
+        case C_NULL_IN: a = NULL; break;
+        case C_NULL_OUT: if (op == 3) o = NULL; else lab = NULL; break;
+        case C_ZERO: if (op == 1 && rng_below(&rng, 2)) batch = 0; else nn = 0; break;
+        case C_HUGE: nn = huge(); break;
+        case C_LEN_PLUS: li++; break;
+        case C_LEN_MINUS: if (op == 3) lo--; else li--; break;
+        case C_NAN: case C_INF:
+            if (op <= 1 && rng_below(&rng, 3) == 0) lr = bad == C_INF ? -INFINITY : NAN;
+            else if (op <= 2 && rng_below(&rng, 2)) labels_buf[rng_below(&rng, n)] = rng_below(&rng, 2) ? -1 - (int32_t)rng_below(&rng, 5) : NCLS + (int32_t)rng_below(&rng, 5);
+            else poison(in_a, li, bad == C_INF);
+            break;
+        case C_DEAD: h = (sbe_network_t *)pick_dead(); break;
+        case C_FOREIGN: h = (sbe_network_t *)(void *)&foreign; break;
+        case C_KIND: h = (sbe_network_t *)live_t[rng_below(&rng, NT)]; break;
+        default: break;
+        }
+        sbe_clear_error();
+        int st;
+        switch (op) {
+        case 0: st = sbe_network_train_batch(h, a, li, lab, nn, lr, NULL); break;
+        case 1: st = sbe_network_train_epoch(h, a, li, lab, nn, batch, lr, 7, NULL); break;
+        case 2: st = sbe_network_evaluate(h, a, li, lab, nn, &ev); break;
+        default: st = sbe_network_predict(h, a, li, nn, o, lo); break;
+        }
+        expect_bad(st, "network", op);
+        CHECK(outputs_untouched(sizeof out_live / sizeof *out_live), "bad network op %d wrote its output", op);
+        return;
+    }
+    for (int world = 0; world < 2; world++) {
+        sbe_network_t *net = world ? shadow_n[i] : live_n[i];
+        switch (op) {
+        case 0: OK(sbe_network_train_batch(net, in_a, li, labels_buf, n, lr, NULL)); break;
+        case 1: OK(sbe_network_train_epoch(net, in_a, li, labels_buf, n, batch, lr, 7, NULL)); break;
+        case 2: OK(sbe_network_evaluate(net, in_a, li, labels_buf, n, world ? &ev2 : &ev)); break;
+        default: OK(sbe_network_predict(net, in_a, li, n, world ? out_shadow : out_live, lo)); break;
+        }
+        good_calls++;
+    }
+    if (op == 2) CHECK(ev.loss == ev2.loss && ev.accuracy == ev2.accuracy, "network %d: evaluations differ", i);
+    if (op == 3) CHECK(memcmp(out_live, out_shadow, lo * sizeof(float)) == 0, "network %d: predictions differ", i);
+}
+
 /* Bad creates and destroys: wrong struct sizes/versions, out-of-range enums, NULLs, double frees. */
 static void lifecycle_bad(void)
 {
@@ -193,7 +273,12 @@ static void lifecycle_bad(void)
     case 6: ec.magnitude = 3 + (uint32_t)rng_below(&rng, 100); st = sbe_estimator_create(&ec, &e); break;
     case 7: ec.rank = 5 + (uint32_t)rng_below(&rng, 100); st = sbe_estimator_create(&ec, &e); break;
     case 8: ec.quantization_bits = 25 + (uint32_t)rng_below(&rng, 100); st = sbe_estimator_create(&ec, &e); break;
-    case 9: st = sbe_estimator_create(NULL, &e); break;
+    case 9: if (rng_below(&rng, 2)) st = sbe_estimator_create(NULL, &e);
+            else { sbe_network_config_t nc = network_config(0); sbe_network_t *nt = NULL;
+                   switch (rng_below(&rng, 4)) { case 0: nc.method = 4 + (uint32_t)rng_below(&rng, 50); break; case 1: nc.layer_count = (uint32_t)rng_below(&rng, 2); break;
+                                                 case 2: nc.tile.struct_size = 0; break; default: nc.activation = 2 + (uint32_t)rng_below(&rng, 50); break; }
+                   st = sbe_network_create(&nc, &nt); CHECK(nt == NULL, "a bad network create returned a handle"); }
+            break;
     case 10: st = sbe_tile_destroy((sbe_tile_t *)pick_dead()); if (st == SBE_OK) st = sbe_estimator_destroy((sbe_estimator_t *)pick_dead()); break;
     default: st = sbe_estimator_destroy((sbe_estimator_t *)live_t[rng_below(&rng, NT)]); break;
     }
@@ -220,6 +305,15 @@ static void compare_all(void)
         CHECK(memcmp(pl, ps, n * sizeof *pl) == 0, "tile %d pulses per device differ", i);
     }
     for (int i = 0; i < NE; i++) estimator_op(i, 2, -1); /* estimate on both worlds, compared bit for bit */
+    for (int i = 0; i < NN; i++) {
+        static float a[64], b[64];
+        OK(sbe_network_get_weights(live_n[i], 0, a, 5 * (NIN + 1)));
+        OK(sbe_network_get_weights(shadow_n[i], 0, b, 5 * (NIN + 1)));
+        CHECK(memcmp(a, b, 5 * (NIN + 1) * sizeof(float)) == 0, "network %d layer 0 differs from its shadow", i);
+        OK(sbe_network_get_weights(live_n[i], 1, a, NCLS * 6));
+        OK(sbe_network_get_weights(shadow_n[i], 1, b, NCLS * 6));
+        CHECK(memcmp(a, b, NCLS * 6 * sizeof(float)) == 0, "network %d layer 1 differs from its shadow", i);
+    }
 }
 
 int main(int argc, char **argv)
@@ -242,11 +336,17 @@ int main(int argc, char **argv)
         OK(sbe_estimator_create(&ec, &live_e[i]));
         OK(sbe_estimator_create(&ec, &shadow_e[i]));
     }
-    for (int i = 0; i < DEAD; i++) {          /* destroyed handles of both kinds, their slots since reused */
+    for (int i = 0; i < NN; i++) {
+        sbe_network_config_t nc = network_config(i);
+        OK(sbe_network_create(&nc, &live_n[i]));
+        OK(sbe_network_create(&nc, &shadow_n[i]));
+    }
+    for (int i = 0; i < DEAD; i++) {          /* destroyed handles of every kind, their slots since reused */
         sbe_tile_config_t tc = tile_config(2, 2, 1);
         sbe_estimator_config_t ec = estimator_config(2, 2, 1, 1);
         sbe_tile_t *t; sbe_estimator_t *e;
-        if (i % 2) { OK(sbe_tile_create(&tc, &t)); OK(sbe_tile_destroy(t)); dead[dead_count++] = t; }
+        if (i % 4 == 3) { sbe_network_config_t nc = network_config(0); sbe_network_t *nt; OK(sbe_network_create(&nc, &nt)); OK(sbe_network_destroy(nt)); dead[dead_count++] = nt; }
+        else if (i % 2) { OK(sbe_tile_create(&tc, &t)); OK(sbe_tile_destroy(t)); dead[dead_count++] = t; }
         else { OK(sbe_estimator_create(&ec, &e)); OK(sbe_estimator_destroy(e)); dead[dead_count++] = e; }
     }
     if (g_failures) return test_summary("bad_input_stress");
@@ -256,9 +356,10 @@ int main(int argc, char **argv)
         iteration++;
         int good = rng_below(&rng, 10) < 3;   /* about 30% good calls, mixed in */
         int bad = good ? -1 : (int)rng_below(&rng, C_COUNT);
-        switch (rng_below(&rng, 9)) {
+        switch (rng_below(&rng, 12)) {
         case 0: case 1: case 2: case 3: tile_op((int)rng_below(&rng, NT), (int)rng_below(&rng, 5), bad); break;
         case 4: case 5: case 6: case 7: estimator_op((int)rng_below(&rng, NE), (int)rng_below(&rng, 3), bad); break;
+        case 8: case 9: case 10: network_op((int)rng_below(&rng, NN), (int)rng_below(&rng, 4), bad); break;
         default: if (!good) lifecycle_bad(); break;
         }
         if (iteration % 2000 == 0) { compare_all(); checkpoints++; }
@@ -266,9 +367,10 @@ int main(int argc, char **argv)
     compare_all();
     for (int i = 0; i < NT; i++) { OK(sbe_tile_destroy(live_t[i])); OK(sbe_tile_destroy(shadow_t[i])); }
     for (int i = 0; i < NE; i++) { OK(sbe_estimator_destroy(live_e[i])); OK(sbe_estimator_destroy(shadow_e[i])); }
-    size_t tiles, ests;
-    OK(sbe_live_handles(&tiles, &ests, NULL));
-    CHECK(tiles == 0 && ests == 0, "leaked %zu tiles, %zu estimators", tiles, ests);
+    for (int i = 0; i < NN; i++) { OK(sbe_network_destroy(live_n[i])); OK(sbe_network_destroy(shadow_n[i])); }
+    size_t tiles, ests, nets;
+    OK(sbe_live_handles(&tiles, &ests, &nets));
+    CHECK(tiles == 0 && ests == 0 && nets == 0, "leaked %zu tiles, %zu estimators, %zu networks", tiles, ests, nets);
     printf("%ld bad calls (%ld wrongly accepted), %ld good calls, %ld checkpoints\n", bad_calls, bad_ok, good_calls, checkpoints + 1);
     CHECK(bad_calls >= target, "only %ld bad calls", bad_calls);
     return test_summary("bad_input_stress");
