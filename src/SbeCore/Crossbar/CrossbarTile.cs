@@ -1,24 +1,67 @@
+using SbeCore.Devices;
 using SbeCore.Kernels;
+using SbeCore.Numerics;
 
 namespace SbeCore.Crossbar;
 
-// FROZEN PUBLIC SIGNATURES (update rules, trainer and C ABI compile against them). This is the
-// ideal-device placeholder: the crossbar work adds device models, I/O non-idealities, pulsed
-// updates, counters and save/load behind the same members (and may add members).
+// FROZEN PUBLIC SIGNATURES (update rules, trainer and C ABI compile against them): the constructor, Rows,
+// Cols, Config, Counters, Weights, SetWeights, Read, ReadTransposed, Update, UpdateRankK, UpdateDense.
+// Members may be added. Every public method checks its arguments before touching any state.
 
-/// <summary>A rows x cols crossbar array. Weights are row-major (row = output, column = input).</summary>
-public sealed class CrossbarTile
+/// <summary>
+/// A rows x cols crossbar array. Weights are row-major (row = output, column = input). Each device has
+/// hidden parameters (bounds, step gains, asymmetry, model-specific values) drawn once from the seed;
+/// writes go through the device model as pulses (see <see cref="UpdateConfig"/>), reads through the I/O model.
+/// </summary>
+public sealed partial class CrossbarTile
 {
     private readonly float[] _weights;
+    private readonly float[] _wMin;
+    private readonly float[] _wMax;
+    private readonly float[] _params;
+    private readonly int _parametersPerDevice;
+    private readonly IDeviceModel _device;
+    private readonly bool _isIdeal;
+    private readonly float _constantStepStd; // dw_min_std of a ConstantStep device, -1 for other models
+    private readonly RandomStream _updateRandom;
+    private readonly RandomStream _readRandom;
+    private readonly AnalogReader _forwardReader = new();
+    private readonly AnalogReader _backwardReader = new();
 
     /// <summary>Creates a tile; hidden device parameters are drawn from <paramref name="seed"/>.</summary>
+    /// <exception cref="ArgumentException">An invalid configuration (the exception names the parameter).</exception>
     public CrossbarTile(int rows, int cols, TileConfig? config = null, ulong seed = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(cols, 1);
-        Rows = rows; Cols = cols; Config = config ?? new TileConfig();
-        _weights = new float[rows * cols];
+        if ((long)rows * cols > Array.MaxLength / 4) throw new ArgumentException($"A {rows} x {cols} tile is too large.", nameof(cols));
+        config ??= new TileConfig();
+        config.Validate();
+        Rows = rows; Cols = cols; Config = config; Seed = seed;
+        _device = config.Device;
+        _isIdeal = _device is IdealDevice;
+        _constantStepStd = _device is ConstantStepDevice cs ? cs.DwMinStd : -1f;
+        _parametersPerDevice = _device.ParametersPerDevice;
+        int devices = rows * cols;
+        _weights = new float[devices];
+        _wMin = new float[devices];
+        _wMax = new float[devices];
+        _params = new float[(long)devices * _parametersPerDevice];
+        Counters = new TileCounters(devices);
+        _updateRandom = new RandomStream(StreamSeed(seed, 1));
+        _readRandom = new RandomStream(StreamSeed(seed, 2));
+
+        var rng = new Xoshiro256(StreamSeed(seed, 0));
+        for (int k = 0; k < devices; k++)
+        {
+            _device.SampleDevice(ref rng, _params.AsSpan(k * _parametersPerDevice, _parametersPerDevice), out _wMin[k], out _wMax[k]);
+            if (!(_wMin[k] <= 0 && _wMax[k] >= 0))
+                throw new ArgumentException($"Device model {_device.Name} drew bounds [{_wMin[k]}, {_wMax[k]}] that do not bracket 0.", nameof(config));
+        }
+        AllocatePulseScratch();
     }
+
+    private static ulong StreamSeed(ulong seed, ulong stream) => seed ^ (0x9E3779B97F4A7C15UL * (stream + 1));
 
     /// <summary>Outputs (a).</summary>
     public int Rows { get; }
@@ -26,53 +69,129 @@ public sealed class CrossbarTile
     public int Cols { get; }
     /// <summary>The configuration the tile was built with.</summary>
     public TileConfig Config { get; }
+    /// <summary>The construction seed (hidden parameters and every random stream derive from it).</summary>
+    public ulong Seed { get; }
     /// <summary>Endurance and energy counters.</summary>
-    public TileCounters Counters { get; } = new();
+    public TileCounters Counters { get; }
 
     /// <summary>Current weights, row-major rows x cols (read-only view).</summary>
     public ReadOnlySpan<float> Weights => _weights;
 
+    /// <summary>Per-device lower bounds (aihwkit: w_min per device), row-major; -infinity for an ideal device.</summary>
+    public ReadOnlySpan<float> MinBounds => _wMin;
+
+    /// <summary>Per-device upper bounds (aihwkit: w_max per device), row-major; +infinity for an ideal device.</summary>
+    public ReadOnlySpan<float> MaxBounds => _wMax;
+
+    /// <summary>Hidden float parameters per device (the device model's <see cref="IDeviceModel.ParametersPerDevice"/>).</summary>
+    public int ParametersPerDevice => _parametersPerDevice;
+
+    /// <summary>All hidden parameters, device k at [k * ParametersPerDevice, (k + 1) * ParametersPerDevice).
+    /// Built-in pulsed models start with [scale_up, scale_down].</summary>
+    public ReadOnlySpan<float> DeviceParameters => _params;
+
+    /// <summary>Copies the weights into <paramref name="destination"/> (length rows * cols).</summary>
+    public void GetWeights(Span<float> destination)
+    {
+        RequireLength(destination.Length, Rows * Cols, nameof(destination));
+        _weights.CopyTo(destination);
+    }
+
     /// <summary>Programs the weights (clipped to device bounds); not counted as training writes.</summary>
-    public void SetWeights(ReadOnlySpan<float> weights) => weights.CopyTo(_weights);
+    public void SetWeights(ReadOnlySpan<float> weights)
+    {
+        RequireLength(weights.Length, Rows * Cols, nameof(weights));
+        RequireFinite(weights, nameof(weights));
+        for (int k = 0; k < weights.Length; k++) _weights[k] = Math.Clamp(weights[k], _wMin[k], _wMax[k]);
+    }
 
-    /// <summary>Forward read of a batch: outputs (n x rows) = inputs (n x cols) W^T.</summary>
+    /// <summary>Forward read of a batch: outputs (n x rows) = inputs (n x cols) W^T, through the forward I/O model.</summary>
     public void Read(ReadOnlySpan<float> inputs, int n, Span<float> outputs)
-        => Blas.BatchRead(_weights, Rows, Cols, Cols, inputs, n, outputs);
+    {
+        CheckRead(inputs, n, Cols, outputs, Rows, nameof(inputs));
+        if (Config.Forward.IsPerfect) Blas.BatchRead(_weights, Rows, Cols, Cols, inputs.Slice(0, n * Cols), n, outputs.Slice(0, n * Rows));
+        else _forwardReader.Read(Config.Forward, _weights, Rows, Cols, transposed: false, inputs, n, outputs, _readRandom);
+    }
 
-    /// <summary>Backward read of a batch: outputs (n x cols) = errors (n x rows) W.</summary>
+    /// <summary>Backward read of a batch: outputs (n x cols) = errors (n x rows) W, through the backward I/O model.</summary>
     public void ReadTransposed(ReadOnlySpan<float> errors, int n, Span<float> outputs)
-        => Blas.BatchReadTransposed(_weights, Rows, Cols, Cols, errors, n, outputs);
+    {
+        CheckRead(errors, n, Rows, outputs, Cols, nameof(errors));
+        if (Config.Backward.IsPerfect) Blas.BatchReadTransposed(_weights, Rows, Cols, Cols, errors.Slice(0, n * Rows), n, outputs.Slice(0, n * Cols));
+        else _backwardReader.Read(Config.Backward, _weights, Rows, Cols, transposed: true, errors, n, outputs, _readRandom);
+    }
 
-    /// <summary>One rank-1 write: W -= learningRate * d x^T.</summary>
+    /// <summary>One rank-1 write: W -= learningRate * d x^T (d has rows entries, x has cols), applied through the device model.</summary>
     public void Update(float learningRate, ReadOnlySpan<float> d, ReadOnlySpan<float> x)
     {
-        Blas.Ger(-learningRate, d, x, _weights, Rows, Cols, Cols);
-        Counters.RankOneWrites++;
+        RequireFinite(learningRate, nameof(learningRate));
+        RequireLength(d.Length, Rows, nameof(d));
+        RequireLength(x.Length, Cols, nameof(x));
+        RequireFinite(d, nameof(d));
+        RequireFinite(x, nameof(x));
+        WriteRankOne(learningRate, d, x);
     }
 
     /// <summary>k rank-1 writes: W -= learningRate * sum_c s[c] d_c x_c^T; d is k x rows, x is k x cols.</summary>
     public void UpdateRankK(float learningRate, ReadOnlySpan<float> s, ReadOnlySpan<float> d, ReadOnlySpan<float> x)
     {
-        for (int c = 0; c < s.Length; c++) Update(learningRate * s[c], d.Slice(c * Rows, Rows), x.Slice(c * Cols, Cols));
+        RequireFinite(learningRate, nameof(learningRate));
+        int k = s.Length;
+        RequireLength(d.Length, k * Rows, nameof(d));
+        RequireLength(x.Length, k * Cols, nameof(x));
+        RequireFinite(s, nameof(s));
+        RequireFinite(d, nameof(d));
+        RequireFinite(x, nameof(x));
+        for (int c = 0; c < k; c++)
+        {
+            if (!float.IsFinite(learningRate * s[c])) throw new ArgumentException($"learningRate * s[{c}] overflows ({learningRate} * {s[c]}).", nameof(s));
+        }
+        for (int c = 0; c < k; c++) WriteRankOne(learningRate * s[c], d.Slice(c * Rows, Rows), x.Slice(c * Cols, Cols));
     }
 
     /// <summary>Dense element-wise write W -= learningRate * g (g rows x cols), as a mini-batch buffer would apply it.
-    /// Counts <paramref name="rankOneEquivalent"/> rank-1 writes.</summary>
+    /// Pulsed devices get |learningRate g_ij| / dw_min pulses each (stochastically rounded for StochasticCompressed,
+    /// rounded to nearest for DeterministicImplicit). Counts <paramref name="rankOneEquivalent"/> rank-1 writes.</summary>
     public void UpdateDense(float learningRate, ReadOnlySpan<float> g, long rankOneEquivalent)
     {
-        Blas.Axpy(-learningRate, g, _weights);
+        RequireFinite(learningRate, nameof(learningRate));
+        RequireLength(g.Length, Rows * Cols, nameof(g));
+        RequireFinite(g, nameof(g));
+        if (rankOneEquivalent < 0) throw new ArgumentException($"rankOneEquivalent must be >= 0, got {rankOneEquivalent}.", nameof(rankOneEquivalent));
+        ApplyDense(learningRate, g);
         Counters.RankOneWrites += rankOneEquivalent;
     }
-}
 
-/// <summary>Tile configuration: device model, update (pulse) config, forward/backward I/O configs.</summary>
-public sealed class TileConfig
-{
-}
+    private void WriteRankOne(float lr, ReadOnlySpan<float> d, ReadOnlySpan<float> x)
+    {
+        if (_isIdeal || Config.Update.PulseType == PulseType.None) ApplyExactRankOne(lr, d, x);
+        else ApplyPulsedRankOne(lr, d, x);
+        Counters.RankOneWrites++;
+    }
 
-/// <summary>Endurance and energy counters of a tile.</summary>
-public sealed class TileCounters
-{
-    /// <summary>Rank-1 (outer-product) writes issued to the array.</summary>
-    public long RankOneWrites { get; set; }
+    private static void CheckRead(ReadOnlySpan<float> input, int n, int inLen, Span<float> output, int outLen, string inputName)
+    {
+        if (n < 0) throw new ArgumentOutOfRangeException(nameof(n), n, "The batch size must be >= 0.");
+        if (input.Length < (long)n * inLen) throw new ArgumentException($"{inputName} has {input.Length} elements, a batch of {n} x {inLen} needs {(long)n * inLen}.", inputName);
+        if (output.Length < (long)n * outLen) throw new ArgumentException($"outputs has {output.Length} elements, a batch of {n} x {outLen} needs {(long)n * outLen}.", "outputs");
+        RequireFinite(input.Slice(0, n * inLen), inputName);
+    }
+
+    private static void RequireLength(int actual, int expected, string name)
+    {
+        if (actual != expected) throw new ArgumentException($"{name} has {actual} elements, expected {expected}.", name);
+    }
+
+    private static void RequireFinite(float value, string name)
+    {
+        if (!float.IsFinite(value)) throw new ArgumentException($"{name} must be finite, got {value}.", name);
+    }
+
+    private static void RequireFinite(ReadOnlySpan<float> values, string name)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i])) throw new ArgumentException($"{name}[{i}] is {values[i]}; NaN and infinite entries are rejected.", name);
+        }
+    }
 }

@@ -1,0 +1,160 @@
+using SbeCore.Devices;
+using SbeCore.Numerics;
+
+namespace SbeCore.Crossbar;
+
+// Save/load: "SBETILE\0", u32 version, u64 payload length, payload, u32 CRC-32 of the payload (little-endian).
+// The payload holds shape, seed, configs, weights, bounds, hidden parameters, counters and both random streams,
+// so a loaded tile continues bit-identically.
+public sealed partial class CrossbarTile
+{
+    private static ReadOnlySpan<byte> Magic => "SBETILE\0"u8;
+
+    /// <summary>Version of the file format written by <see cref="Save(string)"/>.</summary>
+    public const uint FileFormatVersion = 1;
+
+    /// <summary>Saves the tile atomically: writes a temporary file next to <paramref name="path"/>, then renames it over.</summary>
+    public void Save(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        string full = Path.GetFullPath(path);
+        string temp = full + ".tmp-" + Environment.ProcessId + "-" + Environment.CurrentManagedThreadId;
+        try
+        {
+            using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+            {
+                Save(file);
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    /// <summary>Writes the tile to <paramref name="stream"/>.</summary>
+    public void Save(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var payload = new MemoryStream();
+        using (var w = new BinaryWriter(payload, System.Text.Encoding.UTF8, leaveOpen: true)) WritePayload(w);
+        var bytes = payload.GetBuffer().AsSpan(0, (int)payload.Length);
+        using var header = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        header.Write(Magic);
+        header.Write(FileFormatVersion);
+        header.Write((ulong)bytes.Length);
+        header.Write(bytes);
+        header.Write(Crc32.Compute(bytes));
+    }
+
+    /// <summary>Loads a tile saved by <see cref="Save(string)"/>. A truncated, corrupt or foreign file throws
+    /// <see cref="InvalidDataException"/>. Pass <paramref name="customDevice"/> if the tile uses your own device model.</summary>
+    public static CrossbarTile Load(string path, IDeviceModel? customDevice = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return Load(File.ReadAllBytes(path), customDevice);
+    }
+
+    /// <summary>Loads a tile from the bytes of a saved file (see <see cref="Load(string, IDeviceModel?)"/>).</summary>
+    public static CrossbarTile Load(ReadOnlySpan<byte> file, IDeviceModel? customDevice = null)
+    {
+        const int headerLength = 8 + 4 + 8;
+        if (file.Length < headerLength + 4) throw new InvalidDataException($"Not a tile file: {file.Length} bytes is shorter than the {headerLength + 4}-byte frame.");
+        if (!file.Slice(0, 8).SequenceEqual(Magic)) throw new InvalidDataException("Not a tile file: the magic bytes 'SBETILE' are missing.");
+        uint version = BitConverter.ToUInt32(file.Slice(8, 4));
+        if (version != FileFormatVersion) throw new InvalidDataException($"Tile file format version {version} is not supported (this build reads version {FileFormatVersion}).");
+        ulong length = BitConverter.ToUInt64(file.Slice(12, 8));
+        if (length != (ulong)(file.Length - headerLength - 4))
+            throw new InvalidDataException($"Tile file is truncated or padded: the header announces {length} payload bytes, the file holds {file.Length - headerLength - 4}.");
+        var payload = file.Slice(headerLength, (int)length);
+        uint stored = BitConverter.ToUInt32(file.Slice(headerLength + (int)length, 4));
+        uint actual = Crc32.Compute(payload);
+        if (stored != actual) throw new InvalidDataException($"Tile file is corrupt: CRC-32 is 0x{actual:X8}, the file says 0x{stored:X8}.");
+        try
+        {
+            using var r = new BinaryReader(new MemoryStream(payload.ToArray(), writable: false));
+            var tile = ReadPayload(r, customDevice);
+            if (r.BaseStream.Position != r.BaseStream.Length) throw new InvalidDataException("Tile file has unread bytes after the payload.");
+            return tile;
+        }
+        catch (EndOfStreamException e) { throw new InvalidDataException("Tile file payload ends early.", e); }
+        catch (ArgumentException e) when (e.ParamName != "customDevice") { throw new InvalidDataException($"Tile file holds an invalid configuration: {e.Message}", e); }
+    }
+
+    private void WritePayload(BinaryWriter w)
+    {
+        w.Write(Rows); w.Write(Cols); w.Write(Seed);
+        DeviceCodec.Write(w, _device);
+        WriteUpdate(w, Config.Update);
+        WriteIO(w, Config.Forward);
+        WriteIO(w, Config.Backward);
+        w.Write(_parametersPerDevice);
+        WriteFloats(w, _weights); WriteFloats(w, _wMin); WriteFloats(w, _wMax); WriteFloats(w, _params);
+        w.Write(Counters.RankOneWrites); w.Write(Counters.TotalPulses); w.Write(Counters.ClippedPulses);
+        foreach (var p in Counters.PulsesPerDeviceArray) w.Write(p);
+        _updateRandom.Save(w);
+        _readRandom.Save(w);
+    }
+
+    private static CrossbarTile ReadPayload(BinaryReader r, IDeviceModel? customDevice)
+    {
+        int rows = r.ReadInt32(), cols = r.ReadInt32();
+        ulong seed = r.ReadUInt64();
+        if (rows < 1 || cols < 1 || (long)rows * cols > r.BaseStream.Length) throw new InvalidDataException($"Tile file has an impossible shape {rows} x {cols}.");
+        var config = new TileConfig
+        {
+            Device = DeviceCodec.Read(r, customDevice),
+            Update = ReadUpdate(r),
+            Forward = ReadIO(r),
+            Backward = ReadIO(r),
+        };
+        int parameters = r.ReadInt32();
+        if (parameters != config.Device.ParametersPerDevice) throw new InvalidDataException($"Tile file has {parameters} parameters per device, the model needs {config.Device.ParametersPerDevice}.");
+        var tile = new CrossbarTile(rows, cols, config, seed);
+        ReadFloats(r, tile._weights); ReadFloats(r, tile._wMin); ReadFloats(r, tile._wMax); ReadFloats(r, tile._params);
+        var counters = new TileCounters(rows * cols) { RankOneWrites = r.ReadInt64(), TotalPulses = r.ReadInt64(), ClippedPulses = r.ReadInt64() };
+        var perDevice = counters.PulsesPerDeviceArray;
+        for (int k = 0; k < perDevice.Length; k++) perDevice[k] = r.ReadInt64();
+        tile.Counters.CopyFrom(counters);
+        tile._updateRandom.Load(r);
+        tile._readRandom.Load(r);
+        return tile;
+    }
+
+    private static void WriteUpdate(BinaryWriter w, UpdateConfig u)
+    {
+        w.Write((byte)u.PulseType); w.Write(u.DesiredBl); w.Write(u.FixedBl); w.Write(u.UpdateBlManagement); w.Write(u.UpdateManagement); w.Write(u.UmGradScale);
+    }
+
+    private static UpdateConfig ReadUpdate(BinaryReader r) => new()
+    {
+        PulseType = (PulseType)r.ReadByte(), DesiredBl = r.ReadInt32(), FixedBl = r.ReadBoolean(),
+        UpdateBlManagement = r.ReadBoolean(), UpdateManagement = r.ReadBoolean(), UmGradScale = r.ReadSingle(),
+    };
+
+    private static void WriteIO(BinaryWriter w, IOConfig io)
+    {
+        w.Write(io.IsPerfect); w.Write(io.InpRes); w.Write(io.InpBound); w.Write(io.OutRes); w.Write(io.OutBound);
+        w.Write(io.OutNoise); w.Write(io.WNoise); w.Write((byte)io.NoiseManagement); w.Write((byte)io.BoundManagement); w.Write(io.MaxBmFactor);
+    }
+
+    private static IOConfig ReadIO(BinaryReader r) => new()
+    {
+        IsPerfect = r.ReadBoolean(), InpRes = r.ReadSingle(), InpBound = r.ReadSingle(), OutRes = r.ReadSingle(), OutBound = r.ReadSingle(),
+        OutNoise = r.ReadSingle(), WNoise = r.ReadSingle(), NoiseManagement = (NoiseManagement)r.ReadByte(),
+        BoundManagement = (BoundManagement)r.ReadByte(), MaxBmFactor = r.ReadSingle(),
+    };
+
+    private static void WriteFloats(BinaryWriter w, float[] values)
+    {
+        w.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+    }
+
+    private static void ReadFloats(BinaryReader r, float[] destination)
+    {
+        var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(destination.AsSpan());
+        if (r.Read(bytes) != bytes.Length) throw new EndOfStreamException();
+    }
+}

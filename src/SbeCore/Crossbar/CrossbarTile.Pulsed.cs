@@ -1,0 +1,291 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace SbeCore.Crossbar;
+
+// The pulsed write path: turning W -= lr d x^T (or a dense W -= lr G) into per-device pulse counts and
+// applying them through the device model. Arguments are validated by the public members before this runs.
+public sealed partial class CrossbarTile
+{
+    // sqrt(n) for the aggregated noise of n ConstantStep pulses (n <= MaxBl in the rank-1 path).
+    private static readonly float[] s_sqrt = BuildSqrtTable(UpdateConfig.MaxBl);
+
+    private ulong[] _draws = [];
+    private ulong[] _rowMasks = [];
+    private ulong[] _colMasks = [];
+    private float[] _rowProbability = [];
+    private float[] _colProbability = [];
+    private sbyte[] _colSign = [];
+
+    /// <summary>Pulse-train length of the last pulsed rank-1 write (diagnostics and tests).</summary>
+    internal int LastBl { get; private set; }
+
+    /// <summary>Largest unclipped row (d side) firing probability of the last pulsed rank-1 write.</summary>
+    internal float LastMaxRowProbability { get; private set; }
+
+    /// <summary>Largest unclipped column (x side) firing probability of the last pulsed rank-1 write.</summary>
+    internal float LastMaxColProbability { get; private set; }
+
+    private static float[] BuildSqrtTable(int n)
+    {
+        var t = new float[n + 1];
+        for (int i = 0; i <= n; i++) t[i] = MathF.Sqrt(i);
+        return t;
+    }
+
+    private void AllocatePulseScratch()
+    {
+        _rowProbability = new float[Rows];
+        _colProbability = new float[Cols];
+        _colSign = new sbyte[Cols];
+        EnsureMaskCapacity(Config.Update.FixedBl ? Config.Update.DesiredBl : Math.Max(Config.Update.DesiredBl, 64));
+    }
+
+    private void EnsureMaskCapacity(int bl)
+    {
+        int words = PulseMasks.WordsPerLine(bl);
+        if (_rowMasks.Length < Rows * words) _rowMasks = new ulong[Rows * words];
+        if (_colMasks.Length < Cols * words) _colMasks = new ulong[Cols * words];
+        int draws = DrawWords(bl);
+        if (_draws.Length < draws) _draws = new ulong[draws];
+    }
+
+    private int DrawWords(int bl)
+    {
+        long uints = (long)(Rows + Cols) * PulseMasks.DrawsPerLine(bl);
+        long words = (uints + 1) / 2;
+        return (int)((words + 7) & ~7L);
+    }
+
+    // Exact float update (pulse type None or an ideal device), then clip to the device bounds.
+    private void ApplyExactRankOne(float lr, ReadOnlySpan<float> d, ReadOnlySpan<float> x)
+    {
+        if (_isIdeal)
+        {
+            Kernels.Blas.Ger(-lr, d, x, _weights, Rows, Cols, Cols);
+            return;
+        }
+        for (int i = 0; i < Rows; i++)
+        {
+            float a = -lr * d[i];
+            if (a == 0) continue;
+            int row = i * Cols;
+            for (int j = 0; j < Cols; j++) SetClipped(row + j, _weights[row + j] + a * x[j]);
+        }
+    }
+
+    private void SetClipped(int k, float w)
+    {
+        if (w > _wMax[k]) { w = _wMax[k]; Counters.ClippedPulses++; }
+        else if (w < _wMin[k]) { w = _wMin[k]; Counters.ClippedPulses++; }
+        _weights[k] = w;
+    }
+
+    private void ApplyPulsedRankOne(float lr, ReadOnlySpan<float> d, ReadOnlySpan<float> x)
+    {
+        var up = Config.Update;
+        float xMax = AbsMax(x), dMax = AbsMax(d);
+        LastBl = 0; LastMaxRowProbability = 0; LastMaxColProbability = 0;
+        if (lr == 0 || xMax == 0 || dMax == 0) return;
+
+        double dwMin = _device.DwMin;
+        double absLr = Math.Abs((double)lr);
+        int bl = up.DesiredBl;
+        if (up.UpdateBlManagement)
+        {
+            double needed = Math.Ceiling(absLr * xMax * dMax / dwMin);
+            int cap = up.FixedBl ? up.DesiredBl : UpdateConfig.MaxBl;
+            bl = (int)Math.Clamp(needed, 1, cap);
+        }
+        // A B = |lr| / (dw_min BL) makes the expected coincidences BL p_x p_d equal |lr x_j d_i| / dw_min.
+        double a = Math.Sqrt(absLr / (dwMin * bl)), b = a;
+        if (up.UpdateManagement)
+        {
+            double balance = Math.Sqrt(xMax / (up.UmGradScale * (double)dMax));
+            a *= balance; b /= balance;
+        }
+        LastBl = bl;
+        LastMaxRowProbability = (float)(a * dMax);
+        LastMaxColProbability = (float)(b * xMax);
+
+        int lrSign = lr > 0 ? 1 : -1;
+        for (int j = 0; j < Cols; j++)
+        {
+            _colProbability[j] = (float)Math.Min(b * Math.Abs(x[j]), 1.0);
+            _colSign[j] = (sbyte)Math.Sign(x[j]);
+        }
+        for (int i = 0; i < Rows; i++) _rowProbability[i] = (float)Math.Min(a * Math.Abs(d[i]), 1.0);
+
+        if (up.PulseType == PulseType.DeterministicImplicit) ApplyDeterministic(bl, lrSign, d);
+        else ApplyStochastic(bl, lrSign, d);
+    }
+
+    private void ApplyDeterministic(int bl, int lrSign, ReadOnlySpan<float> d)
+    {
+        for (int i = 0; i < Rows; i++)
+        {
+            float pd = _rowProbability[i];
+            if (pd == 0) continue;
+            int rowDir = -lrSign * Math.Sign(d[i]);
+            int row = i * Cols;
+            for (int j = 0; j < Cols; j++)
+            {
+                int n = DeterministicCount(bl, _colProbability[j], pd);
+                if (n != 0) ApplyPulses(row + j, n, rowDir * _colSign[j]);
+            }
+        }
+    }
+
+    /// <summary>round(BL p_x p_d), half away from zero, computed in double.</summary>
+    internal static int DeterministicCount(int bl, float px, float pd) => (int)Math.Floor((double)bl * px * pd + 0.5);
+
+    private void ApplyStochastic(int bl, int lrSign, ReadOnlySpan<float> d)
+    {
+        EnsureMaskCapacity(bl);
+        int words = PulseMasks.WordsPerLine(bl);
+        int perLine = PulseMasks.DrawsPerLine(bl);
+        var drawWords = _draws.AsSpan(0, DrawWords(bl));
+        _updateRandom.Lanes.Fill(drawWords);
+        var draws = MemoryMarshal.Cast<ulong, uint>(drawWords);
+        for (int j = 0; j < Cols; j++)
+            PulseMasks.Build(draws.Slice(j * perLine, perLine), _colProbability[j], bl, _colMasks.AsSpan(j * words, words));
+        var rowDraws = draws.Slice(Cols * perLine);
+        for (int i = 0; i < Rows; i++)
+            PulseMasks.Build(rowDraws.Slice(i * perLine, perLine), _rowProbability[i], bl, _rowMasks.AsSpan(i * words, words));
+
+        if (words == 1) CoincideSingleWord(lrSign, d);
+        else CoincideMultiWord(words, lrSign, d);
+    }
+
+    private void CoincideSingleWord(int lrSign, ReadOnlySpan<float> d)
+    {
+        ref ulong cols = ref MemoryMarshal.GetArrayDataReference(_colMasks);
+        ref sbyte signs = ref MemoryMarshal.GetArrayDataReference(_colSign);
+        for (int i = 0; i < Rows; i++)
+        {
+            ulong rowMask = _rowMasks[i];
+            if (rowMask == 0) continue;
+            int rowDir = -lrSign * Math.Sign(d[i]);
+            int row = i * Cols;
+            for (int j = 0; j < Cols; j++)
+            {
+                int n = BitOperations.PopCount(rowMask & Unsafe.Add(ref cols, j));
+                if (n != 0) ApplyPulses(row + j, n, rowDir * Unsafe.Add(ref signs, j));
+            }
+        }
+    }
+
+    private void CoincideMultiWord(int words, int lrSign, ReadOnlySpan<float> d)
+    {
+        for (int i = 0; i < Rows; i++)
+        {
+            var rowMask = _rowMasks.AsSpan(i * words, words);
+            int rowDir = -lrSign * Math.Sign(d[i]);
+            int row = i * Cols;
+            for (int j = 0; j < Cols; j++)
+            {
+                var colMask = _colMasks.AsSpan(j * words, words);
+                int n = 0;
+                for (int w = 0; w < words; w++) n += BitOperations.PopCount(rowMask[w] & colMask[w]);
+                if (n != 0) ApplyPulses(row + j, n, rowDir * _colSign[j]);
+            }
+        }
+    }
+
+    // Dense write: device ij gets |lr g_ij| / dw_min pulses, rounded stochastically (StochasticCompressed)
+    // or to nearest (DeterministicImplicit); at most MaxDensePulses per device per call.
+    private void ApplyDense(float lr, ReadOnlySpan<float> g)
+    {
+        var type = Config.Update.PulseType;
+        if (_isIdeal || type == PulseType.None)
+        {
+            if (_isIdeal) { Kernels.Blas.Axpy(-lr, g, _weights); return; }
+            for (int k = 0; k < g.Length; k++) SetClipped(k, _weights[k] - lr * g[k]);
+            return;
+        }
+        double inverseStep = 1.0 / _device.DwMin;
+        for (int k = 0; k < g.Length; k++)
+        {
+            double v = (double)lr * g[k];
+            if (v == 0) continue;
+            double count = Math.Min(Math.Abs(v) * inverseStep, MaxDensePulses);
+            int n;
+            if (type == PulseType.DeterministicImplicit) n = (int)Math.Floor(count + 0.5);
+            else
+            {
+                double whole = Math.Floor(count);
+                n = (int)whole + (_updateRandom.NextUniform() < count - whole ? 1 : 0);
+            }
+            if (n != 0) ApplyPulses(k, n, v > 0 ? -1 : 1);
+        }
+    }
+
+    /// <summary>Cap on pulses one device receives from one dense write.</summary>
+    internal const int MaxDensePulses = 1 << 20;
+
+    // n pulses of one direction on device k. ConstantStep: one aggregated step (see docs/crossbar.md);
+    // other models: pulse by pulse, because their step depends on w.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void ApplyPulses(int k, int n, int direction)
+    {
+        Counters.PulsesPerDeviceArray[k] += n;
+        Counters.TotalPulses += n;
+        if (_constantStepStd >= 0) ApplyConstantStep(k, n, direction);
+        else ApplyPulseByPulse(k, n, direction);
+    }
+
+    private void ApplyConstantStep(int k, int n, int direction)
+    {
+        float w = _weights[k];
+        float step = _params[2 * k + (direction > 0 ? 0 : 1)];
+        // The sum of n steps s (1 + std xi_t) is s (n + std sqrt(n) xi): exact in distribution.
+        float total = _constantStepStd > 0
+            ? step * (n + _constantStepStd * (n <= UpdateConfig.MaxBl ? s_sqrt[n] : MathF.Sqrt(n)) * _updateRandom.NextGaussian())
+            : step * n;
+        float next = w + direction * total;
+        float hi = _wMax[k], lo = _wMin[k];
+        if (next > hi)
+        {
+            Counters.ClippedPulses += ClippedCount(n, hi - w, step);
+            next = hi;
+        }
+        else if (next < lo)
+        {
+            Counters.ClippedPulses += ClippedCount(n, w - lo, step);
+            next = lo;
+        }
+        _weights[k] = next;
+    }
+
+    // Pulses of a train of n steps of size step that would overshoot a bound at distance room.
+    private static long ClippedCount(int n, float room, float step)
+    {
+        if (!(step > 0)) return n;
+        double fit = Math.Floor(Math.Max(room, 0f) / (double)step);
+        return (long)Math.Clamp(n - fit, 0, n);
+    }
+
+    private void ApplyPulseByPulse(int k, int n, int direction)
+    {
+        float w = _weights[k], hi = _wMax[k], lo = _wMin[k];
+        var p = _params.AsSpan(k * _parametersPerDevice, _parametersPerDevice);
+        long clipped = 0;
+        for (int t = 0; t < n; t++)
+        {
+            float next = _device.Pulse(w, direction, lo, hi, p, _updateRandom);
+            if (next > hi) { next = hi; clipped++; }
+            else if (next < lo) { next = lo; clipped++; }
+            w = next;
+        }
+        Counters.ClippedPulses += clipped;
+        _weights[k] = w;
+    }
+
+    private static float AbsMax(ReadOnlySpan<float> v)
+    {
+        float m = 0;
+        foreach (var e in v) m = MathF.Max(m, MathF.Abs(e));
+        return m;
+    }
+}

@@ -1,0 +1,60 @@
+using SbeCore.Devices;
+
+namespace SbeCore.Crossbar;
+
+/// <summary>
+/// aihwkit: SingleRPUConfig. Device model, update (pulse) config and forward/backward I/O configs.
+/// <c>new TileConfig()</c> is an ideal device with exact float updates and exact reads.
+/// </summary>
+public sealed record TileConfig
+{
+    /// <summary>aihwkit: device. The device model (default <see cref="IdealDevice"/>).</summary>
+    public IDeviceModel Device { get; init; } = new IdealDevice();
+
+    /// <summary>aihwkit: update. How rank-1 writes become pulses.</summary>
+    public UpdateConfig Update { get; init; } = new();
+
+    /// <summary>aihwkit: forward. I/O model of <see cref="CrossbarTile.Read"/> (default exact).</summary>
+    public IOConfig Forward { get; init; } = IOConfig.Perfect;
+
+    /// <summary>aihwkit: backward. I/O model of <see cref="CrossbarTile.ReadTransposed"/> (default exact).</summary>
+    public IOConfig Backward { get; init; } = IOConfig.Perfect;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the offending parameter if any part is invalid.</summary>
+    public void Validate()
+    {
+        if (Device is null) throw new ArgumentException("Device must not be null.", nameof(Device));
+        if (Update is null) throw new ArgumentException("Update must not be null.", nameof(Update));
+        if (Forward is null) throw new ArgumentException("Forward must not be null.", nameof(Forward));
+        if (Backward is null) throw new ArgumentException("Backward must not be null.", nameof(Backward));
+        if (Device.ParametersPerDevice < 0) throw new ArgumentException($"Device.ParametersPerDevice must be >= 0, got {Device.ParametersPerDevice}.", nameof(Device));
+        Device.Validate();
+        Update.Validate();
+        Forward.Validate();
+        Backward.Validate();
+    }
+
+    /// <summary>aihwkit: PresetIOParameters. 7-bit DAC, 9-bit ADC, out_bound 20, out_noise 0.1, AbsMax, iterative bound management.</summary>
+    public static IOConfig PresetIO() => new() { InpRes = 1f / 126f, OutRes = 1f / 510f, OutBound = 20f, OutNoise = 0.1f, WNoise = 0f };
+
+    /// <summary>aihwkit: PresetUpdateParameters. StochasticCompressed, desired_bl 31, BL and update management on.</summary>
+    public static UpdateConfig PresetUpdate() => new() { DesiredBl = 31, UpdateBlManagement = true, UpdateManagement = true };
+
+    /// <summary>A preset config around <paramref name="device"/>: <see cref="PresetUpdate"/> and <see cref="PresetIO"/> both ways.</summary>
+    public static TileConfig FromPreset(IDeviceModel device) => new() { Device = device, Update = PresetUpdate(), Forward = PresetIO(), Backward = PresetIO() };
+
+    /// <summary>aihwkit: IdealizedPreset.</summary>
+    public static TileConfig Idealized() => FromPreset(DevicePresets.Idealized());
+    /// <summary>aihwkit: GokmenVlasovPreset.</summary>
+    public static TileConfig GokmenVlasov() => FromPreset(DevicePresets.GokmenVlasov());
+    /// <summary>aihwkit: CapacitorPreset.</summary>
+    public static TileConfig Capacitor() => FromPreset(DevicePresets.Capacitor());
+    /// <summary>aihwkit: EcRamPreset.</summary>
+    public static TileConfig EcRam() => FromPreset(DevicePresets.EcRam());
+    /// <summary>aihwkit: ReRamSBPreset.</summary>
+    public static TileConfig ReRamSB() => FromPreset(DevicePresets.ReRamSB());
+    /// <summary>aihwkit: ReRamESPreset.</summary>
+    public static TileConfig ReRamES() => FromPreset(DevicePresets.ReRamES());
+    /// <summary>aihwkit: PCMPreset (a single one-sided PCM device per weight; aihwkit uses a refreshed pair).</summary>
+    public static TileConfig Pcm() => FromPreset(DevicePresets.Pcm());
+}

@@ -1,0 +1,85 @@
+namespace SbeCore.Devices;
+
+/// <summary>Binary form of the built-in device models (for saved tiles). A custom model is stored by name only.</summary>
+internal static class DeviceCodec
+{
+    private const byte IdealTag = 0, ConstantStepTag = 1, LinearStepTag = 2, SoftBoundsTag = 3, ExpStepTag = 4, PowStepTag = 5, CustomTag = 255;
+
+    public static void Write(BinaryWriter w, IDeviceModel device)
+    {
+        switch (device)
+        {
+            case IdealDevice: w.Write(IdealTag); break;
+            case ConstantStepDevice c: w.Write(ConstantStepTag); WriteBase(w, c); break;
+            case SoftBoundsDevice s: w.Write(SoftBoundsTag); WriteLinear(w, s); break;
+            case LinearStepDevice l: w.Write(LinearStepTag); WriteLinear(w, l); break;
+            case ExpStepDevice e:
+                w.Write(ExpStepTag); WriteBase(w, e);
+                w.Write(e.AUp); w.Write(e.ADown); w.Write(e.GammaUp); w.Write(e.GammaDown); w.Write(e.A); w.Write(e.B);
+                break;
+            case PowStepDevice p:
+                w.Write(PowStepTag); WriteBase(w, p);
+                w.Write(p.PowGamma); w.Write(p.PowGammaDtod); w.Write(p.PowUpDown);
+                break;
+            default:
+                w.Write(CustomTag); w.Write(device.Name); w.Write(device.ParametersPerDevice);
+                break;
+        }
+    }
+
+    /// <summary>Reads a device; a custom one must be supplied by the caller and match by name and parameter count.</summary>
+    public static IDeviceModel Read(BinaryReader r, IDeviceModel? custom)
+    {
+        byte tag = r.ReadByte();
+        switch (tag)
+        {
+            case IdealTag: return new IdealDevice();
+            case ConstantStepTag: return ReadBase(r, new ConstantStepDevice());
+            case SoftBoundsTag: return ReadLinear(r, new SoftBoundsDevice());
+            case LinearStepTag: return ReadLinear(r, new LinearStepDevice());
+            case ExpStepTag:
+                var e = (ExpStepDevice)ReadBase(r, new ExpStepDevice());
+                return e with { AUp = r.ReadSingle(), ADown = r.ReadSingle(), GammaUp = r.ReadSingle(), GammaDown = r.ReadSingle(), A = r.ReadSingle(), B = r.ReadSingle() };
+            case PowStepTag:
+                var p = (PowStepDevice)ReadBase(r, new PowStepDevice());
+                return p with { PowGamma = r.ReadSingle(), PowGammaDtod = r.ReadSingle(), PowUpDown = r.ReadSingle() };
+            case CustomTag:
+                string name = r.ReadString();
+                int count = r.ReadInt32();
+                if (custom is null) throw new ArgumentException($"The file holds a custom device model '{name}'; pass an instance of it to Load.", "customDevice");
+                if (custom.Name != name || custom.ParametersPerDevice != count)
+                    throw new ArgumentException($"The file's device model is '{name}' with {count} parameters per device; the one passed is '{custom.Name}' with {custom.ParametersPerDevice}.", "customDevice");
+                return custom;
+            default: throw new InvalidDataException($"Unknown device model tag {tag}.");
+        }
+    }
+
+    private static void WriteBase(BinaryWriter w, PulsedDevice d)
+    {
+        w.Write(d.DwMin); w.Write(d.DwMinDtod); w.Write(d.DwMinStd); w.Write(d.UpDown); w.Write(d.UpDownDtod);
+        w.Write(d.WMax); w.Write(d.WMin); w.Write(d.WMaxDtod); w.Write(d.WMinDtod);
+    }
+
+    private static PulsedDevice ReadBase(BinaryReader r, PulsedDevice d) => d with
+    {
+        DwMin = r.ReadSingle(), DwMinDtod = r.ReadSingle(), DwMinStd = r.ReadSingle(), UpDown = r.ReadSingle(), UpDownDtod = r.ReadSingle(),
+        WMax = r.ReadSingle(), WMin = r.ReadSingle(), WMaxDtod = r.ReadSingle(), WMinDtod = r.ReadSingle(),
+    };
+
+    private static void WriteLinear(BinaryWriter w, LinearStepDevice d)
+    {
+        WriteBase(w, d);
+        w.Write(d.GammaUp); w.Write(d.GammaDown); w.Write(d.GammaUpDtod); w.Write(d.GammaDownDtod);
+        w.Write(d.MultNoise); w.Write(d.MeanBoundReference);
+    }
+
+    private static LinearStepDevice ReadLinear(BinaryReader r, LinearStepDevice d)
+    {
+        var l = (LinearStepDevice)ReadBase(r, d);
+        return l with
+        {
+            GammaUp = r.ReadSingle(), GammaDown = r.ReadSingle(), GammaUpDtod = r.ReadSingle(), GammaDownDtod = r.ReadSingle(),
+            MultNoise = r.ReadBoolean(), MeanBoundReference = r.ReadBoolean(),
+        };
+    }
+}

@@ -1,0 +1,65 @@
+namespace SbeCore.Devices;
+
+/// <summary>
+/// The device presets aihwkit users know by name (aihwkit.simulator.presets.devices), with aihwkit's values.
+/// Not modelled here: write_noise_std (ReRamES 75, ReRamSB 56; needs a separate hidden/visible weight),
+/// PCM's dw_min_std_add/slope and reset, the capacitor's leakage (lifetime).
+/// </summary>
+public static class DevicePresets
+{
+    /// <summary>aihwkit: IdealizedPresetDevice. ConstantStep, dw_min 0.0002 (about 10000 states), bounds +-1, no asymmetry spread.</summary>
+    public static ConstantStepDevice Idealized() => new()
+    {
+        DwMin = 0.0002f, DwMinDtod = 0.3f, DwMinStd = 0.3f, UpDown = 0f, UpDownDtod = 0f,
+        WMax = 1f, WMin = -1f, WMaxDtod = 0.3f, WMinDtod = 0.3f,
+    };
+
+    /// <summary>aihwkit: GokmenVlasovPresetDevice. ConstantStep, dw_min 0.0016 (about 1200 states), bounds +-1.</summary>
+    public static ConstantStepDevice GokmenVlasov() => new()
+    {
+        DwMin = 0.0016f, DwMinDtod = 0.3f, DwMinStd = 0.3f, UpDown = 0f, UpDownDtod = 0.01f,
+        WMax = 1f, WMin = -1f, WMaxDtod = 0.3f, WMinDtod = 0.3f,
+    };
+
+    /// <summary>aihwkit: CapacitorPresetDevice. LinearStep, dw_min 0.005, bounds +-1, gamma 0.05/0.05, additive noise.</summary>
+    public static LinearStepDevice Capacitor() => new()
+    {
+        DwMin = 0.005f, UpDown = 0f, WMax = 1f, WMin = -1f, MultNoise = false,
+        GammaUp = 0.05f, GammaDown = 0.05f, DwMinDtod = 0.1f, UpDownDtod = 0.06f,
+        WMaxDtod = 0.07f, WMinDtod = 0.07f, GammaUpDtod = 0.01f, GammaDownDtod = 0.01f,
+        DwMinStd = 0.3f, MeanBoundReference = true,
+    };
+
+    /// <summary>aihwkit: EcRamPresetDevice. LinearStep, dw_min 0.002, bounds 1.1724/-0.8276, gamma 0.1153/0.5085.</summary>
+    public static LinearStepDevice EcRam() => new()
+    {
+        DwMin = 0.002f, UpDown = 0f, WMax = 1.1724f, WMin = -0.8276f, MultNoise = true,
+        GammaUp = 0.1153f, GammaDown = 0.5085f, DwMinDtod = 0.1f, UpDownDtod = 0.01f,
+        WMaxDtod = 0.05f, WMinDtod = 0.05f, GammaUpDtod = 0.05f, GammaDownDtod = 0.05f,
+        DwMinStd = 0.3f, MeanBoundReference = true,
+    };
+
+    /// <summary>aihwkit: ReRamSBPresetDevice. SoftBounds, dw_min 0.002, bounds 1.25/-0.75, large additive cycle-to-cycle noise (3.75).</summary>
+    public static SoftBoundsDevice ReRamSB() => new()
+    {
+        DwMin = 0.002f, UpDown = 0f, WMax = 1.25f, WMin = -0.75f, MultNoise = false,
+        DwMinDtod = 0.3f, UpDownDtod = 0.01f, WMaxDtod = 0.3f / 1.25f, WMinDtod = 0.3f / 0.75f,
+        DwMinStd = 3.75f,
+    };
+
+    /// <summary>aihwkit: ReRamESPresetDevice. ExpStep, dw_min 0.00135, bounds +-1 (fit to Gong et al. 2018).</summary>
+    public static ExpStepDevice ReRamES() => new()
+    {
+        DwMin = 0.00135f, UpDown = 0.259359f, WMax = 1f, WMin = -1f,
+        A = -0.5f, B = -0.5f, GammaUp = 5f, GammaDown = 5f, AUp = -1.18445f, ADown = -0.081404f,
+        DwMinDtod = 0.2f, UpDownDtod = 0.05f, WMaxDtod = 0.3f, WMinDtod = 0.3f, DwMinStd = 5f,
+    };
+
+    /// <summary>aihwkit: PCMPresetDevice. ExpStep, one-sided range [0, 2], dw_min 0.01 (a single device of aihwkit's PCM pair).</summary>
+    public static ExpStepDevice Pcm() => new()
+    {
+        DwMin = 0.01f, UpDown = 0f, WMax = 2f, WMin = 0f,
+        A = -1f, B = 0f, GammaUp = 2.5f, GammaDown = 2.5f, AUp = -27.235f, ADown = -2.235f,
+        DwMinDtod = 0.2f, UpDownDtod = 0.05f, WMaxDtod = 0.1f, WMinDtod = 0f, DwMinStd = 0.6f,
+    };
+}

@@ -1,0 +1,132 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace SbeCore.Numerics;
+
+/// <summary>
+/// Buffered uniform and standard-normal draws refilled in bulk from <see cref="Xoshiro256Lanes"/>
+/// (vectorised Box-Muller, both values of each pair used). One draw is an array read; refills happen
+/// every <see cref="BufferLength"/> draws and allocate nothing. Gaussian values may differ in the last
+/// bits between ISA paths (vector log/sincos); uniform values are bit-identical on every path.
+/// </summary>
+public sealed class RandomStream
+{
+    /// <summary>Values held per buffer between bulk refills.</summary>
+    public const int BufferLength = 1024;
+
+    private readonly Xoshiro256Lanes _lanes;
+    private readonly ulong[] _bits = new ulong[BufferLength];
+    private readonly float[] _gaussian = new float[BufferLength];
+    private readonly float[] _uniform = new float[BufferLength];
+    private int _gaussianNext = BufferLength;
+    private int _uniformNext = BufferLength;
+
+    /// <summary>Creates a stream seeded with <paramref name="seed"/>.</summary>
+    public RandomStream(ulong seed) => _lanes = new Xoshiro256Lanes(seed);
+
+    /// <summary>The underlying bulk generator (for raw 64-bit fills).</summary>
+    public Xoshiro256Lanes Lanes => _lanes;
+
+    /// <summary>Next standard normal draw.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public float NextGaussian()
+    {
+        if (_gaussianNext == BufferLength) RefillGaussian();
+        return _gaussian[_gaussianNext++];
+    }
+
+    /// <summary>Next uniform draw in [0, 1) with 24 random bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public float NextUniform()
+    {
+        if (_uniformNext == BufferLength) RefillUniform();
+        return _uniform[_uniformNext++];
+    }
+
+    private void RefillUniform()
+    {
+        _lanes.Fill(_bits);
+        for (int i = 0; i < BufferLength; i++) _uniform[i] = (_bits[i] >> 40) * (1.0f / (1 << 24));
+        _uniformNext = 0;
+    }
+
+    private void RefillGaussian()
+    {
+        _lanes.Fill(_bits.AsSpan(0, BufferLength / 2));
+        // Each 64-bit word gives two 24-bit uniforms: u1 in (0, 1] (log finite) and u2 in [0, 1).
+        Span<float> g = _gaussian;
+        var u1 = g.Slice(0, BufferLength / 2);
+        var u2 = g.Slice(BufferLength / 2);
+        for (int i = 0; i < BufferLength / 2; i++)
+        {
+            ulong b = _bits[i];
+            u1[i] = ((uint)(b >> 40) + 1) * (1.0f / (1 << 24));
+            u2[i] = ((uint)(b >> 8) & 0xFFFFFF) * (1.0f / (1 << 24));
+        }
+        BoxMuller(u1, u2);
+        _gaussianNext = 0;
+    }
+
+    // In place: (u1, u2) -> (r cos, r sin) with r = sqrt(-2 ln u1), angle 2 pi u2.
+    private static void BoxMuller(Span<float> u1, Span<float> u2)
+    {
+        int i = 0;
+        ref float a = ref MemoryMarshal.GetReference(u1);
+        ref float b = ref MemoryMarshal.GetReference(u2);
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i + 16 <= u1.Length; i += 16)
+            {
+                var r = Vector512.Sqrt(Vector512.Create(-2f) * Vector512.Log(Vector512.LoadUnsafe(ref a, (nuint)i)));
+                var (sin, cos) = Vector512.SinCos(Vector512.Create(2f * MathF.PI) * Vector512.LoadUnsafe(ref b, (nuint)i));
+                (r * cos).StoreUnsafe(ref a, (nuint)i);
+                (r * sin).StoreUnsafe(ref b, (nuint)i);
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i + 8 <= u1.Length; i += 8)
+            {
+                var r = Vector256.Sqrt(Vector256.Create(-2f) * Vector256.Log(Vector256.LoadUnsafe(ref a, (nuint)i)));
+                var (sin, cos) = Vector256.SinCos(Vector256.Create(2f * MathF.PI) * Vector256.LoadUnsafe(ref b, (nuint)i));
+                (r * cos).StoreUnsafe(ref a, (nuint)i);
+                (r * sin).StoreUnsafe(ref b, (nuint)i);
+            }
+        }
+        for (; i < u1.Length; i++)
+        {
+            float r = MathF.Sqrt(-2f * MathF.Log(u1[i]));
+            var (sin, cos) = MathF.SinCos(2f * MathF.PI * u2[i]);
+            u1[i] = r * cos;
+            u2[i] = r * sin;
+        }
+    }
+
+    /// <summary>Writes the generator state, both buffers and their positions.</summary>
+    internal void Save(BinaryWriter writer)
+    {
+        Span<ulong> state = stackalloc ulong[Xoshiro256Lanes.StateWords];
+        _lanes.GetState(state);
+        foreach (var w in state) writer.Write(w);
+        writer.Write(_gaussianNext); writer.Write(_uniformNext);
+        foreach (var v in _gaussian) writer.Write(v);
+        foreach (var v in _uniform) writer.Write(v);
+    }
+
+    /// <summary>Reads what <see cref="Save"/> wrote (validated before anything is changed).</summary>
+    internal void Load(BinaryReader reader)
+    {
+        Span<ulong> state = stackalloc ulong[Xoshiro256Lanes.StateWords];
+        for (int i = 0; i < state.Length; i++) state[i] = reader.ReadUInt64();
+        int g = reader.ReadInt32(), u = reader.ReadInt32();
+        if ((uint)g > BufferLength || (uint)u > BufferLength) throw new InvalidDataException($"Random-stream positions {g}, {u} are out of range.");
+        var gaussian = new float[BufferLength]; var uniform = new float[BufferLength];
+        for (int i = 0; i < BufferLength; i++) gaussian[i] = reader.ReadSingle();
+        for (int i = 0; i < BufferLength; i++) uniform[i] = reader.ReadSingle();
+        try { _lanes.SetState(state); }
+        catch (ArgumentException e) { throw new InvalidDataException(e.Message, e); }
+        gaussian.CopyTo(_gaussian, 0); uniform.CopyTo(_uniform, 0);
+        _gaussianNext = g; _uniformNext = u;
+    }
+}
