@@ -1,2 +1,4 @@
-// Placeholder entry point: the CLI work replaces it.
-return 0;
+using System.CommandLine;
+using SbeCore.Cli;
+
+return Cli.Run(args);

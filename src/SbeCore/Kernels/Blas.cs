@@ -1,53 +1,171 @@
+using System.Runtime.Intrinsics;
+
 namespace SbeCore.Kernels;
 
-// FROZEN PUBLIC SIGNATURES (other layers compile against them). This file is a scalar placeholder;
-// the kernel work replaces the bodies with Vector512/256/128/scalar paths chosen once.
+// FROZEN PUBLIC SIGNATURES (other layers compile against them).
 // Matrices are row-major with an explicit row stride (>= cols) so a tile may be a view of a larger matrix.
+// Each public method checks every argument before writing anything, then dispatches once to the widest
+// accelerated path (Vector512, Vector256, Vector128, scalar); IsHardwareAccelerated is a JIT-time constant,
+// so the untaken branches vanish. The width entry points (Dot512 ... DotScalar) live in the partial files.
 
 /// <summary>float32 linear-algebra kernels over spans: allocation-free, argument-checked up front.</summary>
-public static class Blas
+/// <remarks>
+/// Inputs must have exactly the length the shape implies; destinations must be at least that long (elements
+/// past it are untouched). A destination may not share memory with an input it is computed from (an
+/// <see cref="ArgumentException"/> says which). Results differ between vector widths in the last bits
+/// (summation order) but are reproducible on one machine and path.
+/// </remarks>
+public static partial class Blas
 {
+    /// <summary>Bits of the vector path the kernels take on this machine: 512, 256, 128, or 0 for scalar.</summary>
+    public static int VectorBits =>
+        Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : Vector128.IsHardwareAccelerated ? 128 : 0;
+
     /// <summary>Effectively computes sum_i x[i] * y[i].</summary>
+    /// <exception cref="ArgumentException">x and y differ in length.</exception>
     public static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
     {
-        if (x.Length != y.Length) throw new ArgumentException($"x has {x.Length} elements, y has {y.Length}.", nameof(y));
-        float s = 0; for (int i = 0; i < x.Length; i++) s += x[i] * y[i]; return s;
+        BlasThrow.CheckExact(nameof(y), y.Length, x.Length, "the length of x");
+        if (Vector512.IsHardwareAccelerated) return Dot512(x, y);
+        if (Vector256.IsHardwareAccelerated) return Dot256(x, y);
+        if (Vector128.IsHardwareAccelerated) return Dot128(x, y);
+        return DotScalar(x, y);
     }
 
     /// <summary>Effectively computes y[i] += a * x[i].</summary>
+    /// <exception cref="ArgumentException">x and y differ in length, or overlap other than exactly.</exception>
     public static void Axpy(float a, ReadOnlySpan<float> x, Span<float> y)
     {
-        if (x.Length != y.Length) throw new ArgumentException($"x has {x.Length} elements, y has {y.Length}.", nameof(y));
-        for (int i = 0; i < x.Length; i++) y[i] += a * x[i];
+        BlasThrow.CheckExact(nameof(y), y.Length, x.Length, "the length of x");
+        // Exact aliasing (y += a y) is elementwise and safe; a shifted overlap would read updated values.
+        if (x.Overlaps(y, out int offset) && offset != 0) BlasThrow.Overlap(nameof(y), nameof(x));
+        if (Vector512.IsHardwareAccelerated) Axpy512(a, x, y);
+        else if (Vector256.IsHardwareAccelerated) Axpy256(a, x, y);
+        else if (Vector128.IsHardwareAccelerated) Axpy128(a, x, y);
+        else AxpyScalar(a, x, y);
     }
 
     /// <summary>Effectively computes x[i] *= a.</summary>
-    public static void Scale(float a, Span<float> x) { for (int i = 0; i < x.Length; i++) x[i] *= a; }
+    public static void Scale(float a, Span<float> x)
+    {
+        if (Vector512.IsHardwareAccelerated) Scale512(a, x);
+        else if (Vector256.IsHardwareAccelerated) Scale256(a, x);
+        else if (Vector128.IsHardwareAccelerated) Scale128(a, x);
+        else ScaleScalar(a, x);
+    }
 
     /// <summary>Euclidean norm, accumulated in double.</summary>
-    public static double Nrm2(ReadOnlySpan<float> x) { double s = 0; foreach (var v in x) s += (double)v * v; return Math.Sqrt(s); }
+    public static double Nrm2(ReadOnlySpan<float> x)
+    {
+        if (Vector512.IsHardwareAccelerated) return Nrm2_512(x);
+        if (Vector256.IsHardwareAccelerated) return Nrm2_256(x);
+        if (Vector128.IsHardwareAccelerated) return Nrm2_128(x);
+        return Nrm2Scalar(x);
+    }
 
     /// <summary>y = W x, W rows x cols row-major with row stride.</summary>
+    /// <remarks>Effectively computes y[r] = sum_c w[r * stride + c] * x[c] for r &lt; rows. x has cols elements, y at least rows;
+    /// w at least (rows-1)*stride+cols.</remarks>
+    /// <exception cref="ArgumentException">A negative size, stride &lt; cols, a length that does not fit the shape, or y overlapping w or x.</exception>
     public static void Gemv(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> x, Span<float> y)
-    { for (int r = 0; r < rows; r++) y[r] = Dot(w.Slice(r * stride, cols), x); }
+    {
+        int span = BlasThrow.CheckMatrix(nameof(w), w.Length, rows, cols, stride);
+        BlasThrow.CheckExact(nameof(x), x.Length, cols, "cols");
+        BlasThrow.CheckAtLeast(nameof(y), y.Length, rows, "rows");
+        BlasThrow.CheckNoOverlap(y.Slice(0, rows), nameof(y), w.Slice(0, span), nameof(w));
+        BlasThrow.CheckNoOverlap(y.Slice(0, rows), nameof(y), x, nameof(x));
+        if (Vector512.IsHardwareAccelerated) Gemv512(w, rows, cols, stride, x, y);
+        else if (Vector256.IsHardwareAccelerated) Gemv256(w, rows, cols, stride, x, y);
+        else if (Vector128.IsHardwareAccelerated) Gemv128(w, rows, cols, stride, x, y);
+        else GemvScalar(w, rows, cols, stride, x, y);
+    }
 
     /// <summary>z = W^T d.</summary>
+    /// <remarks>Effectively computes z[c] = sum_r w[r * stride + c] * d[r] for c &lt; cols. d has rows elements, z at least cols.</remarks>
+    /// <exception cref="ArgumentException">A negative size, stride &lt; cols, a length that does not fit the shape, or z overlapping w or d.</exception>
     public static void GemvT(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> d, Span<float> z)
-    { z.Slice(0, cols).Clear(); for (int r = 0; r < rows; r++) Axpy(d[r], w.Slice(r * stride, cols), z.Slice(0, cols)); }
+    {
+        int span = BlasThrow.CheckMatrix(nameof(w), w.Length, rows, cols, stride);
+        BlasThrow.CheckExact(nameof(d), d.Length, rows, "rows");
+        BlasThrow.CheckAtLeast(nameof(z), z.Length, cols, "cols");
+        BlasThrow.CheckNoOverlap(z.Slice(0, cols), nameof(z), w.Slice(0, span), nameof(w));
+        BlasThrow.CheckNoOverlap(z.Slice(0, cols), nameof(z), d, nameof(d));
+        if (Vector512.IsHardwareAccelerated) GemvT512(w, rows, cols, stride, d, z);
+        else if (Vector256.IsHardwareAccelerated) GemvT256(w, rows, cols, stride, d, z);
+        else if (Vector128.IsHardwareAccelerated) GemvT128(w, rows, cols, stride, d, z);
+        else GemvTScalar(w, rows, cols, stride, d, z);
+    }
 
     /// <summary>W += alpha u v^T (u length rows, v length cols).</summary>
+    /// <remarks>Effectively computes w[r * stride + c] += (alpha * u[r]) * v[c]; elements between rows (stride padding) are untouched.</remarks>
+    /// <exception cref="ArgumentException">A negative size, stride &lt; cols, a length that does not fit the shape, or w overlapping u or v.</exception>
     public static void Ger(float alpha, ReadOnlySpan<float> u, ReadOnlySpan<float> v, Span<float> w, int rows, int cols, int stride)
-    { for (int r = 0; r < rows; r++) Axpy(alpha * u[r], v, w.Slice(r * stride, cols)); }
+    {
+        int span = BlasThrow.CheckMatrix(nameof(w), w.Length, rows, cols, stride);
+        BlasThrow.CheckExact(nameof(u), u.Length, rows, "rows");
+        BlasThrow.CheckExact(nameof(v), v.Length, cols, "cols");
+        BlasThrow.CheckNoOverlap(w.Slice(0, span), nameof(w), u, nameof(u));
+        BlasThrow.CheckNoOverlap(w.Slice(0, span), nameof(w), v, nameof(v));
+        if (Vector512.IsHardwareAccelerated) Ger512(alpha, u, v, w, rows, cols, stride);
+        else if (Vector256.IsHardwareAccelerated) Ger256(alpha, u, v, w, rows, cols, stride);
+        else if (Vector128.IsHardwareAccelerated) Ger128(alpha, u, v, w, rows, cols, stride);
+        else GerScalar(alpha, u, v, w, rows, cols, stride);
+    }
 
     /// <summary>W += U diag(s) V^T: u is k x rows, v is k x cols (each term a row), s has k entries; one pass over W.</summary>
+    /// <remarks>Bit-for-bit the same as k successive <see cref="Ger"/> calls on the same path: each element gets
+    /// (s[t] * u[t * rows + r]) * v[t * cols + c] added in order t = 0, 1, ...</remarks>
+    /// <exception cref="ArgumentException">A negative size, stride &lt; cols, u or v not k x rows / k x cols, or w overlapping u, s or v.</exception>
     public static void RankK(ReadOnlySpan<float> u, ReadOnlySpan<float> s, ReadOnlySpan<float> v, Span<float> w, int rows, int cols, int stride)
-    { int k = s.Length; for (int c = 0; c < k; c++) Ger(s[c], u.Slice(c * rows, rows), v.Slice(c * cols, cols), w, rows, cols, stride); }
+    {
+        int span = BlasThrow.CheckMatrix(nameof(w), w.Length, rows, cols, stride);
+        int k = s.Length;
+        BlasThrow.CheckExact(nameof(u), u.Length, (long)k * Math.Max(rows, 0), "k x rows");
+        BlasThrow.CheckExact(nameof(v), v.Length, (long)k * Math.Max(cols, 0), "k x cols");
+        BlasThrow.CheckNoOverlap(w.Slice(0, span), nameof(w), u, nameof(u));
+        BlasThrow.CheckNoOverlap(w.Slice(0, span), nameof(w), s, nameof(s));
+        BlasThrow.CheckNoOverlap(w.Slice(0, span), nameof(w), v, nameof(v));
+        if (Vector512.IsHardwareAccelerated) RankK512(u, s, v, w, rows, cols, stride);
+        else if (Vector256.IsHardwareAccelerated) RankK256(u, s, v, w, rows, cols, stride);
+        else if (Vector128.IsHardwareAccelerated) RankK128(u, s, v, w, rows, cols, stride);
+        else RankKScalar(u, s, v, w, rows, cols, stride);
+    }
 
     /// <summary>Batched forward read: Y (n x rows) = X (n x cols) W^T.</summary>
+    /// <remarks>Effectively computes y[j * rows + r] = sum_c w[r * stride + c] * x[j * cols + c]: n Gemv calls, blocked
+    /// for registers and cache. x has n*cols elements, y at least n*rows.</remarks>
+    /// <exception cref="ArgumentException">A negative size, stride &lt; cols, a length that does not fit the shape, or y overlapping w or x.</exception>
     public static void BatchRead(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> x, int n, Span<float> y)
-    { for (int j = 0; j < n; j++) Gemv(w, rows, cols, stride, x.Slice(j * cols, cols), y.Slice(j * rows, rows)); }
+    {
+        int span = BlasThrow.CheckMatrix(nameof(w), w.Length, rows, cols, stride);
+        BlasThrow.CheckCount(nameof(n), n);
+        BlasThrow.CheckExact(nameof(x), x.Length, (long)n * cols, "n x cols");
+        BlasThrow.CheckAtLeast(nameof(y), y.Length, (long)n * rows, "n x rows");
+        Span<float> used = y.Slice(0, n * rows);
+        BlasThrow.CheckNoOverlap(used, nameof(y), w.Slice(0, span), nameof(w));
+        BlasThrow.CheckNoOverlap(used, nameof(y), x, nameof(x));
+        if (Vector512.IsHardwareAccelerated) BatchRead512(w, rows, cols, stride, x, n, y);
+        else if (Vector256.IsHardwareAccelerated) BatchRead256(w, rows, cols, stride, x, n, y);
+        else if (Vector128.IsHardwareAccelerated) BatchRead128(w, rows, cols, stride, x, n, y);
+        else BatchReadScalar(w, rows, cols, stride, x, n, y);
+    }
 
     /// <summary>Batched backward read: Z (n x cols) = D (n x rows) W.</summary>
+    /// <remarks>Effectively computes z[j * cols + c] = sum_r d[j * rows + r] * w[r * stride + c]: n GemvT calls, blocked
+    /// for registers and cache. d has n*rows elements, z at least n*cols.</remarks>
+    /// <exception cref="ArgumentException">A negative size, stride &lt; cols, a length that does not fit the shape, or z overlapping w or d.</exception>
     public static void BatchReadTransposed(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> d, int n, Span<float> z)
-    { for (int j = 0; j < n; j++) GemvT(w, rows, cols, stride, d.Slice(j * rows, rows), z.Slice(j * cols, cols)); }
+    {
+        int span = BlasThrow.CheckMatrix(nameof(w), w.Length, rows, cols, stride);
+        BlasThrow.CheckCount(nameof(n), n);
+        BlasThrow.CheckExact(nameof(d), d.Length, (long)n * rows, "n x rows");
+        BlasThrow.CheckAtLeast(nameof(z), z.Length, (long)n * cols, "n x cols");
+        Span<float> used = z.Slice(0, n * cols);
+        BlasThrow.CheckNoOverlap(used, nameof(z), w.Slice(0, span), nameof(w));
+        BlasThrow.CheckNoOverlap(used, nameof(z), d, nameof(d));
+        if (Vector512.IsHardwareAccelerated) BatchReadTransposed512(w, rows, cols, stride, d, n, z);
+        else if (Vector256.IsHardwareAccelerated) BatchReadTransposed256(w, rows, cols, stride, d, n, z);
+        else if (Vector128.IsHardwareAccelerated) BatchReadTransposed128(w, rows, cols, stride, d, n, z);
+        else BatchReadTransposedScalar(w, rows, cols, stride, d, n, z);
+    }
 }

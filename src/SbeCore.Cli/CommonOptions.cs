@@ -1,0 +1,114 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using SbeCore.Training;
+
+namespace SbeCore.Cli;
+
+/// <summary>Options shared by `sbe compare` and `sbe train`, with validators that give one-line errors.</summary>
+internal sealed class CommonOptions
+{
+    public Option<int> Epochs { get; }
+    public Option<string> Hidden { get; } = new("--hidden")
+    {
+        Description = "Hidden layer sizes, comma-separated (e.g. 100 or 256,128)",
+        DefaultValueFactory = _ => "100",
+    };
+    public Option<string> Activation { get; } = new("--activation")
+    {
+        Description = "Hidden activation: relu or sigmoid",
+        DefaultValueFactory = _ => "relu",
+    };
+    public Option<string?> Data { get; } = new("--data")
+    {
+        Description = "Data directory: train-/t10k-images-idx3-ubyte[.gz] and labels (full MNIST, Fashion-MNIST) or the MNIST-10k layout. Default: the embedded MNIST-10k",
+    };
+    public Option<ulong> Seed { get; } = new("--seed")
+    {
+        Description = "Seed of the initial weights, device draws, estimators and data order",
+        DefaultValueFactory = _ => 1UL,
+    };
+    public Option<string> Out { get; }
+    public Option<string> Device { get; } = new("--device")
+    {
+        Description = $"Device preset of every tile: {DeviceOptions.AcceptedDevices}",
+        DefaultValueFactory = _ => "ideal",
+    };
+    public Option<string?> PulseType { get; } = new("--pulse-type")
+    {
+        Description = $"Pulsed update type: {DeviceOptions.AcceptedPulseTypes}",
+    };
+    public Option<int> EvalsPerEpoch { get; } = new("--evals-per-epoch")
+    {
+        Description = "Evaluation points per epoch (more for large batches)",
+        DefaultValueFactory = _ => 1,
+    };
+
+    public CommonOptions(int defaultEpochs, string defaultOut)
+    {
+        Epochs = new Option<int>("--epochs") { Description = "Epochs per run", DefaultValueFactory = _ => defaultEpochs };
+        Out = new Option<string>("--out", "-o") { Description = "Output folder for results.json, history.csv and the PNG plots", DefaultValueFactory = _ => defaultOut };
+        AtLeast(Epochs, 1);
+        Activation.Validators.Add(r =>
+        {
+            if (TryValue<string>(r, out var v) && !TryParseActivation(v, out _)) r.AddError($"--activation must be relu or sigmoid (got '{v}').");
+        });
+        AtLeast(EvalsPerEpoch, 1);
+        Hidden.Validators.Add(r =>
+        {
+            if (TryValue<string>(r, out var v) && !TryParseHidden(v ?? "", out _, out string error)) r.AddError(error);
+        });
+    }
+
+    public void AddTo(Command command)
+    {
+        foreach (Option o in new Option[] { Epochs, Hidden, Activation, Data, Seed, Out, Device, PulseType, EvalsPerEpoch }) command.Options.Add(o);
+    }
+
+    public static void AtLeast(Option<int> option, int min)
+        => option.Validators.Add(r =>
+        {
+            if (TryValue<int>(r, out int v) && v < min) r.AddError($"{option.Name} must be >= {min} (got {v}).");
+        });
+
+    public static void Positive(Option<float?> option)
+        => option.Validators.Add(r =>
+        {
+            if (TryValue<float?>(r, out float? v) && v is { } f && (!float.IsFinite(f) || f <= 0)) r.AddError($"{option.Name} must be a finite number > 0 (got {f}).");
+        });
+
+    /// <summary>The option's value, or false if its token did not convert (the parser reports that error itself).</summary>
+    public static bool TryValue<T>(OptionResult r, out T value)
+    {
+        try { value = r.GetValueOrDefault<T>(); return true; }
+        catch (InvalidOperationException) { value = default!; return false; }
+    }
+
+    /// <summary>relu or sigmoid, case-insensitive.</summary>
+    public static bool TryParseActivation(string? text, out Activation activation)
+    {
+        activation = Training.Activation.Relu;
+        switch (text?.Trim().ToLowerInvariant())
+        {
+            case "relu": return true;
+            case "sigmoid": activation = Training.Activation.Sigmoid; return true;
+            default: return false;
+        }
+    }
+
+    /// <summary>Parses "100" or "256,128" (an empty string means no hidden layer).</summary>
+    public static bool TryParseHidden(string text, out int[] sizes, out string error)
+    {
+        error = "";
+        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        sizes = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out sizes[i]) || sizes[i] < 1)
+            {
+                error = $"--hidden expects positive integers separated by commas, e.g. 100 or 256,128 (got '{text}').";
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,92 @@
+using System.CommandLine;
+using SbeCore.Training;
+using SbeCore.Updates;
+using Spectre.Console;
+
+namespace SbeCore.Cli;
+
+/// <summary>
+/// `sbe compare`: the main job. Trains the same network from the same start and data order with every method and
+/// reports them side by side. Defaults (see docs/training.md): 784-100-10 ReLU on MNIST-10k, 20 epochs;
+/// SGD is the paper's per-sample SGD (batch 1); the batch methods use batch 16.
+/// </summary>
+internal static class CompareCommand
+{
+    /// <summary>Per-method defaults: batch size and learning rate.</summary>
+    internal static readonly IReadOnlyDictionary<UpdateMethod, (int Batch, float Lr)> Defaults = new Dictionary<UpdateMethod, (int, float)>
+    {
+        [UpdateMethod.Sgd] = (1, 0.02f),
+        [UpdateMethod.MiniBatch] = (16, 0.2f),
+        [UpdateMethod.TruncatedSvd] = (16, 0.2f),
+        [UpdateMethod.Sbe] = (16, 0.2f),
+    };
+
+    internal const int DefaultEpochs = 20;
+
+    public static Command Create()
+    {
+        var common = new CommonOptions(DefaultEpochs, Path.Combine("results", "compare"));
+        var methods = new Option<string>("--methods") { Description = $"Methods to compare, comma-separated: {MethodNames.Accepted}", DefaultValueFactory = _ => "sgd,minibatch,svd,sbe" };
+        methods.Validators.Add(r =>
+        {
+            foreach (var m in ((CommonOptions.TryValue<string>(r, out var text) ? text : null) ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                if (!MethodNames.TryParse(m, out _)) { r.AddError($"unknown method '{m}' in --methods; expected: {MethodNames.Accepted}."); return; }
+        });
+        var rank = new Option<int>("--rank") { Description = "k of svd-k and sbe-k", DefaultValueFactory = _ => 1 };
+        CommonOptions.AtLeast(rank, 1);
+        var batch = new Option<int?>("--batch") { Description = $"Batch size of minibatch, svd and sbe (default {Defaults[UpdateMethod.Sbe].Batch}); SGD always uses 1" };
+        batch.Validators.Add(r => { if (CommonOptions.TryValue<int?>(r, out var v) && v is < 1) r.AddError($"--batch must be >= 1 (got {v})."); });
+        var lrs = new Dictionary<UpdateMethod, Option<float?>>
+        {
+            [UpdateMethod.Sgd] = new("--lr-sgd") { Description = $"Learning rate of SGD (default {Defaults[UpdateMethod.Sgd].Lr})" },
+            [UpdateMethod.MiniBatch] = new("--lr-minibatch") { Description = $"Learning rate of minibatch (default {Defaults[UpdateMethod.MiniBatch].Lr})" },
+            [UpdateMethod.TruncatedSvd] = new("--lr-svd") { Description = $"Learning rate of svd-k (default {Defaults[UpdateMethod.TruncatedSvd].Lr})" },
+            [UpdateMethod.Sbe] = new("--lr-sbe") { Description = $"Learning rate of sbe-k (default {Defaults[UpdateMethod.Sbe].Lr})" },
+        };
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Runs trained at once (each is deterministic on its own)", DefaultValueFactory = _ => Math.Clamp(Environment.ProcessorCount, 1, 4) };
+        CommonOptions.AtLeast(jobs, 1);
+        var diagnostics = new Option<bool>("--diagnostics") { Description = "Record SBE's singular-vector and -value errors against the exact SVD of every batch (slow)" };
+
+        var command = new Command("compare", "Train the same network with SGD, minibatch, truncated SVD and SBE from the same start; print a table, write results.json, history.csv and PNG plots");
+        common.AddTo(command);
+        command.Options.Add(methods); command.Options.Add(rank); command.Options.Add(batch);
+        foreach (var o in lrs.Values) { CommonOptions.Positive(o); command.Options.Add(o); }
+        command.Options.Add(jobs); command.Options.Add(diagnostics);
+
+        command.SetAction(parse => Cli.Guard(() =>
+        {
+            CommonOptions.TryParseHidden(parse.GetValue(common.Hidden)!, out int[] hidden, out _);
+            if (!DeviceOptions.TryCreate(parse.GetValue(common.Device)!, parse.GetValue(common.PulseType), out var tile, out string deviceError))
+                return Cli.Fail(deviceError);
+            var data = DataOption.Load(parse.GetValue(common.Data));
+            int k = parse.GetValue(rank);
+            ulong seed = parse.GetValue(common.Seed);
+            int[] sizes = [data.Train.Features, .. hidden, data.Train.ClassCount];
+            var specs = new List<RunSpec>();
+            foreach (var name in parse.GetValue(methods)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                MethodNames.TryParse(name, out var method);
+                var (defBatch, defLr) = Defaults[method];
+                int b = method == UpdateMethod.Sgd ? 1 : parse.GetValue(batch) ?? defBatch;
+                float lr = parse.GetValue(lrs[method]) ?? defLr;
+                specs.Add(new RunSpec(MethodNames.Label(method, k),
+                    new NetworkOptions { LayerSizes = sizes, Activation = Act(parse.GetValue(common.Activation)), Method = method, Rank = k, TileConfig = tile, Seed = seed },
+                    new TrainingSchedule
+                    {
+                        Epochs = parse.GetValue(common.Epochs), BatchSize = b, LearningRate = lr, ShuffleSeed = seed,
+                        EvaluationsPerEpoch = parse.GetValue(common.EvalsPerEpoch),
+                        Diagnostics = parse.GetValue(diagnostics) && method == UpdateMethod.Sbe,
+                    }));
+            }
+            string title = $"{string.Join('-', sizes)} {Act(parse.GetValue(common.Activation)).ToString().ToLowerInvariant()}, {data.Train.Name} ({data.Train.Count}/{data.Test.Count})";
+            AnsiConsole.MarkupLineInterpolated($"[bold]sbe compare[/]: {title}, {specs[0].Schedule.Epochs} epochs, seed {seed}");
+            var results = RunExecutor.Execute(specs, data, parse.GetValue(jobs));
+            Reporting.PrintTable(results);
+            Reporting.WriteOutputs(parse.GetValue(common.Out)!, "compare", data, results, title);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Activation Act(string? text) { CommonOptions.TryParseActivation(text, out var a); return a; }
+}

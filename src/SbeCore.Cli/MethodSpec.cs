@@ -1,0 +1,30 @@
+using SbeCore.Updates;
+
+namespace SbeCore.Cli;
+
+/// <summary>A method name on the command line: sgd, minibatch (mbgd), svd (truncated-svd) or sbe.</summary>
+internal static class MethodNames
+{
+    public const string Accepted = "sgd, minibatch, svd, sbe";
+
+    public static bool TryParse(string text, out UpdateMethod method)
+    {
+        switch (text.Trim().ToLowerInvariant())
+        {
+            case "sgd": method = UpdateMethod.Sgd; return true;
+            case "minibatch" or "mini-batch" or "mbgd": method = UpdateMethod.MiniBatch; return true;
+            case "svd" or "truncatedsvd" or "truncated-svd": method = UpdateMethod.TruncatedSvd; return true;
+            case "sbe": method = UpdateMethod.Sbe; return true;
+            default: method = default; return false;
+        }
+    }
+
+    /// <summary>Display label, e.g. "sbe-1" (rank shown for the rank-k methods).</summary>
+    public static string Label(UpdateMethod method, int rank) => method switch
+    {
+        UpdateMethod.Sgd => "sgd",
+        UpdateMethod.MiniBatch => "minibatch",
+        UpdateMethod.TruncatedSvd => $"svd-{rank}",
+        _ => $"sbe-{rank}",
+    };
+}

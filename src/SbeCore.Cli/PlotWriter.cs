@@ -1,0 +1,72 @@
+using ScottPlot;
+
+namespace SbeCore.Cli;
+
+/// <summary>PNG plots with ScottPlot 5: training loss against epochs and against rank-1 writes (log axes), one line per run.</summary>
+internal static class PlotWriter
+{
+    public static void LossVsEpoch(string path, IReadOnlyList<RunResult> results, string title)
+        => Plot(path, results, title, "epoch", r => r.Epoch, logX: false);
+
+    public static void LossVsWrites(string path, IReadOnlyList<RunResult> results, string title)
+        => Plot(path, results, title, "rank-1 writes (matrix updates)", r => r.RankOneWrites, logX: true);
+
+    public static void TestAccuracyVsEpoch(string path, IReadOnlyList<RunResult> results, string title)
+    {
+        var plt = new Plot();
+        foreach (var r in results)
+        {
+            var recs = r.History.Records.Where(h => h.Epoch > 0).ToArray();
+            var line = plt.Add.Scatter(recs.Select(h => h.Epoch).ToArray(), recs.Select(h => 100 * h.TestAccuracy).ToArray());
+            line.LegendText = r.Spec.Label;
+            line.LineWidth = 2;
+            line.MarkerSize = 4;
+        }
+        plt.Title(title);
+        plt.XLabel("epoch");
+        plt.YLabel("test accuracy (%)");
+        plt.ShowLegend(Alignment.LowerRight);
+        plt.SavePng(path, 900, 560);
+    }
+
+    private static void Plot(string path, IReadOnlyList<RunResult> results, string title, string xLabel, Func<Training.TrainingRecord, double> x, bool logX)
+    {
+        var plt = new Plot();
+        foreach (var r in results)
+        {
+            var recs = r.History.Records.Where(h => h.TrainLoss > 0 && (!logX || x(h) > 0)).ToArray();
+            double[] xs = recs.Select(h => logX ? Math.Log10(x(h)) : x(h)).ToArray();
+            double[] ys = recs.Select(h => Math.Log10(h.TrainLoss)).ToArray();
+            var line = plt.Add.Scatter(xs, ys);
+            line.LegendText = r.Spec.Label;
+            line.LineWidth = 2;
+            line.MarkerSize = 4;
+        }
+        LogAxis(plt.Axes.Left);
+        if (logX) LogAxis(plt.Axes.Bottom);
+        plt.Title(title);
+        plt.XLabel(xLabel);
+        plt.YLabel("training loss (cross-entropy, whole training set)");
+        plt.ShowLegend(Alignment.UpperRight);
+        plt.SavePng(path, 900, 560);
+    }
+
+    /// <summary>Data are log10 values: label ticks as powers of ten with log-spaced minor ticks.</summary>
+    private static void LogAxis(IAxis axis)
+    {
+        var ticks = new ScottPlot.TickGenerators.NumericAutomatic
+        {
+            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+            IntegerTicksOnly = true,
+            LabelFormatter = v => FormatPower(Math.Pow(10, v)),
+        };
+        axis.TickGenerator = ticks;
+    }
+
+    private static string FormatPower(double v) => v switch
+    {
+        >= 1e6 or < 9.99e-4 => v.ToString("0e0", System.Globalization.CultureInfo.InvariantCulture),
+        >= 1 => v.ToString("#,0", System.Globalization.CultureInfo.InvariantCulture),
+        _ => v.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture),
+    };
+}

@@ -1,0 +1,73 @@
+using System.CommandLine;
+using SbeCore.Eigen;
+using SbeCore.Training;
+using SbeCore.Updates;
+using Spectre.Console;
+
+namespace SbeCore.Cli;
+
+/// <summary>`sbe train`: one method with every knob.</summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var common = new CommonOptions(5, Path.Combine("results", "train"));
+        var method = new Option<string>("--method", "-m") { Description = $"Update rule: {MethodNames.Accepted}", DefaultValueFactory = _ => "sbe" };
+        method.Validators.Add(r =>
+        {
+            string v = (CommonOptions.TryValue<string>(r, out var text) ? text : null) ?? "";
+            if (!MethodNames.TryParse(v, out _)) r.AddError($"unknown method '{v}'; expected one of: {MethodNames.Accepted}.");
+        });
+        var rank = new Option<int>("--rank", "-k") { Description = "k of svd-k and sbe-k", DefaultValueFactory = _ => 1 };
+        var subBatch = new Option<int>("--sub-batch") { Description = "m, samples per bi-iteration step of rank-k SBE (1 = fully streaming)", DefaultValueFactory = _ => 1 };
+        var batch = new Option<int?>("--batch", "-b") { Description = "Batch size (default: the compare default of the method)" };
+        var lr = new Option<float?>("--lr") { Description = "Constant learning rate (default: the compare default of the method)" };
+        var diagnostics = new Option<bool>("--diagnostics") { Description = "SBE only: record singular-vector and -value errors against the exact SVD of every batch" };
+        var stopAt = new Option<double>("--stop-at-loss") { Description = "Stop once the training loss is at or below this (0 = never)" };
+        CommonOptions.AtLeast(rank, 1);
+        CommonOptions.AtLeast(subBatch, 1);
+        batch.Validators.Add(r => { if (CommonOptions.TryValue<int?>(r, out var v) && v is < 1) r.AddError($"--batch must be >= 1 (got {v})."); });
+        CommonOptions.Positive(lr);
+        stopAt.Validators.Add(r => { if (CommonOptions.TryValue<double>(r, out double v) && (!double.IsFinite(v) || v < 0)) r.AddError($"--stop-at-loss must be >= 0 (got {v})."); });
+
+        var command = new Command("train", "Train one network with one update rule and every knob; write results.json, history.csv and PNG plots");
+        command.Options.Add(method); command.Options.Add(rank); command.Options.Add(subBatch); command.Options.Add(batch); command.Options.Add(lr);
+        common.AddTo(command);
+        command.Options.Add(diagnostics); command.Options.Add(stopAt);
+
+        command.SetAction(parse => Cli.Guard(() =>
+        {
+            MethodNames.TryParse(parse.GetValue(method)!, out var m);
+            CommonOptions.TryParseHidden(parse.GetValue(common.Hidden)!, out int[] hidden, out _);
+            if (!DeviceOptions.TryCreate(parse.GetValue(common.Device)!, parse.GetValue(common.PulseType), out var tile, out string deviceError))
+                return Cli.Fail(deviceError);
+            if (parse.GetValue(diagnostics) && m != UpdateMethod.Sbe) return Cli.Fail("--diagnostics needs --method sbe.");
+            var data = DataOption.Load(parse.GetValue(common.Data));
+            int k = parse.GetValue(rank);
+            ulong seed = parse.GetValue(common.Seed);
+            var (defBatch, defLr) = CompareCommand.Defaults[m];
+            int[] sizes = [data.Train.Features, .. hidden, data.Train.ClassCount];
+            var spec = new RunSpec(MethodNames.Label(m, k),
+                new NetworkOptions
+                {
+                    LayerSizes = sizes, Activation = Act(parse.GetValue(common.Activation)), Method = m, Rank = k, SubBatch = parse.GetValue(subBatch),
+                    TileConfig = tile, Seed = seed,
+                },
+                new TrainingSchedule
+                {
+                    Epochs = parse.GetValue(common.Epochs), BatchSize = parse.GetValue(batch) ?? defBatch, LearningRate = parse.GetValue(lr) ?? defLr,
+                    ShuffleSeed = seed, EvaluationsPerEpoch = parse.GetValue(common.EvalsPerEpoch), Diagnostics = parse.GetValue(diagnostics),
+                    StopAtLoss = parse.GetValue(stopAt),
+                });
+            string title = $"{spec.Label}, {string.Join('-', sizes)} {spec.Network.Activation.ToString().ToLowerInvariant()}, {data.Train.Name}, batch {spec.Schedule.BatchSize}, lr {spec.Schedule.LearningRate}";
+            AnsiConsole.MarkupLineInterpolated($"[bold]sbe train[/]: {title}, {spec.Schedule.Epochs} epochs, seed {seed}");
+            var results = RunExecutor.Execute([spec], data, 1);
+            Reporting.PrintTable(results);
+            Reporting.WriteOutputs(parse.GetValue(common.Out)!, "train", data, results, title);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Activation Act(string? text) { CommonOptions.TryParseActivation(text, out var a); return a; }
+}

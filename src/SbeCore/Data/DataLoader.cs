@@ -1,0 +1,90 @@
+namespace SbeCore.Data;
+
+/// <summary>A train/test pair of data sets.</summary>
+/// <param name="Train">Training set.</param>
+/// <param name="Test">Held-out test set.</param>
+public sealed record DataSplit(Dataset Train, Dataset Test);
+
+/// <summary>
+/// Loads MNIST-format data: the embedded MNIST-10k default (first 8,000 digits train, last 2,000 test) or a
+/// directory holding the standard four files of full MNIST or Fashion-MNIST (train-images-idx3-ubyte[.gz], ...).
+/// </summary>
+public static class DataLoader
+{
+    /// <summary>Folder name of the embedded default set, relative to the repository or the executable.</summary>
+    public const string DefaultFolder = "data/mnist-10k";
+    /// <summary>Training images of the default set; the rest are the test set.</summary>
+    public const int DefaultTrainCount = 8000;
+
+    /// <summary>Loads the embedded MNIST-10k set, found by <see cref="FindDefaultFolder"/>.</summary>
+    /// <exception cref="FileNotFoundException">The folder cannot be found.</exception>
+    public static DataSplit LoadDefault()
+    {
+        string dir = FindDefaultFolder() ?? throw new FileNotFoundException(
+            $"cannot find the MNIST-10k data folder '{DefaultFolder}' next to the executable or in a parent of the working directory; pass --data DIR.");
+        return LoadMnist10k(dir);
+    }
+
+    /// <summary>Loads a folder in the MNIST-10k layout (images-idx3-ubyte[.gz], labels-idx1-ubyte[.gz]) and splits 8,000/2,000.</summary>
+    public static DataSplit LoadMnist10k(string dir)
+    {
+        string images = FindFile(dir, "images-idx3-ubyte"), labels = FindFile(dir, "labels-idx1-ubyte");
+        var (count, rows, cols, pixels) = IdxReader.ReadImages(images);
+        var all = Dataset.FromIdx("mnist-10k", count, rows, cols, pixels, IdxReader.ReadLabels(labels));
+        int train = Math.Min(DefaultTrainCount, all.Count * 4 / 5);
+        return new DataSplit(all.Slice(0, train, "mnist-10k/train"), all.Slice(train, all.Count - train, "mnist-10k/test"));
+    }
+
+    /// <summary>
+    /// Loads a data directory: the standard four files (train-images-idx3-ubyte, train-labels-idx1-ubyte,
+    /// t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte, each optionally .gz) or, failing that, the MNIST-10k layout.
+    /// </summary>
+    /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
+    /// <exception cref="FileNotFoundException">A required file is missing.</exception>
+    /// <exception cref="InvalidDataException">A file is malformed.</exception>
+    public static DataSplit LoadDirectory(string dir)
+    {
+        if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"data directory '{dir}' does not exist.");
+        if (TryFind(dir, "images-idx3-ubyte") is not null && TryFind(dir, "train-images-idx3-ubyte") is null) return LoadMnist10k(dir);
+        string name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir)));
+        return new DataSplit(
+            LoadPair(dir, "train-images-idx3-ubyte", "train-labels-idx1-ubyte", name + "/train"),
+            LoadPair(dir, "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", name + "/test"));
+    }
+
+    /// <summary>
+    /// Looks for <see cref="DefaultFolder"/> beside the executable (the CLI copies it there), then in the working
+    /// directory and its parents (running from a checkout). Returns null if none holds the two files.
+    /// </summary>
+    public static string? FindDefaultFolder()
+    {
+        foreach (string start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
+        {
+            for (var d = new DirectoryInfo(start); d is not null; d = d.Parent)
+            {
+                string candidate = Path.Combine(d.FullName, DefaultFolder);
+                if (TryFind(candidate, "images-idx3-ubyte") is not null && TryFind(candidate, "labels-idx1-ubyte") is not null) return candidate;
+            }
+        }
+        return null;
+    }
+
+    private static Dataset LoadPair(string dir, string imagesName, string labelsName, string name)
+    {
+        var (count, rows, cols, pixels) = IdxReader.ReadImages(FindFile(dir, imagesName));
+        return Dataset.FromIdx(name, count, rows, cols, pixels, IdxReader.ReadLabels(FindFile(dir, labelsName)));
+    }
+
+    private static string FindFile(string dir, string stem)
+        => TryFind(dir, stem) ?? throw new FileNotFoundException($"'{Path.Combine(dir, stem)}[.gz]' not found.", Path.Combine(dir, stem));
+
+    private static string? TryFind(string dir, string stem)
+    {
+        foreach (string name in new[] { stem + ".gz", stem })
+        {
+            string p = Path.Combine(dir, name);
+            if (File.Exists(p)) return p;
+        }
+        return null;
+    }
+}

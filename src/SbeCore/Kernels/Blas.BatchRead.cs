@@ -1,0 +1,144 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace SbeCore.Kernels;
+
+public static partial class Blas
+{
+    // Y (n x rows) = X (n x cols) W^T is a matrix product whose both operands run along cols, so each
+    // output is a dot product. A 4 x 4 register tile (4 rows of W by 4 inputs) keeps 16 accumulators
+    // live: every loaded vector feeds four FMAs, which makes the loop FMA-bound instead of load-bound.
+    // Long rows are cut into blocks of cols so the 4 + 4 rows of a tile stay in L1 while the tile moves on.
+
+    /// <summary>Floats of cols per block when cols is large (8 rows x 512 floats = 16 KiB, half of L1d).</summary>
+    private const int BatchReadBlock = 512;
+
+    internal static void BatchRead512(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> x, int n, Span<float> y) => BatchReadCore<Simd512, Vector512<float>>(w, rows, cols, stride, x, n, y);
+    internal static void BatchRead256(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> x, int n, Span<float> y) => BatchReadCore<Simd256, Vector256<float>>(w, rows, cols, stride, x, n, y);
+    internal static void BatchRead128(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> x, int n, Span<float> y) => BatchReadCore<Simd128, Vector128<float>>(w, rows, cols, stride, x, n, y);
+
+    internal static void BatchReadScalar(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> x, int n, Span<float> y)
+    {
+        for (int j = 0; j < n; j++) GemvScalar(w, rows, cols, stride, x.Slice(j * cols, cols), y.Slice(j * rows, rows));
+    }
+
+    private static void BatchReadCore<TOps, TVec>(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> x, int n, Span<float> y)
+        where TOps : struct, ISimdOps<TVec> where TVec : struct
+    {
+        if (cols < TOps.Count) { BatchReadScalar(w, rows, cols, stride, x, n, y); return; }
+        ref float wr = ref MemoryMarshal.GetReference(w);
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        int block = cols <= 2 * BatchReadBlock ? cols : BatchReadBlock;
+        for (int k0 = 0; k0 < cols; k0 += block)
+        {
+            int klen = Math.Min(block, cols - k0);
+            BatchReadPanel<TOps, TVec>(ref Unsafe.Add(ref wr, k0), (nuint)stride, rows, ref Unsafe.Add(ref xr, k0), (nuint)cols, n,
+                                       ref yr, klen, accumulate: k0 != 0);
+        }
+    }
+
+    /// <summary>Y (+)= X[:, k0:k0+klen] W[:, k0:k0+klen]^T; the refs point at column k0 (which may be short of one vector
+    /// only when it is the last block: its tail vector then reaches back into the previous block, masked).</summary>
+    private static void BatchReadPanel<TOps, TVec>(ref float w, nuint ws, int rows, ref float x, nuint xs, int n, ref float y, int klen, bool accumulate)
+        where TOps : struct, ISimdOps<TVec> where TVec : struct
+    {
+        int fresh = klen % TOps.Count;
+        TVec mask = fresh != 0 ? TOps.TailMask(fresh) : TOps.Zero;
+        nuint ys = (nuint)rows;
+        int r0 = 0;
+        for (; r0 + 4 <= rows; r0 += 4)
+        {
+            ref float wt = ref Unsafe.Add(ref w, (nuint)r0 * ws);
+            int j0 = 0;
+            for (; j0 + 4 <= n; j0 += 4)
+                Tile4x4<TOps, TVec>(ref wt, ws, ref Unsafe.Add(ref x, (nuint)j0 * xs), xs, ref Unsafe.Add(ref y, (nuint)j0 * ys + (nuint)r0), ys, klen, fresh, mask, accumulate);
+            for (; j0 < n; j0++)
+                for (int r = r0; r < r0 + 4; r++)
+                    Accumulate(ref Unsafe.Add(ref y, (nuint)j0 * ys + (nuint)r), BlockDot<TOps, TVec>(ref Unsafe.Add(ref w, (nuint)r * ws), ref Unsafe.Add(ref x, (nuint)j0 * xs), klen, fresh, mask), accumulate);
+        }
+        for (; r0 < rows; r0++)
+            for (int j = 0; j < n; j++)
+                Accumulate(ref Unsafe.Add(ref y, (nuint)j * ys + (nuint)r0), BlockDot<TOps, TVec>(ref Unsafe.Add(ref w, (nuint)r0 * ws), ref Unsafe.Add(ref x, (nuint)j * xs), klen, fresh, mask), accumulate);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Accumulate(ref float target, float value, bool accumulate)
+    {
+        if (accumulate) target += value; else target = value;
+    }
+
+    /// <summary>Dot of one block; the tail vector ends at klen and is masked to its <paramref name="fresh"/> last lanes.</summary>
+    private static float BlockDot<TOps, TVec>(ref float a, ref float b, int klen, int fresh, TVec mask)
+        where TOps : struct, ISimdOps<TVec> where TVec : struct
+    {
+        nuint n = (nuint)TOps.Count, len = (nuint)klen;
+        TVec s0 = TOps.Zero, s1 = s0;
+        nuint i = 0;
+        for (; i + 2 * n <= len; i += 2 * n)
+        {
+            s0 = TOps.MultiplyAdd(TOps.Load(ref a, i), TOps.Load(ref b, i), s0);
+            s1 = TOps.MultiplyAdd(TOps.Load(ref a, i + n), TOps.Load(ref b, i + n), s1);
+        }
+        if (i + n <= len) s0 = TOps.MultiplyAdd(TOps.Load(ref a, i), TOps.Load(ref b, i), s0);
+        if (fresh != 0)
+        {
+            nint tail = klen - TOps.Count;
+            s1 = TOps.MultiplyAdd(TOps.And(TOps.Load(ref Unsafe.Add(ref a, tail), 0), mask), TOps.And(TOps.Load(ref Unsafe.Add(ref b, tail), 0), mask), s1);
+        }
+        return TOps.Sum(TOps.Add(s0, s1));
+    }
+
+    /// <summary>Y[j, r] (+)= dot(X[j], W[r]) for 4 rows of W (stride ws) by 4 inputs (stride xs); y points at Y[j0, r0].</summary>
+    private static void Tile4x4<TOps, TVec>(ref float w0, nuint ws, ref float x0, nuint xs, ref float y, nuint ys, int klen, int fresh, TVec mask, bool accumulate)
+        where TOps : struct, ISimdOps<TVec> where TVec : struct
+    {
+        ref float w1 = ref Unsafe.Add(ref w0, ws);
+        ref float w2 = ref Unsafe.Add(ref w1, ws);
+        ref float w3 = ref Unsafe.Add(ref w2, ws);
+        ref float x1 = ref Unsafe.Add(ref x0, xs);
+        ref float x2 = ref Unsafe.Add(ref x1, xs);
+        ref float x3 = ref Unsafe.Add(ref x2, xs);
+        TVec c00 = TOps.Zero, c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        TVec c20 = c00, c21 = c00, c22 = c00, c23 = c00, c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+        nuint n = (nuint)TOps.Count, len = (nuint)klen;
+        for (nuint i = 0; i + n <= len; i += n)
+        {
+            TVec wa = TOps.Load(ref w0, i), wb = TOps.Load(ref w1, i), wc = TOps.Load(ref w2, i), wd = TOps.Load(ref w3, i);
+            TVec xv = TOps.Load(ref x0, i);
+            c00 = TOps.MultiplyAdd(wa, xv, c00); c01 = TOps.MultiplyAdd(wb, xv, c01); c02 = TOps.MultiplyAdd(wc, xv, c02); c03 = TOps.MultiplyAdd(wd, xv, c03);
+            xv = TOps.Load(ref x1, i);
+            c10 = TOps.MultiplyAdd(wa, xv, c10); c11 = TOps.MultiplyAdd(wb, xv, c11); c12 = TOps.MultiplyAdd(wc, xv, c12); c13 = TOps.MultiplyAdd(wd, xv, c13);
+            xv = TOps.Load(ref x2, i);
+            c20 = TOps.MultiplyAdd(wa, xv, c20); c21 = TOps.MultiplyAdd(wb, xv, c21); c22 = TOps.MultiplyAdd(wc, xv, c22); c23 = TOps.MultiplyAdd(wd, xv, c23);
+            xv = TOps.Load(ref x3, i);
+            c30 = TOps.MultiplyAdd(wa, xv, c30); c31 = TOps.MultiplyAdd(wb, xv, c31); c32 = TOps.MultiplyAdd(wc, xv, c32); c33 = TOps.MultiplyAdd(wd, xv, c33);
+        }
+        if (fresh != 0)
+        {
+            nint t = klen - TOps.Count;
+            TVec wa = TOps.And(TOps.Load(ref Unsafe.Add(ref w0, t), 0), mask), wb = TOps.And(TOps.Load(ref Unsafe.Add(ref w1, t), 0), mask);
+            TVec wc = TOps.And(TOps.Load(ref Unsafe.Add(ref w2, t), 0), mask), wd = TOps.And(TOps.Load(ref Unsafe.Add(ref w3, t), 0), mask);
+            TVec xv = TOps.And(TOps.Load(ref Unsafe.Add(ref x0, t), 0), mask);
+            c00 = TOps.MultiplyAdd(wa, xv, c00); c01 = TOps.MultiplyAdd(wb, xv, c01); c02 = TOps.MultiplyAdd(wc, xv, c02); c03 = TOps.MultiplyAdd(wd, xv, c03);
+            xv = TOps.And(TOps.Load(ref Unsafe.Add(ref x1, t), 0), mask);
+            c10 = TOps.MultiplyAdd(wa, xv, c10); c11 = TOps.MultiplyAdd(wb, xv, c11); c12 = TOps.MultiplyAdd(wc, xv, c12); c13 = TOps.MultiplyAdd(wd, xv, c13);
+            xv = TOps.And(TOps.Load(ref Unsafe.Add(ref x2, t), 0), mask);
+            c20 = TOps.MultiplyAdd(wa, xv, c20); c21 = TOps.MultiplyAdd(wb, xv, c21); c22 = TOps.MultiplyAdd(wc, xv, c22); c23 = TOps.MultiplyAdd(wd, xv, c23);
+            xv = TOps.And(TOps.Load(ref Unsafe.Add(ref x3, t), 0), mask);
+            c30 = TOps.MultiplyAdd(wa, xv, c30); c31 = TOps.MultiplyAdd(wb, xv, c31); c32 = TOps.MultiplyAdd(wc, xv, c32); c33 = TOps.MultiplyAdd(wd, xv, c33);
+        }
+        Store4(TOps.Sum4(c00, c01, c02, c03), ref y, accumulate);
+        Store4(TOps.Sum4(c10, c11, c12, c13), ref Unsafe.Add(ref y, ys), accumulate);
+        Store4(TOps.Sum4(c20, c21, c22, c23), ref Unsafe.Add(ref y, 2 * ys), accumulate);
+        Store4(TOps.Sum4(c30, c31, c32, c33), ref Unsafe.Add(ref y, 3 * ys), accumulate);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store4(Vector128<float> sums, ref float y, bool accumulate)
+    {
+        if (accumulate) sums += Vector128.LoadUnsafe(ref y);
+        sums.StoreUnsafe(ref y);
+    }
+}

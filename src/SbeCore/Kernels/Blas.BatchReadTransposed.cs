@@ -1,0 +1,158 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace SbeCore.Kernels;
+
+public static partial class Blas
+{
+    // Z (n x cols) = D (n x rows) W runs along the rows of W: an outer-product form. A register tile
+    // holds 4 inputs by 4 vectors of cols (16 accumulators); each step loads 4 vectors of one W row and
+    // broadcasts 4 entries of D into 16 FMAs. W is walked in strips of 4 vectors of cols by blocks of
+    // rows, so a strip stays in L1 while every input group passes over it.
+
+    /// <summary>Rows of W per block when rows is large (64 rows x 4 x 64 bytes = 16 KiB strip).</summary>
+    private const int BatchReadTBlock = 64;
+
+    internal static void BatchReadTransposed512(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> d, int n, Span<float> z) => BatchReadTCore<Simd512, Vector512<float>>(w, rows, cols, stride, d, n, z);
+    internal static void BatchReadTransposed256(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> d, int n, Span<float> z) => BatchReadTCore<Simd256, Vector256<float>>(w, rows, cols, stride, d, n, z);
+    internal static void BatchReadTransposed128(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> d, int n, Span<float> z) => BatchReadTCore<Simd128, Vector128<float>>(w, rows, cols, stride, d, n, z);
+
+    internal static void BatchReadTransposedScalar(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> d, int n, Span<float> z)
+    {
+        for (int j = 0; j < n; j++) GemvTScalar(w, rows, cols, stride, d.Slice(j * rows, rows), z.Slice(j * cols, cols));
+    }
+
+    private static void BatchReadTCore<TOps, TVec>(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> d, int n, Span<float> z)
+        where TOps : struct, ISimdOps<TVec> where TVec : struct
+    {
+        if (cols < TOps.Count) { BatchReadTransposedScalar(w, rows, cols, stride, d, n, z); return; }
+        z.Slice(0, n * cols).Clear();
+        ref float wr = ref MemoryMarshal.GetReference(w);
+        ref float dr = ref MemoryMarshal.GetReference(d);
+        ref float zr = ref MemoryMarshal.GetReference(z);
+        nuint vn = (nuint)TOps.Count, c = (nuint)cols, ws = (nuint)stride, ds = (nuint)rows, zs = (nuint)cols;
+        int fresh = cols % TOps.Count;
+        TVec ones = TOps.TailMask(TOps.Count);
+        TVec tailMask = fresh != 0 ? TOps.TailMask(fresh) : TOps.Zero;
+        int block = rows <= 2 * BatchReadTBlock ? rows : BatchReadTBlock;
+        for (int r0 = 0; r0 < rows; r0 += block)
+        {
+            nuint rlen = (nuint)Math.Min(block, rows - r0);
+            ref float wb = ref Unsafe.Add(ref wr, (nuint)r0 * ws);
+            ref float db = ref Unsafe.Add(ref dr, r0);
+            nuint c0 = 0;
+            for (; c0 + 4 * vn <= c; c0 += 4 * vn)
+            {
+                int j = 0;
+                for (; j + 4 <= n; j += 4)
+                    TileT4x4<TOps, TVec>(ref Unsafe.Add(ref wb, c0), ws, ref Unsafe.Add(ref db, (nuint)j * ds), ds, ref Unsafe.Add(ref zr, (nuint)j * zs + c0), zs, rlen);
+                for (; j < n; j++)
+                    TileT1x4<TOps, TVec>(ref Unsafe.Add(ref wb, c0), ws, ref Unsafe.Add(ref db, (nuint)j * ds), ref Unsafe.Add(ref zr, (nuint)j * zs + c0), rlen);
+            }
+            for (; c0 + vn <= c; c0 += vn)
+                TileT1Vector<TOps, TVec>(ref Unsafe.Add(ref wb, c0), ws, ref db, ds, ref Unsafe.Add(ref zr, c0), zs, n, rlen, ones);
+            if (fresh != 0)
+            {
+                // Overlapping last vector: W lanes already done are masked to zero, so they add nothing.
+                nuint last = c - vn;
+                TileT1Vector<TOps, TVec>(ref Unsafe.Add(ref wb, last), ws, ref db, ds, ref Unsafe.Add(ref zr, last), zs, n, rlen, tailMask);
+            }
+        }
+    }
+
+    /// <summary>Z[j0..j0+4, c0..c0+4 vectors] += D[j0..j0+4, r-block] W[r-block, c0..]; pointers at the tile origin.</summary>
+    private static void TileT4x4<TOps, TVec>(ref float w, nuint ws, ref float d0, nuint ds, ref float z0, nuint zs, nuint rlen)
+        where TOps : struct, ISimdOps<TVec> where TVec : struct
+    {
+        nuint n = (nuint)TOps.Count;
+        ref float d1 = ref Unsafe.Add(ref d0, ds);
+        ref float d2 = ref Unsafe.Add(ref d1, ds);
+        ref float d3 = ref Unsafe.Add(ref d2, ds);
+        ref float z1 = ref Unsafe.Add(ref z0, zs);
+        ref float z2 = ref Unsafe.Add(ref z1, zs);
+        ref float z3 = ref Unsafe.Add(ref z2, zs);
+        TVec c00 = TOps.Load(ref z0, 0), c01 = TOps.Load(ref z0, n), c02 = TOps.Load(ref z0, 2 * n), c03 = TOps.Load(ref z0, 3 * n);
+        TVec c10 = TOps.Load(ref z1, 0), c11 = TOps.Load(ref z1, n), c12 = TOps.Load(ref z1, 2 * n), c13 = TOps.Load(ref z1, 3 * n);
+        TVec c20 = TOps.Load(ref z2, 0), c21 = TOps.Load(ref z2, n), c22 = TOps.Load(ref z2, 2 * n), c23 = TOps.Load(ref z2, 3 * n);
+        TVec c30 = TOps.Load(ref z3, 0), c31 = TOps.Load(ref z3, n), c32 = TOps.Load(ref z3, 2 * n), c33 = TOps.Load(ref z3, 3 * n);
+        ref float wrow = ref w;
+        for (nuint r = 0; r < rlen; r++)
+        {
+            TVec wa = TOps.Load(ref wrow, 0), wb = TOps.Load(ref wrow, n), wc = TOps.Load(ref wrow, 2 * n), wd = TOps.Load(ref wrow, 3 * n);
+            TVec b = TOps.Broadcast(Unsafe.Add(ref d0, r));
+            c00 = TOps.MultiplyAdd(b, wa, c00); c01 = TOps.MultiplyAdd(b, wb, c01); c02 = TOps.MultiplyAdd(b, wc, c02); c03 = TOps.MultiplyAdd(b, wd, c03);
+            b = TOps.Broadcast(Unsafe.Add(ref d1, r));
+            c10 = TOps.MultiplyAdd(b, wa, c10); c11 = TOps.MultiplyAdd(b, wb, c11); c12 = TOps.MultiplyAdd(b, wc, c12); c13 = TOps.MultiplyAdd(b, wd, c13);
+            b = TOps.Broadcast(Unsafe.Add(ref d2, r));
+            c20 = TOps.MultiplyAdd(b, wa, c20); c21 = TOps.MultiplyAdd(b, wb, c21); c22 = TOps.MultiplyAdd(b, wc, c22); c23 = TOps.MultiplyAdd(b, wd, c23);
+            b = TOps.Broadcast(Unsafe.Add(ref d3, r));
+            c30 = TOps.MultiplyAdd(b, wa, c30); c31 = TOps.MultiplyAdd(b, wb, c31); c32 = TOps.MultiplyAdd(b, wc, c32); c33 = TOps.MultiplyAdd(b, wd, c33);
+            wrow = ref Unsafe.Add(ref wrow, ws);
+        }
+        TOps.Store(c00, ref z0, 0); TOps.Store(c01, ref z0, n); TOps.Store(c02, ref z0, 2 * n); TOps.Store(c03, ref z0, 3 * n);
+        TOps.Store(c10, ref z1, 0); TOps.Store(c11, ref z1, n); TOps.Store(c12, ref z1, 2 * n); TOps.Store(c13, ref z1, 3 * n);
+        TOps.Store(c20, ref z2, 0); TOps.Store(c21, ref z2, n); TOps.Store(c22, ref z2, 2 * n); TOps.Store(c23, ref z2, 3 * n);
+        TOps.Store(c30, ref z3, 0); TOps.Store(c31, ref z3, n); TOps.Store(c32, ref z3, 2 * n); TOps.Store(c33, ref z3, 3 * n);
+    }
+
+    /// <summary>One input by four vectors of cols.</summary>
+    private static void TileT1x4<TOps, TVec>(ref float w, nuint ws, ref float d, ref float z, nuint rlen)
+        where TOps : struct, ISimdOps<TVec> where TVec : struct
+    {
+        nuint n = (nuint)TOps.Count;
+        TVec c0 = TOps.Load(ref z, 0), c1 = TOps.Load(ref z, n), c2 = TOps.Load(ref z, 2 * n), c3 = TOps.Load(ref z, 3 * n);
+        ref float wrow = ref w;
+        for (nuint r = 0; r < rlen; r++)
+        {
+            TVec b = TOps.Broadcast(Unsafe.Add(ref d, r));
+            c0 = TOps.MultiplyAdd(b, TOps.Load(ref wrow, 0), c0); c1 = TOps.MultiplyAdd(b, TOps.Load(ref wrow, n), c1);
+            c2 = TOps.MultiplyAdd(b, TOps.Load(ref wrow, 2 * n), c2); c3 = TOps.MultiplyAdd(b, TOps.Load(ref wrow, 3 * n), c3);
+            wrow = ref Unsafe.Add(ref wrow, ws);
+        }
+        TOps.Store(c0, ref z, 0); TOps.Store(c1, ref z, n); TOps.Store(c2, ref z, 2 * n); TOps.Store(c3, ref z, 3 * n);
+    }
+
+    /// <summary>Every input by one vector of cols, with W lanes masked (all-ones for a full vector).</summary>
+    private static void TileT1Vector<TOps, TVec>(ref float w, nuint ws, ref float d, nuint ds, ref float z, nuint zs, int n, nuint rlen, TVec mask)
+        where TOps : struct, ISimdOps<TVec> where TVec : struct
+    {
+        int j = 0;
+        for (; j + 4 <= n; j += 4)
+        {
+            ref float d0 = ref Unsafe.Add(ref d, (nuint)j * ds);
+            ref float d1 = ref Unsafe.Add(ref d0, ds);
+            ref float d2 = ref Unsafe.Add(ref d1, ds);
+            ref float d3 = ref Unsafe.Add(ref d2, ds);
+            ref float z0 = ref Unsafe.Add(ref z, (nuint)j * zs);
+            ref float z1 = ref Unsafe.Add(ref z0, zs);
+            ref float z2 = ref Unsafe.Add(ref z1, zs);
+            ref float z3 = ref Unsafe.Add(ref z2, zs);
+            TVec c0 = TOps.Load(ref z0, 0), c1 = TOps.Load(ref z1, 0), c2 = TOps.Load(ref z2, 0), c3 = TOps.Load(ref z3, 0);
+            ref float wrow = ref w;
+            for (nuint r = 0; r < rlen; r++)
+            {
+                TVec wv = TOps.And(TOps.Load(ref wrow, 0), mask);
+                c0 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref d0, r)), wv, c0);
+                c1 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref d1, r)), wv, c1);
+                c2 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref d2, r)), wv, c2);
+                c3 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref d3, r)), wv, c3);
+                wrow = ref Unsafe.Add(ref wrow, ws);
+            }
+            TOps.Store(c0, ref z0, 0); TOps.Store(c1, ref z1, 0); TOps.Store(c2, ref z2, 0); TOps.Store(c3, ref z3, 0);
+        }
+        for (; j < n; j++)
+        {
+            ref float dj = ref Unsafe.Add(ref d, (nuint)j * ds);
+            ref float zj = ref Unsafe.Add(ref z, (nuint)j * zs);
+            TVec c0 = TOps.Load(ref zj, 0);
+            ref float wrow = ref w;
+            for (nuint r = 0; r < rlen; r++)
+            {
+                c0 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref dj, r)), TOps.And(TOps.Load(ref wrow, 0), mask), c0);
+                wrow = ref Unsafe.Add(ref wrow, ws);
+            }
+            TOps.Store(c0, ref zj, 0);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace SbeCore.Kernels;
+
+/// <summary>Argument checks for <see cref="Blas"/>: all run before anything is written; throwing sits out of line.</summary>
+internal static class BlasThrow
+{
+    [DoesNotReturn]
+    public static void LengthMismatch(string name, int actual, long expected, string what) =>
+        throw new ArgumentException($"{name} has {actual} elements; {expected} expected ({what}).", name);
+
+    [DoesNotReturn]
+    public static void TooShort(string name, int actual, long needed, string what) =>
+        throw new ArgumentException($"{name} has {actual} elements; at least {needed} needed ({what}).", name);
+
+    [DoesNotReturn]
+    public static void Overlap(string destination, string input) =>
+        throw new ArgumentException($"{destination} overlaps {input}; the kernel would read values it has already overwritten.", destination);
+
+    [DoesNotReturn]
+    public static void BadShape(string name, int value, string rule) =>
+        throw new ArgumentException($"{name} is {value}; {rule}.", name);
+
+    /// <summary>Checks a rows x cols row-major view with a row stride; returns the elements it spans.</summary>
+    public static int CheckMatrix(string name, int length, int rows, int cols, int stride)
+    {
+        if (rows < 0) BadShape(nameof(rows), rows, "it must not be negative");
+        if (cols < 0) BadShape(nameof(cols), cols, "it must not be negative");
+        if (stride < cols) BadShape(nameof(stride), stride, $"it must be at least cols ({cols})");
+        long span = rows == 0 || cols == 0 ? 0 : (long)(rows - 1) * stride + cols;
+        if (length < span) TooShort(name, length, span, $"(rows-1)*stride+cols for {rows}x{cols} with stride {stride}");
+        return (int)span;
+    }
+
+    public static void CheckExact(string name, int length, long expected, string what)
+    {
+        if (length != expected) LengthMismatch(name, length, expected, what);
+    }
+
+    public static void CheckAtLeast(string name, int length, long needed, string what)
+    {
+        if (length < needed) TooShort(name, length, needed, what);
+    }
+
+    public static void CheckCount(string name, int value)
+    {
+        if (value < 0) BadShape(name, value, "it must not be negative");
+    }
+
+    /// <summary>Throws when the used part of a destination shares memory with the used part of an input.</summary>
+    public static void CheckNoOverlap(ReadOnlySpan<float> destination, string destinationName, ReadOnlySpan<float> input, string inputName)
+    {
+        if (destination.Overlaps(input)) Overlap(destinationName, inputName);
+    }
+}

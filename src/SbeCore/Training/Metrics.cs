@@ -1,0 +1,29 @@
+namespace SbeCore.Training;
+
+// FROZEN PUBLIC SIGNATURES (the C ABI returns these; members may be added, these may not change).
+
+/// <summary>What one call of <see cref="Network.TrainEpoch"/> did.</summary>
+public readonly struct EpochMetrics
+{
+    /// <summary>Samples trained on.</summary>
+    public int Samples { get; init; }
+    /// <summary>Batches (weight updates) applied.</summary>
+    public int Batches { get; init; }
+    /// <summary>Mean cross-entropy of the samples as they were trained on (weights of their batch, before its update).</summary>
+    public double MeanTrainingLoss { get; init; }
+    /// <summary>Cumulative rank-1 writes of all tiles after the epoch.</summary>
+    public long RankOneWrites { get; init; }
+    /// <summary>Wall time of the epoch in seconds.</summary>
+    public double Seconds { get; init; }
+}
+
+/// <summary>Loss and accuracy of a network on a labelled set.</summary>
+public readonly struct Evaluation
+{
+    /// <summary>Mean softmax cross-entropy (natural log).</summary>
+    public double Loss { get; init; }
+    /// <summary>Fraction of samples whose arg-max class equals the label, in [0, 1].</summary>
+    public double Accuracy { get; init; }
+    /// <summary>Samples evaluated.</summary>
+    public int Samples { get; init; }
+}

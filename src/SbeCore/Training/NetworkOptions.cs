@@ -1,0 +1,35 @@
+using SbeCore.Crossbar;
+using SbeCore.Eigen;
+using SbeCore.Updates;
+
+namespace SbeCore.Training;
+
+// FROZEN PUBLIC SIGNATURES (the C ABI wraps Network; members may be added, these may not change).
+
+/// <summary>What a <see cref="Network"/> is built from. The same options and seed give bit-identical weights and runs.</summary>
+public sealed class NetworkOptions
+{
+    /// <summary>Neurons per layer, input first, classes last: e.g. [784, 100, 10]. At least two entries, each >= 1.</summary>
+    public int[] LayerSizes { get; init; } = [784, 100, 10];
+
+    /// <summary>Hidden-layer activation (default ReLU).</summary>
+    public Activation Activation { get; init; } = Activation.Relu;
+
+    /// <summary>Weight-update rule of every layer (default SBE).</summary>
+    public UpdateMethod Method { get; init; } = UpdateMethod.Sbe;
+
+    /// <summary>k for TruncatedSvd and Sbe (capped per layer at min(rows, cols)); ignored by Sgd and MiniBatch.</summary>
+    public int Rank { get; init; } = 1;
+
+    /// <summary>m, samples per bi-iteration step of rank-k SBE (1 = fully streaming).</summary>
+    public int SubBatch { get; init; } = 1;
+
+    /// <summary>Full estimator options for Sbe; when set, its Rank and SubBatch win over <see cref="Rank"/> and <see cref="SubBatch"/>.</summary>
+    public EstimatorOptions? Estimator { get; init; }
+
+    /// <summary>Device and I/O configuration of every tile (null = ideal exact device).</summary>
+    public TileConfig? TileConfig { get; init; }
+
+    /// <summary>Seeds the He-normal initial weights (independent of the method), the tiles' device draws and the rules' estimators.</summary>
+    public ulong Seed { get; init; }
+}

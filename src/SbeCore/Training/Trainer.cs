@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using SbeCore.Data;
+
+namespace SbeCore.Training;
+
+/// <summary>Progress of a running <see cref="Trainer"/>: fraction done in [0, 1] and the latest training loss seen.</summary>
+/// <param name="Fraction">Samples trained / samples scheduled.</param>
+/// <param name="Epoch">Fractional epochs done.</param>
+/// <param name="LastTrainLoss">Full training-set loss at the latest evaluation point.</param>
+public readonly record struct TrainingProgress(double Fraction, double Epoch, double LastTrainLoss);
+
+/// <summary>
+/// Runs a <see cref="TrainingSchedule"/> on a <see cref="Network"/>: per epoch a fresh shuffle (same for every method
+/// with the same schedule), evaluation points at epoch ends (or more often), the whole training set's loss and
+/// accuracy, test accuracy, cumulative rank-1 writes and training time; optional SBE diagnostics.
+/// </summary>
+public sealed class Trainer
+{
+    private readonly Network _network;
+    private readonly Dataset _train;
+    private readonly Dataset? _test;
+    private readonly TrainingSchedule _schedule;
+
+    /// <summary>Prepares a run; nothing is trained until <see cref="Run"/>.</summary>
+    /// <exception cref="ArgumentException">The data does not fit the network or the schedule is invalid.</exception>
+    public Trainer(Network network, Dataset train, Dataset? test, TrainingSchedule schedule)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(schedule);
+        schedule.Validate();
+        foreach (var d in test is null ? new[] { train } : [train, test])
+        {
+            if (d.Features != network.InputSize) throw new ArgumentException($"data set '{d.Name}' has {d.Features} features, the network takes {network.InputSize}.", nameof(train));
+            if (d.ClassCount > network.OutputSize) throw new ArgumentException($"data set '{d.Name}' has {d.ClassCount} classes, the network outputs {network.OutputSize}.", nameof(train));
+        }
+        if (train.Count == 0) throw new ArgumentException("the training set is empty.", nameof(train));
+        _network = network; _train = train; _test = test; _schedule = schedule;
+    }
+
+    /// <summary>Trains and returns the history. <paramref name="progress"/> is called after every batch (keep it cheap).</summary>
+    public TrainingHistory Run(Action<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var history = new TrainingHistory { PeripheralMemoryBytes = _network.PeripheralMemoryBytes };
+        SbeDiagnostics? diagnostics = _schedule.Diagnostics ? new SbeDiagnostics(_network, history.Diagnostics) : null;
+        var previousObserver = _network.BatchObserver;
+        int n = _train.Count, batch = _schedule.BatchSize;
+        int batchesPerEpoch = (n + batch - 1) / batch;
+        int evals = Math.Min(_schedule.EvaluationsPerEpoch, batchesPerEpoch);
+        var order = new int[n];
+        long updates = 0;
+        double trainSeconds = 0;
+        history.Records.Add(Evaluate(0, 0, 0));
+        try
+        {
+            if (diagnostics is not null) _network.BatchObserver = diagnostics;
+            for (int epoch = 0; epoch < _schedule.Epochs; epoch++)
+            {
+                Network.ShuffledOrder(_schedule.EpochShuffleSeed(epoch), order);
+                int nextEval = 1;
+                for (int b = 0; b < batchesPerEpoch; b++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    int first = b * batch, m = Math.Min(batch, n - first);
+                    if (diagnostics is not null) diagnostics.Update = updates;
+                    long t0 = Stopwatch.GetTimestamp();
+                    _network.TrainBatch(_train.Images, _train.Labels, order.AsSpan(first, m), _schedule.LearningRate);
+                    trainSeconds += Stopwatch.GetElapsedTime(t0).TotalSeconds;
+                    updates++;
+                    double epochs = epoch + (double)(b + 1) / batchesPerEpoch;
+                    if (b + 1 == (int)((long)batchesPerEpoch * nextEval / evals))
+                    {
+                        history.Records.Add(Evaluate(epochs, updates, trainSeconds));
+                        nextEval++;
+                    }
+                    progress?.Invoke(new TrainingProgress(epochs / _schedule.Epochs, epochs, history.Final.TrainLoss));
+                }
+                if (_schedule.StopAtLoss > 0 && history.Final.TrainLoss <= _schedule.StopAtLoss) break;
+            }
+        }
+        finally { _network.BatchObserver = previousObserver; }
+        return history;
+    }
+
+    private TrainingRecord Evaluate(double epoch, long updates, double trainSeconds)
+    {
+        var train = _network.Evaluate(_train.Images, _train.Labels);
+        var test = _test is null ? new Evaluation { Loss = double.NaN, Accuracy = double.NaN } : _network.Evaluate(_test.Images, _test.Labels);
+        return new TrainingRecord
+        {
+            Epoch = epoch, Updates = updates, RankOneWrites = _network.RankOneWrites,
+            TrainLoss = train.Loss, TrainAccuracy = train.Accuracy, TestLoss = test.Loss, TestAccuracy = test.Accuracy,
+            TrainSeconds = trainSeconds,
+        };
+    }
+}

@@ -1,0 +1,46 @@
+using SbeCore.Crossbar;
+using SbeCore.Kernels;
+
+namespace SbeCore.Updates;
+
+/// <summary>Mini-batch gradient descent: the batch-mean gradient accumulated densely in an a x b buffer beside the
+/// array, then one dense write counted as min(n, a, b) rank-1 writes (SBE.md section 4).</summary>
+public sealed class MiniBatchRule : IUpdateRule
+{
+    private readonly float[] _gradient;
+
+    /// <summary>Creates the rule for a rows x cols layer.</summary>
+    public MiniBatchRule(int rows, int cols)
+    {
+        RuleGuards.CheckShape(rows, cols);
+        Rows = rows; Cols = cols; _gradient = new float[rows * cols];
+    }
+
+    /// <summary>a.</summary>
+    public int Rows { get; }
+    /// <summary>b.</summary>
+    public int Cols { get; }
+    /// <inheritdoc />
+    public string Name => "minibatch";
+    /// <inheritdoc />
+    public long RankOneWrites { get; private set; }
+    /// <inheritdoc />
+    public long PeripheralMemoryBytes => (long)Rows * Cols * sizeof(float);
+
+    /// <summary>Adds one sample's contribution weight * delta x^T to the dense buffer (the per-sample cost of MBGD).</summary>
+    public void Accumulate(float weight, ReadOnlySpan<float> delta, ReadOnlySpan<float> x)
+        => Blas.Ger(weight, delta, x, _gradient, Rows, Cols, Cols);
+
+    /// <inheritdoc />
+    public void Apply(CrossbarTile tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, float learningRate)
+    {
+        RuleGuards.CheckApply(tile, Rows, Cols, deltas, inputs, n, learningRate);
+        if (n == 0) return;
+        Array.Clear(_gradient);
+        float w = 1f / n;
+        for (int j = 0; j < n; j++) Accumulate(w, deltas.Slice(j * Rows, Rows), inputs.Slice(j * Cols, Cols));
+        long writes = Math.Min(n, Math.Min(Rows, Cols));
+        tile.UpdateDense(learningRate, _gradient, writes);
+        RankOneWrites += writes;
+    }
+}

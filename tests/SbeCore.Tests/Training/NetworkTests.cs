@@ -1,0 +1,158 @@
+using SbeCore.Numerics;
+using SbeCore.Training;
+using SbeCore.Updates;
+
+namespace SbeCore.Tests.Training;
+
+public class NetworkTests
+{
+    private static (float[] Images, int[] Labels) RandomData(int n, int features, int classes, ulong seed)
+    {
+        var rng = new Xoshiro256(seed);
+        var x = new float[n * features];
+        for (int i = 0; i < x.Length; i++) x[i] = rng.NextSingle();
+        var y = new int[n];
+        for (int i = 0; i < n; i++) y[i] = rng.NextInt(classes);
+        return (x, y);
+    }
+
+    private static Network DenseNet(int[] sizes, ulong seed) =>
+        new(new NetworkOptions { LayerSizes = sizes, Seed = seed }, (l, r, c) => new DenseMeanRule(r, c));
+
+    [Fact]
+    public void InitialWeightsDependOnSeedOnlyNotOnRule()
+    {
+        int[] sizes = [20, 8, 3];
+        var a = DenseNet(sizes, 42);
+        var b = new Network(new NetworkOptions { LayerSizes = sizes, Seed = 42, Method = UpdateMethod.Sgd }, (l, r, c) => new RecordingRule(r, c));
+        var c = DenseNet(sizes, 43);
+        for (int l = 0; l < 2; l++) Assert.True(a.GetTile(l).Weights.SequenceEqual(b.GetTile(l).Weights));
+        Assert.False(a.GetTile(0).Weights.SequenceEqual(c.GetTile(0).Weights));
+    }
+
+    [Fact]
+    public void HeNormalInitHasExpectedScaleAndZeroBias()
+    {
+        var net = DenseNet([400, 300, 10], 1);
+        var w = net.GetTile(0).Weights;
+        double sum2 = 0; int count = 0;
+        for (int r = 0; r < 300; r++)
+        {
+            Assert.Equal(0f, w[r * 401 + 400]);
+            for (int c = 0; c < 400; c++) { sum2 += (double)w[r * 401 + c] * w[r * 401 + c]; count++; }
+        }
+        Assert.InRange(sum2 / count, 2.0 / 400 * 0.97, 2.0 / 400 * 1.03);
+    }
+
+    [Fact]
+    public void SameSeedSameDataOrderGivesBitIdenticalRuns()
+    {
+        var (x, y) = RandomData(300, 30, 4, 9);
+        float[] Run()
+        {
+            var net = DenseNet([30, 16, 4], 7);
+            for (int e = 0; e < 3; e++) net.TrainEpoch(x, y, 8, 0.2f, (ulong)e);
+            return [.. net.GetTile(0).Weights, .. net.GetTile(1).Weights];
+        }
+        float[] first = Run(), second = Run();
+        Assert.Equal(first.Length, second.Length);
+        for (int i = 0; i < first.Length; i++) Assert.Equal(BitConverter.SingleToInt32Bits(first[i]), BitConverter.SingleToInt32Bits(second[i]));
+        var other = DenseNet([30, 16, 4], 7);
+        other.TrainEpoch(x, y, 8, 0.2f, 99); // a different shuffle must change the result
+        Assert.False(other.GetTile(0).Weights.SequenceEqual(first.AsSpan(0, 16 * 31)));
+    }
+
+    [Fact]
+    public void TrainEpochUsesEveryBatchIncludingTheShortLastOne()
+    {
+        var (x, y) = RandomData(50, 10, 3, 2);
+        int calls = 0, samples = 0;
+        var net = new Network(new NetworkOptions { LayerSizes = [10, 3] },
+            (l, r, c) => new CountingRule(n => { calls++; samples += n; }));
+        var m = net.TrainEpoch(x, y, 16, 0.1f, 1);
+        Assert.Equal(4, m.Batches);
+        Assert.Equal(4, calls);
+        Assert.Equal(50, samples);
+        Assert.Equal(50, m.Samples);
+    }
+
+    [Fact]
+    public void TrainingLowersTheLossOnASeparableProblem()
+    {
+        var (x, y) = RandomData(200, 12, 3, 4);
+        for (int j = 0; j < 200; j++) x[j * 12 + y[j]] += 2f; // plant the class in a feature
+        var net = DenseNet([12, 10, 3], 5);
+        double before = net.Evaluate(x, y).Loss;
+        for (int e = 0; e < 20; e++) net.TrainEpoch(x, y, 10, 0.3f, (ulong)e);
+        var after = net.Evaluate(x, y);
+        Assert.True(after.Loss < before * 0.2, $"loss {before} -> {after.Loss}");
+        Assert.True(after.Accuracy > 0.95, $"accuracy {after.Accuracy}");
+    }
+
+    [Fact]
+    public void PredictGivesProbabilitiesConsistentWithEvaluate()
+    {
+        var (x, y) = RandomData(300, 6, 4, 8); // 300 > one evaluation chunk
+        var net = DenseNet([6, 5, 4], 3);
+        var p = new float[300 * 4];
+        net.Predict(x, p);
+        double loss = 0;
+        for (int j = 0; j < 300; j++)
+        {
+            Assert.Equal(1.0, p[j * 4] + p[j * 4 + 1] + p[j * 4 + 2] + p[j * 4 + 3], 1e-5);
+            loss -= Math.Log(p[j * 4 + y[j]]);
+        }
+        Assert.Equal(net.Evaluate(x, y).Loss, loss / 300, 1e-4);
+    }
+
+    [Fact]
+    public void BadInputIsRejectedAndChangesNothing()
+    {
+        var (x, y) = RandomData(10, 6, 3, 1);
+        var net = DenseNet([6, 5, 3], 3);
+        float[] w = net.GetTile(0).Weights.ToArray();
+        Assert.Throws<ArgumentException>(() => net.TrainEpoch(x.AsSpan(1).ToArray(), y, 4, 0.1f, 0));
+        Assert.Throws<ArgumentException>(() => net.TrainEpoch(x, y, 4, float.NaN, 0));
+        Assert.Throws<ArgumentException>(() => net.TrainEpoch(x, y, 4, -1f, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => net.TrainEpoch(x, y, 0, 0.1f, 0));
+        var badLabel = (int[])y.Clone(); badLabel[9] = 3;
+        Assert.Throws<ArgumentException>(() => net.TrainEpoch(x, badLabel, 4, 0.1f, 0));
+        var nan = (float[])x.Clone(); nan[59] = float.PositiveInfinity;
+        var e = Assert.Throws<ArgumentException>(() => net.TrainEpoch(nan, y, 4, 0.1f, 0));
+        Assert.Equal("images", e.ParamName);
+        Assert.Throws<ArgumentException>(() => net.TrainBatch(nan, y, [2, 9], 0.1f));
+        Assert.Throws<ArgumentException>(() => net.TrainBatch(x, y, [2, 10], 0.1f));
+        Assert.Throws<ArgumentException>(() => net.Predict(x, new float[29]));
+        Assert.True(net.GetTile(0).Weights.SequenceEqual(w));
+        Assert.Equal(0, net.RankOneWrites);
+        Assert.Throws<ArgumentException>(() => new Network(new NetworkOptions { LayerSizes = [5] }, (l, r, c) => new DenseMeanRule(r, c)));
+        Assert.Throws<ArgumentException>(() => new Network(new NetworkOptions { LayerSizes = [5, 0, 2] }, (l, r, c) => new DenseMeanRule(r, c)));
+        Assert.Throws<ArgumentException>(() => new Network(new NetworkOptions { LayerSizes = [5, 2], Rank = 0 }, (l, r, c) => new DenseMeanRule(r, c)));
+        Assert.Throws<ArgumentException>(() => new Network(new NetworkOptions { LayerSizes = [5, 2], SubBatch = 0 }, (l, r, c) => new DenseMeanRule(r, c)));
+    }
+
+    [Fact]
+    public void SteadyStateTrainingStepAllocatesNothing()
+    {
+        var (x, y) = RandomData(256, 64, 10, 3);
+        var net = DenseNet([64, 32, 10], 1);
+        var order = new int[256];
+        Network.ShuffledOrder(5, order);
+        net.TrainBatch(x, y, order.AsSpan(0, 64), 0.1f); // warm-up grows the pooled workspace
+        net.Evaluate(x, y);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int b = 0; b < 4; b++) net.TrainBatch(x, y, order.AsSpan(b * 64, 64), 0.1f);
+        net.TrainBatch(x.AsSpan(0, 64 * 64), y.AsSpan(0, 64), 0.1f);
+        net.Evaluate(x, y);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, allocated);
+    }
+
+    private sealed class CountingRule(Action<int> onApply) : IUpdateRule
+    {
+        public string Name => "count";
+        public long RankOneWrites => 0;
+        public long PeripheralMemoryBytes => 0;
+        public void Apply(SbeCore.Crossbar.CrossbarTile tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, float learningRate) => onApply(n);
+    }
+}
