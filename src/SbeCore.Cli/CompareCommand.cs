@@ -76,7 +76,7 @@ internal static class CompareCommand
                         Epochs = parse.GetValue(common.Epochs), BatchSize = b, LearningRate = lr, ShuffleSeed = seed,
                         EvaluationsPerEpoch = parse.GetValue(common.EvalsPerEpoch),
                         Diagnostics = parse.GetValue(diagnostics) && method == UpdateMethod.Sbe,
-                    }));
+                    }, parse.GetValue(common.Device)!.ToLowerInvariant()));
             }
             string title = $"{string.Join('-', sizes)} {Act(parse.GetValue(common.Activation)).ToString().ToLowerInvariant()}, {data.Train.Name} ({data.Train.Count}/{data.Test.Count})";
             AnsiConsole.MarkupLineInterpolated($"[bold]sbe compare[/]: {title}, {specs[0].Schedule.Epochs} epochs, seed {seed}");

@@ -11,7 +11,7 @@ internal static class Reporting
     {
         var table = new Table().Border(TableBorder.Rounded);
         table.AddColumn("method");
-        foreach (var h in new[] { "batch", "lr", "epochs", "test acc", "train acc", "train loss", "rank-1 writes", "periph. mem", "loss<=0.1 at", "time" })
+        foreach (var h in new[] { "batch", "lr", "epochs", "test acc", "train acc", "train loss", "rank-1 writes", "pulses", "periph. mem", "loss<=0.1 at", "time" })
             table.AddColumn(new TableColumn(h).RightAligned());
         foreach (var r in results)
         {
@@ -25,6 +25,7 @@ internal static class Reporting
                 Percent(f.TestAccuracy), Percent(f.TrainAccuracy),
                 f.TrainLoss.ToString("0.0000", CultureInfo.InvariantCulture),
                 f.RankOneWrites.ToString("N0", CultureInfo.InvariantCulture),
+                f.Pulses == 0 ? "-" : f.Pulses.ToString("N0", CultureInfo.InvariantCulture),
                 Bytes(r.History.PeripheralMemoryBytes),
                 c.Reached ? $"ep {c.Epoch:0.##}, {c.RankOneWrites:N0} wr" : "censored",
                 $"{f.TrainSeconds:0.0} s");

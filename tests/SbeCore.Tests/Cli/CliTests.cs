@@ -35,6 +35,8 @@ public sealed class CliTests : IDisposable
     [InlineData("--activation must be relu or sigmoid", "train", "--activation", "tanh")]
     [InlineData("--hidden expects positive integers", "train", "--hidden", "100,x")]
     [InlineData("--lr must be a finite number > 0", "train", "--lr", "-0.1")]
+    [InlineData("unknown device preset 'flash'", "train", "--device", "flash")]
+    [InlineData("unknown pulse type 'fast'", "compare", "--pulse-type", "fast")]
     [InlineData("Unrecognized command or argument '--bogus'", "compare", "--bogus")]
     public void BadFlagValueGivesOneLineErrorAndUsageExitCode(string message, params string[] args)
     {
