@@ -185,35 +185,63 @@ public sealed class BatchSvdSolver
 
     private void FinishPair(Span<float> s, Span<float> d, Span<float> x, int c) => FinishPair(s, d, x, c, Rows, Cols);
 
-    // A pair whose vector came out (near) zero lies beyond the rank of M: complete the basis and report s = 0.
+    // A pair with sigma at rounding level of sigma_1 (or whose vectors came out degenerate) lies beyond the numerical
+    // rank of M: its vectors are arbitrary, so complete the orthonormal bases deterministically and report s = 0.
     private void FinishPair(Span<float> s, Span<float> a, Span<float> b, int c, int lenA, int lenB)
     {
-        bool okA = Complete(a, c, lenA), okB = Complete(b, c, lenB);
-        if (!okA || !okB) s[c] = 0;
+        bool zero = s[c] <= NumericalZero * s[0];
+        bool okA = Complete(a, c, lenA, zero), okB = Complete(b, c, lenB, zero);
+        if (zero || !okA || !okB)
+        {
+            s[c] = 0;
+            Complete(a, c, lenA, force: true); Complete(b, c, lenB, force: true);
+        }
+    }
+
+    private const double NumericalZero = 1e-7;
+
+    private static bool IsUnitAndOrthogonal(ReadOnlySpan<float> v, int c, int len)
+    {
+        ReadOnlySpan<float> vc = v.Slice(c * len, len);
+        double ss = 0;
+        foreach (float e in vc) ss += (double)e * e;
+        if (Math.Abs(ss - 1) > 1e-4) return false;
+        for (int e = 0; e < c; e++)
+        {
+            ReadOnlySpan<float> ve = v.Slice(e * len, len);
+            double dot = 0;
+            for (int i = 0; i < len; i++) dot += (double)ve[i] * vc[i];
+            if (Math.Abs(dot) > 1e-4) return false;
+        }
+        return true;
     }
 
     // Returns true when vector c was already unit and orthogonal to the earlier ones; otherwise replaces it.
-    private static bool Complete(Span<float> v, int c, int len)
+    private static bool Complete(Span<float> v, int c, int len, bool force)
     {
         Span<float> vc = v.Slice(c * len, len);
-        double ss = 0;
-        foreach (float e in vc) ss += (double)e * e;
-        if (Math.Abs(ss - 1) < 1e-3) return true;
-        for (int basis = 0; basis < len; basis++)
+        if (!force && IsUnitAndOrthogonal(v, c, len)) return true;
+        // the basis vector e_i farthest from the earlier (orthonormal) vectors: residual^2 = 1 - sum_e v_e[i]^2 >= (len-c)/len
+        int best = 0; double bestResidual = -1;
+        for (int i = 0; i < len; i++)
         {
-            vc.Clear(); vc[basis] = 1;
-            for (int pass = 0; pass < 2; pass++)
-                for (int e = 0; e < c; e++)
-                {
-                    ReadOnlySpan<float> ve = v.Slice(e * len, len);
-                    double dot = 0;
-                    for (int i = 0; i < len; i++) dot += (double)ve[i] * vc[i];
-                    for (int i = 0; i < len; i++) vc[i] -= (float)(dot * ve[i]);
-                }
-            double n2 = 0;
-            foreach (float e in vc) n2 += (double)e * e;
-            if (n2 > 0.25) { float inv = (float)(1 / Math.Sqrt(n2)); for (int i = 0; i < len; i++) vc[i] *= inv; return false; }
+            double covered = 0;
+            for (int e = 0; e < c; e++) { double t = v[e * len + i]; covered += t * t; }
+            if (1 - covered > bestResidual) { bestResidual = 1 - covered; best = i; }
         }
+        vc.Clear(); vc[best] = 1;
+        for (int pass = 0; pass < 2; pass++)
+            for (int e = 0; e < c; e++)
+            {
+                ReadOnlySpan<float> ve = v.Slice(e * len, len);
+                double dot = 0;
+                for (int i = 0; i < len; i++) dot += (double)ve[i] * vc[i];
+                for (int i = 0; i < len; i++) vc[i] -= (float)(dot * ve[i]);
+            }
+        double n2 = 0;
+        foreach (float e in vc) n2 += (double)e * e;
+        float inv = (float)(1 / Math.Sqrt(n2));
+        for (int i = 0; i < len; i++) vc[i] *= inv;
         return false;
     }
 
