@@ -11,7 +11,7 @@ internal static class Reporting
     {
         var table = new Table().Border(TableBorder.Rounded);
         table.AddColumn("method");
-        foreach (var h in new[] { "batch", "lr", "epochs", "test acc", "train acc", "train loss", "rank-1 writes", "periph. mem", "loss<=0.1 at", "time" })
+        foreach (var h in new[] { "batch", "lr", "epochs", "test acc", "train acc", "train loss", "rank-1 writes", "pulses", "periph. mem", "loss<=0.1 at", "time" })
             table.AddColumn(new TableColumn(h).RightAligned());
         foreach (var r in results)
         {
@@ -25,6 +25,7 @@ internal static class Reporting
                 Percent(f.TestAccuracy), Percent(f.TrainAccuracy),
                 f.TrainLoss.ToString("0.0000", CultureInfo.InvariantCulture),
                 f.RankOneWrites.ToString("N0", CultureInfo.InvariantCulture),
+                f.Pulses == 0 ? "-" : f.Pulses.ToString("N0", CultureInfo.InvariantCulture),
                 Bytes(r.History.PeripheralMemoryBytes),
                 c.Reached ? $"ep {c.Epoch:0.##}, {c.RankOneWrites:N0} wr" : "censored",
                 $"{f.TrainSeconds:0.0} s");
@@ -37,11 +38,16 @@ internal static class Reporting
         Directory.CreateDirectory(outDir);
         ResultWriter.WriteJson(Path.Combine(outDir, "results.json"), command, data, results);
         ResultWriter.WriteCsv(Path.Combine(outDir, "history.csv"), results);
-        if (results.Any(r => r.History.Diagnostics.Count > 0)) ResultWriter.WriteDiagnosticsCsv(Path.Combine(outDir, "diagnostics.csv"), results);
+        if (results.Any(r => r.History.Diagnostics.Count > 0))
+        {
+            ResultWriter.WriteDiagnosticsCsv(Path.Combine(outDir, "diagnostics.csv"), results);
+            PlotWriter.Diagnostics(Path.Combine(outDir, "diagnostics.png"), results, title + ": SBE vs exact SVD");
+        }
         PlotWriter.LossVsEpoch(Path.Combine(outDir, "loss-vs-epoch.png"), results, title);
         PlotWriter.LossVsWrites(Path.Combine(outDir, "loss-vs-writes.png"), results, title);
         PlotWriter.TestAccuracyVsEpoch(Path.Combine(outDir, "test-accuracy-vs-epoch.png"), results, title);
-        AnsiConsole.MarkupLineInterpolated($"Wrote results.json, history.csv, loss-vs-epoch.png, loss-vs-writes.png, test-accuracy-vs-epoch.png to [bold]{Path.GetFullPath(outDir)}[/]");
+        string extra = results.Any(r => r.History.Diagnostics.Count > 0) ? ", diagnostics.csv, diagnostics.png" : "";
+        AnsiConsole.MarkupLineInterpolated($"Wrote results.json, history.csv, loss-vs-epoch.png, loss-vs-writes.png, test-accuracy-vs-epoch.png{extra} to [bold]{Path.GetFullPath(outDir)}[/]");
     }
 
     public static string Percent(double v) => double.IsNaN(v) ? "-" : (100 * v).ToString("0.00", CultureInfo.InvariantCulture) + "%";

@@ -35,6 +35,8 @@ public sealed class CliTests : IDisposable
     [InlineData("--activation must be relu or sigmoid", "train", "--activation", "tanh")]
     [InlineData("--hidden expects positive integers", "train", "--hidden", "100,x")]
     [InlineData("--lr must be a finite number > 0", "train", "--lr", "-0.1")]
+    [InlineData("unknown device preset 'flash'", "train", "--device", "flash")]
+    [InlineData("unknown pulse type 'fast'", "compare", "--pulse-type", "fast")]
     [InlineData("Unrecognized command or argument '--bogus'", "compare", "--bogus")]
     public void BadFlagValueGivesOneLineErrorAndUsageExitCode(string message, params string[] args)
     {
@@ -77,6 +79,35 @@ public sealed class CliTests : IDisposable
         Assert.Equal(1 + 4 * 3, File.ReadAllLines(Path.Combine(outDir, "history.csv")).Length);
         foreach (var png in new[] { "loss-vs-epoch.png", "loss-vs-writes.png", "test-accuracy-vs-epoch.png" })
             Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, File.ReadAllBytes(Path.Combine(outDir, png))[..4]);
+    }
+
+    [Fact]
+    public void DiagnosticsWriteOneRowPerBatchAndLayer()
+    {
+        WriteIdx(_dir, train: 100, test: 20);
+        string outDir = Path.Combine(_dir, "diag");
+        var (code, _, stderr) = SbeCli.Run("train", "--data", _dir, "--method", "sbe", "--batch", "25", "--epochs", "2", "--hidden", "8", "--diagnostics", "--out", outDir);
+        Assert.True(code == 0, stderr);
+        string[] rows = File.ReadAllLines(Path.Combine(outDir, "diagnostics.csv"));
+        Assert.Equal(1 + 2 * 4 * 2, rows.Length); // header + epochs x batches x layers
+        Assert.True(File.Exists(Path.Combine(outDir, "diagnostics.png")));
+        var (code2, _, stderr2) = SbeCli.Run("train", "--data", _dir, "--method", "sgd", "--diagnostics", "--out", outDir);
+        Assert.Equal(1, code2);
+        AssertOneLineError(stderr2, "--diagnostics needs --method sbe");
+    }
+
+    [Fact]
+    public void TuneScansALogGridThenRefinesAroundTheBest()
+    {
+        WriteIdx(_dir, train: 100, test: 20);
+        string outDir = Path.Combine(_dir, "tune");
+        var (code, stdout, stderr) = SbeCli.Run("tune", "--data", _dir, "--method", "minibatch", "--epochs", "1", "--hidden", "8",
+            "--lr-min", "0.01", "--lr-max", "1", "--points", "3", "--refine", "1", "--out", outDir);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("best learning rate for minibatch", stdout);
+        string[] rows = File.ReadAllLines(Path.Combine(outDir, "tune.csv"));
+        Assert.Equal(1 + 3 + 2, rows.Length); // header, grid 0.01/0.1/1, two refinement points between the best's neighbours
+        Assert.Contains(rows, r => r.StartsWith("minibatch,16,1,0.1,", StringComparison.Ordinal));
     }
 
     /// <summary>Synthetic standard-layout files: 28x28 images whose class sets a bright band, raw and gzip mixed.</summary>
