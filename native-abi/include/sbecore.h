@@ -154,7 +154,10 @@ SBE_API uint32_t sbe_isa(void);        /* SBE_ISA_* bits */
    returns the message's full length in bytes (call with buf NULL, cap 0 to size a buffer). */
 SBE_API size_t sbe_last_error(char *buf, size_t cap);
 SBE_API void sbe_clear_error(void);
-SBE_API int sbe_live_handles(size_t *tiles, size_t *estimators, size_t *networks);
+SBE_API int sbe_live_handles(size_t *tiles, size_t *estimators, size_t *networks); /* any pointer may be NULL */
+/* Managed bytes allocated so far on the calling thread: the difference over a loop of calls shows whether they
+   allocate (steady-state tile, estimator and kernel calls allocate nothing). */
+SBE_API uint64_t sbe_diag_allocated_bytes(void);
 
 /* ---- kernels over caller buffers (thread-safe). W: rows x cols, row stride >= cols,
    w_len >= (rows - 1) * stride + cols. ---- */
@@ -201,6 +204,14 @@ SBE_API int sbe_estimator_observe_batch(sbe_estimator_t *estimator, const float 
 SBE_API int sbe_estimator_estimate(sbe_estimator_t *estimator, float *s, size_t s_len, float *d, size_t d_len,
                                    float *x, size_t x_len);
 SBE_API int sbe_estimator_reset(sbe_estimator_t *estimator);
+/* Second pass for SBE_MAGNITUDE_RAYLEIGH: s_c = d_c^T M x_c over the same batch with the directions of the last
+   estimate (call after sbe_estimator_estimate); the state is not changed. */
+SBE_API int sbe_estimator_replay_magnitudes(sbe_estimator_t *estimator, const float *deltas, size_t deltas_len,
+                                            const float *xs, size_t xs_len, size_t n, float *s, size_t s_len);
+/* Exact top-k singular triplets of M = (1/n) sum_j delta_j x_j^T without forming M:
+   s descending >= 0, d (k x rows) and x (k x cols) unit rows. For comparisons with the streamed estimate. */
+SBE_API int sbe_batch_svd(const float *deltas, size_t deltas_len, const float *xs, size_t xs_len, size_t n,
+                          size_t rows, size_t cols, float *s, size_t k, float *d, size_t d_len, float *x, size_t x_len);
 
 /* ---- network: an MLP of crossbar tiles (softmax cross-entropy output), trained by one update method ---- */
 typedef enum sbe_activation { SBE_ACTIVATION_RELU = 0, SBE_ACTIVATION_SIGMOID = 1 } sbe_activation;
