@@ -13,10 +13,10 @@ public class DeviceStepTests
     {
         var device = new SoftBoundsDevice { DwMinStd = 0, WMax = 1, WMin = -1 };
         float[] p = [0.01f, 0.01f, -0.01f, 0.01f]; // scale 0.01, slope_up = -scale / w_max, slope_down = -scale / w_min
-        Assert.Equal(0.01f, device.Pulse(0, 1, -1, 1, p, s_random), 6);
-        Assert.Equal(0.5f + 0.005f, device.Pulse(0.5f, 1, -1, 1, p, s_random), 6);
-        Assert.Equal(1f, device.Pulse(1f, 1, -1, 1, p, s_random), 6);
-        Assert.Equal(-1f, device.Pulse(-1f, -1, -1, 1, p, s_random), 6);
+        Assert.Equal(0.01f, device.Pulse(0, 1, -1, 1, p, s_random), 1e-6f);
+        Assert.Equal(0.5f + 0.005f, device.Pulse(0.5f, 1, -1, 1, p, s_random), 1e-6f);
+        Assert.Equal(1f, device.Pulse(1f, 1, -1, 1, p, s_random), 1e-6f);
+        Assert.Equal(-1f, device.Pulse(-1f, -1, -1, 1, p, s_random), 1e-6f);
     }
 
     [Fact]
@@ -27,7 +27,7 @@ public class DeviceStepTests
         for (int t = 0; t < 2000; t++) tile.Update(-0.01f, [1f], [1f]); // one up pulse each
         float w = tile.Weights[0];
         // After n pulses w = 1 - (1 - 0.01)^n.
-        Assert.Equal(1 - Math.Pow(0.99, tile.Counters.TotalPulses), w, 4);
+        Assert.Equal(1 - Math.Pow(0.99, tile.Counters.TotalPulses), w, 1e-4);
         Assert.Equal(0, tile.Counters.ClippedPulses);
     }
 
@@ -40,8 +40,8 @@ public class DeviceStepTests
         double z = 2 * device.A * w / range + device.B;
         double up = 0.001 * Math.Max(0, 1 - device.AUp * Math.Exp(device.GammaUp * z));
         double down = 0.001 * Math.Max(0, 1 - device.ADown * Math.Exp(-device.GammaDown * z));
-        Assert.Equal(w + up, device.Pulse(w, 1, -0.6f, 0.6f, p, s_random), 6);
-        Assert.Equal(w - down, device.Pulse(w, -1, -0.6f, 0.6f, p, s_random), 6);
+        Assert.Equal(w + up, device.Pulse(w, 1, -0.6f, 0.6f, p, s_random), 1e-6f);
+        Assert.Equal(w - down, device.Pulse(w, -1, -0.6f, 0.6f, p, s_random), 1e-6f);
     }
 
     [Fact]
@@ -49,8 +49,8 @@ public class DeviceStepTests
     {
         var device = new PowStepDevice { DwMinStd = 0 };
         float[] p = [0.01f, 0.02f, 2f, 0.5f];
-        Assert.Equal(0.5f + 0.01f * MathF.Pow(0.25f, 2f), device.Pulse(0.5f, 1, -1, 1, p, s_random), 6);
-        Assert.Equal(0.5f - 0.02f * MathF.Pow(0.75f, 0.5f), device.Pulse(0.5f, -1, -1, 1, p, s_random), 6);
+        Assert.Equal(0.5f + 0.01f * MathF.Pow(0.25f, 2f), device.Pulse(0.5f, 1, -1, 1, p, s_random), 1e-6f);
+        Assert.Equal(0.5f - 0.02f * MathF.Pow(0.75f, 0.5f), device.Pulse(0.5f, -1, -1, 1, p, s_random), 1e-6f);
     }
 
     [Fact]

@@ -34,8 +34,8 @@ public class DeviceVariationTests
     {
         var device = new ConstantStepDevice { UpDown = 0.1f, DwMinDtod = 0, UpDownDtod = 0 };
         var tile = new CrossbarTile(2, 2, new TileConfig { Device = device }, 1);
-        Assert.Equal(device.DwMin, tile.DeviceParameters[0], 6);        // up
-        Assert.Equal(0.9f * device.DwMin, tile.DeviceParameters[1], 6); // down
+        Assert.Equal(device.DwMin, tile.DeviceParameters[0], 1e-6f);        // up
+        Assert.Equal(0.9f * device.DwMin, tile.DeviceParameters[1], 1e-6f); // down
     }
 
     [Fact]
