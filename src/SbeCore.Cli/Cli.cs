@@ -10,6 +10,8 @@ internal static class Cli
 
     public static int Run(string[] args)
     {
+        // Redirected output has no terminal width: give tables room instead of wrapping every cell.
+        if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 160;
         var root = new RootCommand("sbe: streaming batch eigenupdates (SBE) vs SGD, mini-batch and truncated SVD on simulated crossbar arrays")
         {
             CompareCommand.Create(),

@@ -69,6 +69,8 @@ public sealed class Network
     public int LayerCount => _tiles.Length;
     /// <summary>Rank-1 writes issued to all tiles so far (the paper's "matrix updates").</summary>
     public long RankOneWrites { get { long s = 0; foreach (var t in _tiles) s += t.Counters.RankOneWrites; return s; } }
+    /// <summary>Device pulses applied to all tiles so far (0 for the ideal device, which writes exact floats).</summary>
+    public long TotalPulses { get { long s = 0; foreach (var t in _tiles) s += t.Counters.TotalPulses; return s; } }
     /// <summary>Peripheral memory of all layers' update rules, in bytes.</summary>
     public long PeripheralMemoryBytes { get { long s = 0; foreach (var r in _rules) s += r.PeripheralMemoryBytes; return s; } }
     /// <summary>Optional hook that sees every layer's batch before its update (diagnostics).</summary>
@@ -103,7 +105,7 @@ public sealed class Network
         }
         return new EpochMetrics
         {
-            Samples = n, Batches = batches, MeanTrainingLoss = lossSum / n, RankOneWrites = RankOneWrites,
+            Samples = n, Batches = batches, MeanTrainingLoss = lossSum / n, RankOneWrites = RankOneWrites, Pulses = TotalPulses,
             Seconds = Stopwatch.GetElapsedTime(start).TotalSeconds,
         };
     }
