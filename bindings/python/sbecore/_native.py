@@ -109,7 +109,10 @@ def lib() -> ctypes.CDLL:
         path = find_library()
         handle = ctypes.CDLL(str(path))
         for name, (restype, argtypes) in _PROTOTYPES.items():
-            fn = getattr(handle, name)
+            try:
+                fn = getattr(handle, name)
+            except AttributeError:
+                raise ImportError(f"{path} does not export {name}: it is older than this binding (rebuild with native-abi/build.sh)") from None
             fn.restype = restype
             fn.argtypes = argtypes
         version = handle.sbe_abi_version()
