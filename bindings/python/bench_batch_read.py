@@ -33,6 +33,9 @@ with sbecore.Tile(ROWS, COLS, seed=1) as tile:
     tile.set_weights(w)
     print(f"Tile.read 100x785, batch 64 (out=): {per_call_us(lambda: tile.read(x, out=y)):.2f} us/call")
     print(f"Tile.read 100x785, batch 64 (new output): {per_call_us(lambda: tile.read(x)):.2f} us/call")
+one, out1 = np.ones((1, 1), np.float32), np.empty((1, 1), np.float32)
+with sbecore.Tile(1, 1) as tiny:
+    print(f"Tile.read 1x1, batch 1 (fixed cost, out=): {per_call_us(lambda: tiny.read(one, out=out1)) * 1000:.0f} ns/call")
 print(f"sbecore.batch_read 100x785, batch 64 (out=): {per_call_us(lambda: sbecore.batch_read(w, x, out=y)):.2f} us/call")
 t0 = time.perf_counter()
 for _ in range(100000):

@@ -34,6 +34,18 @@ int main(int argc, char **argv)
     }
     printf("sbe_tile_shape (handle lookup): %.2f ns/call\n", median(t, repeats));
 
+    sbe_tile_t *tiny = NULL;
+    sbe_tile_config_t tt = tile_config(1, 1, 1);
+    float one = 1.0f, out1 = 0.0f;
+    OK(sbe_tile_create(&tt, &tiny));
+    for (int r = 0; r < repeats; r++) {                 /* fixed cost of a read call: a 1 x 1 tile, batch 1 */
+        double s = now_ns();
+        for (int i = 0; i < 100000; i++) sink += sbe_tile_read(tiny, &one, 1, 1, &out1, 1);
+        t[r] = (now_ns() - s) / 1e5;
+    }
+    printf("sbe_tile_read 1x1, batch 1 (fixed cost): %.2f ns/call\n", median(t, repeats));
+    OK(sbe_tile_destroy(tiny));
+
     test_rng rng = { 3 };
     float *w = malloc(ROWS * COLS * sizeof *w), *x = malloc(BATCH * COLS * sizeof *x), *y = malloc(BATCH * ROWS * sizeof *y);
     for (int i = 0; i < ROWS * COLS; i++) w[i] = 0.05f * rng_uniform(&rng);
