@@ -14,14 +14,15 @@ def test_pip_install_and_load_beside_itself(tmp_path):
     source = tmp_path / "src"
     shutil.copytree(PACKAGE_ROOT, source, ignore=shutil.ignore_patterns("tests", "__pycache__", "build", "*.egg-info", "native"))
     library = sbecore.library_path()
-    staged = source / "sbecore" / "native" / library.parent.name
+    flavour = sbecore.cpu_flavour()                              # where the installed loader will look
+    staged = source / "sbecore" / "native" / flavour
     staged.mkdir(parents=True)
     shutil.copy(library, staged / library.name)
     target = tmp_path / "site"
     r = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-build-isolation", "--no-index", "--quiet",
                         "--target", str(target), str(source)], capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stdout + r.stderr
-    installed = target / "sbecore" / "native" / library.parent.name / library.name
+    installed = target / "sbecore" / "native" / flavour / library.name
     assert installed.is_file()
     env = {k: v for k, v in os.environ.items() if k != "SBECORE_LIBRARY"}
     env["PYTHONPATH"] = str(target)
