@@ -6,12 +6,16 @@ from typing import Optional, Tuple
 import numpy as np
 
 
+_F32 = np.dtype(np.float32)  # native byte order; builtin dtypes are singletons, so an identity test suffices
+
+
 def f32(name: str, a: object, shape: Tuple[int, ...], writable: bool = False) -> int:
     """Checks a, returns its data address. TypeError for a non-array or another dtype, ValueError for layout or shape."""
     if not isinstance(a, np.ndarray):
         raise TypeError(f"{name} must be a numpy.ndarray of float32, got {type(a).__name__}")
-    if a.dtype != np.float32:
-        raise TypeError(f"{name} must have dtype float32, got {a.dtype} (convert explicitly: {name}.astype(numpy.float32))")
+    if a.dtype is not _F32:
+        raise TypeError(f"{name} must have dtype float32 in native byte order, got {a.dtype.str} "
+                        f"(convert explicitly: {name}.astype(numpy.float32))")
     if not a.flags.c_contiguous:
         raise ValueError(f"{name} must be C-contiguous (use numpy.ascontiguousarray({name}))")
     if a.shape != shape:

@@ -50,6 +50,7 @@ def test_rank_one_and_rank_k_writes(tile):
 
 @pytest.mark.parametrize("bad, error", [
     (np.ones(8), TypeError),                                  # float64: never silently converted
+    (np.ones(8, dtype=">f4"), TypeError),                     # float32 in the wrong byte order
     ([1.0] * 8, TypeError),                                   # not an array
     (np.ones(16, np.float32)[::2], ValueError),               # not contiguous
     (np.ones(7, np.float32), ValueError),                     # wrong shape
