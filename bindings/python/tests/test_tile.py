@@ -124,3 +124,20 @@ def test_device_preset_counts_pulses():
         assert pulses.shape == (6, 10) and pulses.sum() == c["total_pulses"] and pulses.max() == c["max_pulses_per_device"]
     with pytest.raises(ValueError, match="device"):
         Tile(2, 2, device="memristor9000")
+
+
+def test_inputs_and_outputs_are_not_copied():
+    """numpy reports its buffers to tracemalloc: a read of a 2 MB batch into out= must allocate far less than that."""
+    import tracemalloc
+    with Tile(100, 785) as t:
+        x = rand(640, 785)                                     # 2 MB
+        y = np.empty((640, 100), np.float32)
+        t.read(x, out=y)
+        tracemalloc.start()
+        try:
+            for _ in range(5):
+                t.read(x, out=y)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert peak < x.nbytes // 100, f"peak {peak} bytes while reading a {x.nbytes}-byte batch"
