@@ -4,18 +4,16 @@ using BenchmarkDotNet.Diagnosers;
 using BenchmarkDotNet.Exporters;
 using BenchmarkDotNet.Exporters.Csv;
 using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Perfolizer.Horology;
 
 namespace SbeCore.Benchmarks.Kernels;
 
-/// <summary>Short in-process job (the machine is 2 shared cores): few, short iterations; medians; memory diagnoser.</summary>
+/// <summary>Short job (the machine is 2 shared cores): few, short iterations; medians; memory diagnoser.</summary>
 public sealed class KernelBenchConfig : ManualConfig
 {
     public KernelBenchConfig()
     {
         AddJob(Job.Default
-            .WithToolchain(InProcessEmitToolchain.Instance)
             .WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(9)
             .WithIterationTime(TimeInterval.FromMilliseconds(100))
             .WithId("short"));

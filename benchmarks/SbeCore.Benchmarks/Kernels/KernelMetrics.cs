@@ -20,6 +20,15 @@ internal static class KernelMetrics
 
     public static (double Flops, double Bytes) Work(BenchmarkCase c)
     {
+        if (c.Parameters["Length"] is int length)
+            return Kernel(c) switch
+            {
+                "Dot" => (2.0 * length, 8.0 * length),
+                "Axpy" => (2.0 * length, 12.0 * length),
+                "Scale" => (1.0 * length, 8.0 * length),
+                "Nrm2" => (2.0 * length, 4.0 * length),
+                _ => (double.NaN, double.NaN),
+            };
         var (rows, cols) = ParseShape((string)c.Parameters["Shape"]);
         double rc = (double)rows * cols;
         string name = c.Descriptor.WorkloadMethod.Name;

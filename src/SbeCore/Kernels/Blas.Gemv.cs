@@ -41,8 +41,10 @@ public static partial class Blas
         nuint last = c - n;
         int r = 0;
         // Four rows at a time share each load of x; two vectors per row per step give eight FMA chains.
-        for (; r + 4 <= rows; r += 4)
+        // The last group overlaps the previous one when rows % 4 != 0: rows computed twice get identical values.
+        for (; rows >= 4 && r < rows; r += 4)
         {
+            if (r + 4 > rows) r = rows - 4;
             ref float w0 = ref Unsafe.Add(ref wr, (nuint)r * s);
             ref float w1 = ref Unsafe.Add(ref w0, s);
             ref float w2 = ref Unsafe.Add(ref w1, s);
