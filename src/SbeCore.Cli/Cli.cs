@@ -16,6 +16,7 @@ internal static class Cli
         {
             CompareCommand.Create(),
             TrainCommand.Create(),
+            TuneCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -49,7 +50,7 @@ internal static class Cli
         {
             return Guard(() => throw e.InnerExceptions[0]);
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException or NotImplementedException or NotSupportedException)
+        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or InvalidOperationException or UnauthorizedAccessException or NotImplementedException or NotSupportedException)
         {
             return Fail(e.Message);
         }

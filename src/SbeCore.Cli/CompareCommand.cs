@@ -74,11 +74,11 @@ internal static class CompareCommand
                     new TrainingSchedule
                     {
                         Epochs = parse.GetValue(common.Epochs), BatchSize = b, LearningRate = lr, ShuffleSeed = seed,
-                        EvaluationsPerEpoch = parse.GetValue(common.EvalsPerEpoch),
+                        EvaluationsPerEpoch = CommonOptions.EvaluationsPerEpoch(parse.GetValue(common.EvalsPerEpoch), b),
                         Diagnostics = parse.GetValue(diagnostics) && method == UpdateMethod.Sbe,
                     }, parse.GetValue(common.Device)!.ToLowerInvariant()));
             }
-            string title = $"{string.Join('-', sizes)} {Act(parse.GetValue(common.Activation)).ToString().ToLowerInvariant()}, {data.Train.Name} ({data.Train.Count}/{data.Test.Count})";
+            string title = $"{string.Join('-', sizes)} {Act(parse.GetValue(common.Activation)).ToString().ToLowerInvariant()}, {DataOption.SetName(data)} ({data.Train.Count} train / {data.Test.Count} test)";
             AnsiConsole.MarkupLineInterpolated($"[bold]sbe compare[/]: {title}, {specs[0].Schedule.Epochs} epochs, seed {seed}");
             var results = RunExecutor.Execute(specs, data, parse.GetValue(jobs));
             Reporting.PrintTable(results);

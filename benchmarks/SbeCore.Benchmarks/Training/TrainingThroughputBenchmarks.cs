@@ -11,6 +11,7 @@ namespace SbeCore.Benchmarks.Training;
 /// TrainBatch: forward and backward batched reads, then every layer's rule.Apply.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class TrainingThroughputBenchmarks
 {
     private const int Batch = 64;
@@ -20,13 +21,13 @@ public class TrainingThroughputBenchmarks
     private int _next;
 
     [Params(UpdateMethod.Sgd, UpdateMethod.MiniBatch, UpdateMethod.TruncatedSvd, UpdateMethod.Sbe)]
-    public UpdateMethod Method { get; set; }
+    public UpdateMethod Rule { get; set; }
 
     [GlobalSetup]
     public void Setup()
     {
         _train = DataLoader.LoadDefault().Train;
-        _network = new Network(new NetworkOptions { LayerSizes = [784, 100, 10], Method = Method, Rank = 1, Seed = 1 });
+        _network = new Network(new NetworkOptions { LayerSizes = [784, 100, 10], Method = Rule, Rank = 1, Seed = 1 });
         _order = new int[_train.Count];
         Network.ShuffledOrder(1, _order);
         _next = 0;

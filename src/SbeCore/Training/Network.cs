@@ -87,6 +87,7 @@ public sealed class Network
     /// images is n x InputSize (values in [0, 1] for MNIST), labels has n class indices.
     /// </summary>
     /// <exception cref="ArgumentException">Wrong lengths, a label out of range, a non-finite input or learning rate, batchSize &lt; 1. Nothing is changed.</exception>
+    /// <exception cref="InvalidOperationException">Training diverged (a batch loss is not finite); batches before it were applied.</exception>
     public EpochMetrics TrainEpoch(ReadOnlySpan<float> images, ReadOnlySpan<int> labels, int batchSize, float learningRate, ulong shuffleSeed)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
@@ -242,6 +243,8 @@ public sealed class Network
             loss += SoftmaxCrossEntropy.Loss(logits.AsSpan(j * classes, classes), ws.Labels[j]);
             SoftmaxCrossEntropy.Gradient(logits.AsSpan(j * classes, classes), ws.Labels[j], delta.AsSpan(j * classes, classes));
         }
+        if (!double.IsFinite(loss))
+            throw new InvalidOperationException($"training diverged: the batch loss is {loss}; no weights were changed. Lower the learning rate.");
         for (int l = last; l > 0; l--) BackwardInto(ws, l, n);
         for (int l = 0; l <= last; l++)
         {

@@ -81,6 +81,20 @@ public sealed class CliTests : IDisposable
             Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, File.ReadAllBytes(Path.Combine(outDir, png))[..4]);
     }
 
+    [Fact]
+    public void TuneScansALogGridThenRefinesAroundTheBest()
+    {
+        WriteIdx(_dir, train: 100, test: 20);
+        string outDir = Path.Combine(_dir, "tune");
+        var (code, stdout, stderr) = SbeCli.Run("tune", "--data", _dir, "--method", "minibatch", "--epochs", "1", "--hidden", "8",
+            "--lr-min", "0.01", "--lr-max", "1", "--points", "3", "--refine", "1", "--out", outDir);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("best learning rate for minibatch", stdout);
+        string[] rows = File.ReadAllLines(Path.Combine(outDir, "tune.csv"));
+        Assert.Equal(1 + 3 + 2, rows.Length); // header, grid 0.01/0.1/1, two refinement points between the best's neighbours
+        Assert.Contains(rows, r => r.StartsWith("minibatch,16,1,0.1,", StringComparison.Ordinal));
+    }
+
     /// <summary>Synthetic standard-layout files: 28x28 images whose class sets a bright band, raw and gzip mixed.</summary>
     private static void WriteIdx(string dir, int train, int test)
     {
