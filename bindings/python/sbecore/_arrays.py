@@ -25,6 +25,15 @@ def f32(name: str, a: object, shape: Tuple[int, ...], writable: bool = False) ->
     return a.__array_interface__["data"][0]
 
 
+def uint(name: str, value: object, bits: int = 32) -> int:
+    """An int in [0, 2^bits): ctypes would silently wrap anything else (2^32 + 3 rows would become 3)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if not 0 <= int(value) < (1 << bits):
+        raise ValueError(f"{name} is {value}; it must be in [0, 2^{bits})")
+    return int(value)
+
+
 def batch_shape(name: str, a: object, width: int) -> Tuple[Tuple[int, ...], int]:
     """For a (width,) or (n, width) input: its shape and n (the array itself is checked by f32)."""
     if not isinstance(a, np.ndarray):

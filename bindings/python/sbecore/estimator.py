@@ -7,7 +7,7 @@ from typing import Optional, Tuple
 import numpy as np
 
 from . import _native
-from ._arrays import f32, output
+from ._arrays import f32, output, uint
 from ._handle import NativeObject
 
 INITIALIZATION = {"gaussian": 0, "first_sample": 1}
@@ -36,6 +36,7 @@ def batch_svd(deltas: np.ndarray, xs: np.ndarray, k: int = 1) -> Tuple[np.ndarra
     s, ps = output("s", None, (k,))
     d, pdd = output("d", None, (k, rows))
     x, pxx = output("x", None, (k, cols))
+    k = uint("k", k)
     _native.check(_native.lib().sbe_batch_svd(pd, n * rows, px, n * cols, n, rows, cols, ps, k, pdd, k * rows, pxx, k * cols))
     return s, d, x
 
@@ -53,8 +54,9 @@ class Estimator(NativeObject):
         if magnitude not in MAGNITUDE:
             raise ValueError(f"magnitude must be one of {sorted(MAGNITUDE)}, got {magnitude!r}")
         config = _native.EstimatorConfig(
-            ctypes.sizeof(_native.EstimatorConfig), _native.EstimatorConfig.VERSION, rows, cols, rank, sub_batch, seed,
-            INITIALIZATION[initialization], MAGNITUDE[magnitude], int(bool(division_free)), quantization_bits, oja_rate, 0)
+            ctypes.sizeof(_native.EstimatorConfig), _native.EstimatorConfig.VERSION, uint("rows", rows), uint("cols", cols),
+            uint("rank", rank), uint("sub_batch", sub_batch), uint("seed", seed, 64), INITIALIZATION[initialization],
+            MAGNITUDE[magnitude], int(bool(division_free)), uint("quantization_bits", quantization_bits), oja_rate, 0)
         handle = ctypes.c_void_p()
         _native.check(_native.lib().sbe_estimator_create(ctypes.byref(config), ctypes.byref(handle)))
         super().__init__(handle)

@@ -141,3 +141,9 @@ def test_inputs_and_outputs_are_not_copied():
         finally:
             tracemalloc.stop()
         assert peak < x.nbytes // 100, f"peak {peak} bytes while reading a {x.nbytes}-byte batch"
+
+
+@pytest.mark.parametrize("rows, error", [(2**32 + 3, ValueError), (-1, ValueError), (2.0, TypeError), (True, TypeError)])
+def test_sizes_are_never_wrapped(rows, error):
+    with pytest.raises(error):
+        Tile(rows, 4)
