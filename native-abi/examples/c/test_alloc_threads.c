@@ -48,7 +48,7 @@ static void check_no_allocation(void)
     OK(sbe_estimator_destroy(e)); OK(sbe_estimator_destroy(e2));
 }
 
-typedef struct { int id; float weights[R * C]; float s; int failures; } job;
+typedef struct { int id; float weights[R * C]; float s; float kernel_out[NB * R]; int failures; } job;
 
 /* A deterministic workload on handles owned by one thread; returns the final weights and estimate. */
 static void workload(job *j)
@@ -81,6 +81,11 @@ static void workload(job *j)
         if (sbe_tile_create(&small, &tmp) || sbe_tile_destroy(tmp) || sbe_tile_destroy(tmp) != SBE_E_BAD_HANDLE) j->failures++;
     }
     if (sbe_tile_get_weights(t, j->weights, R * C)) j->failures++;
+    /* a kernel on this thread's buffers, concurrently with the other threads' kernels */
+    static _Thread_local float xs[NB * C];
+    for (int i = 0; i < NB * C; i++) xs[i] = rng_uniform(&rng);
+    for (int rep = 0; rep < 50; rep++)
+        if (sbe_batch_read(j->weights, R * C, R, C, C, xs, NB * C, NB, j->kernel_out, NB * R)) j->failures++;
     if (sbe_tile_destroy(t) || sbe_estimator_destroy(e)) j->failures++;
 }
 
@@ -96,7 +101,8 @@ int main(void)
     for (int i = 0; i < THREADS; i++) pthread_join(threads[i], NULL);
     for (int i = 0; i < THREADS; i++) {
         CHECK(alone[i].failures == 0 && together[i].failures == 0, "thread %d: %d / %d failed calls", i, alone[i].failures, together[i].failures);
-        CHECK(memcmp(alone[i].weights, together[i].weights, sizeof alone[i].weights) == 0 && alone[i].s == together[i].s,
+        CHECK(memcmp(alone[i].weights, together[i].weights, sizeof alone[i].weights) == 0 && alone[i].s == together[i].s &&
+              memcmp(alone[i].kernel_out, together[i].kernel_out, sizeof alone[i].kernel_out) == 0,
               "thread %d: concurrent run differs from the lone run", i);
     }
     size_t tiles, ests;
