@@ -29,7 +29,7 @@ def read_idx(path: Path) -> np.ndarray:
 
 def load_mnist10k(folder: Path = DATA) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(train images, train labels, test images, test labels): float32 in [0, 1] (n, 784) and int32."""
-    images = (read_idx(folder / "images-idx3-ubyte.gz").reshape(-1, 784) / np.float32(255)).astype(np.float32)
+    images = read_idx(folder / "images-idx3-ubyte.gz").reshape(-1, 784).astype(np.float32) / np.float32(255)
     labels = read_idx(folder / "labels-idx1-ubyte.gz").astype(np.int32)
     return images[:8000], labels[:8000], images[8000:], labels[8000:]
 
