@@ -38,11 +38,16 @@ internal static class Reporting
         Directory.CreateDirectory(outDir);
         ResultWriter.WriteJson(Path.Combine(outDir, "results.json"), command, data, results);
         ResultWriter.WriteCsv(Path.Combine(outDir, "history.csv"), results);
-        if (results.Any(r => r.History.Diagnostics.Count > 0)) ResultWriter.WriteDiagnosticsCsv(Path.Combine(outDir, "diagnostics.csv"), results);
+        if (results.Any(r => r.History.Diagnostics.Count > 0))
+        {
+            ResultWriter.WriteDiagnosticsCsv(Path.Combine(outDir, "diagnostics.csv"), results);
+            PlotWriter.Diagnostics(Path.Combine(outDir, "diagnostics.png"), results, title + ": SBE vs exact SVD");
+        }
         PlotWriter.LossVsEpoch(Path.Combine(outDir, "loss-vs-epoch.png"), results, title);
         PlotWriter.LossVsWrites(Path.Combine(outDir, "loss-vs-writes.png"), results, title);
         PlotWriter.TestAccuracyVsEpoch(Path.Combine(outDir, "test-accuracy-vs-epoch.png"), results, title);
-        AnsiConsole.MarkupLineInterpolated($"Wrote results.json, history.csv, loss-vs-epoch.png, loss-vs-writes.png, test-accuracy-vs-epoch.png to [bold]{Path.GetFullPath(outDir)}[/]");
+        string extra = results.Any(r => r.History.Diagnostics.Count > 0) ? ", diagnostics.csv, diagnostics.png" : "";
+        AnsiConsole.MarkupLineInterpolated($"Wrote results.json, history.csv, loss-vs-epoch.png, loss-vs-writes.png, test-accuracy-vs-epoch.png{extra} to [bold]{Path.GetFullPath(outDir)}[/]");
     }
 
     public static string Percent(double v) => double.IsNaN(v) ? "-" : (100 * v).ToString("0.00", CultureInfo.InvariantCulture) + "%";
