@@ -52,6 +52,10 @@ internal static unsafe partial class Exports
     [UnmanagedCallersOnly(EntryPoint = "sbe_clear_error")]
     public static void ClearError() => LastError.Clear();
 
+    /// <summary>sbe_diag_allocated_bytes: managed bytes allocated so far on the calling thread (to check that hot calls allocate nothing).</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sbe_diag_allocated_bytes")]
+    public static ulong DiagAllocatedBytes() => (ulong)GC.GetAllocatedBytesForCurrentThread();
+
     /// <summary>sbe_live_handles: the number of live tiles, estimators and networks (any pointer may be NULL).</summary>
     [UnmanagedCallersOnly(EntryPoint = "sbe_live_handles")]
     public static int LiveHandles(nuint* tiles, nuint* estimators, nuint* networks)

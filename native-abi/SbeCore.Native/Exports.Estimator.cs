@@ -125,6 +125,54 @@ internal static unsafe partial class Exports
         catch (Exception e) { return LastError.Fail(e); }
     }
 
+    /// <summary>sbe_estimator_replay_magnitudes: second pass for SBE_MAGNITUDE_RAYLEIGH, s_c = d_c^T M x_c over the same batch
+    /// with the directions of the last estimate; the state is not changed.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sbe_estimator_replay_magnitudes")]
+    public static int EstimatorReplayMagnitudes(nint estimator, float* deltas, nuint deltasLen, float* xs, nuint xsLen, nuint n, float* s, nuint sLen)
+    {
+        try
+        {
+            var e = Estimators.Get(estimator, "estimator");
+            int count = Args.Dim(n, "n");
+            int dCount = Args.Product(count, e.Rows, "deltas"), xCount = Args.Product(count, e.Cols, "xs");
+            Args.Length(deltasLen, dCount, "deltas_len", "n * rows");
+            Args.Length(xsLen, xCount, "xs_len", "n * cols");
+            Args.Length(sLen, e.Rank, "s_len", "rank");
+            var ds = Args.In(deltas, dCount, "deltas");
+            var xv = Args.In(xs, xCount, "xs");
+            var ss = Args.Out(s, e.Rank, "s");
+            Args.Finite(ds, "deltas");
+            Args.Finite(xv, "xs");
+            e.ReplayMagnitudes(ds, xv, count, ss);
+            return 0;
+        }
+        catch (Exception e) { return LastError.Fail(e); }
+    }
+
+    /// <summary>sbe_batch_svd: exact top-k singular triplets of M = (1/n) sum_j delta_j x_j^T without forming M (k = s_len).</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sbe_batch_svd")]
+    public static int BatchSvdTopK(float* deltas, nuint deltasLen, float* xs, nuint xsLen, nuint n, nuint rows, nuint cols,
+        float* s, nuint k, float* d, nuint dLen, float* x, nuint xLen)
+    {
+        try
+        {
+            int count = Args.Dim(n, "n"), r = Args.Dim(rows, "rows"), c = Args.Dim(cols, "cols"), rank = Args.Dim(k, "k");
+            if (rank > Math.Min(r, c)) throw new SbeException(SbeStatus.InvalidArgument, $"k is {rank}; it must be at most min(rows, cols) = {Math.Min(r, c)}.");
+            int dCount = Args.Product(count, r, "deltas"), xCount = Args.Product(count, c, "xs");
+            Args.Length(deltasLen, dCount, "deltas_len", "n * rows");
+            Args.Length(xsLen, xCount, "xs_len", "n * cols");
+            Args.Length(dLen, (long)rank * r, "d_len", "k * rows");
+            Args.Length(xLen, (long)rank * c, "x_len", "k * cols");
+            var ds = Args.In(deltas, dCount, "deltas");
+            var xv = Args.In(xs, xCount, "xs");
+            Args.Finite(ds, "deltas");
+            Args.Finite(xv, "xs");
+            BatchSvd.TopK(ds, xv, count, r, c, Args.Out(s, rank, "s"), Args.Out(d, rank * r, "d"), Args.Out(x, rank * c, "x"));
+            return 0;
+        }
+        catch (Exception e) { return LastError.Fail(e); }
+    }
+
     /// <summary>sbe_estimator_reset: back to the initial state drawn from the seed.</summary>
     [UnmanagedCallersOnly(EntryPoint = "sbe_estimator_reset")]
     public static int EstimatorReset(nint estimator)

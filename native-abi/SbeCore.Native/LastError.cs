@@ -42,7 +42,7 @@ internal static class LastError
         string message = Message;
         int needed = Encoding.UTF8.GetByteCount(message);
         if (buffer == null || capacity == 0) return needed;
-        int room = (int)Math.Min(capacity - 1, (nuint)int.MaxValue);
+        int room = (int)Math.Min(capacity - 1, (nuint)(int.MaxValue - 1));
         var destination = new Span<byte>(buffer, room + 1);
         int written;
         if (needed <= room) written = Encoding.UTF8.GetBytes(message, destination);

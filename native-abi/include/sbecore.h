@@ -154,7 +154,10 @@ SBE_API uint32_t sbe_isa(void);        /* SBE_ISA_* bits */
    returns the message's full length in bytes (call with buf NULL, cap 0 to size a buffer). */
 SBE_API size_t sbe_last_error(char *buf, size_t cap);
 SBE_API void sbe_clear_error(void);
-SBE_API int sbe_live_handles(size_t *tiles, size_t *estimators, size_t *networks);
+SBE_API int sbe_live_handles(size_t *tiles, size_t *estimators, size_t *networks); /* any pointer may be NULL */
+/* Managed bytes allocated so far on the calling thread: the difference over a loop of calls shows whether they
+   allocate (steady-state tile, estimator and kernel calls allocate nothing). */
+SBE_API uint64_t sbe_diag_allocated_bytes(void);
 
 /* ---- kernels over caller buffers (thread-safe). W: rows x cols, row stride >= cols,
    w_len >= (rows - 1) * stride + cols. ---- */
@@ -201,6 +204,14 @@ SBE_API int sbe_estimator_observe_batch(sbe_estimator_t *estimator, const float 
 SBE_API int sbe_estimator_estimate(sbe_estimator_t *estimator, float *s, size_t s_len, float *d, size_t d_len,
                                    float *x, size_t x_len);
 SBE_API int sbe_estimator_reset(sbe_estimator_t *estimator);
+/* Second pass for SBE_MAGNITUDE_RAYLEIGH: s_c = d_c^T M x_c over the same batch with the directions of the last
+   estimate (call after sbe_estimator_estimate); the state is not changed. */
+SBE_API int sbe_estimator_replay_magnitudes(sbe_estimator_t *estimator, const float *deltas, size_t deltas_len,
+                                            const float *xs, size_t xs_len, size_t n, float *s, size_t s_len);
+/* Exact top-k singular triplets of M = (1/n) sum_j delta_j x_j^T without forming M:
+   s descending >= 0, d (k x rows) and x (k x cols) unit rows. For comparisons with the streamed estimate. */
+SBE_API int sbe_batch_svd(const float *deltas, size_t deltas_len, const float *xs, size_t xs_len, size_t n,
+                          size_t rows, size_t cols, float *s, size_t k, float *d, size_t d_len, float *x, size_t x_len);
 
 /* ---- network: an MLP of crossbar tiles (softmax cross-entropy output), trained by one update method ---- */
 typedef enum sbe_activation { SBE_ACTIVATION_RELU = 0, SBE_ACTIVATION_SIGMOID = 1 } sbe_activation;
@@ -266,26 +277,33 @@ SBE_API int sbe_network_get_weights(const sbe_network_t *network, size_t layer, 
 
 /* ---- choosing a flavour (header-only helper: the library cannot be asked before it is loaded) ----
    A flavour built for a higher ISA level aborts on a CPU that lacks it, so load
-   <dir>/<sbe_recommended_flavour()>/SbeCore.Native.so. */
+   <dir>/<sbe_recommended_flavour()>/SbeCore.Native.so. Reads CPUID (and XGETBV: the OS must save the AVX/AVX-512
+   state): v4 = v3 + AVX-512 F/BW/CD/DQ/VL; v3 = AVX, AVX2, FMA, BMI1, BMI2, F16C, MOVBE, LZCNT; otherwise v2. */
+#if (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__))
+#include <cpuid.h>
 static inline const char *sbe_recommended_flavour(void)
 {
-#if (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__))
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-        __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("avx512dq") &&
-        __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx2") &&
-        __builtin_cpu_supports("fma") && __builtin_cpu_supports("bmi2"))
-        return "x86-64-v4";
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
-        __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2") &&
-        __builtin_cpu_supports("f16c") && __builtin_cpu_supports("movbe") &&
-        __builtin_cpu_supports("lzcnt"))
-        return "x86-64-v3";
-    return "x86-64-v2";
-#else
-    return "x86-64-v2";
-#endif
+    unsigned int a, b, c, d, max_leaf = __get_cpuid_max(0, NULL);
+    if (max_leaf < 7 || !__get_cpuid(1, &a, &b, &c, &d)) return "x86-64-v2";
+    int fma = (c >> 12) & 1, movbe = (c >> 22) & 1, osxsave = (c >> 27) & 1, avx = (c >> 28) & 1, f16c = (c >> 29) & 1;
+    unsigned long long xcr0 = 0;
+    if (osxsave) {
+        unsigned int lo, hi;
+        __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+        xcr0 = ((unsigned long long)hi << 32) | lo;
+    }
+    int os_avx = (xcr0 & 0x6) == 0x6, os_avx512 = (xcr0 & 0xe6) == 0xe6;
+    __get_cpuid_count(7, 0, &a, &b, &c, &d);
+    int bmi1 = (b >> 3) & 1, avx2 = (b >> 5) & 1, bmi2 = (b >> 8) & 1;
+    int avx512 = ((b >> 16) & 1) && ((b >> 17) & 1) && ((b >> 28) & 1) && ((b >> 30) & 1) && ((b >> 31) & 1); /* F DQ CD BW VL */
+    int lzcnt = __get_cpuid(0x80000001, &a, &b, &c, &d) && ((c >> 5) & 1);
+    int v3 = avx && os_avx && avx2 && fma && bmi1 && bmi2 && f16c && movbe && lzcnt;
+    if (v3 && avx512 && os_avx512) return "x86-64-v4";
+    return v3 ? "x86-64-v3" : "x86-64-v2";
 }
+#else
+static inline const char *sbe_recommended_flavour(void) { return "x86-64-v2"; } /* x86-64 flavours only */
+#endif
 
 #ifdef __cplusplus
 }

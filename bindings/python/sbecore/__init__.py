@@ -10,7 +10,7 @@ from . import kernels
 from ._errors import SbeError
 from ._loader import cpu_flavour, flavour_for_flags
 from ._native import ABI_MAJOR, library_path
-from .estimator import Estimator
+from .estimator import Estimator, batch_svd
 from .kernels import batch_read, batch_read_t, gemv, gemv_t, ger
 from .network import Network
 from .tile import Tile
@@ -25,6 +25,12 @@ def abi_version() -> tuple:
     return v >> 16, v & 0xFFFF
 
 
+def allocated_bytes() -> int:
+    """Managed bytes the library has allocated so far on this thread (diagnostic)."""
+    from ._native import lib
+    return lib().sbe_diag_allocated_bytes()
+
+
 def isa() -> set:
     """Names of the vector paths live in the loaded library ('vector512', 'avx2', ...)."""
     from ._native import lib
@@ -32,5 +38,5 @@ def isa() -> set:
     return {name for name, bit in ISA_BITS.items() if mask & bit}
 
 
-__all__ = ["ABI_MAJOR", "Estimator", "Network", "SbeError", "Tile", "abi_version", "batch_read", "batch_read_t", "cpu_flavour",
+__all__ = ["ABI_MAJOR", "Estimator", "Network", "SbeError", "Tile", "abi_version", "allocated_bytes", "batch_read", "batch_svd", "batch_read_t", "cpu_flavour",
            "flavour_for_flags", "gemv", "gemv_t", "ger", "isa", "kernels", "library_path"]

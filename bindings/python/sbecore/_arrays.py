@@ -6,12 +6,16 @@ from typing import Optional, Tuple
 import numpy as np
 
 
+_F32 = np.dtype(np.float32)  # native byte order; builtin dtypes are singletons, so an identity test suffices
+
+
 def f32(name: str, a: object, shape: Tuple[int, ...], writable: bool = False) -> int:
     """Checks a, returns its data address. TypeError for a non-array or another dtype, ValueError for layout or shape."""
     if not isinstance(a, np.ndarray):
         raise TypeError(f"{name} must be a numpy.ndarray of float32, got {type(a).__name__}")
-    if a.dtype != np.float32:
-        raise TypeError(f"{name} must have dtype float32, got {a.dtype} (convert explicitly: {name}.astype(numpy.float32))")
+    if a.dtype is not _F32:
+        raise TypeError(f"{name} must have dtype float32 in native byte order, got {a.dtype.str} "
+                        f"(convert explicitly: {name}.astype(numpy.float32))")
     if not a.flags.c_contiguous:
         raise ValueError(f"{name} must be C-contiguous (use numpy.ascontiguousarray({name}))")
     if a.shape != shape:
@@ -19,6 +23,15 @@ def f32(name: str, a: object, shape: Tuple[int, ...], writable: bool = False) ->
     if writable and not a.flags.writeable:
         raise ValueError(f"{name} is read-only")
     return a.__array_interface__["data"][0]
+
+
+def uint(name: str, value: object, bits: int = 32) -> int:
+    """An int in [0, 2^bits): ctypes would silently wrap anything else (2^32 + 3 rows would become 3)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if not 0 <= int(value) < (1 << bits):
+        raise ValueError(f"{name} is {value}; it must be in [0, 2^{bits})")
+    return int(value)
 
 
 def batch_shape(name: str, a: object, width: int) -> Tuple[Tuple[int, ...], int]:

@@ -85,6 +85,9 @@ _PROTOTYPES = {
     "sbe_estimator_observe_batch": (c_int, [P, P, S, P, S, S]),
     "sbe_estimator_estimate": (c_int, [P, P, S, P, S, P, S]),
     "sbe_estimator_reset": (c_int, [P]),
+    "sbe_estimator_replay_magnitudes": (c_int, [P, P, S, P, S, S, P, S]),
+    "sbe_batch_svd": (c_int, [P, S, P, S, S, S, S, P, S, P, S, P, S]),
+    "sbe_diag_allocated_bytes": (c_uint64, []),
     "sbe_network_create": (c_int, [POINTER(NetworkConfig), POINTER(c_void_p)]),
     "sbe_network_destroy": (c_int, [P]),
     "sbe_network_shape": (c_int, [P, POINTER(S), POINTER(S), POINTER(S)]),
@@ -106,7 +109,10 @@ def lib() -> ctypes.CDLL:
         path = find_library()
         handle = ctypes.CDLL(str(path))
         for name, (restype, argtypes) in _PROTOTYPES.items():
-            fn = getattr(handle, name)
+            try:
+                fn = getattr(handle, name)
+            except AttributeError:
+                raise ImportError(f"{path} does not export {name}: it is older than this binding (rebuild with native-abi/build.sh)") from None
             fn.restype = restype
             fn.argtypes = argtypes
         version = handle.sbe_abi_version()

@@ -7,11 +7,38 @@ from typing import Optional, Tuple
 import numpy as np
 
 from . import _native
-from ._arrays import f32, output
+from ._arrays import f32, output, uint
 from ._handle import NativeObject
 
 INITIALIZATION = {"gaussian": 0, "first_sample": 1}
 MAGNITUDE = {"running_mean": 0, "right_norm": 1, "rayleigh": 2}
+
+
+def _rows(name: str, a: object, width: int) -> int:
+    """n of an (n, width) array (the array itself is checked by f32)."""
+    if not isinstance(a, np.ndarray):
+        raise TypeError(f"{name} must be a numpy.ndarray of float32, got {type(a).__name__}")
+    if a.ndim != 2:
+        raise ValueError(f"{name} must be 2-D (n, {width}), got shape {a.shape}")
+    return a.shape[0]
+
+
+def batch_svd(deltas: np.ndarray, xs: np.ndarray, k: int = 1) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Exact top-k triplets of M = (1/n) sum_j deltas[j] xs[j]^T: s (k,) descending, d (k, rows), x (k, cols) unit rows."""
+    if not isinstance(deltas, np.ndarray) or not isinstance(xs, np.ndarray):
+        raise TypeError("deltas and xs must be numpy.ndarray of float32")
+    if deltas.ndim != 2 or xs.ndim != 2:
+        raise ValueError(f"deltas and xs must be 2-D (n, rows) and (n, cols), got shapes {deltas.shape} and {xs.shape}")
+    n, rows = deltas.shape
+    cols = xs.shape[1]
+    pd = f32("deltas", deltas, (n, rows))
+    px = f32("xs", xs, (n, cols))
+    s, ps = output("s", None, (k,))
+    d, pdd = output("d", None, (k, rows))
+    x, pxx = output("x", None, (k, cols))
+    k = uint("k", k)
+    _native.check(_native.lib().sbe_batch_svd(pd, n * rows, px, n * cols, n, rows, cols, ps, k, pdd, k * rows, pxx, k * cols))
+    return s, d, x
 
 
 class Estimator(NativeObject):
@@ -27,8 +54,9 @@ class Estimator(NativeObject):
         if magnitude not in MAGNITUDE:
             raise ValueError(f"magnitude must be one of {sorted(MAGNITUDE)}, got {magnitude!r}")
         config = _native.EstimatorConfig(
-            ctypes.sizeof(_native.EstimatorConfig), _native.EstimatorConfig.VERSION, rows, cols, rank, sub_batch, seed,
-            INITIALIZATION[initialization], MAGNITUDE[magnitude], int(bool(division_free)), quantization_bits, oja_rate, 0)
+            ctypes.sizeof(_native.EstimatorConfig), _native.EstimatorConfig.VERSION, uint("rows", rows), uint("cols", cols),
+            uint("rank", rank), uint("sub_batch", sub_batch), uint("seed", seed, 64), INITIALIZATION[initialization],
+            MAGNITUDE[magnitude], int(bool(division_free)), uint("quantization_bits", quantization_bits), oja_rate, 0)
         handle = ctypes.c_void_p()
         _native.check(_native.lib().sbe_estimator_create(ctypes.byref(config), ctypes.byref(handle)))
         super().__init__(handle)
@@ -42,11 +70,7 @@ class Estimator(NativeObject):
 
     def observe_batch(self, deltas: np.ndarray, xs: np.ndarray) -> None:
         """n samples: deltas (n, rows), xs (n, cols). Rejected as a whole (state unchanged) if any value is NaN/Inf."""
-        if not isinstance(deltas, np.ndarray):
-            raise TypeError(f"deltas must be a numpy.ndarray of float32, got {type(deltas).__name__}")
-        if deltas.ndim != 2:
-            raise ValueError(f"deltas must be 2-D (n, {self.rows}), got shape {deltas.shape}")
-        n = deltas.shape[0]
+        n = _rows("deltas", deltas, self.rows)
         pd = f32("deltas", deltas, (n, self.rows))
         px = f32("xs", xs, (n, self.cols))
         _native.check(_native.lib().sbe_estimator_observe_batch(self._h, pd, n * self.rows, px, n * self.cols, n))
@@ -60,6 +84,15 @@ class Estimator(NativeObject):
         x, px = output("out[2]", out[2] if out else None, (k, self.cols))
         _native.check(_native.lib().sbe_estimator_estimate(self._h, ps, k, pd, k * self.rows, px, k * self.cols))
         return s, d, x
+
+    def replay_magnitudes(self, deltas: np.ndarray, xs: np.ndarray, out: Optional[np.ndarray] = None) -> np.ndarray:
+        """Second pass for magnitude='rayleigh': s_c = d_c^T M x_c over the same batch (after estimate()); state unchanged."""
+        n = _rows("deltas", deltas, self.rows)
+        pd = f32("deltas", deltas, (n, self.rows))
+        px = f32("xs", xs, (n, self.cols))
+        s, ps = output("out", out, (self.rank,))
+        _native.check(_native.lib().sbe_estimator_replay_magnitudes(self._h, pd, n * self.rows, px, n * self.cols, n, ps, self.rank))
+        return s
 
     def reset(self) -> None:
         """Back to the initial state drawn from the seed."""

@@ -7,7 +7,7 @@ from typing import Dict, Optional, Sequence
 import numpy as np
 
 from . import _native
-from ._arrays import f32, output
+from ._arrays import f32, output, uint
 from ._handle import NativeObject
 from .tile import tile_config
 
@@ -39,10 +39,10 @@ class Network(NativeObject):
             raise ValueError(f"method must be one of {sorted(METHODS)}, got {method!r}")
         if activation not in ACTIVATIONS:
             raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
-        sizes = (ctypes.c_uint32 * len(layer_sizes))(*layer_sizes)
+        sizes = (ctypes.c_uint32 * len(layer_sizes))(*(uint(f"layer_sizes[{i}]", v) for i, v in enumerate(layer_sizes)))
         config = _native.NetworkConfig(
             ctypes.sizeof(_native.NetworkConfig), _native.NetworkConfig.VERSION, sizes, len(layer_sizes),
-            ACTIVATIONS[activation], METHODS[method], rank, sub_batch, 0, seed,
+            ACTIVATIONS[activation], METHODS[method], uint("rank", rank), uint("sub_batch", sub_batch), 0, uint("seed", seed, 64),
             tile_config(0, 0, 0, device, pulse_type, desired_bl, io))
         handle = ctypes.c_void_p()
         _native.check(_native.lib().sbe_network_create(ctypes.byref(config), ctypes.byref(handle)))
@@ -64,8 +64,9 @@ class Network(NativeObject):
         n, pi = self._images(images)
         pl = _labels(labels, n)
         m = _native.EpochMetrics(ctypes.sizeof(_native.EpochMetrics), _native.EpochMetrics.VERSION)
-        _native.check(_native.lib().sbe_network_train_epoch(self._h, pi, n * self.inputs, pl, n, batch_size,
-                                                            float(learning_rate), shuffle_seed, ctypes.byref(m)))
+        _native.check(_native.lib().sbe_network_train_epoch(self._h, pi, n * self.inputs, pl, n, uint("batch_size", batch_size, 63),
+                                                            float(learning_rate), uint("shuffle_seed", shuffle_seed, 64),
+                                                            ctypes.byref(m)))
         return {name: getattr(m, name) for name, _ in _native.EpochMetrics._fields_[2:]}
 
     def train_batch(self, images: np.ndarray, labels: np.ndarray, learning_rate: float) -> float:
@@ -94,6 +95,8 @@ class Network(NativeObject):
 
     def weights(self, layer: int) -> np.ndarray:
         """A copy of one layer's weights (outputs, inputs + 1); the last column is the bias."""
+        if isinstance(layer, bool) or not isinstance(layer, (int, np.integer)):
+            raise TypeError(f"layer must be an int, got {type(layer).__name__}")
         if not 0 <= layer < len(self.layer_sizes) - 1:
             raise ValueError(f"layer must be in 0..{len(self.layer_sizes) - 2}, got {layer}")
         shape = (self.layer_sizes[layer + 1], self.layer_sizes[layer] + 1)

@@ -8,7 +8,7 @@ from typing import Dict, Optional, Union
 import numpy as np
 
 from . import _native
-from ._arrays import batch_shape, f32, output
+from ._arrays import batch_shape, f32, output, uint
 from ._handle import NativeObject
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -28,9 +28,10 @@ def _choice(name: str, value: str, table: Dict[str, int]) -> int:
 def tile_config(rows: int, cols: int, seed: int = 0, device: str = "ideal", pulse_type: str = "default",
                 desired_bl: int = 0, io: str = "default") -> "_native.TileConfig":
     """The native config struct (also used, with rows = cols = 0, inside a network config)."""
-    return _native.TileConfig(ctypes.sizeof(_native.TileConfig), _native.TileConfig.VERSION, rows, cols, seed,
-                              _choice("device", device, DEVICES), _choice("pulse_type", pulse_type, PULSE_TYPES),
-                              desired_bl, _choice("io", io, IO_MODES))
+    return _native.TileConfig(ctypes.sizeof(_native.TileConfig), _native.TileConfig.VERSION, uint("rows", rows),
+                              uint("cols", cols), uint("seed", seed, 64), _choice("device", device, DEVICES),
+                              _choice("pulse_type", pulse_type, PULSE_TYPES), uint("desired_bl", desired_bl),
+                              _choice("io", io, IO_MODES))
 
 
 class Tile(NativeObject):

@@ -8,5 +8,5 @@ PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 REPO_ROOT = PACKAGE_ROOT.parents[1]
 sys.path.insert(0, str(PACKAGE_ROOT))
 
-if "SBECORE_LIBRARY" not in os.environ:
+if not os.environ.get("SBECORE_LIBRARY"):
     os.environ["SBECORE_LIBRARY"] = str(REPO_ROOT / "artifacts" / "native")

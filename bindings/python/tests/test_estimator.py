@@ -103,3 +103,36 @@ def test_config_errors():
     assert "rank" in e.value.message
     with pytest.raises(SbeError, match="SBE_E_INVALID_ARGUMENT"):
         Estimator(3, 4, quantization_bits=40)
+
+
+def test_batch_svd_and_rayleigh_replay():
+    u, v = rand(6), rand(9)
+    deltas = (np.outer(RNG.standard_normal(64), u) + 0.05 * rand(64, 6)).astype(np.float32)
+    xs = (np.outer(RNG.standard_normal(64), v) + 0.05 * rand(64, 9)).astype(np.float32)
+    from sbecore import batch_svd
+    s, d, x = batch_svd(deltas, xs, k=2)
+    m = deltas.T.astype(np.float64) @ xs / 64
+    np.testing.assert_allclose(s, np.linalg.svd(m, compute_uv=False)[:2], rtol=1e-3)
+    with Estimator(6, 9, magnitude="rayleigh", seed=1) as e:
+        for _ in range(3):
+            e.observe_batch(deltas, xs)
+            _, de, xe = e.estimate()
+        replay = e.replay_magnitudes(deltas, xs)
+        np.testing.assert_allclose(replay[0], de[0] @ m @ xe[0], rtol=1e-4)
+        assert abs(abs(replay[0]) - s[0]) <= 1e-2 * s[0]          # converged to the top singular value
+
+
+def test_steady_state_calls_allocate_nothing():
+    import sbecore
+    with Estimator(8, 12, seed=2) as e, sbecore.Tile(8, 12) as t:
+        deltas, xs = rand(16, 8), rand(16, 12)
+        y = np.empty((16, 8), np.float32)
+        for round_ in range(2):
+            before = sbecore.allocated_bytes()
+            for _ in range(50):
+                e.observe_batch(deltas, xs)
+                s, d, x = e.estimate()
+                t.read(xs, out=y)
+                t.write(0.01, d[0], x[0])
+            if round_ == 1:
+                assert sbecore.allocated_bytes() - before == 0

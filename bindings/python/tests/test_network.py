@@ -78,3 +78,14 @@ def test_config_errors():
         Network((4,))
     with pytest.raises(SbeError, match="SBE_E_INVALID_ARGUMENT"):
         Network((4, 0, 2))
+
+
+def test_integer_arguments_are_range_checked(data):
+    x, y = data
+    with pytest.raises(ValueError):
+        Network((12, 2**32 + 1, 3))
+    with Network((12, 4, 3)) as net:
+        with pytest.raises(ValueError):
+            net.train_epoch(x, y, batch_size=-1, learning_rate=0.1)
+        with pytest.raises(ValueError):
+            net.train_epoch(x, y, batch_size=16, learning_rate=0.1, shuffle_seed=-5)

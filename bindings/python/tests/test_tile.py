@@ -50,6 +50,7 @@ def test_rank_one_and_rank_k_writes(tile):
 
 @pytest.mark.parametrize("bad, error", [
     (np.ones(8), TypeError),                                  # float64: never silently converted
+    (np.ones(8, dtype=">f4"), TypeError),                     # float32 in the wrong byte order
     ([1.0] * 8, TypeError),                                   # not an array
     (np.ones(16, np.float32)[::2], ValueError),               # not contiguous
     (np.ones(7, np.float32), ValueError),                     # wrong shape
@@ -123,3 +124,26 @@ def test_device_preset_counts_pulses():
         assert pulses.shape == (6, 10) and pulses.sum() == c["total_pulses"] and pulses.max() == c["max_pulses_per_device"]
     with pytest.raises(ValueError, match="device"):
         Tile(2, 2, device="memristor9000")
+
+
+def test_inputs_and_outputs_are_not_copied():
+    """numpy reports its buffers to tracemalloc: a read of a 2 MB batch into out= must allocate far less than that."""
+    import tracemalloc
+    with Tile(100, 785) as t:
+        x = rand(640, 785)                                     # 2 MB
+        y = np.empty((640, 100), np.float32)
+        t.read(x, out=y)
+        tracemalloc.start()
+        try:
+            for _ in range(5):
+                t.read(x, out=y)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert peak < x.nbytes // 100, f"peak {peak} bytes while reading a {x.nbytes}-byte batch"
+
+
+@pytest.mark.parametrize("rows, error", [(2**32 + 3, ValueError), (-1, ValueError), (2.0, TypeError), (True, TypeError)])
+def test_sizes_are_never_wrapped(rows, error):
+    with pytest.raises(error):
+        Tile(rows, 4)

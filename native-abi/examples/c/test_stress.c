@@ -254,6 +254,75 @@ static void network_op(int i, int op, int bad)
     if (op == 3) CHECK(memcmp(out_live, out_shadow, lo * sizeof(float)) == 0, "network %d: predictions differ", i);
 }
 
+/* Kernels over caller buffers: a bad call writes nothing (ger's w included). op 0 gemv, 1 gemv_t, 2 ger, 3 batch_read, 4 batch_read_t. */
+static void kernel_op(int op, int bad)
+{
+    size_t r = 1 + rng_below(&rng, 9), c = 1 + rng_below(&rng, 9), stride = c + rng_below(&rng, 3), n = 1 + rng_below(&rng, MAXN);
+    size_t wl = (r - 1) * stride + c, la, lo;
+    static float w[128], wcopy[128];
+    float alpha = rng_uniform(&rng);
+    fill(w, wl); fill(in_a, 64); fill(in_b, 64);
+    switch (op) {
+    case 0: la = c; lo = r; break;
+    case 1: la = r; lo = c; break;
+    case 2: la = r; lo = c; break;          /* u (rows) and v (cols) */
+    case 3: la = n * c; lo = n * r; break;
+    default: la = n * r; lo = n * c; break;
+    }
+    if (bad < 0) {                            /* a good call: checked against a double reference */
+        int st;
+        switch (op) {
+        case 0: st = sbe_gemv(w, wl, r, c, stride, in_a, la, out_live, lo); break;
+        case 1: st = sbe_gemv_t(w, wl, r, c, stride, in_a, la, out_live, lo); break;
+        case 2: memcpy(wcopy, w, wl * sizeof *w); st = sbe_ger(alpha, in_a, la, in_b, lo, w, wl, r, c, stride); break;
+        case 3: st = sbe_batch_read(w, wl, r, c, stride, in_a, la, n, out_live, lo); break;
+        default: st = sbe_batch_read_t(w, wl, r, c, stride, in_a, la, n, out_live, lo); break;
+        }
+        good_calls++;
+        CHECK(st == SBE_OK, "good kernel op %d returned %d: %s", op, st, last_error());
+        if (op == 2) {
+            for (size_t i = 0; i < r; i++)
+                for (size_t j = 0; j < c; j++)
+                    CHECK(fabsf(w[i * stride + j] - (wcopy[i * stride + j] + alpha * in_a[i] * in_b[j])) < 1e-5f, "ger %zu,%zu", i, j);
+        } else if (op == 0 || op == 3) {
+            for (size_t k = 0; k < (op == 0 ? 1 : n); k++)
+                for (size_t i = 0; i < r; i++) {
+                    double t = 0; for (size_t j = 0; j < c; j++) t += (double)w[i * stride + j] * in_a[k * c + j];
+                    CHECK(fabs(out_live[k * r + i] - t) < 1e-4, "kernel op %d output differs", op);
+                }
+        }
+        return;
+    }
+    const float *a = in_a, *wp = w, *v = in_b;
+    float *o = out_live;
+    size_t rr = r, cc = c, ss = stride, nn = n, wwl = wl;
+    for (size_t j = 0; j < sizeof out_live / sizeof *out_live; j++) out_live[j] = 777.0f;
+    memcpy(wcopy, w, sizeof w);
+    switch ((corruption)bad) {
+    case C_NULL_IN: if (rng_below(&rng, 2)) a = NULL; else wp = NULL; break;
+    case C_NULL_OUT: if (op == 2) v = NULL; else o = NULL; break;
+    case C_ZERO: switch (rng_below(&rng, 3)) { case 0: rr = 0; break; case 1: cc = 0; break; default: if (op >= 3) nn = 0; else ss = 0; } break;
+    case C_HUGE: switch (rng_below(&rng, 3)) { case 0: rr = huge(); break; case 1: ss = huge(); break; default: wwl = huge(); cc = huge(); } break;
+    case C_LEN_PLUS: la++; break;
+    case C_LEN_MINUS: if (rng_below(&rng, 2)) lo--; else wwl--; break;
+    case C_NAN: case C_INF: if (op == 2 && rng_below(&rng, 3) == 0) alpha = bad == C_INF ? INFINITY : NAN; else poison(in_a, la, bad == C_INF); break;
+    case C_DEAD: case C_FOREIGN: case C_KIND: ss = c > 1 ? c - 1 : 0; break; /* no handles here: a stride below cols instead */
+    default: break;
+    }
+    sbe_clear_error();
+    int st;
+    switch (op) {
+    case 0: st = sbe_gemv(wp, wwl, rr, cc, ss, a, la, o, lo); break;
+    case 1: st = sbe_gemv_t(wp, wwl, rr, cc, ss, a, la, o, lo); break;
+    case 2: st = sbe_ger(alpha, a, la, v, lo, (float *)wp, wwl, rr, cc, ss); break;
+    case 3: st = sbe_batch_read(wp, wwl, rr, cc, ss, a, la, nn, o, lo); break;
+    default: st = sbe_batch_read_t(wp, wwl, rr, cc, ss, a, la, nn, o, lo); break;
+    }
+    expect_bad(st, "kernel", op);
+    CHECK(outputs_untouched(sizeof out_live / sizeof *out_live), "bad kernel op %d wrote its output", op);
+    CHECK(memcmp(w, wcopy, sizeof w) == 0, "bad kernel op %d changed w", op);
+}
+
 /* Bad creates and destroys: wrong struct sizes/versions, out-of-range enums, NULLs, double frees. */
 static void lifecycle_bad(void)
 {
@@ -356,10 +425,11 @@ int main(int argc, char **argv)
         iteration++;
         int good = rng_below(&rng, 10) < 3;   /* about 30% good calls, mixed in */
         int bad = good ? -1 : (int)rng_below(&rng, C_COUNT);
-        switch (rng_below(&rng, 12)) {
+        switch (rng_below(&rng, 13)) {
         case 0: case 1: case 2: case 3: tile_op((int)rng_below(&rng, NT), (int)rng_below(&rng, 5), bad); break;
         case 4: case 5: case 6: case 7: estimator_op((int)rng_below(&rng, NE), (int)rng_below(&rng, 3), bad); break;
         case 8: case 9: case 10: network_op((int)rng_below(&rng, NN), (int)rng_below(&rng, 4), bad); break;
+        case 11: kernel_op((int)rng_below(&rng, 5), bad); break;
         default: if (!good) lifecycle_bad(); break;
         }
         if (iteration % 2000 == 0) { compare_all(); checkpoints++; }
