@@ -14,6 +14,8 @@ internal static class Cli
         {
             CompareCommand.Create(),
             TrainCommand.Create(),
+            Experiments.TuneCommand.Create(),
+            Experiments.SweepCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
