@@ -16,6 +16,7 @@ internal static class Cli
             TrainCommand.Create(),
             Experiments.TuneCommand.Create(),
             Experiments.SweepCommand.Create(),
+            Experiments.ReportCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
