@@ -10,11 +10,13 @@ internal static class Cli
 
     public static int Run(string[] args)
     {
+        // Redirected output has no terminal width: give tables room instead of wrapping every cell.
+        if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 160;
         var root = new RootCommand("sbe: streaming batch eigenupdates (SBE) vs SGD, mini-batch and truncated SVD on simulated crossbar arrays")
         {
             CompareCommand.Create(),
             TrainCommand.Create(),
-            Experiments.TuneCommand.Create(),
+            TuneCommand.Create(),
             Experiments.SweepCommand.Create(),
             Experiments.ReportCommand.Create(),
         };
@@ -50,7 +52,7 @@ internal static class Cli
         {
             return Guard(() => throw e.InnerExceptions[0]);
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException or NotImplementedException or NotSupportedException)
+        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or InvalidOperationException or UnauthorizedAccessException or NotImplementedException or NotSupportedException)
         {
             return Fail(e.Message);
         }

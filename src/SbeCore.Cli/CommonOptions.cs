@@ -53,6 +53,14 @@ internal sealed class CommonOptions
             if (TryValue<string>(r, out var v) && !TryParseActivation(v, out _)) r.AddError($"--activation must be relu or sigmoid (got '{v}').");
         });
         AtLeast(EvalsPerEpoch, 1);
+        Device.Validators.Add(r =>
+        {
+            if (TryValue<string>(r, out var v) && !DeviceOptions.TryCreate(v ?? "", null, out _, out string error)) r.AddError(error);
+        });
+        PulseType.Validators.Add(r =>
+        {
+            if (TryValue<string?>(r, out var v) && v is not null && !DeviceOptions.TryCreate("ideal", v, out _, out string error)) r.AddError(error);
+        });
         Hidden.Validators.Add(r =>
         {
             if (TryValue<string>(r, out var v) && !TryParseHidden(v ?? "", out _, out string error)) r.AddError(error);

@@ -7,7 +7,7 @@ namespace SbeCore.Cli;
 
 /// <summary>
 /// `sbe compare`: the main job. Trains the same network from the same start and data order with every method and
-/// reports them side by side. Defaults (see docs/training.md): 784-100-10 ReLU on MNIST-10k, 8 epochs;
+/// reports them side by side. Defaults (see docs/training.md): 784-100-10 ReLU on MNIST-10k, 20 epochs;
 /// SGD is the paper's per-sample SGD (batch 1); the batch methods use batch 16.
 /// </summary>
 internal static class CompareCommand
@@ -15,13 +15,13 @@ internal static class CompareCommand
     /// <summary>Per-method defaults: batch size and learning rate.</summary>
     internal static readonly IReadOnlyDictionary<UpdateMethod, (int Batch, float Lr)> Defaults = new Dictionary<UpdateMethod, (int, float)>
     {
-        [UpdateMethod.Sgd] = (1, 0.01f),
-        [UpdateMethod.MiniBatch] = (16, 0.1f),
-        [UpdateMethod.TruncatedSvd] = (16, 0.1f),
-        [UpdateMethod.Sbe] = (16, 0.1f),
+        [UpdateMethod.Sgd] = (1, 0.02f),
+        [UpdateMethod.MiniBatch] = (16, 0.2f),
+        [UpdateMethod.TruncatedSvd] = (16, 0.2f),
+        [UpdateMethod.Sbe] = (16, 0.2f),
     };
 
-    internal const int DefaultEpochs = 8;
+    internal const int DefaultEpochs = 20;
 
     public static Command Create()
     {
@@ -76,9 +76,9 @@ internal static class CompareCommand
                         Epochs = parse.GetValue(common.Epochs), BatchSize = b, LearningRate = lr, ShuffleSeed = seed,
                         EvaluationsPerEpoch = parse.GetValue(common.EvalsPerEpoch),
                         Diagnostics = parse.GetValue(diagnostics) && method == UpdateMethod.Sbe,
-                    }));
+                    }, parse.GetValue(common.Device)!.ToLowerInvariant()));
             }
-            string title = $"{string.Join('-', sizes)} {Act(parse.GetValue(common.Activation)).ToString().ToLowerInvariant()}, {data.Train.Name} ({data.Train.Count}/{data.Test.Count})";
+            string title = $"{string.Join('-', sizes)} {Act(parse.GetValue(common.Activation)).ToString().ToLowerInvariant()}, {DataOption.SetName(data)} ({data.Train.Count} train / {data.Test.Count} test)";
             AnsiConsole.MarkupLineInterpolated($"[bold]sbe compare[/]: {title}, {specs[0].Schedule.Epochs} epochs, seed {seed}");
             var results = RunExecutor.Execute(specs, data, parse.GetValue(jobs));
             Reporting.PrintTable(results);

@@ -65,7 +65,7 @@ internal static class PlotWriter
 
     private static string FormatPower(double v) => v switch
     {
-        >= 1e6 or < 1e-3 => v.ToString("0e0", System.Globalization.CultureInfo.InvariantCulture),
+        >= 1e6 or < 9.99e-4 => v.ToString("0e0", System.Globalization.CultureInfo.InvariantCulture),
         >= 1 => v.ToString("#,0", System.Globalization.CultureInfo.InvariantCulture),
         _ => v.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture),
     };

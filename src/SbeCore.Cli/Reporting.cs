@@ -9,13 +9,10 @@ internal static class Reporting
 {
     public static void PrintTable(IReadOnlyList<RunResult> results)
     {
-        var table = new Table().Border(TableBorder.Rounded)
-            .AddColumn("method").AddColumn(new TableColumn("batch").RightAligned()).AddColumn(new TableColumn("lr").RightAligned())
-            .AddColumn(new TableColumn("epochs").RightAligned())
-            .AddColumn(new TableColumn("test acc").RightAligned()).AddColumn(new TableColumn("train acc").RightAligned())
-            .AddColumn(new TableColumn("train loss").RightAligned()).AddColumn(new TableColumn("rank-1 writes").RightAligned())
-            .AddColumn(new TableColumn("peripheral mem").RightAligned()).AddColumn(new TableColumn("loss<0.1 at (epoch / writes)").RightAligned())
-            .AddColumn(new TableColumn("train time").RightAligned());
+        var table = new Table().Border(TableBorder.Rounded);
+        table.AddColumn("method");
+        foreach (var h in new[] { "batch", "lr", "epochs", "test acc", "train acc", "train loss", "rank-1 writes", "pulses", "periph. mem", "loss<=0.1 at", "time" })
+            table.AddColumn(new TableColumn(h).RightAligned());
         foreach (var r in results)
         {
             var f = r.History.Final;
@@ -28,8 +25,9 @@ internal static class Reporting
                 Percent(f.TestAccuracy), Percent(f.TrainAccuracy),
                 f.TrainLoss.ToString("0.0000", CultureInfo.InvariantCulture),
                 f.RankOneWrites.ToString("N0", CultureInfo.InvariantCulture),
+                f.Pulses == 0 ? "-" : f.Pulses.ToString("N0", CultureInfo.InvariantCulture),
                 Bytes(r.History.PeripheralMemoryBytes),
-                c.Reached ? $"{c.Epoch:0.##} / {c.RankOneWrites:N0}" : $"not reached (>{c.Epoch:0.##})",
+                c.Reached ? $"ep {c.Epoch:0.##}, {c.RankOneWrites:N0} wr" : "censored",
                 $"{f.TrainSeconds:0.0} s");
         }
         AnsiConsole.Write(table);

@@ -33,7 +33,8 @@ internal static class ResultWriter
                 layers = r.Spec.Network.LayerSizes,
                 activation = r.Spec.Network.Activation,
                 seed = r.Spec.Network.Seed,
-                device = DeviceOptions.Describe(r.Spec.Network.TileConfig),
+                device = r.Spec.Device,
+                deviceModel = DeviceOptions.Describe(r.Spec.Network.TileConfig),
                 batchSize = r.Spec.Schedule.BatchSize,
                 learningRate = r.Spec.Schedule.LearningRate,
                 epochs = r.Spec.Schedule.Epochs,
@@ -52,11 +53,11 @@ internal static class ResultWriter
 
     public static void WriteCsv(string path, IReadOnlyList<RunResult> results)
     {
-        var sb = new StringBuilder("method,epoch,updates,rank_one_writes,train_loss,train_accuracy,test_loss,test_accuracy,train_seconds\n");
+        var sb = new StringBuilder("method,epoch,updates,rank_one_writes,pulses,train_loss,train_accuracy,test_loss,test_accuracy,train_seconds\n");
         foreach (var r in results)
             foreach (var h in r.History.Records)
                 sb.Append(CultureInfo.InvariantCulture,
-                    $"{r.Spec.Label},{h.Epoch:R},{h.Updates},{h.RankOneWrites},{h.TrainLoss:R},{h.TrainAccuracy:R},{h.TestLoss:R},{h.TestAccuracy:R},{h.TrainSeconds:R}\n");
+                    $"{r.Spec.Label},{h.Epoch:R},{h.Updates},{h.RankOneWrites},{h.Pulses},{h.TrainLoss:R},{h.TrainAccuracy:R},{h.TestLoss:R},{h.TestAccuracy:R},{h.TrainSeconds:R}\n");
         File.WriteAllText(path, sb.ToString());
     }
 

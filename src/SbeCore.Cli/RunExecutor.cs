@@ -14,6 +14,19 @@ internal static class RunExecutor
         // Build every network first: construction errors (bad rank, device config) surface before any training.
         var networks = specs.Select(s => new Network(s.Network)).ToArray();
         var trainers = specs.Select((s, i) => new Trainer(networks[i], data.Train, data.Test, s.Schedule)).ToArray();
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, jobs) };
+        if (!AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            // Redirected output (CI, logs): no live bars, one line per finished run.
+            Parallel.For(0, specs.Count, options, i =>
+            {
+                var sw = Stopwatch.StartNew();
+                var history = trainers[i].Run();
+                results[i] = new RunResult(specs[i], history, sw.Elapsed.TotalSeconds);
+                lock (results) Console.WriteLine($"{specs[i].Label,-12} done in {sw.Elapsed.TotalSeconds:0.0} s: loss {history.Final.TrainLoss:0.0000}, test {100 * history.Final.TestAccuracy:0.00}%");
+            });
+            return results;
+        }
         AnsiConsole.Progress()
             .AutoClear(false)
             .HideCompleted(false)
@@ -21,7 +34,6 @@ internal static class RunExecutor
             .Start(ctx =>
             {
                 var tasks = specs.Select(s => ctx.AddTask(s.Label.PadRight(12), autoStart: false, maxValue: 1000)).ToArray();
-                var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, jobs) };
                 Parallel.For(0, specs.Count, options, i =>
                 {
                     var task = tasks[i];

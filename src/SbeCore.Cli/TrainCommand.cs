@@ -58,8 +58,8 @@ internal static class TrainCommand
                     Epochs = parse.GetValue(common.Epochs), BatchSize = parse.GetValue(batch) ?? defBatch, LearningRate = parse.GetValue(lr) ?? defLr,
                     ShuffleSeed = seed, EvaluationsPerEpoch = parse.GetValue(common.EvalsPerEpoch), Diagnostics = parse.GetValue(diagnostics),
                     StopAtLoss = parse.GetValue(stopAt),
-                });
-            string title = $"{spec.Label}, {string.Join('-', sizes)} {spec.Network.Activation.ToString().ToLowerInvariant()}, {data.Train.Name}, batch {spec.Schedule.BatchSize}, lr {spec.Schedule.LearningRate}";
+                }, parse.GetValue(common.Device)!.ToLowerInvariant());
+            string title = $"{spec.Label}, {string.Join('-', sizes)} {spec.Network.Activation.ToString().ToLowerInvariant()}, {DataOption.SetName(data)}, batch {spec.Schedule.BatchSize}, lr {spec.Schedule.LearningRate}";
             AnsiConsole.MarkupLineInterpolated($"[bold]sbe train[/]: {title}, {spec.Schedule.Epochs} epochs, seed {seed}");
             var results = RunExecutor.Execute([spec], data, 1);
             Reporting.PrintTable(results);

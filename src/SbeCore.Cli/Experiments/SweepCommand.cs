@@ -30,6 +30,7 @@ internal static class SweepCommand
         grid.AddTo(command);
         command.Options.Add(outDir); command.Options.Add(shard); command.Options.Add(lr); command.Options.Add(noTune); command.Options.Add(list);
         command.Subcommands.Add(MergeCommand.Create());
+        command.Subcommands.Add(GridTuneCommand.Create());
 
         command.SetAction(parse => Cli.Guard(() =>
         {

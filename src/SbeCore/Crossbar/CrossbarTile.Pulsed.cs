@@ -194,8 +194,9 @@ public sealed partial class CrossbarTile
     }
 
     // Dense write: device ij gets |lr g_ij| / dw_min pulses, rounded stochastically (StochasticCompressed)
-    // or to nearest (DeterministicImplicit); at most MaxDensePulses per device per call.
-    private void ApplyDense(float lr, ReadOnlySpan<float> g)
+    // or to nearest (DeterministicImplicit); at most max(1, rankOneEquivalent) * BL per device, what that
+    // many rank-1 writes of at most BL coincidences each could deliver.
+    private void ApplyDense(float lr, ReadOnlySpan<float> g, long rankOneEquivalent)
     {
         var type = Config.Update.PulseType;
         if (_isIdeal || type == PulseType.None)
@@ -205,11 +206,13 @@ public sealed partial class CrossbarTile
             return;
         }
         double inverseStep = 1.0 / _device.DwMin;
+        int maxBl = Config.Update.FixedBl ? Config.Update.DesiredBl : UpdateConfig.MaxBl;
+        double cap = Math.Min((double)Math.Max(1, rankOneEquivalent) * maxBl, int.MaxValue / 2);
         for (int k = 0; k < g.Length; k++)
         {
             double v = (double)lr * g[k];
             if (v == 0) continue;
-            double count = Math.Min(Math.Abs(v) * inverseStep, MaxDensePulses);
+            double count = Math.Min(Math.Abs(v) * inverseStep, cap);
             int n;
             if (type == PulseType.DeterministicImplicit) n = (int)Math.Floor(count + 0.5);
             else
@@ -220,9 +223,6 @@ public sealed partial class CrossbarTile
             if (n != 0) ApplyPulses(k, n, v > 0 ? -1 : 1);
         }
     }
-
-    /// <summary>Cap on pulses one device receives from one dense write.</summary>
-    internal const int MaxDensePulses = 1 << 20;
 
     // n pulses of one direction on device k. ConstantStep: one aggregated step (see docs/crossbar.md);
     // other models: pulse by pulse, because their step depends on w.
@@ -241,7 +241,7 @@ public sealed partial class CrossbarTile
         float step = _params[2 * k + (direction > 0 ? 0 : 1)];
         // The sum of n steps s (1 + std xi_t) is s (n + std sqrt(n) xi): exact in distribution.
         float total = _constantStepStd > 0
-            ? step * (n + _constantStepStd * (n <= UpdateConfig.MaxBl ? s_sqrt[n] : MathF.Sqrt(n)) * _updateRandom.NextGaussian())
+            ? step * (n + _constantStepStd * ((uint)n < (uint)s_sqrt.Length ? s_sqrt[n] : MathF.Sqrt(n)) * _updateRandom.NextGaussian())
             : step * n;
         float next = w + direction * total;
         float hi = _wMax[k], lo = _wMin[k];

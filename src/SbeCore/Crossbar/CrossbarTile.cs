@@ -151,14 +151,15 @@ public sealed partial class CrossbarTile
 
     /// <summary>Dense element-wise write W -= learningRate * g (g rows x cols), as a mini-batch buffer would apply it.
     /// Pulsed devices get |learningRate g_ij| / dw_min pulses each (stochastically rounded for StochasticCompressed,
-    /// rounded to nearest for DeterministicImplicit). Counts <paramref name="rankOneEquivalent"/> rank-1 writes.</summary>
+    /// rounded to nearest for DeterministicImplicit), at most max(1, rankOneEquivalent) * BL per device.
+    /// Counts <paramref name="rankOneEquivalent"/> rank-1 writes.</summary>
     public void UpdateDense(float learningRate, ReadOnlySpan<float> g, long rankOneEquivalent)
     {
         RequireFinite(learningRate, nameof(learningRate));
         RequireLength(g.Length, Rows * Cols, nameof(g));
         RequireFinite(g, nameof(g));
         if (rankOneEquivalent < 0) throw new ArgumentException($"rankOneEquivalent must be >= 0, got {rankOneEquivalent}.", nameof(rankOneEquivalent));
-        ApplyDense(learningRate, g);
+        ApplyDense(learningRate, g, rankOneEquivalent);
         Counters.RankOneWrites += rankOneEquivalent;
     }
 

@@ -89,10 +89,16 @@ public sealed class BatchSvdSolver
             }
         SymmetricEigen.Jacobi(gram, vecs, n);
         int k = s.Length;
-        SelectTop(gram, n, k);
+        SelectTop(gram, n, Math.Min(k, n));
         Span<double> cv = _tmpOther.AsSpan(0, n);
         for (int c = 0; c < k; c++)
         {
+            if (c >= n) // rank(M) <= n < k: the remaining pairs are zero
+            {
+                s[c] = 0; d.Slice(c * Rows, Rows).Clear(); x.Slice(c * Cols, Cols).Clear();
+                FinishPair(s, d, x, c);
+                continue;
+            }
             int e = _order[c];
             double sigma = Math.Sqrt(Math.Max(gram[e * n + e], 0));
             // x_c = Q_x v_e; d_c = Q_d (C v_e) / sigma

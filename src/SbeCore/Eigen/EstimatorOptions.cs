@@ -19,6 +19,10 @@ public sealed class EstimatorOptions
     /// max-abs scaling onto 2^(bits-1)-1 signed levels; scalars keep <c>bits</c> significant bits.</summary>
     public int QuantizationBits { get; init; }
 
+    /// <summary>With quantisation on: round stochastically (from the estimator's seeded generator) instead of to nearest.
+    /// Round-to-nearest stalls a running mean once its 1/(j+1) increments drop below one step.</summary>
+    public bool StochasticRounding { get; init; }
+
     /// <summary>How <see cref="SbeEstimator.Estimate"/> reports the singular values.</summary>
     public MagnitudeEstimate Magnitude { get; init; } = MagnitudeEstimate.RunningMean;
 

@@ -269,7 +269,7 @@ public sealed class SbeEstimator
             ReadOnlySpan<float> dc = _d.AsSpan(col * Rows, Rows);
             double acc = 0;
             for (int j = 0; j < c; j++) acc += q[j * _k + col] * Blas.Dot(deltas.Slice(j * Rows, Rows), dc) / _dNorm[col];
-            _s[col] = Quantizer.QuantizeScalar((float)(wOld * _s[col] + wNew * acc), _bits);
+            _s[col] = QuantizeScalar((float)(wOld * _s[col] + wNew * acc));
         }
         _batchCount = n;
     }
@@ -282,9 +282,9 @@ public sealed class SbeEstimator
         float shrink = 1f - xi * p * q;
         EstimatorKernels.ScaleAddDotNorm(shrink, xi * p, x, _x, out _, out _);
         EstimatorKernels.ScaleAddDotNorm(shrink, xi * q, delta, _d, out _, out _);
-        _s[0] = Quantizer.QuantizeScalar(_s[0] * (1f - xi) + xi * p * q, _bits);
-        Quantizer.QuantizeVector(_x, _bits);
-        Quantizer.QuantizeVector(_d, _bits);
+        _s[0] = QuantizeScalar(_s[0] * (1f - xi) + xi * p * q);
+        QuantizeVector(_x);
+        QuantizeVector(_d);
         _batchCount++;
     }
 
@@ -301,7 +301,7 @@ public sealed class SbeEstimator
     {
         QuantizeColumns(_x, Cols, _xNorm);
         QuantizeColumns(_d, Rows, _dNorm);
-        for (int c = 0; c < _k; c++) _s[c] = Quantizer.QuantizeScalar(_s[c], _bits);
+        for (int c = 0; c < _k; c++) _s[c] = QuantizeScalar(_s[c]);
     }
 
     private void QuantizeColumns(Span<float> v, int len, Span<double> norms)
@@ -310,9 +310,18 @@ public sealed class SbeEstimator
         for (int c = 0; c < _k; c++)
         {
             Span<float> col = v.Slice(c * len, len);
-            Quantizer.QuantizeVector(col, _bits);
+            QuantizeVector(col);
             norms[c] = Math.Sqrt(EstimatorKernels.SumSquares(col));
         }
+    }
+
+    private float QuantizeScalar(float value)
+        => Options.StochasticRounding ? Quantizer.QuantizeScalar(value, _bits, ref _rng) : Quantizer.QuantizeScalar(value, _bits);
+
+    private void QuantizeVector(Span<float> v)
+    {
+        if (Options.StochasticRounding) Quantizer.QuantizeVector(v, _bits, ref _rng);
+        else Quantizer.QuantizeVector(v, _bits);
     }
 
     private static void NormalizeColumn(Span<float> v, double norm)

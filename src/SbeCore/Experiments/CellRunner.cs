@@ -46,6 +46,7 @@ public static class CellRunner
         try { history = new Trainer(network, data.Train, data.Test, schedule).Run(cancellationToken: cancellationToken); }
         catch (ArgumentException) { diverged = true; }
         catch (ArithmeticException) { diverged = true; }
+        catch (InvalidOperationException) { diverged = true; } // the network reports a non-finite batch loss this way
 
         long pulses = 0, maxPulses = 0, devices = 0;
         for (int l = 0; l < network.LayerCount; l++)

@@ -12,6 +12,7 @@ public static partial class Blas
 
     internal static void GemvScalar(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> x, Span<float> y)
     {
+        if (cols == 0) { y.Slice(0, rows).Clear(); return; } // w may be empty: no row slices
         for (int r = 0; r < rows; r++) y[r] = DotScalar(w.Slice(r * stride, cols), x);
     }
 
@@ -23,6 +24,7 @@ public static partial class Blas
     {
         z = z.Slice(0, cols);
         z.Clear();
+        if (cols == 0) return;
         for (int r = 0; r < rows; r++) AxpyScalar(d[r], w.Slice(r * stride, cols), z);
     }
 

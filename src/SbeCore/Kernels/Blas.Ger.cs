@@ -12,6 +12,7 @@ public static partial class Blas
 
     internal static void GerScalar(float alpha, ReadOnlySpan<float> u, ReadOnlySpan<float> v, Span<float> w, int rows, int cols, int stride)
     {
+        if (cols == 0) return;
         for (int r = 0; r < rows; r++) AxpyScalar(alpha * u[r], v.Slice(0, cols), w.Slice(r * stride, cols));
     }
 
@@ -23,6 +24,7 @@ public static partial class Blas
     internal static void RankKScalar(ReadOnlySpan<float> u, ReadOnlySpan<float> s, ReadOnlySpan<float> v, Span<float> w, int rows, int cols, int stride)
     {
         int k = s.Length;
+        if (cols == 0) return;
         for (int r = 0; r < rows; r++)
         {
             Span<float> row = w.Slice(r * stride, cols);

@@ -120,8 +120,8 @@ public static partial class Blas
     {
         int span = BlasThrow.CheckMatrix(nameof(w), w.Length, rows, cols, stride);
         int k = s.Length;
-        BlasThrow.CheckExact(nameof(u), u.Length, (long)k * Math.Max(rows, 0), $"k ({k}) x rows ({rows})");
-        BlasThrow.CheckExact(nameof(v), v.Length, (long)k * Math.Max(cols, 0), $"k ({k}) x cols ({cols})");
+        BlasThrow.CheckExact(nameof(u), u.Length, (long)k * Math.Max(rows, 0), "k x rows");
+        BlasThrow.CheckExact(nameof(v), v.Length, (long)k * Math.Max(cols, 0), "k x cols");
         BlasThrow.CheckNoOverlap(w.Slice(0, span), nameof(w), u, nameof(u));
         BlasThrow.CheckNoOverlap(w.Slice(0, span), nameof(w), s, nameof(s));
         BlasThrow.CheckNoOverlap(w.Slice(0, span), nameof(w), v, nameof(v));
@@ -139,8 +139,8 @@ public static partial class Blas
     {
         int span = BlasThrow.CheckMatrix(nameof(w), w.Length, rows, cols, stride);
         BlasThrow.CheckCount(nameof(n), n);
-        BlasThrow.CheckExact(nameof(x), x.Length, (long)n * cols, $"n ({n}) x cols ({cols})");
-        BlasThrow.CheckAtLeast(nameof(y), y.Length, (long)n * rows, $"n ({n}) x rows ({rows})");
+        BlasThrow.CheckExact(nameof(x), x.Length, (long)n * cols, "n x cols");
+        BlasThrow.CheckAtLeast(nameof(y), y.Length, (long)n * rows, "n x rows");
         Span<float> used = y.Slice(0, n * rows);
         BlasThrow.CheckNoOverlap(used, nameof(y), w.Slice(0, span), nameof(w));
         BlasThrow.CheckNoOverlap(used, nameof(y), x, nameof(x));
@@ -158,8 +158,8 @@ public static partial class Blas
     {
         int span = BlasThrow.CheckMatrix(nameof(w), w.Length, rows, cols, stride);
         BlasThrow.CheckCount(nameof(n), n);
-        BlasThrow.CheckExact(nameof(d), d.Length, (long)n * rows, $"n ({n}) x rows ({rows})");
-        BlasThrow.CheckAtLeast(nameof(z), z.Length, (long)n * cols, $"n ({n}) x cols ({cols})");
+        BlasThrow.CheckExact(nameof(d), d.Length, (long)n * rows, "n x rows");
+        BlasThrow.CheckAtLeast(nameof(z), z.Length, (long)n * cols, "n x cols");
         Span<float> used = z.Slice(0, n * cols);
         BlasThrow.CheckNoOverlap(used, nameof(z), w.Slice(0, span), nameof(w));
         BlasThrow.CheckNoOverlap(used, nameof(z), d, nameof(d));

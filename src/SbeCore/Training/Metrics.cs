@@ -13,6 +13,8 @@ public readonly struct EpochMetrics
     public double MeanTrainingLoss { get; init; }
     /// <summary>Cumulative rank-1 writes of all tiles after the epoch.</summary>
     public long RankOneWrites { get; init; }
+    /// <summary>Cumulative device pulses of all tiles after the epoch (0 on the ideal device).</summary>
+    public long Pulses { get; init; }
     /// <summary>Wall time of the epoch in seconds.</summary>
     public double Seconds { get; init; }
 }

@@ -69,6 +69,8 @@ public sealed class Network
     public int LayerCount => _tiles.Length;
     /// <summary>Rank-1 writes issued to all tiles so far (the paper's "matrix updates").</summary>
     public long RankOneWrites { get { long s = 0; foreach (var t in _tiles) s += t.Counters.RankOneWrites; return s; } }
+    /// <summary>Device pulses applied to all tiles so far (0 for the ideal device, which writes exact floats).</summary>
+    public long TotalPulses { get { long s = 0; foreach (var t in _tiles) s += t.Counters.TotalPulses; return s; } }
     /// <summary>Peripheral memory of all layers' update rules, in bytes.</summary>
     public long PeripheralMemoryBytes { get { long s = 0; foreach (var r in _rules) s += r.PeripheralMemoryBytes; return s; } }
     /// <summary>Optional hook that sees every layer's batch before its update (diagnostics).</summary>
@@ -85,6 +87,7 @@ public sealed class Network
     /// images is n x InputSize (values in [0, 1] for MNIST), labels has n class indices.
     /// </summary>
     /// <exception cref="ArgumentException">Wrong lengths, a label out of range, a non-finite input or learning rate, batchSize &lt; 1. Nothing is changed.</exception>
+    /// <exception cref="InvalidOperationException">Training diverged (a batch loss is not finite); batches before it were applied.</exception>
     public EpochMetrics TrainEpoch(ReadOnlySpan<float> images, ReadOnlySpan<int> labels, int batchSize, float learningRate, ulong shuffleSeed)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
@@ -103,7 +106,7 @@ public sealed class Network
         }
         return new EpochMetrics
         {
-            Samples = n, Batches = batches, MeanTrainingLoss = lossSum / n, RankOneWrites = RankOneWrites,
+            Samples = n, Batches = batches, MeanTrainingLoss = lossSum / n, RankOneWrites = RankOneWrites, Pulses = TotalPulses,
             Seconds = Stopwatch.GetElapsedTime(start).TotalSeconds,
         };
     }
@@ -240,6 +243,8 @@ public sealed class Network
             loss += SoftmaxCrossEntropy.Loss(logits.AsSpan(j * classes, classes), ws.Labels[j]);
             SoftmaxCrossEntropy.Gradient(logits.AsSpan(j * classes, classes), ws.Labels[j], delta.AsSpan(j * classes, classes));
         }
+        if (!double.IsFinite(loss))
+            throw new InvalidOperationException($"training diverged: the batch loss is {loss}; no weights were changed. Lower the learning rate.");
         for (int l = last; l > 0; l--) BackwardInto(ws, l, n);
         for (int l = 0; l <= last; l++)
         {

@@ -88,7 +88,7 @@ public sealed class Trainer
         var test = _test is null ? new Evaluation { Loss = double.NaN, Accuracy = double.NaN } : _network.Evaluate(_test.Images, _test.Labels);
         return new TrainingRecord
         {
-            Epoch = epoch, Updates = updates, RankOneWrites = _network.RankOneWrites,
+            Epoch = epoch, Updates = updates, RankOneWrites = _network.RankOneWrites, Pulses = _network.TotalPulses,
             TrainLoss = train.Loss, TrainAccuracy = train.Accuracy, TestLoss = test.Loss, TestAccuracy = test.Accuracy,
             TrainSeconds = trainSeconds,
         };

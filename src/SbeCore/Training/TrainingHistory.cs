@@ -9,6 +9,8 @@ public sealed record TrainingRecord
     public long Updates { get; init; }
     /// <summary>Cumulative rank-1 writes to all tiles (the paper's matrix updates).</summary>
     public long RankOneWrites { get; init; }
+    /// <summary>Cumulative device pulses of all tiles (0 on the ideal device).</summary>
+    public long Pulses { get; init; }
     /// <summary>Mean cross-entropy over the whole training set at this point.</summary>
     public double TrainLoss { get; init; }
     /// <summary>Training-set accuracy in [0, 1].</summary>

@@ -13,8 +13,8 @@ public class MnistTrainingTests
     [Theory]
     [InlineData(UpdateMethod.Sgd, 1, 0.02f, 1)]
     [InlineData(UpdateMethod.MiniBatch, 16, 0.3f, 2)]
-    [InlineData(UpdateMethod.TruncatedSvd, 8, 0.3f, 3)]
-    [InlineData(UpdateMethod.Sbe, 8, 0.3f, 3)]
+    [InlineData(UpdateMethod.TruncatedSvd, 4, 0.05f, 3)]
+    [InlineData(UpdateMethod.Sbe, 4, 0.05f, 3)]
     public void ShortRunReaches90PercentTestAccuracy(UpdateMethod method, int batch, float lr, int epochs)
     {
         var data = s_data.Value;

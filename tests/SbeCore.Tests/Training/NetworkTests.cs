@@ -132,6 +132,21 @@ public class NetworkTests
     }
 
     [Fact]
+    public void DivergedBatchThrowsAndLeavesWeightsAlone()
+    {
+        var (x, y) = RandomData(8, 6, 3, 1);
+        var net = DenseNet([6, 5, 3], 3);
+        var huge = new float[3 * 6];
+        Array.Fill(huge, 3e38f); // logits overflow to infinity
+        net.GetTile(1).SetWeights(huge);
+        float[] w0 = net.GetTile(0).Weights.ToArray();
+        var e = Assert.Throws<InvalidOperationException>(() => net.TrainBatch(x, y, 0.1f));
+        Assert.Contains("diverged", e.Message);
+        Assert.True(net.GetTile(0).Weights.SequenceEqual(w0));
+        Assert.True(net.GetTile(1).Weights.SequenceEqual(huge));
+    }
+
+    [Fact]
     public void SteadyStateTrainingStepAllocatesNothing()
     {
         var (x, y) = RandomData(256, 64, 10, 3);

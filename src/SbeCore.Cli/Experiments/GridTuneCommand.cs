@@ -5,8 +5,8 @@ using Spectre.Console;
 
 namespace SbeCore.Cli.Experiments;
 
-/// <summary>`sbe tune`: the paper's learning-rate search per (method, batch size), cached as JSON for sweeps.</summary>
-internal static class TuneCommand
+/// <summary>`sbe sweep tune`: the paper's learning-rate search for every (method, batch size) of a grid, cached as JSON that `sbe sweep` reuses.</summary>
+internal static class GridTuneCommand
 {
     public static Command Create()
     {
@@ -14,7 +14,7 @@ internal static class TuneCommand
         var min = new Option<double>("--lr-min") { Description = "Smallest learning rate of the coarse log grid", DefaultValueFactory = _ => 1e-3 };
         var max = new Option<double>("--lr-max") { Description = "Largest learning rate of the coarse log grid", DefaultValueFactory = _ => 3.2 };
         var step = new Option<double>("--lr-step") { Description = "Coarse grid spacing in decades (refined twice by halving)", DefaultValueFactory = _ => 0.5 };
-        var command = new Command("tune", "Tune the constant learning rate per (method, batch size): log grid, refine around the best, keep the lowest training loss after --tune-epochs; cached (JSON) for sweeps");
+        var command = new Command("tune", "Tune the learning rate of every (method, batch size) of the grid: log grid, refine around the best, keep the lowest training loss after --tune-epochs; cached (JSON) for sbe sweep");
         grid.AddTo(command);
         command.Options.Add(min); command.Options.Add(max); command.Options.Add(step);
         command.SetAction(parse => Cli.Guard(() =>
@@ -27,7 +27,7 @@ internal static class TuneCommand
             var targets = o.Grid().Cells
                 .Select(c => o.TuneDevice.Equals("same", StringComparison.OrdinalIgnoreCase) ? c : c with { Device = o.TuneDevice })
                 .Select(c => c with { Seed = tuner.Seed }).DistinctBy(c => c.Key).ToList();
-            AnsiConsole.MarkupLineInterpolated($"[bold]sbe tune[/]: {targets.Count} (method, batch, device) targets, {o.TuneEpochs} epochs per probe, {data.Train.Name}, cache {Path.GetFullPath(o.TuneCache)}");
+            AnsiConsole.MarkupLineInterpolated($"[bold]sbe sweep tune[/]: {targets.Count} (method, batch, device) targets, {o.TuneEpochs} epochs per probe, {data.Train.Name}, cache {Path.GetFullPath(o.TuneCache)}");
             var entries = new TuneEntry[targets.Count];
             var gate = new object();
             Parallel.For(0, targets.Count, new ParallelOptions { MaxDegreeOfParallelism = o.Jobs }, i =>

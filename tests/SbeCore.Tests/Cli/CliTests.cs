@@ -1,0 +1,121 @@
+using System.Buffers.Binary;
+using System.Text.Json;
+
+namespace SbeCore.Tests.Cli;
+
+public sealed class CliTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("sbe-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static void AssertOneLineError(string stderr, string contains)
+    {
+        string[] lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length is >= 1 and <= 2, $"expected a one-line error (plus a --help hint), got:\n{stderr}");
+        Assert.StartsWith("sbe: error: ", lines[0]);
+        Assert.Contains(contains, lines[0]);
+        Assert.DoesNotContain("   at ", stderr); // no stack trace
+        Assert.DoesNotContain("Exception", stderr);
+    }
+
+    [Fact]
+    public void HelpListsTheKnobsAndExitsZero()
+    {
+        var (code, stdout, _) = SbeCli.Run("train", "--help");
+        Assert.Equal(0, code);
+        foreach (var flag in new[] { "--method", "--rank", "--sub-batch", "--batch", "--lr", "--epochs", "--hidden", "--activation", "--device", "--pulse-type", "--data", "--seed", "--out" })
+            Assert.Contains(flag, stdout);
+    }
+
+    [Theory]
+    [InlineData("Cannot parse argument 'abc'", "train", "--epochs", "abc")]
+    [InlineData("--epochs must be >= 1", "compare", "--epochs", "0")]
+    [InlineData("unknown method 'adam'", "train", "--method", "adam")]
+    [InlineData("--activation must be relu or sigmoid", "train", "--activation", "tanh")]
+    [InlineData("--hidden expects positive integers", "train", "--hidden", "100,x")]
+    [InlineData("--lr must be a finite number > 0", "train", "--lr", "-0.1")]
+    [InlineData("unknown device preset 'flash'", "train", "--device", "flash")]
+    [InlineData("unknown pulse type 'fast'", "compare", "--pulse-type", "fast")]
+    [InlineData("Unrecognized command or argument '--bogus'", "compare", "--bogus")]
+    public void BadFlagValueGivesOneLineErrorAndUsageExitCode(string message, params string[] args)
+    {
+        var (code, _, stderr) = SbeCli.Run(args);
+        Assert.Equal(2, code);
+        AssertOneLineError(stderr, message);
+    }
+
+    [Fact]
+    public void MissingOrBrokenDataGivesOneLineErrorAndExitOne()
+    {
+        var (code, _, stderr) = SbeCli.Run("train", "--data", Path.Combine(_dir, "missing"), "--epochs", "1");
+        Assert.Equal(1, code);
+        AssertOneLineError(stderr, "does not exist");
+
+        WriteIdx(_dir, train: 30, test: 10);
+        File.WriteAllBytes(Path.Combine(_dir, "t10k-images-idx3-ubyte"), File.ReadAllBytes(Path.Combine(_dir, "t10k-images-idx3-ubyte"))[..100]);
+        (code, _, stderr) = SbeCli.Run("compare", "--data", _dir, "--epochs", "1");
+        Assert.Equal(1, code);
+        AssertOneLineError(stderr, "truncated");
+    }
+
+    [Fact]
+    public void CompareOnASmallDirectoryWritesJsonCsvAndPlots()
+    {
+        WriteIdx(_dir, train: 120, test: 40);
+        string outDir = Path.Combine(_dir, "out");
+        var (code, stdout, stderr) = SbeCli.Run("compare", "--data", _dir, "--epochs", "2", "--hidden", "8", "--methods", "sgd,minibatch,svd,sbe", "--out", outDir, "--jobs", "1");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("sbe-1", stdout);
+        Assert.Contains("test acc", stdout);
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")));
+        var runs = json.RootElement.GetProperty("runs");
+        Assert.Equal(["sgd", "minibatch", "svd-1", "sbe-1"], runs.EnumerateArray().Select(r => r.GetProperty("label").GetString()));
+        foreach (var run in runs.EnumerateArray())
+        {
+            Assert.Equal(3, run.GetProperty("history").GetArrayLength()); // epoch 0, 1, 2
+            Assert.True(run.GetProperty("final").GetProperty("rankOneWrites").GetInt64() > 0);
+        }
+        Assert.Equal(1 + 4 * 3, File.ReadAllLines(Path.Combine(outDir, "history.csv")).Length);
+        foreach (var png in new[] { "loss-vs-epoch.png", "loss-vs-writes.png", "test-accuracy-vs-epoch.png" })
+            Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, File.ReadAllBytes(Path.Combine(outDir, png))[..4]);
+    }
+
+    [Fact]
+    public void TuneScansALogGridThenRefinesAroundTheBest()
+    {
+        WriteIdx(_dir, train: 100, test: 20);
+        string outDir = Path.Combine(_dir, "tune");
+        var (code, stdout, stderr) = SbeCli.Run("tune", "--data", _dir, "--method", "minibatch", "--epochs", "1", "--hidden", "8",
+            "--lr-min", "0.01", "--lr-max", "1", "--points", "3", "--refine", "1", "--out", outDir);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("best learning rate for minibatch", stdout);
+        string[] rows = File.ReadAllLines(Path.Combine(outDir, "tune.csv"));
+        Assert.Equal(1 + 3 + 2, rows.Length); // header, grid 0.01/0.1/1, two refinement points between the best's neighbours
+        Assert.Contains(rows, r => r.StartsWith("minibatch,16,1,0.1,", StringComparison.Ordinal));
+    }
+
+    /// <summary>Synthetic standard-layout files: 28x28 images whose class sets a bright band, raw and gzip mixed.</summary>
+    private static void WriteIdx(string dir, int train, int test)
+    {
+        void Pair(string prefix, int count, int seed)
+        {
+            var images = new byte[16 + count * 784];
+            var labels = new byte[8 + count];
+            BinaryPrimitives.WriteInt32BigEndian(images, 0x803); BinaryPrimitives.WriteInt32BigEndian(images.AsSpan(4), count);
+            BinaryPrimitives.WriteInt32BigEndian(images.AsSpan(8), 28); BinaryPrimitives.WriteInt32BigEndian(images.AsSpan(12), 28);
+            BinaryPrimitives.WriteInt32BigEndian(labels, 0x801); BinaryPrimitives.WriteInt32BigEndian(labels.AsSpan(4), count);
+            var rng = new Random(seed);
+            for (int j = 0; j < count; j++)
+            {
+                int y = j % 10;
+                labels[8 + j] = (byte)y;
+                for (int i = 0; i < 784; i++) images[16 + j * 784 + i] = (byte)(i / 78 == y ? 200 + rng.Next(50) : rng.Next(40));
+            }
+            File.WriteAllBytes(Path.Combine(dir, $"{prefix}-images-idx3-ubyte"), images);
+            File.WriteAllBytes(Path.Combine(dir, $"{prefix}-labels-idx1-ubyte"), labels);
+        }
+        Pair("train", train, 1);
+        Pair("t10k", test, 2);
+    }
+}

@@ -1,0 +1,88 @@
+using SbeCore.Crossbar;
+using SbeCore.Numerics;
+
+namespace SbeCore.Tests.Crossbar;
+
+public class RandomGeneratorTests
+{
+    [Fact]
+    public void EveryIsaPathOfTheLaneGeneratorGivesTheSameBits()
+    {
+        var a = new Xoshiro256Lanes(42); var b = new Xoshiro256Lanes(42); var c = new Xoshiro256Lanes(42);
+        var ra = new ulong[8 * 37]; var rb = new ulong[8 * 37]; var rc = new ulong[8 * 37];
+        for (int round = 0; round < 3; round++)
+        {
+            a.Fill512(ra); b.Fill256(rb); c.FillScalar(rc);
+            Assert.Equal(rc, ra); Assert.Equal(rc, rb);
+        }
+    }
+
+    [Fact]
+    public void EachLaneIsTheReferenceXoshiroStream()
+    {
+        var lanes = new Xoshiro256Lanes(7);
+        var state = new ulong[Xoshiro256Lanes.StateWords];
+        lanes.GetState(state);
+        var output = new ulong[8 * 10];
+        lanes.Fill(output);
+        for (int lane = 0; lane < 8; lane++)
+        {
+            var reference = Xoshiro256.FromState((state[lane], state[8 + lane], state[16 + lane], state[24 + lane]));
+            for (int t = 0; t < 10; t++) Assert.Equal(reference.NextUInt64(), output[8 * t + lane]);
+        }
+    }
+
+    [Fact]
+    public void GaussianStreamHasUnitMomentsAndUniformIsInRange()
+    {
+        var r = new RandomStream(3);
+        const int n = 200_000;
+        double sum = 0, sumSq = 0, sum4 = 0;
+        for (int i = 0; i < n; i++) { double g = r.NextGaussian(); sum += g; sumSq += g * g; sum4 += g * g * g * g; }
+        Assert.InRange(sum / n, -5 / Math.Sqrt(n), 5 / Math.Sqrt(n));
+        Assert.InRange(sumSq / n, 1 - 5 * Math.Sqrt(2.0 / n), 1 + 5 * Math.Sqrt(2.0 / n));
+        Assert.InRange(sum4 / n, 3 - 5 * Math.Sqrt(96.0 / n), 3 + 5 * Math.Sqrt(96.0 / n));
+        double u = 0;
+        for (int i = 0; i < n; i++) { float v = r.NextUniform(); Assert.InRange(v, 0f, 0.99999995f); u += v; }
+        Assert.InRange(u / n, 0.5 - 5 * Math.Sqrt(1 / 12.0 / n), 0.5 + 5 * Math.Sqrt(1 / 12.0 / n));
+    }
+
+    [Fact]
+    public void MaskBitsFireWithTheRequestedProbabilityOnEveryPath()
+    {
+        var lanes = new Xoshiro256Lanes(5);
+        var words = new ulong[8 * 1000];
+        lanes.Fill(words);
+        var draws = System.Runtime.InteropServices.MemoryMarshal.Cast<ulong, uint>(words.AsSpan());
+        const float p = 0.3f;
+        const int bl = 31;
+        int perLine = PulseMasks.DrawsPerLine(bl), lines = draws.Length / perLine;
+        long ones = 0;
+        var mask = new ulong[1];
+        uint threshold = (uint)(p * 4294967296.0);
+        for (int l = 0; l < lines; l++)
+        {
+            var line = draws.Slice(l * perLine, perLine);
+            PulseMasks.Build(line, p, bl, mask);
+            ulong scalar = PulseMasks.Below16Scalar(line[..16], threshold) | (PulseMasks.Below16Scalar(line[16..32], threshold) << 16);
+            Assert.Equal(scalar & ((1UL << bl) - 1), mask[0]);
+            ones += System.Numerics.BitOperations.PopCount(mask[0]);
+        }
+        double trials = (double)lines * bl;
+        Assert.InRange(ones / trials, p - 5 * Math.Sqrt(p * (1 - p) / trials), p + 5 * Math.Sqrt(p * (1 - p) / trials));
+        PulseMasks.Build(draws[..perLine], 1f, bl, mask);
+        Assert.Equal((1UL << bl) - 1, mask[0]);
+        PulseMasks.Build(draws[..perLine], 0f, bl, mask);
+        Assert.Equal(0UL, mask[0]);
+        var wide = new ulong[2];
+        PulseMasks.Build(draws[..PulseMasks.DrawsPerLine(100)], 1f, 100, wide);
+        Assert.Equal((ulong.MaxValue, (1UL << 36) - 1), (wide[0], wide[1]));
+    }
+
+    [Fact]
+    public void Crc32MatchesTheStandardCheckValue()
+    {
+        Assert.Equal(0xCBF43926u, Crc32.Compute("123456789"u8));
+        Assert.Equal(0u, Crc32.Compute([]));
+    }
+}

@@ -1,0 +1,89 @@
+using SbeCore.Eigen;
+
+namespace SbeCore.Tests.Eigen;
+
+public class BatchSvdTests
+{
+    [Theory]
+    [InlineData(12, 30, 5, 3)]    // n <= min(a, b): sample side (QR + n x n core)
+    [InlineData(12, 30, 12, 4)]   // n == min(a, b)
+    [InlineData(12, 30, 40, 3)]   // n > a, a <= b: a x a Gram from column strips
+    [InlineData(30, 12, 40, 3)]   // n > b, b < a: b x b Gram from row strips
+    [InlineData(20, 150, 64, 2)]  // several 64-wide strips with a ragged last one
+    [InlineData(9, 9, 3, 3)]      // k equals the rank of M
+    public void TopKMatchesDenseSvdOfMeanGradient(int a, int b, int n, int k)
+    {
+        var (deltas, xs) = TestData.Gaussian(n, a, b, (ulong)(a * 1000 + b + n));
+        var (s, d, x) = TestData.Outputs(k, a, b);
+        BatchSvd.TopK(deltas, xs, n, a, b, s, d, x);
+        var svd = Oracle.Svd(Oracle.MeanGradient(deltas, xs, n, a, b));
+        for (int c = 0; c < k; c++)
+        {
+            Assert.Equal(svd.S[c], s[c], 1e-5 * svd.S[0]);
+            if (c > 0) Assert.True(s[c] <= s[c - 1]);
+            double gap = Math.Min(svd.S[c] - svd.S[c + 1], c > 0 ? svd.S[c - 1] - svd.S[c] : double.MaxValue) / svd.S[0];
+            double tol = 1e-5 / Math.Max(gap, 1e-3); // vector accuracy scales with the inverse spectral gap
+            double cu = Oracle.Cosine(d.AsSpan(c * a, a), svd.U.Column(c));
+            double cv = Oracle.Cosine(x.AsSpan(c * b, b), svd.VT.Row(c));
+            Assert.True(1 - Math.Abs(cu) < tol, $"pair {c}: 1-|cos u| = {1 - Math.Abs(cu)}");
+            Assert.True(1 - Math.Abs(cv) < tol, $"pair {c}: 1-|cos v| = {1 - Math.Abs(cv)}");
+            Assert.True(cu * cv > 0, "s d x^T must equal sigma u v^T (paired signs)");
+        }
+        RankKTests.AssertOrthonormal(d, k, a);
+        RankKTests.AssertOrthonormal(x, k, b);
+    }
+
+    [Fact]
+    public void PairsBeyondTheRankGetZeroAndCompleteTheBasis()
+    {
+        const int a = 8, b = 10, k = 4;
+        var (deltas, xs) = TestData.Gaussian(2, a, b, 3);
+        var (s, d, x) = TestData.Outputs(k, a, b);
+        BatchSvd.TopK(deltas, xs, 2, a, b, s, d, x);
+        Assert.True(s[1] > 0);
+        Assert.Equal(0f, s[2]); Assert.Equal(0f, s[3]);
+        RankKTests.AssertOrthonormal(d, k, a);
+        RankKTests.AssertOrthonormal(x, k, b);
+    }
+
+    [Fact]
+    public void DuplicateSamplesAreRankDeficientButExact()
+    {
+        const int a = 6, b = 9, n = 6;
+        var (one, oneX) = TestData.Gaussian(1, a, b, 4);
+        var deltas = new float[n * a]; var xs = new float[n * b];
+        for (int j = 0; j < n; j++) { one.CopyTo(deltas, j * a); oneX.CopyTo(xs, j * b); }
+        var (s, d, x) = TestData.Outputs(2, a, b);
+        BatchSvd.TopK(deltas, xs, n, a, b, s, d, x);
+        double sigma = Math.Sqrt(Oracle.Dot(one, one) * Oracle.Dot(oneX, oneX));
+        Assert.Equal(sigma, s[0], 1e-5 * sigma);
+        Assert.Equal(0f, s[1]);
+    }
+
+    [Fact]
+    public void BadInputThrows()
+    {
+        var (deltas, xs) = TestData.Gaussian(3, 4, 5, 1);
+        var (s, d, x) = TestData.Outputs(1, 4, 5);
+        Assert.Equal("deltas", Assert.Throws<ArgumentException>(() => BatchSvd.TopK(deltas.AsSpan(1), xs, 3, 4, 5, s, d, x)).ParamName);
+        Assert.Equal("s", Assert.Throws<ArgumentException>(() => BatchSvd.TopK(deltas, xs, 3, 4, 5, new float[5], new float[20], new float[25])).ParamName);
+        Assert.Equal("n", Assert.Throws<ArgumentException>(() => BatchSvd.TopK([], [], 0, 4, 5, s, d, x)).ParamName);
+        xs[2] = float.NaN;
+        Assert.Equal("inputs", Assert.Throws<ArgumentException>(() => BatchSvd.TopK(deltas, xs, 3, 4, 5, s, d, x)).ParamName);
+    }
+
+    [Theory]
+    [InlineData(5)]
+    [InlineData(40)]
+    public void ReusableSolverIsAllocationFree(int n)
+    {
+        const int a = 12, b = 30;
+        var solver = new BatchSvdSolver(a, b);
+        var (deltas, xs) = TestData.Gaussian(n, a, b, 2);
+        var (s, d, x) = TestData.Outputs(3, a, b);
+        solver.TopK(deltas, xs, n, s, d, x);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 3; i++) solver.TopK(deltas, xs, n, s, d, x);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}

@@ -1,0 +1,74 @@
+using SbeCore.Numerics;
+
+namespace SbeCore.Tests.Kernels;
+
+public class BatchReadTests
+{
+    public static TheoryData<Width> Widths => Paths.Supported();
+
+    private static readonly int[] s_batchSizes = [0, 1, 3, 4, 5, 8, 11];
+
+    [Theory, MemberData(nameof(Widths))]
+    public void BatchRead_matches_n_double_reference_Gemvs_on_every_shape(Width width)
+    {
+        var rng = new Xoshiro256(41);
+        int shape = 0;
+        foreach (var (rows, cols, stride) in Reference.Shapes())
+        {
+            int n = s_batchSizes[shape++ % s_batchSizes.Length];
+            float[] w = Reference.RandomMatrix(ref rng, rows, cols, stride);
+            float[] x = Reference.RandomVector(ref rng, n * cols);
+            float[] y = Reference.Guarded(n * rows);
+            Paths.BatchRead(width, w, rows, cols, stride, x, n, y);
+            for (int j = 0; j < n; j++)
+            {
+                double[] e = Reference.Gemv(w, rows, cols, stride, x.AsSpan(j * cols, cols).ToArray(), out double[] bound);
+                for (int r = 0; r < rows; r++) Reference.AssertClose(e[r], y[j * rows + r], bound[r], $"{width} BatchRead n={n} {rows}x{cols}/{stride} ({j},{r})");
+            }
+            Reference.AssertUntouched(y, n * rows, $"{width} BatchRead n={n} {rows}x{cols}/{stride}");
+        }
+    }
+
+    [Theory, MemberData(nameof(Widths))]
+    public void BatchReadTransposed_matches_n_double_reference_GemvTs_on_every_shape(Width width)
+    {
+        var rng = new Xoshiro256(42);
+        int shape = 0;
+        foreach (var (rows, cols, stride) in Reference.Shapes())
+        {
+            int n = s_batchSizes[shape++ % s_batchSizes.Length];
+            float[] w = Reference.RandomMatrix(ref rng, rows, cols, stride);
+            float[] d = Reference.RandomVector(ref rng, n * rows);
+            float[] z = Reference.Guarded(n * cols);
+            Paths.BatchReadTransposed(width, w, rows, cols, stride, d, n, z);
+            for (int j = 0; j < n; j++)
+            {
+                double[] e = Reference.GemvT(w, rows, cols, stride, d.AsSpan(j * rows, rows).ToArray(), out double[] bound);
+                for (int c = 0; c < cols; c++) Reference.AssertClose(e[c], z[j * cols + c], bound[c], $"{width} BatchReadTransposed n={n} {rows}x{cols}/{stride} ({j},{c})");
+            }
+            Reference.AssertUntouched(z, n * cols, $"{width} BatchReadTransposed n={n} {rows}x{cols}/{stride}");
+        }
+    }
+
+    [Theory, MemberData(nameof(Widths))]
+    public void BatchRead_on_the_papers_first_layer_with_64_inputs_matches_reference(Width width)
+    {
+        // The benchmark shape: every register tile full (100 rows, 64 inputs), one masked tail lane (785 = 49*16 + 1).
+        var rng = new Xoshiro256(43);
+        const int rows = 100, cols = 785, n = 64;
+        float[] w = Reference.RandomMatrix(ref rng, rows, cols, cols);
+        float[] x = Reference.RandomVector(ref rng, n * cols), d = Reference.RandomVector(ref rng, n * rows);
+        float[] y = Reference.Guarded(n * rows), z = Reference.Guarded(n * cols);
+        Paths.BatchRead(width, w, rows, cols, cols, x, n, y);
+        Paths.BatchReadTransposed(width, w, rows, cols, cols, d, n, z);
+        for (int j = 0; j < n; j++)
+        {
+            double[] e = Reference.Gemv(w, rows, cols, cols, x.AsSpan(j * cols, cols).ToArray(), out double[] bound);
+            for (int r = 0; r < rows; r++) Reference.AssertClose(e[r], y[j * rows + r], bound[r], $"{width} BatchRead ({j},{r})");
+            double[] et = Reference.GemvT(w, rows, cols, cols, d.AsSpan(j * rows, rows).ToArray(), out double[] boundT);
+            for (int c = 0; c < cols; c++) Reference.AssertClose(et[c], z[j * cols + c], boundT[c], $"{width} BatchReadTransposed ({j},{c})");
+        }
+        Reference.AssertUntouched(y, n * rows, "y");
+        Reference.AssertUntouched(z, n * cols, "z");
+    }
+}

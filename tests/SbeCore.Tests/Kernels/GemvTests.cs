@@ -1,0 +1,40 @@
+using SbeCore.Numerics;
+
+namespace SbeCore.Tests.Kernels;
+
+public class GemvTests
+{
+    public static TheoryData<Width> Widths => Paths.Supported();
+
+    [Theory, MemberData(nameof(Widths))]
+    public void Gemv_matches_double_reference_on_every_shape(Width width)
+    {
+        var rng = new Xoshiro256(21);
+        foreach (var (rows, cols, stride) in Reference.Shapes())
+        {
+            float[] w = Reference.RandomMatrix(ref rng, rows, cols, stride);
+            float[] x = Reference.RandomVector(ref rng, cols);
+            float[] y = Reference.Guarded(rows);
+            Paths.Gemv(width, w, rows, cols, stride, x, y);
+            double[] e = Reference.Gemv(w, rows, cols, stride, x, out double[] bound);
+            for (int r = 0; r < rows; r++) Reference.AssertClose(e[r], y[r], bound[r], $"{width} Gemv {rows}x{cols}/{stride} row {r}");
+            Reference.AssertUntouched(y, rows, $"{width} Gemv {rows}x{cols}/{stride}");
+        }
+    }
+
+    [Theory, MemberData(nameof(Widths))]
+    public void GemvT_matches_double_reference_on_every_shape(Width width)
+    {
+        var rng = new Xoshiro256(22);
+        foreach (var (rows, cols, stride) in Reference.Shapes())
+        {
+            float[] w = Reference.RandomMatrix(ref rng, rows, cols, stride);
+            float[] d = Reference.RandomVector(ref rng, rows);
+            float[] z = Reference.Guarded(cols);
+            Paths.GemvT(width, w, rows, cols, stride, d, z);
+            double[] e = Reference.GemvT(w, rows, cols, stride, d, out double[] bound);
+            for (int c = 0; c < cols; c++) Reference.AssertClose(e[c], z[c], bound[c], $"{width} GemvT {rows}x{cols}/{stride} col {c}");
+            Reference.AssertUntouched(z, cols, $"{width} GemvT {rows}x{cols}/{stride}");
+        }
+    }
+}
