@@ -105,12 +105,17 @@ internal static class ReportFigures
         var plt = new Plot();
         int groups = devices.Count, per = methods.Count;
         var bars = new List<Bar>();
+        // Linear axes start a little below the smallest bar so differences of a few percent stay visible.
+        var finite = devices.SelectMany(d => methods.Select(m => value(d, m))).Where(v => v is { } x && double.IsFinite(x)).Select(v => v!.Value).ToList();
+        double floor = finite.Count == 0 ? 0
+            : log ? Math.Floor(finite.Min(v => Math.Log10(Math.Max(v, 1e-12))))
+            : Math.Max(0, Math.Floor((finite.Min() - 5) / 5) * 5);
         for (int g = 0; g < groups; g++)
             for (int m = 0; m < per; m++)
             {
                 if (value(devices[g], methods[m]) is not { } v || !double.IsFinite(v)) continue;
                 double y = log ? Math.Log10(Math.Max(v, 1e-12)) : v;
-                bars.Add(new Bar { Position = g * (per + 1) + m, Value = y, FillColor = s_palette[(m + 1) % s_palette.Length], ValueBase = log ? 0 : 0 });
+                bars.Add(new Bar { Position = g * (per + 1) + m, Value = y, FillColor = s_palette[(m + 1) % s_palette.Length], ValueBase = floor });
             }
         plt.Add.Bars(bars);
         for (int m = 0; m < per; m++)
@@ -121,9 +126,10 @@ internal static class ReportFigures
         var ticks = devices.Select((d, g) => new Tick(g * (per + 1) + (per - 1) / 2.0, d)).ToArray();
         plt.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks);
         if (log) LogAxis(plt.Axes.Left);
+        else if (finite.Count > 0) plt.Axes.SetLimitsY(floor, finite.Max() + (finite.Max() - floor) * 0.35);
         plt.Title(title);
         plt.YLabel(yLabel);
-        plt.ShowLegend(Alignment.UpperRight);
+        plt.ShowLegend(Alignment.UpperRight, Orientation.Horizontal);
         plt.SavePng(path, 900, 560);
     }
 
