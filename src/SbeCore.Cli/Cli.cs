@@ -17,6 +17,8 @@ internal static class Cli
             CompareCommand.Create(),
             TrainCommand.Create(),
             TuneCommand.Create(),
+            Experiments.SweepCommand.Create(),
+            Experiments.ReportCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -1,0 +1,84 @@
+namespace SbeCore.Experiments;
+
+/// <summary>What one finished sweep cell recorded (the content of its result file).</summary>
+public sealed record CellResult
+{
+    /// <summary>Format version of the file.</summary>
+    public int Version { get; init; } = 1;
+    /// <summary>Written last-but-not-least: a file without it is never taken for a finished cell.</summary>
+    public bool Complete { get; init; }
+    /// <summary><see cref="SweepCell.Key"/>; must match the file name.</summary>
+    public string Key { get; init; } = "";
+    /// <summary>sgd, minibatch, svd-k or sbe-k.</summary>
+    public string Method { get; init; } = "";
+    /// <summary>k (1 for sgd and minibatch).</summary>
+    public int Rank { get; init; }
+    /// <summary>Samples per update.</summary>
+    public int BatchSize { get; init; }
+    /// <summary>Device preset (see <see cref="DeviceCatalog"/>).</summary>
+    public string Device { get; init; } = "";
+    /// <summary>Seed of weights, devices, estimators and data order.</summary>
+    public ulong Seed { get; init; }
+    /// <summary>Constant learning rate used.</summary>
+    public float LearningRate { get; init; }
+    /// <summary>Where the learning rate came from: tuned, fallback (untuned default) or fixed (given on the command line).</summary>
+    public string LearningRateSource { get; init; } = "";
+    /// <summary>Training data set name and size.</summary>
+    public string Data { get; init; } = "";
+    /// <summary>Training samples.</summary>
+    public int TrainCount { get; init; }
+    /// <summary>Layer sizes, input first.</summary>
+    public int[] Layers { get; init; } = [];
+    /// <summary>relu or sigmoid.</summary>
+    public string Activation { get; init; } = "";
+    /// <summary>Epoch budget of the cell.</summary>
+    public int EpochBudget { get; init; }
+    /// <summary>Training stopped once the whole-set loss fell to or below this (0 = never).</summary>
+    public double StopAtLoss { get; init; }
+    /// <summary>True if training blew up (non-finite values); the figures then describe the state before the blow-up.</summary>
+    public bool Diverged { get; init; }
+    /// <summary>Epochs actually run.</summary>
+    public double Epochs { get; init; }
+    /// <summary>Final whole-training-set cross-entropy.</summary>
+    public double TrainLoss { get; init; }
+    /// <summary>Final training accuracy in [0, 1].</summary>
+    public double TrainAccuracy { get; init; }
+    /// <summary>Final test accuracy in [0, 1].</summary>
+    public double TestAccuracy { get; init; }
+    /// <summary>Best test accuracy seen at any evaluation point.</summary>
+    public double BestTestAccuracy { get; init; }
+    /// <summary>Cumulative rank-1 writes to all tiles.</summary>
+    public long RankOneWrites { get; init; }
+    /// <summary>Device pulses applied over all tiles (0 for exact-write devices).</summary>
+    public long TotalPulses { get; init; }
+    /// <summary>Mean pulses per device over all tiles.</summary>
+    public double MeanPulsesPerDevice { get; init; }
+    /// <summary>Largest pulse count of any device.</summary>
+    public long MaxPulsesPerDevice { get; init; }
+    /// <summary>Peripheral memory of the update rules, bytes.</summary>
+    public long PeripheralMemoryBytes { get; init; }
+    /// <summary>First crossing of training loss 0.1 (censored if never reached).</summary>
+    public CrossingResult LossBelow0_1 { get; init; } = new();
+    /// <summary>First crossing of training loss 0.01 (censored if never reached).</summary>
+    public CrossingResult LossBelow0_01 { get; init; } = new();
+    /// <summary>Training wall time (evaluation excluded), seconds.</summary>
+    public double TrainSeconds { get; init; }
+    /// <summary>Wall time of the whole cell, seconds.</summary>
+    public double WallSeconds { get; init; }
+    /// <summary>Evaluation points: epoch, writes, training loss, test accuracy.</summary>
+    public List<HistoryPoint> History { get; init; } = [];
+}
+
+/// <summary>First crossing of a loss threshold; if not <see cref="Reached"/>, the values are lower bounds (censored).</summary>
+public sealed record CrossingResult
+{
+    /// <summary>True if the threshold was reached.</summary>
+    public bool Reached { get; init; }
+    /// <summary>Epoch of the crossing (or epochs run, if censored).</summary>
+    public double Epoch { get; init; }
+    /// <summary>Rank-1 writes at the crossing (or writes issued, if censored).</summary>
+    public long RankOneWrites { get; init; }
+}
+
+/// <summary>One evaluation point of a cell.</summary>
+public sealed record HistoryPoint(double Epoch, long RankOneWrites, double TrainLoss, double TestAccuracy);

@@ -1,0 +1,67 @@
+using SbeCore.Crossbar;
+
+namespace SbeCore.Experiments;
+
+/// <summary>
+/// Device presets by name for sweeps: <c>ideal</c> (exact float writes, exact reads: the paper's setting) and the
+/// aihwkit-style presets of <see cref="TileConfig"/> with their preset I/O (7-bit DAC, 9-bit ADC, read noise) and
+/// stochastic pulsed updates (BL 31, update management). <c>constantstep</c> is the Gokmen-Vlasov ConstantStep device
+/// (about 1200 states, 30% device-to-device and cycle-to-cycle variation). A suffix <c>:none</c>, <c>:stochastic</c> or
+/// <c>:deterministic</c> picks the pulse type (none = exact update then clip to each device's bounds).
+/// </summary>
+public static class DeviceCatalog
+{
+    private static readonly Dictionary<string, Func<TileConfig>> s_presets = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["ideal"] = () => new TileConfig(),
+        ["idealized"] = TileConfig.Idealized,
+        ["constantstep"] = TileConfig.GokmenVlasov,
+        ["gokmenvlasov"] = TileConfig.GokmenVlasov,
+        ["capacitor"] = TileConfig.Capacitor,
+        ["ecram"] = TileConfig.EcRam,
+        ["reramsb"] = TileConfig.ReRamSB,
+        ["reramses"] = TileConfig.ReRamES,
+        ["pcm"] = TileConfig.Pcm,
+    };
+
+    /// <summary>The accepted preset names, comma-separated.</summary>
+    public static string Accepted => string.Join(", ", s_presets.Keys) + " (optionally :none, :stochastic or :deterministic)";
+
+    /// <summary>Builds the tile configuration named by <paramref name="spec"/> (e.g. <c>ecram</c>, <c>reramsb:deterministic</c>).</summary>
+    /// <exception cref="ArgumentException">Unknown preset or pulse type.</exception>
+    public static TileConfig Create(string spec)
+    {
+        if (!TryCreate(spec, out var config, out string error)) throw new ArgumentException(error, nameof(spec));
+        return config;
+    }
+
+    /// <summary>Like <see cref="Create"/> but returns a one-line error instead of throwing.</summary>
+    public static bool TryCreate(string spec, out TileConfig config, out string error)
+    {
+        config = new TileConfig(); error = "";
+        var parts = (spec ?? "").Split(':', 2, StringSplitOptions.TrimEntries);
+        if (!s_presets.TryGetValue(parts[0], out var make))
+        {
+            error = $"unknown device preset '{parts[0]}'; expected one of: {Accepted}.";
+            return false;
+        }
+        config = make();
+        if (parts.Length == 2)
+        {
+            PulseType? pulse = parts[1].ToLowerInvariant() switch
+            {
+                "none" => PulseType.None,
+                "stochastic" or "stochasticcompressed" => PulseType.StochasticCompressed,
+                "deterministic" or "deterministicimplicit" => PulseType.DeterministicImplicit,
+                _ => null,
+            };
+            if (pulse is null)
+            {
+                error = $"unknown pulse type '{parts[1]}' in device '{spec}'; expected none, stochastic or deterministic.";
+                return false;
+            }
+            config = config with { Update = config.Update with { PulseType = pulse.Value } };
+        }
+        return true;
+    }
+}

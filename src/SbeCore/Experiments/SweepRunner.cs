@@ -1,0 +1,40 @@
+namespace SbeCore.Experiments;
+
+/// <summary>What a sweep run did.</summary>
+/// <param name="Skipped">Cells that already had a finished result file (not recomputed).</param>
+/// <param name="Ran">Cells computed and saved by this run.</param>
+public sealed record SweepSummary(IReadOnlyList<SweepCell> Skipped, IReadOnlyList<SweepCell> Ran);
+
+/// <summary>
+/// Runs the unfinished cells of a list (a grid or one shard of it) and saves each result atomically as soon as it is
+/// done, so a crash or kill loses at most the cells in flight, and a rerun picks up exactly where it stopped.
+/// </summary>
+public static class SweepRunner
+{
+    /// <summary>
+    /// Computes every cell of <paramref name="cells"/> that <paramref name="store"/> does not hold finished, with up to
+    /// <paramref name="jobs"/> at once (each cell is deterministic on its own, so parallelism never changes a result).
+    /// <paramref name="done"/> is called after each saved cell (from worker threads).
+    /// </summary>
+    public static SweepSummary Run(IReadOnlyList<SweepCell> cells, CellStore store, Func<SweepCell, CellResult> compute, int jobs = 1,
+        Action<SweepCell, CellResult>? done = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(cells);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(compute);
+        if (jobs < 1) throw new ArgumentOutOfRangeException(nameof(jobs), jobs, "jobs must be >= 1.");
+        var skipped = new List<SweepCell>();
+        var todo = new List<SweepCell>();
+        foreach (var c in cells) (store.IsFinished(c) ? skipped : todo).Add(c);
+        var ran = new SweepCell[todo.Count];
+        Parallel.For(0, todo.Count, new ParallelOptions { MaxDegreeOfParallelism = jobs, CancellationToken = cancellationToken }, i =>
+        {
+            var cell = todo[i];
+            var result = compute(cell);
+            store.Save(cell, result);
+            ran[i] = cell;
+            done?.Invoke(cell, result);
+        });
+        return new SweepSummary(skipped, ran);
+    }
+}

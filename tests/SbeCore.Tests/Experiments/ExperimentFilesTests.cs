@@ -1,0 +1,61 @@
+using SbeCore.Crossbar;
+using SbeCore.Experiments;
+using SbeCore.Updates;
+
+namespace SbeCore.Tests.Experiments;
+
+public class ExperimentFilesTests
+{
+    [Fact]
+    public void AtomicWriteReplacesTheFileAndLeavesNoTemporaryBehind()
+    {
+        string dir = TinyExperiment.TempDir();
+        try
+        {
+            string path = Path.Combine(dir, "sub", "a.json");
+            AtomicFile.WriteAllText(path, "first");
+            AtomicFile.WriteAllText(path, "second");
+            Assert.Equal("second", File.ReadAllText(path));
+            Assert.Equal([path], Directory.GetFiles(Path.Combine(dir, "sub")));
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    [Fact]
+    public void DeviceCatalogBuildsPresetsAndPulseTypes()
+    {
+        Assert.IsType<SbeCore.Devices.IdealDevice>(DeviceCatalog.Create("ideal").Device);
+        Assert.Equal(PulseType.StochasticCompressed, DeviceCatalog.Create("EcRam").Update.PulseType);
+        Assert.Equal(PulseType.None, DeviceCatalog.Create("reramsb:none").Update.PulseType);
+        Assert.Equal(PulseType.DeterministicImplicit, DeviceCatalog.Create("constantstep:deterministic").Update.PulseType);
+        var e = Assert.Throws<ArgumentException>(() => DeviceCatalog.Create("memristor"));
+        Assert.Contains("memristor", e.Message);
+        Assert.Throws<ArgumentException>(() => DeviceCatalog.Create("ecram:sometimes"));
+    }
+
+    [Fact]
+    public void MergedTableHasOneRowPerCellAndMarksCensoredCrossings()
+    {
+        var cells = new[]
+        {
+            new CellResult { Key = "a", Method = "sbe-1", BatchSize = 32, LossBelow0_1 = new CrossingResult { Reached = true, Epoch = 3, RankOneWrites = 750 },
+                LossBelow0_01 = new CrossingResult { Reached = false, Epoch = 30, RankOneWrites = 7500 }, TestAccuracy = 0.97 },
+            new CellResult { Key = "b", Method = "sgd,odd", BatchSize = 1 },
+        };
+        var csv = SweepTable.ToCsv(cells).TrimEnd('\n').Split('\n');
+        Assert.Equal(3, csv.Length);
+        Assert.StartsWith("key,method,rank,batch", csv[0]);
+        Assert.Contains("\"sgd,odd\"", csv[2]);
+        string md = SweepTable.ToMarkdown(cells);
+        Assert.Contains("| 3 | 750 | > 30 | > 7,500 |", md);
+        Assert.Contains("97.00%", md);
+        Assert.Contains("\"key\": \"b\"", SweepTable.ToJson(cells));
+    }
+
+    [Fact]
+    public void KeysAreFileNameSafe()
+    {
+        var cell = new SweepCell(UpdateMethod.TruncatedSvd, 2, 64, "ReRamSB:deterministic", 3);
+        Assert.Equal("svd-2_b00064_reramsb-deterministic_s3", cell.Key);
+    }
+}
