@@ -45,7 +45,14 @@ internal static class KernelMetrics
         };
     }
 
-    public static double Median(Summary s, BenchmarkCase c) => s[c]?.ResultStatistics?.Median ?? double.NaN;
+    /// <summary>The statistic the derived columns use: the median (the measure), or the minimum when
+    /// SBE_BENCH_STAT=min (robust against time-slicing on a shared machine; the columns are then suffixed "(min)").</summary>
+    public static readonly bool UseMin = string.Equals(Environment.GetEnvironmentVariable("SBE_BENCH_STAT"), "min", StringComparison.OrdinalIgnoreCase);
+
+    public static string Suffix => UseMin ? "(min)" : "";
+
+    public static double Median(Summary s, BenchmarkCase c) =>
+        (UseMin ? s[c]?.ResultStatistics?.Min : s[c]?.ResultStatistics?.Median) ?? double.NaN;
 
     /// <summary>The case of another method with the same parameters.</summary>
     public static BenchmarkCase? Sibling(Summary s, BenchmarkCase c, string method) =>
@@ -77,22 +84,22 @@ internal sealed class MetricColumn(string name, string legend, Func<Summary, Ben
 
     public static IEnumerable<IColumn> All()
     {
-        yield return new MetricColumn("GFLOP/s", "Floating-point operations per second from the median (an FMA counts 2)",
+        yield return new MetricColumn("GFLOP/s" + KernelMetrics.Suffix, "Floating-point operations per second from the median (an FMA counts 2)",
             (s, c) => KernelMetrics.Work(c).Flops / KernelMetrics.Median(s, c), "F1");
-        yield return new MetricColumn("GB/s", "Bytes of W moved per second from the median (read once; Ger/RankK/scale read and write)",
+        yield return new MetricColumn("GB/s" + KernelMetrics.Suffix, "Bytes of W moved per second from the median (read once; Ger/RankK/scale read and write)",
             (s, c) => KernelMetrics.Work(c).Bytes is > 0 and var b ? b / KernelMetrics.Median(s, c) : double.NaN, "F1");
-        yield return new MetricColumn("xProbe", "Median time over the probe's median on the same bytes: Gemv/GemvT vs Probe_Stream (read W once), Ger/RankK4 vs Probe_Scale (read+write W once)",
+        yield return new MetricColumn("xProbe" + KernelMetrics.Suffix, "Median time over the probe's median on the same bytes: Gemv/GemvT vs Probe_Stream (read W once), Ger/RankK4 vs Probe_Scale (read+write W once)",
             (s, c) => KernelMetrics.Kernel(c) switch
             {
                 "Gemv" or "GemvT" => Ratio(s, c, "Probe_Stream"),
                 "Ger" or "RankK4" => Ratio(s, c, "Probe_Scale"),
                 _ => double.NaN,
             }, "F2");
-        yield return new MetricColumn("%FmaPeak", "GFLOP/s as a percentage of Probe_Fma (16 Vector512 FMA chains on registers) in the same run",
+        yield return new MetricColumn("%FmaPeak" + KernelMetrics.Suffix, "GFLOP/s as a percentage of Probe_Fma (16 Vector512 FMA chains on registers) in the same run",
             (s, c) => KernelMetrics.Kernel(c) is "BatchRead64" or "BatchReadT64" && KernelMetrics.Sibling(s, c, "Probe_Fma") is { } p
                 ? 100 * (KernelMetrics.Work(c).Flops / KernelMetrics.Median(s, c)) / (KernelMetrics.Work(p).Flops / KernelMetrics.Median(s, p))
                 : double.NaN, "F0");
-        yield return new MetricColumn("SpeedupVsLoop", "Batched read speed-up over 64 single public Gemv (GemvT) calls on the same data",
+        yield return new MetricColumn("SpeedupVsLoop" + KernelMetrics.Suffix, "Batched read speed-up over 64 single public Gemv (GemvT) calls on the same data",
             (s, c) => KernelMetrics.Kernel(c) switch
             {
                 "BatchRead64" => InverseRatio(s, c, "BatchRead64_GemvLoop"),
