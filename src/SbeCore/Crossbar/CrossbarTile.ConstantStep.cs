@@ -8,9 +8,9 @@ namespace SbeCore.Crossbar;
 
 // The hot path of pulsed training: single-word masks (BL <= 64) on a ConstantStep device.
 // Each device (i, j) gets n = PopCount(rowMask_i & colMask_j) pulses, applied as one aggregated step
-// s (n + std sqrt(n) xi). Rows with an empty mask are skipped. In an active row every device consumes one
-// Gaussian (used only when n > 0), taken in blocks of 16 so the Vector512 path and the scalar path read
-// the same draws: the Vector512, Vector256 and scalar paths give bit-identical weights and counters.
+// s (n + std sqrt(n) xi). Rows with an empty mask are skipped. Columns go in blocks of 16: a block with any
+// pulse takes 16 Gaussians (lane l's used only when its n > 0), a block without pulses takes none, so every
+// path reads the same draws: the Vector512, Vector256 and scalar paths give bit-identical weights and counters.
 public sealed partial class CrossbarTile
 {
     private const int Block = 16;
@@ -69,14 +69,22 @@ public sealed partial class CrossbarTile
 
     internal void RowBlockScalar(int i, int j0, int count, ulong rowMask, float rowDir, ref int g, ref long total, ref long clipped)
     {
+        Span<int> counts = stackalloc int[Block];
+        bool any = false;
+        for (int l = 0; l < count; l++)
+        {
+            counts[l] = BitOperations.PopCount(rowMask & _colMasks[j0 + l]);
+            any |= counts[l] != 0;
+        }
+        if (!any) return;
         float std = _constantStepStd;
         int gStart = std > 0 ? TakeGaussianBlock(ref g) : 0;
         float[] gaussians = _updateRandom.GaussianBuffer;
         for (int l = 0; l < count; l++)
         {
-            int j = j0 + l, k = i * Cols + j;
-            int n = BitOperations.PopCount(rowMask & _colMasks[j]);
+            int n = counts[l];
             if (n == 0) continue;
+            int j = j0 + l, k = i * Cols + j;
             Counters.PulsesPerDeviceArray[k] += n;
             total += n;
             float direction = rowDir * _colDirection[j];
@@ -99,7 +107,7 @@ public sealed partial class CrossbarTile
         var c0 = PopCount(Vector512.LoadUnsafe(ref cols, (nuint)j) & rowMaskV);
         var c1 = PopCount(Vector512.LoadUnsafe(ref cols, (nuint)j + 8) & rowMaskV);
         var counts = Vector512.Narrow(c0, c1);
-        if (counts == Vector512<uint>.Zero) { if (std > 0) TakeGaussianBlock(ref g); return; }
+        if (counts == Vector512<uint>.Zero) return;
 
         ref long pulses = ref MemoryMarshal.GetArrayDataReference(Counters.PulsesPerDeviceArray);
         (Vector512.LoadUnsafe(ref pulses, (nuint)k) + c0.AsInt64()).StoreUnsafe(ref pulses, (nuint)k);
@@ -144,9 +152,12 @@ public sealed partial class CrossbarTile
     private void RowBlock256(int i, int j, ulong rowMask, float rowDir, ref int g, ref long total, ref long clipped)
     {
         float std = _constantStepStd;
-        int gStart = std > 0 ? TakeGaussianBlock(ref g) : 0;
         var rowMaskV = Vector256.Create(rowMask);
         ref ulong cols = ref MemoryMarshal.GetArrayDataReference(_colMasks);
+        var any = (Vector256.LoadUnsafe(ref cols, (nuint)j) | Vector256.LoadUnsafe(ref cols, (nuint)j + 4)
+            | Vector256.LoadUnsafe(ref cols, (nuint)j + 8) | Vector256.LoadUnsafe(ref cols, (nuint)j + 12)) & rowMaskV;
+        if (any == Vector256<ulong>.Zero) return;
+        int gStart = std > 0 ? TakeGaussianBlock(ref g) : 0;
         ref long pulses = ref MemoryMarshal.GetArrayDataReference(Counters.PulsesPerDeviceArray);
         ref float weights = ref MemoryMarshal.GetArrayDataReference(_weights);
         for (int half = 0; half < Block; half += 8)
