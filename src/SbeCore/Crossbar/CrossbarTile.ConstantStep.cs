@@ -19,6 +19,8 @@ public sealed partial class CrossbarTile
     private float[] _scaleUp = [];
     private float[] _scaleDown = [];
     private float[] _colDirection = [];
+    private int[] _activeBlocks = [];
+    private ulong[] _blockUnion = [];
 
     /// <summary>Tests: the widest block path to use (512, 256, or 0 for scalar), so every path runs on one machine.</summary>
     internal int MaxBlockWidth { get; set; } = 512;
@@ -27,30 +29,44 @@ public sealed partial class CrossbarTile
     {
         if (_constantStepStd < 0) return;
         int devices = Rows * Cols;
-        if (_scaleUp.Length != devices) { _scaleUp = new float[devices]; _scaleDown = new float[devices]; _colDirection = new float[Cols]; }
+        if (_scaleUp.Length != devices)
+        {
+            _scaleUp = new float[devices]; _scaleDown = new float[devices]; _colDirection = new float[Cols];
+            _activeBlocks = new int[(Cols + Block - 1) / Block]; _blockUnion = new ulong[_activeBlocks.Length];
+        }
         for (int k = 0; k < devices; k++) { _scaleUp[k] = _params[2 * k]; _scaleDown[k] = _params[2 * k + 1]; }
     }
 
     private void CoincideConstantStep(int lrSign, ReadOnlySpan<float> d)
     {
         for (int j = 0; j < Cols; j++) _colDirection[j] = _colSign[j];
+        // Blocks whose columns never fire cannot get pulses: list the others once, with their masks' union,
+        // so sparse inputs (x with many zeros) cost little. Skipping a block takes no Gaussians, as before.
+        int active = 0;
+        for (int b = 0, j0 = 0; j0 < Cols; b++, j0 += Block)
+        {
+            ulong union = 0;
+            for (int j = j0, end = Math.Min(j0 + Block, Cols); j < end; j++) union |= _colMasks[j];
+            if (union != 0) { _activeBlocks[active] = b; _blockUnion[active] = union; active++; }
+        }
         long total = 0, clipped = 0;
         int g = _updateRandom.GaussianPosition;
+        bool wide512 = Vector512.IsHardwareAccelerated && MaxBlockWidth >= 512;
+        bool wide256 = Vector256.IsHardwareAccelerated && MaxBlockWidth >= 256;
         for (int i = 0; i < Rows; i++)
         {
             ulong rowMask = _rowMasks[i];
             if (rowMask == 0) continue;
             float rowDir = -lrSign * Math.Sign(d[i]);
-            int j = 0;
-            if (Vector512.IsHardwareAccelerated && MaxBlockWidth >= 512)
+            for (int a = 0; a < active; a++)
             {
-                for (; j + Block <= Cols; j += Block) RowBlock512(i, j, rowMask, rowDir, ref g, ref total, ref clipped);
+                if ((rowMask & _blockUnion[a]) == 0) continue;
+                int j = _activeBlocks[a] * Block;
+                if (j + Block > Cols) RowBlockScalar(i, j, Cols - j, rowMask, rowDir, ref g, ref total, ref clipped);
+                else if (wide512) RowBlock512(i, j, rowMask, rowDir, ref g, ref total, ref clipped);
+                else if (wide256) RowBlock256(i, j, rowMask, rowDir, ref g, ref total, ref clipped);
+                else RowBlockScalar(i, j, Block, rowMask, rowDir, ref g, ref total, ref clipped);
             }
-            else if (Vector256.IsHardwareAccelerated && MaxBlockWidth >= 256)
-            {
-                for (; j + Block <= Cols; j += Block) RowBlock256(i, j, rowMask, rowDir, ref g, ref total, ref clipped);
-            }
-            for (; j < Cols; j += Block) RowBlockScalar(i, j, Math.Min(Block, Cols - j), rowMask, rowDir, ref g, ref total, ref clipped);
         }
         _updateRandom.GaussianPosition = g;
         Counters.TotalPulses += total;
