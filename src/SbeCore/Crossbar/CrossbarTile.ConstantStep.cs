@@ -8,9 +8,9 @@ namespace SbeCore.Crossbar;
 
 // The hot path of pulsed training: single-word masks (BL <= 64) on a ConstantStep device.
 // Each device (i, j) gets n = PopCount(rowMask_i & colMask_j) pulses, applied as one aggregated step
-// s (n + std sqrt(n) xi). Rows with an empty mask are skipped. In an active row every device consumes one
-// Gaussian (used only when n > 0), taken in blocks of 16 so the Vector512 path and the scalar path read
-// the same draws: the Vector512, Vector256 and scalar paths give bit-identical weights and counters.
+// s (n + std sqrt(n) xi). Rows with an empty mask are skipped. Columns go in blocks of 16: a block with any
+// pulse takes 16 Gaussians (lane l's used only when its n > 0), a block without pulses takes none, so every
+// path reads the same draws: the Vector512, Vector256 and scalar paths give bit-identical weights and counters.
 public sealed partial class CrossbarTile
 {
     private const int Block = 16;
@@ -19,6 +19,8 @@ public sealed partial class CrossbarTile
     private float[] _scaleUp = [];
     private float[] _scaleDown = [];
     private float[] _colDirection = [];
+    private int[] _activeBlocks = [];
+    private ulong[] _blockUnion = [];
 
     /// <summary>Tests: the widest block path to use (512, 256, or 0 for scalar), so every path runs on one machine.</summary>
     internal int MaxBlockWidth { get; set; } = 512;
@@ -27,30 +29,44 @@ public sealed partial class CrossbarTile
     {
         if (_constantStepStd < 0) return;
         int devices = Rows * Cols;
-        if (_scaleUp.Length != devices) { _scaleUp = new float[devices]; _scaleDown = new float[devices]; _colDirection = new float[Cols]; }
+        if (_scaleUp.Length != devices)
+        {
+            _scaleUp = new float[devices]; _scaleDown = new float[devices]; _colDirection = new float[Cols];
+            _activeBlocks = new int[(Cols + Block - 1) / Block]; _blockUnion = new ulong[_activeBlocks.Length];
+        }
         for (int k = 0; k < devices; k++) { _scaleUp[k] = _params[2 * k]; _scaleDown[k] = _params[2 * k + 1]; }
     }
 
     private void CoincideConstantStep(int lrSign, ReadOnlySpan<float> d)
     {
         for (int j = 0; j < Cols; j++) _colDirection[j] = _colSign[j];
+        // Blocks whose columns never fire cannot get pulses: list the others once, with their masks' union,
+        // so sparse inputs (x with many zeros) cost little. Skipping a block takes no Gaussians, as before.
+        int active = 0;
+        for (int b = 0, j0 = 0; j0 < Cols; b++, j0 += Block)
+        {
+            ulong union = 0;
+            for (int j = j0, end = Math.Min(j0 + Block, Cols); j < end; j++) union |= _colMasks[j];
+            if (union != 0) { _activeBlocks[active] = b; _blockUnion[active] = union; active++; }
+        }
         long total = 0, clipped = 0;
         int g = _updateRandom.GaussianPosition;
+        bool wide512 = Vector512.IsHardwareAccelerated && MaxBlockWidth >= 512;
+        bool wide256 = Vector256.IsHardwareAccelerated && MaxBlockWidth >= 256;
         for (int i = 0; i < Rows; i++)
         {
             ulong rowMask = _rowMasks[i];
             if (rowMask == 0) continue;
             float rowDir = -lrSign * Math.Sign(d[i]);
-            int j = 0;
-            if (Vector512.IsHardwareAccelerated && MaxBlockWidth >= 512)
+            for (int a = 0; a < active; a++)
             {
-                for (; j + Block <= Cols; j += Block) RowBlock512(i, j, rowMask, rowDir, ref g, ref total, ref clipped);
+                if ((rowMask & _blockUnion[a]) == 0) continue;
+                int j = _activeBlocks[a] * Block;
+                if (j + Block > Cols) RowBlockScalar(i, j, Cols - j, rowMask, rowDir, ref g, ref total, ref clipped);
+                else if (wide512) RowBlock512(i, j, rowMask, rowDir, ref g, ref total, ref clipped);
+                else if (wide256) RowBlock256(i, j, rowMask, rowDir, ref g, ref total, ref clipped);
+                else RowBlockScalar(i, j, Block, rowMask, rowDir, ref g, ref total, ref clipped);
             }
-            else if (Vector256.IsHardwareAccelerated && MaxBlockWidth >= 256)
-            {
-                for (; j + Block <= Cols; j += Block) RowBlock256(i, j, rowMask, rowDir, ref g, ref total, ref clipped);
-            }
-            for (; j < Cols; j += Block) RowBlockScalar(i, j, Math.Min(Block, Cols - j), rowMask, rowDir, ref g, ref total, ref clipped);
         }
         _updateRandom.GaussianPosition = g;
         Counters.TotalPulses += total;
@@ -69,14 +85,22 @@ public sealed partial class CrossbarTile
 
     internal void RowBlockScalar(int i, int j0, int count, ulong rowMask, float rowDir, ref int g, ref long total, ref long clipped)
     {
+        Span<int> counts = stackalloc int[Block];
+        bool any = false;
+        for (int l = 0; l < count; l++)
+        {
+            counts[l] = BitOperations.PopCount(rowMask & _colMasks[j0 + l]);
+            any |= counts[l] != 0;
+        }
+        if (!any) return;
         float std = _constantStepStd;
         int gStart = std > 0 ? TakeGaussianBlock(ref g) : 0;
         float[] gaussians = _updateRandom.GaussianBuffer;
         for (int l = 0; l < count; l++)
         {
-            int j = j0 + l, k = i * Cols + j;
-            int n = BitOperations.PopCount(rowMask & _colMasks[j]);
+            int n = counts[l];
             if (n == 0) continue;
+            int j = j0 + l, k = i * Cols + j;
             Counters.PulsesPerDeviceArray[k] += n;
             total += n;
             float direction = rowDir * _colDirection[j];
@@ -99,7 +123,7 @@ public sealed partial class CrossbarTile
         var c0 = PopCount(Vector512.LoadUnsafe(ref cols, (nuint)j) & rowMaskV);
         var c1 = PopCount(Vector512.LoadUnsafe(ref cols, (nuint)j + 8) & rowMaskV);
         var counts = Vector512.Narrow(c0, c1);
-        if (counts == Vector512<uint>.Zero) { if (std > 0) TakeGaussianBlock(ref g); return; }
+        if (counts == Vector512<uint>.Zero) return;
 
         ref long pulses = ref MemoryMarshal.GetArrayDataReference(Counters.PulsesPerDeviceArray);
         (Vector512.LoadUnsafe(ref pulses, (nuint)k) + c0.AsInt64()).StoreUnsafe(ref pulses, (nuint)k);
@@ -144,9 +168,12 @@ public sealed partial class CrossbarTile
     private void RowBlock256(int i, int j, ulong rowMask, float rowDir, ref int g, ref long total, ref long clipped)
     {
         float std = _constantStepStd;
-        int gStart = std > 0 ? TakeGaussianBlock(ref g) : 0;
         var rowMaskV = Vector256.Create(rowMask);
         ref ulong cols = ref MemoryMarshal.GetArrayDataReference(_colMasks);
+        var any = (Vector256.LoadUnsafe(ref cols, (nuint)j) | Vector256.LoadUnsafe(ref cols, (nuint)j + 4)
+            | Vector256.LoadUnsafe(ref cols, (nuint)j + 8) | Vector256.LoadUnsafe(ref cols, (nuint)j + 12)) & rowMaskV;
+        if (any == Vector256<ulong>.Zero) return;
+        int gStart = std > 0 ? TakeGaussianBlock(ref g) : 0;
         ref long pulses = ref MemoryMarshal.GetArrayDataReference(Counters.PulsesPerDeviceArray);
         ref float weights = ref MemoryMarshal.GetArrayDataReference(_weights);
         for (int half = 0; half < Block; half += 8)

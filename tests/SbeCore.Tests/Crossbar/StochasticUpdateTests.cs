@@ -254,6 +254,7 @@ public class ConstantStepPathTests
         {
             var d = TileTestHelpers.Uniform(ref rng, rows); var x = TileTestHelpers.Uniform(ref rng, cols);
             if (t % 3 == 0) x[1] = 0;
+            if (t % 2 == 0) Array.Clear(x, 16, Math.Min(24, cols - 16)); // whole blocks without pulses
             foreach (var tile in tiles) tile.Update(0.01f, d, x);
         }
         var scalar = tiles[2];
