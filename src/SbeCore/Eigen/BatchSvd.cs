@@ -5,13 +5,37 @@ namespace SbeCore.Eigen;
 /// <summary>Exact top-k singular triplets of a batch-mean gradient without forming the a*b matrix (SBE.md section 4).</summary>
 public static class BatchSvd
 {
+    private const int CacheSize = 4;
+    [ThreadStatic] private static BatchSvdSolver?[]? s_solvers;
+    [ThreadStatic] private static long[]? s_lastUse;
+    [ThreadStatic] private static long s_clock;
+
     /// <summary>
     /// Top k = s.Length singular triplets of M = (1/n) sum_j delta_j x_j^T; deltas n x rows, inputs n x cols.
     /// Writes s (descending, >= 0), d (k x rows, unit rows) and x (k x cols, unit rows).
-    /// Allocates its scratch per call; use <see cref="BatchSvdSolver"/> to reuse it.
+    /// Reuses a per-thread <see cref="BatchSvdSolver"/> for each of the four most recently used shapes, so repeated calls
+    /// (e.g. one per layer and batch) allocate nothing in steady state.
     /// </summary>
     /// <exception cref="ArgumentException">Wrong lengths, n &lt; 1, k outside 1..min(rows, cols), NaN/Inf.</exception>
     public static void TopK(ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, int rows, int cols,
         Span<float> s, Span<float> d, Span<float> x)
-        => new BatchSvdSolver(rows, cols).TopK(deltas, inputs, n, s, d, x);
+        => SolverFor(rows, cols).TopK(deltas, inputs, n, s, d, x);
+
+    private static BatchSvdSolver SolverFor(int rows, int cols)
+    {
+        var cache = s_solvers ??= new BatchSvdSolver?[CacheSize];
+        var lastUse = s_lastUse ??= new long[CacheSize];
+        long now = ++s_clock;
+        int victim = 0;
+        for (int i = 0; i < CacheSize; i++)
+        {
+            var solver = cache[i];
+            if (solver is not null && solver.Rows == rows && solver.Cols == cols) { lastUse[i] = now; return solver; }
+            if (lastUse[i] < lastUse[victim]) victim = i; // least recently used (empty slots have 0)
+        }
+        var created = new BatchSvdSolver(rows, cols); // validates rows and cols
+        cache[victim] = created;
+        lastUse[victim] = now;
+        return created;
+    }
 }

@@ -72,6 +72,25 @@ public class BatchSvdTests
         Assert.Equal("inputs", Assert.Throws<ArgumentException>(() => BatchSvd.TopK(deltas, xs, 3, 4, 5, s, d, x)).ParamName);
     }
 
+    [Fact]
+    public void StaticTopKIsAllocationFreeForAlternatingLayerShapes()
+    {
+        var (d1, x1) = TestData.Gaussian(8, 12, 30, 1);
+        var (d2, x2) = TestData.Gaussian(8, 5, 13, 2);
+        var (s1, u1, v1) = TestData.Outputs(1, 12, 30);
+        var (s2, u2, v2) = TestData.Outputs(2, 5, 13);
+        void Both() { BatchSvd.TopK(d1, x1, 8, 12, 30, s1, u1, v1); BatchSvd.TopK(d2, x2, 8, 5, 13, s2, u2, v2); }
+        Both();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        BatchSvd.TopK(d1, x1, 8, 12, 30, s1, u1, v1);
+        long mid = GC.GetAllocatedBytesForCurrentThread();
+        BatchSvd.TopK(d2, x2, 8, 5, 13, s2, u2, v2);
+        Assert.Equal((0L, 0L), (mid - before, GC.GetAllocatedBytesForCurrentThread() - mid));
+        before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 3; i++) Both();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     [Theory]
     [InlineData(5)]
     [InlineData(40)]
