@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using SbeCore.Eigen;
@@ -41,11 +42,12 @@ public class ObservePerSampleBenchmarks
     }
 }
 
-/// <summary>Few iterations: the machine is shared.</summary>
+/// <summary>Few iterations (the machine is shared), with the median beside the mean.</summary>
 public sealed class ShortConfig : ManualConfig
 {
     public ShortConfig()
     {
-        AddJob(Job.ShortRun.WithWarmupCount(3).WithIterationCount(5).WithLaunchCount(1));
+        AddJob(Job.ShortRun.WithWarmupCount(3).WithIterationCount(9).WithLaunchCount(1));
+        AddColumn(StatisticColumn.Median);
     }
 }

@@ -131,20 +131,12 @@ public sealed class BatchSvdSolver
             {
                 ReadOnlySpan<float> lj = left.Slice(j * r, r), gj = right.Slice(j * big + c0, w);
                 for (int i = 0; i < r; i++)
-                {
-                    double li = lj[i];
-                    if (li == 0) continue;
-                    Span<double> row = strip.Slice(i * w, w);
-                    for (int t = 0; t < w; t++) row[t] += li * gj[t];
-                }
+                    if (lj[i] != 0) DoubleOps.Axpy(lj[i], gj, strip.Slice(i * w, w));
             }
             for (int i = 0; i < r; i++)
                 for (int l = i; l < r; l++)
                 {
-                    ReadOnlySpan<double> ri = strip.Slice(i * w, w), rl = strip.Slice(l * w, w);
-                    double acc = 0;
-                    for (int t = 0; t < w; t++) acc += ri[t] * rl[t];
-                    gram[i * r + l] += acc;
+                    gram[i * r + l] += DoubleOps.Dot(strip.Slice(i * w, w), strip.Slice(l * w, w));
                 }
         }
         double invN2 = 1.0 / ((double)n * n);
@@ -174,8 +166,7 @@ public sealed class BatchSvdSolver
             {
                 double p = proj[j];
                 if (p == 0) continue;
-                ReadOnlySpan<float> gj = right.Slice(j * big, big);
-                for (int t = 0; t < big; t++) acc2[t] += p * gj[t];
+                DoubleOps.Axpy(p, right.Slice(j * big, big), acc2);
             }
             WriteNormalized(acc2, gc);
             s[c] = (float)sigma;
@@ -274,13 +265,11 @@ public sealed class BatchSvdSolver
                 {
                     if (r[t * n + t] == 0) continue;
                     ReadOnlySpan<double> qt = q.Slice(t * len, len);
-                    double dot = 0;
-                    for (int i = 0; i < len; i++) dot += qt[i] * qj[i];
-                    for (int i = 0; i < len; i++) qj[i] -= dot * qt[i];
+                    double dot = DoubleOps.Dot(qt, qj);
+                    DoubleOps.Axpy(-dot, qt, qj);
                     r[t * n + j] += dot;
                 }
-            double norm2 = 0;
-            for (int i = 0; i < len; i++) norm2 += qj[i] * qj[i];
+            double norm2 = DoubleOps.Dot(qj, qj);
             if (norm2 == 0 || norm2 <= 1e-24 * orig) { qj.Clear(); r[j * n + j] = 0; continue; }
             double norm = Math.Sqrt(norm2);
             for (int i = 0; i < len; i++) qj[i] /= norm;
@@ -297,8 +286,7 @@ public sealed class BatchSvdSolver
         {
             double w = vecs[t * stride + e];
             if (w == 0) continue;
-            ReadOnlySpan<double> qt = q.Slice(t * len, len);
-            for (int i = 0; i < len; i++) acc[i] += w * qt[i];
+            DoubleOps.Axpy(w, q.Slice(t * len, len), acc);
         }
         WriteNormalized(acc, output);
     }
@@ -309,9 +297,7 @@ public sealed class BatchSvdSolver
         acc.Clear();
         for (int t = 0; t < n; t++)
         {
-            if (w[t] == 0) continue;
-            ReadOnlySpan<double> qt = q.Slice(t * len, len);
-            for (int i = 0; i < len; i++) acc[i] += w[t] * qt[i];
+            if (w[t] != 0) DoubleOps.Axpy(w[t], q.Slice(t * len, len), acc);
         }
         WriteNormalized(acc, output);
     }

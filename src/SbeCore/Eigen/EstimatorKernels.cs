@@ -6,7 +6,7 @@ namespace SbeCore.Eigen;
 
 /// <summary>
 /// Fused SIMD loops the estimator needs beyond SbeCore.Kernels.Blas: a finiteness scan and the rank-1 step
-/// "v = alpha v + beta u, then u.v and |v|^2" in one pass (reductions flushed into double every 32 vectors).
+/// "v = alpha v + beta u, then u.v and |v|^2" in one pass (reductions flushed into double every 64 vectors).
 /// Paths: Vector512, Vector256, scalar; chosen once per call by hardware acceleration.
 /// </summary>
 internal static class EstimatorKernels
@@ -40,13 +40,13 @@ internal static class EstimatorKernels
 
     // Float lanes accumulate at most this many vectors before they are flushed into double, which bounds the float
     // rounding of each lane sum to ~BlockVectors ulps whatever the length (DESIGN.md: norms accumulate in double).
-    private const int BlockVectors = 32;
+    private const int BlockVectors = 64;
 
     /// <summary>In place: v = alpha v + beta u; returns u.v and |v|^2 of the new v.</summary>
     public static void ScaleAddDotNorm(float alpha, float beta, ReadOnlySpan<float> u, Span<float> v, out double dot, out double sumSq)
         => ScaleAddDotNorm(alpha, beta, u, v, v, out dot, out sumSq);
 
-    /// <summary>w = alpha v + beta u (w may be v); returns u.w and |w|^2 (float lanes over blocks of 32 vectors,
+    /// <summary>w = alpha v + beta u (w may be v); returns u.w and |w|^2 (float lanes over blocks of 64 vectors,
     /// flushed into double accumulators). A non-finite u or an overflow shows up as a non-finite |w|^2.</summary>
     public static void ScaleAddDotNorm(float alpha, float beta, ReadOnlySpan<float> u, ReadOnlySpan<float> v, Span<float> w, out double dot, out double sumSq)
     {
@@ -128,11 +128,45 @@ internal static class EstimatorKernels
         return Vector256.Sum(lo + hi);
     }
 
-    /// <summary>Sum of squares in double (the Euclidean norm squared).</summary>
+    /// <summary>Sum of squares (the Euclidean norm squared): float lanes over blocks of 64 vectors flushed into double.</summary>
     public static double SumSquares(ReadOnlySpan<float> x)
     {
+        ref float r = ref MemoryMarshal.GetReference(x);
+        nuint n = (nuint)x.Length, i = 0;
         double s = 0;
-        foreach (float v in x) s += (double)v * v;
+        if (Vector512.IsHardwareAccelerated && n >= (nuint)Vector512<float>.Count)
+        {
+            nuint width = (nuint)Vector512<float>.Count;
+            while (i + width <= n)
+            {
+                nuint blockEnd = Math.Min(n - width + 1, i + BlockVectors * width);
+                Vector512<float> a0 = default, a1 = default;
+                for (; i + width < blockEnd; i += 2 * width)
+                {
+                    var v0 = Vector512.LoadUnsafe(ref r, i); var v1 = Vector512.LoadUnsafe(ref r, i + width);
+                    a0 = Vector512.FusedMultiplyAdd(v0, v0, a0); a1 = Vector512.FusedMultiplyAdd(v1, v1, a1);
+                }
+                for (; i < blockEnd; i += width) { var v = Vector512.LoadUnsafe(ref r, i); a0 = Vector512.FusedMultiplyAdd(v, v, a0); }
+                s += SumToDouble(a0 + a1);
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated && n >= (nuint)Vector256<float>.Count)
+        {
+            nuint width = (nuint)Vector256<float>.Count;
+            while (i + width <= n)
+            {
+                nuint blockEnd = Math.Min(n - width + 1, i + BlockVectors * width);
+                Vector256<float> a0 = default, a1 = default;
+                for (; i + width < blockEnd; i += 2 * width)
+                {
+                    var v0 = Vector256.LoadUnsafe(ref r, i); var v1 = Vector256.LoadUnsafe(ref r, i + width);
+                    a0 = Vector256.FusedMultiplyAdd(v0, v0, a0); a1 = Vector256.FusedMultiplyAdd(v1, v1, a1);
+                }
+                for (; i < blockEnd; i += width) { var v = Vector256.LoadUnsafe(ref r, i); a0 = Vector256.FusedMultiplyAdd(v, v, a0); }
+                s += SumToDouble(a0 + a1);
+            }
+        }
+        for (; i < n; i++) { double v = Unsafe.Add(ref r, i); s += v * v; }
         return s;
     }
 }
