@@ -10,7 +10,7 @@ namespace SbeCore.Crossbar;
 // Each device (i, j) gets n = PopCount(rowMask_i & colMask_j) pulses, applied as one aggregated step
 // s (n + std sqrt(n) xi). Rows with an empty mask are skipped. In an active row every device consumes one
 // Gaussian (used only when n > 0), taken in blocks of 16 so the Vector512 path and the scalar path read
-// the same draws: both give bit-identical weights and counters.
+// the same draws: the Vector512, Vector256 and scalar paths give bit-identical weights and counters.
 public sealed partial class CrossbarTile
 {
     private const int Block = 16;
@@ -20,8 +20,8 @@ public sealed partial class CrossbarTile
     private float[] _scaleDown = [];
     private float[] _colDirection = [];
 
-    /// <summary>Tests: take the scalar block path even where Vector512 is accelerated.</summary>
-    internal bool ForceScalarBlocks { get; set; }
+    /// <summary>Tests: the widest block path to use (512, 256, or 0 for scalar), so every path runs on one machine.</summary>
+    internal int MaxBlockWidth { get; set; } = 512;
 
     private void RefreshConstantStepScales()
     {
@@ -42,9 +42,13 @@ public sealed partial class CrossbarTile
             if (rowMask == 0) continue;
             float rowDir = -lrSign * Math.Sign(d[i]);
             int j = 0;
-            if (Vector512.IsHardwareAccelerated && !ForceScalarBlocks)
+            if (Vector512.IsHardwareAccelerated && MaxBlockWidth >= 512)
             {
                 for (; j + Block <= Cols; j += Block) RowBlock512(i, j, rowMask, rowDir, ref g, ref total, ref clipped);
+            }
+            else if (Vector256.IsHardwareAccelerated && MaxBlockWidth >= 256)
+            {
+                for (; j + Block <= Cols; j += Block) RowBlock256(i, j, rowMask, rowDir, ref g, ref total, ref clipped);
             }
             for (; j < Cols; j += Block) RowBlockScalar(i, j, Math.Min(Block, Cols - j), rowMask, rowDir, ref g, ref total, ref clipped);
         }
@@ -136,6 +140,56 @@ public sealed partial class CrossbarTile
         next.StoreUnsafe(ref weights, (nuint)k);
     }
 
+    // The same block as RowBlock512, as two halves of 8 lanes (AVX2).
+    private void RowBlock256(int i, int j, ulong rowMask, float rowDir, ref int g, ref long total, ref long clipped)
+    {
+        float std = _constantStepStd;
+        int gStart = std > 0 ? TakeGaussianBlock(ref g) : 0;
+        var rowMaskV = Vector256.Create(rowMask);
+        ref ulong cols = ref MemoryMarshal.GetArrayDataReference(_colMasks);
+        ref long pulses = ref MemoryMarshal.GetArrayDataReference(Counters.PulsesPerDeviceArray);
+        ref float weights = ref MemoryMarshal.GetArrayDataReference(_weights);
+        for (int half = 0; half < Block; half += 8)
+        {
+            int jh = j + half, k = i * Cols + jh;
+            var c0 = PopCount(Vector256.LoadUnsafe(ref cols, (nuint)jh) & rowMaskV);
+            var c1 = PopCount(Vector256.LoadUnsafe(ref cols, (nuint)jh + 4) & rowMaskV);
+            var counts = Vector256.Narrow(c0, c1);
+            if (counts == Vector256<uint>.Zero) continue;
+            (Vector256.LoadUnsafe(ref pulses, (nuint)k) + c0.AsInt64()).StoreUnsafe(ref pulses, (nuint)k);
+            (Vector256.LoadUnsafe(ref pulses, (nuint)k + 4) + c1.AsInt64()).StoreUnsafe(ref pulses, (nuint)k + 4);
+            total += (long)Vector256.Sum(c0 + c1);
+            var n = Vector256.ConvertToSingle(counts);
+            var direction = Vector256.Create(rowDir) * Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_colDirection), (nuint)jh);
+            var step = Vector256.ConditionalSelect(Vector256.GreaterThan(direction, Vector256<float>.Zero),
+                Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_scaleUp), (nuint)k),
+                Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_scaleDown), (nuint)k));
+            Vector256<float> sum;
+            if (std > 0)
+            {
+                var xi = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_updateRandom.GaussianBuffer), (nuint)(gStart + half));
+                sum = step * (n + Vector256.Create(std) * Vector256.Sqrt(n) * xi);
+            }
+            else sum = step * n;
+            var before = Vector256.LoadUnsafe(ref weights, (nuint)k);
+            var next = Vector256.ConditionalSelect(Vector256.Equals(n, Vector256<float>.Zero), before, before + direction * sum);
+            var hi = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_wMax), (nuint)k);
+            var lo = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_wMin), (nuint)k);
+            if ((Vector256.GreaterThan(next, hi) | Vector256.LessThan(next, lo)) != Vector256<float>.Zero)
+            {
+                for (int l = 0; l < 8; l++)
+                {
+                    float v = next.GetElement(l);
+                    int nl = (int)counts.GetElement(l);
+                    if (nl == 0) continue;
+                    ClipOne(k + l, nl, before.GetElement(l), step.GetElement(l), ref v, ref clipped);
+                    next = next.WithElement(l, v);
+                }
+            }
+            next.StoreUnsafe(ref weights, (nuint)k);
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ClipOne(int k, int n, float before, float step, ref float next, ref long clipped)
     {
@@ -144,13 +198,25 @@ public sealed partial class CrossbarTile
         else if (next < lo) { clipped += ClippedCount(n, before - lo, step); next = lo; }
     }
 
-    // Population count of each 64-bit lane (SWAR; .NET exposes no VPOPCNTQ).
+    // Population count of each 64-bit lane (SWAR with shifts and adds only: .NET exposes no VPOPCNTQ and
+    // AVX2 has no 64-bit multiply).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<ulong> PopCount(Vector512<ulong> x)
     {
         x -= (x >>> 1) & Vector512.Create(0x5555555555555555UL);
         x = (x & Vector512.Create(0x3333333333333333UL)) + ((x >>> 2) & Vector512.Create(0x3333333333333333UL));
         x = (x + (x >>> 4)) & Vector512.Create(0x0F0F0F0F0F0F0F0FUL);
-        return (x * Vector512.Create(0x0101010101010101UL)) >>> 56;
+        x += x >>> 8; x += x >>> 16; x += x >>> 32;
+        return x & Vector512.Create(0x7FUL);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<ulong> PopCount(Vector256<ulong> x)
+    {
+        x -= (x >>> 1) & Vector256.Create(0x5555555555555555UL);
+        x = (x & Vector256.Create(0x3333333333333333UL)) + ((x >>> 2) & Vector256.Create(0x3333333333333333UL));
+        x = (x + (x >>> 4)) & Vector256.Create(0x0F0F0F0F0F0F0F0FUL);
+        x += x >>> 8; x += x >>> 16; x += x >>> 32;
+        return x & Vector256.Create(0x7FUL);
     }
 }

@@ -248,18 +248,22 @@ public class ConstantStepPathTests
     {
         var device = new SbeCore.Devices.ConstantStepDevice { DwMinStd = std, WMax = 0.05f, WMin = -0.03f };
         var config = new TileConfig { Device = device, Update = new UpdateConfig { UpdateBlManagement = false } };
-        var vector = new CrossbarTile(rows, cols, config, 9);
-        var scalar = new CrossbarTile(rows, cols, config, 9) { ForceScalarBlocks = true };
+        var tiles = new[] { 512, 256, 0 }.Select(w => new CrossbarTile(rows, cols, config, 9) { MaxBlockWidth = w }).ToArray();
         var rng = new SbeCore.Numerics.Xoshiro256(3);
         for (int t = 0; t < 12; t++)
         {
             var d = TileTestHelpers.Uniform(ref rng, rows); var x = TileTestHelpers.Uniform(ref rng, cols);
             if (t % 3 == 0) x[1] = 0;
-            vector.Update(0.01f, d, x); scalar.Update(0.01f, d, x);
+            foreach (var tile in tiles) tile.Update(0.01f, d, x);
         }
-        Assert.Equal(scalar.Weights.ToArray(), vector.Weights.ToArray());
-        Assert.Equal(scalar.Counters.PulsesPerDevice.ToArray(), vector.Counters.PulsesPerDevice.ToArray());
-        Assert.Equal(scalar.Counters.ClippedPulses, vector.Counters.ClippedPulses);
-        Assert.True(vector.Counters.ClippedPulses > 0, "the narrow bounds must be hit");
+        var scalar = tiles[2];
+        Assert.True(scalar.Counters.ClippedPulses > 0, "the narrow bounds must be hit");
+        foreach (var vector in tiles[..2])
+        {
+            Assert.Equal(scalar.Weights.ToArray(), vector.Weights.ToArray());
+            Assert.Equal(scalar.Counters.PulsesPerDevice.ToArray(), vector.Counters.PulsesPerDevice.ToArray());
+            Assert.Equal(scalar.Counters.ClippedPulses, vector.Counters.ClippedPulses);
+            Assert.Equal(scalar.Counters.TotalPulses, vector.Counters.TotalPulses);
+        }
     }
 }
