@@ -43,8 +43,8 @@ internal static class ReportFigures
         plt.Title(title);
         plt.XLabel("batch size");
         plt.YLabel(yLabel + "   (open triangles: not reached, lower bound)");
-        plt.ShowLegend(Alignment.UpperLeft);
-        plt.SavePng(path, 900, 600);
+        plt.ShowLegend(Edge.Right); // outside the data area: no point hidden behind it
+        plt.SavePng(path, 1000, 600);
     }
 
     /// <summary>Fig. 3 style: within-batch errors against the sample index, log y, batch boundaries marked.</summary>
