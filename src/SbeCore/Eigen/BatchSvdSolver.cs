@@ -107,7 +107,7 @@ public sealed class BatchSvdSolver
             for (int i = 0; i < n; i++)
             {
                 double acc = 0;
-                for (int t = 0; t < n; t++) acc += core[i * n + t] * vecs[t * n + e];
+                for (int t = 0; t < n; t++) acc += core[i * n + t] * vecs[e * n + t];
                 cv[i] = acc;
             }
             CombineVector(qd, Rows, n, cv, dc);
@@ -152,13 +152,13 @@ public sealed class BatchSvdSolver
             int e = _order[c];
             double sigma = Math.Sqrt(Math.Max(gram[e * r + e], 0));
             Span<float> lc = dLeft.Slice(c * r, r), gc = dRight.Slice(c * big, big);
-            for (int i = 0; i < r; i++) lc[i] = (float)vecs[i * r + e];
+            for (int i = 0; i < r; i++) lc[i] = (float)vecs[e * r + i];
             // other side: (1/n) sum_j (l_j . e) g_j / sigma
             for (int j = 0; j < n; j++)
             {
                 ReadOnlySpan<float> lj = left.Slice(j * r, r);
                 double p = 0;
-                for (int i = 0; i < r; i++) p += lj[i] * vecs[i * r + e];
+                for (int i = 0; i < r; i++) p += lj[i] * vecs[e * r + i];
                 proj[j] = p;
             }
             acc2.Clear();
@@ -277,14 +277,14 @@ public sealed class BatchSvdSolver
         }
     }
 
-    // out = sum_t Q_t * vecs[t, e] (Q has n rows of length len), normalised.
+    // out = sum_t Q_t * (eigenvector e)[t] (Q has n rows of length len; eigenvectors are rows of vecs), normalised.
     private void Combine(ReadOnlySpan<double> q, int len, int n, ReadOnlySpan<double> vecs, int e, int stride, Span<float> output)
     {
         Span<double> acc = _tmpRow.AsSpan(0, len);
         acc.Clear();
         for (int t = 0; t < n; t++)
         {
-            double w = vecs[t * stride + e];
+            double w = vecs[e * stride + t];
             if (w == 0) continue;
             DoubleOps.Axpy(w, q.Slice(t * len, len), acc);
         }

@@ -8,7 +8,8 @@ internal static class SymmetricEigen
 {
     /// <summary>
     /// Diagonalises a (r x r, row-major, symmetric; destroyed) so that on return its diagonal holds the eigenvalues
-    /// and the columns of v (r x r, row-major) the matching unit eigenvectors.
+    /// and the rows of v (r x r, row-major: v[e * r + i] is component i of eigenvector e) the matching unit eigenvectors.
+    /// Rows keep every update contiguous: A is read and written along rows p and q (mirrored into the columns).
     /// </summary>
     public static void Jacobi(Span<double> a, Span<double> v, int r)
     {
@@ -36,27 +37,30 @@ internal static class SymmetricEigen
         }
     }
 
-    // A <- J^T A J and V <- V J for the rotation J in the (p, q) plane.
+    // A <- J^T A J and V^T <- (V J)^T for the rotation J in the (p, q) plane, using symmetry: the diagonal by the closed form
+    // (a_pp - t a_pq, a_qq + t a_pq), every other entry of rows/columns p and q once, mirrored (Numerical Recipes' form
+    // with tau = s / (1 + c), which keeps the rounding small).
     private static void Rotate(Span<double> a, Span<double> v, int r, int p, int q, double c, double s)
     {
-        for (int k = 0; k < r; k++) // columns p, q
-        {
-            double akp = a[k * r + p], akq = a[k * r + q];
-            a[k * r + p] = c * akp - s * akq;
-            a[k * r + q] = s * akp + c * akq;
-        }
-        for (int k = 0; k < r; k++) // rows p, q
-        {
-            double apk = a[p * r + k], aqk = a[q * r + k];
-            a[p * r + k] = c * apk - s * aqk;
-            a[q * r + k] = s * apk + c * aqk;
-        }
+        double apq = a[p * r + q], t = s / c, tau = s / (1 + c);
+        a[p * r + p] -= t * apq;
+        a[q * r + q] += t * apq;
         a[p * r + q] = 0; a[q * r + p] = 0;
+        Span<double> rowP = a.Slice(p * r, r), rowQ = a.Slice(q * r, r);
         for (int k = 0; k < r; k++)
         {
-            double vkp = v[k * r + p], vkq = v[k * r + q];
-            v[k * r + p] = c * vkp - s * vkq;
-            v[k * r + q] = s * vkp + c * vkq;
+            if (k == p || k == q) continue;
+            double g = rowP[k], h = rowQ[k];
+            double gp = g - s * (h + g * tau), hq = h + s * (g - h * tau);
+            rowP[k] = gp; a[k * r + p] = gp;
+            rowQ[k] = hq; a[k * r + q] = hq;
+        }
+        Span<double> vp = v.Slice(p * r, r), vq = v.Slice(q * r, r);
+        for (int k = 0; k < r; k++)
+        {
+            double vkp = vp[k], vkq = vq[k];
+            vp[k] = c * vkp - s * vkq;
+            vq[k] = s * vkp + c * vkq;
         }
     }
 }
