@@ -299,8 +299,7 @@ public sealed class Network
     private static IUpdateRule CreateRule(NetworkOptions o, int layer, int rows, int cols)
     {
         var est = o.Estimator ?? new EstimatorOptions { Rank = o.Rank, SubBatch = o.SubBatch };
-        int rank = Math.Min(est.Rank, Math.Min(rows, cols));
-        if (rank != est.Rank) est = new EstimatorOptions { Rank = rank, SubBatch = est.SubBatch };
+        int rank = Math.Min(est.Rank, Math.Min(rows, cols)); // the factory applies it, keeping every other option
         return UpdateRuleFactory.Create(o.Method, rows, cols, rank, est, RuleSeed(o.Seed, layer));
     }
 
