@@ -21,6 +21,8 @@ public sealed class BatchSvdSolver
     private double[] _proj = [];
     private readonly double[] _tmpRow, _tmpOther;
     private readonly int[] _order;
+    private readonly double[] _eigValues;
+    private readonly TridiagonalEigen _tridiagonal = new();
 
     /// <summary>Creates a solver for rows (a) x cols (b) gradients.</summary>
     public BatchSvdSolver(int rows, int cols)
@@ -34,6 +36,7 @@ public sealed class BatchSvdSolver
         _tmpRow = new double[Math.Max(rows, cols)];
         _tmpOther = new double[Math.Max(rows, cols)];
         _order = new int[_r];
+        _eigValues = new double[_r];
     }
 
     /// <summary>a.</summary>
@@ -87,9 +90,9 @@ public sealed class BatchSvdSolver
                 for (int t = 0; t < n; t++) acc += core[t * n + i] * core[t * n + l];
                 gram[i * n + l] = acc; gram[l * n + i] = acc;
             }
-        SymmetricEigen.Jacobi(gram, vecs, n);
         int k = s.Length;
-        SelectTop(gram, n, Math.Min(k, n));
+        int kk = Math.Min(k, n);
+        Eigenpairs(gram, vecs, n, kk);
         Span<double> cv = _tmpOther.AsSpan(0, n);
         for (int c = 0; c < k; c++)
         {
@@ -99,8 +102,8 @@ public sealed class BatchSvdSolver
                 FinishPair(s, d, x, c);
                 continue;
             }
-            int e = _order[c];
-            double sigma = Math.Sqrt(Math.Max(gram[e * n + e], 0));
+            int e = c;
+            double sigma = Math.Sqrt(Math.Max(_eigValues[c], 0));
             // x_c = Q_x v_e; d_c = Q_d (C v_e) / sigma
             Span<float> xc = x.Slice(c * Cols, Cols), dc = d.Slice(c * Rows, Rows);
             Combine(qx, Cols, n, vecs, e, n, xc);
@@ -142,15 +145,14 @@ public sealed class BatchSvdSolver
         double invN2 = 1.0 / ((double)n * n);
         for (int i = 0; i < r; i++)
             for (int l = i; l < r; l++) { double g = gram[i * r + l] * invN2; gram[i * r + l] = g; gram[l * r + i] = g; }
-        SymmetricEigen.Jacobi(gram, vecs, r);
         int k = s.Length;
-        SelectTop(gram, r, k);
+        Eigenpairs(gram, vecs, r, k);
         EnsureProjection(n);
         Span<double> proj = _proj.AsSpan(0, n), acc2 = _tmpRow.AsSpan(0, big);
         for (int c = 0; c < k; c++)
         {
-            int e = _order[c];
-            double sigma = Math.Sqrt(Math.Max(gram[e * r + e], 0));
+            int e = c;
+            double sigma = Math.Sqrt(Math.Max(_eigValues[c], 0));
             Span<float> lc = dLeft.Slice(c * r, r), gc = dRight.Slice(c * big, big);
             for (int i = 0; i < r; i++) lc[i] = (float)vecs[e * r + i];
             // other side: (1/n) sum_j (l_j . e) g_j / sigma
@@ -173,6 +175,35 @@ public sealed class BatchSvdSolver
             FinishPair(s, dLeft, dRight, c, r, big);
         }
     }
+
+    // Top k eigenpairs of the symmetric r x r matrix a: eigenvalues (descending) into _eigValues, unit eigenvectors as
+    // the first k rows of vecs. Householder + QL with vectors for the top k only (TridiagonalEigen); the cyclic Jacobi
+    // solver is kept behind UseJacobi as the reference the benchmarks compare against.
+    private void Eigenpairs(Span<double> a, Span<double> vecs, int r, int k)
+    {
+        if (!UseJacobi)
+        {
+            _tridiagonal.TopK(a, r, k, _eigValues.AsSpan(0, k), vecs.Slice(0, k * r));
+            return;
+        }
+        SymmetricEigen.Jacobi(a, vecs, r);
+        SelectTop(a, r, k);
+        // move the selected rows to the front (in place: walk the permutation through a spare row)
+        Span<double> spare = _tmpOther.AsSpan(0, r);
+        for (int c = 0; c < k; c++) _eigValues[c] = a[_order[c] * r + _order[c]];
+        for (int c = 0; c < k; c++)
+        {
+            int e = _order[c];
+            if (e == c) continue;
+            vecs.Slice(e * r, r).CopyTo(spare);
+            vecs.Slice(c * r, r).CopyTo(vecs.Slice(e * r, r));
+            spare.CopyTo(vecs.Slice(c * r, r));
+            for (int t = c + 1; t < k; t++) if (_order[t] == c) _order[t] = e;
+        }
+    }
+
+    /// <summary>Use the cyclic Jacobi eigensolver (the previous implementation) instead of Householder + QL; for benchmarks.</summary>
+    internal bool UseJacobi { get; set; }
 
     private void FinishPair(Span<float> s, Span<float> d, Span<float> x, int c) => FinishPair(s, d, x, c, Rows, Cols);
 

@@ -1,0 +1,127 @@
+using MathNet.Numerics.LinearAlgebra;
+using SbeCore.Eigen;
+using SbeCore.Numerics;
+
+namespace SbeCore.Tests.Eigen;
+
+public class TridiagonalEigenTests
+{
+    private static double[] Flatten(Matrix<double> m, int r)
+    {
+        var a = new double[r * r];
+        for (int i = 0; i < r; i++) for (int j = 0; j < r; j++) a[i * r + j] = m[i, j];
+        return a;
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(2, 2)]
+    [InlineData(7, 3)]
+    [InlineData(40, 5)]
+    [InlineData(100, 100)]
+    public void TopKMatchesMathNetAndVectorsAreEigenvectors(int r, int k)
+    {
+        var rng = new Xoshiro256((ulong)(r + 17));
+        var m = Matrix<double>.Build.Dense(r, r, (_, _) => rng.NextGaussian());
+        var sym = m + m.Transpose();
+        var a = Flatten(sym, r);
+        var copy = (double[])a.Clone();
+        var values = new double[k]; var vectors = new double[k * r];
+        new TridiagonalEigen().TopK(a, r, k, values, vectors);
+        Assert.Equal(copy, a); // input untouched
+        var expected = sym.Evd(Symmetricity.Symmetric).EigenValues.Select(e => e.Real).OrderByDescending(e => e).ToArray();
+        double scale = sym.L2Norm();
+        for (int c = 0; c < k; c++)
+        {
+            Assert.Equal(expected[c], values[c], 1e-12 * scale);
+            var vc = Vector<double>.Build.Dense(r, i => vectors[c * r + i]);
+            Assert.True((sym * vc - values[c] * vc).L2Norm() < 1e-12 * scale, $"residual of pair {c}");
+            for (int e = 0; e <= c; e++)
+            {
+                double dot = 0;
+                for (int i = 0; i < r; i++) dot += vectors[e * r + i] * vectors[c * r + i];
+                Assert.Equal(e == c ? 1.0 : 0.0, dot, 1e-13);
+            }
+        }
+    }
+
+    [Fact]
+    public void RepeatedEigenvaluesGiveOrthonormalVectors()
+    {
+        // Q diag(5, 5, 5, 1, 0, 0) Q^T: a threefold top eigenvalue and a zero block (rank-deficient Gram matrices)
+        const int r = 6, k = 4;
+        var rng = new Xoshiro256(9);
+        var q = Matrix<double>.Build.Dense(r, r, (_, _) => rng.NextGaussian()).QR().Q;
+        var sym = q * Matrix<double>.Build.DiagonalOfDiagonalArray([5, 5, 5, 1, 0, 0]) * q.Transpose();
+        sym = (sym + sym.Transpose()) / 2;
+        var values = new double[k]; var vectors = new double[k * r];
+        new TridiagonalEigen().TopK(Flatten(sym, r), r, k, values, vectors);
+        double[] expected = [5, 5, 5, 1];
+        for (int c = 0; c < k; c++)
+        {
+            Assert.Equal(expected[c], values[c], 1e-12);
+            var vc = Vector<double>.Build.Dense(r, i => vectors[c * r + i]);
+            Assert.True((sym * vc - values[c] * vc).L2Norm() < 1e-12);
+            for (int e = 0; e <= c; e++)
+            {
+                double dot = 0;
+                for (int i = 0; i < r; i++) dot += vectors[e * r + i] * vectors[c * r + i];
+                Assert.Equal(e == c ? 1.0 : 0.0, dot, 1e-13);
+            }
+        }
+    }
+
+    [Fact]
+    public void ZeroAndDiagonalMatricesGiveUnitVectors()
+    {
+        var values = new double[2]; var vectors = new double[6];
+        new TridiagonalEigen().TopK(new double[9], 3, 2, values, vectors);
+        Assert.Equal([0.0, 0.0], values);
+        Assert.Equal([1.0, 0, 0, 0, 1, 0], vectors);
+        new TridiagonalEigen().TopK([1, 0, 0, 0, 3, 0, 0, 0, 2], 3, 2, values, vectors);
+        Assert.Equal([3.0, 2.0], values);
+        Assert.Equal([0.0, 1, 0, 0, 0, 1], vectors.Select(Math.Abs).ToArray());
+    }
+
+    [Fact]
+    public void ReusedSolverIsDeterministicAndAllocationFree()
+    {
+        const int r = 64, k = 2;
+        var rng = new Xoshiro256(5);
+        var m = Matrix<double>.Build.Dense(r, r, (_, _) => rng.NextGaussian());
+        var a = Flatten(m * m.Transpose(), r);
+        var solver = new TridiagonalEigen();
+        var v1 = new double[k]; var x1 = new double[k * r]; var v2 = new double[k]; var x2 = new double[k * r];
+        solver.TopK(a, r, k, v1, x1);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        solver.TopK(a, r, k, v2, x2);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, allocated);
+        Assert.Equal(v1, v2); Assert.Equal(x1, x2);
+    }
+}
+
+public class BatchSvdEigensolverTests
+{
+    [Theory]
+    [InlineData(12, 30, 8, 3)]    // sample side
+    [InlineData(20, 150, 64, 2)]  // feature side
+    [InlineData(100, 785, 64, 1)] // the paper's first layer, batch 64
+    public void QlAndJacobiGiveTheSameTriplets(int a, int b, int n, int k)
+    {
+        var (deltas, xs) = TestData.Gaussian(n, a, b, (ulong)(a + b + n));
+        var (s1, d1, x1) = TestData.Outputs(k, a, b);
+        var (s2, d2, x2) = TestData.Outputs(k, a, b);
+        new BatchSvdSolver(a, b).TopK(deltas, xs, n, s1, d1, x1);
+        new BatchSvdSolver(a, b) { UseJacobi = true }.TopK(deltas, xs, n, s2, d2, x2);
+        for (int c = 0; c < k; c++)
+        {
+            Assert.Equal(s2[c], s1[c], 1e-6 * s2[0]);
+            // same sign convention: both solvers are only determined up to a paired sign, so compare s d x^T
+            double cu = Oracle.Cosine(d1.AsSpan(c * a, a), MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(a, i => d2[c * a + i]));
+            double cv = Oracle.Cosine(x1.AsSpan(c * b, b), MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(b, i => x2[c * b + i]));
+            Assert.True(Math.Abs(cu) > 1 - 1e-6 && Math.Abs(cv) > 1 - 1e-6, $"pair {c}: cos {cu}, {cv}");
+            Assert.True(cu * cv > 0);
+        }
+    }
+}
