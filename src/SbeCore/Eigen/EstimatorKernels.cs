@@ -116,6 +116,121 @@ internal static class EstimatorKernels
         dot = d; sumSq = q;
     }
 
+    /// <summary>u.v and |u|^2 in one pass (float lanes over blocks of 64 vectors, flushed into double). A non-finite
+    /// element of u shows up as a non-finite |u|^2.</summary>
+    public static void DotAndSumSquares(ReadOnlySpan<float> u, ReadOnlySpan<float> v, out double dot, out double sumSq)
+    {
+        if (u.Length != v.Length) throw new ArgumentException($"u has {u.Length} elements, v has {v.Length}.", nameof(v));
+        ref float ru = ref MemoryMarshal.GetReference(u);
+        ref float rv = ref MemoryMarshal.GetReference(v);
+        nuint n = (nuint)u.Length, i = 0;
+        double d = 0, q = 0;
+        if (Vector512.IsHardwareAccelerated && n >= (nuint)Vector512<float>.Count)
+        {
+            nuint width = (nuint)Vector512<float>.Count;
+            while (i + width <= n)
+            {
+                nuint blockEnd = Math.Min(n - width + 1, i + BlockVectors * width);
+                Vector512<float> d0 = default, q0 = default, d1 = default, q1 = default;
+                for (; i + width < blockEnd; i += 2 * width)
+                {
+                    var u0 = Vector512.LoadUnsafe(ref ru, i); var u1 = Vector512.LoadUnsafe(ref ru, i + width);
+                    d0 = Vector512.FusedMultiplyAdd(u0, Vector512.LoadUnsafe(ref rv, i), d0);
+                    d1 = Vector512.FusedMultiplyAdd(u1, Vector512.LoadUnsafe(ref rv, i + width), d1);
+                    q0 = Vector512.FusedMultiplyAdd(u0, u0, q0); q1 = Vector512.FusedMultiplyAdd(u1, u1, q1);
+                }
+                for (; i < blockEnd; i += width)
+                {
+                    var uu = Vector512.LoadUnsafe(ref ru, i);
+                    d0 = Vector512.FusedMultiplyAdd(uu, Vector512.LoadUnsafe(ref rv, i), d0);
+                    q0 = Vector512.FusedMultiplyAdd(uu, uu, q0);
+                }
+                d += SumToDouble(d0 + d1); q += SumToDouble(q0 + q1);
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated && n >= (nuint)Vector256<float>.Count)
+        {
+            nuint width = (nuint)Vector256<float>.Count;
+            while (i + width <= n)
+            {
+                nuint blockEnd = Math.Min(n - width + 1, i + BlockVectors * width);
+                Vector256<float> d0 = default, q0 = default;
+                for (; i < blockEnd; i += width)
+                {
+                    var uu = Vector256.LoadUnsafe(ref ru, i);
+                    d0 = Vector256.FusedMultiplyAdd(uu, Vector256.LoadUnsafe(ref rv, i), d0);
+                    q0 = Vector256.FusedMultiplyAdd(uu, uu, q0);
+                }
+                d += SumToDouble(d0); q += SumToDouble(q0);
+            }
+        }
+        for (; i < n; i++)
+        {
+            float uu = Unsafe.Add(ref ru, i);
+            d += (double)uu * Unsafe.Add(ref rv, i); q += (double)uu * uu;
+        }
+        dot = d; sumSq = q;
+    }
+
+    /// <summary>In place v = alpha v + beta u (same rounding as <see cref="ScaleAddDotNorm(float, float, ReadOnlySpan{float}, Span{float}, out double, out double)"/>);
+    /// returns |v|^2 of the stored new v.</summary>
+    public static double ScaleAddSumSquares(float alpha, float beta, ReadOnlySpan<float> u, Span<float> v)
+    {
+        if (u.Length != v.Length) throw new ArgumentException($"u has {u.Length} elements, v has {v.Length}.", nameof(v));
+        ref float ru = ref MemoryMarshal.GetReference(u);
+        ref float rv = ref MemoryMarshal.GetReference(v);
+        nuint n = (nuint)u.Length, i = 0;
+        double q = 0;
+        if (Vector512.IsHardwareAccelerated && n >= (nuint)Vector512<float>.Count)
+        {
+            var va = Vector512.Create(alpha); var vb = Vector512.Create(beta);
+            nuint width = (nuint)Vector512<float>.Count;
+            while (i + width <= n)
+            {
+                nuint blockEnd = Math.Min(n - width + 1, i + BlockVectors * width);
+                Vector512<float> q0 = default, q1 = default;
+                for (; i + width < blockEnd; i += 2 * width)
+                {
+                    var v0 = Vector512.FusedMultiplyAdd(va, Vector512.LoadUnsafe(ref rv, i), vb * Vector512.LoadUnsafe(ref ru, i));
+                    var v1 = Vector512.FusedMultiplyAdd(va, Vector512.LoadUnsafe(ref rv, i + width), vb * Vector512.LoadUnsafe(ref ru, i + width));
+                    v0.StoreUnsafe(ref rv, i); v1.StoreUnsafe(ref rv, i + width);
+                    q0 = Vector512.FusedMultiplyAdd(v0, v0, q0); q1 = Vector512.FusedMultiplyAdd(v1, v1, q1);
+                }
+                for (; i < blockEnd; i += width)
+                {
+                    var vv = Vector512.FusedMultiplyAdd(va, Vector512.LoadUnsafe(ref rv, i), vb * Vector512.LoadUnsafe(ref ru, i));
+                    vv.StoreUnsafe(ref rv, i);
+                    q0 = Vector512.FusedMultiplyAdd(vv, vv, q0);
+                }
+                q += SumToDouble(q0 + q1);
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated && n >= (nuint)Vector256<float>.Count)
+        {
+            var va = Vector256.Create(alpha); var vb = Vector256.Create(beta);
+            nuint width = (nuint)Vector256<float>.Count;
+            while (i + width <= n)
+            {
+                nuint blockEnd = Math.Min(n - width + 1, i + BlockVectors * width);
+                Vector256<float> q0 = default;
+                for (; i < blockEnd; i += width)
+                {
+                    var vv = Vector256.FusedMultiplyAdd(va, Vector256.LoadUnsafe(ref rv, i), vb * Vector256.LoadUnsafe(ref ru, i));
+                    vv.StoreUnsafe(ref rv, i);
+                    q0 = Vector256.FusedMultiplyAdd(vv, vv, q0);
+                }
+                q += SumToDouble(q0);
+            }
+        }
+        for (; i < n; i++)
+        {
+            float vv = MathF.FusedMultiplyAdd(alpha, Unsafe.Add(ref rv, i), beta * Unsafe.Add(ref ru, i));
+            Unsafe.Add(ref rv, i) = vv;
+            q += (double)vv * vv;
+        }
+        return q;
+    }
+
     private static double SumToDouble(Vector512<float> v)
     {
         var (lo, hi) = Vector512.Widen(v);
