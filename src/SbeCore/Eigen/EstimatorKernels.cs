@@ -172,63 +172,29 @@ internal static class EstimatorKernels
         dot = d; sumSq = q;
     }
 
-    /// <summary>In place v = alpha v + beta u (same rounding as <see cref="ScaleAddDotNorm(float, float, ReadOnlySpan{float}, Span{float}, out double, out double)"/>);
-    /// returns |v|^2 of the stored new v.</summary>
-    public static double ScaleAddSumSquares(float alpha, float beta, ReadOnlySpan<float> u, Span<float> v)
+    /// <summary>In place v = alpha v + beta u, with the same rounding as the fused kernels (fma(alpha, v, beta * u)).</summary>
+    public static void ScaleAdd(float alpha, float beta, ReadOnlySpan<float> u, Span<float> v)
     {
         if (u.Length != v.Length) throw new ArgumentException($"u has {u.Length} elements, v has {v.Length}.", nameof(v));
         ref float ru = ref MemoryMarshal.GetReference(u);
         ref float rv = ref MemoryMarshal.GetReference(v);
         nuint n = (nuint)u.Length, i = 0;
-        double q = 0;
         if (Vector512.IsHardwareAccelerated && n >= (nuint)Vector512<float>.Count)
         {
             var va = Vector512.Create(alpha); var vb = Vector512.Create(beta);
             nuint width = (nuint)Vector512<float>.Count;
-            while (i + width <= n)
-            {
-                nuint blockEnd = Math.Min(n - width + 1, i + BlockVectors * width);
-                Vector512<float> q0 = default, q1 = default;
-                for (; i + width < blockEnd; i += 2 * width)
-                {
-                    var v0 = Vector512.FusedMultiplyAdd(va, Vector512.LoadUnsafe(ref rv, i), vb * Vector512.LoadUnsafe(ref ru, i));
-                    var v1 = Vector512.FusedMultiplyAdd(va, Vector512.LoadUnsafe(ref rv, i + width), vb * Vector512.LoadUnsafe(ref ru, i + width));
-                    v0.StoreUnsafe(ref rv, i); v1.StoreUnsafe(ref rv, i + width);
-                    q0 = Vector512.FusedMultiplyAdd(v0, v0, q0); q1 = Vector512.FusedMultiplyAdd(v1, v1, q1);
-                }
-                for (; i < blockEnd; i += width)
-                {
-                    var vv = Vector512.FusedMultiplyAdd(va, Vector512.LoadUnsafe(ref rv, i), vb * Vector512.LoadUnsafe(ref ru, i));
-                    vv.StoreUnsafe(ref rv, i);
-                    q0 = Vector512.FusedMultiplyAdd(vv, vv, q0);
-                }
-                q += SumToDouble(q0 + q1);
-            }
+            for (; i + width <= n; i += width)
+                Vector512.FusedMultiplyAdd(va, Vector512.LoadUnsafe(ref rv, i), vb * Vector512.LoadUnsafe(ref ru, i)).StoreUnsafe(ref rv, i);
         }
         else if (Vector256.IsHardwareAccelerated && n >= (nuint)Vector256<float>.Count)
         {
             var va = Vector256.Create(alpha); var vb = Vector256.Create(beta);
             nuint width = (nuint)Vector256<float>.Count;
-            while (i + width <= n)
-            {
-                nuint blockEnd = Math.Min(n - width + 1, i + BlockVectors * width);
-                Vector256<float> q0 = default;
-                for (; i < blockEnd; i += width)
-                {
-                    var vv = Vector256.FusedMultiplyAdd(va, Vector256.LoadUnsafe(ref rv, i), vb * Vector256.LoadUnsafe(ref ru, i));
-                    vv.StoreUnsafe(ref rv, i);
-                    q0 = Vector256.FusedMultiplyAdd(vv, vv, q0);
-                }
-                q += SumToDouble(q0);
-            }
+            for (; i + width <= n; i += width)
+                Vector256.FusedMultiplyAdd(va, Vector256.LoadUnsafe(ref rv, i), vb * Vector256.LoadUnsafe(ref ru, i)).StoreUnsafe(ref rv, i);
         }
         for (; i < n; i++)
-        {
-            float vv = MathF.FusedMultiplyAdd(alpha, Unsafe.Add(ref rv, i), beta * Unsafe.Add(ref ru, i));
-            Unsafe.Add(ref rv, i) = vv;
-            q += (double)vv * vv;
-        }
-        return q;
+            Unsafe.Add(ref rv, i) = MathF.FusedMultiplyAdd(alpha, Unsafe.Add(ref rv, i), beta * Unsafe.Add(ref ru, i));
     }
 
     private static double SumToDouble(Vector512<float> v)

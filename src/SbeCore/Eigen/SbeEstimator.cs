@@ -221,16 +221,18 @@ public sealed class SbeEstimator
     // dot products of the sample with the OLD state (x.X, |x|^2, delta.D, |delta|^2) and the stored norms |X|, |D|:
     //   p = delta.D/|D|,  X' = a X + b x   (a = j/(j+1), b = p/(j+1)):  x.X' = a x.X + b |x|^2,
     //   |X'|^2 = a^2 |X|^2 + 2ab x.X + b^2 |x|^2,  q = x.X'/|X'|,  D' = a D + c delta (c = q/(j+1)): likewise for delta.D', |D'|^2.
-    // So: one read pass (the four dots, both sides independent), scalar work, one write pass (X', D', and their stored
-    // norms for the next sample), instead of dot -> X pass -> D pass with a reduction and a sqrt between each. Rejection
-    // (NaN/Inf, float overflow) is decided before anything is written. When the update cancels most of a vector
-    // (|X'|^2 below 1e-3 of its parts), the expanded norm would lose digits to rounding: that rare step takes the
-    // chained form, which measures X' directly.
+    // So: one read pass (the four dots, both sides independent), scalar work, one write pass (X' and D', no reduction),
+    // instead of dot -> X pass -> D pass with a reduction and a sqrt between each. Rejection (NaN/Inf, float overflow) is
+    // decided before anything is written. The new norms are kept from the expansion (they differ from the stored float
+    // vectors' norms by rounding only) and re-measured at the first sample of every batch. When the update cancels most
+    // of a vector (|X'|^2 below 1e-3 of its parts) the expanded norm would lose digits: that rare step takes the chained
+    // form, which measures X' directly.
     private void RankOneStep(ReadOnlySpan<float> delta, ReadOnlySpan<float> x, bool validated)
     {
         if (UseChainedRankOne) { RankOneStepChained(delta, x, validated); return; }
         int j = _batchCount + 1;
         double wOld = j / (j + 1.0), wNew = 1.0 / (j + 1.0);
+        if (j == 1) RemeasureNorms(); // the expanded norms carry only rounding-level drift; re-anchor them every batch
         EstimatorKernels.DotAndSumSquares(delta, _d, out double dD, out double dd);
         EstimatorKernels.DotAndSumSquares(x, _x, out double xX, out double xx);
         if (!validated)
@@ -255,12 +257,19 @@ public sealed class SbeEstimator
         }
         double dn = Math.Sqrt(ddNew);
         double r = dn > 0 ? (a * dD + c * dd) / dn : 0;
-        double xStored = EstimatorKernels.ScaleAddSumSquares(a, b, x, _x);
-        double dStored = EstimatorKernels.ScaleAddSumSquares(a, c, delta, _d);
+        EstimatorKernels.ScaleAdd(a, b, x, _x);
+        EstimatorKernels.ScaleAdd(a, c, delta, _d);
         _s[0] = (float)(wOld * _s[0] + wNew * q * r);
-        _xNorm[0] = Math.Sqrt(xStored); _dNorm[0] = Math.Sqrt(dStored);
+        _xNorm[0] = xn; _dNorm[0] = dn;
         _batchCount = j;
-        if (xStored == 0 || dStored == 0) RepairZero(); // an exactly zero vector has no direction: reseed it
+        // no cancellation beyond 1e-3 (checked above), so X' is exactly zero only when both of its parts are
+        if (xxNew == 0 || ddNew == 0) { RemeasureNorms(); RepairZero(); }
+    }
+
+    private void RemeasureNorms()
+    {
+        _xNorm[0] = Math.Sqrt(EstimatorKernels.SumSquares(_x));
+        _dNorm[0] = Math.Sqrt(EstimatorKernels.SumSquares(_d));
     }
 
     private void RankOneStepChained(ReadOnlySpan<float> delta, ReadOnlySpan<float> x, bool validated)
