@@ -11,7 +11,7 @@ namespace SbeCore.Eigen;
 /// </summary>
 internal sealed class TridiagonalEigen
 {
-    private double[] _v = [], _d = [], _e = [], _w = [];
+    private double[] _v = [], _d = [], _e = [], _h = [], _w = [];
     private double[] _rotC = [], _rotS = [];
     private int[] _rotI = [], _order = [];
     private int _rotCount;
@@ -25,7 +25,8 @@ internal sealed class TridiagonalEigen
         Ensure(r);
         Span<double> v = _v.AsSpan(0, r * r), d = _d.AsSpan(0, r), e = _e.AsSpan(0, r);
         a.Slice(0, r * r).CopyTo(v);
-        Tred2(v, d, e, r);
+        Span<double> h = _h.AsSpan(0, r);
+        Tred2(v, d, e, h, r);
         _rotCount = 0;
         Tql2(d, e, r);
         // the k largest eigenvalues (stable selection: the first index wins ties, so the result is deterministic)
@@ -43,19 +44,12 @@ internal sealed class TridiagonalEigen
         w.Clear();
         for (int c = 0; c < k; c++) { w[c * r + order[c]] = 1; values[c] = d[order[c]]; }
         ReplayRotations(w, k, r);
-        // eigenvector = V_tred * w_c (rows of vectors)
+        // eigenvector = Q w_c (rows of vectors)
         for (int c = 0; c < k; c++)
         {
             Span<double> outRow = vectors.Slice(c * r, r);
-            ReadOnlySpan<double> wc = w.Slice(c * r, r);
-            outRow.Clear();
-            for (int t = 0; t < r; t++)
-            {
-                double coeff = wc[t];
-                if (coeff == 0) continue;
-                // column t of V: V[i][t]; V is row-major, so gather with stride r
-                for (int i = 0; i < r; i++) outRow[i] += v[i * r + t] * coeff;
-            }
+            w.Slice(c * r, r).CopyTo(outRow);
+            ApplyReflectors(v, h, outRow, r);
         }
     }
 
@@ -78,14 +72,14 @@ internal sealed class TridiagonalEigen
         }
     }
 
-    // EISPACK tred2 (JAMA's transcription) on row-major v: on return d is the diagonal, e[1..r) the sub-diagonal and
-    // v the orthogonal matrix with A = V T V^T.
-    private static void Tred2(Span<double> v, Span<double> d, Span<double> e, int n)
+    // EISPACK tred2 (JAMA's transcription) on row-major v, without its accumulation loop: on return d is T's diagonal,
+    // e[1..r) its sub-diagonal, and v and h hold the Householder reflectors (A = Q T Q^T, Q = P_{n-1} ... P_1).
+    private static void Tred2(Span<double> v, Span<double> d, Span<double> e, Span<double> h, int n)
     {
         for (int j = 0; j < n; j++) d[j] = v[(n - 1) * n + j];
         for (int i = n - 1; i > 0; i--)
         {
-            double scale = 0, h = 0;
+            double scale = 0, hh2 = 0;
             for (int k = 0; k < i; k++) scale += Math.Abs(d[k]);
             if (scale == 0)
             {
@@ -99,12 +93,12 @@ internal sealed class TridiagonalEigen
             }
             else
             {
-                for (int k = 0; k < i; k++) { d[k] /= scale; h += d[k] * d[k]; }
+                for (int k = 0; k < i; k++) { d[k] /= scale; hh2 += d[k] * d[k]; }
                 double f = d[i - 1];
-                double g = Math.Sqrt(h);
+                double g = Math.Sqrt(hh2);
                 if (f > 0) g = -g;
                 e[i] = scale * g;
-                h -= f * g;
+                hh2 -= f * g;
                 d[i - 1] = f - g;
                 for (int j = 0; j < i; j++) e[j] = 0;
                 for (int j = 0; j < i; j++)
@@ -121,8 +115,8 @@ internal sealed class TridiagonalEigen
                     e[j] = g;
                 }
                 f = 0;
-                for (int j = 0; j < i; j++) { e[j] /= h; f += e[j] * d[j]; }
-                double hh = f / (h + h);
+                for (int j = 0; j < i; j++) { e[j] /= hh2; f += e[j] * d[j]; }
+                double hh = f / (hh2 + hh2);
                 for (int j = 0; j < i; j++) e[j] -= hh * d[j];
                 for (int j = 0; j < i; j++)
                 {
@@ -132,29 +126,27 @@ internal sealed class TridiagonalEigen
                     v[i * n + j] = 0;
                 }
             }
-            d[i] = h;
+            d[i] = hh2;
         }
-        // accumulate the transformations
-        for (int i = 0; i < n - 1; i++)
-        {
-            v[(n - 1) * n + i] = v[i * n + i];
-            v[i * n + i] = 1;
-            double h = d[i + 1];
-            if (h != 0)
-            {
-                for (int k = 0; k <= i; k++) d[k] = v[k * n + i + 1] / h;
-                for (int j = 0; j <= i; j++)
-                {
-                    double g = 0;
-                    for (int k = 0; k <= i; k++) g += v[k * n + i + 1] * v[k * n + j];
-                    for (int k = 0; k <= i; k++) v[k * n + j] -= g * d[k];
-                }
-            }
-            for (int k = 0; k <= i; k++) v[k * n + i + 1] = 0;
-        }
-        for (int j = 0; j < n; j++) { d[j] = v[(n - 1) * n + j]; v[(n - 1) * n + j] = 0; }
-        v[(n - 1) * n + n - 1] = 1;
+        // T's diagonal is left on the diagonal of v; the reflectors stay in v's columns (u_i = v[0..i)[i], with
+        // H_i = h[i]) and are applied to the k wanted vectors only (ApplyReflectors) instead of being accumulated.
+        for (int i = 1; i < n; i++) h[i] = d[i];
+        for (int j = 0; j < n; j++) d[j] = v[j * n + j];
         e[0] = 0;
+    }
+
+    // y <- P_{n-1} ... P_1 y with P_i = I - u_i u_i^T / H_i on the leading i entries (tred2's accumulated transform, applied).
+    private static void ApplyReflectors(ReadOnlySpan<double> v, ReadOnlySpan<double> h, Span<double> y, int n)
+    {
+        for (int i = 1; i < n; i++)
+        {
+            double hi = h[i];
+            if (hi == 0) continue;
+            double g = 0;
+            for (int k = 0; k < i; k++) g += v[k * n + i] * y[k];
+            g /= hi;
+            for (int k = 0; k < i; k++) y[k] -= g * v[k * n + i];
+        }
     }
 
     // EISPACK tql2 (JAMA's transcription), recording the eigenvector rotations instead of applying them.
@@ -228,7 +220,7 @@ internal sealed class TridiagonalEigen
     private void Ensure(int r)
     {
         if (_d.Length >= r) return;
-        _v = new double[r * r]; _d = new double[r]; _e = new double[r]; _w = new double[r * r]; _order = new int[r];
+        _v = new double[r * r]; _d = new double[r]; _h = new double[r]; _e = new double[r]; _w = new double[r * r]; _order = new int[r];
         EnsureRotations(4 * r * r);
     }
 

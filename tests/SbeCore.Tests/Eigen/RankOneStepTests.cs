@@ -12,8 +12,8 @@ public class RankOneStepTests
     [Fact]
     public void OneSyncStepMatchesChainedStepOverBatchesWithWarmStart()
     {
-        var fast = new SbeEstimator(A, B, seed: 4);
-        var chained = new SbeEstimator(A, B, seed: 4) { UseChainedRankOne = true };
+        var fast = new SbeEstimator(A, B, seed: 4) { UseOneSyncRankOne = true };
+        var chained = new SbeEstimator(A, B, seed: 4);
         var (s1, d1, x1) = TestData.Outputs(1, A, B); var (s2, d2, x2) = TestData.Outputs(1, A, B);
         for (int batch = 0; batch < 3; batch++)
         {
@@ -30,10 +30,12 @@ public class RankOneStepTests
         }
     }
 
-    [Fact]
-    public void OneSyncStepIsThePapersRecurrenceOnTheFirstLayerShape()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void RankOneStepIsThePapersRecurrenceOnTheFirstLayerShape(bool oneSync)
     {
-        var est = new SbeEstimator(A, B, seed: 6);
+        var est = new SbeEstimator(A, B, seed: 6) { UseOneSyncRankOne = oneSync };
         double[] x = est.RawX.ToArray().Select(v => (double)v).ToArray();
         double[] d = est.RawD.ToArray().Select(v => (double)v).ToArray();
         double s = 0;
@@ -65,8 +67,8 @@ public class RankOneStepTests
     {
         // First sample of a batch: X' = (X + p x)/2 with delta = D (p = |D|) and x = -0.999 X/|D|, so X' = 0.0005 X: the
         // expanded |X'|^2 would lose about three digits, so the step must be exactly the chained one.
-        var fast = new SbeEstimator(A, B, seed: 8);
-        var chained = new SbeEstimator(A, B, seed: 8) { UseChainedRankOne = true };
+        var fast = new SbeEstimator(A, B, seed: 8) { UseOneSyncRankOne = true };
+        var chained = new SbeEstimator(A, B, seed: 8);
         float[] delta = fast.RawD.ToArray();
         double dNorm = Math.Sqrt(Oracle.Dot(delta, delta));
         float[] x = fast.RawX.ToArray().Select(v => (float)(-0.999 * v / dNorm)).ToArray();
@@ -78,10 +80,12 @@ public class RankOneStepTests
         Assert.True(xNorm > 0 && xNorm < 1e-2 * Math.Sqrt(B), $"|X'| = {xNorm}: the update did cancel");
     }
 
-    [Fact]
-    public void RejectedSampleLeavesStateUnchanged()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void RejectedSampleLeavesStateUnchanged(bool oneSync)
     {
-        var est = new SbeEstimator(A, B, seed: 2);
+        var est = new SbeEstimator(A, B, seed: 2) { UseOneSyncRankOne = oneSync };
         var (deltas, xs) = TestData.Gaussian(2, A, B, 1);
         est.Observe(deltas.AsSpan(0, A), xs.AsSpan(0, B));
         float[] x0 = est.RawX.ToArray(), d0 = est.RawD.ToArray(); float s0 = est.RawS[0];
