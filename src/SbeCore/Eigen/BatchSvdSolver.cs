@@ -291,7 +291,10 @@ public sealed class BatchSvdSolver
             ReadOnlySpan<float> vj = src.Slice(j * len, len);
             double orig = 0;
             for (int i = 0; i < len; i++) { qj[i] = vj[i]; orig += qj[i] * qj[i]; }
+            double norm2 = orig;
             for (int pass = 0; pass < 2; pass++)
+            {
+                double before = norm2;
                 for (int t = 0; t < j; t++)
                 {
                     if (r[t * n + t] == 0) continue;
@@ -300,7 +303,11 @@ public sealed class BatchSvdSolver
                     DoubleOps.Axpy(-dot, qt, qj);
                     r[t * n + j] += dot;
                 }
-            double norm2 = DoubleOps.Dot(qj, qj);
+                norm2 = DoubleOps.Dot(qj, qj);
+                // DGKS criterion: a projection that kept more than half the squared norm lost no digits to cancellation,
+                // so the column is already orthogonal to working precision and the second pass would change nothing
+                if (norm2 >= 0.5 * before) break;
+            }
             if (norm2 == 0 || norm2 <= 1e-24 * orig) { qj.Clear(); r[j * n + j] = 0; continue; }
             double norm = Math.Sqrt(norm2);
             for (int i = 0; i < len; i++) qj[i] /= norm;

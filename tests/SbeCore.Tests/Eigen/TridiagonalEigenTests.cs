@@ -124,4 +124,29 @@ public class BatchSvdEigensolverTests
             Assert.True(cu * cv > 0);
         }
     }
+
+    [Theory]
+    [InlineData(1e-3)]
+    [InlineData(1e-6)]
+    public void NearlyCollinearSamplesStillMatchTheDenseSvd(double spread)
+    {
+        // every x_j = x_0 + spread * noise: the thin QR cancels almost all of each column (the reorthogonalisation case)
+        const int a = 12, b = 30, n = 10, k = 2;
+        var (deltas, xs) = TestData.Gaussian(n, a, b, 31);
+        for (int j = 1; j < n; j++)
+            for (int i = 0; i < b; i++) xs[j * b + i] = (float)(xs[i] + spread * xs[j * b + i]);
+        var (s, d, x) = TestData.Outputs(k, a, b);
+        new BatchSvdSolver(a, b).TopK(deltas, xs, n, s, d, x);
+        var svd = Oracle.Svd(Oracle.MeanGradient(deltas, xs, n, a, b));
+        for (int c = 0; c < k; c++)
+        {
+            Assert.Equal(svd.S[c], s[c], 1e-5 * svd.S[0]);
+            double gap = Math.Min(svd.S[c] - svd.S[c + 1], c > 0 ? svd.S[c - 1] - svd.S[c] : double.MaxValue) / svd.S[0];
+            double tol = 1e-5 / Math.Max(gap, 1e-3);
+            Assert.True(1 - Math.Abs(Oracle.Cosine(d.AsSpan(c * a, a), svd.U.Column(c))) < tol, $"pair {c} u");
+            Assert.True(1 - Math.Abs(Oracle.Cosine(x.AsSpan(c * b, b), svd.VT.Row(c))) < tol, $"pair {c} v");
+        }
+        RankKTests.AssertOrthonormal(d, k, a);
+        RankKTests.AssertOrthonormal(x, k, b);
+    }
 }
