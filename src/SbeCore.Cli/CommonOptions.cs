@@ -39,8 +39,8 @@ internal sealed class CommonOptions
     };
     public Option<int> EvalsPerEpoch { get; } = new("--evals-per-epoch")
     {
-        Description = "Evaluation points per epoch (more for large batches)",
-        DefaultValueFactory = _ => 1,
+        Description = "Evaluation points per epoch; 0 = auto: clamp(batch / 64, 1, 8), so large batches are recorded more often",
+        DefaultValueFactory = _ => 0,
     };
 
     public CommonOptions(int defaultEpochs, string defaultOut)
@@ -52,7 +52,7 @@ internal sealed class CommonOptions
         {
             if (TryValue<string>(r, out var v) && !TryParseActivation(v, out _)) r.AddError($"--activation must be relu or sigmoid (got '{v}').");
         });
-        AtLeast(EvalsPerEpoch, 1);
+        AtLeast(EvalsPerEpoch, 0);
         Device.Validators.Add(r =>
         {
             if (TryValue<string>(r, out var v) && !DeviceOptions.TryCreate(v ?? "", null, out _, out string error)) r.AddError(error);
@@ -102,6 +102,9 @@ internal sealed class CommonOptions
             default: return false;
         }
     }
+
+    /// <summary>--evals-per-epoch with 0 meaning auto: one per epoch up to batch 127, then more as batches grow (at most 8).</summary>
+    public static int EvaluationsPerEpoch(int flag, int batchSize) => flag > 0 ? flag : Math.Clamp(batchSize / 64, 1, 8);
 
     /// <summary>Parses "100" or "256,128" (an empty string means no hidden layer).</summary>
     public static bool TryParseHidden(string text, out int[] sizes, out string error)

@@ -74,7 +74,7 @@ internal static class CompareCommand
                     new TrainingSchedule
                     {
                         Epochs = parse.GetValue(common.Epochs), BatchSize = b, LearningRate = lr, ShuffleSeed = seed,
-                        EvaluationsPerEpoch = parse.GetValue(common.EvalsPerEpoch),
+                        EvaluationsPerEpoch = CommonOptions.EvaluationsPerEpoch(parse.GetValue(common.EvalsPerEpoch), b),
                         Diagnostics = parse.GetValue(diagnostics) && method == UpdateMethod.Sbe,
                     }, parse.GetValue(common.Device)!.ToLowerInvariant()));
             }

@@ -29,6 +29,28 @@ internal static class PlotWriter
         plt.SavePng(path, 900, 560);
     }
 
+    /// <summary>SBE diagnostics: 1 - |cos| of the applied right vector against the exact one, per batch and layer (log y).</summary>
+    public static void Diagnostics(string path, IReadOnlyList<RunResult> results, string title)
+    {
+        var plt = new Plot();
+        foreach (var r in results)
+            foreach (var layer in r.History.Diagnostics.Select(d => d.Layer).Distinct())
+            {
+                var ds = r.History.Diagnostics.Where(d => d.Layer == layer && d.RightVectorError > 0).ToArray();
+                if (ds.Length == 0) continue;
+                var line = plt.Add.Scatter(ds.Select(d => (double)d.Update).ToArray(), ds.Select(d => Math.Log10(d.RightVectorError)).ToArray());
+                line.LegendText = $"{r.Spec.Label} layer {layer}";
+                line.LineWidth = 1;
+                line.MarkerSize = 3;
+            }
+        LogAxis(plt.Axes.Left);
+        plt.Title(title);
+        plt.XLabel("batch (weight update)");
+        plt.YLabel("1 - |cos(X_sbe, X_svd)|");
+        plt.ShowLegend(Alignment.UpperRight);
+        plt.SavePng(path, 900, 560);
+    }
+
     private static void Plot(string path, IReadOnlyList<RunResult> results, string title, string xLabel, Func<Training.TrainingRecord, double> x, bool logX)
     {
         var plt = new Plot();

@@ -46,6 +46,7 @@ internal static class TrainCommand
             int k = parse.GetValue(rank);
             ulong seed = parse.GetValue(common.Seed);
             var (defBatch, defLr) = CompareCommand.Defaults[m];
+            int batchSize = parse.GetValue(batch) ?? defBatch;
             int[] sizes = [data.Train.Features, .. hidden, data.Train.ClassCount];
             var spec = new RunSpec(MethodNames.Label(m, k),
                 new NetworkOptions
@@ -55,8 +56,8 @@ internal static class TrainCommand
                 },
                 new TrainingSchedule
                 {
-                    Epochs = parse.GetValue(common.Epochs), BatchSize = parse.GetValue(batch) ?? defBatch, LearningRate = parse.GetValue(lr) ?? defLr,
-                    ShuffleSeed = seed, EvaluationsPerEpoch = parse.GetValue(common.EvalsPerEpoch), Diagnostics = parse.GetValue(diagnostics),
+                    Epochs = parse.GetValue(common.Epochs), BatchSize = batchSize, LearningRate = parse.GetValue(lr) ?? defLr,
+                    ShuffleSeed = seed, EvaluationsPerEpoch = CommonOptions.EvaluationsPerEpoch(parse.GetValue(common.EvalsPerEpoch), batchSize), Diagnostics = parse.GetValue(diagnostics),
                     StopAtLoss = parse.GetValue(stopAt),
                 }, parse.GetValue(common.Device)!.ToLowerInvariant());
             string title = $"{spec.Label}, {string.Join('-', sizes)} {spec.Network.Activation.ToString().ToLowerInvariant()}, {DataOption.SetName(data)}, batch {spec.Schedule.BatchSize}, lr {spec.Schedule.LearningRate}";

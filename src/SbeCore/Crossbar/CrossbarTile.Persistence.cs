@@ -114,6 +114,7 @@ public sealed partial class CrossbarTile
         if (parameters != config.Device.ParametersPerDevice) throw new InvalidDataException($"Tile file has {parameters} parameters per device, the model needs {config.Device.ParametersPerDevice}.");
         var tile = new CrossbarTile(rows, cols, config, seed);
         ReadFloats(r, tile._weights); ReadFloats(r, tile._wMin); ReadFloats(r, tile._wMax); ReadFloats(r, tile._params);
+        tile.RefreshConstantStepScales();
         var counters = new TileCounters(rows * cols) { RankOneWrites = r.ReadInt64(), TotalPulses = r.ReadInt64(), ClippedPulses = r.ReadInt64() };
         var perDevice = counters.PulsesPerDeviceArray;
         for (int k = 0; k < perDevice.Length; k++) perDevice[k] = r.ReadInt64();

@@ -154,7 +154,8 @@ public sealed partial class CrossbarTile
         for (int i = 0; i < Rows; i++)
             PulseMasks.Build(rowDraws.Slice(i * perLine, perLine), _rowProbability[i], bl, _rowMasks.AsSpan(i * words, words));
 
-        if (words == 1) CoincideSingleWord(lrSign, d);
+        if (words == 1 && _constantStepStd >= 0) CoincideConstantStep(lrSign, d);
+        else if (words == 1) CoincideSingleWord(lrSign, d);
         else CoincideMultiWord(words, lrSign, d);
     }
 

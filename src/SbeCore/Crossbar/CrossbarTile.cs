@@ -59,6 +59,7 @@ public sealed partial class CrossbarTile
                 throw new ArgumentException($"Device model {_device.Name} drew bounds [{_wMin[k]}, {_wMax[k]}] that do not bracket 0.", nameof(config));
         }
         AllocatePulseScratch();
+        RefreshConstantStepScales();
     }
 
     private static ulong StreamSeed(ulong seed, ulong stream) => seed ^ (0x9E3779B97F4A7C15UL * (stream + 1));

@@ -43,6 +43,24 @@ public sealed record TileConfig
     /// <summary>A preset config around <paramref name="device"/>: <see cref="PresetUpdate"/> and <see cref="PresetIO"/> both ways.</summary>
     public static TileConfig FromPreset(IDeviceModel device) => new() { Device = device, Update = PresetUpdate(), Forward = PresetIO(), Backward = PresetIO() };
 
+    /// <summary>Names accepted by <see cref="Preset"/>.</summary>
+    public static IReadOnlyList<string> PresetNames { get; } = ["Idealized", "GokmenVlasov", "Capacitor", "EcRam", "ReRamSB", "ReRamES", "PCM"];
+
+    /// <summary>A preset config by name (case-insensitive, see <see cref="PresetNames"/>; "Ideal" gives <c>new TileConfig()</c>).</summary>
+    /// <exception cref="ArgumentException">An unknown name.</exception>
+    public static TileConfig Preset(string name) => name?.ToLowerInvariant() switch
+    {
+        "ideal" => new TileConfig(),
+        "idealized" => Idealized(),
+        "gokmenvlasov" => GokmenVlasov(),
+        "capacitor" => Capacitor(),
+        "ecram" => EcRam(),
+        "reramsb" => ReRamSB(),
+        "rerames" => ReRamES(),
+        "pcm" => Pcm(),
+        _ => throw new ArgumentException($"Unknown preset '{name}'; known: Ideal, {string.Join(", ", PresetNames)}.", nameof(name)),
+    };
+
     /// <summary>aihwkit: IdealizedPreset.</summary>
     public static TileConfig Idealized() => FromPreset(DevicePresets.Idealized());
     /// <summary>aihwkit: GokmenVlasovPreset.</summary>

@@ -131,20 +131,12 @@ public sealed class BatchSvdSolver
             {
                 ReadOnlySpan<float> lj = left.Slice(j * r, r), gj = right.Slice(j * big + c0, w);
                 for (int i = 0; i < r; i++)
-                {
-                    double li = lj[i];
-                    if (li == 0) continue;
-                    Span<double> row = strip.Slice(i * w, w);
-                    for (int t = 0; t < w; t++) row[t] += li * gj[t];
-                }
+                    if (lj[i] != 0) DoubleOps.Axpy(lj[i], gj, strip.Slice(i * w, w));
             }
             for (int i = 0; i < r; i++)
                 for (int l = i; l < r; l++)
                 {
-                    ReadOnlySpan<double> ri = strip.Slice(i * w, w), rl = strip.Slice(l * w, w);
-                    double acc = 0;
-                    for (int t = 0; t < w; t++) acc += ri[t] * rl[t];
-                    gram[i * r + l] += acc;
+                    gram[i * r + l] += DoubleOps.Dot(strip.Slice(i * w, w), strip.Slice(l * w, w));
                 }
         }
         double invN2 = 1.0 / ((double)n * n);
@@ -174,8 +166,7 @@ public sealed class BatchSvdSolver
             {
                 double p = proj[j];
                 if (p == 0) continue;
-                ReadOnlySpan<float> gj = right.Slice(j * big, big);
-                for (int t = 0; t < big; t++) acc2[t] += p * gj[t];
+                DoubleOps.Axpy(p, right.Slice(j * big, big), acc2);
             }
             WriteNormalized(acc2, gc);
             s[c] = (float)sigma;
@@ -185,35 +176,63 @@ public sealed class BatchSvdSolver
 
     private void FinishPair(Span<float> s, Span<float> d, Span<float> x, int c) => FinishPair(s, d, x, c, Rows, Cols);
 
-    // A pair whose vector came out (near) zero lies beyond the rank of M: complete the basis and report s = 0.
+    // A pair with sigma at rounding level of sigma_1 (or whose vectors came out degenerate) lies beyond the numerical
+    // rank of M: its vectors are arbitrary, so complete the orthonormal bases deterministically and report s = 0.
     private void FinishPair(Span<float> s, Span<float> a, Span<float> b, int c, int lenA, int lenB)
     {
-        bool okA = Complete(a, c, lenA), okB = Complete(b, c, lenB);
-        if (!okA || !okB) s[c] = 0;
+        bool zero = s[c] <= NumericalZero * s[0];
+        bool okA = Complete(a, c, lenA, zero), okB = Complete(b, c, lenB, zero);
+        if (zero || !okA || !okB)
+        {
+            s[c] = 0;
+            Complete(a, c, lenA, force: true); Complete(b, c, lenB, force: true);
+        }
+    }
+
+    private const double NumericalZero = 1e-7;
+
+    private static bool IsUnitAndOrthogonal(ReadOnlySpan<float> v, int c, int len)
+    {
+        ReadOnlySpan<float> vc = v.Slice(c * len, len);
+        double ss = 0;
+        foreach (float e in vc) ss += (double)e * e;
+        if (Math.Abs(ss - 1) > 1e-4) return false;
+        for (int e = 0; e < c; e++)
+        {
+            ReadOnlySpan<float> ve = v.Slice(e * len, len);
+            double dot = 0;
+            for (int i = 0; i < len; i++) dot += (double)ve[i] * vc[i];
+            if (Math.Abs(dot) > 1e-4) return false;
+        }
+        return true;
     }
 
     // Returns true when vector c was already unit and orthogonal to the earlier ones; otherwise replaces it.
-    private static bool Complete(Span<float> v, int c, int len)
+    private static bool Complete(Span<float> v, int c, int len, bool force)
     {
         Span<float> vc = v.Slice(c * len, len);
-        double ss = 0;
-        foreach (float e in vc) ss += (double)e * e;
-        if (Math.Abs(ss - 1) < 1e-3) return true;
-        for (int basis = 0; basis < len; basis++)
+        if (!force && IsUnitAndOrthogonal(v, c, len)) return true;
+        // the basis vector e_i farthest from the earlier (orthonormal) vectors: residual^2 = 1 - sum_e v_e[i]^2 >= (len-c)/len
+        int best = 0; double bestResidual = -1;
+        for (int i = 0; i < len; i++)
         {
-            vc.Clear(); vc[basis] = 1;
-            for (int pass = 0; pass < 2; pass++)
-                for (int e = 0; e < c; e++)
-                {
-                    ReadOnlySpan<float> ve = v.Slice(e * len, len);
-                    double dot = 0;
-                    for (int i = 0; i < len; i++) dot += (double)ve[i] * vc[i];
-                    for (int i = 0; i < len; i++) vc[i] -= (float)(dot * ve[i]);
-                }
-            double n2 = 0;
-            foreach (float e in vc) n2 += (double)e * e;
-            if (n2 > 0.25) { float inv = (float)(1 / Math.Sqrt(n2)); for (int i = 0; i < len; i++) vc[i] *= inv; return false; }
+            double covered = 0;
+            for (int e = 0; e < c; e++) { double t = v[e * len + i]; covered += t * t; }
+            if (1 - covered > bestResidual) { bestResidual = 1 - covered; best = i; }
         }
+        vc.Clear(); vc[best] = 1;
+        for (int pass = 0; pass < 2; pass++)
+            for (int e = 0; e < c; e++)
+            {
+                ReadOnlySpan<float> ve = v.Slice(e * len, len);
+                double dot = 0;
+                for (int i = 0; i < len; i++) dot += (double)ve[i] * vc[i];
+                for (int i = 0; i < len; i++) vc[i] -= (float)(dot * ve[i]);
+            }
+        double n2 = 0;
+        foreach (float e in vc) n2 += (double)e * e;
+        float inv = (float)(1 / Math.Sqrt(n2));
+        for (int i = 0; i < len; i++) vc[i] *= inv;
         return false;
     }
 
@@ -246,13 +265,11 @@ public sealed class BatchSvdSolver
                 {
                     if (r[t * n + t] == 0) continue;
                     ReadOnlySpan<double> qt = q.Slice(t * len, len);
-                    double dot = 0;
-                    for (int i = 0; i < len; i++) dot += qt[i] * qj[i];
-                    for (int i = 0; i < len; i++) qj[i] -= dot * qt[i];
+                    double dot = DoubleOps.Dot(qt, qj);
+                    DoubleOps.Axpy(-dot, qt, qj);
                     r[t * n + j] += dot;
                 }
-            double norm2 = 0;
-            for (int i = 0; i < len; i++) norm2 += qj[i] * qj[i];
+            double norm2 = DoubleOps.Dot(qj, qj);
             if (norm2 == 0 || norm2 <= 1e-24 * orig) { qj.Clear(); r[j * n + j] = 0; continue; }
             double norm = Math.Sqrt(norm2);
             for (int i = 0; i < len; i++) qj[i] /= norm;
@@ -269,8 +286,7 @@ public sealed class BatchSvdSolver
         {
             double w = vecs[t * stride + e];
             if (w == 0) continue;
-            ReadOnlySpan<double> qt = q.Slice(t * len, len);
-            for (int i = 0; i < len; i++) acc[i] += w * qt[i];
+            DoubleOps.Axpy(w, q.Slice(t * len, len), acc);
         }
         WriteNormalized(acc, output);
     }
@@ -281,9 +297,7 @@ public sealed class BatchSvdSolver
         acc.Clear();
         for (int t = 0; t < n; t++)
         {
-            if (w[t] == 0) continue;
-            ReadOnlySpan<double> qt = q.Slice(t * len, len);
-            for (int i = 0; i < len; i++) acc[i] += w[t] * qt[i];
+            if (w[t] != 0) DoubleOps.Axpy(w[t], q.Slice(t * len, len), acc);
         }
         WriteNormalized(acc, output);
     }

@@ -24,6 +24,13 @@ internal static class ColumnOrthogonalizer
             double before = EstimatorKernels.SumSquares(col);
             RemoveEarlier(v, c, len, norms, col);
             double after = EstimatorKernels.SumSquares(col);
+            if (after < 0.25 * before && after > 0)
+            {
+                // heavy cancellation (the column was mostly inside the earlier ones): float MGS lost orthogonality
+                // in proportion to before/after, so project once more ("twice is enough")
+                RemoveEarlier(v, c, len, norms, col);
+                after = EstimatorKernels.SumSquares(col);
+            }
             if (after == 0 || after <= DependenceTolerance * DependenceTolerance * before)
             {
                 double target = before > 0 ? Math.Sqrt(before) : c > 0 ? norms[0] : 1.0;

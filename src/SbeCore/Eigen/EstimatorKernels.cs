@@ -6,89 +6,167 @@ namespace SbeCore.Eigen;
 
 /// <summary>
 /// Fused SIMD loops the estimator needs beyond SbeCore.Kernels.Blas: a finiteness scan and the rank-1 step
-/// "v = alpha v + beta u, then u.v and |v|^2" in one pass (the norm accumulated in double).
+/// "v = alpha v + beta u, then u.v and |v|^2" in one pass (reductions flushed into double every 64 vectors).
 /// Paths: Vector512, Vector256, scalar; chosen once per call by hardware acceleration.
 /// </summary>
 internal static class EstimatorKernels
 {
-    /// <summary>True when every element is finite (no NaN, no +-Inf): sums x*0, which is NaN iff some x is not finite.</summary>
+    /// <summary>True when every element is finite (no NaN, no +-Inf): AND of the masks |x| &lt;= float.MaxValue (false for NaN).</summary>
     public static bool AllFinite(ReadOnlySpan<float> x)
     {
         ref float r = ref MemoryMarshal.GetReference(x);
         nuint n = (nuint)x.Length, i = 0;
         if (Vector512.IsHardwareAccelerated && n >= (nuint)Vector512<float>.Count)
         {
-            var acc = Vector512<float>.Zero;
+            var max = Vector512.Create(float.MaxValue);
+            var acc = Vector512<float>.AllBitsSet;
             for (; i + (nuint)Vector512<float>.Count <= n; i += (nuint)Vector512<float>.Count)
-                acc += Vector512.LoadUnsafe(ref r, i) * Vector512<float>.Zero;
-            if (!Vector512.EqualsAll(acc, Vector512<float>.Zero)) return false;
+                acc &= Vector512.LessThanOrEqual(Vector512.Abs(Vector512.LoadUnsafe(ref r, i)), max);
+            acc &= Vector512.LessThanOrEqual(Vector512.Abs(Vector512.LoadUnsafe(ref r, n - (nuint)Vector512<float>.Count)), max);
+            return Vector512.EqualsAll(acc.AsInt32(), Vector512<int>.AllBitsSet);
         }
-        else if (Vector256.IsHardwareAccelerated && n >= (nuint)Vector256<float>.Count)
+        if (Vector256.IsHardwareAccelerated && n >= (nuint)Vector256<float>.Count)
         {
-            var acc = Vector256<float>.Zero;
+            var max = Vector256.Create(float.MaxValue);
+            var acc = Vector256<float>.AllBitsSet;
             for (; i + (nuint)Vector256<float>.Count <= n; i += (nuint)Vector256<float>.Count)
-                acc += Vector256.LoadUnsafe(ref r, i) * Vector256<float>.Zero;
-            if (!Vector256.EqualsAll(acc, Vector256<float>.Zero)) return false;
+                acc &= Vector256.LessThanOrEqual(Vector256.Abs(Vector256.LoadUnsafe(ref r, i)), max);
+            acc &= Vector256.LessThanOrEqual(Vector256.Abs(Vector256.LoadUnsafe(ref r, n - (nuint)Vector256<float>.Count)), max);
+            return Vector256.EqualsAll(acc.AsInt32(), Vector256<int>.AllBitsSet);
         }
         for (; i < n; i++) if (!float.IsFinite(Unsafe.Add(ref r, i))) return false;
         return true;
     }
 
-    /// <summary>v = alpha v + beta u in place; returns u.v and |v|^2 of the new v (both accumulated in double).</summary>
+    // Float lanes accumulate at most this many vectors before they are flushed into double, which bounds the float
+    // rounding of each lane sum to ~BlockVectors ulps whatever the length (DESIGN.md: norms accumulate in double).
+    private const int BlockVectors = 64;
+
+    /// <summary>In place: v = alpha v + beta u; returns u.v and |v|^2 of the new v.</summary>
     public static void ScaleAddDotNorm(float alpha, float beta, ReadOnlySpan<float> u, Span<float> v, out double dot, out double sumSq)
+        => ScaleAddDotNorm(alpha, beta, u, v, v, out dot, out sumSq);
+
+    /// <summary>w = alpha v + beta u (w may be v); returns u.w and |w|^2 (float lanes over blocks of 64 vectors,
+    /// flushed into double accumulators). A non-finite u or an overflow shows up as a non-finite |w|^2.</summary>
+    public static void ScaleAddDotNorm(float alpha, float beta, ReadOnlySpan<float> u, ReadOnlySpan<float> v, Span<float> w, out double dot, out double sumSq)
     {
-        if (u.Length != v.Length) throw new ArgumentException($"u has {u.Length} elements, v has {v.Length}.", nameof(v));
+        if (u.Length != v.Length || w.Length != v.Length)
+            throw new ArgumentException($"u has {u.Length} elements, v has {v.Length}, w has {w.Length}.", nameof(w));
         ref float ru = ref MemoryMarshal.GetReference(u);
         ref float rv = ref MemoryMarshal.GetReference(v);
+        ref float rw = ref MemoryMarshal.GetReference(w);
         nuint n = (nuint)u.Length, i = 0;
         double d = 0, q = 0;
         if (Vector512.IsHardwareAccelerated && n >= (nuint)Vector512<float>.Count)
         {
             var va = Vector512.Create(alpha); var vb = Vector512.Create(beta);
-            Vector512<double> d0 = default, d1 = default, q0 = default, q1 = default;
-            for (; i + (nuint)Vector512<float>.Count <= n; i += (nuint)Vector512<float>.Count)
+            nuint width = (nuint)Vector512<float>.Count;
+            while (i + width <= n)
             {
-                var uu = Vector512.LoadUnsafe(ref ru, i);
-                var vv = Vector512.FusedMultiplyAdd(va, Vector512.LoadUnsafe(ref rv, i), vb * uu);
-                vv.StoreUnsafe(ref rv, i);
-                var (ul, uh) = Vector512.Widen(uu);
-                var (vl, vh) = Vector512.Widen(vv);
-                d0 = Vector512.FusedMultiplyAdd(ul, vl, d0); d1 = Vector512.FusedMultiplyAdd(uh, vh, d1);
-                q0 = Vector512.FusedMultiplyAdd(vl, vl, q0); q1 = Vector512.FusedMultiplyAdd(vh, vh, q1);
+                nuint blockEnd = Math.Min(n - width + 1, i + BlockVectors * width);
+                Vector512<float> d0 = default, q0 = default, d1 = default, q1 = default;
+                for (; i + width < blockEnd; i += 2 * width) // two independent chains hide the FMA latency
+                {
+                    var u0 = Vector512.LoadUnsafe(ref ru, i);
+                    var u1 = Vector512.LoadUnsafe(ref ru, i + width);
+                    var v0 = Vector512.FusedMultiplyAdd(va, Vector512.LoadUnsafe(ref rv, i), vb * u0);
+                    var v1 = Vector512.FusedMultiplyAdd(va, Vector512.LoadUnsafe(ref rv, i + width), vb * u1);
+                    v0.StoreUnsafe(ref rw, i);
+                    v1.StoreUnsafe(ref rw, i + width);
+                    d0 = Vector512.FusedMultiplyAdd(u0, v0, d0); q0 = Vector512.FusedMultiplyAdd(v0, v0, q0);
+                    d1 = Vector512.FusedMultiplyAdd(u1, v1, d1); q1 = Vector512.FusedMultiplyAdd(v1, v1, q1);
+                }
+                for (; i < blockEnd; i += width)
+                {
+                    var uu = Vector512.LoadUnsafe(ref ru, i);
+                    var vv = Vector512.FusedMultiplyAdd(va, Vector512.LoadUnsafe(ref rv, i), vb * uu);
+                    vv.StoreUnsafe(ref rw, i);
+                    d0 = Vector512.FusedMultiplyAdd(uu, vv, d0);
+                    q0 = Vector512.FusedMultiplyAdd(vv, vv, q0);
+                }
+                d += SumToDouble(d0 + d1); q += SumToDouble(q0 + q1);
             }
-            d = Vector512.Sum(d0 + d1); q = Vector512.Sum(q0 + q1);
         }
         else if (Vector256.IsHardwareAccelerated && n >= (nuint)Vector256<float>.Count)
         {
             var va = Vector256.Create(alpha); var vb = Vector256.Create(beta);
-            Vector256<double> d0 = default, d1 = default, q0 = default, q1 = default;
-            for (; i + (nuint)Vector256<float>.Count <= n; i += (nuint)Vector256<float>.Count)
+            nuint width = (nuint)Vector256<float>.Count;
+            while (i + width <= n)
             {
-                var uu = Vector256.LoadUnsafe(ref ru, i);
-                var vv = Vector256.FusedMultiplyAdd(va, Vector256.LoadUnsafe(ref rv, i), vb * uu);
-                vv.StoreUnsafe(ref rv, i);
-                var (ul, uh) = Vector256.Widen(uu);
-                var (vl, vh) = Vector256.Widen(vv);
-                d0 = Vector256.FusedMultiplyAdd(ul, vl, d0); d1 = Vector256.FusedMultiplyAdd(uh, vh, d1);
-                q0 = Vector256.FusedMultiplyAdd(vl, vl, q0); q1 = Vector256.FusedMultiplyAdd(vh, vh, q1);
+                nuint blockEnd = Math.Min(n - width + 1, i + BlockVectors * width);
+                Vector256<float> d0 = default, q0 = default;
+                for (; i < blockEnd; i += width)
+                {
+                    var uu = Vector256.LoadUnsafe(ref ru, i);
+                    var vv = Vector256.FusedMultiplyAdd(va, Vector256.LoadUnsafe(ref rv, i), vb * uu);
+                    vv.StoreUnsafe(ref rw, i);
+                    d0 = Vector256.FusedMultiplyAdd(uu, vv, d0);
+                    q0 = Vector256.FusedMultiplyAdd(vv, vv, q0);
+                }
+                d += SumToDouble(d0); q += SumToDouble(q0);
             }
-            d = Vector256.Sum(d0 + d1); q = Vector256.Sum(q0 + q1);
         }
         for (; i < n; i++)
         {
             float uu = Unsafe.Add(ref ru, i);
             float vv = MathF.FusedMultiplyAdd(alpha, Unsafe.Add(ref rv, i), beta * uu);
-            Unsafe.Add(ref rv, i) = vv;
+            Unsafe.Add(ref rw, i) = vv;
             d += (double)uu * vv; q += (double)vv * vv;
         }
         dot = d; sumSq = q;
     }
 
-    /// <summary>Sum of squares in double (the Euclidean norm squared).</summary>
+    private static double SumToDouble(Vector512<float> v)
+    {
+        var (lo, hi) = Vector512.Widen(v);
+        return Vector512.Sum(lo + hi);
+    }
+
+    private static double SumToDouble(Vector256<float> v)
+    {
+        var (lo, hi) = Vector256.Widen(v);
+        return Vector256.Sum(lo + hi);
+    }
+
+    /// <summary>Sum of squares (the Euclidean norm squared): float lanes over blocks of 64 vectors flushed into double.</summary>
     public static double SumSquares(ReadOnlySpan<float> x)
     {
+        ref float r = ref MemoryMarshal.GetReference(x);
+        nuint n = (nuint)x.Length, i = 0;
         double s = 0;
-        foreach (float v in x) s += (double)v * v;
+        if (Vector512.IsHardwareAccelerated && n >= (nuint)Vector512<float>.Count)
+        {
+            nuint width = (nuint)Vector512<float>.Count;
+            while (i + width <= n)
+            {
+                nuint blockEnd = Math.Min(n - width + 1, i + BlockVectors * width);
+                Vector512<float> a0 = default, a1 = default;
+                for (; i + width < blockEnd; i += 2 * width)
+                {
+                    var v0 = Vector512.LoadUnsafe(ref r, i); var v1 = Vector512.LoadUnsafe(ref r, i + width);
+                    a0 = Vector512.FusedMultiplyAdd(v0, v0, a0); a1 = Vector512.FusedMultiplyAdd(v1, v1, a1);
+                }
+                for (; i < blockEnd; i += width) { var v = Vector512.LoadUnsafe(ref r, i); a0 = Vector512.FusedMultiplyAdd(v, v, a0); }
+                s += SumToDouble(a0 + a1);
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated && n >= (nuint)Vector256<float>.Count)
+        {
+            nuint width = (nuint)Vector256<float>.Count;
+            while (i + width <= n)
+            {
+                nuint blockEnd = Math.Min(n - width + 1, i + BlockVectors * width);
+                Vector256<float> a0 = default, a1 = default;
+                for (; i + width < blockEnd; i += 2 * width)
+                {
+                    var v0 = Vector256.LoadUnsafe(ref r, i); var v1 = Vector256.LoadUnsafe(ref r, i + width);
+                    a0 = Vector256.FusedMultiplyAdd(v0, v0, a0); a1 = Vector256.FusedMultiplyAdd(v1, v1, a1);
+                }
+                for (; i < blockEnd; i += width) { var v = Vector256.LoadUnsafe(ref r, i); a0 = Vector256.FusedMultiplyAdd(v, v, a0); }
+                s += SumToDouble(a0 + a1);
+            }
+        }
+        for (; i < n; i++) { double v = Unsafe.Add(ref r, i); s += v * v; }
         return s;
     }
 }

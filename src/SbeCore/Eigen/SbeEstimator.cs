@@ -21,7 +21,9 @@ public sealed class SbeEstimator
 {
     private readonly int _k, _m, _bits;
     private readonly ulong _seed;
-    private readonly float[] _x, _d, _s;          // X: k x Cols, D: k x Rows (column c stored as row c), s: k
+    private float[] _x, _d;                       // X: k x Cols, D: k x Rows (column c stored as row c)
+    private readonly float[] _s;                  // s: k
+    private float[] _xNext, _dNext;               // rank-1 Observe writes here first and swaps, so a rejected sample changes nothing
     private readonly double[] _xNorm, _dNorm;     // |X_c|, |D_c| of the current state
     private readonly float[] _bufD, _bufX;        // partial sub-batch (m > 1 only)
     private readonly double[] _p, _q;             // per-sample projections of one sub-batch, m x k
@@ -38,6 +40,8 @@ public sealed class SbeEstimator
         Rows = rows; Cols = cols; Options = options;
         _k = options.Rank; _m = options.SubBatch; _bits = options.QuantizationBits; _seed = seed;
         _x = new float[_k * cols]; _d = new float[_k * rows]; _s = new float[_k];
+        bool rankOne = _k == 1 && _m == 1 && _bits == 0 && !options.DivisionFree;
+        _xNext = rankOne ? new float[cols] : []; _dNext = rankOne ? new float[rows] : [];
         _xNorm = new double[_k]; _dNorm = new double[_k];
         _bufD = _m > 1 ? new float[_m * rows] : [];
         _bufX = _m > 1 ? new float[_m * cols] : [];
@@ -66,6 +70,8 @@ public sealed class SbeEstimator
     /// <summary>Forces the general sub-batch path even where the fused rank-1 path applies (tests compare the two).</summary>
     internal bool ForceGeneralPath { get; set; }
 
+    private bool FusedRankOne => _xNext.Length != 0 && !ForceGeneralPath;
+
     /// <summary>Raw state (unnormalised X columns), for tests and diagnostics.</summary>
     internal ReadOnlySpan<float> RawX => _x;
     /// <summary>Raw state (unnormalised D columns).</summary>
@@ -79,6 +85,11 @@ public sealed class SbeEstimator
     {
         if (delta.Length != Rows) throw new ArgumentException($"delta has {delta.Length} elements, expected Rows = {Rows}.", nameof(delta));
         if (x.Length != Cols) throw new ArgumentException($"x has {x.Length} elements, expected Cols = {Cols}.", nameof(x));
+        if (FusedRankOne && !_awaitingFirstSample)
+        {
+            RankOneStep(delta, x, validated: false); // detects NaN/Inf from its own reductions, before committing
+            return;
+        }
         if (!EstimatorKernels.AllFinite(delta)) throw new ArgumentException("delta contains NaN or Inf.", nameof(delta));
         if (!EstimatorKernels.AllFinite(x)) throw new ArgumentException("x contains NaN or Inf.", nameof(x));
         Accept(delta, x);
@@ -182,7 +193,7 @@ public sealed class SbeEstimator
             if (++_bufCount == _m) { _bufCount = 0; ProcessSubBatch(_bufD, _bufX, _m); }
         }
         else if (Options.DivisionFree) OjaStep(delta, x);
-        else if (_k == 1 && _bits == 0 && !ForceGeneralPath) RankOneStep(delta, x);
+        else if (FusedRankOne) RankOneStep(delta, x, validated: true);
         else ProcessSubBatch(delta, x, 1);
     }
 
@@ -200,25 +211,41 @@ public sealed class SbeEstimator
     }
 
     // The paper's recurrence (SBE.md section 2) for one sample, each vector update fused with the dot and norm
-    // that follow it. j counts samples in this batch; the carried state counts as one sample.
-    private void RankOneStep(ReadOnlySpan<float> delta, ReadOnlySpan<float> x)
+    // that follow it. j counts samples in this batch; the carried state counts as one sample. Unvalidated input is
+    // checked through the reductions themselves (a NaN/Inf in delta makes p non-finite; in x, |X|^2), writing the
+    // new vectors to spare buffers that are swapped in only when everything is finite.
+    private void RankOneStep(ReadOnlySpan<float> delta, ReadOnlySpan<float> x, bool validated)
     {
         int j = _batchCount + 1;
         double wOld = j / (j + 1.0), wNew = 1.0 / (j + 1.0);
-        Span<float> xv = _x, dv = _d;
-        double p = _dNorm[0] > 0 ? Blas.Dot(delta, dv) / _dNorm[0] : 0;
-        EstimatorKernels.ScaleAddDotNorm((float)wOld, (float)(wNew * p), x, xv, out double xX, out double xx);
-        if (xx == 0) { RepairZero(); xX = Blas.Dot(x, xv); xx = _xNorm[0] * _xNorm[0]; }
+        double p = 0;
+        if (_dNorm[0] > 0)
+        {
+            float pd = Blas.Dot(delta, _d);
+            if (!validated && !float.IsFinite(pd)) ThrowNonFinite(delta, nameof(delta));
+            p = pd / _dNorm[0];
+        }
+        else if (!validated && !EstimatorKernels.AllFinite(delta)) ThrowNonFinite(delta, nameof(delta));
+        Span<float> xv = validated ? _x : _xNext, dv = validated ? _d : _dNext;
+        EstimatorKernels.ScaleAddDotNorm((float)wOld, (float)(wNew * p), x, _x, xv, out double xX, out double xx);
+        if (!validated && !(double.IsFinite(xx) && double.IsFinite(xX))) ThrowNonFinite(x, nameof(x));
         double xn = Math.Sqrt(xx);
-        double q = xX / xn;
-        EstimatorKernels.ScaleAddDotNorm((float)wOld, (float)(wNew * q), delta, dv, out double dD, out double dd);
-        if (dd == 0) { RepairZero(); dD = Blas.Dot(delta, dv); dd = _dNorm[0] * _dNorm[0]; }
+        double q = xn > 0 ? xX / xn : 0;
+        EstimatorKernels.ScaleAddDotNorm((float)wOld, (float)(wNew * q), delta, _d, dv, out double dD, out double dd);
+        if (!validated && !(double.IsFinite(dd) && double.IsFinite(dD))) ThrowNonFinite(delta, nameof(delta));
         double dn = Math.Sqrt(dd);
-        double r = dD / dn;
+        double r = dn > 0 ? dD / dn : 0;
+        if (!validated) { (_x, _xNext) = (_xNext, _x); (_d, _dNext) = (_dNext, _d); }
         _s[0] = (float)(wOld * _s[0] + wNew * q * r);
         _xNorm[0] = xn; _dNorm[0] = dn;
         _batchCount = j;
+        if (xn == 0 || dn == 0) RepairZero(); // an exactly zero vector has no direction: reseed it
     }
+
+    private static void ThrowNonFinite(ReadOnlySpan<float> v, string name)
+        => throw new ArgumentException(EstimatorKernels.AllFinite(v)
+            ? $"{name} is too large: the estimator update overflowed float."
+            : $"{name} contains NaN or Inf.", name);
 
     private void RepairZero()
     {

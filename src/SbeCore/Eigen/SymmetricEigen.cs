@@ -2,7 +2,7 @@ namespace SbeCore.Eigen;
 
 /// <summary>
 /// Cyclic Jacobi eigensolver for a small dense symmetric matrix in double (accurate to a few ulps of the largest
-/// eigenvalue; O(r^3) per sweep, typically 6-10 sweeps). Allocation-free: works in the caller's buffers.
+/// eigenvalue; O(r^3) per sweep, typically 6-10 sweeps; stops when a sweep finds nothing above rounding level). Allocation-free: works in the caller's buffers.
 /// </summary>
 internal static class SymmetricEigen
 {
@@ -14,27 +14,25 @@ internal static class SymmetricEigen
     {
         v.Slice(0, r * r).Clear();
         for (int i = 0; i < r; i++) v[i * r + i] = 1;
-        double frob = 0;
-        for (int i = 0; i < r * r; i++) frob += a[i] * a[i];
-        if (frob == 0) return;
-        double tol = 1e-30 * frob; // off-diagonal mass relative to the matrix: (1e-15)^2
-        for (int sweep = 0; sweep < 60; sweep++)
+        bool any = false;
+        for (int i = 0; i < r * r && !any; i++) any = a[i] != 0;
+        if (!any) return;
+        for (int sweep = 0; sweep < 100; sweep++)
         {
-            double off = 0;
-            for (int p = 0; p < r; p++)
-                for (int q = p + 1; q < r; q++) off += a[p * r + q] * a[p * r + q];
-            if (off <= tol) return;
+            bool rotated = false;
             for (int p = 0; p < r; p++)
                 for (int q = p + 1; q < r; q++)
                 {
                     double apq = a[p * r + q];
-                    if (apq == 0) continue;
+                    // negligible against both diagonal entries: rounding level, leave it (classic Jacobi threshold)
+                    if (Math.Abs(apq) <= 1e-17 * (Math.Abs(a[p * r + p]) + Math.Abs(a[q * r + q])) || apq == 0) continue;
                     double theta = (a[q * r + q] - a[p * r + p]) / (2 * apq);
-                    double t = Math.Sign(theta) / (Math.Abs(theta) + Math.Sqrt(theta * theta + 1));
-                    if (theta == 0) t = 1;
+                    double t = theta == 0 ? 1 : Math.Sign(theta) / (Math.Abs(theta) + Math.Sqrt(theta * theta + 1));
                     double c = 1 / Math.Sqrt(t * t + 1), s = t * c;
                     Rotate(a, v, r, p, q, c, s);
+                    rotated = true;
                 }
+            if (!rotated) return;
         }
     }
 

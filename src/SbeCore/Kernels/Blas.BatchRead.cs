@@ -129,17 +129,16 @@ public static partial class Blas
             xv = TOps.And(TOps.Load(ref Unsafe.Add(ref x3, t), 0), mask);
             c30 = TOps.MultiplyAdd(wa, xv, c30); c31 = TOps.MultiplyAdd(wb, xv, c31); c32 = TOps.MultiplyAdd(wc, xv, c32); c33 = TOps.MultiplyAdd(wd, xv, c33);
         }
-        ref float y0 = ref y;
-        ref float y1 = ref Unsafe.Add(ref y0, ys);
-        ref float y2 = ref Unsafe.Add(ref y1, ys);
-        ref float y3 = ref Unsafe.Add(ref y2, ys);
-        Accumulate(ref y0, TOps.Sum(c00), accumulate); Accumulate(ref Unsafe.Add(ref y0, 1), TOps.Sum(c01), accumulate);
-        Accumulate(ref Unsafe.Add(ref y0, 2), TOps.Sum(c02), accumulate); Accumulate(ref Unsafe.Add(ref y0, 3), TOps.Sum(c03), accumulate);
-        Accumulate(ref y1, TOps.Sum(c10), accumulate); Accumulate(ref Unsafe.Add(ref y1, 1), TOps.Sum(c11), accumulate);
-        Accumulate(ref Unsafe.Add(ref y1, 2), TOps.Sum(c12), accumulate); Accumulate(ref Unsafe.Add(ref y1, 3), TOps.Sum(c13), accumulate);
-        Accumulate(ref y2, TOps.Sum(c20), accumulate); Accumulate(ref Unsafe.Add(ref y2, 1), TOps.Sum(c21), accumulate);
-        Accumulate(ref Unsafe.Add(ref y2, 2), TOps.Sum(c22), accumulate); Accumulate(ref Unsafe.Add(ref y2, 3), TOps.Sum(c23), accumulate);
-        Accumulate(ref y3, TOps.Sum(c30), accumulate); Accumulate(ref Unsafe.Add(ref y3, 1), TOps.Sum(c31), accumulate);
-        Accumulate(ref Unsafe.Add(ref y3, 2), TOps.Sum(c32), accumulate); Accumulate(ref Unsafe.Add(ref y3, 3), TOps.Sum(c33), accumulate);
+        Store4(TOps.Sum4(c00, c01, c02, c03), ref y, accumulate);
+        Store4(TOps.Sum4(c10, c11, c12, c13), ref Unsafe.Add(ref y, ys), accumulate);
+        Store4(TOps.Sum4(c20, c21, c22, c23), ref Unsafe.Add(ref y, 2 * ys), accumulate);
+        Store4(TOps.Sum4(c30, c31, c32, c33), ref Unsafe.Add(ref y, 3 * ys), accumulate);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store4(Vector128<float> sums, ref float y, bool accumulate)
+    {
+        if (accumulate) sums += Vector128.LoadUnsafe(ref y);
+        sums.StoreUnsafe(ref y);
     }
 }

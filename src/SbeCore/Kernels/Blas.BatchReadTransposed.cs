@@ -9,7 +9,7 @@ public static partial class Blas
     // Z (n x cols) = D (n x rows) W runs along the rows of W: an outer-product form. A register tile
     // holds 4 inputs by 4 vectors of cols (16 accumulators); each step loads 4 vectors of one W row and
     // broadcasts 4 entries of D into 16 FMAs. W is walked in strips of 4 vectors of cols by blocks of
-    // rows, so a strip stays in L1 while every input group passes over it.
+    // rows, so a block of a strip stays in L1 while every input group passes over it.
 
     /// <summary>Rows of W per block when rows is large (64 rows x 4 x 64 bytes = 16 KiB strip).</summary>
     private const int BatchReadTBlock = 64;
@@ -36,28 +36,27 @@ public static partial class Blas
         TVec ones = TOps.TailMask(TOps.Count);
         TVec tailMask = fresh != 0 ? TOps.TailMask(fresh) : TOps.Zero;
         int block = rows <= 2 * BatchReadTBlock ? rows : BatchReadTBlock;
-        for (int r0 = 0; r0 < rows; r0 += block)
-        {
-            nuint rlen = (nuint)Math.Min(block, rows - r0);
-            ref float wb = ref Unsafe.Add(ref wr, (nuint)r0 * ws);
-            ref float db = ref Unsafe.Add(ref dr, r0);
-            nuint c0 = 0;
-            for (; c0 + 4 * vn <= c; c0 += 4 * vn)
+        // Strips outermost, so a strip of Z (n x 4 vectors) stays in L1 while the row blocks of W pass through it.
+        nuint c0 = 0;
+        for (; c0 + 4 * vn <= c; c0 += 4 * vn)
+            for (int r0 = 0; r0 < rows; r0 += block)
             {
+                nuint rlen = (nuint)Math.Min(block, rows - r0);
+                ref float wb = ref Unsafe.Add(ref wr, (nuint)r0 * ws + c0);
+                ref float db = ref Unsafe.Add(ref dr, r0);
                 int j = 0;
                 for (; j + 4 <= n; j += 4)
-                    TileT4x4<TOps, TVec>(ref Unsafe.Add(ref wb, c0), ws, ref Unsafe.Add(ref db, (nuint)j * ds), ds, ref Unsafe.Add(ref zr, (nuint)j * zs + c0), zs, rlen);
+                    TileT4x4<TOps, TVec>(ref wb, ws, ref Unsafe.Add(ref db, (nuint)j * ds), ds, ref Unsafe.Add(ref zr, (nuint)j * zs + c0), zs, rlen);
                 for (; j < n; j++)
-                    TileT1x4<TOps, TVec>(ref Unsafe.Add(ref wb, c0), ws, ref Unsafe.Add(ref db, (nuint)j * ds), ref Unsafe.Add(ref zr, (nuint)j * zs + c0), rlen);
+                    TileT1x4<TOps, TVec>(ref wb, ws, ref Unsafe.Add(ref db, (nuint)j * ds), ref Unsafe.Add(ref zr, (nuint)j * zs + c0), rlen);
             }
-            for (; c0 + vn <= c; c0 += vn)
-                TileT1Vector<TOps, TVec>(ref Unsafe.Add(ref wb, c0), ws, ref db, ds, ref Unsafe.Add(ref zr, c0), zs, n, rlen, ones);
-            if (fresh != 0)
-            {
-                // Overlapping last vector: W lanes already done are masked to zero, so they add nothing.
-                nuint last = c - vn;
-                TileT1Vector<TOps, TVec>(ref Unsafe.Add(ref wb, last), ws, ref db, ds, ref Unsafe.Add(ref zr, last), zs, n, rlen, tailMask);
-            }
+        for (; c0 + vn <= c; c0 += vn)
+            TileT1Vector<TOps, TVec>(ref Unsafe.Add(ref wr, c0), ws, ref dr, ds, ref Unsafe.Add(ref zr, c0), zs, n, (nuint)rows, ones);
+        if (fresh != 0)
+        {
+            // Overlapping last vector: W lanes already done are masked to zero, so they add nothing.
+            nuint last = c - vn;
+            TileT1Vector<TOps, TVec>(ref Unsafe.Add(ref wr, last), ws, ref dr, ds, ref Unsafe.Add(ref zr, last), zs, n, (nuint)rows, tailMask);
         }
     }
 

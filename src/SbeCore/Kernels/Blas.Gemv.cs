@@ -41,8 +41,10 @@ public static partial class Blas
         nuint last = c - n;
         int r = 0;
         // Four rows at a time share each load of x; two vectors per row per step give eight FMA chains.
-        for (; r + 4 <= rows; r += 4)
+        // The last group overlaps the previous one when rows % 4 != 0: rows computed twice get identical values.
+        for (; rows >= 4 && r < rows; r += 4)
         {
+            if (r + 4 > rows) r = rows - 4;
             ref float w0 = ref Unsafe.Add(ref wr, (nuint)r * s);
             ref float w1 = ref Unsafe.Add(ref w0, s);
             ref float w2 = ref Unsafe.Add(ref w1, s);
@@ -77,10 +79,7 @@ public static partial class Blas
                 b2 = TOps.MultiplyAdd(TOps.And(TOps.Load(ref w2, last), mask), xm, b2);
                 b3 = TOps.MultiplyAdd(TOps.And(TOps.Load(ref w3, last), mask), xm, b3);
             }
-            Unsafe.Add(ref yr, r) = TOps.Sum(TOps.Add(a0, b0));
-            Unsafe.Add(ref yr, r + 1) = TOps.Sum(TOps.Add(a1, b1));
-            Unsafe.Add(ref yr, r + 2) = TOps.Sum(TOps.Add(a2, b2));
-            Unsafe.Add(ref yr, r + 3) = TOps.Sum(TOps.Add(a3, b3));
+            TOps.Sum4(TOps.Add(a0, b0), TOps.Add(a1, b1), TOps.Add(a2, b2), TOps.Add(a3, b3)).StoreUnsafe(ref yr, (nuint)r);
         }
         for (; r < rows; r++)
             Unsafe.Add(ref yr, r) = DotRef<TOps, TVec>(ref Unsafe.Add(ref wr, (nuint)r * s), ref xr, c);
@@ -97,38 +96,36 @@ public static partial class Blas
         nuint n = (nuint)TOps.Count, c = (nuint)cols, s = (nuint)stride;
         nuint last = c - n;
         int r = 0;
-        // z += d0 w0 + d1 w1 + d2 w2 + d3 w3: one load and store of z per four rows of W.
-        for (; r + 4 <= rows; r += 4)
+        // z += d0 w0 + ... + d7 w7: one load and store of z per eight rows of W (z stays in L1).
+        for (; r + 8 <= rows; r += 8)
         {
             ref float w0 = ref Unsafe.Add(ref wr, (nuint)r * s);
             ref float w1 = ref Unsafe.Add(ref w0, s);
             ref float w2 = ref Unsafe.Add(ref w1, s);
             ref float w3 = ref Unsafe.Add(ref w2, s);
-            TVec d0 = TOps.Broadcast(Unsafe.Add(ref dr, r)), d1 = TOps.Broadcast(Unsafe.Add(ref dr, r + 1));
-            TVec d2 = TOps.Broadcast(Unsafe.Add(ref dr, r + 2)), d3 = TOps.Broadcast(Unsafe.Add(ref dr, r + 3));
+            ref float w4 = ref Unsafe.Add(ref w3, s);
+            ref float w5 = ref Unsafe.Add(ref w4, s);
+            ref float w6 = ref Unsafe.Add(ref w5, s);
+            ref float w7 = ref Unsafe.Add(ref w6, s);
+            ref float dg = ref Unsafe.Add(ref dr, r);
+            TVec d0 = TOps.Broadcast(dg), d1 = TOps.Broadcast(Unsafe.Add(ref dg, 1)), d2 = TOps.Broadcast(Unsafe.Add(ref dg, 2)), d3 = TOps.Broadcast(Unsafe.Add(ref dg, 3));
+            TVec d4 = TOps.Broadcast(Unsafe.Add(ref dg, 4)), d5 = TOps.Broadcast(Unsafe.Add(ref dg, 5)), d6 = TOps.Broadcast(Unsafe.Add(ref dg, 6)), d7 = TOps.Broadcast(Unsafe.Add(ref dg, 7));
             // Overlapping last vector from the values before this group, stored after the loop (see AxpyRef).
-            TVec end = TOps.MultiplyAdd(d3, TOps.Load(ref w3, last), TOps.MultiplyAdd(d2, TOps.Load(ref w2, last),
-                       TOps.MultiplyAdd(d1, TOps.Load(ref w1, last), TOps.MultiplyAdd(d0, TOps.Load(ref w0, last), TOps.Load(ref zr, last)))));
-            nuint i = 0;
-            for (; i + 2 * n <= c; i += 2 * n)
-            {
-                TVec za = TOps.MultiplyAdd(d0, TOps.Load(ref w0, i), TOps.Load(ref zr, i));
-                TVec zb = TOps.MultiplyAdd(d0, TOps.Load(ref w0, i + n), TOps.Load(ref zr, i + n));
-                za = TOps.MultiplyAdd(d1, TOps.Load(ref w1, i), za);
-                zb = TOps.MultiplyAdd(d1, TOps.Load(ref w1, i + n), zb);
-                za = TOps.MultiplyAdd(d2, TOps.Load(ref w2, i), za);
-                zb = TOps.MultiplyAdd(d2, TOps.Load(ref w2, i + n), zb);
-                za = TOps.MultiplyAdd(d3, TOps.Load(ref w3, i), za);
-                zb = TOps.MultiplyAdd(d3, TOps.Load(ref w3, i + n), zb);
-                TOps.Store(za, ref zr, i);
-                TOps.Store(zb, ref zr, i + n);
-            }
-            if (i + n <= c)
+            TVec end = TOps.Load(ref zr, last);
+            end = TOps.MultiplyAdd(d0, TOps.Load(ref w0, last), end); end = TOps.MultiplyAdd(d1, TOps.Load(ref w1, last), end);
+            end = TOps.MultiplyAdd(d2, TOps.Load(ref w2, last), end); end = TOps.MultiplyAdd(d3, TOps.Load(ref w3, last), end);
+            end = TOps.MultiplyAdd(d4, TOps.Load(ref w4, last), end); end = TOps.MultiplyAdd(d5, TOps.Load(ref w5, last), end);
+            end = TOps.MultiplyAdd(d6, TOps.Load(ref w6, last), end); end = TOps.MultiplyAdd(d7, TOps.Load(ref w7, last), end);
+            for (nuint i = 0; i + n <= c; i += n)
             {
                 TVec za = TOps.MultiplyAdd(d0, TOps.Load(ref w0, i), TOps.Load(ref zr, i));
                 za = TOps.MultiplyAdd(d1, TOps.Load(ref w1, i), za);
                 za = TOps.MultiplyAdd(d2, TOps.Load(ref w2, i), za);
                 za = TOps.MultiplyAdd(d3, TOps.Load(ref w3, i), za);
+                za = TOps.MultiplyAdd(d4, TOps.Load(ref w4, i), za);
+                za = TOps.MultiplyAdd(d5, TOps.Load(ref w5, i), za);
+                za = TOps.MultiplyAdd(d6, TOps.Load(ref w6, i), za);
+                za = TOps.MultiplyAdd(d7, TOps.Load(ref w7, i), za);
                 TOps.Store(za, ref zr, i);
             }
             TOps.Store(end, ref zr, last);

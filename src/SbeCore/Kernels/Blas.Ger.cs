@@ -40,7 +40,13 @@ public static partial class Blas
         ref float vr = ref MemoryMarshal.GetReference(v);
         ref float wr = ref MemoryMarshal.GetReference(w);
         nuint c = (nuint)cols, s = (nuint)stride;
-        for (int r = 0; r < rows; r++)
+        int r = 0;
+        for (; r + 2 <= rows; r += 2) // two rows share each load of v
+        {
+            ref float row0 = ref Unsafe.Add(ref wr, (nuint)r * s);
+            Rank1Rows2<TOps, TVec>(TOps.Broadcast(alpha * Unsafe.Add(ref ur, r)), TOps.Broadcast(alpha * Unsafe.Add(ref ur, r + 1)), ref vr, c, ref row0, ref Unsafe.Add(ref row0, s));
+        }
+        if (r < rows)
             AxpyRef<TOps, TVec>(TOps.Broadcast(alpha * Unsafe.Add(ref ur, r)), ref vr, ref Unsafe.Add(ref wr, (nuint)r * s), c);
     }
 
@@ -54,9 +60,41 @@ public static partial class Blas
         ref float wr = ref MemoryMarshal.GetReference(w);
         int k = s.Length;
         nuint c = (nuint)cols, st = (nuint)stride, ru = (nuint)rows;
-        // Row by row; the terms go in groups of four (then one at a time), so a row of W is read from
-        // memory once and the later groups find it in L1: one pass over W for any k.
-        for (int r = 0; r < rows; r++)
+        // Two rows at a time share each load of v: one 512-bit load per cycle is Zen 4's limit, and with one row
+        // a 4-term update needs five loads per vector of W against four FMAs. Terms go in groups of four (then one
+        // at a time), so a row of W is read from memory once and the later groups find it in L1: one pass over W.
+        int r = 0;
+        for (; r + 2 <= rows; r += 2)
+        {
+            ref float row0 = ref Unsafe.Add(ref wr, (nuint)r * st);
+            ref float row1 = ref Unsafe.Add(ref row0, st);
+            int t = 0;
+            for (; t + 4 <= k; t += 4)
+            {
+                ref float ut = ref Unsafe.Add(ref ur, (nuint)t * ru + (nuint)r);
+                float s0 = Unsafe.Add(ref sr, t), s1 = Unsafe.Add(ref sr, t + 1), s2 = Unsafe.Add(ref sr, t + 2), s3 = Unsafe.Add(ref sr, t + 3);
+                var a = new Coefficients<TVec>(
+                    TOps.Broadcast(s0 * ut), TOps.Broadcast(s1 * Unsafe.Add(ref ut, ru)), TOps.Broadcast(s2 * Unsafe.Add(ref ut, 2 * ru)), TOps.Broadcast(s3 * Unsafe.Add(ref ut, 3 * ru)),
+                    TOps.Broadcast(s0 * Unsafe.Add(ref ut, 1)), TOps.Broadcast(s1 * Unsafe.Add(ref ut, ru + 1)), TOps.Broadcast(s2 * Unsafe.Add(ref ut, 2 * ru + 1)), TOps.Broadcast(s3 * Unsafe.Add(ref ut, 3 * ru + 1)));
+                Rank4Rows2<TOps, TVec>(in a, ref Unsafe.Add(ref vr, (nuint)t * c), c, ref row0, ref row1);
+            }
+            if (t + 2 <= k)
+            {
+                ref float ut = ref Unsafe.Add(ref ur, (nuint)t * ru + (nuint)r);
+                float s0 = Unsafe.Add(ref sr, t), s1 = Unsafe.Add(ref sr, t + 1);
+                Rank2Rows2<TOps, TVec>(TOps.Broadcast(s0 * ut), TOps.Broadcast(s1 * Unsafe.Add(ref ut, ru)),
+                                       TOps.Broadcast(s0 * Unsafe.Add(ref ut, 1)), TOps.Broadcast(s1 * Unsafe.Add(ref ut, ru + 1)),
+                                       ref Unsafe.Add(ref vr, (nuint)t * c), c, ref row0, ref row1);
+                t += 2;
+            }
+            if (t < k)
+            {
+                ref float ut = ref Unsafe.Add(ref ur, (nuint)t * ru + (nuint)r);
+                float s0 = Unsafe.Add(ref sr, t);
+                Rank1Rows2<TOps, TVec>(TOps.Broadcast(s0 * ut), TOps.Broadcast(s0 * Unsafe.Add(ref ut, 1)), ref Unsafe.Add(ref vr, (nuint)t * c), c, ref row0, ref row1);
+            }
+        }
+        if (r < rows)
         {
             ref float row = ref Unsafe.Add(ref wr, (nuint)r * st);
             int t = 0;
@@ -75,6 +113,84 @@ public static partial class Blas
                 AxpyRef<TOps, TVec>(a, ref Unsafe.Add(ref vr, (nuint)t * c), ref row, c);
             }
         }
+    }
+
+    /// <summary>Broadcast coefficients s_t u_t[r] of four terms for two rows (p: first row, q: second).</summary>
+    private readonly struct Coefficients<TVec>(TVec p0, TVec p1, TVec p2, TVec p3, TVec q0, TVec q1, TVec q2, TVec q3) where TVec : struct
+    {
+        public readonly TVec P0 = p0, P1 = p1, P2 = p2, P3 = p3, Q0 = q0, Q1 = q1, Q2 = q2, Q3 = q3;
+    }
+
+    /// <summary>Two rows += four terms each, in term order (so bit-identical to four Ger calls); each v vector loaded once for both rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Rank4Rows2<TOps, TVec>(in Coefficients<TVec> a, ref float v0, nuint length, ref float row0, ref float row1)
+        where TOps : struct, ISimdOps<TVec> where TVec : struct
+    {
+        nuint n = (nuint)TOps.Count;
+        ref float v1 = ref Unsafe.Add(ref v0, length);
+        ref float v2 = ref Unsafe.Add(ref v1, length);
+        ref float v3 = ref Unsafe.Add(ref v2, length);
+        TVec p0 = a.P0, p1 = a.P1, p2 = a.P2, p3 = a.P3, q0 = a.Q0, q1 = a.Q1, q2 = a.Q2, q3 = a.Q3;
+        nuint last = length - n;
+        TVec x0 = TOps.Load(ref v0, last), x1 = TOps.Load(ref v1, last), x2 = TOps.Load(ref v2, last), x3 = TOps.Load(ref v3, last);
+        TVec end0 = TOps.MultiplyAdd(p3, x3, TOps.MultiplyAdd(p2, x2, TOps.MultiplyAdd(p1, x1, TOps.MultiplyAdd(p0, x0, TOps.Load(ref row0, last)))));
+        TVec end1 = TOps.MultiplyAdd(q3, x3, TOps.MultiplyAdd(q2, x2, TOps.MultiplyAdd(q1, x1, TOps.MultiplyAdd(q0, x0, TOps.Load(ref row1, last)))));
+        for (nuint i = 0; i + n <= length; i += n)
+        {
+            TVec y0 = TOps.Load(ref v0, i), y1 = TOps.Load(ref v1, i), y2 = TOps.Load(ref v2, i), y3 = TOps.Load(ref v3, i);
+            TVec e = TOps.MultiplyAdd(p0, y0, TOps.Load(ref row0, i));
+            TVec f = TOps.MultiplyAdd(q0, y0, TOps.Load(ref row1, i));
+            e = TOps.MultiplyAdd(p1, y1, e); f = TOps.MultiplyAdd(q1, y1, f);
+            e = TOps.MultiplyAdd(p2, y2, e); f = TOps.MultiplyAdd(q2, y2, f);
+            e = TOps.MultiplyAdd(p3, y3, e); f = TOps.MultiplyAdd(q3, y3, f);
+            TOps.Store(e, ref row0, i);
+            TOps.Store(f, ref row1, i);
+        }
+        TOps.Store(end0, ref row0, last);
+        TOps.Store(end1, ref row1, last);
+    }
+
+    /// <summary>Two rows += two terms each (p: first row, q: second), each v vector loaded once.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Rank2Rows2<TOps, TVec>(TVec p0, TVec p1, TVec q0, TVec q1, ref float v0, nuint length, ref float row0, ref float row1)
+        where TOps : struct, ISimdOps<TVec> where TVec : struct
+    {
+        nuint n = (nuint)TOps.Count, last = length - n;
+        ref float v1 = ref Unsafe.Add(ref v0, length);
+        TVec x0 = TOps.Load(ref v0, last), x1 = TOps.Load(ref v1, last);
+        TVec end0 = TOps.MultiplyAdd(p1, x1, TOps.MultiplyAdd(p0, x0, TOps.Load(ref row0, last)));
+        TVec end1 = TOps.MultiplyAdd(q1, x1, TOps.MultiplyAdd(q0, x0, TOps.Load(ref row1, last)));
+        for (nuint i = 0; i + n <= length; i += n)
+        {
+            // Both rows loaded before either is stored: with a 4 KiB stride a store to row0 followed by a load
+            // of row1 at the same offset would be a (false) 4K-aliasing dependency.
+            TVec w0 = TOps.Load(ref row0, i), w1 = TOps.Load(ref row1, i);
+            TVec y0 = TOps.Load(ref v0, i), y1 = TOps.Load(ref v1, i);
+            TOps.Store(TOps.MultiplyAdd(p1, y1, TOps.MultiplyAdd(p0, y0, w0)), ref row0, i);
+            TOps.Store(TOps.MultiplyAdd(q1, y1, TOps.MultiplyAdd(q0, y0, w1)), ref row1, i);
+        }
+        TOps.Store(end0, ref row0, last);
+        TOps.Store(end1, ref row1, last);
+    }
+
+    /// <summary>Two rows += one term each, each v vector loaded once.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Rank1Rows2<TOps, TVec>(TVec p0, TVec q0, ref float v0, nuint length, ref float row0, ref float row1)
+        where TOps : struct, ISimdOps<TVec> where TVec : struct
+    {
+        nuint n = (nuint)TOps.Count, last = length - n;
+        TVec x0 = TOps.Load(ref v0, last);
+        TVec end0 = TOps.MultiplyAdd(p0, x0, TOps.Load(ref row0, last));
+        TVec end1 = TOps.MultiplyAdd(q0, x0, TOps.Load(ref row1, last));
+        for (nuint i = 0; i + n <= length; i += n)
+        {
+            TVec w0 = TOps.Load(ref row0, i), w1 = TOps.Load(ref row1, i); // both loads first (see Rank2Rows2)
+            TVec y0 = TOps.Load(ref v0, i);
+            TOps.Store(TOps.MultiplyAdd(p0, y0, w0), ref row0, i);
+            TOps.Store(TOps.MultiplyAdd(q0, y0, w1), ref row1, i);
+        }
+        TOps.Store(end0, ref row0, last);
+        TOps.Store(end1, ref row1, last);
     }
 
     /// <summary>row += a0 v0 + a1 v1 + a2 v2 + a3 v3 (in that order) with one load and store of each row vector.</summary>

@@ -44,28 +44,59 @@ public sealed class RandomStream
         return _uniform[_uniformNext++];
     }
 
+    // Direct buffer access for hot loops that inline the draw (the ConstantStep coincidence loop).
+    internal float[] GaussianBuffer => _gaussian;
+
+    internal int GaussianPosition { get => _gaussianNext; set => _gaussianNext = value; }
+
+    /// <summary>Refills the Gaussian buffer and sets its position to 0.</summary>
+    internal void RefillGaussianBuffer() => RefillGaussian();
+
     private void RefillUniform()
     {
-        _lanes.Fill(_bits);
-        for (int i = 0; i < BufferLength; i++) _uniform[i] = (_bits[i] >> 40) * (1.0f / (1 << 24));
+        _lanes.Fill(_bits.AsSpan(0, BufferLength / 2));
+        // Each 32-bit half of a word gives one uniform from its top 24 bits.
+        ToUnit(MemoryMarshal.Cast<ulong, uint>(_bits.AsSpan(0, BufferLength / 2)), _uniform, 0);
         _uniformNext = 0;
     }
 
     private void RefillGaussian()
     {
         _lanes.Fill(_bits.AsSpan(0, BufferLength / 2));
-        // Each 64-bit word gives two 24-bit uniforms: u1 in (0, 1] (log finite) and u2 in [0, 1).
+        // 1024 32-bit draws: the first half gives u1 in (0, 1] (log finite), the second u2 in [0, 1).
+        var draws = MemoryMarshal.Cast<ulong, uint>(_bits.AsSpan(0, BufferLength / 2));
         Span<float> g = _gaussian;
         var u1 = g.Slice(0, BufferLength / 2);
         var u2 = g.Slice(BufferLength / 2);
-        for (int i = 0; i < BufferLength / 2; i++)
-        {
-            ulong b = _bits[i];
-            u1[i] = ((uint)(b >> 40) + 1) * (1.0f / (1 << 24));
-            u2[i] = ((uint)(b >> 8) & 0xFFFFFF) * (1.0f / (1 << 24));
-        }
+        ToUnit(draws.Slice(0, BufferLength / 2), u1, 1);
+        ToUnit(draws.Slice(BufferLength / 2), u2, 0);
         BoxMuller(u1, u2);
         _gaussianNext = 0;
+    }
+
+    // destination[i] = ((draws[i] >> 8) + offset) / 2^24: exact in float, identical on every path.
+    private static void ToUnit(ReadOnlySpan<uint> draws, Span<float> destination, uint offset)
+    {
+        int i = 0;
+        ref uint d = ref MemoryMarshal.GetReference(draws);
+        ref float f = ref MemoryMarshal.GetReference(destination);
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i + 16 <= draws.Length; i += 16)
+            {
+                var v = (Vector512.LoadUnsafe(ref d, (nuint)i) >>> 8) + Vector512.Create(offset);
+                (Vector512.ConvertToSingle(v) * Vector512.Create(1.0f / (1 << 24))).StoreUnsafe(ref f, (nuint)i);
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i + 8 <= draws.Length; i += 8)
+            {
+                var v = (Vector256.LoadUnsafe(ref d, (nuint)i) >>> 8) + Vector256.Create(offset);
+                (Vector256.ConvertToSingle(v) * Vector256.Create(1.0f / (1 << 24))).StoreUnsafe(ref f, (nuint)i);
+            }
+        }
+        for (; i < draws.Length; i++) destination[i] = ((draws[i] >> 8) + offset) * (1.0f / (1 << 24));
     }
 
     // In place: (u1, u2) -> (r cos, r sin) with r = sqrt(-2 ln u1), angle 2 pi u2.

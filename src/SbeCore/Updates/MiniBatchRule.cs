@@ -28,7 +28,7 @@ public sealed class MiniBatchRule : IUpdateRule
     public long PeripheralMemoryBytes => (long)Rows * Cols * sizeof(float);
 
     /// <summary>Adds one sample's contribution weight * delta x^T to the dense buffer (the per-sample cost of MBGD).</summary>
-    public void Accumulate(float weight, ReadOnlySpan<float> delta, ReadOnlySpan<float> x)
+    internal void Accumulate(float weight, ReadOnlySpan<float> delta, ReadOnlySpan<float> x)
         => Blas.Ger(weight, delta, x, _gradient, Rows, Cols, Cols);
 
     /// <inheritdoc />

@@ -82,6 +82,21 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void DiagnosticsWriteOneRowPerBatchAndLayer()
+    {
+        WriteIdx(_dir, train: 100, test: 20);
+        string outDir = Path.Combine(_dir, "diag");
+        var (code, _, stderr) = SbeCli.Run("train", "--data", _dir, "--method", "sbe", "--batch", "25", "--epochs", "2", "--hidden", "8", "--diagnostics", "--out", outDir);
+        Assert.True(code == 0, stderr);
+        string[] rows = File.ReadAllLines(Path.Combine(outDir, "diagnostics.csv"));
+        Assert.Equal(1 + 2 * 4 * 2, rows.Length); // header + epochs x batches x layers
+        Assert.True(File.Exists(Path.Combine(outDir, "diagnostics.png")));
+        var (code2, _, stderr2) = SbeCli.Run("train", "--data", _dir, "--method", "sgd", "--diagnostics", "--out", outDir);
+        Assert.Equal(1, code2);
+        AssertOneLineError(stderr2, "--diagnostics needs --method sbe");
+    }
+
+    [Fact]
     public void TuneScansALogGridThenRefinesAroundTheBest()
     {
         WriteIdx(_dir, train: 100, test: 20);

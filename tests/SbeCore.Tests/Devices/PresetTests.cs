@@ -67,3 +67,15 @@ public class PresetTests
         Assert.All(tile.MaxBounds.ToArray(), b => Assert.True(b > 1.2f && b < 2.8f));
     }
 }
+
+public class PresetByNameTests
+{
+    [Fact]
+    public void PresetsResolveByNameAndUnknownNamesThrow()
+    {
+        foreach (var name in TileConfig.PresetNames) Assert.IsNotType<IdealDevice>(TileConfig.Preset(name).Device);
+        Assert.Equal(TileConfig.EcRam(), TileConfig.Preset("ecram"));
+        Assert.IsType<IdealDevice>(TileConfig.Preset("Ideal").Device);
+        Assert.Equal("name", Assert.Throws<ArgumentException>(() => TileConfig.Preset("flash")).ParamName);
+    }
+}

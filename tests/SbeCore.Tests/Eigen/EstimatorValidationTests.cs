@@ -38,6 +38,23 @@ public class EstimatorValidationTests
     }
 
     [Fact]
+    public void OverflowingSampleIsRejectedAndStateUnchanged()
+    {
+        var est = Warmed(new EstimatorOptions());
+        var before = Snapshot(est);
+        var (deltas, xs) = TestData.Gaussian(1, A, B, 9);
+        for (int i = 0; i < B; i++) xs[i] *= 3e38f / 4; // finite, but X, |X|^2 overflow float
+        for (int i = 0; i < A; i++) deltas[i] *= 1e30f;
+        var ex = Assert.Throws<ArgumentException>(() => est.Observe(deltas, xs));
+        Assert.Contains("overflow", ex.Message);
+        Assert.Equal(before, Snapshot(est));
+        // and the estimator still works afterwards
+        var (d2, x2) = TestData.Gaussian(1, A, B, 10);
+        est.Observe(d2, x2);
+        Assert.Equal(6f, est.SamplesInBatch);
+    }
+
+    [Fact]
     public void NonFiniteLastSampleRejectsWholeBatch()
     {
         var est = Warmed(new EstimatorOptions { Rank = 2, SubBatch = 2 });

@@ -63,6 +63,31 @@ public class NetworkTests
     }
 
     [Fact]
+    public void PulsedNoisyDeviceRunsAreBitIdenticalAndCountPulses()
+    {
+        var (x, y) = RandomData(200, 20, 3, 6);
+        (float[] Weights, long Pulses) Run(ulong seed)
+        {
+            var net = new Network(new NetworkOptions
+            {
+                LayerSizes = [20, 10, 3], Method = UpdateMethod.Sbe, Seed = seed, TileConfig = SbeCore.Crossbar.TileConfig.GokmenVlasov(),
+            });
+            EpochMetrics m = default;
+            for (int e = 0; e < 2; e++) m = net.TrainEpoch(x, y, 10, 0.1f, (ulong)e);
+            net.Evaluate(x, y);
+            Assert.Equal(net.TotalPulses, m.Pulses);
+            return ([.. net.GetTile(0).Weights, .. net.GetTile(1).Weights], m.Pulses);
+        }
+        var a = Run(4);
+        var b = Run(4);
+        var c = Run(5);
+        Assert.True(a.Pulses > 0);
+        Assert.Equal(a.Pulses, b.Pulses);
+        Assert.True(a.Weights.AsSpan().SequenceEqual(b.Weights));
+        Assert.False(a.Weights.AsSpan().SequenceEqual(c.Weights));
+    }
+
+    [Fact]
     public void TrainEpochUsesEveryBatchIncludingTheShortLastOne()
     {
         var (x, y) = RandomData(50, 10, 3, 2);

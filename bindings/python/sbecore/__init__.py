@@ -1,0 +1,36 @@
+"""sbecore: streaming batch eigenupdates (SBE) for analog crossbar training, over the SbeCore native library.
+
+numpy arrays cross into the library without copying; they must be C-contiguous float32 of the documented
+shape, anything else raises TypeError/ValueError. Library errors raise SbeError with the library's message.
+The library is loaded on first use (SBECORE_LIBRARY, else beside this package; flavour by CPU).
+"""
+from __future__ import annotations
+
+from . import kernels
+from ._errors import SbeError
+from ._loader import cpu_flavour, flavour_for_flags
+from ._native import ABI_MAJOR, library_path
+from .estimator import Estimator
+from .kernels import batch_read, batch_read_t, gemv, gemv_t, ger
+from .network import Network
+from .tile import Tile
+
+ISA_BITS = {"vector128": 0x01, "vector256": 0x02, "vector512": 0x04, "avx2": 0x08, "fma": 0x10, "avx512f": 0x20, "advsimd": 0x40}
+
+
+def abi_version() -> tuple:
+    """(major, minor) of the loaded library."""
+    from ._native import lib
+    v = lib().sbe_abi_version()
+    return v >> 16, v & 0xFFFF
+
+
+def isa() -> set:
+    """Names of the vector paths live in the loaded library ('vector512', 'avx2', ...)."""
+    from ._native import lib
+    mask = lib().sbe_isa()
+    return {name for name, bit in ISA_BITS.items() if mask & bit}
+
+
+__all__ = ["ABI_MAJOR", "Estimator", "Network", "SbeError", "Tile", "abi_version", "batch_read", "batch_read_t", "cpu_flavour",
+           "flavour_for_flags", "gemv", "gemv_t", "ger", "isa", "kernels", "library_path"]

@@ -1,0 +1,69 @@
+"""Estimator: the streaming top-k singular triplets of a batch-mean gradient (SBE). Not thread-safe."""
+from __future__ import annotations
+
+import ctypes
+from typing import Optional, Tuple
+
+import numpy as np
+
+from . import _native
+from ._arrays import f32, output
+from ._handle import NativeObject
+
+INITIALIZATION = {"gaussian": 0, "first_sample": 1}
+MAGNITUDE = {"running_mean": 0, "right_norm": 1, "rayleigh": 2}
+
+
+class Estimator(NativeObject):
+    """Feeds (delta, x) pairs; estimate() closes the batch and returns (s, d, x) with M ~ sum_c s_c d_c x_c^T."""
+
+    _destroy_name = "sbe_estimator_destroy"
+
+    def __init__(self, rows: int, cols: int, rank: int = 1, *, sub_batch: int = 1, seed: int = 0,
+                 initialization: str = "gaussian", magnitude: str = "running_mean", division_free: bool = False,
+                 quantization_bits: int = 0, oja_rate: float = 0.0) -> None:
+        if initialization not in INITIALIZATION:
+            raise ValueError(f"initialization must be one of {sorted(INITIALIZATION)}, got {initialization!r}")
+        if magnitude not in MAGNITUDE:
+            raise ValueError(f"magnitude must be one of {sorted(MAGNITUDE)}, got {magnitude!r}")
+        config = _native.EstimatorConfig(
+            ctypes.sizeof(_native.EstimatorConfig), _native.EstimatorConfig.VERSION, rows, cols, rank, sub_batch, seed,
+            INITIALIZATION[initialization], MAGNITUDE[magnitude], int(bool(division_free)), quantization_bits, oja_rate, 0)
+        handle = ctypes.c_void_p()
+        _native.check(_native.lib().sbe_estimator_create(ctypes.byref(config), ctypes.byref(handle)))
+        super().__init__(handle)
+        self.rows, self.cols, self.rank = rows, cols, rank
+
+    def observe(self, delta: np.ndarray, x: np.ndarray) -> None:
+        """One sample: delta (rows,), x (cols,)."""
+        pd = f32("delta", delta, (self.rows,))
+        px = f32("x", x, (self.cols,))
+        _native.check(_native.lib().sbe_estimator_observe(self._h, pd, self.rows, px, self.cols))
+
+    def observe_batch(self, deltas: np.ndarray, xs: np.ndarray) -> None:
+        """n samples: deltas (n, rows), xs (n, cols). Rejected as a whole (state unchanged) if any value is NaN/Inf."""
+        if not isinstance(deltas, np.ndarray):
+            raise TypeError(f"deltas must be a numpy.ndarray of float32, got {type(deltas).__name__}")
+        if deltas.ndim != 2:
+            raise ValueError(f"deltas must be 2-D (n, {self.rows}), got shape {deltas.shape}")
+        n = deltas.shape[0]
+        pd = f32("deltas", deltas, (n, self.rows))
+        px = f32("xs", xs, (n, self.cols))
+        _native.check(_native.lib().sbe_estimator_observe_batch(self._h, pd, n * self.rows, px, n * self.cols, n))
+
+    def estimate(self, out: Optional[Tuple[np.ndarray, np.ndarray, np.ndarray]] = None
+                 ) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Closes the batch: s (rank,), d (rank, rows) unit rows, x (rank, cols) unit rows. The state is kept as warm start."""
+        k = self.rank
+        s, ps = output("out[0]", out[0] if out else None, (k,))
+        d, pd = output("out[1]", out[1] if out else None, (k, self.rows))
+        x, px = output("out[2]", out[2] if out else None, (k, self.cols))
+        _native.check(_native.lib().sbe_estimator_estimate(self._h, ps, k, pd, k * self.rows, px, k * self.cols))
+        return s, d, x
+
+    def reset(self) -> None:
+        """Back to the initial state drawn from the seed."""
+        _native.check(_native.lib().sbe_estimator_reset(self._h))
+
+    def __repr__(self) -> str:
+        return f"Estimator({self.rows}, {self.cols}, rank={self.rank}{', closed' if self.closed else ''})"

@@ -1,0 +1,105 @@
+"""Network: an MLP of crossbar tiles (softmax cross-entropy) trained by SGD, mini-batch, truncated SVD or SBE."""
+from __future__ import annotations
+
+import ctypes
+from typing import Dict, Optional, Sequence
+
+import numpy as np
+
+from . import _native
+from ._arrays import f32, output
+from ._handle import NativeObject
+from .tile import tile_config
+
+METHODS = {"sgd": 0, "minibatch": 1, "truncated_svd": 2, "sbe": 3}
+ACTIVATIONS = {"relu": 0, "sigmoid": 1}
+
+
+def _labels(labels: object, n: int) -> int:
+    if not isinstance(labels, np.ndarray):
+        raise TypeError(f"labels must be a numpy.ndarray of int32, got {type(labels).__name__}")
+    if labels.dtype != np.int32:
+        raise TypeError(f"labels must have dtype int32, got {labels.dtype} (convert explicitly: labels.astype(numpy.int32))")
+    if not labels.flags.c_contiguous:
+        raise ValueError("labels must be C-contiguous")
+    if labels.shape != (n,):
+        raise ValueError(f"labels has shape {labels.shape}, expected ({n},)")
+    return labels.__array_interface__["data"][0]
+
+
+class Network(NativeObject):
+    """layer_sizes: input first, classes last, e.g. (784, 100, 10). Tiles carry an extra bias column. Not thread-safe."""
+
+    _destroy_name = "sbe_network_destroy"
+
+    def __init__(self, layer_sizes: Sequence[int] = (784, 100, 10), *, method: str = "sbe", rank: int = 1,
+                 sub_batch: int = 1, activation: str = "relu", seed: int = 0, device: str = "ideal",
+                 pulse_type: str = "default", desired_bl: int = 0, io: str = "default") -> None:
+        if method not in METHODS:
+            raise ValueError(f"method must be one of {sorted(METHODS)}, got {method!r}")
+        if activation not in ACTIVATIONS:
+            raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
+        sizes = (ctypes.c_uint32 * len(layer_sizes))(*layer_sizes)
+        config = _native.NetworkConfig(
+            ctypes.sizeof(_native.NetworkConfig), _native.NetworkConfig.VERSION, sizes, len(layer_sizes),
+            ACTIVATIONS[activation], METHODS[method], rank, sub_batch, 0, seed,
+            tile_config(0, 0, 0, device, pulse_type, desired_bl, io))
+        handle = ctypes.c_void_p()
+        _native.check(_native.lib().sbe_network_create(ctypes.byref(config), ctypes.byref(handle)))
+        super().__init__(handle)
+        self.layer_sizes = tuple(layer_sizes)
+        self.inputs, self.classes = layer_sizes[0], layer_sizes[-1]
+
+    def _images(self, images: object) -> tuple:
+        if not isinstance(images, np.ndarray):
+            raise TypeError(f"images must be a numpy.ndarray of float32, got {type(images).__name__}")
+        if images.ndim != 2:
+            raise ValueError(f"images must be 2-D (n, {self.inputs}), got shape {images.shape}")
+        n = images.shape[0]
+        return n, f32("images", images, (n, self.inputs))
+
+    def train_epoch(self, images: np.ndarray, labels: np.ndarray, batch_size: int, learning_rate: float,
+                    shuffle_seed: int = 0) -> Dict[str, float]:
+        """One shuffled epoch; returns samples, batches, rank_one_writes (cumulative), mean_training_loss, seconds."""
+        n, pi = self._images(images)
+        pl = _labels(labels, n)
+        m = _native.EpochMetrics(ctypes.sizeof(_native.EpochMetrics), _native.EpochMetrics.VERSION)
+        _native.check(_native.lib().sbe_network_train_epoch(self._h, pi, n * self.inputs, pl, n, batch_size,
+                                                            float(learning_rate), shuffle_seed, ctypes.byref(m)))
+        return {name: getattr(m, name) for name, _ in _native.EpochMetrics._fields_[2:]}
+
+    def train_batch(self, images: np.ndarray, labels: np.ndarray, learning_rate: float) -> float:
+        """One weight update on all samples in order; returns the mean loss before it."""
+        n, pi = self._images(images)
+        pl = _labels(labels, n)
+        loss = ctypes.c_double()
+        _native.check(_native.lib().sbe_network_train_batch(self._h, pi, n * self.inputs, pl, n, float(learning_rate),
+                                                            ctypes.byref(loss)))
+        return loss.value
+
+    def evaluate(self, images: np.ndarray, labels: np.ndarray) -> Dict[str, float]:
+        """Mean cross-entropy ('loss') and 'accuracy'; the weights are not changed."""
+        n, pi = self._images(images)
+        pl = _labels(labels, n)
+        e = _native.Evaluation(ctypes.sizeof(_native.Evaluation), _native.Evaluation.VERSION)
+        _native.check(_native.lib().sbe_network_evaluate(self._h, pi, n * self.inputs, pl, n, ctypes.byref(e)))
+        return {"samples": e.samples, "loss": e.loss, "accuracy": e.accuracy}
+
+    def predict(self, images: np.ndarray, out: Optional[np.ndarray] = None) -> np.ndarray:
+        """Class probabilities (n, classes)."""
+        n, pi = self._images(images)
+        p, pp = output("out", out, (n, self.classes))
+        _native.check(_native.lib().sbe_network_predict(self._h, pi, n * self.inputs, n, pp, n * self.classes))
+        return p
+
+    def weights(self, layer: int) -> np.ndarray:
+        """A copy of one layer's weights (outputs, inputs + 1); the last column is the bias."""
+        if not 0 <= layer < len(self.layer_sizes) - 1:
+            raise ValueError(f"layer must be in 0..{len(self.layer_sizes) - 2}, got {layer}")
+        shape = (self.layer_sizes[layer + 1], self.layer_sizes[layer] + 1)
+        w, pw = output("out", None, shape)
+        _native.check(_native.lib().sbe_network_get_weights(self._h, layer, pw, w.size))
+        return w
+
+    def __repr__(self) -> str:
+        return f"Network({self.layer_sizes}{', closed' if self.closed else ''})"

@@ -1,0 +1,132 @@
+"""Tile: one crossbar array (weights row-major: row = output, column = input). Not thread-safe."""
+from __future__ import annotations
+
+import ctypes
+import os
+from typing import Dict, Optional, Union
+
+import numpy as np
+
+from . import _native
+from ._arrays import batch_shape, f32, output
+from ._handle import NativeObject
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+DEVICES = {"ideal": 0, "idealized": 1, "gokmen_vlasov": 2, "capacitor": 3, "ecram": 4, "reram_sb": 5, "reram_es": 6, "pcm": 7}
+PULSE_TYPES = {"default": 0, "none": 1, "stochastic_compressed": 2, "deterministic_implicit": 3}
+IO_MODES = {"default": 0, "perfect": 1, "preset": 2}
+
+
+def _choice(name: str, value: str, table: Dict[str, int]) -> int:
+    if value not in table:
+        raise ValueError(f"{name} must be one of {sorted(table)}, got {value!r}")
+    return table[value]
+
+
+def tile_config(rows: int, cols: int, seed: int = 0, device: str = "ideal", pulse_type: str = "default",
+                desired_bl: int = 0, io: str = "default") -> "_native.TileConfig":
+    """The native config struct (also used, with rows = cols = 0, inside a network config)."""
+    return _native.TileConfig(ctypes.sizeof(_native.TileConfig), _native.TileConfig.VERSION, rows, cols, seed,
+                              _choice("device", device, DEVICES), _choice("pulse_type", pulse_type, PULSE_TYPES),
+                              desired_bl, _choice("io", io, IO_MODES))
+
+
+class Tile(NativeObject):
+    """A rows x cols crossbar tile behind an opaque native handle.
+
+    device: an aihwkit preset name ('ideal' = exact updates and reads; see DEVICES); pulse_type, desired_bl and io
+    override the preset's update and I/O settings."""
+
+    _destroy_name = "sbe_tile_destroy"
+
+    def __init__(self, rows: int, cols: int, seed: int = 0, *, device: str = "ideal", pulse_type: str = "default",
+                 desired_bl: int = 0, io: str = "default") -> None:
+        config = tile_config(rows, cols, seed, device, pulse_type, desired_bl, io)
+        handle = ctypes.c_void_p()
+        _native.check(_native.lib().sbe_tile_create(ctypes.byref(config), ctypes.byref(handle)))
+        super().__init__(handle)
+        self.rows, self.cols = rows, cols
+
+    @classmethod
+    def load(cls, path: PathLike) -> "Tile":
+        """A tile from a file written by save()."""
+        handle = ctypes.c_void_p()
+        _native.check(_native.lib().sbe_tile_load(os.fsencode(path), ctypes.byref(handle)))
+        tile = cls.__new__(cls)
+        NativeObject.__init__(tile, handle)
+        rows, cols = ctypes.c_size_t(), ctypes.c_size_t()
+        _native.check(_native.lib().sbe_tile_shape(tile._h, ctypes.byref(rows), ctypes.byref(cols)))
+        tile.rows, tile.cols = rows.value, cols.value
+        return tile
+
+    def save(self, path: PathLike) -> None:
+        """Writes the tile's state to a file."""
+        _native.check(_native.lib().sbe_tile_save(self._h, os.fsencode(path)))
+
+    def read(self, x: np.ndarray, out: Optional[np.ndarray] = None) -> np.ndarray:
+        """Forward read: x (cols,) -> (rows,), or x (n, cols) -> (n, rows) = x W^T."""
+        shape, n = batch_shape("x", x, self.cols)
+        px = f32("x", x, shape)
+        y, py = output("out", out, (self.rows,) if len(shape) == 1 else (n, self.rows))
+        _native.check(_native.lib().sbe_tile_read(self._h, px, n * self.cols, n, py, n * self.rows))
+        return y
+
+    def read_t(self, d: np.ndarray, out: Optional[np.ndarray] = None) -> np.ndarray:
+        """Backward read: d (rows,) -> (cols,), or d (n, rows) -> (n, cols) = d W."""
+        shape, n = batch_shape("d", d, self.rows)
+        pd = f32("d", d, shape)
+        z, pz = output("out", out, (self.cols,) if len(shape) == 1 else (n, self.cols))
+        _native.check(_native.lib().sbe_tile_read_t(self._h, pd, n * self.rows, n, pz, n * self.cols))
+        return z
+
+    def write(self, learning_rate: float, d: np.ndarray, x: np.ndarray) -> None:
+        """One rank-1 write: W -= learning_rate * d x^T (d: (rows,), x: (cols,))."""
+        pd = f32("d", d, (self.rows,))
+        px = f32("x", x, (self.cols,))
+        _native.check(_native.lib().sbe_tile_write(self._h, float(learning_rate), pd, self.rows, px, self.cols))
+
+    def write_rank_k(self, learning_rate: float, s: np.ndarray, d: np.ndarray, x: np.ndarray) -> None:
+        """k rank-1 writes: W -= learning_rate * sum_c s[c] d[c] x[c]^T (s: (k,), d: (k, rows), x: (k, cols))."""
+        if not isinstance(s, np.ndarray):
+            raise TypeError(f"s must be a numpy.ndarray of float32, got {type(s).__name__}")
+        if s.ndim != 1:
+            raise ValueError(f"s must be 1-D (k,), got shape {s.shape}")
+        k = s.shape[0]
+        ps = f32("s", s, (k,))
+        pd = f32("d", d, (k, self.rows))
+        px = f32("x", x, (k, self.cols))
+        _native.check(_native.lib().sbe_tile_write_rank_k(self._h, float(learning_rate), ps, k, pd, k * self.rows, px, k * self.cols))
+
+    def get_weights(self, out: Optional[np.ndarray] = None) -> np.ndarray:
+        """A copy of the weights (rows, cols)."""
+        w, pw = output("out", out, (self.rows, self.cols))
+        _native.check(_native.lib().sbe_tile_get_weights(self._h, pw, self.rows * self.cols))
+        return w
+
+    def set_weights(self, weights: np.ndarray) -> None:
+        """Programs the weights (rows, cols); not counted as training writes."""
+        pw = f32("weights", weights, (self.rows, self.cols))
+        _native.check(_native.lib().sbe_tile_set_weights(self._h, pw, self.rows * self.cols))
+
+    @property
+    def weights(self) -> np.ndarray:
+        """A copy of the weights (rows, cols)."""
+        return self.get_weights()
+
+    @property
+    def counters(self) -> Dict[str, int]:
+        """Endurance counters: rank_one_writes, total_pulses, clipped_pulses, max_pulses_per_device."""
+        c = _native.TileCounters(ctypes.sizeof(_native.TileCounters), _native.TileCounters.VERSION)
+        _native.check(_native.lib().sbe_tile_get_counters(self._h, ctypes.byref(c)))
+        return {name: getattr(c, name) for name, _ in _native.TileCounters._fields_[2:]}
+
+    def pulses(self) -> np.ndarray:
+        """Pulses per device so far, (rows, cols) int64."""
+        out = np.empty((self.rows, self.cols), dtype=np.int64)
+        _native.check(_native.lib().sbe_tile_get_pulses(self._h, out.__array_interface__["data"][0], out.size))
+        return out
+
+    def __repr__(self) -> str:
+        return f"Tile({self.rows}, {self.cols}{', closed' if self.closed else ''})"

@@ -1,0 +1,58 @@
+using System.Text;
+
+namespace SbeCore.Native;
+
+/// <summary>The per-thread message of the last failed call, and the exception-to-status mapping used at every export.</summary>
+internal static class LastError
+{
+    [ThreadStatic] private static string? t_message;
+
+    public static string Message => t_message ?? "";
+
+    public static void Clear() => t_message = null;
+
+    /// <summary>Records the failure and returns its status; never throws (it runs inside every export's catch).</summary>
+    public static int Fail(Exception e)
+    {
+        try
+        {
+            SbeStatus status = e switch
+            {
+                SbeException s => s.Status,
+                ArgumentNullException => SbeStatus.NullPointer,
+                ArgumentException => SbeStatus.InvalidArgument,
+                OutOfMemoryException => SbeStatus.OutOfMemory,
+                IOException or InvalidDataException or UnauthorizedAccessException => SbeStatus.Io,
+                NotImplementedException or NotSupportedException => SbeStatus.NotSupported,
+                InvalidOperationException => SbeStatus.InvalidState,
+                _ => SbeStatus.Internal,
+            };
+            t_message = status == SbeStatus.Internal ? $"{e.GetType().Name}: {e.Message}" : e.Message;
+            return (int)status;
+        }
+        catch
+        {
+            return (int)SbeStatus.Internal;
+        }
+    }
+
+    /// <summary>Copies the message as NUL-terminated UTF-8, truncated to cap - 1 bytes; returns the full length in bytes.</summary>
+    public static unsafe int CopyTo(byte* buffer, nuint capacity)
+    {
+        string message = Message;
+        int needed = Encoding.UTF8.GetByteCount(message);
+        if (buffer == null || capacity == 0) return needed;
+        int room = (int)Math.Min(capacity - 1, (nuint)int.MaxValue);
+        var destination = new Span<byte>(buffer, room + 1);
+        int written;
+        if (needed <= room) written = Encoding.UTF8.GetBytes(message, destination);
+        else
+        {
+            // Truncate on a character boundary so the copy stays valid UTF-8.
+            var encoder = Encoding.UTF8.GetEncoder();
+            encoder.Convert(message.AsSpan(), destination[..room], true, out _, out written, out _);
+        }
+        destination[written] = 0;
+        return needed;
+    }
+}

@@ -1,0 +1,293 @@
+/*
+ * sbecore.h: the C ABI of SbeCore (streaming batch eigenupdates for analog crossbar training).
+ * Hand-written; every prototype is checked against the built library's exports by a CTest test.
+ *
+ * Conventions
+ *  - Every function returns an sbe_status (0 = SBE_OK, negative = error) unless stated otherwise.
+ *    On error the message is available through sbe_last_error() on the same thread.
+ *  - Buffers are float32, row-major, passed with their length in elements; lengths must match the
+ *    shapes exactly (except w_len of the kernels, which must cover the strided matrix). Every
+ *    dimension must be >= 1 and the element count of any matrix at most SBE_MAX_ELEMENTS.
+ *    Input data must be finite (NaN/Inf give SBE_E_NON_FINITE). Inputs and outputs must not overlap.
+ *  - A rejected call (bad handle, size, length, struct or data) changes nothing: every check runs
+ *    before any tile, estimator or caller buffer is touched.
+ *  - Handles are opaque values, never pointers: a NULL, stale, double-freed, foreign or wrong-kind
+ *    handle gives SBE_E_BAD_HANDLE. destroy(NULL) is a no-op that returns SBE_OK.
+ *  - Config structs start with struct_size and version: set them to sizeof(the struct) and the
+ *    matching SBE_*_VERSION macro.
+ *  - Thread safety: kernels over caller buffers are thread-safe. A handle must not be used by two
+ *    threads at once (different handles may be used concurrently).
+ *  - The library is built with NativeAOT: it cannot be unloaded (dlclose does not unload it).
+ */
+#ifndef SBECORE_H
+#define SBECORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SBE_ABI_VERSION_MAJOR 1
+#define SBE_ABI_VERSION_MINOR 0
+#define SBE_ABI_VERSION ((SBE_ABI_VERSION_MAJOR << 16) | SBE_ABI_VERSION_MINOR)
+
+/* Largest element count of any matrix or batch buffer (2^26). */
+#define SBE_MAX_ELEMENTS ((size_t)1 << 26)
+
+#if defined(_WIN32)
+#define SBE_API __declspec(dllimport)
+#else
+#define SBE_API
+#endif
+
+typedef enum sbe_status {
+    SBE_OK = 0,
+    SBE_E_NULL_POINTER = -1,     /* a required pointer was NULL */
+    SBE_E_INVALID_ARGUMENT = -2, /* size, length, count or enum out of range or inconsistent */
+    SBE_E_NON_FINITE = -3,       /* input data contains NaN or +-Inf */
+    SBE_E_BAD_HANDLE = -4,       /* NULL, stale, double-freed, foreign or wrong-kind handle */
+    SBE_E_BAD_STRUCT = -5,       /* config struct with unexpected struct_size or version */
+    SBE_E_OUT_OF_MEMORY = -6,
+    SBE_E_IO = -7,               /* file could not be read/written or is not valid */
+    SBE_E_NOT_SUPPORTED = -8,    /* operation not available in this build */
+    SBE_E_INVALID_STATE = -9,    /* the object is not in a state that allows the call */
+    SBE_E_INTERNAL = -99         /* unexpected failure (a bug: report the message) */
+} sbe_status;
+
+/* Bits of sbe_isa(): which vector paths are live in the loaded flavour on this CPU. */
+#define SBE_ISA_VECTOR128 0x01u
+#define SBE_ISA_VECTOR256 0x02u
+#define SBE_ISA_VECTOR512 0x04u
+#define SBE_ISA_AVX2      0x08u
+#define SBE_ISA_FMA       0x10u
+#define SBE_ISA_AVX512F   0x20u
+#define SBE_ISA_ADVSIMD   0x40u
+
+/* Opaque handles. */
+typedef struct sbe_tile sbe_tile_t;
+typedef struct sbe_estimator sbe_estimator_t;
+typedef struct sbe_network sbe_network_t;
+
+/* Device presets (aihwkit names; see DEVICES.md). IDEAL: exact float updates and reads. The others come with
+   aihwkit's preset update (stochastic pulses, BL 31, update management) and preset I/O (7-bit DAC, 9-bit ADC). */
+typedef enum sbe_device {
+    SBE_DEVICE_IDEAL = 0,
+    SBE_DEVICE_IDEALIZED = 1,
+    SBE_DEVICE_GOKMEN_VLASOV = 2,
+    SBE_DEVICE_CAPACITOR = 3,
+    SBE_DEVICE_ECRAM = 4,
+    SBE_DEVICE_RERAM_SB = 5,
+    SBE_DEVICE_RERAM_ES = 6,
+    SBE_DEVICE_PCM = 7
+} sbe_device;
+
+typedef enum sbe_pulse_type {
+    SBE_PULSE_DEFAULT = 0,                /* the preset's */
+    SBE_PULSE_NONE = 1,                   /* exact float update, then clip to the device bounds */
+    SBE_PULSE_STOCHASTIC_COMPRESSED = 2,  /* stochastic pulse trains, a coincidence is one pulse */
+    SBE_PULSE_DETERMINISTIC_IMPLICIT = 3  /* round(BL p_x p_d) pulses, no randomness */
+} sbe_pulse_type;
+
+typedef enum sbe_io {
+    SBE_IO_DEFAULT = 0,  /* the preset's (exact for SBE_DEVICE_IDEAL) */
+    SBE_IO_PERFECT = 1,  /* exact reads */
+    SBE_IO_PRESET = 2    /* 7-bit DAC, 9-bit ADC, out_bound 20, out_noise 0.1, both directions */
+} sbe_io;
+
+#define SBE_TILE_CONFIG_VERSION 1u
+typedef struct sbe_tile_config {
+    uint32_t struct_size; /* sizeof(sbe_tile_config_t) */
+    uint32_t version;     /* SBE_TILE_CONFIG_VERSION */
+    uint32_t rows;        /* outputs (a) */
+    uint32_t cols;        /* inputs (b) */
+    uint64_t seed;        /* hidden device parameters and noise are drawn from it */
+    uint32_t device;      /* sbe_device */
+    uint32_t pulse_type;  /* sbe_pulse_type */
+    uint32_t desired_bl;  /* pulse-train length 1..1024, 0 = the preset's */
+    uint32_t io;          /* sbe_io */
+} sbe_tile_config_t;
+
+#define SBE_TILE_COUNTERS_VERSION 1u
+typedef struct sbe_tile_counters {
+    uint32_t struct_size; /* set by the caller: sizeof(sbe_tile_counters_t) */
+    uint32_t version;     /* set by the caller: SBE_TILE_COUNTERS_VERSION */
+    int64_t rank_one_writes;        /* outer-product writes issued (the paper's "matrix updates") */
+    int64_t total_pulses;           /* pulses over all devices (0 for an ideal device) */
+    int64_t clipped_pulses;         /* pulses cut short by a bound */
+    int64_t max_pulses_per_device;  /* endurance: the most-pulsed device */
+} sbe_tile_counters_t;
+
+typedef enum sbe_initialization {
+    SBE_INIT_GAUSSIAN = 0,     /* X, D drawn from N(0, I) with the seed (the paper's choice) */
+    SBE_INIT_FIRST_SAMPLE = 1  /* X = x, D = delta of the first observed sample */
+} sbe_initialization;
+
+typedef enum sbe_magnitude {
+    SBE_MAGNITUDE_RUNNING_MEAN = 0, /* the paper's running mean of q * r */
+    SBE_MAGNITUDE_RIGHT_NORM = 1,   /* |X|, the norm of the unnormalised right vector */
+    SBE_MAGNITUDE_RAYLEIGH = 2      /* reported as the running mean by estimate; a caller replays the batch */
+} sbe_magnitude;
+
+#define SBE_ESTIMATOR_CONFIG_VERSION 1u
+typedef struct sbe_estimator_config {
+    uint32_t struct_size;       /* sizeof(sbe_estimator_config_t) */
+    uint32_t version;           /* SBE_ESTIMATOR_CONFIG_VERSION */
+    uint32_t rows;              /* a: length of delta */
+    uint32_t cols;              /* b: length of x */
+    uint32_t rank;              /* k >= 1, <= min(rows, cols) */
+    uint32_t sub_batch;         /* m >= 1: samples per bi-iteration step for rank k (1 = fully streaming) */
+    uint64_t seed;              /* the Gaussian initial X, D are drawn from it */
+    uint32_t initialization;    /* sbe_initialization */
+    uint32_t magnitude;         /* sbe_magnitude */
+    uint32_t division_free;     /* 0 or 1: the Oja/Hebbian form (rank 1, sub_batch 1 only) */
+    uint32_t quantization_bits; /* 0 = float32 state, else 2..24 bits */
+    float oja_rate;             /* xi in (0, 1) for division_free (0 selects the default 0.01) */
+    uint32_t reserved;          /* must be 0 */
+} sbe_estimator_config_t;
+
+/* ---- library ---- */
+SBE_API int32_t sbe_abi_version(void); /* (major << 16) | minor; refuse a different major */
+SBE_API uint32_t sbe_isa(void);        /* SBE_ISA_* bits */
+/* Copies this thread's last error message (NUL-terminated, truncated to cap - 1 bytes) into buf;
+   returns the message's full length in bytes (call with buf NULL, cap 0 to size a buffer). */
+SBE_API size_t sbe_last_error(char *buf, size_t cap);
+SBE_API void sbe_clear_error(void);
+SBE_API int sbe_live_handles(size_t *tiles, size_t *estimators, size_t *networks);
+
+/* ---- kernels over caller buffers (thread-safe). W: rows x cols, row stride >= cols,
+   w_len >= (rows - 1) * stride + cols. ---- */
+SBE_API int sbe_gemv(const float *w, size_t w_len, size_t rows, size_t cols, size_t stride,
+                     const float *x, size_t x_len, float *y, size_t y_len);              /* y = W x */
+SBE_API int sbe_gemv_t(const float *w, size_t w_len, size_t rows, size_t cols, size_t stride,
+                       const float *d, size_t d_len, float *z, size_t z_len);            /* z = W^T d */
+SBE_API int sbe_ger(float alpha, const float *u, size_t u_len, const float *v, size_t v_len,
+                    float *w, size_t w_len, size_t rows, size_t cols, size_t stride);    /* W += alpha u v^T */
+SBE_API int sbe_batch_read(const float *w, size_t w_len, size_t rows, size_t cols, size_t stride,
+                           const float *x, size_t x_len, size_t n, float *y, size_t y_len);   /* Y(n x rows) = X(n x cols) W^T */
+SBE_API int sbe_batch_read_t(const float *w, size_t w_len, size_t rows, size_t cols, size_t stride,
+                             const float *d, size_t d_len, size_t n, float *z, size_t z_len); /* Z(n x cols) = D(n x rows) W */
+
+/* ---- tile: one crossbar array ---- */
+SBE_API int sbe_tile_create(const sbe_tile_config_t *config, sbe_tile_t **out);
+SBE_API int sbe_tile_destroy(sbe_tile_t *tile);
+SBE_API int sbe_tile_shape(const sbe_tile_t *tile, size_t *rows, size_t *cols);
+SBE_API int sbe_tile_read(sbe_tile_t *tile, const float *inputs, size_t inputs_len, size_t n,
+                          float *outputs, size_t outputs_len);   /* outputs(n x rows) = inputs(n x cols) W^T */
+SBE_API int sbe_tile_read_t(sbe_tile_t *tile, const float *errors, size_t errors_len, size_t n,
+                            float *outputs, size_t outputs_len); /* outputs(n x cols) = errors(n x rows) W */
+SBE_API int sbe_tile_write(sbe_tile_t *tile, float learning_rate, const float *d, size_t d_len,
+                           const float *x, size_t x_len);        /* W -= learning_rate d x^T (one rank-1 write) */
+SBE_API int sbe_tile_write_rank_k(sbe_tile_t *tile, float learning_rate, const float *s, size_t k,
+                                  const float *d, size_t d_len, const float *x, size_t x_len); /* k rank-1 writes */
+SBE_API int sbe_tile_get_weights(const sbe_tile_t *tile, float *weights, size_t weights_len);
+SBE_API int sbe_tile_set_weights(sbe_tile_t *tile, const float *weights, size_t weights_len);
+SBE_API int sbe_tile_get_counters(const sbe_tile_t *tile, sbe_tile_counters_t *counters);
+SBE_API int sbe_tile_get_pulses(const sbe_tile_t *tile, int64_t *pulses, size_t pulses_len); /* per device, rows x cols */
+SBE_API int sbe_tile_save(const sbe_tile_t *tile, const char *path); /* UTF-8 path */
+SBE_API int sbe_tile_load(const char *path, sbe_tile_t **out);
+
+/* ---- estimator: streaming top-k triplets of a batch-mean gradient (SBE) ---- */
+SBE_API int sbe_estimator_create(const sbe_estimator_config_t *config, sbe_estimator_t **out);
+SBE_API int sbe_estimator_destroy(sbe_estimator_t *estimator);
+SBE_API int sbe_estimator_shape(const sbe_estimator_t *estimator, size_t *rows, size_t *cols, size_t *rank);
+SBE_API int sbe_estimator_observe(sbe_estimator_t *estimator, const float *delta, size_t delta_len,
+                                  const float *x, size_t x_len);
+SBE_API int sbe_estimator_observe_batch(sbe_estimator_t *estimator, const float *deltas, size_t deltas_len,
+                                        const float *xs, size_t xs_len, size_t n);
+/* Closes the batch: s (rank), d (rank x rows, unit rows), x (rank x cols, unit rows), M ~ sum_c s_c d_c x_c^T.
+   The state stays as the next batch's warm start. */
+SBE_API int sbe_estimator_estimate(sbe_estimator_t *estimator, float *s, size_t s_len, float *d, size_t d_len,
+                                   float *x, size_t x_len);
+SBE_API int sbe_estimator_reset(sbe_estimator_t *estimator);
+
+/* ---- network: an MLP of crossbar tiles (softmax cross-entropy output), trained by one update method ---- */
+typedef enum sbe_activation { SBE_ACTIVATION_RELU = 0, SBE_ACTIVATION_SIGMOID = 1 } sbe_activation;
+typedef enum sbe_method {
+    SBE_METHOD_SGD = 0,           /* a rank-1 write per sample */
+    SBE_METHOD_MINIBATCH = 1,     /* dense batch-mean gradient (a*b buffer) */
+    SBE_METHOD_TRUNCATED_SVD = 2, /* exact top-k of the batch-mean gradient, k rank-1 writes */
+    SBE_METHOD_SBE = 3            /* streaming batch eigenupdate, k rank-1 writes */
+} sbe_method;
+
+#define SBE_NETWORK_CONFIG_VERSION 1u
+typedef struct sbe_network_config {
+    uint32_t struct_size;         /* sizeof(sbe_network_config_t) */
+    uint32_t version;             /* SBE_NETWORK_CONFIG_VERSION */
+    const uint32_t *layer_sizes;  /* neurons per layer, input first, classes last: e.g. {784, 100, 10} */
+    uint32_t layer_count;         /* entries in layer_sizes, 2..64 */
+    uint32_t activation;          /* sbe_activation of the hidden layers */
+    uint32_t method;              /* sbe_method */
+    uint32_t rank;                /* k for TRUNCATED_SVD and SBE (>= 1) */
+    uint32_t sub_batch;           /* m for rank-k SBE (>= 1) */
+    uint32_t reserved;            /* must be 0 */
+    uint64_t seed;                /* initial weights (He-normal), device draws, estimators */
+    sbe_tile_config_t tile;       /* device of every layer; struct_size/version set, rows = cols = 0 */
+} sbe_network_config_t;
+
+#define SBE_EPOCH_METRICS_VERSION 1u
+typedef struct sbe_epoch_metrics {
+    uint32_t struct_size;         /* set by the caller */
+    uint32_t version;             /* set by the caller: SBE_EPOCH_METRICS_VERSION */
+    int64_t samples;
+    int64_t batches;
+    int64_t rank_one_writes;      /* cumulative over all tiles */
+    double mean_training_loss;    /* mean cross-entropy of the batches before their updates */
+    double seconds;
+} sbe_epoch_metrics_t;
+
+#define SBE_EVALUATION_VERSION 1u
+typedef struct sbe_evaluation {
+    uint32_t struct_size;         /* set by the caller */
+    uint32_t version;             /* set by the caller: SBE_EVALUATION_VERSION */
+    int64_t samples;
+    double loss;                  /* mean cross-entropy */
+    double accuracy;              /* fraction correct, 0..1 */
+} sbe_evaluation_t;
+
+/* images: n x inputs float32 (MNIST: values in [0, 1]); labels: n class indices in [0, classes). */
+SBE_API int sbe_network_create(const sbe_network_config_t *config, sbe_network_t **out);
+SBE_API int sbe_network_destroy(sbe_network_t *network);
+SBE_API int sbe_network_shape(const sbe_network_t *network, size_t *inputs, size_t *classes, size_t *layers);
+/* One epoch, shuffled with shuffle_seed, in batches of batch_size (the last may be smaller). metrics may be NULL. */
+SBE_API int sbe_network_train_epoch(sbe_network_t *network, const float *images, size_t images_len, const int32_t *labels,
+                                    size_t n, size_t batch_size, float learning_rate, uint64_t shuffle_seed,
+                                    sbe_epoch_metrics_t *metrics);
+/* One batch (one weight update) on the n samples in order; *loss (may be NULL): the mean loss before the update. */
+SBE_API int sbe_network_train_batch(sbe_network_t *network, const float *images, size_t images_len, const int32_t *labels,
+                                    size_t n, float learning_rate, double *loss);
+SBE_API int sbe_network_evaluate(sbe_network_t *network, const float *images, size_t images_len, const int32_t *labels,
+                                 size_t n, sbe_evaluation_t *result);
+SBE_API int sbe_network_predict(sbe_network_t *network, const float *images, size_t images_len, size_t n,
+                                float *probabilities, size_t probabilities_len);       /* n x classes */
+/* Weights of one layer: rows = outputs, cols = inputs + 1 (the last column is the bias). */
+SBE_API int sbe_network_get_weights(const sbe_network_t *network, size_t layer, float *weights, size_t weights_len);
+
+/* ---- choosing a flavour (header-only helper: the library cannot be asked before it is loaded) ----
+   A flavour built for a higher ISA level aborts on a CPU that lacks it, so load
+   <dir>/<sbe_recommended_flavour()>/SbeCore.Native.so. */
+static inline const char *sbe_recommended_flavour(void)
+{
+#if (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__))
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+        __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("avx512dq") &&
+        __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx2") &&
+        __builtin_cpu_supports("fma") && __builtin_cpu_supports("bmi2"))
+        return "x86-64-v4";
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+        __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2") &&
+        __builtin_cpu_supports("f16c") && __builtin_cpu_supports("movbe") &&
+        __builtin_cpu_supports("lzcnt"))
+        return "x86-64-v3";
+    return "x86-64-v2";
+#else
+    return "x86-64-v2";
+#endif
+}
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* SBECORE_H */
