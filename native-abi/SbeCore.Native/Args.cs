@@ -55,43 +55,13 @@ internal static unsafe class Args
     /// <summary>Rejects NaN and +-Inf, naming the first offending index.</summary>
     public static void Finite(ReadOnlySpan<float> values, string name)
     {
-        int bad = IndexOfNonFinite(values);
+        int bad = SbeCore.Kernels.Blas.IndexOfNonFinite(values);
         if (bad >= 0) throw new SbeException(SbeStatus.NonFinite, $"{name}[{bad}] is {values[bad]}; data must be finite.");
     }
 
     public static void Finite(float value, string name)
     {
         if (!float.IsFinite(value)) throw new SbeException(SbeStatus.NonFinite, $"{name} is {value}; it must be finite.");
-    }
-
-    private static int IndexOfNonFinite(ReadOnlySpan<float> values)
-    {
-        // x - x is 0 for finite x and NaN for NaN/Inf: accumulate that with the widest live vectors, locate only on failure.
-        ref float start = ref MemoryMarshal.GetReference(values);
-        nuint n = (nuint)values.Length, i = 0;
-        bool bad = false;
-        if (Vector512.IsHardwareAccelerated && n >= (nuint)Vector512<float>.Count)
-        {
-            var acc = Vector512<float>.Zero;
-            for (; i + (nuint)Vector512<float>.Count <= n; i += (nuint)Vector512<float>.Count) { var v = Vector512.LoadUnsafe(ref start, i); acc += v - v; }
-            bad = acc != Vector512<float>.Zero;
-        }
-        else if (Vector256.IsHardwareAccelerated && n >= (nuint)Vector256<float>.Count)
-        {
-            var acc = Vector256<float>.Zero;
-            for (; i + (nuint)Vector256<float>.Count <= n; i += (nuint)Vector256<float>.Count) { var v = Vector256.LoadUnsafe(ref start, i); acc += v - v; }
-            bad = acc != Vector256<float>.Zero;
-        }
-        else if (Vector128.IsHardwareAccelerated && n >= (nuint)Vector128<float>.Count)
-        {
-            var acc = Vector128<float>.Zero;
-            for (; i + (nuint)Vector128<float>.Count <= n; i += (nuint)Vector128<float>.Count) { var v = Vector128.LoadUnsafe(ref start, i); acc += v - v; }
-            bad = acc != Vector128<float>.Zero;
-        }
-        for (; i < n && !bad; i++) bad = !float.IsFinite(Unsafe.Add(ref start, i));
-        if (!bad) return -1;
-        for (int j = 0; j < values.Length; j++) if (!float.IsFinite(values[j])) return j;
-        return -1;
     }
 
     /// <summary>A UTF-8 NUL-terminated path.</summary>

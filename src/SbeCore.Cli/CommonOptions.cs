@@ -43,10 +43,10 @@ internal sealed class CommonOptions
         DefaultValueFactory = _ => 0,
     };
 
-    public CommonOptions(int defaultEpochs, string defaultOut)
+    public CommonOptions(int defaultEpochs, string defaultOut, string outDescription = "Output folder for results.json, history.csv and the PNG plots")
     {
         Epochs = new Option<int>("--epochs") { Description = "Epochs per run", DefaultValueFactory = _ => defaultEpochs };
-        Out = new Option<string>("--out", "-o") { Description = "Output folder for results.json, history.csv and the PNG plots", DefaultValueFactory = _ => defaultOut };
+        Out = new Option<string>("--out", "-o") { Description = outDescription, DefaultValueFactory = _ => defaultOut };
         AtLeast(Epochs, 1);
         Activation.Validators.Add(r =>
         {

@@ -119,7 +119,7 @@ internal static class ReportCommand
         md.Append("## Past the paper: the same methods through device models\n\n");
         if (cells.Count == 0) { md.Append("No finished cells.\n\n"); return; }
         md.Append(CultureInfo.InvariantCulture, $"Run: {cells[0].Data}, {string.Join('-', cells[0].Layers)}, epoch budget {string.Join(",", cells.Select(c => c.EpochBudget).Distinct())} (no early stop: {cells.All(c => c.StopAtLoss == 0)}), seeds {string.Join(",", cells.Select(c => c.Seed).Distinct())}. Per-sample SGD runs at batch 1, the others at batch {string.Join(",", cells.Where(c => c.Method != "sgd").Select(c => c.BatchSize).Distinct())}. Learning rates: {string.Join(", ", cells.GroupBy(c => c.LearningRateSource).Select(g => $"{g.Count()} {g.Key}"))}.\n\n");
-        string[] known = ["ideal", "idealized", "constantstep", "gokmenvlasov", "capacitor", "ecram", "reramsb", "reramses", "pcm"];
+        string[] known = ["ideal", "idealized", "constantstep", "gokmenvlasov", "capacitor", "ecram", "reramsb", "rerames", "pcm"];
         var devices = cells.Select(c => c.Device).Distinct().OrderBy(d => Array.IndexOf(known, d.Split(':')[0]) is int i && i >= 0 ? i : 99).ThenBy(d => d, StringComparer.Ordinal).ToList();
         var methods = Ordered(cells.Select(c => c.Method)).ToList();
         double? Get(string d, string m, Func<CellResult, double> f)

@@ -191,9 +191,7 @@ public sealed partial class CrossbarTile
 
     private static void RequireFinite(ReadOnlySpan<float> values, string name)
     {
-        for (int i = 0; i < values.Length; i++)
-        {
-            if (!float.IsFinite(values[i])) throw new ArgumentException($"{name}[{i}] is {values[i]}; NaN and infinite entries are rejected.", name);
-        }
+        int i = Blas.IndexOfNonFinite(values);
+        if (i >= 0) throw new ArgumentException($"{name}[{i}] is {values[i]}; NaN and infinite entries are rejected.", name);
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using SbeCore.Devices;
 
 namespace SbeCore.Crossbar;
@@ -46,20 +47,30 @@ public sealed record TileConfig
     /// <summary>Names accepted by <see cref="Preset"/>.</summary>
     public static IReadOnlyList<string> PresetNames { get; } = ["Idealized", "GokmenVlasov", "Capacitor", "EcRam", "ReRamSB", "ReRamES", "PCM"];
 
-    /// <summary>A preset config by name (case-insensitive, see <see cref="PresetNames"/>; "Ideal" gives <c>new TileConfig()</c>).</summary>
+    /// <summary>A preset config by name (see <see cref="PresetNames"/>; case, '-' and '_' are ignored, so "reram-sb" is ReRamSB;
+    /// "Ideal" gives <c>new TileConfig()</c>).</summary>
     /// <exception cref="ArgumentException">An unknown name.</exception>
-    public static TileConfig Preset(string name) => name?.ToLowerInvariant() switch
+    public static TileConfig Preset(string name) => TryPreset(name, out var config) ? config
+        : throw new ArgumentException($"Unknown preset '{name}'; known: Ideal, {string.Join(", ", PresetNames)}.", nameof(name));
+
+    /// <summary>Like <see cref="Preset"/>, returning false for an unknown name.</summary>
+    public static bool TryPreset(string? name, [NotNullWhen(true)] out TileConfig? config)
     {
-        "ideal" => new TileConfig(),
-        "idealized" => Idealized(),
-        "gokmenvlasov" => GokmenVlasov(),
-        "capacitor" => Capacitor(),
-        "ecram" => EcRam(),
-        "reramsb" => ReRamSB(),
-        "rerames" => ReRamES(),
-        "pcm" => Pcm(),
-        _ => throw new ArgumentException($"Unknown preset '{name}'; known: Ideal, {string.Join(", ", PresetNames)}.", nameof(name)),
-    };
+        string folded = (name ?? "").Replace("-", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal).Trim().ToLowerInvariant();
+        config = folded switch
+        {
+            "ideal" => new TileConfig(),
+            "idealized" => Idealized(),
+            "gokmenvlasov" => GokmenVlasov(),
+            "capacitor" => Capacitor(),
+            "ecram" => EcRam(),
+            "reramsb" => ReRamSB(),
+            "rerames" => ReRamES(),
+            "pcm" => Pcm(),
+            _ => null,
+        };
+        return config is not null;
+    }
 
     /// <summary>aihwkit: IdealizedPreset.</summary>
     public static TileConfig Idealized() => FromPreset(DevicePresets.Idealized());

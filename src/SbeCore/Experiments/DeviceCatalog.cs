@@ -11,21 +11,14 @@ namespace SbeCore.Experiments;
 /// </summary>
 public static class DeviceCatalog
 {
-    private static readonly Dictionary<string, Func<TileConfig>> s_presets = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["ideal"] = () => new TileConfig(),
-        ["idealized"] = TileConfig.Idealized,
-        ["constantstep"] = TileConfig.GokmenVlasov,
-        ["gokmenvlasov"] = TileConfig.GokmenVlasov,
-        ["capacitor"] = TileConfig.Capacitor,
-        ["ecram"] = TileConfig.EcRam,
-        ["reramsb"] = TileConfig.ReRamSB,
-        ["reramses"] = TileConfig.ReRamES,
-        ["pcm"] = TileConfig.Pcm,
-    };
+    // Sweep-friendly names on top of TileConfig's presets (which ignore case, '-' and '_').
+    private const string ConstantStepAlias = "constantstep";
+
+    /// <summary>The accepted preset names, comma-separated (without the pulse-type suffixes).</summary>
+    public static string PresetNames => $"ideal, {ConstantStepAlias}, " + string.Join(", ", TileConfig.PresetNames.Select(n => n.ToLowerInvariant()));
 
     /// <summary>The accepted preset names, comma-separated.</summary>
-    public static string Accepted => string.Join(", ", s_presets.Keys) + " (optionally :none, :stochastic or :deterministic)";
+    public static string Accepted => PresetNames + " (optionally :none, :stochastic or :deterministic)";
 
     /// <summary>Builds the tile configuration named by <paramref name="spec"/> (e.g. <c>ecram</c>, <c>reramsb:deterministic</c>).</summary>
     /// <exception cref="ArgumentException">Unknown preset or pulse type.</exception>
@@ -40,15 +33,16 @@ public static class DeviceCatalog
     {
         config = new TileConfig(); error = "";
         var parts = (spec ?? "").Split(':', 2, StringSplitOptions.TrimEntries);
-        if (!s_presets.TryGetValue(parts[0], out var make))
+        string name = parts[0].Equals(ConstantStepAlias, StringComparison.OrdinalIgnoreCase) ? nameof(TileConfig.GokmenVlasov) : parts[0];
+        if (!TileConfig.TryPreset(name, out var preset))
         {
             error = $"unknown device preset '{parts[0]}'; expected one of: {Accepted}.";
             return false;
         }
-        config = make();
+        config = preset;
         if (parts.Length == 2)
         {
-            PulseType? pulse = parts[1].ToLowerInvariant() switch
+            PulseType? pulse = parts[1].Replace("-", "", StringComparison.Ordinal).ToLowerInvariant() switch
             {
                 "none" => PulseType.None,
                 "stochastic" or "stochasticcompressed" => PulseType.StochasticCompressed,

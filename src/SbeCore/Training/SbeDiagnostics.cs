@@ -40,19 +40,22 @@ internal sealed class SbeDiagnostics : IBatchObserver
         if (!_valid[layer] || rule is not SbeRule sbe) return;
         _valid[layer] = false;
         double exact = _exactS[layer];
+        double cosX = Cos(sbe.LastX[..sbe.Cols], _x[layer]), cosD = Cos(sbe.LastD[..sbe.Rows], _d[layer]);
+        // SBE's vectors may flip sign (in pairs, or with s negative): the singular value it applies is s * d.u * x.v signs.
+        double applied = sbe.LastS[0] * Math.Sign(cosX) * Math.Sign(cosD);
         _sink.Add(new DiagnosticRecord
         {
             Update = Update, Layer = layer,
-            RightVectorError = 1 - AbsCos(sbe.LastX[..sbe.Cols], _x[layer]),
-            LeftVectorError = 1 - AbsCos(sbe.LastD[..sbe.Rows], _d[layer]),
-            ValueError = exact == 0 ? double.NaN : 1 - sbe.LastS[0] / exact,
+            RightVectorError = 1 - Math.Abs(cosX),
+            LeftVectorError = 1 - Math.Abs(cosD),
+            ValueError = exact == 0 ? double.NaN : 1 - applied / exact,
         });
     }
 
-    private static double AbsCos(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    private static double Cos(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         double ab = 0, aa = 0, bb = 0;
         for (int i = 0; i < a.Length; i++) { ab += (double)a[i] * b[i]; aa += (double)a[i] * a[i]; bb += (double)b[i] * b[i]; }
-        return aa == 0 || bb == 0 ? 0 : Math.Abs(ab) / Math.Sqrt(aa * bb);
+        return aa == 0 || bb == 0 ? 0 : ab / Math.Sqrt(aa * bb);
     }
 }

@@ -97,17 +97,27 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
-    public void TuneScansALogGridThenRefinesAroundTheBest()
+    public void TuneScansALogGridRefinesAroundTheBestAndCachesTheResult()
     {
         WriteIdx(_dir, train: 100, test: 20);
-        string outDir = Path.Combine(_dir, "tune");
-        var (code, stdout, stderr) = SbeCli.Run("tune", "--data", _dir, "--method", "minibatch", "--epochs", "1", "--hidden", "8",
-            "--lr-min", "0.01", "--lr-max", "1", "--points", "3", "--refine", "1", "--out", outDir);
+        string cache = Path.Combine(_dir, "tune");
+        string[] args = ["tune", "--data", _dir, "--method", "minibatch", "--epochs", "1", "--hidden", "8",
+            "--lr-min", "0.01", "--lr-max", "1", "--lr-step", "1", "--refine-rounds", "1", "--out", cache];
+        var (code, stdout, stderr) = SbeCli.Run(args);
         Assert.True(code == 0, stderr);
-        Assert.Contains("best learning rate for minibatch", stdout);
-        string[] rows = File.ReadAllLines(Path.Combine(outDir, "tune.csv"));
-        Assert.Equal(1 + 3 + 2, rows.Length); // header, grid 0.01/0.1/1, two refinement points between the best's neighbours
-        Assert.Contains(rows, r => r.StartsWith("minibatch,16,1,0.1,", StringComparison.Ordinal));
+        Assert.Contains("best learning rate for minibatch at batch 16", stdout);
+        string file = Assert.Single(Directory.GetFiles(cache, "*.json"));
+        var entry = System.Text.Json.JsonSerializer.Deserialize<SbeCore.Experiments.TuneEntry>(File.ReadAllText(file),
+            new System.Text.Json.JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
+        // Grid 0.01/0.1/1 (plus edge extensions if the best sat on an edge) and one refinement at half a decade each side.
+        Assert.True(entry.Probes.Count >= 3 + 2, $"{entry.Probes.Count} probes");
+        Assert.Equal(entry.Probes.Min(p => p.Loss), entry.Loss);
+        Assert.Equal(entry.Probes.First(p => p.Loss == entry.Loss).LearningRate, entry.LearningRate);
+
+        var (code2, stdout2, stderr2) = SbeCli.Run(args); // cached: no probe is trained again
+        Assert.True(code2 == 0, stderr2);
+        Assert.Contains("Reused", stdout2);
+        Assert.DoesNotContain("  lr ", stdout2);
     }
 
     /// <summary>Synthetic standard-layout files: 28x28 images whose class sets a bright band, raw and gzip mixed.</summary>

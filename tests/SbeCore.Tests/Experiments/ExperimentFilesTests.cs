@@ -33,6 +33,18 @@ public class ExperimentFilesTests
         Assert.Throws<ArgumentException>(() => DeviceCatalog.Create("ecram:sometimes"));
     }
 
+    [Theory]
+    [InlineData("reram-sb", "ReRamSB")]
+    [InlineData("ReRam_ES", "ReRamES")]
+    [InlineData("gokmen-vlasov", "GokmenVlasov")]
+    [InlineData("constantstep", "GokmenVlasov")]
+    [InlineData("PCM", "PCM")]
+    public void DeviceNamesIgnoreCaseDashesAndUnderscores(string spec, string preset)
+    {
+        Assert.Equal(TileConfig.Preset(preset), DeviceCatalog.Create(spec));
+        Assert.Equal(PulseType.DeterministicImplicit, DeviceCatalog.Create(spec + ":deterministic-implicit").Update.PulseType);
+    }
+
     [Fact]
     public void MergedTableHasOneRowPerCellAndMarksCensoredCrossings()
     {
