@@ -16,7 +16,7 @@ public class ObservePerSampleBenchmarks
 {
     private const int Rows = 100, Cols = 785, N = 64;
     private float[] _deltas = [], _xs = [];
-    private SbeEstimator _sbe = null!, _sbeOneSync = null!;
+    private SbeEstimator _sbe = null!;
     private MiniBatchRule _miniBatch = null!;
 
     [GlobalSetup]
@@ -26,7 +26,6 @@ public class ObservePerSampleBenchmarks
         _deltas = new float[N * Rows]; _xs = new float[N * Cols];
         rng.FillGaussian(_deltas); rng.FillGaussian(_xs);
         _sbe = new SbeEstimator(Rows, Cols, seed: 2);
-        _sbeOneSync = new SbeEstimator(Rows, Cols, seed: 2) { UseOneSyncRankOne = true };
         _miniBatch = new MiniBatchRule(Rows, Cols);
     }
 
@@ -40,12 +39,6 @@ public class ObservePerSampleBenchmarks
     public void SbeObserve()
     {
         for (int j = 0; j < N; j++) _sbe.Observe(_deltas.AsSpan(j * Rows, Rows), _xs.AsSpan(j * Cols, Cols));
-    }
-
-    [Benchmark(OperationsPerInvoke = N, Description = "Sbe-1 Observe, one-sync expanded-norm step (alternative)")]
-    public void SbeObserveOneSync()
-    {
-        for (int j = 0; j < N; j++) _sbeOneSync.Observe(_deltas.AsSpan(j * Rows, Rows), _xs.AsSpan(j * Cols, Cols));
     }
 }
 

@@ -1,3 +1,4 @@
+using SbeCore.Kernels;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -5,38 +6,14 @@ using System.Runtime.Intrinsics;
 namespace SbeCore.Eigen;
 
 /// <summary>
-/// Fused SIMD loops the estimator needs beyond SbeCore.Kernels.Blas: a finiteness scan and the rank-1 step
+/// Fused SIMD loops the estimator needs beyond SbeCore.Kernels.Blas: the rank-1 step
 /// "v = alpha v + beta u, then u.v and |v|^2" in one pass (reductions flushed into double every 64 vectors).
 /// Paths: Vector512, Vector256, scalar; chosen once per call by hardware acceleration.
 /// </summary>
 internal static class EstimatorKernels
 {
-    /// <summary>True when every element is finite (no NaN, no +-Inf): AND of the masks |x| &lt;= float.MaxValue (false for NaN).</summary>
-    public static bool AllFinite(ReadOnlySpan<float> x)
-    {
-        ref float r = ref MemoryMarshal.GetReference(x);
-        nuint n = (nuint)x.Length, i = 0;
-        if (Vector512.IsHardwareAccelerated && n >= (nuint)Vector512<float>.Count)
-        {
-            var max = Vector512.Create(float.MaxValue);
-            var acc = Vector512<float>.AllBitsSet;
-            for (; i + (nuint)Vector512<float>.Count <= n; i += (nuint)Vector512<float>.Count)
-                acc &= Vector512.LessThanOrEqual(Vector512.Abs(Vector512.LoadUnsafe(ref r, i)), max);
-            acc &= Vector512.LessThanOrEqual(Vector512.Abs(Vector512.LoadUnsafe(ref r, n - (nuint)Vector512<float>.Count)), max);
-            return Vector512.EqualsAll(acc.AsInt32(), Vector512<int>.AllBitsSet);
-        }
-        if (Vector256.IsHardwareAccelerated && n >= (nuint)Vector256<float>.Count)
-        {
-            var max = Vector256.Create(float.MaxValue);
-            var acc = Vector256<float>.AllBitsSet;
-            for (; i + (nuint)Vector256<float>.Count <= n; i += (nuint)Vector256<float>.Count)
-                acc &= Vector256.LessThanOrEqual(Vector256.Abs(Vector256.LoadUnsafe(ref r, i)), max);
-            acc &= Vector256.LessThanOrEqual(Vector256.Abs(Vector256.LoadUnsafe(ref r, n - (nuint)Vector256<float>.Count)), max);
-            return Vector256.EqualsAll(acc.AsInt32(), Vector256<int>.AllBitsSet);
-        }
-        for (; i < n; i++) if (!float.IsFinite(Unsafe.Add(ref r, i))) return false;
-        return true;
-    }
+    /// <summary>True when every element is finite (no NaN, no +-Inf): the shared scan of the kernel layer.</summary>
+    public static bool AllFinite(ReadOnlySpan<float> x) => Blas.IndexOfNonFinite(x) < 0;
 
     // Float lanes accumulate at most this many vectors before they are flushed into double, which bounds the float
     // rounding of each lane sum to ~BlockVectors ulps whatever the length (DESIGN.md: norms accumulate in double).
@@ -114,87 +91,6 @@ internal static class EstimatorKernels
             d += (double)uu * vv; q += (double)vv * vv;
         }
         dot = d; sumSq = q;
-    }
-
-    /// <summary>u.v and |u|^2 in one pass (float lanes over blocks of 64 vectors, flushed into double). A non-finite
-    /// element of u shows up as a non-finite |u|^2.</summary>
-    public static void DotAndSumSquares(ReadOnlySpan<float> u, ReadOnlySpan<float> v, out double dot, out double sumSq)
-    {
-        if (u.Length != v.Length) throw new ArgumentException($"u has {u.Length} elements, v has {v.Length}.", nameof(v));
-        ref float ru = ref MemoryMarshal.GetReference(u);
-        ref float rv = ref MemoryMarshal.GetReference(v);
-        nuint n = (nuint)u.Length, i = 0;
-        double d = 0, q = 0;
-        if (Vector512.IsHardwareAccelerated && n >= (nuint)Vector512<float>.Count)
-        {
-            nuint width = (nuint)Vector512<float>.Count;
-            while (i + width <= n)
-            {
-                nuint blockEnd = Math.Min(n - width + 1, i + BlockVectors * width);
-                Vector512<float> d0 = default, q0 = default, d1 = default, q1 = default;
-                for (; i + width < blockEnd; i += 2 * width)
-                {
-                    var u0 = Vector512.LoadUnsafe(ref ru, i); var u1 = Vector512.LoadUnsafe(ref ru, i + width);
-                    d0 = Vector512.FusedMultiplyAdd(u0, Vector512.LoadUnsafe(ref rv, i), d0);
-                    d1 = Vector512.FusedMultiplyAdd(u1, Vector512.LoadUnsafe(ref rv, i + width), d1);
-                    q0 = Vector512.FusedMultiplyAdd(u0, u0, q0); q1 = Vector512.FusedMultiplyAdd(u1, u1, q1);
-                }
-                for (; i < blockEnd; i += width)
-                {
-                    var uu = Vector512.LoadUnsafe(ref ru, i);
-                    d0 = Vector512.FusedMultiplyAdd(uu, Vector512.LoadUnsafe(ref rv, i), d0);
-                    q0 = Vector512.FusedMultiplyAdd(uu, uu, q0);
-                }
-                d += SumToDouble(d0 + d1); q += SumToDouble(q0 + q1);
-            }
-        }
-        else if (Vector256.IsHardwareAccelerated && n >= (nuint)Vector256<float>.Count)
-        {
-            nuint width = (nuint)Vector256<float>.Count;
-            while (i + width <= n)
-            {
-                nuint blockEnd = Math.Min(n - width + 1, i + BlockVectors * width);
-                Vector256<float> d0 = default, q0 = default;
-                for (; i < blockEnd; i += width)
-                {
-                    var uu = Vector256.LoadUnsafe(ref ru, i);
-                    d0 = Vector256.FusedMultiplyAdd(uu, Vector256.LoadUnsafe(ref rv, i), d0);
-                    q0 = Vector256.FusedMultiplyAdd(uu, uu, q0);
-                }
-                d += SumToDouble(d0); q += SumToDouble(q0);
-            }
-        }
-        for (; i < n; i++)
-        {
-            float uu = Unsafe.Add(ref ru, i);
-            d += (double)uu * Unsafe.Add(ref rv, i); q += (double)uu * uu;
-        }
-        dot = d; sumSq = q;
-    }
-
-    /// <summary>In place v = alpha v + beta u, with the same rounding as the fused kernels (fma(alpha, v, beta * u)).</summary>
-    public static void ScaleAdd(float alpha, float beta, ReadOnlySpan<float> u, Span<float> v)
-    {
-        if (u.Length != v.Length) throw new ArgumentException($"u has {u.Length} elements, v has {v.Length}.", nameof(v));
-        ref float ru = ref MemoryMarshal.GetReference(u);
-        ref float rv = ref MemoryMarshal.GetReference(v);
-        nuint n = (nuint)u.Length, i = 0;
-        if (Vector512.IsHardwareAccelerated && n >= (nuint)Vector512<float>.Count)
-        {
-            var va = Vector512.Create(alpha); var vb = Vector512.Create(beta);
-            nuint width = (nuint)Vector512<float>.Count;
-            for (; i + width <= n; i += width)
-                Vector512.FusedMultiplyAdd(va, Vector512.LoadUnsafe(ref rv, i), vb * Vector512.LoadUnsafe(ref ru, i)).StoreUnsafe(ref rv, i);
-        }
-        else if (Vector256.IsHardwareAccelerated && n >= (nuint)Vector256<float>.Count)
-        {
-            var va = Vector256.Create(alpha); var vb = Vector256.Create(beta);
-            nuint width = (nuint)Vector256<float>.Count;
-            for (; i + width <= n; i += width)
-                Vector256.FusedMultiplyAdd(va, Vector256.LoadUnsafe(ref rv, i), vb * Vector256.LoadUnsafe(ref ru, i)).StoreUnsafe(ref rv, i);
-        }
-        for (; i < n; i++)
-            Unsafe.Add(ref rv, i) = MathF.FusedMultiplyAdd(alpha, Unsafe.Add(ref rv, i), beta * Unsafe.Add(ref ru, i));
     }
 
     private static double SumToDouble(Vector512<float> v)

@@ -214,67 +214,7 @@ public sealed class SbeEstimator
     // that follow it. j counts samples in this batch; the carried state counts as one sample. Unvalidated input is
     // checked through the reductions themselves (a NaN/Inf in delta makes p non-finite; in x, |X|^2), writing the
     // new vectors to spare buffers that are swapped in only when everything is finite.
-    /// <summary>Runs the rank-1 step in the one-synchronisation form below instead of the chained three-pass form. Off by
-    /// default: it is equivalent (tested) but measured 25-40% slower per sample on 100 x 785 (docs/estimator.md), because it
-    /// reads each side twice (dots, then the write pass) where the chained form reads it once.</summary>
-    internal bool UseOneSyncRankOne { get; set; }
-
-    // The paper's step with one synchronisation point. Every quantity the step needs follows algebraically from four
-    // dot products of the sample with the OLD state (x.X, |x|^2, delta.D, |delta|^2) and the stored norms |X|, |D|:
-    //   p = delta.D/|D|,  X' = a X + b x   (a = j/(j+1), b = p/(j+1)):  x.X' = a x.X + b |x|^2,
-    //   |X'|^2 = a^2 |X|^2 + 2ab x.X + b^2 |x|^2,  q = x.X'/|X'|,  D' = a D + c delta (c = q/(j+1)): likewise for delta.D', |D'|^2.
-    // So: one read pass (the four dots, both sides independent), scalar work, one write pass (X' and D', no reduction),
-    // instead of dot -> X pass -> D pass with a reduction and a sqrt between each. Rejection (NaN/Inf, float overflow) is
-    // decided before anything is written. The new norms are kept from the expansion (they differ from the stored float
-    // vectors' norms by rounding only) and re-measured at the first sample of every batch. When the update cancels most
-    // of a vector (|X'|^2 below 1e-3 of its parts) the expanded norm would lose digits: that rare step takes the chained
-    // form, which measures X' directly.
     private void RankOneStep(ReadOnlySpan<float> delta, ReadOnlySpan<float> x, bool validated)
-    {
-        if (!UseOneSyncRankOne) { RankOneStepChained(delta, x, validated); return; }
-        int j = _batchCount + 1;
-        double wOld = j / (j + 1.0), wNew = 1.0 / (j + 1.0);
-        if (j == 1) RemeasureNorms(); // the expanded norms carry only rounding-level drift; re-anchor them every batch
-        EstimatorKernels.DotAndSumSquares(delta, _d, out double dD, out double dd);
-        EstimatorKernels.DotAndSumSquares(x, _x, out double xX, out double xx);
-        if (!validated)
-        {
-            if (!(double.IsFinite(dd) && double.IsFinite(dD))) ThrowNonFinite(delta, nameof(delta));
-            if (!(double.IsFinite(xx) && double.IsFinite(xX))) ThrowNonFinite(x, nameof(x));
-        }
-        double dNorm = _dNorm[0], xNorm = _xNorm[0];
-        float a = (float)wOld, b = (float)(dNorm > 0 ? wNew * (dD / dNorm) : 0);
-        double xParts = (double)a * a * xNorm * xNorm + (double)b * b * xx;
-        double xxNew = xParts + 2.0 * a * b * xX;
-        double xn = Math.Sqrt(Math.Max(xxNew, 0));
-        double q = xn > 0 ? (a * xX + b * xx) / xn : 0;
-        float c = (float)(wNew * q);
-        double dParts = (double)a * a * dNorm * dNorm + (double)c * c * dd;
-        double ddNew = dParts + 2.0 * a * c * dD;
-        if (!(xxNew >= 1e-3 * xParts && ddNew >= 1e-3 * dParts)) { RankOneStepChained(delta, x, validated); return; }
-        if (!validated)
-        {
-            if (!(xxNew <= float.MaxValue)) ThrowNonFinite(x, nameof(x));
-            if (!(ddNew <= float.MaxValue)) ThrowNonFinite(delta, nameof(delta));
-        }
-        double dn = Math.Sqrt(ddNew);
-        double r = dn > 0 ? (a * dD + c * dd) / dn : 0;
-        EstimatorKernels.ScaleAdd(a, b, x, _x);
-        EstimatorKernels.ScaleAdd(a, c, delta, _d);
-        _s[0] = (float)(wOld * _s[0] + wNew * q * r);
-        _xNorm[0] = xn; _dNorm[0] = dn;
-        _batchCount = j;
-        // no cancellation beyond 1e-3 (checked above), so X' is exactly zero only when both of its parts are
-        if (xxNew == 0 || ddNew == 0) { RemeasureNorms(); RepairZero(); }
-    }
-
-    private void RemeasureNorms()
-    {
-        _xNorm[0] = Math.Sqrt(EstimatorKernels.SumSquares(_x));
-        _dNorm[0] = Math.Sqrt(EstimatorKernels.SumSquares(_d));
-    }
-
-    private void RankOneStepChained(ReadOnlySpan<float> delta, ReadOnlySpan<float> x, bool validated)
     {
         int j = _batchCount + 1;
         double wOld = j / (j + 1.0), wNew = 1.0 / (j + 1.0);
