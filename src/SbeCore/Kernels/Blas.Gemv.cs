@@ -28,6 +28,7 @@ public static partial class Blas
         for (int r = 0; r < rows; r++) AxpyScalar(d[r], w.Slice(r * stride, cols), z);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void GemvCore<TOps, TVec>(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> x, Span<float> y)
         where TOps : struct, ISimdOps<TVec> where TVec : struct
     {
@@ -85,6 +86,7 @@ public static partial class Blas
             Unsafe.Add(ref yr, r) = DotRef<TOps, TVec>(ref Unsafe.Add(ref wr, (nuint)r * s), ref xr, c);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void GemvTCore<TOps, TVec>(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> d, Span<float> z)
         where TOps : struct, ISimdOps<TVec> where TVec : struct
     {

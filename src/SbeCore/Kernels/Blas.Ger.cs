@@ -32,6 +32,7 @@ public static partial class Blas
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void GerCore<TOps, TVec>(float alpha, ReadOnlySpan<float> u, ReadOnlySpan<float> v, Span<float> w, int rows, int cols, int stride)
         where TOps : struct, ISimdOps<TVec> where TVec : struct
     {
@@ -50,6 +51,7 @@ public static partial class Blas
             AxpyRef<TOps, TVec>(TOps.Broadcast(alpha * Unsafe.Add(ref ur, r)), ref vr, ref Unsafe.Add(ref wr, (nuint)r * s), c);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RankKCore<TOps, TVec>(ReadOnlySpan<float> u, ReadOnlySpan<float> s, ReadOnlySpan<float> v, Span<float> w, int rows, int cols, int stride)
         where TOps : struct, ISimdOps<TVec> where TVec : struct
     {
