@@ -137,7 +137,25 @@ public static partial class Blas
         TVec x0 = TOps.Load(ref v0, last), x1 = TOps.Load(ref v1, last), x2 = TOps.Load(ref v2, last), x3 = TOps.Load(ref v3, last);
         TVec end0 = TOps.MultiplyAdd(p3, x3, TOps.MultiplyAdd(p2, x2, TOps.MultiplyAdd(p1, x1, TOps.MultiplyAdd(p0, x0, TOps.Load(ref row0, last)))));
         TVec end1 = TOps.MultiplyAdd(q3, x3, TOps.MultiplyAdd(q2, x2, TOps.MultiplyAdd(q1, x1, TOps.MultiplyAdd(q0, x0, TOps.Load(ref row1, last)))));
-        for (nuint i = 0; i + n <= length; i += n)
+        nuint i = 0;
+        // Two vectors per row per step: four independent chains of four dependent FMAs keep the FMA pipe busy
+        // (one vector per row leaves two 16-cycle chains, too few to hide the latency).
+        for (; i + 2 * n <= length; i += 2 * n)
+        {
+            TVec e = TOps.Load(ref row0, i), g = TOps.Load(ref row0, i + n);
+            TVec f = TOps.Load(ref row1, i), h = TOps.Load(ref row1, i + n);
+            TVec y = TOps.Load(ref v0, i), z = TOps.Load(ref v0, i + n);
+            e = TOps.MultiplyAdd(p0, y, e); f = TOps.MultiplyAdd(q0, y, f); g = TOps.MultiplyAdd(p0, z, g); h = TOps.MultiplyAdd(q0, z, h);
+            y = TOps.Load(ref v1, i); z = TOps.Load(ref v1, i + n);
+            e = TOps.MultiplyAdd(p1, y, e); f = TOps.MultiplyAdd(q1, y, f); g = TOps.MultiplyAdd(p1, z, g); h = TOps.MultiplyAdd(q1, z, h);
+            y = TOps.Load(ref v2, i); z = TOps.Load(ref v2, i + n);
+            e = TOps.MultiplyAdd(p2, y, e); f = TOps.MultiplyAdd(q2, y, f); g = TOps.MultiplyAdd(p2, z, g); h = TOps.MultiplyAdd(q2, z, h);
+            y = TOps.Load(ref v3, i); z = TOps.Load(ref v3, i + n);
+            e = TOps.MultiplyAdd(p3, y, e); f = TOps.MultiplyAdd(q3, y, f); g = TOps.MultiplyAdd(p3, z, g); h = TOps.MultiplyAdd(q3, z, h);
+            TOps.Store(e, ref row0, i); TOps.Store(g, ref row0, i + n);
+            TOps.Store(f, ref row1, i); TOps.Store(h, ref row1, i + n);
+        }
+        if (i + n <= length)
         {
             TVec y0 = TOps.Load(ref v0, i), y1 = TOps.Load(ref v1, i), y2 = TOps.Load(ref v2, i), y3 = TOps.Load(ref v3, i);
             TVec e = TOps.MultiplyAdd(p0, y0, TOps.Load(ref row0, i));
@@ -184,9 +202,20 @@ public static partial class Blas
         TVec x0 = TOps.Load(ref v0, last);
         TVec end0 = TOps.MultiplyAdd(p0, x0, TOps.Load(ref row0, last));
         TVec end1 = TOps.MultiplyAdd(q0, x0, TOps.Load(ref row1, last));
-        for (nuint i = 0; i + n <= length; i += n)
+        nuint i = 0;
+        for (; i + 2 * n <= length; i += 2 * n)
         {
-            TVec w0 = TOps.Load(ref row0, i), w1 = TOps.Load(ref row1, i); // both loads first (see Rank2Rows2)
+            TVec w0 = TOps.Load(ref row0, i), w1 = TOps.Load(ref row1, i); // all loads first (see Rank2Rows2)
+            TVec w2 = TOps.Load(ref row0, i + n), w3 = TOps.Load(ref row1, i + n);
+            TVec y0 = TOps.Load(ref v0, i), y1 = TOps.Load(ref v0, i + n);
+            TOps.Store(TOps.MultiplyAdd(p0, y0, w0), ref row0, i);
+            TOps.Store(TOps.MultiplyAdd(p0, y1, w2), ref row0, i + n);
+            TOps.Store(TOps.MultiplyAdd(q0, y0, w1), ref row1, i);
+            TOps.Store(TOps.MultiplyAdd(q0, y1, w3), ref row1, i + n);
+        }
+        if (i + n <= length)
+        {
+            TVec w0 = TOps.Load(ref row0, i), w1 = TOps.Load(ref row1, i);
             TVec y0 = TOps.Load(ref v0, i);
             TOps.Store(TOps.MultiplyAdd(p0, y0, w0), ref row0, i);
             TOps.Store(TOps.MultiplyAdd(q0, y0, w1), ref row1, i);
