@@ -132,7 +132,49 @@ public static partial class Blas
             }
             TOps.Store(end, ref zr, last);
         }
-        for (; r < rows; r++)
+        // The last rows in groups of 4 and 2 (one pass over z each) rather than one pass per row.
+        if (r + 4 <= rows)
+        {
+            ref float w0 = ref Unsafe.Add(ref wr, (nuint)r * s);
+            ref float dg = ref Unsafe.Add(ref dr, r);
+            AddRows4<TOps, TVec>(ref zr, c, ref w0, s, TOps.Broadcast(dg), TOps.Broadcast(Unsafe.Add(ref dg, 1)), TOps.Broadcast(Unsafe.Add(ref dg, 2)), TOps.Broadcast(Unsafe.Add(ref dg, 3)));
+            r += 4;
+        }
+        if (r + 2 <= rows)
+        {
+            ref float w0 = ref Unsafe.Add(ref wr, (nuint)r * s);
+            ref float w1 = ref Unsafe.Add(ref w0, s);
+            TVec d0 = TOps.Broadcast(Unsafe.Add(ref dr, r)), d1 = TOps.Broadcast(Unsafe.Add(ref dr, r + 1));
+            TVec end = TOps.MultiplyAdd(d1, TOps.Load(ref w1, last), TOps.MultiplyAdd(d0, TOps.Load(ref w0, last), TOps.Load(ref zr, last)));
+            for (nuint i = 0; i + n <= c; i += n)
+                TOps.Store(TOps.MultiplyAdd(d1, TOps.Load(ref w1, i), TOps.MultiplyAdd(d0, TOps.Load(ref w0, i), TOps.Load(ref zr, i))), ref zr, i);
+            TOps.Store(end, ref zr, last);
+            r += 2;
+        }
+        if (r < rows)
             AxpyRef<TOps, TVec>(TOps.Broadcast(Unsafe.Add(ref dr, r)), ref Unsafe.Add(ref wr, (nuint)r * s), ref zr, c);
+    }
+
+    /// <summary>z += d0 w0 + d1 w1 + d2 w2 + d3 w3 for four rows of W at stride s; one load and store of z.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddRows4<TOps, TVec>(ref float zr, nuint c, ref float w0, nuint s, TVec d0, TVec d1, TVec d2, TVec d3)
+        where TOps : struct, ISimdOps<TVec> where TVec : struct
+    {
+        nuint n = (nuint)TOps.Count, last = c - n;
+        ref float w1 = ref Unsafe.Add(ref w0, s);
+        ref float w2 = ref Unsafe.Add(ref w1, s);
+        ref float w3 = ref Unsafe.Add(ref w2, s);
+        TVec end = TOps.Load(ref zr, last);
+        end = TOps.MultiplyAdd(d0, TOps.Load(ref w0, last), end); end = TOps.MultiplyAdd(d1, TOps.Load(ref w1, last), end);
+        end = TOps.MultiplyAdd(d2, TOps.Load(ref w2, last), end); end = TOps.MultiplyAdd(d3, TOps.Load(ref w3, last), end);
+        for (nuint i = 0; i + n <= c; i += n)
+        {
+            TVec za = TOps.MultiplyAdd(d0, TOps.Load(ref w0, i), TOps.Load(ref zr, i));
+            za = TOps.MultiplyAdd(d1, TOps.Load(ref w1, i), za);
+            za = TOps.MultiplyAdd(d2, TOps.Load(ref w2, i), za);
+            za = TOps.MultiplyAdd(d3, TOps.Load(ref w3, i), za);
+            TOps.Store(za, ref zr, i);
+        }
+        TOps.Store(end, ref zr, last);
     }
 }
