@@ -23,6 +23,7 @@ public static partial class Blas
         for (int j = 0; j < n; j++) GemvScalar(w, rows, cols, stride, x.Slice(j * cols, cols), y.Slice(j * rows, rows));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BatchReadCore<TOps, TVec>(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> x, int n, Span<float> y)
         where TOps : struct, ISimdOps<TVec> where TVec : struct
     {
@@ -41,6 +42,7 @@ public static partial class Blas
 
     /// <summary>Y (+)= X[:, k0:k0+klen] W[:, k0:k0+klen]^T; the refs point at column k0 (which may be short of one vector
     /// only when it is the last block: its tail vector then reaches back into the previous block, masked).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BatchReadPanel<TOps, TVec>(ref float w, nuint ws, int rows, ref float x, nuint xs, int n, ref float y, int klen, bool accumulate)
         where TOps : struct, ISimdOps<TVec> where TVec : struct
     {
@@ -70,6 +72,7 @@ public static partial class Blas
     }
 
     /// <summary>Dot of one block; the tail vector ends at klen and is masked to its <paramref name="fresh"/> last lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float BlockDot<TOps, TVec>(ref float a, ref float b, int klen, int fresh, TVec mask)
         where TOps : struct, ISimdOps<TVec> where TVec : struct
     {
@@ -91,6 +94,7 @@ public static partial class Blas
     }
 
     /// <summary>Y[j, r] (+)= dot(X[j], W[r]) for 4 rows of W (stride ws) by 4 inputs (stride xs); y points at Y[j0, r0].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile4x4<TOps, TVec>(ref float w0, nuint ws, ref float x0, nuint xs, ref float y, nuint ys, int klen, int fresh, TVec mask, bool accumulate)
         where TOps : struct, ISimdOps<TVec> where TVec : struct
     {

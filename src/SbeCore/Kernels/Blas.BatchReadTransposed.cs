@@ -23,6 +23,7 @@ public static partial class Blas
         for (int j = 0; j < n; j++) GemvTScalar(w, rows, cols, stride, d.Slice(j * rows, rows), z.Slice(j * cols, cols));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BatchReadTCore<TOps, TVec>(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> d, int n, Span<float> z)
         where TOps : struct, ISimdOps<TVec> where TVec : struct
     {
@@ -61,6 +62,7 @@ public static partial class Blas
     }
 
     /// <summary>Z[j0..j0+4, c0..c0+4 vectors] += D[j0..j0+4, r-block] W[r-block, c0..]; pointers at the tile origin.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TileT4x4<TOps, TVec>(ref float w, nuint ws, ref float d0, nuint ds, ref float z0, nuint zs, nuint rlen)
         where TOps : struct, ISimdOps<TVec> where TVec : struct
     {
@@ -96,6 +98,7 @@ public static partial class Blas
     }
 
     /// <summary>One input by four vectors of cols.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TileT1x4<TOps, TVec>(ref float w, nuint ws, ref float d, ref float z, nuint rlen)
         where TOps : struct, ISimdOps<TVec> where TVec : struct
     {
@@ -113,6 +116,7 @@ public static partial class Blas
     }
 
     /// <summary>Every input by one vector of cols, with W lanes masked (all-ones for a full vector).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TileT1Vector<TOps, TVec>(ref float w, nuint ws, ref float d, nuint ds, ref float z, nuint zs, int n, nuint rlen, TVec mask)
         where TOps : struct, ISimdOps<TVec> where TVec : struct
     {

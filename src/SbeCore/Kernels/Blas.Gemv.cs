@@ -28,6 +28,7 @@ public static partial class Blas
         for (int r = 0; r < rows; r++) AxpyScalar(d[r], w.Slice(r * stride, cols), z);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void GemvCore<TOps, TVec>(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> x, Span<float> y)
         where TOps : struct, ISimdOps<TVec> where TVec : struct
     {
@@ -83,54 +84,5 @@ public static partial class Blas
         }
         for (; r < rows; r++)
             Unsafe.Add(ref yr, r) = DotRef<TOps, TVec>(ref Unsafe.Add(ref wr, (nuint)r * s), ref xr, c);
-    }
-
-    private static void GemvTCore<TOps, TVec>(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> d, Span<float> z)
-        where TOps : struct, ISimdOps<TVec> where TVec : struct
-    {
-        if (cols < TOps.Count) { GemvTScalar(w, rows, cols, stride, d, z); return; }
-        z.Slice(0, cols).Clear();
-        ref float wr = ref MemoryMarshal.GetReference(w);
-        ref float dr = ref MemoryMarshal.GetReference(d);
-        ref float zr = ref MemoryMarshal.GetReference(z);
-        nuint n = (nuint)TOps.Count, c = (nuint)cols, s = (nuint)stride;
-        nuint last = c - n;
-        int r = 0;
-        // z += d0 w0 + ... + d7 w7: one load and store of z per eight rows of W (z stays in L1).
-        for (; r + 8 <= rows; r += 8)
-        {
-            ref float w0 = ref Unsafe.Add(ref wr, (nuint)r * s);
-            ref float w1 = ref Unsafe.Add(ref w0, s);
-            ref float w2 = ref Unsafe.Add(ref w1, s);
-            ref float w3 = ref Unsafe.Add(ref w2, s);
-            ref float w4 = ref Unsafe.Add(ref w3, s);
-            ref float w5 = ref Unsafe.Add(ref w4, s);
-            ref float w6 = ref Unsafe.Add(ref w5, s);
-            ref float w7 = ref Unsafe.Add(ref w6, s);
-            ref float dg = ref Unsafe.Add(ref dr, r);
-            TVec d0 = TOps.Broadcast(dg), d1 = TOps.Broadcast(Unsafe.Add(ref dg, 1)), d2 = TOps.Broadcast(Unsafe.Add(ref dg, 2)), d3 = TOps.Broadcast(Unsafe.Add(ref dg, 3));
-            TVec d4 = TOps.Broadcast(Unsafe.Add(ref dg, 4)), d5 = TOps.Broadcast(Unsafe.Add(ref dg, 5)), d6 = TOps.Broadcast(Unsafe.Add(ref dg, 6)), d7 = TOps.Broadcast(Unsafe.Add(ref dg, 7));
-            // Overlapping last vector from the values before this group, stored after the loop (see AxpyRef).
-            TVec end = TOps.Load(ref zr, last);
-            end = TOps.MultiplyAdd(d0, TOps.Load(ref w0, last), end); end = TOps.MultiplyAdd(d1, TOps.Load(ref w1, last), end);
-            end = TOps.MultiplyAdd(d2, TOps.Load(ref w2, last), end); end = TOps.MultiplyAdd(d3, TOps.Load(ref w3, last), end);
-            end = TOps.MultiplyAdd(d4, TOps.Load(ref w4, last), end); end = TOps.MultiplyAdd(d5, TOps.Load(ref w5, last), end);
-            end = TOps.MultiplyAdd(d6, TOps.Load(ref w6, last), end); end = TOps.MultiplyAdd(d7, TOps.Load(ref w7, last), end);
-            for (nuint i = 0; i + n <= c; i += n)
-            {
-                TVec za = TOps.MultiplyAdd(d0, TOps.Load(ref w0, i), TOps.Load(ref zr, i));
-                za = TOps.MultiplyAdd(d1, TOps.Load(ref w1, i), za);
-                za = TOps.MultiplyAdd(d2, TOps.Load(ref w2, i), za);
-                za = TOps.MultiplyAdd(d3, TOps.Load(ref w3, i), za);
-                za = TOps.MultiplyAdd(d4, TOps.Load(ref w4, i), za);
-                za = TOps.MultiplyAdd(d5, TOps.Load(ref w5, i), za);
-                za = TOps.MultiplyAdd(d6, TOps.Load(ref w6, i), za);
-                za = TOps.MultiplyAdd(d7, TOps.Load(ref w7, i), za);
-                TOps.Store(za, ref zr, i);
-            }
-            TOps.Store(end, ref zr, last);
-        }
-        for (; r < rows; r++)
-            AxpyRef<TOps, TVec>(TOps.Broadcast(Unsafe.Add(ref dr, r)), ref Unsafe.Add(ref wr, (nuint)r * s), ref zr, c);
     }
 }

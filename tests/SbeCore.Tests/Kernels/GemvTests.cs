@@ -37,4 +37,25 @@ public class GemvTests
             Reference.AssertUntouched(z, cols, $"{width} GemvT {rows}x{cols}/{stride}");
         }
     }
+
+    [Theory, MemberData(nameof(Widths))]
+    public void GemvT_row_groups_of_8_4_2_1_and_zero_rows_match_reference(Width width)
+    {
+        // Every combination of the row groups (the first group writes z, the later ones add), rows = 0 included:
+        // z must then be all zeros, written by the vector path when cols is at least one vector.
+        var rng = new Xoshiro256(23);
+        foreach (int cols in new[] { 16, 37, 101 })
+            for (int rows = 0; rows <= 20; rows++)
+            {
+                int stride = cols + rows % 3;
+                float[] w = Reference.RandomMatrix(ref rng, rows, cols, stride);
+                float[] d = Reference.RandomVector(ref rng, rows);
+                float[] z = Reference.Guarded(cols);
+                Paths.GemvT(width, w, rows, cols, stride, d, z);
+                double[] e = Reference.GemvT(w, rows, cols, stride, d, out double[] bound);
+                for (int c = 0; c < cols; c++) Reference.AssertClose(e[c], z[c], bound[c], $"{width} GemvT {rows}x{cols}/{stride} col {c}");
+                if (rows == 0) Assert.All(z.AsSpan(0, cols).ToArray(), v => Assert.True(v == 0f && !float.IsNegative(v), $"{width} GemvT 0x{cols}: z not +0"));
+                Reference.AssertUntouched(z, cols, $"{width} GemvT {rows}x{cols}/{stride}");
+            }
+    }
 }
