@@ -23,7 +23,7 @@ internal static class LastError
                 ArgumentException => SbeStatus.InvalidArgument,
                 OutOfMemoryException => SbeStatus.OutOfMemory,
                 IOException or InvalidDataException or UnauthorizedAccessException => SbeStatus.Io,
-                NotImplementedException or NotSupportedException => SbeStatus.NotSupported,
+                NotSupportedException => SbeStatus.NotSupported,
                 InvalidOperationException => SbeStatus.InvalidState,
                 _ => SbeStatus.Internal,
             };

@@ -52,7 +52,7 @@ internal static class Cli
         {
             return Guard(() => throw e.InnerExceptions[0]);
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or InvalidOperationException or UnauthorizedAccessException or NotImplementedException or NotSupportedException)
+        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or InvalidOperationException or UnauthorizedAccessException or NotSupportedException)
         {
             return Fail(e.Message);
         }
