@@ -7,7 +7,7 @@ namespace SbeCore.Eigen;
 /// <remarks>
 /// Two routes, chosen by size. n &lt;= min(a, b) (the sample side): thin QR (modified Gram-Schmidt, reorthogonalised)
 /// of the delta and x columns, D = Q_d R_d and X = Q_x R_x, so M = Q_d C Q_x^T with the n x n core
-/// C = R_d R_x^T / n; the Jacobi eigenpairs of C^T C give C's right singular vectors. n &gt; min(a, b) (the feature
+/// C = R_d R_x^T / n; the eigenpairs of C^T C (Householder + QL, TridiagonalEigen) give C's right singular vectors. n &gt; min(a, b) (the feature
 /// side): with r = min(a, b), the r x r Gram matrix M M^T (or M^T M) is accumulated from strips of 64 columns of M, so
 /// only r x 64 of M ever exists; its eigenpairs give one side, one pass over the batch gives the other.
 /// Singular values are descending; pairs beyond the rank of M get s = 0 and unit vectors completing the basis.
@@ -20,7 +20,6 @@ public sealed class BatchSvdSolver
     private readonly double[] _strip, _sideGram, _sideVecs;
     private double[] _proj = [];
     private readonly double[] _tmpRow, _tmpOther;
-    private readonly int[] _order;
     private readonly double[] _eigValues;
     private readonly TridiagonalEigen _tridiagonal = new();
 
@@ -35,7 +34,6 @@ public sealed class BatchSvdSolver
         _sideVecs = new double[_r * _r];
         _tmpRow = new double[Math.Max(rows, cols)];
         _tmpOther = new double[Math.Max(rows, cols)];
-        _order = new int[_r];
         _eigValues = new double[_r];
     }
 
@@ -177,33 +175,9 @@ public sealed class BatchSvdSolver
     }
 
     // Top k eigenpairs of the symmetric r x r matrix a: eigenvalues (descending) into _eigValues, unit eigenvectors as
-    // the first k rows of vecs. Householder + QL with vectors for the top k only (TridiagonalEigen); the cyclic Jacobi
-    // solver is kept behind UseJacobi as the reference the benchmarks compare against.
+    // the first k rows of vecs. Householder + QL with vectors for the top k only (TridiagonalEigen).
     private void Eigenpairs(Span<double> a, Span<double> vecs, int r, int k)
-    {
-        if (!UseJacobi)
-        {
-            _tridiagonal.TopK(a, r, k, _eigValues.AsSpan(0, k), vecs.Slice(0, k * r));
-            return;
-        }
-        SymmetricEigen.Jacobi(a, vecs, r);
-        SelectTop(a, r, k);
-        // move the selected rows to the front (in place: walk the permutation through a spare row)
-        Span<double> spare = _tmpOther.AsSpan(0, r);
-        for (int c = 0; c < k; c++) _eigValues[c] = a[_order[c] * r + _order[c]];
-        for (int c = 0; c < k; c++)
-        {
-            int e = _order[c];
-            if (e == c) continue;
-            vecs.Slice(e * r, r).CopyTo(spare);
-            vecs.Slice(c * r, r).CopyTo(vecs.Slice(e * r, r));
-            spare.CopyTo(vecs.Slice(c * r, r));
-            for (int t = c + 1; t < k; t++) if (_order[t] == c) _order[t] = e;
-        }
-    }
-
-    /// <summary>Use the cyclic Jacobi eigensolver (the previous implementation) instead of Householder + QL; for benchmarks.</summary>
-    internal bool UseJacobi { get; set; }
+        => _tridiagonal.TopK(a, r, k, _eigValues.AsSpan(0, k), vecs.Slice(0, k * r));
 
     private void FinishPair(Span<float> s, Span<float> d, Span<float> x, int c) => FinishPair(s, d, x, c, Rows, Cols);
 
@@ -265,20 +239,6 @@ public sealed class BatchSvdSolver
         float inv = (float)(1 / Math.Sqrt(n2));
         for (int i = 0; i < len; i++) vc[i] *= inv;
         return false;
-    }
-
-    // Descending order of the diagonal (eigenvalues) into _order[0..k).
-    private void SelectTop(ReadOnlySpan<double> a, int r, int k)
-    {
-        Span<int> order = _order.AsSpan(0, Math.Min(r, _order.Length));
-        for (int i = 0; i < order.Length; i++) order[i] = i;
-        for (int c = 0; c < k; c++)
-        {
-            int best = c;
-            for (int i = c + 1; i < order.Length; i++)
-                if (a[order[i] * r + order[i]] > a[order[best] * r + order[best]]) best = i;
-            (order[c], order[best]) = (order[best], order[c]);
-        }
     }
 
     // Columns v_j (rows of src, length len) -> Q (n rows of length len, orthonormal or zero) and R (n x n, upper).

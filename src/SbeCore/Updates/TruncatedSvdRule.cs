@@ -34,8 +34,6 @@ public sealed class TruncatedSvdRule : IUpdateRule
     /// solver itself works in O(n(a+b) + n^2) doubles for n &lt;= min(a, b), O(min(a,b)^2) otherwise.</summary>
     public long PeripheralMemoryBytes => (long)Rows * Cols * sizeof(float);
 
-    /// <summary>Route the solver through the previous cyclic Jacobi eigensolver (benchmarks compare the two).</summary>
-    internal bool UseJacobi { get => _solver.UseJacobi; set => _solver.UseJacobi = value; }
 
     /// <summary>The last batch's singular values (descending).</summary>
     public ReadOnlySpan<float> LastS => _s;

@@ -1,10 +1,10 @@
-namespace SbeCore.Eigen;
+namespace SbeCore.Benchmarks.Eigen;
 
 /// <summary>
-/// Cyclic Jacobi eigensolver for a small dense symmetric matrix in double (accurate to a few ulps of the largest
+/// The exact SVD's previous eigen-solve, kept here as the benchmark baseline of TridiagonalEigen. Cyclic Jacobi eigensolver for a small dense symmetric matrix in double (accurate to a few ulps of the largest
 /// eigenvalue; O(r^3) per sweep, typically 6-10 sweeps; stops when a sweep finds nothing above rounding level). Allocation-free: works in the caller's buffers.
 /// </summary>
-internal static class SymmetricEigen
+internal static class JacobiReference
 {
     /// <summary>
     /// Diagonalises a (r x r, row-major, symmetric; destroyed) so that on return its diagonal holds the eigenvalues
