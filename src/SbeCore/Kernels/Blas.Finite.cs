@@ -1,12 +1,11 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace SbeCore.Kernels;
 
 // The finiteness scan every layer uses to reject NaN/Inf before it touches state (tile writes, estimator
-// samples, C ABI inputs). x - x is 0 for a finite x and NaN for NaN or +-Inf, so the scan accumulates that
-// with plain adds (no compare masks) and locates the offending index only on failure.
+// samples, C ABI inputs). v * 0 is 0 for a finite v and NaN for NaN or +-Inf, so the scan accumulates that with
+// plain multiplies and adds (no compare masks), one horizontal sum at the end, and locates the index only on failure.
 public static partial class Blas
 {
     /// <summary>Index of the first NaN or infinite element, or -1 when every element is finite.</summary>
@@ -21,9 +20,9 @@ public static partial class Blas
         return -1;
     }
 
-    internal static bool AllFinite512(ReadOnlySpan<float> x) => AllFinite<SimdFinite512>(x);
-    internal static bool AllFinite256(ReadOnlySpan<float> x) => AllFinite<SimdFinite256>(x);
-    internal static bool AllFinite128(ReadOnlySpan<float> x) => AllFinite<SimdFinite128>(x);
+    internal static bool AllFinite512(ReadOnlySpan<float> x) => AllFiniteCore<Simd512, Vector512<float>>(x);
+    internal static bool AllFinite256(ReadOnlySpan<float> x) => AllFiniteCore<Simd256, Vector256<float>>(x);
+    internal static bool AllFinite128(ReadOnlySpan<float> x) => AllFiniteCore<Simd128, Vector128<float>>(x);
 
     internal static bool AllFiniteScalar(ReadOnlySpan<float> x)
     {
@@ -31,55 +30,23 @@ public static partial class Blas
         return true;
     }
 
-    private static bool AllFinite<TSimd>(ReadOnlySpan<float> x) where TSimd : struct, ISimdFinite
+    private static bool AllFiniteCore<TOps, TVec>(ReadOnlySpan<float> x)
+        where TOps : struct, ISimdOps<TVec> where TVec : struct
     {
+        nuint n = (nuint)TOps.Count, length = (nuint)x.Length;
+        if (length < n) return AllFiniteScalar(x);
         ref float r = ref MemoryMarshal.GetReference(x);
-        nuint n = (nuint)x.Length, w = (nuint)TSimd.Count;
-        if (n < w) return AllFiniteScalar(x);
+        TVec zero = TOps.Zero, a0 = zero, a1 = zero;
         nuint i = 0;
-        bool ok = true;
-        for (; i + 2 * w <= n; i += 2 * w) ok &= TSimd.PairFinite(ref r, i, i + w);
-        // Fewer than 2w elements remain in [i, n): the vectors at min(i, n - w) and n - w cover them (overlap is harmless).
-        return ok & TSimd.PairFinite(ref r, Math.Min(i, n - w), n - w);
-    }
-
-    private interface ISimdFinite
-    {
-        static abstract int Count { get; }
-        /// <summary>True when the vectors at offsets a and b hold only finite values.</summary>
-        static abstract bool PairFinite(ref float r, nuint a, nuint b);
-    }
-
-    private readonly struct SimdFinite512 : ISimdFinite
-    {
-        public static int Count => Vector512<float>.Count;
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static bool PairFinite(ref float r, nuint a, nuint b)
+        for (; i + 2 * n <= length; i += 2 * n)
         {
-            var u = Vector512.LoadUnsafe(ref r, a); var v = Vector512.LoadUnsafe(ref r, b);
-            return (u - u + (v - v)) == Vector512<float>.Zero;
+            a0 = TOps.MultiplyAdd(TOps.Load(ref r, i), zero, a0);
+            a1 = TOps.MultiplyAdd(TOps.Load(ref r, i + n), zero, a1);
         }
-    }
-
-    private readonly struct SimdFinite256 : ISimdFinite
-    {
-        public static int Count => Vector256<float>.Count;
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static bool PairFinite(ref float r, nuint a, nuint b)
-        {
-            var u = Vector256.LoadUnsafe(ref r, a); var v = Vector256.LoadUnsafe(ref r, b);
-            return (u - u + (v - v)) == Vector256<float>.Zero;
-        }
-    }
-
-    private readonly struct SimdFinite128 : ISimdFinite
-    {
-        public static int Count => Vector128<float>.Count;
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static bool PairFinite(ref float r, nuint a, nuint b)
-        {
-            var u = Vector128.LoadUnsafe(ref r, a); var v = Vector128.LoadUnsafe(ref r, b);
-            return (u - u + (v - v)) == Vector128<float>.Zero;
-        }
+        // Fewer than 2n elements remain in [i, length): the vectors at min(i, length - n) and length - n cover them
+        // (re-reading elements is harmless here).
+        a0 = TOps.MultiplyAdd(TOps.Load(ref r, Math.Min(i, length - n)), zero, a0);
+        a1 = TOps.MultiplyAdd(TOps.Load(ref r, length - n), zero, a1);
+        return TOps.Sum(TOps.Add(a0, a1)) == 0; // NaN (from any non-finite lane) is not equal to 0
     }
 }
