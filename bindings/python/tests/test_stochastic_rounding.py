@@ -68,3 +68,29 @@ def test_bad_values_are_rejected(kwargs, error, text):
 def test_int_flags_are_accepted():
     assert np.array_equal(estimates(seed=3, quantization_bits=5, stochastic_rounding=1),
                           estimates(seed=3, quantization_bits=5, stochastic_rounding=True))
+
+
+def test_stochastic_rounding_unstalls_the_magnitude():
+    """The point of the option: with a 6-bit state, round-to-nearest freezes the running mean of s once its 1/(j+1)
+    steps fall below one level, so s drifts from the exact top singular value; stochastic rounding keeps it unbiased.
+    Fixed seeds (deterministic); measured |s / s_exact - 1|: nearest 0.17-0.51, stochastic 0.05-0.09."""
+    from sbecore import batch_svd
+    rows, cols, n = 20, 30, 256
+    errors = {False: [], True: []}
+    for seed in range(4):
+        rng = np.random.default_rng(seed)
+        u, v = rng.standard_normal(rows), rng.standard_normal(cols)
+        u, v = u / np.linalg.norm(u), v / np.linalg.norm(v)
+        a = rng.standard_normal(n)
+        deltas = (np.outer(a, u) + 0.5 * rng.standard_normal((n, rows)) / np.sqrt(rows)).astype(np.float32)
+        xs = (np.outer(a, v) + 0.5 * rng.standard_normal((n, cols)) / np.sqrt(cols)).astype(np.float32)
+        exact = batch_svd(deltas, xs, 1)[0][0]
+        for stochastic in (False, True):
+            with Estimator(rows, cols, seed=seed, quantization_bits=6, stochastic_rounding=stochastic) as est:
+                for _ in range(3):
+                    est.observe_batch(deltas, xs)
+                    s, _, _ = est.estimate()
+            errors[stochastic].append(abs(s[0] / exact - 1))
+    assert max(errors[True]) < 0.12, errors
+    assert min(errors[False]) > 0.12, errors
+    assert all(t < f for t, f in zip(errors[True], errors[False])), errors
