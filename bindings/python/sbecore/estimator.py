@@ -60,7 +60,7 @@ class Estimator(NativeObject):
             ctypes.sizeof(_native.EstimatorConfig), _native.EstimatorConfig.VERSION, uint("rows", rows), uint("cols", cols),
             uint("rank", rank), uint("sub_batch", sub_batch), uint("seed", seed, 64), INITIALIZATION[initialization],
             MAGNITUDE[magnitude], int(bool(division_free)), uint("quantization_bits", quantization_bits), oja_rate,
-            uint("stochastic_rounding", int(stochastic_rounding) if isinstance(stochastic_rounding, bool) else stochastic_rounding))
+            uint("stochastic_rounding", int(stochastic_rounding) if isinstance(stochastic_rounding, (bool, np.bool_)) else stochastic_rounding))
         handle = ctypes.c_void_p()
         _native.check(_native.lib().sbe_estimator_create(ctypes.byref(config), ctypes.byref(handle)))
         super().__init__(handle)

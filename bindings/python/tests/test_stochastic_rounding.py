@@ -65,9 +65,10 @@ def test_bad_values_are_rejected(kwargs, error, text):
         assert e.value.status_name == "SBE_E_INVALID_ARGUMENT"
 
 
-def test_int_flags_are_accepted():
-    assert np.array_equal(estimates(seed=3, quantization_bits=5, stochastic_rounding=1),
-                          estimates(seed=3, quantization_bits=5, stochastic_rounding=True))
+def test_int_and_numpy_flags_are_accepted():
+    reference = estimates(seed=3, quantization_bits=5, stochastic_rounding=True)
+    for flag in (1, np.int32(1), np.bool_(True)):
+        assert np.array_equal(estimates(seed=3, quantization_bits=5, stochastic_rounding=flag), reference)
 
 
 def test_stochastic_rounding_unstalls_the_magnitude():
