@@ -33,10 +33,15 @@ internal static class ReportCommand
         var skipRuns = new Option<bool>("--skip-runs") { Description = "Only the figures from sweep folders (no Fig. 3 / Fig. 1 runs)" };
         var data = new Option<string?>("--data") { Description = "Data directory for the Fig. 3 / Fig. 1 runs (default: embedded MNIST-10k)" };
         var subset = DataOption.CreateSubset();
+        var thresholds = new Option<string>("--thresholds") { Description = "Training-loss thresholds of Fig. 5, comma-separated (the paper's: 0.1,0.01; a harder set such as Fashion-MNIST needs higher ones)", DefaultValueFactory = _ => "0.1,0.01" };
+        thresholds.Validators.Add(r =>
+        {
+            if (CommonOptions.TryValue<string>(r, out var v) && !TryParseThresholds(v ?? "", out _)) r.AddError($"--thresholds expects positive numbers, comma-separated (got '{v}').");
+        });
         CommonOptions.AtLeast(tuneEpochs, 1); CommonOptions.AtLeast(traceBatches, 1); CommonOptions.AtLeast(spectrumBatch, 1); CommonOptions.AtLeast(spectrumEpochs, 1);
 
         var command = new Command("report", "PNG figures and report.md: Fig. 5 from a sweep, Fig. 3 (SBE within-batch errors), Fig. 1 (gradient spectra), device comparison");
-        foreach (Option o in new Option[] { sweep, devices, outDir, tuneCache, tuneEpochs, traceBatches, spectrumBatch, spectrumEpochs, skipRuns, data, subset }) command.Options.Add(o);
+        foreach (Option o in new Option[] { sweep, devices, outDir, tuneCache, tuneEpochs, traceBatches, spectrumBatch, spectrumEpochs, skipRuns, data, subset, thresholds }) command.Options.Add(o);
         command.SetAction(parse => Cli.Guard(() =>
         {
             string output = parse.GetValue(outDir)!;
@@ -48,7 +53,8 @@ internal static class ReportCommand
             if (missing.Count > 0) return Cli.Fail($"no sweep folder at '{missing[0]}' (expected {Path.Combine(missing[0], "cells")}); run sbe sweep first.");
             var fig5Cells = sweepDirs.SelectMany(d => new CellStore(Path.Combine(d, "cells")).LoadAll()).Where(r => r.Device == "ideal")
                 .GroupBy(r => r.Key).Select(g => g.OrderByDescending(r => r.EpochBudget).First()).ToList();
-            Fig5(fig5Cells, output, md);
+            TryParseThresholds(parse.GetValue(thresholds)!, out double[] losses);
+            Fig5(fig5Cells, losses, output, md);
 
             string? devDir = parse.GetValue(devices) ?? (Directory.Exists(Path.Combine("results", "sweep-devices", "cells")) ? Path.Combine("results", "sweep-devices") : null);
             if (devDir is not null && Directory.Exists(Path.Combine(devDir, "cells"))) Devices(new CellStore(Path.Combine(devDir, "cells")).LoadAll(), output, md);
@@ -76,37 +82,57 @@ internal static class ReportCommand
     private static IEnumerable<string> Ordered(IEnumerable<string> methods)
         => methods.Distinct().OrderBy(m => Array.IndexOf(s_methodOrder, m) is int i && i >= 0 ? i : 99).ThenBy(m => m, StringComparer.Ordinal);
 
-    private static void Fig5(List<CellResult> cells, string output, StringBuilder md)
+    private static bool TryParseThresholds(string text, out double[] thresholds)
     {
-        md.Append("## Fig. 5: epochs and rank-1 writes to reach training loss 0.1 and 0.01 against batch size\n\n");
+        var list = new List<double>();
+        foreach (string part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out double t) || !double.IsFinite(t) || t <= 0) { thresholds = []; return false; }
+            list.Add(t);
+        }
+        thresholds = [.. list];
+        return list.Count > 0;
+    }
+
+    private static void Fig5(List<CellResult> cells, double[] thresholds, string output, StringBuilder md)
+    {
+        string[] names = [.. thresholds.Select(t => t.ToString(CultureInfo.InvariantCulture))];
+        md.Append(CultureInfo.InvariantCulture, $"## Fig. 5: epochs and rank-1 writes to reach training loss {string.Join(" and ", names)} against batch size\n\n");
         if (cells.Count == 0) { md.Append("No finished ideal-device cells.\n\n"); return; }
         md.Append(CultureInfo.InvariantCulture, $"Run: {cells[0].Data} ({cells[0].TrainCount} training samples), {string.Join('-', cells[0].Layers)} {cells[0].Activation}, ideal device, seeds {string.Join(",", cells.Select(c => c.Seed).Distinct())}, epoch budget {string.Join(",", cells.Select(c => c.EpochBudget).Distinct())} (stop at loss {cells[0].StopAtLoss}), learning rates: {string.Join(", ", cells.GroupBy(c => c.LearningRateSource).Select(g => $"{g.Count()} {g.Key}"))}. With several seeds the median is shown and a point counts as censored if any seed is.\n\n");
         var methods = Ordered(cells.Select(c => c.Method)).ToList();
-        foreach (var (threshold, pick) in new (string, Func<CellResult, CrossingResult>)[] { ("0.1", c => c.LossBelow0_1), ("0.01", c => c.LossBelow0_01) })
+        foreach (var (threshold, name) in thresholds.Zip(names))
         {
             foreach (var (what, value) in new (string, Func<CrossingResult, double>)[] { ("epochs", c => c.Epoch), ("rank-1 writes", c => c.RankOneWrites) })
             {
                 var lines = methods.Select(m => (m, cells.Where(c => c.Method == m).GroupBy(c => c.BatchSize).OrderBy(g => g.Key)
-                    .Select(g => new BatchPoint(g.Key, Median(g.Select(c => value(pick(c)))), g.Any(c => !pick(c).Reached))).ToList())).ToList();
-                string file = $"fig5-{(what == "epochs" ? "epochs" : "writes")}-to-{threshold}.png";
-                VersusBatch(Path.Combine(output, file), $"{what} to reach training loss {threshold}", what, lines);
-                md.Append(CultureInfo.InvariantCulture, $"![{what} to loss {threshold}]({file})\n");
+                    .Select(g => new BatchPoint(g.Key, Median(g.Select(c => value(c.CrossingOf(threshold)))), g.Any(c => !c.CrossingOf(threshold).Reached))).ToList())).ToList();
+                string file = $"fig5-{(what == "epochs" ? "epochs" : "writes")}-to-{name}.png";
+                VersusBatch(Path.Combine(output, file), $"{what} to reach training loss {name}", what, lines);
+                md.Append(CultureInfo.InvariantCulture, $"![{what} to loss {name}]({file})\n");
             }
         }
-        md.Append("\n| method | batch | lr | epoch budget | epochs run | final loss | test acc | epochs to 0.1 | writes to 0.1 | epochs to 0.01 | writes to 0.01 |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.Append("\n| method | batch | lr | epoch budget | epochs run | final loss | test acc |");
+        foreach (string name in names) md.Append(CultureInfo.InvariantCulture, $" epochs to {name} | writes to {name} |");
+        md.Append("\n|---|---:|---:|---:|---:|---:|---:|").Append(string.Concat(names.Select(_ => "---:|---:|"))).Append('\n');
         foreach (var m in methods)
             foreach (var c in cells.Where(c => c.Method == m).OrderBy(c => c.BatchSize).ThenBy(c => c.Seed))
-                md.Append(CultureInfo.InvariantCulture, $"| {c.Method} | {c.BatchSize} | {c.LearningRate:0.####} | {c.EpochBudget} | {c.Epochs:0.##} | {(c.Diverged ? "diverged" : c.TrainLoss.ToString("0.0000", CultureInfo.InvariantCulture))} | {SweepTable.Percent(c.TestAccuracy)} | {Cross(c.LossBelow0_1, false)} | {Cross(c.LossBelow0_1, true)} | {Cross(c.LossBelow0_01, false)} | {Cross(c.LossBelow0_01, true)} |\n");
+            {
+                md.Append(CultureInfo.InvariantCulture, $"| {c.Method} | {c.BatchSize} | {c.LearningRate:0.####} | {c.EpochBudget} | {c.Epochs:0.##} | {(c.Diverged ? "diverged" : c.TrainLoss.ToString("0.0000", CultureInfo.InvariantCulture))} | {SweepTable.Percent(c.TestAccuracy)} |");
+                foreach (double t in thresholds) md.Append(CultureInfo.InvariantCulture, $" {Cross(c.CrossingOf(t), false)} | {Cross(c.CrossingOf(t), true)} |");
+                md.Append('\n');
+            }
 
         md.Append("\nFewest rank-1 writes to each threshold per method (reached cells only), and the ratio to per-sample SGD:\n\n| method | threshold | fewest writes | at batch | SGD / this |\n|---|---:|---:|---:|---:|\n");
-        foreach (var (threshold, pick) in new (string, Func<CellResult, CrossingResult>)[] { ("0.1", c => c.LossBelow0_1), ("0.01", c => c.LossBelow0_01) })
+        foreach (var (threshold, name) in thresholds.Zip(names))
         {
-            var sgd = cells.Where(c => c.Method == "sgd" && pick(c).Reached).Select(c => (double)pick(c).RankOneWrites).DefaultIfEmpty(double.NaN).Min();
+            var sgd = cells.Where(c => c.Method == "sgd" && c.CrossingOf(threshold).Reached).Select(c => (double)c.CrossingOf(threshold).RankOneWrites).DefaultIfEmpty(double.NaN).Min();
             foreach (var m in methods)
             {
-                var best = cells.Where(c => c.Method == m && pick(c).Reached).OrderBy(c => pick(c).RankOneWrites).FirstOrDefault();
-                if (best is null) { md.Append(CultureInfo.InvariantCulture, $"| {m} | {threshold} | not reached | - | - |\n"); continue; }
-                md.Append(CultureInfo.InvariantCulture, $"| {m} | {threshold} | {pick(best).RankOneWrites:N0} | {best.BatchSize} | {(double.IsNaN(sgd) ? "-" : (sgd / pick(best).RankOneWrites).ToString("0.#", CultureInfo.InvariantCulture) + "x")} |\n");
+                var best = cells.Where(c => c.Method == m && c.CrossingOf(threshold).Reached).OrderBy(c => c.CrossingOf(threshold).RankOneWrites).FirstOrDefault();
+                if (best is null) { md.Append(CultureInfo.InvariantCulture, $"| {m} | {name} | not reached | - | - |\n"); continue; }
+                long writes = best.CrossingOf(threshold).RankOneWrites;
+                md.Append(CultureInfo.InvariantCulture, $"| {m} | {name} | {writes:N0} | {best.BatchSize} | {(double.IsNaN(sgd) ? "-" : (sgd / writes).ToString("0.#", CultureInfo.InvariantCulture) + "x")} |\n");
             }
         }
         md.Append('\n');

@@ -67,6 +67,18 @@ public sealed record CellResult
     public double WallSeconds { get; init; }
     /// <summary>Evaluation points: epoch, writes, training loss, test accuracy.</summary>
     public List<HistoryPoint> History { get; init; } = [];
+
+    /// <summary>
+    /// First crossing of any training-loss threshold, from <see cref="History"/> (same rule as the recorded
+    /// <see cref="LossBelow0_1"/> and <see cref="LossBelow0_01"/>): the first evaluation point at or below it; if none,
+    /// censored at the last point.
+    /// </summary>
+    public CrossingResult CrossingOf(double threshold)
+    {
+        foreach (var p in History)
+            if (p.TrainLoss <= threshold) return new CrossingResult { Reached = true, Epoch = p.Epoch, RankOneWrites = p.RankOneWrites };
+        return History.Count == 0 ? new CrossingResult() : new CrossingResult { Epoch = History[^1].Epoch, RankOneWrites = History[^1].RankOneWrites };
+    }
 }
 
 /// <summary>First crossing of a loss threshold; if not <see cref="Reached"/>, the values are lower bounds (censored).</summary>

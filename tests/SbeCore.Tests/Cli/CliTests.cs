@@ -40,6 +40,7 @@ public sealed class CliTests : IDisposable
     [InlineData("Unrecognized command or argument '--bogus'", "compare", "--bogus")]
     [InlineData("--subset must be TRAIN,TEST", "train", "--subset", "8000")]
     [InlineData("--subset must be TRAIN,TEST", "sweep", "--subset", "0,10", "--list")]
+    [InlineData("--thresholds expects positive numbers", "report", "--thresholds", "0.1,-1")]
     public void BadFlagValueGivesOneLineErrorAndUsageExitCode(string message, params string[] args)
     {
         var (code, _, stderr) = SbeCli.Run(args);
