@@ -23,7 +23,7 @@ internal static class ReportCommand
     public static Command Create()
     {
         var sweep = new Option<string>("--sweep") { Description = "Sweep folder(s) for Fig. 5 (ideal-device cells), comma-separated; a cell in several folders counts once, from the run with the largest epoch budget", DefaultValueFactory = _ => Path.Combine("results", "sweep-quick") };
-        var devices = new Option<string?>("--devices-sweep") { Description = "Sweep folder of the device comparison (default results/sweep-devices if it exists)" };
+        var devices = new Option<string?>("--devices-sweep") { Description = "Sweep folder of the device comparison (default results/sweep-devices if it exists; none = leave the section out)" };
         var outDir = new Option<string>("--out", "-o") { Description = "Folder for the PNGs and report.md", DefaultValueFactory = _ => Path.Combine("results", "report") };
         var tuneCache = new Option<string>("--tune-cache") { Description = "Tuned learning rates used by the Fig. 3 and Fig. 1 runs", DefaultValueFactory = _ => Path.Combine("results", "tune") };
         var tuneEpochs = new Option<int>("--tune-epochs") { Description = "Which tuning (epochs per probe) to read from the cache", DefaultValueFactory = _ => 2 };
@@ -51,13 +51,15 @@ internal static class ReportCommand
             var sweepDirs = parse.GetValue(sweep)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
             var missing = sweepDirs.Where(d => !Directory.Exists(Path.Combine(d, "cells"))).ToList();
             if (missing.Count > 0) return Cli.Fail($"no sweep folder at '{missing[0]}' (expected {Path.Combine(missing[0], "cells")}); run sbe sweep first.");
+            string? devDir = parse.GetValue(devices) ?? (Directory.Exists(Path.Combine("results", "sweep-devices", "cells")) ? Path.Combine("results", "sweep-devices") : null);
+            if (devDir == "none") devDir = null;
+            if (devDir is not null && !Directory.Exists(Path.Combine(devDir, "cells"))) return Cli.Fail($"no sweep folder at '{devDir}' (expected {Path.Combine(devDir, "cells")}); give --devices-sweep none to leave the device section out.");
             var fig5Cells = sweepDirs.SelectMany(d => new CellStore(Path.Combine(d, "cells")).LoadAll()).Where(r => r.Device == "ideal")
                 .GroupBy(r => r.Key).Select(g => g.OrderByDescending(r => r.EpochBudget).First()).ToList();
             TryParseThresholds(parse.GetValue(thresholds)!, out double[] losses);
             Fig5(fig5Cells, losses, output, md);
 
-            string? devDir = parse.GetValue(devices) ?? (Directory.Exists(Path.Combine("results", "sweep-devices", "cells")) ? Path.Combine("results", "sweep-devices") : null);
-            if (devDir is not null && Directory.Exists(Path.Combine(devDir, "cells"))) Devices(new CellStore(Path.Combine(devDir, "cells")).LoadAll(), output, md);
+            if (devDir is not null) Devices(new CellStore(Path.Combine(devDir, "cells")).LoadAll(), output, md);
 
             if (!parse.GetValue(skipRuns))
             {
@@ -132,7 +134,7 @@ internal static class ReportCommand
                 var best = cells.Where(c => c.Method == m && c.CrossingOf(threshold).Reached).OrderBy(c => c.CrossingOf(threshold).RankOneWrites).FirstOrDefault();
                 if (best is null) { md.Append(CultureInfo.InvariantCulture, $"| {m} | {name} | not reached | - | - |\n"); continue; }
                 long writes = best.CrossingOf(threshold).RankOneWrites;
-                md.Append(CultureInfo.InvariantCulture, $"| {m} | {name} | {writes:N0} | {best.BatchSize} | {(double.IsNaN(sgd) ? "-" : (sgd / writes).ToString("0.#", CultureInfo.InvariantCulture) + "x")} |\n");
+                md.Append(CultureInfo.InvariantCulture, $"| {m} | {name} | {writes:N0} | {best.BatchSize} | {(double.IsNaN(sgd) || writes == 0 ? "-" : (sgd / writes).ToString("0.#", CultureInfo.InvariantCulture) + "x")} |\n");
             }
         }
         md.Append('\n');

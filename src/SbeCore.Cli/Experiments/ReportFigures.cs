@@ -25,6 +25,14 @@ internal static class ReportFigures
             var (method, points) = lines[i];
             var color = s_palette[i % s_palette.Length];
             var reached = points.Where(p => !p.Censored && p.Value > 0).ToArray();
+            if (points.Count == 1 && reached.Length == 1)
+            {
+                // A method run at one batch size only (per-sample SGD): a dashed reference level across the axis, so
+                // it is not hidden under the other methods' batch-1 points.
+                var level = plt.Add.HorizontalLine(Math.Log10(reached[0].Value));
+                level.LegendText = $"{method} (batch {reached[0].Batch})"; level.Color = color; level.LineWidth = 1.5f; level.LinePattern = LinePattern.Dashed;
+                continue;
+            }
             if (reached.Length > 0)
             {
                 var line = plt.Add.Scatter(reached.Select(p => Math.Log2(p.Batch)).ToArray(), reached.Select(p => Math.Log10(p.Value)).ToArray());

@@ -76,6 +76,33 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void ReportDrawsFig5AtTheGivenThresholdsFromASweep()
+    {
+        WriteIdx(_dir, train: 40, test: 10);
+        string sweepDir = Path.Combine(_dir, "sweep"), reportDir = Path.Combine(_dir, "report");
+        var (code, _, stderr) = SbeCli.Run("sweep", "--data", _dir, "--hidden", "8", "--methods", "sgd,sbe", "--batches", "4", "--epochs", "2",
+            "--stop-at-loss", "0", "--lr", "0.1", "--out", sweepDir, "-j", "1");
+        Assert.True(code == 0, stderr);
+
+        (code, _, stderr) = SbeCli.Run("report", "--sweep", sweepDir, "--devices-sweep", "none", "--skip-runs", "--thresholds", "5,0.001", "--out", reportDir);
+        Assert.True(code == 0, stderr);
+        string md = File.ReadAllText(Path.Combine(reportDir, "report.md"));
+        Assert.Contains("| epochs to 5 | writes to 5 | epochs to 0.001 | writes to 0.001 |", md);
+        Assert.DoesNotContain("device models", md);
+        foreach (string t in new[] { "5", "0.001" })
+            foreach (string what in new[] { "epochs", "writes" })
+                Assert.True(File.Exists(Path.Combine(reportDir, $"fig5-{what}-to-{t}.png")), $"{what} to {t}");
+        // Loss 5 is above the untrained network's loss, so it is reached at the evaluation before training (epoch 0,
+        // no writes yet); 0.001 is not reached in 2 epochs: censored at 2 epochs and 10 batches x 2 layers x 2 epochs.
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(md, @"\| sbe-1 \| 4 \| 0\.1 \| 2 \| 2 \| [0-9.]+ \| [0-9.]+% \| 0 \| 0 \| > 2 \| > 40 \|"), md);
+        Assert.Contains("| sbe-1 | 5 | 0 | 4 | - |", md); // no ratio to SGD's 0 writes (not NaN or infinity)
+
+        (code, _, stderr) = SbeCli.Run("report", "--sweep", sweepDir, "--devices-sweep", Path.Combine(_dir, "nothing"), "--skip-runs", "--out", reportDir);
+        Assert.Equal(1, code);
+        AssertOneLineError(stderr, "give --devices-sweep none");
+    }
+
+    [Fact]
     public void CompareOnASmallDirectoryWritesJsonCsvAndPlots()
     {
         WriteIdx(_dir, train: 120, test: 40);
