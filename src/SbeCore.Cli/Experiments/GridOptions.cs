@@ -12,7 +12,7 @@ namespace SbeCore.Cli.Experiments;
 /// </summary>
 internal sealed class GridOptions
 {
-    public Option<string> Preset { get; } = new("--preset") { Description = "Defaults for every option not given: quick (MNIST-10k, batch 1..1024, 30 epochs, tune 2 epochs), full (batch 1..8192, 200 epochs, tune 5 epochs, seeds 1-3), devices (batch 32, ideal/constantstep/ecram/reramsb, 10 epochs, sgd/minibatch/svd-1/sbe-1/sbe-4)", DefaultValueFactory = _ => "quick" };
+    public Option<string> Preset { get; } = new("--preset") { Description = "Defaults for every option not given: quick (MNIST-10k, batch 1..1024, 30 epochs, tune 2 epochs), full (batch 1..8192, 200 epochs, tune 5 epochs, seeds 1-3), devices (batch 32, ideal/constantstep/ecram/reramsb, 10 epochs, sgd/minibatch/svd-1/sbe-1/sbe-4, seeds 1-3, learning rate tuned on each device)", DefaultValueFactory = _ => "quick" };
     public Option<string?> Methods { get; } = new("--methods") { Description = "Methods, comma-separated: sgd, minibatch, svd, sbe (rank from --ranks) or svd-K, sbe-K" };
     public Option<string?> Batches { get; } = new("--batches") { Description = "Batch sizes, comma-separated, or a power-of-two range like 1..1024" };
     public Option<string?> Ranks { get; } = new("--ranks") { Description = "Ranks k of svd and sbe given without one, comma-separated" };
@@ -48,7 +48,7 @@ internal sealed class GridOptions
     {
         ["quick"] = new("sgd,minibatch,svd,sbe", "1..1024", "1", "ideal", "1", 30, 0.01, 2, "ideal"),
         ["full"] = new("sgd,minibatch,svd,sbe", "1..8192", "1", "ideal", "1..3", 200, 0.01, 5, "ideal"),
-        ["devices"] = new("sgd,minibatch,svd-1,sbe-1,sbe-4", "32", "1", "ideal,constantstep,ecram,reramsb", "1", 10, 0, 2, "ideal"),
+        ["devices"] = new("sgd,minibatch,svd-1,sbe-1,sbe-4", "32", "1", "ideal,constantstep,ecram,reramsb", "1..3", 10, 0, 2, "same"),
     };
 
     /// <summary>Resolves the options or returns a one-line error.</summary>
