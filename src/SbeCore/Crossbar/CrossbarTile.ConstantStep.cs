@@ -128,7 +128,8 @@ public sealed partial class CrossbarTile
 
     // One full block of 16 devices in Block / Count chunks of Count lanes. The caller passes only blocks with at least one
     // pulse (rowMask meets the block's union), so the block takes its Gaussians up front, like the scalar path.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    // Not inlined: each width is its own specialised method, so the row loop stays small.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void RowBlock<TOps, TVec, TBits>(int i, int j, ulong rowMask, float rowDir, ref int g, ref long total, ref long clipped)
         where TOps : struct, ISimdBitOps<TVec, TBits> where TVec : struct where TBits : struct
     {
