@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using SbeCore.Kernels;
 using SbeCore.Numerics;
 
 namespace SbeCore.Crossbar;
@@ -10,7 +11,8 @@ namespace SbeCore.Crossbar;
 // Each device (i, j) gets n = PopCount(rowMask_i & colMask_j) pulses, applied as one aggregated step
 // s (n + std sqrt(n) xi). Rows with an empty mask are skipped. Columns go in blocks of 16: a block with any
 // pulse takes 16 Gaussians (lane l's used only when its n > 0), a block without pulses takes none, so every
-// path reads the same draws: the Vector512, Vector256 and scalar paths give bit-identical weights and counters.
+// path reads the same draws: the Vector512, Vector256, Vector128 and scalar paths give bit-identical weights and counters
+// (one generic block body over the kernels' ISimdBitOps, in 16 / Count chunks).
 public sealed partial class CrossbarTile
 {
     private const int Block = 16;
@@ -22,7 +24,7 @@ public sealed partial class CrossbarTile
     private int[] _activeBlocks = [];
     private ulong[] _blockUnion = [];
 
-    /// <summary>Tests: the widest block path to use (512, 256, or 0 for scalar), so every path runs on one machine.</summary>
+    /// <summary>Tests: the widest block path to use (512, 256, 128, or 0 for scalar), so every path runs on one machine.</summary>
     internal int MaxBlockWidth { get; set; } = 512;
 
     private void RefreshConstantStepScales()
@@ -51,8 +53,9 @@ public sealed partial class CrossbarTile
         }
         long total = 0, clipped = 0;
         int g = _updateRandom.GaussianPosition;
-        bool wide512 = Vector512.IsHardwareAccelerated && MaxBlockWidth >= 512;
-        bool wide256 = Vector256.IsHardwareAccelerated && MaxBlockWidth >= 256;
+        int width = Vector512.IsHardwareAccelerated && MaxBlockWidth >= 512 ? 512
+            : Vector256.IsHardwareAccelerated && MaxBlockWidth >= 256 ? 256
+            : Vector128.IsHardwareAccelerated && MaxBlockWidth >= 128 ? 128 : 0;
         for (int i = 0; i < Rows; i++)
         {
             ulong rowMask = _rowMasks[i];
@@ -63,8 +66,9 @@ public sealed partial class CrossbarTile
                 if ((rowMask & _blockUnion[a]) == 0) continue;
                 int j = _activeBlocks[a] * Block;
                 if (j + Block > Cols) RowBlockScalar(i, j, Cols - j, rowMask, rowDir, ref g, ref total, ref clipped);
-                else if (wide512) RowBlock512(i, j, rowMask, rowDir, ref g, ref total, ref clipped);
-                else if (wide256) RowBlock256(i, j, rowMask, rowDir, ref g, ref total, ref clipped);
+                else if (width == 512) RowBlock512(i, j, rowMask, rowDir, ref g, ref total, ref clipped);
+                else if (width == 256) RowBlock256(i, j, rowMask, rowDir, ref g, ref total, ref clipped);
+                else if (width == 128) RowBlock128(i, j, rowMask, rowDir, ref g, ref total, ref clipped);
                 else RowBlockScalar(i, j, Block, rowMask, rowDir, ref g, ref total, ref clipped);
             }
         }
@@ -114,108 +118,85 @@ public sealed partial class CrossbarTile
         }
     }
 
+    // Width entry points of the block step (tests reach them through MaxBlockWidth).
     private void RowBlock512(int i, int j, ulong rowMask, float rowDir, ref int g, ref long total, ref long clipped)
-    {
-        float std = _constantStepStd;
-        int k = i * Cols + j;
-        var rowMaskV = Vector512.Create(rowMask);
-        ref ulong cols = ref MemoryMarshal.GetArrayDataReference(_colMasks);
-        var c0 = PopCount(Vector512.LoadUnsafe(ref cols, (nuint)j) & rowMaskV);
-        var c1 = PopCount(Vector512.LoadUnsafe(ref cols, (nuint)j + 8) & rowMaskV);
-        var counts = Vector512.Narrow(c0, c1);
-        if (counts == Vector512<uint>.Zero) return;
-
-        ref long pulses = ref MemoryMarshal.GetArrayDataReference(Counters.PulsesPerDeviceArray);
-        (Vector512.LoadUnsafe(ref pulses, (nuint)k) + c0.AsInt64()).StoreUnsafe(ref pulses, (nuint)k);
-        (Vector512.LoadUnsafe(ref pulses, (nuint)k + 8) + c1.AsInt64()).StoreUnsafe(ref pulses, (nuint)k + 8);
-        total += (long)Vector512.Sum(c0 + c1);
-
-        var n = Vector512.ConvertToSingle(counts);
-        var direction = Vector512.Create(rowDir) * Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_colDirection), (nuint)j);
-        var step = Vector512.ConditionalSelect(Vector512.GreaterThan(direction, Vector512<float>.Zero),
-            Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_scaleUp), (nuint)k),
-            Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_scaleDown), (nuint)k));
-        Vector512<float> sum;
-        if (std > 0)
-        {
-            int gStart = TakeGaussianBlock(ref g);
-            var xi = Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_updateRandom.GaussianBuffer), (nuint)gStart);
-            sum = step * (n + Vector512.Create(std) * Vector512.Sqrt(n) * xi);
-        }
-        else sum = step * n;
-        ref float weights = ref MemoryMarshal.GetArrayDataReference(_weights);
-        var before = Vector512.LoadUnsafe(ref weights, (nuint)k);
-        // Lanes without pulses keep their weight bit for bit (also a -0).
-        var next = Vector512.ConditionalSelect(Vector512.Equals(n, Vector512<float>.Zero), before, before + direction * sum);
-        var hi = Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_wMax), (nuint)k);
-        var lo = Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_wMin), (nuint)k);
-        if ((Vector512.GreaterThan(next, hi) | Vector512.LessThan(next, lo)) != Vector512<float>.Zero)
-        {
-            // Rare: count the clipped pulses lane by lane, as the scalar path does.
-            for (int l = 0; l < Block; l++)
-            {
-                float v = next.GetElement(l);
-                int nl = (int)counts.GetElement(l);
-                if (nl == 0) continue;
-                ClipOne(k + l, nl, before.GetElement(l), step.GetElement(l), ref v, ref clipped);
-                next = next.WithElement(l, v);
-            }
-        }
-        next.StoreUnsafe(ref weights, (nuint)k);
-    }
-
-    // The same block as RowBlock512, as two halves of 8 lanes (AVX2).
+        => RowBlock<Simd512, Vector512<float>, Vector512<ulong>>(i, j, rowMask, rowDir, ref g, ref total, ref clipped);
     private void RowBlock256(int i, int j, ulong rowMask, float rowDir, ref int g, ref long total, ref long clipped)
+        => RowBlock<Simd256, Vector256<float>, Vector256<ulong>>(i, j, rowMask, rowDir, ref g, ref total, ref clipped);
+    private void RowBlock128(int i, int j, ulong rowMask, float rowDir, ref int g, ref long total, ref long clipped)
+        => RowBlock<Simd128, Vector128<float>, Vector128<ulong>>(i, j, rowMask, rowDir, ref g, ref total, ref clipped);
+
+    // One full block of 16 devices in Block / Count chunks of Count lanes. The caller passes only blocks with at least one
+    // pulse (rowMask meets the block's union), so the block takes its Gaussians up front, like the scalar path.
+    // Not inlined: each width is its own specialised method, so the row loop stays small.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void RowBlock<TOps, TVec, TBits>(int i, int j, ulong rowMask, float rowDir, ref int g, ref long total, ref long clipped)
+        where TOps : struct, ISimdBitOps<TVec, TBits> where TVec : struct where TBits : struct
     {
         float std = _constantStepStd;
-        var rowMaskV = Vector256.Create(rowMask);
-        ref ulong cols = ref MemoryMarshal.GetArrayDataReference(_colMasks);
-        var any = (Vector256.LoadUnsafe(ref cols, (nuint)j) | Vector256.LoadUnsafe(ref cols, (nuint)j + 4)
-            | Vector256.LoadUnsafe(ref cols, (nuint)j + 8) | Vector256.LoadUnsafe(ref cols, (nuint)j + 12)) & rowMaskV;
-        if (any == Vector256<ulong>.Zero) return;
         int gStart = std > 0 ? TakeGaussianBlock(ref g) : 0;
-        ref long pulses = ref MemoryMarshal.GetArrayDataReference(Counters.PulsesPerDeviceArray);
+        int lanes = TOps.Count, half = lanes / 2;
+        TBits rowMaskV = TOps.BroadcastBits(rowMask);
+        ref ulong cols = ref MemoryMarshal.GetArrayDataReference(_colMasks);
+        // The counters are longs; adding the (non-negative) counts as unsigned lanes gives the same bits.
+        ref ulong pulses = ref Unsafe.As<long, ulong>(ref MemoryMarshal.GetArrayDataReference(Counters.PulsesPerDeviceArray));
         ref float weights = ref MemoryMarshal.GetArrayDataReference(_weights);
-        for (int half = 0; half < Block; half += 8)
+        for (int part = 0; part < Block; part += lanes)
         {
-            int jh = j + half, k = i * Cols + jh;
-            var c0 = PopCount(Vector256.LoadUnsafe(ref cols, (nuint)jh) & rowMaskV);
-            var c1 = PopCount(Vector256.LoadUnsafe(ref cols, (nuint)jh + 4) & rowMaskV);
-            var counts = Vector256.Narrow(c0, c1);
-            if (counts == Vector256<uint>.Zero) continue;
-            (Vector256.LoadUnsafe(ref pulses, (nuint)k) + c0.AsInt64()).StoreUnsafe(ref pulses, (nuint)k);
-            (Vector256.LoadUnsafe(ref pulses, (nuint)k + 4) + c1.AsInt64()).StoreUnsafe(ref pulses, (nuint)k + 4);
-            total += (long)Vector256.Sum(c0 + c1);
-            var n = Vector256.ConvertToSingle(counts);
-            var direction = Vector256.Create(rowDir) * Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_colDirection), (nuint)jh);
-            var step = Vector256.ConditionalSelect(Vector256.GreaterThan(direction, Vector256<float>.Zero),
-                Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_scaleUp), (nuint)k),
-                Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_scaleDown), (nuint)k));
-            Vector256<float> sum;
+            int jp = j + part;
+            nuint k = (nuint)(i * Cols + jp);
+            TBits c0 = SimdGeneric.PopCount<TOps, TVec, TBits>(TOps.AndBits(TOps.LoadBits(ref cols, (nuint)jp), rowMaskV));
+            TBits c1 = SimdGeneric.PopCount<TOps, TVec, TBits>(TOps.AndBits(TOps.LoadBits(ref cols, (nuint)(jp + half)), rowMaskV));
+            TVec n = TOps.NarrowToSingle(c0, c1);
+            if (!TOps.AnyBitSet(n)) continue;
+            TOps.StoreBits(TOps.AddBits(TOps.LoadBits(ref pulses, k), c0), ref pulses, k);
+            TOps.StoreBits(TOps.AddBits(TOps.LoadBits(ref pulses, k + (nuint)half), c1), ref pulses, k + (nuint)half);
+            total += (long)TOps.SumBits(TOps.AddBits(c0, c1));
+
+            TVec direction = TOps.Multiply(TOps.Broadcast(rowDir), TOps.Load(ref MemoryMarshal.GetArrayDataReference(_colDirection), (nuint)jp));
+            TVec step = TOps.Select(TOps.GreaterThan(direction, TOps.Zero),
+                TOps.Load(ref MemoryMarshal.GetArrayDataReference(_scaleUp), k),
+                TOps.Load(ref MemoryMarshal.GetArrayDataReference(_scaleDown), k));
+            TVec sum;
             if (std > 0)
             {
-                var xi = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_updateRandom.GaussianBuffer), (nuint)(gStart + half));
-                sum = step * (n + Vector256.Create(std) * Vector256.Sqrt(n) * xi);
+                TVec xi = TOps.Load(ref MemoryMarshal.GetArrayDataReference(_updateRandom.GaussianBuffer), (nuint)(gStart + part));
+                sum = TOps.Multiply(step, TOps.Add(n, TOps.Multiply(TOps.Multiply(TOps.Broadcast(std), TOps.Sqrt(n)), xi)));
             }
-            else sum = step * n;
-            var before = Vector256.LoadUnsafe(ref weights, (nuint)k);
-            var next = Vector256.ConditionalSelect(Vector256.Equals(n, Vector256<float>.Zero), before, before + direction * sum);
-            var hi = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_wMax), (nuint)k);
-            var lo = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_wMin), (nuint)k);
-            if ((Vector256.GreaterThan(next, hi) | Vector256.LessThan(next, lo)) != Vector256<float>.Zero)
-            {
-                for (int l = 0; l < 8; l++)
-                {
-                    float v = next.GetElement(l);
-                    int nl = (int)counts.GetElement(l);
-                    if (nl == 0) continue;
-                    ClipOne(k + l, nl, before.GetElement(l), step.GetElement(l), ref v, ref clipped);
-                    next = next.WithElement(l, v);
-                }
-            }
-            next.StoreUnsafe(ref weights, (nuint)k);
+            else sum = TOps.Multiply(step, n);
+            TVec before = TOps.Load(ref weights, k);
+            // Lanes without pulses keep their weight bit for bit (also a -0).
+            TVec next = TOps.Select(TOps.EqualTo(n, TOps.Zero), before, TOps.Add(before, TOps.Multiply(direction, sum)));
+            TVec hi = TOps.Load(ref MemoryMarshal.GetArrayDataReference(_wMax), k);
+            TVec lo = TOps.Load(ref MemoryMarshal.GetArrayDataReference(_wMin), k);
+            if (TOps.AnyBitSet(TOps.Or(TOps.GreaterThan(next, hi), TOps.LessThan(next, lo))))
+                next = ClipLanes<TOps, TVec>(next, (int)k, jp, rowMask, rowDir, ref clipped);
+            TOps.Store(next, ref weights, k);
         }
     }
+
+    // Rare: some lane left [w_min, w_max]. Clip lane by lane and count the clipped pulses as the scalar path does, from
+    // the same per-lane values (weights not yet stored, counts, directions and steps recomputed bit for bit).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private TVec ClipLanes<TOps, TVec>(TVec next, int k, int j, ulong rowMask, float rowDir, ref long clipped)
+        where TOps : struct, ISimdOps<TVec> where TVec : struct
+    {
+        BlockLanes lanes = default;
+        ref float first = ref MemoryMarshal.GetReference((Span<float>)lanes);
+        TOps.Store(next, ref first, 0);
+        for (int l = 0; l < TOps.Count; l++)
+        {
+            int n = BitOperations.PopCount(rowMask & _colMasks[j + l]);
+            if (n == 0) continue;
+            float direction = rowDir * _colDirection[j + l];
+            float step = direction > 0 ? _scaleUp[k + l] : _scaleDown[k + l];
+            ClipOne(k + l, n, _weights[k + l], step, ref lanes[l], ref clipped);
+        }
+        return TOps.Load(ref first, 0);
+    }
+
+    [InlineArray(Block)]
+    private struct BlockLanes { private float _lane; }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ClipOne(int k, int n, float before, float step, ref float next, ref long clipped)
@@ -223,27 +204,5 @@ public sealed partial class CrossbarTile
         float hi = _wMax[k], lo = _wMin[k];
         if (next > hi) { clipped += ClippedCount(n, hi - before, step); next = hi; }
         else if (next < lo) { clipped += ClippedCount(n, before - lo, step); next = lo; }
-    }
-
-    // Population count of each 64-bit lane (SWAR with shifts and adds only: .NET exposes no VPOPCNTQ and
-    // AVX2 has no 64-bit multiply).
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<ulong> PopCount(Vector512<ulong> x)
-    {
-        x -= (x >>> 1) & Vector512.Create(0x5555555555555555UL);
-        x = (x & Vector512.Create(0x3333333333333333UL)) + ((x >>> 2) & Vector512.Create(0x3333333333333333UL));
-        x = (x + (x >>> 4)) & Vector512.Create(0x0F0F0F0F0F0F0F0FUL);
-        x += x >>> 8; x += x >>> 16; x += x >>> 32;
-        return x & Vector512.Create(0x7FUL);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<ulong> PopCount(Vector256<ulong> x)
-    {
-        x -= (x >>> 1) & Vector256.Create(0x5555555555555555UL);
-        x = (x & Vector256.Create(0x3333333333333333UL)) + ((x >>> 2) & Vector256.Create(0x3333333333333333UL));
-        x = (x + (x >>> 4)) & Vector256.Create(0x0F0F0F0F0F0F0F0FUL);
-        x += x >>> 8; x += x >>> 16; x += x >>> 32;
-        return x & Vector256.Create(0x7FUL);
     }
 }

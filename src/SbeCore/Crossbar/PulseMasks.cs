@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using SbeCore.Kernels;
 
 namespace SbeCore.Crossbar;
 
@@ -38,33 +39,35 @@ internal static class PulseMasks
         if (tail != 0) mask[bl >> 6] &= (1UL << tail) - 1;
     }
 
-    // Bit i set when draws[i] < threshold, for 16 draws.
+    // Bit i set when draws[i] < threshold, for 16 draws: the widest accelerated width (JIT-time constants).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Below16(ReadOnlySpan<uint> draws, uint threshold)
     {
-        ref uint d = ref MemoryMarshal.GetReference(draws);
-        if (Vector512.IsHardwareAccelerated)
-            return Vector512.LessThan(Vector512.LoadUnsafe(ref d), Vector512.Create(threshold)).ExtractMostSignificantBits();
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var t = Vector256.Create(threshold);
-            return Vector256.LessThan(Vector256.LoadUnsafe(ref d), t).ExtractMostSignificantBits()
-                 | ((ulong)Vector256.LessThan(Vector256.LoadUnsafe(ref d, 8), t).ExtractMostSignificantBits() << 8);
-        }
-        if (Vector128.IsHardwareAccelerated)
-        {
-            var t = Vector128.Create(threshold);
-            ulong r = 0;
-            for (int q = 0; q < 4; q++) r |= (ulong)Vector128.LessThan(Vector128.LoadUnsafe(ref d, (nuint)(4 * q)), t).ExtractMostSignificantBits() << (4 * q);
-            return r;
-        }
+        if (Vector512.IsHardwareAccelerated) return Below16_512(draws, threshold);
+        if (Vector256.IsHardwareAccelerated) return Below16_256(draws, threshold);
+        if (Vector128.IsHardwareAccelerated) return Below16_128(draws, threshold);
         return Below16Scalar(draws, threshold);
     }
+
+    internal static ulong Below16_512(ReadOnlySpan<uint> draws, uint threshold) => Below16Core<Simd512, Vector512<float>>(draws, threshold);
+    internal static ulong Below16_256(ReadOnlySpan<uint> draws, uint threshold) => Below16Core<Simd256, Vector256<float>>(draws, threshold);
+    internal static ulong Below16_128(ReadOnlySpan<uint> draws, uint threshold) => Below16Core<Simd128, Vector128<float>>(draws, threshold);
 
     internal static ulong Below16Scalar(ReadOnlySpan<uint> draws, uint threshold)
     {
         ulong r = 0;
         for (int i = 0; i < 16; i++) if (draws[i] < threshold) r |= 1UL << i;
+        return r;
+    }
+
+    // draws has at least 16 elements (the callers slice exactly 16).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Below16Core<TOps, TVec>(ReadOnlySpan<uint> draws, uint threshold)
+        where TOps : struct, ISimdOps<TVec> where TVec : struct
+    {
+        ref uint d = ref MemoryMarshal.GetReference(draws);
+        ulong r = 0;
+        for (int q = 0; q < 16; q += TOps.Count) r |= (ulong)TOps.LessThanBits(ref d, (nuint)q, threshold) << q;
         return r;
     }
 }

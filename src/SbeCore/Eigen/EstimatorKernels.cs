@@ -8,7 +8,8 @@ namespace SbeCore.Eigen;
 /// <summary>
 /// Fused SIMD loops the estimator needs beyond SbeCore.Kernels.Blas: the rank-1 step
 /// "v = alpha v + beta u, then u.v and |v|^2" in one pass (reductions flushed into double every 64 vectors).
-/// Paths: Vector512, Vector256, scalar; chosen once per call by hardware acceleration.
+/// One generic body per loop over the kernels' ISimdOps; the public method picks the widest accelerated width whose
+/// vector fits the length (a short vector falls to a narrower width, not straight to scalar).
 /// </summary>
 internal static class EstimatorKernels
 {
@@ -29,121 +30,127 @@ internal static class EstimatorKernels
     {
         if (u.Length != v.Length || w.Length != v.Length)
             throw new ArgumentException($"u has {u.Length} elements, v has {v.Length}, w has {w.Length}.", nameof(w));
-        ref float ru = ref MemoryMarshal.GetReference(u);
-        ref float rv = ref MemoryMarshal.GetReference(v);
-        ref float rw = ref MemoryMarshal.GetReference(w);
-        nuint n = (nuint)u.Length, i = 0;
+        int n = u.Length;
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count) ScaleAddDotNorm512(alpha, beta, u, v, w, out dot, out sumSq);
+        else if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count) ScaleAddDotNorm256(alpha, beta, u, v, w, out dot, out sumSq);
+        else if (Vector128.IsHardwareAccelerated && n >= Vector128<float>.Count) ScaleAddDotNorm128(alpha, beta, u, v, w, out dot, out sumSq);
+        else ScaleAddDotNormScalar(alpha, beta, u, v, w, out dot, out sumSq);
+    }
+
+    // Width entry points (lengths already checked). AVX2 runs one accumulator chain, as it always has, so its results
+    // stay bit-identical to earlier releases; the others run two to hide the FMA latency.
+    internal static void ScaleAddDotNorm512(float alpha, float beta, ReadOnlySpan<float> u, ReadOnlySpan<float> v, Span<float> w, out double dot, out double sumSq)
+        => ScaleAddDotNormCore<Simd512, Vector512<float>, Vector512<double>>(alpha, beta, u, v, w, twoChains: true, out dot, out sumSq);
+
+    internal static void ScaleAddDotNorm256(float alpha, float beta, ReadOnlySpan<float> u, ReadOnlySpan<float> v, Span<float> w, out double dot, out double sumSq)
+        => ScaleAddDotNormCore<Simd256, Vector256<float>, Vector256<double>>(alpha, beta, u, v, w, twoChains: false, out dot, out sumSq);
+
+    internal static void ScaleAddDotNorm128(float alpha, float beta, ReadOnlySpan<float> u, ReadOnlySpan<float> v, Span<float> w, out double dot, out double sumSq)
+        => ScaleAddDotNormCore<Simd128, Vector128<float>, Vector128<double>>(alpha, beta, u, v, w, twoChains: true, out dot, out sumSq);
+
+    internal static void ScaleAddDotNormScalar(float alpha, float beta, ReadOnlySpan<float> u, ReadOnlySpan<float> v, Span<float> w, out double dot, out double sumSq)
+    {
         double d = 0, q = 0;
-        if (Vector512.IsHardwareAccelerated && n >= (nuint)Vector512<float>.Count)
-        {
-            var va = Vector512.Create(alpha); var vb = Vector512.Create(beta);
-            nuint width = (nuint)Vector512<float>.Count;
-            while (i + width <= n)
-            {
-                nuint blockEnd = Math.Min(n - width + 1, i + BlockVectors * width);
-                Vector512<float> d0 = default, q0 = default, d1 = default, q1 = default;
-                for (; i + width < blockEnd; i += 2 * width) // two independent chains hide the FMA latency
-                {
-                    var u0 = Vector512.LoadUnsafe(ref ru, i);
-                    var u1 = Vector512.LoadUnsafe(ref ru, i + width);
-                    var v0 = Vector512.FusedMultiplyAdd(va, Vector512.LoadUnsafe(ref rv, i), vb * u0);
-                    var v1 = Vector512.FusedMultiplyAdd(va, Vector512.LoadUnsafe(ref rv, i + width), vb * u1);
-                    v0.StoreUnsafe(ref rw, i);
-                    v1.StoreUnsafe(ref rw, i + width);
-                    d0 = Vector512.FusedMultiplyAdd(u0, v0, d0); q0 = Vector512.FusedMultiplyAdd(v0, v0, q0);
-                    d1 = Vector512.FusedMultiplyAdd(u1, v1, d1); q1 = Vector512.FusedMultiplyAdd(v1, v1, q1);
-                }
-                for (; i < blockEnd; i += width)
-                {
-                    var uu = Vector512.LoadUnsafe(ref ru, i);
-                    var vv = Vector512.FusedMultiplyAdd(va, Vector512.LoadUnsafe(ref rv, i), vb * uu);
-                    vv.StoreUnsafe(ref rw, i);
-                    d0 = Vector512.FusedMultiplyAdd(uu, vv, d0);
-                    q0 = Vector512.FusedMultiplyAdd(vv, vv, q0);
-                }
-                d += SumToDouble(d0 + d1); q += SumToDouble(q0 + q1);
-            }
-        }
-        else if (Vector256.IsHardwareAccelerated && n >= (nuint)Vector256<float>.Count)
-        {
-            var va = Vector256.Create(alpha); var vb = Vector256.Create(beta);
-            nuint width = (nuint)Vector256<float>.Count;
-            while (i + width <= n)
-            {
-                nuint blockEnd = Math.Min(n - width + 1, i + BlockVectors * width);
-                Vector256<float> d0 = default, q0 = default;
-                for (; i < blockEnd; i += width)
-                {
-                    var uu = Vector256.LoadUnsafe(ref ru, i);
-                    var vv = Vector256.FusedMultiplyAdd(va, Vector256.LoadUnsafe(ref rv, i), vb * uu);
-                    vv.StoreUnsafe(ref rw, i);
-                    d0 = Vector256.FusedMultiplyAdd(uu, vv, d0);
-                    q0 = Vector256.FusedMultiplyAdd(vv, vv, q0);
-                }
-                d += SumToDouble(d0); q += SumToDouble(q0);
-            }
-        }
-        for (; i < n; i++)
-        {
-            float uu = Unsafe.Add(ref ru, i);
-            float vv = MathF.FusedMultiplyAdd(alpha, Unsafe.Add(ref rv, i), beta * uu);
-            Unsafe.Add(ref rw, i) = vv;
-            d += (double)uu * vv; q += (double)vv * vv;
-        }
+        ScaleAddDotNormTail(alpha, beta, u, v, w, 0, ref d, ref q);
         dot = d; sumSq = q;
     }
 
-    private static double SumToDouble(Vector512<float> v)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ScaleAddDotNormCore<TOps, TVec, TWide>(float alpha, float beta, ReadOnlySpan<float> u, ReadOnlySpan<float> v, Span<float> w,
+        bool twoChains, out double dot, out double sumSq)
+        where TOps : struct, ISimdWideningOps<TVec, TWide> where TVec : struct where TWide : struct
     {
-        var (lo, hi) = Vector512.Widen(v);
-        return Vector512.Sum(lo + hi);
+        ref float ru = ref MemoryMarshal.GetReference(u);
+        ref float rv = ref MemoryMarshal.GetReference(v);
+        ref float rw = ref MemoryMarshal.GetReference(w);
+        nuint n = (nuint)u.Length, i = 0, width = (nuint)TOps.Count;
+        double d = 0, q = 0;
+        TVec va = TOps.Broadcast(alpha), vb = TOps.Broadcast(beta);
+        while (i + width <= n)
+        {
+            nuint blockEnd = Math.Min(n - width + 1, i + BlockVectors * width);
+            TVec d0 = TOps.Zero, q0 = d0, d1 = d0, q1 = d0;
+            if (twoChains)
+            {
+                for (; i + width < blockEnd; i += 2 * width) // two independent chains hide the FMA latency
+                {
+                    TVec u0 = TOps.Load(ref ru, i);
+                    TVec u1 = TOps.Load(ref ru, i + width);
+                    TVec v0 = TOps.MultiplyAdd(va, TOps.Load(ref rv, i), TOps.Multiply(vb, u0));
+                    TVec v1 = TOps.MultiplyAdd(va, TOps.Load(ref rv, i + width), TOps.Multiply(vb, u1));
+                    TOps.Store(v0, ref rw, i);
+                    TOps.Store(v1, ref rw, i + width);
+                    d0 = TOps.MultiplyAdd(u0, v0, d0); q0 = TOps.MultiplyAdd(v0, v0, q0);
+                    d1 = TOps.MultiplyAdd(u1, v1, d1); q1 = TOps.MultiplyAdd(v1, v1, q1);
+                }
+            }
+            for (; i < blockEnd; i += width)
+            {
+                TVec uu = TOps.Load(ref ru, i);
+                TVec vv = TOps.MultiplyAdd(va, TOps.Load(ref rv, i), TOps.Multiply(vb, uu));
+                TOps.Store(vv, ref rw, i);
+                d0 = TOps.MultiplyAdd(uu, vv, d0);
+                q0 = TOps.MultiplyAdd(vv, vv, q0);
+            }
+            d += SimdGeneric.SumToDouble<TOps, TVec, TWide>(TOps.Add(d0, d1));
+            q += SimdGeneric.SumToDouble<TOps, TVec, TWide>(TOps.Add(q0, q1));
+        }
+        ScaleAddDotNormTail(alpha, beta, u, v, w, (int)i, ref d, ref q);
+        dot = d; sumSq = q;
     }
 
-    private static double SumToDouble(Vector256<float> v)
+    // Elements from start on, one at a time, accumulated in double.
+    private static void ScaleAddDotNormTail(float alpha, float beta, ReadOnlySpan<float> u, ReadOnlySpan<float> v, Span<float> w, int start, ref double d, ref double q)
     {
-        var (lo, hi) = Vector256.Widen(v);
-        return Vector256.Sum(lo + hi);
+        for (int i = start; i < u.Length; i++)
+        {
+            float uu = u[i];
+            float vv = MathF.FusedMultiplyAdd(alpha, v[i], beta * uu);
+            w[i] = vv;
+            d += (double)uu * vv; q += (double)vv * vv;
+        }
     }
 
     /// <summary>Sum of squares (the Euclidean norm squared): float lanes over blocks of 64 vectors flushed into double.</summary>
     public static double SumSquares(ReadOnlySpan<float> x)
     {
+        int n = x.Length;
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count) return SumSquares512(x);
+        if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count) return SumSquares256(x);
+        if (Vector128.IsHardwareAccelerated && n >= Vector128<float>.Count) return SumSquares128(x);
+        return SumSquaresScalar(x);
+    }
+
+    internal static double SumSquares512(ReadOnlySpan<float> x) => SumSquaresCore<Simd512, Vector512<float>, Vector512<double>>(x);
+    internal static double SumSquares256(ReadOnlySpan<float> x) => SumSquaresCore<Simd256, Vector256<float>, Vector256<double>>(x);
+    internal static double SumSquares128(ReadOnlySpan<float> x) => SumSquaresCore<Simd128, Vector128<float>, Vector128<double>>(x);
+    internal static double SumSquaresScalar(ReadOnlySpan<float> x) => SumSquaresTail(x, 0, 0);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double SumSquaresCore<TOps, TVec, TWide>(ReadOnlySpan<float> x)
+        where TOps : struct, ISimdWideningOps<TVec, TWide> where TVec : struct where TWide : struct
+    {
         ref float r = ref MemoryMarshal.GetReference(x);
-        nuint n = (nuint)x.Length, i = 0;
+        nuint n = (nuint)x.Length, i = 0, width = (nuint)TOps.Count;
         double s = 0;
-        if (Vector512.IsHardwareAccelerated && n >= (nuint)Vector512<float>.Count)
+        while (i + width <= n)
         {
-            nuint width = (nuint)Vector512<float>.Count;
-            while (i + width <= n)
+            nuint blockEnd = Math.Min(n - width + 1, i + BlockVectors * width);
+            TVec a0 = TOps.Zero, a1 = a0;
+            for (; i + width < blockEnd; i += 2 * width)
             {
-                nuint blockEnd = Math.Min(n - width + 1, i + BlockVectors * width);
-                Vector512<float> a0 = default, a1 = default;
-                for (; i + width < blockEnd; i += 2 * width)
-                {
-                    var v0 = Vector512.LoadUnsafe(ref r, i); var v1 = Vector512.LoadUnsafe(ref r, i + width);
-                    a0 = Vector512.FusedMultiplyAdd(v0, v0, a0); a1 = Vector512.FusedMultiplyAdd(v1, v1, a1);
-                }
-                for (; i < blockEnd; i += width) { var v = Vector512.LoadUnsafe(ref r, i); a0 = Vector512.FusedMultiplyAdd(v, v, a0); }
-                s += SumToDouble(a0 + a1);
+                TVec v0 = TOps.Load(ref r, i), v1 = TOps.Load(ref r, i + width);
+                a0 = TOps.MultiplyAdd(v0, v0, a0); a1 = TOps.MultiplyAdd(v1, v1, a1);
             }
+            for (; i < blockEnd; i += width) { TVec v = TOps.Load(ref r, i); a0 = TOps.MultiplyAdd(v, v, a0); }
+            s += SimdGeneric.SumToDouble<TOps, TVec, TWide>(TOps.Add(a0, a1));
         }
-        else if (Vector256.IsHardwareAccelerated && n >= (nuint)Vector256<float>.Count)
-        {
-            nuint width = (nuint)Vector256<float>.Count;
-            while (i + width <= n)
-            {
-                nuint blockEnd = Math.Min(n - width + 1, i + BlockVectors * width);
-                Vector256<float> a0 = default, a1 = default;
-                for (; i + width < blockEnd; i += 2 * width)
-                {
-                    var v0 = Vector256.LoadUnsafe(ref r, i); var v1 = Vector256.LoadUnsafe(ref r, i + width);
-                    a0 = Vector256.FusedMultiplyAdd(v0, v0, a0); a1 = Vector256.FusedMultiplyAdd(v1, v1, a1);
-                }
-                for (; i < blockEnd; i += width) { var v = Vector256.LoadUnsafe(ref r, i); a0 = Vector256.FusedMultiplyAdd(v, v, a0); }
-                s += SumToDouble(a0 + a1);
-            }
-        }
-        for (; i < n; i++) { double v = Unsafe.Add(ref r, i); s += v * v; }
+        return SumSquaresTail(x, (int)i, s);
+    }
+
+    private static double SumSquaresTail(ReadOnlySpan<float> x, int start, double s)
+    {
+        for (int i = start; i < x.Length; i++) { double v = x[i]; s += v * v; }
         return s;
     }
 }

@@ -54,6 +54,10 @@ public static partial class Blas
 
     // Nrm2: float lanes widened to double before squaring, so the sum is exact-ish and cannot overflow.
 
+    internal static double Nrm2_512(ReadOnlySpan<float> x) => Nrm2Core<Simd512, Vector512<float>, Vector512<double>>(x);
+    internal static double Nrm2_256(ReadOnlySpan<float> x) => Nrm2Core<Simd256, Vector256<float>, Vector256<double>>(x);
+    internal static double Nrm2_128(ReadOnlySpan<float> x) => Nrm2Core<Simd128, Vector128<float>, Vector128<double>>(x);
+
     internal static double Nrm2Scalar(ReadOnlySpan<float> x)
     {
         double s = 0;
@@ -61,90 +65,35 @@ public static partial class Blas
         return Math.Sqrt(s);
     }
 
-    internal static double Nrm2_512(ReadOnlySpan<float> x)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double Nrm2Core<TOps, TVec, TWide>(ReadOnlySpan<float> x)
+        where TOps : struct, ISimdWideningOps<TVec, TWide> where TVec : struct where TWide : struct
     {
-        nuint n = (nuint)Vector512<float>.Count, len = (nuint)x.Length;
-        if (len < n) return Nrm2Scalar(x);
+        nuint n = (nuint)TOps.Count, length = (nuint)x.Length;
+        if (length < n) return Nrm2Scalar(x);
         ref float r = ref MemoryMarshal.GetReference(x);
-        Vector512<double> a0 = Vector512<double>.Zero, a1 = a0, a2 = a0, a3 = a0;
+        // Each float vector widens into two double vectors: four double accumulators over two float vectors a step.
+        TWide a0 = TOps.WideZero, a1 = a0, a2 = a0, a3 = a0;
         nuint i = 0;
-        for (; i + 2 * n <= len; i += 2 * n)
+        for (; i + 2 * n <= length; i += 2 * n)
         {
-            (Vector512<double> l0, Vector512<double> h0) = Vector512.Widen(Vector512.LoadUnsafe(ref r, i));
-            (Vector512<double> l1, Vector512<double> h1) = Vector512.Widen(Vector512.LoadUnsafe(ref r, i + n));
-            a0 = Vector512.MultiplyAddEstimate(l0, l0, a0); a1 = Vector512.MultiplyAddEstimate(h0, h0, a1);
-            a2 = Vector512.MultiplyAddEstimate(l1, l1, a2); a3 = Vector512.MultiplyAddEstimate(h1, h1, a3);
+            (TWide l0, TWide h0) = TOps.Widen(TOps.Load(ref r, i));
+            (TWide l1, TWide h1) = TOps.Widen(TOps.Load(ref r, i + n));
+            a0 = TOps.MultiplyAddWide(l0, l0, a0); a1 = TOps.MultiplyAddWide(h0, h0, a1);
+            a2 = TOps.MultiplyAddWide(l1, l1, a2); a3 = TOps.MultiplyAddWide(h1, h1, a3);
         }
-        if (i + n <= len)
+        if (i + n <= length)
         {
-            (Vector512<double> l, Vector512<double> h) = Vector512.Widen(Vector512.LoadUnsafe(ref r, i));
-            a0 = Vector512.MultiplyAddEstimate(l, l, a0); a1 = Vector512.MultiplyAddEstimate(h, h, a1);
+            (TWide l, TWide h) = TOps.Widen(TOps.Load(ref r, i));
+            a0 = TOps.MultiplyAddWide(l, l, a0); a1 = TOps.MultiplyAddWide(h, h, a1);
             i += n;
         }
-        if (i < len)
+        if (i < length)
         {
-            Vector512<float> v = Vector512.LoadUnsafe(ref r, len - n) & Simd512.TailMask((int)(len - i));
-            (Vector512<double> l, Vector512<double> h) = Vector512.Widen(v);
-            a2 = Vector512.MultiplyAddEstimate(l, l, a2); a3 = Vector512.MultiplyAddEstimate(h, h, a3);
+            // Overlapping last vector; the lanes already summed are masked to zero.
+            (TWide l, TWide h) = TOps.Widen(TOps.And(TOps.Load(ref r, length - n), TOps.TailMask((int)(length - i))));
+            a2 = TOps.MultiplyAddWide(l, l, a2); a3 = TOps.MultiplyAddWide(h, h, a3);
         }
-        return Math.Sqrt(Vector512.Sum((a0 + a1) + (a2 + a3)));
-    }
-
-    internal static double Nrm2_256(ReadOnlySpan<float> x)
-    {
-        nuint n = (nuint)Vector256<float>.Count, len = (nuint)x.Length;
-        if (len < n) return Nrm2Scalar(x);
-        ref float r = ref MemoryMarshal.GetReference(x);
-        Vector256<double> a0 = Vector256<double>.Zero, a1 = a0, a2 = a0, a3 = a0;
-        nuint i = 0;
-        for (; i + 2 * n <= len; i += 2 * n)
-        {
-            (Vector256<double> l0, Vector256<double> h0) = Vector256.Widen(Vector256.LoadUnsafe(ref r, i));
-            (Vector256<double> l1, Vector256<double> h1) = Vector256.Widen(Vector256.LoadUnsafe(ref r, i + n));
-            a0 = Vector256.MultiplyAddEstimate(l0, l0, a0); a1 = Vector256.MultiplyAddEstimate(h0, h0, a1);
-            a2 = Vector256.MultiplyAddEstimate(l1, l1, a2); a3 = Vector256.MultiplyAddEstimate(h1, h1, a3);
-        }
-        if (i + n <= len)
-        {
-            (Vector256<double> l, Vector256<double> h) = Vector256.Widen(Vector256.LoadUnsafe(ref r, i));
-            a0 = Vector256.MultiplyAddEstimate(l, l, a0); a1 = Vector256.MultiplyAddEstimate(h, h, a1);
-            i += n;
-        }
-        if (i < len)
-        {
-            Vector256<float> v = Vector256.LoadUnsafe(ref r, len - n) & Simd256.TailMask((int)(len - i));
-            (Vector256<double> l, Vector256<double> h) = Vector256.Widen(v);
-            a2 = Vector256.MultiplyAddEstimate(l, l, a2); a3 = Vector256.MultiplyAddEstimate(h, h, a3);
-        }
-        return Math.Sqrt(Vector256.Sum((a0 + a1) + (a2 + a3)));
-    }
-
-    internal static double Nrm2_128(ReadOnlySpan<float> x)
-    {
-        nuint n = (nuint)Vector128<float>.Count, len = (nuint)x.Length;
-        if (len < n) return Nrm2Scalar(x);
-        ref float r = ref MemoryMarshal.GetReference(x);
-        Vector128<double> a0 = Vector128<double>.Zero, a1 = a0, a2 = a0, a3 = a0;
-        nuint i = 0;
-        for (; i + 2 * n <= len; i += 2 * n)
-        {
-            (Vector128<double> l0, Vector128<double> h0) = Vector128.Widen(Vector128.LoadUnsafe(ref r, i));
-            (Vector128<double> l1, Vector128<double> h1) = Vector128.Widen(Vector128.LoadUnsafe(ref r, i + n));
-            a0 = Vector128.MultiplyAddEstimate(l0, l0, a0); a1 = Vector128.MultiplyAddEstimate(h0, h0, a1);
-            a2 = Vector128.MultiplyAddEstimate(l1, l1, a2); a3 = Vector128.MultiplyAddEstimate(h1, h1, a3);
-        }
-        if (i + n <= len)
-        {
-            (Vector128<double> l, Vector128<double> h) = Vector128.Widen(Vector128.LoadUnsafe(ref r, i));
-            a0 = Vector128.MultiplyAddEstimate(l, l, a0); a1 = Vector128.MultiplyAddEstimate(h, h, a1);
-            i += n;
-        }
-        if (i < len)
-        {
-            Vector128<float> v = Vector128.LoadUnsafe(ref r, len - n) & Simd128.TailMask((int)(len - i));
-            (Vector128<double> l, Vector128<double> h) = Vector128.Widen(v);
-            a2 = Vector128.MultiplyAddEstimate(l, l, a2); a3 = Vector128.MultiplyAddEstimate(h, h, a3);
-        }
-        return Math.Sqrt(Vector128.Sum((a0 + a1) + (a2 + a3)));
+        return Math.Sqrt(TOps.SumWide(TOps.AddWide(TOps.AddWide(a0, a1), TOps.AddWide(a2, a3))));
     }
 }

@@ -23,11 +23,84 @@ internal interface ISimdOps<TVec> where TVec : struct
     /// <summary>a * b + c, fused where the hardware has FMA (x86 FMA3, ARM64 AdvSimd), else multiply then add.</summary>
     static abstract TVec MultiplyAdd(TVec a, TVec b, TVec c);
     static abstract TVec And(TVec value, TVec mask);
+    static abstract TVec Or(TVec a, TVec b);
+    static abstract TVec Sqrt(TVec value);
+    /// <summary>All-ones lanes where a &gt; b, zero elsewhere (ordered: false for NaN).</summary>
+    static abstract TVec GreaterThan(TVec a, TVec b);
+    /// <summary>All-ones lanes where a &lt; b, zero elsewhere.</summary>
+    static abstract TVec LessThan(TVec a, TVec b);
+    /// <summary>All-ones lanes where a == b, zero elsewhere.</summary>
+    static abstract TVec EqualTo(TVec a, TVec b);
+    /// <summary>Bitwise select: the bits of <paramref name="whenSet"/> where <paramref name="mask"/> is set, else of <paramref name="whenClear"/>.</summary>
+    static abstract TVec Select(TVec mask, TVec whenSet, TVec whenClear);
+    /// <summary>True when any bit of <paramref name="value"/> is set (a compare mask with a lane set).</summary>
+    static abstract bool AnyBitSet(TVec value);
+    /// <summary>Bit l set when source[offset + l] &lt; threshold, for the <see cref="Count"/> unsigned 32-bit lanes at offset.</summary>
+    static abstract uint LessThanBits(ref uint source, nuint offset, uint threshold);
     /// <summary>All-ones in the last <paramref name="fresh"/> lanes, zero elsewhere (masks the overlapping tail vector).</summary>
     static abstract TVec TailMask(int fresh);
     static abstract float Sum(TVec value);
     /// <summary>The four horizontal sums [sum a, sum b, sum c, sum d] in one transposing reduction (cheaper than four Sums).</summary>
     static abstract Vector128<float> Sum4(TVec a, TVec b, TVec c, TVec d);
+}
+
+/// <summary>A float width with the double vector of the same size (half the lanes): float lanes widened before they
+/// are squared or summed, so long sums neither lose bits nor overflow (DESIGN.md: norms accumulate in double).</summary>
+internal interface ISimdWideningOps<TVec, TWide> : ISimdOps<TVec> where TVec : struct where TWide : struct
+{
+    static abstract TWide WideZero { get; }
+    /// <summary>The lower and upper half of the float lanes, each converted exactly to double.</summary>
+    static abstract (TWide Lower, TWide Upper) Widen(TVec value);
+    static abstract TWide AddWide(TWide a, TWide b);
+    /// <summary>a * b + c in double, fused where the hardware has FMA.</summary>
+    static abstract TWide MultiplyAddWide(TWide a, TWide b, TWide c);
+    static abstract double SumWide(TWide value);
+}
+
+/// <summary>A float width with the vector of 64-bit unsigned lanes of the same size (half the lanes): per-lane bit masks
+/// (pulse trains) counted and turned into float lane counts.</summary>
+internal interface ISimdBitOps<TVec, TBits> : ISimdOps<TVec> where TVec : struct where TBits : struct
+{
+    static abstract TBits BroadcastBits(ulong value);
+    static abstract TBits LoadBits(ref ulong source, nuint offset);
+    static abstract void StoreBits(TBits value, ref ulong destination, nuint offset);
+    static abstract TBits AndBits(TBits a, TBits b);
+    static abstract TBits AddBits(TBits a, TBits b);
+    static abstract TBits SubtractBits(TBits a, TBits b);
+    static abstract TBits ShiftRightBits(TBits value, int shift);
+    static abstract ulong SumBits(TBits value);
+    /// <summary>The lanes of <paramref name="lower"/> then <paramref name="upper"/> as <see cref="ISimdOps{TVec}.Count"/> floats;
+    /// exact for values below 2^31 (they are narrowed to 32 bits first).</summary>
+    static abstract TVec NarrowToSingle(TBits lower, TBits upper);
+}
+
+/// <summary>Generic helpers written once over the width operations.</summary>
+internal static class SimdGeneric
+{
+    /// <summary>sum of the lanes of <paramref name="value"/>, widened to double before adding.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double SumToDouble<TOps, TVec, TWide>(TVec value)
+        where TOps : struct, ISimdWideningOps<TVec, TWide> where TVec : struct where TWide : struct
+    {
+        (TWide lower, TWide upper) = TOps.Widen(value);
+        return TOps.SumWide(TOps.AddWide(lower, upper));
+    }
+
+    /// <summary>Population count of each 64-bit lane (SWAR with shifts and adds only: .NET exposes no vector popcount
+    /// for 64-bit lanes and AVX2 has no 64-bit multiply).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TBits PopCount<TOps, TVec, TBits>(TBits x)
+        where TOps : struct, ISimdBitOps<TVec, TBits> where TVec : struct where TBits : struct
+    {
+        TBits m2 = TOps.BroadcastBits(0x3333333333333333UL);
+        x = TOps.SubtractBits(x, TOps.AndBits(TOps.ShiftRightBits(x, 1), TOps.BroadcastBits(0x5555555555555555UL)));
+        x = TOps.AddBits(TOps.AndBits(x, m2), TOps.AndBits(TOps.ShiftRightBits(x, 2), m2));
+        x = TOps.AndBits(TOps.AddBits(x, TOps.ShiftRightBits(x, 4)), TOps.BroadcastBits(0x0F0F0F0F0F0F0F0FUL));
+        x = TOps.AddBits(x, TOps.ShiftRightBits(x, 8));
+        x = TOps.AddBits(x, TOps.ShiftRightBits(x, 16));
+        x = TOps.AddBits(x, TOps.ShiftRightBits(x, 32));
+        return TOps.AndBits(x, TOps.BroadcastBits(0x7FUL));
+    }
 }
 
 internal static class Horizontal
@@ -49,7 +122,7 @@ internal static class Horizontal
 }
 
 /// <summary>512-bit operations (AVX-512 on x86).</summary>
-internal readonly struct Simd512 : ISimdOps<Vector512<float>>
+internal readonly struct Simd512 : ISimdWideningOps<Vector512<float>, Vector512<double>>, ISimdBitOps<Vector512<float>, Vector512<ulong>>
 {
     public static int Count => Vector512<float>.Count;
     public static Vector512<float> Zero => Vector512<float>.Zero;
@@ -65,10 +138,32 @@ internal readonly struct Simd512 : ISimdOps<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Sum4(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d) =>
         Simd256.Sum4(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Or(Vector512<float> a, Vector512<float> b) => a | b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Sqrt(Vector512<float> value) => Vector512.Sqrt(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> GreaterThan(Vector512<float> a, Vector512<float> b) => Vector512.GreaterThan(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> LessThan(Vector512<float> a, Vector512<float> b) => Vector512.LessThan(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> EqualTo(Vector512<float> a, Vector512<float> b) => Vector512.Equals(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Select(Vector512<float> mask, Vector512<float> whenSet, Vector512<float> whenClear) => Vector512.ConditionalSelect(mask, whenSet, whenClear);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AnyBitSet(Vector512<float> value) => value.AsUInt32() != Vector512<uint>.Zero;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static uint LessThanBits(ref uint source, nuint offset, uint threshold) => (uint)Vector512.LessThan(Vector512.LoadUnsafe(ref source, offset), Vector512.Create(threshold)).ExtractMostSignificantBits();
+    public static Vector512<double> WideZero => Vector512<double>.Zero;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static (Vector512<double> Lower, Vector512<double> Upper) Widen(Vector512<float> value) => Vector512.Widen(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> AddWide(Vector512<double> a, Vector512<double> b) => a + b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> MultiplyAddWide(Vector512<double> a, Vector512<double> b, Vector512<double> c) => Vector512.MultiplyAddEstimate(a, b, c);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double SumWide(Vector512<double> value) => Vector512.Sum(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> BroadcastBits(ulong value) => Vector512.Create(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> LoadBits(ref ulong source, nuint offset) => Vector512.LoadUnsafe(ref source, offset);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void StoreBits(Vector512<ulong> value, ref ulong destination, nuint offset) => value.StoreUnsafe(ref destination, offset);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> AndBits(Vector512<ulong> a, Vector512<ulong> b) => a & b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> AddBits(Vector512<ulong> a, Vector512<ulong> b) => a + b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> SubtractBits(Vector512<ulong> a, Vector512<ulong> b) => a - b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> ShiftRightBits(Vector512<ulong> value, int shift) => value >>> shift;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong SumBits(Vector512<ulong> value) => Vector512.Sum(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> NarrowToSingle(Vector512<ulong> lower, Vector512<ulong> upper) => Vector512.ConvertToSingle(Vector512.Narrow(lower, upper).AsInt32());
 }
 
 /// <summary>256-bit operations (AVX2 on x86).</summary>
-internal readonly struct Simd256 : ISimdOps<Vector256<float>>
+internal readonly struct Simd256 : ISimdWideningOps<Vector256<float>, Vector256<double>>, ISimdBitOps<Vector256<float>, Vector256<ulong>>
 {
     public static int Count => Vector256<float>.Count;
     public static Vector256<float> Zero => Vector256<float>.Zero;
@@ -84,10 +179,32 @@ internal readonly struct Simd256 : ISimdOps<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Sum4(Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d) =>
         Horizontal.Sum4(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Or(Vector256<float> a, Vector256<float> b) => a | b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Sqrt(Vector256<float> value) => Vector256.Sqrt(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> GreaterThan(Vector256<float> a, Vector256<float> b) => Vector256.GreaterThan(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> LessThan(Vector256<float> a, Vector256<float> b) => Vector256.LessThan(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> EqualTo(Vector256<float> a, Vector256<float> b) => Vector256.Equals(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Select(Vector256<float> mask, Vector256<float> whenSet, Vector256<float> whenClear) => Vector256.ConditionalSelect(mask, whenSet, whenClear);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AnyBitSet(Vector256<float> value) => value.AsUInt32() != Vector256<uint>.Zero;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static uint LessThanBits(ref uint source, nuint offset, uint threshold) => (uint)Vector256.LessThan(Vector256.LoadUnsafe(ref source, offset), Vector256.Create(threshold)).ExtractMostSignificantBits();
+    public static Vector256<double> WideZero => Vector256<double>.Zero;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static (Vector256<double> Lower, Vector256<double> Upper) Widen(Vector256<float> value) => Vector256.Widen(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> AddWide(Vector256<double> a, Vector256<double> b) => a + b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> MultiplyAddWide(Vector256<double> a, Vector256<double> b, Vector256<double> c) => Vector256.MultiplyAddEstimate(a, b, c);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double SumWide(Vector256<double> value) => Vector256.Sum(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> BroadcastBits(ulong value) => Vector256.Create(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> LoadBits(ref ulong source, nuint offset) => Vector256.LoadUnsafe(ref source, offset);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void StoreBits(Vector256<ulong> value, ref ulong destination, nuint offset) => value.StoreUnsafe(ref destination, offset);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> AndBits(Vector256<ulong> a, Vector256<ulong> b) => a & b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> AddBits(Vector256<ulong> a, Vector256<ulong> b) => a + b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> SubtractBits(Vector256<ulong> a, Vector256<ulong> b) => a - b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> ShiftRightBits(Vector256<ulong> value, int shift) => value >>> shift;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong SumBits(Vector256<ulong> value) => Vector256.Sum(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> NarrowToSingle(Vector256<ulong> lower, Vector256<ulong> upper) => Vector256.ConvertToSingle(Vector256.Narrow(lower, upper).AsInt32());
 }
 
 /// <summary>128-bit operations: SSE on x86, AdvSimd (NEON) on ARM64; only cross-platform Vector128 APIs.</summary>
-internal readonly struct Simd128 : ISimdOps<Vector128<float>>
+internal readonly struct Simd128 : ISimdWideningOps<Vector128<float>, Vector128<double>>, ISimdBitOps<Vector128<float>, Vector128<ulong>>
 {
     public static int Count => Vector128<float>.Count;
     public static Vector128<float> Zero => Vector128<float>.Zero;
@@ -102,4 +219,26 @@ internal readonly struct Simd128 : ISimdOps<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sum(Vector128<float> value) => Vector128.Sum(value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Sum4(Vector128<float> a, Vector128<float> b, Vector128<float> c, Vector128<float> d) => Horizontal.Sum4(a, b, c, d);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Or(Vector128<float> a, Vector128<float> b) => a | b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Sqrt(Vector128<float> value) => Vector128.Sqrt(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> GreaterThan(Vector128<float> a, Vector128<float> b) => Vector128.GreaterThan(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> LessThan(Vector128<float> a, Vector128<float> b) => Vector128.LessThan(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> EqualTo(Vector128<float> a, Vector128<float> b) => Vector128.Equals(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Select(Vector128<float> mask, Vector128<float> whenSet, Vector128<float> whenClear) => Vector128.ConditionalSelect(mask, whenSet, whenClear);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AnyBitSet(Vector128<float> value) => value.AsUInt32() != Vector128<uint>.Zero;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static uint LessThanBits(ref uint source, nuint offset, uint threshold) => (uint)Vector128.LessThan(Vector128.LoadUnsafe(ref source, offset), Vector128.Create(threshold)).ExtractMostSignificantBits();
+    public static Vector128<double> WideZero => Vector128<double>.Zero;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static (Vector128<double> Lower, Vector128<double> Upper) Widen(Vector128<float> value) => Vector128.Widen(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<double> AddWide(Vector128<double> a, Vector128<double> b) => a + b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<double> MultiplyAddWide(Vector128<double> a, Vector128<double> b, Vector128<double> c) => Vector128.MultiplyAddEstimate(a, b, c);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double SumWide(Vector128<double> value) => Vector128.Sum(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<ulong> BroadcastBits(ulong value) => Vector128.Create(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<ulong> LoadBits(ref ulong source, nuint offset) => Vector128.LoadUnsafe(ref source, offset);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void StoreBits(Vector128<ulong> value, ref ulong destination, nuint offset) => value.StoreUnsafe(ref destination, offset);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<ulong> AndBits(Vector128<ulong> a, Vector128<ulong> b) => a & b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<ulong> AddBits(Vector128<ulong> a, Vector128<ulong> b) => a + b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<ulong> SubtractBits(Vector128<ulong> a, Vector128<ulong> b) => a - b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<ulong> ShiftRightBits(Vector128<ulong> value, int shift) => value >>> shift;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong SumBits(Vector128<ulong> value) => Vector128.Sum(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> NarrowToSingle(Vector128<ulong> lower, Vector128<ulong> upper) => Vector128.ConvertToSingle(Vector128.Narrow(lower, upper).AsInt32());
 }
