@@ -19,7 +19,7 @@ public class TruncatedSvdBenchmarks
     [Params("100x785", "10x101")]
     public string Layer { get; set; } = "100x785";
 
-    [Params(16, 64, 256)]
+    [Params(16, 64, 256, 1024)]
     public int Batch { get; set; }
 
     [GlobalSetup]
