@@ -15,7 +15,7 @@ namespace SbeCore.Eigen;
 /// are orthonormal to rounding even for repeated eigenvalues, at O(k n^2) instead of O(n^3).
 /// Reusable scratch: allocation-free once it has seen the largest n (the rotation log grows on demand).
 /// </summary>
-internal sealed class TridiagonalEigen
+internal sealed partial class TridiagonalEigen
 {
     private double[] _v = [], _u = [], _d = [], _e = [], _h = [], _p = [], _w = [];
     private double[] _rotC = [], _rotS = [];
@@ -36,6 +36,23 @@ internal sealed class TridiagonalEigen
         int exponent = amax > 0 && double.IsFinite(amax) ? Math.ILogB(amax) : 0;
         for (int i = 0; i < r * r; i++) v[i] = Math.ScaleB(a[i], -exponent);
         Tridiagonalize(v, u, tau, d, e, _p, r);
+        Span<double> w = _w.AsSpan(0, k * r);
+        if (TryIsolatedTopK(d, e, r, k, values, w))
+            for (int c = 0; c < k; c++) values[c] = Math.ScaleB(values[c], exponent);
+        else
+            QlTopK(d, e, r, k, values, w, exponent);
+        // eigenvector = Q w_c (rows of vectors)
+        for (int c = 0; c < k; c++)
+        {
+            Span<double> outRow = vectors.Slice(c * r, r);
+            w.Slice(c * r, r).CopyTo(outRow);
+            ApplyReflectors(u, tau, outRow, r);
+        }
+    }
+
+    // All eigenvalues by tql2 (rotations recorded), the k largest selected; their tridiagonal eigenvectors into w.
+    private void QlTopK(Span<double> d, Span<double> e, int r, int k, Span<double> values, Span<double> w, int exponent)
+    {
         _rotCount = 0;
         Tql2(d, e, r);
         // the k largest eigenvalues (stable selection: the first index wins ties, so the result is deterministic)
@@ -49,17 +66,9 @@ internal sealed class TridiagonalEigen
             (order[c], order[best]) = (order[best], order[c]);
         }
         // w_c = G_1 G_2 ... G_m e_j: apply the recorded rotations in reverse order to the unit vectors e_j
-        Span<double> w = _w.AsSpan(0, k * r);
         w.Clear();
         for (int c = 0; c < k; c++) { w[c * r + order[c]] = 1; values[c] = Math.ScaleB(d[order[c]], exponent); }
         ReplayRotations(w, k, r);
-        // eigenvector = Q w_c (rows of vectors)
-        for (int c = 0; c < k; c++)
-        {
-            Span<double> outRow = vectors.Slice(c * r, r);
-            w.Slice(c * r, r).CopyTo(outRow);
-            ApplyReflectors(u, tau, outRow, r);
-        }
     }
 
     private void ReplayRotations(Span<double> w, int k, int r)
@@ -261,6 +270,7 @@ internal sealed class TridiagonalEigen
         if (_d.Length >= r) return;
         _v = new double[r * r]; _u = new double[r * r]; _d = new double[r]; _h = new double[r]; _e = new double[r]; _p = new double[r];
         _w = new double[r * r]; _order = new int[r];
+        EnsureIsolated(r);
         EnsureRotations(4 * r * r);
     }
 
