@@ -38,6 +38,9 @@ public sealed class BatchSvdSolver
         _eigValues = new double[_r];
     }
 
+    /// <summary>Which formulation TopK uses (tests pin it; the default picks the cheaper one for each n).</summary>
+    internal BatchSvdRoute Route { get; set; }
+
     /// <summary>a.</summary>
     public int Rows { get; }
     /// <summary>b.</summary>
@@ -62,7 +65,7 @@ public sealed class BatchSvdSolver
 
         bool deltasShorter = Rows <= Cols;
         int ls = deltasShorter ? Rows : Cols, lb = deltasShorter ? Cols : Rows;
-        if (SampleRouteIsCheaper(n, ls, lb))
+        if (Route == BatchSvdRoute.SampleSide || (Route == BatchSvdRoute.Auto && SampleRouteIsCheaper(n, ls, lb)))
         {
             if (deltasShorter) SampleRoute(deltas, Rows, inputs, Cols, n, s, d, x);
             else SampleRoute(inputs, Cols, deltas, Rows, n, s, x, d);
@@ -267,13 +270,16 @@ public sealed class BatchSvdSolver
             }
     }
 
+    // output = v / |v| (scaled by max |v_i| first, so tiny or huge vectors keep their direction); zero stays zero
     private static void WriteNormalized(ReadOnlySpan<double> v, Span<float> output)
     {
-        double n2 = 0;
-        foreach (double e in v) n2 += e * e;
-        if (n2 == 0 || n2 < 1e-60) { output.Clear(); return; }
-        double inv = 1 / Math.Sqrt(n2);
-        for (int i = 0; i < output.Length; i++) output[i] = (float)(v[i] * inv);
+        double max = 0;
+        foreach (double e in v) max = Math.Max(max, Math.Abs(e));
+        if (!(max > 0)) { output.Clear(); return; }
+        double inv = 1 / max, n2 = 0;
+        foreach (double e in v) { double t = e * inv; n2 += t * t; }
+        double scale = inv / Math.Sqrt(n2);
+        for (int i = 0; i < output.Length; i++) output[i] = (float)(v[i] * scale);
     }
 
     private void EnsureSampleScratch(int n)
@@ -294,4 +300,15 @@ public sealed class BatchSvdSolver
         _strip = new double[ls * pw]; _chunkS = new double[Chunk * ls]; _chunkB = new double[Chunk * pw];
         _featGram = new double[ls * ls]; _featVecs = new double[ls * ls];
     }
+}
+
+/// <summary>The two exact formulations of <see cref="BatchSvdSolver"/>.</summary>
+internal enum BatchSvdRoute
+{
+    /// <summary>The cheaper of the two for the batch size (by multiply-add count).</summary>
+    Auto,
+    /// <summary>n x n Gram matrices of the batch, pivoted Cholesky, rank x rank core.</summary>
+    SampleSide,
+    /// <summary>min(a, b) x min(a, b) Gram matrix of M from column strips.</summary>
+    FeatureSide,
 }

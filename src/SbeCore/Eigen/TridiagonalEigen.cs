@@ -22,6 +22,9 @@ internal sealed partial class TridiagonalEigen
     private int[] _rotI = [], _order = [];
     private int _rotCount;
 
+    /// <summary>Whether the last TopK took the bisection + inverse iteration path (tests check both paths run).</summary>
+    internal bool LastWasIsolated { get; private set; }
+
     /// <summary>
     /// Eigen-decomposes a (r x r, row-major, symmetric; left unchanged) and writes the k largest eigenvalues in
     /// descending order to values and the matching unit eigenvectors as the rows of vectors (k x r).
@@ -37,7 +40,8 @@ internal sealed partial class TridiagonalEigen
         for (int i = 0; i < r * r; i++) v[i] = Math.ScaleB(a[i], -exponent);
         Tridiagonalize(v, u, tau, d, e, _p, r);
         Span<double> w = _w.AsSpan(0, k * r);
-        if (TryIsolatedTopK(d, e, r, k, values, w))
+        LastWasIsolated = TryIsolatedTopK(d, e, r, k, values, w);
+        if (LastWasIsolated)
             for (int c = 0; c < k; c++) values[c] = Math.ScaleB(values[c], exponent);
         else
             QlTopK(d, e, r, k, values, w, exponent);
