@@ -86,23 +86,22 @@ public sealed class BatchSvdSolver
         Span<double> f = _f.AsSpan(0, n * pf), o = _o.AsSpan(0, n * po);
         SvdKernels.Widen(fSrc, n, lf, lf, f, pf);
         SvdKernels.Widen(oSrc, n, lo, lo, o, po);
-        Span<double> gf = _gf.AsSpan(0, n * n), go = _go.AsSpan(0, n * n);
-        SvdKernels.Gram(f, n, pf, gf);
-        SvdKernels.Gram(o, n, po, go);
-        Span<double> l = _l.AsSpan(0, n * n);
-        int rank = PivotedCholesky.Factor(gf, n, l, _diag.AsSpan(0, n), _pivoted.AsSpan(0, n));
-        // T_c = G_o L_c, then K = L^T T / n^2 (symmetric)
-        Span<double> t = _t.AsSpan(0, rank * n), core = _core.AsSpan(0, rank * rank);
-        for (int c = 0; c < rank; c++)
-        {
-            ReadOnlySpan<double> lc = l.Slice(c * n, n);
-            for (int i = 0; i < n; i++) t[c * n + i] = DoubleOps.Dot(go.Slice(i * n, n), lc);
-        }
+        int ns = SvdKernels.Stride(n); // rows of the n x n matrices padded for the kernels
+        Span<double> gf = _gf.AsSpan(0, n * ns), go = _go.AsSpan(0, n * ns);
+        SvdKernels.Gram(f, n, pf, gf, ns);
+        SvdKernels.Gram(o, n, po, go, ns);
+        Span<double> l = _l.AsSpan(0, n * ns);
+        int rank = PivotedCholesky.Factor(gf, n, ns, l, _diag.AsSpan(0, n), _pivoted.AsSpan(0, n));
+        // T = L^T G_o (rank x n; G_o symmetric), then K = L^T G_o L / n^2 = T L, symmetrised
+        Span<double> t = _t.AsSpan(0, rank * ns), core = _core.AsSpan(0, rank * rank);
+        t.Clear();
+        SvdKernels.Cross(l, rank, go, n, ns, t, ns);
+        SvdKernels.Cross(l, rank, t, rank, ns, core, rank);
         double invN2 = 1.0 / ((double)n * n);
         for (int c = 0; c < rank; c++)
-            for (int c2 = c; c2 < rank; c2++)
+            for (int c2 = 0; c2 <= c; c2++)
             {
-                double v = DoubleOps.Dot(l.Slice(c * n, n), t.Slice(c2 * n, n)) * invN2;
+                double v = 0.5 * (core[c * rank + c2] + core[c2 * rank + c]) * invN2;
                 core[c * rank + c2] = v; core[c2 * rank + c] = v;
             }
         int k = s.Length, kk = Math.Min(k, rank);
@@ -121,7 +120,7 @@ public sealed class BatchSvdSolver
             }
             z.Clear();
             for (int c2 = 0; c2 < rank; c2++)
-                if (vecs[c * rank + c2] != 0) DoubleOps.Axpy(vecs[c * rank + c2], l.Slice(c2 * n, n), z);
+                if (vecs[c * rank + c2] != 0) DoubleOps.Axpy(vecs[c * rank + c2], l.Slice(c2 * ns, n), z);
             oAcc.Clear();
             for (int j = 0; j < n; j++)
                 if (z[j] != 0) DoubleOps.Axpy(z[j], o.Slice(j * po, po), oAcc);
@@ -160,7 +159,7 @@ public sealed class BatchSvdSolver
                 SvdKernels.Widen(bSrc.Slice(j0 * lb + c0), t, lb, w, cb, pw);
                 SvdKernels.AddTransposedProduct(cs, ls, cb, pw, t, strip);
             }
-            SvdKernels.Gram(strip, ls, pw, gram, accumulate: c0 > 0);
+            SvdKernels.Gram(strip, ls, pw, gram, ls, accumulate: c0 > 0);
         }
         int k = s.Length;
         Span<double> vecs = _featVecs.AsSpan(0, k * ls);
@@ -285,9 +284,9 @@ public sealed class BatchSvdSolver
     private void EnsureSampleScratch(int n)
     {
         if (_sampleCapacity >= n) return;
-        int pf = SvdKernels.Stride(_r), po = SvdKernels.Stride(Math.Max(Rows, Cols));
+        int pf = SvdKernels.Stride(_r), po = SvdKernels.Stride(Math.Max(Rows, Cols)), ns = SvdKernels.Stride(n);
         _f = new double[n * pf]; _o = new double[n * po];
-        _gf = new double[n * n]; _go = new double[n * n]; _l = new double[n * n]; _t = new double[n * n];
+        _gf = new double[n * ns]; _go = new double[n * ns]; _l = new double[n * ns]; _t = new double[n * ns];
         _core = new double[n * n]; _vecs = new double[n * n];
         _diag = new double[n]; _z = new double[n]; _y = new double[n]; _pivoted = new bool[n];
         _sampleCapacity = n;

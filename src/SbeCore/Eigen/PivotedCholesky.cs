@@ -4,18 +4,20 @@ namespace SbeCore.Eigen;
 /// Rank-revealing Cholesky of a symmetric positive semidefinite Gram matrix G (n x n) with diagonal pivoting:
 /// G = L L^T + E with L n x r, |E| at rounding level of max G_ii. Each step takes the largest remaining diagonal, so the
 /// factor stops at the numerical rank r (a batch with repeated or collinear samples, zero deltas) instead of dividing
-/// by noise. L is stored by columns (column c is row c of <c>l</c>, length n), in the original sample order.
+/// by noise. L is stored by columns (column c is row c of <c>l</c>, n entries then zeros up to the row stride), in the
+/// original sample order.
 /// </summary>
 internal static class PivotedCholesky
 {
     /// <summary>Stop when the largest remaining diagonal is below this times n times the largest diagonal of G.</summary>
     private const double RelativeStop = 4 * 2.220446049250313e-16;
 
-    /// <summary>Factors g (read-only) into the columns of l (capacity n x n); diag and pivoted are n-long scratch. Returns r.</summary>
-    public static int Factor(ReadOnlySpan<double> g, int n, Span<double> l, Span<double> diag, Span<bool> pivoted)
+    /// <summary>Factors g (read-only, row stride gs) into the columns of l (rows of stride gs, capacity n rows); diag and
+    /// pivoted are n-long scratch. Returns r.</summary>
+    public static int Factor(ReadOnlySpan<double> g, int n, int gs, Span<double> l, Span<double> diag, Span<bool> pivoted)
     {
         double maxDiag = 0;
-        for (int i = 0; i < n; i++) { diag[i] = g[i * n + i]; pivoted[i] = false; maxDiag = Math.Max(maxDiag, diag[i]); }
+        for (int i = 0; i < n; i++) { diag[i] = g[i * gs + i]; pivoted[i] = false; maxDiag = Math.Max(maxDiag, diag[i]); }
         if (!(maxDiag > 0)) return 0;
         double stop = RelativeStop * n * maxDiag;
         int r = 0;
@@ -29,11 +31,12 @@ internal static class PivotedCholesky
             pivoted[p] = true;
             double pivot = Math.Sqrt(best);
             // column r = (G[:, p] - sum_c L_c L_c[p]) / pivot, zero in the rows already pivoted
-            Span<double> col = l.Slice(r * n, n);
-            g.Slice(p * n, n).CopyTo(col);
+            l.Slice(r * gs, gs).Clear();
+            Span<double> col = l.Slice(r * gs, n);
+            g.Slice(p * gs, n).CopyTo(col);
             for (int c = 0; c < r; c++)
             {
-                ReadOnlySpan<double> lc = l.Slice(c * n, n);
+                ReadOnlySpan<double> lc = l.Slice(c * gs, n);
                 if (lc[p] != 0) DoubleOps.Axpy(-lc[p], lc, col);
             }
             double inv = 1 / pivot;

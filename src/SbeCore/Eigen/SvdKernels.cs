@@ -34,37 +34,66 @@ internal static class SvdKernels
     }
 
     /// <summary>
-    /// g (m x m) = A A^T (or g += A A^T when accumulate) for m rows of A (stride doubles each): g[i, l] = A_i . A_l,
-    /// both triangles written.
+    /// g (m x m, row stride gs) = A A^T (or g += A A^T when accumulate) for m rows of A (stride doubles each):
+    /// g[i, l] = A_i . A_l, both triangles written.
     /// </summary>
-    public static void Gram(ReadOnlySpan<double> a, int m, int stride, Span<double> g, bool accumulate = false)
+    public static void Gram(ReadOnlySpan<double> a, int m, int stride, Span<double> g, int gs, bool accumulate = false)
     {
-        if (!accumulate) g.Slice(0, m * m).Clear();
+        if (!accumulate) g.Slice(0, m * gs).Clear();
         if (!Vector.IsHardwareAccelerated)
         {
             for (int i = 0; i < m; i++)
-                for (int l = i; l < m; l++) Add(g, m, i, l, ScalarDot(a.Slice(i * stride, stride), a.Slice(l * stride, stride)));
+                for (int l = i; l < m; l++) Add(g, gs, i, l, ScalarDot(a.Slice(i * stride, stride), a.Slice(l * stride, stride)));
             return;
         }
         int blocked = m - m % 4;
+        Span<double> sums = stackalloc double[16];
         for (int i0 = 0; i0 < blocked; i0 += 4)
-            for (int l0 = i0; l0 < blocked; l0 += 4) GramBlock(a, stride, i0, l0, g, m);
+            for (int l0 = i0; l0 < blocked; l0 += 4)
+            {
+                Block(a, i0, a, l0, stride, sums);
+                for (int r = 0; r < 4; r++)
+                    for (int q = l0 == i0 ? r : 0; q < 4; q++) Add(g, gs, i0 + r, l0 + q, sums[4 * r + q]); // diagonal block: upper half
+            }
         for (int i = blocked; i < m; i++) // the last m % 4 rows against everything
-            for (int l = 0; l <= i; l++) Add(g, m, l, i, DoubleOps.Dot(a.Slice(i * stride, stride), a.Slice(l * stride, stride)));
+            for (int l = 0; l <= i; l++) Add(g, gs, l, i, DoubleOps.Dot(a.Slice(i * stride, stride), a.Slice(l * stride, stride)));
+    }
+
+    /// <summary>g (m1 x m2, row stride gs) = A B^T: g[i, l] = A_i . B_l for m1 rows of A and m2 rows of B (stride doubles each).</summary>
+    public static void Cross(ReadOnlySpan<double> a, int m1, ReadOnlySpan<double> b, int m2, int stride, Span<double> g, int gs)
+    {
+        if (!Vector.IsHardwareAccelerated)
+        {
+            for (int i = 0; i < m1; i++)
+                for (int l = 0; l < m2; l++) g[i * gs + l] = ScalarDot(a.Slice(i * stride, stride), b.Slice(l * stride, stride));
+            return;
+        }
+        int bi = m1 - m1 % 4, bl = m2 - m2 % 4;
+        Span<double> sums = stackalloc double[16];
+        for (int i0 = 0; i0 < bi; i0 += 4)
+            for (int l0 = 0; l0 < bl; l0 += 4)
+            {
+                Block(a, i0, b, l0, stride, sums);
+                for (int r = 0; r < 4; r++)
+                    for (int q = 0; q < 4; q++) g[(i0 + r) * gs + l0 + q] = sums[4 * r + q];
+            }
+        for (int i = 0; i < m1; i++)
+            for (int l = i < bi ? bl : 0; l < m2; l++) g[i * gs + l] = DoubleOps.Dot(a.Slice(i * stride, stride), b.Slice(l * stride, stride));
     }
 
     // g[i, l] += v and, off the diagonal, g[l, i] += v
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Add(Span<double> g, int m, int i, int l, double v)
+    private static void Add(Span<double> g, int gs, int i, int l, double v)
     {
-        g[i * m + l] += v;
-        if (i != l) g[l * m + i] += v;
+        g[i * gs + l] += v;
+        if (i != l) g[l * gs + i] += v;
     }
 
-    // 4 x 4 block of dot products: 16 vector accumulators, 8 loads per 16 FMAs.
-    private static void GramBlock(ReadOnlySpan<double> a, int stride, int i0, int l0, Span<double> g, int m)
+    // sums[4 r + q] = A_{i0 + r} . B_{l0 + q}: 16 vector accumulators, 8 loads per 16 FMAs.
+    private static void Block(ReadOnlySpan<double> a, int i0, ReadOnlySpan<double> b, int l0, int stride, Span<double> sums)
     {
-        ref double r = ref MemoryMarshal.GetReference(a);
+        ref double ra = ref MemoryMarshal.GetReference(a);
+        ref double rb = ref MemoryMarshal.GetReference(b);
         nuint s = (nuint)stride;
         nuint pi = (nuint)i0 * s, pl = (nuint)l0 * s;
         Vector<double> c00 = default, c01 = default, c02 = default, c03 = default;
@@ -73,10 +102,10 @@ internal static class SvdKernels
         Vector<double> c30 = default, c31 = default, c32 = default, c33 = default;
         for (nuint k = 0; k < s; k += (nuint)Lanes)
         {
-            Vector<double> a0 = Vector.LoadUnsafe(ref r, pi + k), a1 = Vector.LoadUnsafe(ref r, pi + s + k);
-            Vector<double> a2 = Vector.LoadUnsafe(ref r, pi + 2 * s + k), a3 = Vector.LoadUnsafe(ref r, pi + 3 * s + k);
-            Vector<double> b0 = Vector.LoadUnsafe(ref r, pl + k), b1 = Vector.LoadUnsafe(ref r, pl + s + k);
-            Vector<double> b2 = Vector.LoadUnsafe(ref r, pl + 2 * s + k), b3 = Vector.LoadUnsafe(ref r, pl + 3 * s + k);
+            Vector<double> a0 = Vector.LoadUnsafe(ref ra, pi + k), a1 = Vector.LoadUnsafe(ref ra, pi + s + k);
+            Vector<double> a2 = Vector.LoadUnsafe(ref ra, pi + 2 * s + k), a3 = Vector.LoadUnsafe(ref ra, pi + 3 * s + k);
+            Vector<double> b0 = Vector.LoadUnsafe(ref rb, pl + k), b1 = Vector.LoadUnsafe(ref rb, pl + s + k);
+            Vector<double> b2 = Vector.LoadUnsafe(ref rb, pl + 2 * s + k), b3 = Vector.LoadUnsafe(ref rb, pl + 3 * s + k);
             c00 = Vector.FusedMultiplyAdd(a0, b0, c00); c01 = Vector.FusedMultiplyAdd(a0, b1, c01);
             c02 = Vector.FusedMultiplyAdd(a0, b2, c02); c03 = Vector.FusedMultiplyAdd(a0, b3, c03);
             c10 = Vector.FusedMultiplyAdd(a1, b0, c10); c11 = Vector.FusedMultiplyAdd(a1, b1, c11);
@@ -86,21 +115,10 @@ internal static class SvdKernels
             c30 = Vector.FusedMultiplyAdd(a3, b0, c30); c31 = Vector.FusedMultiplyAdd(a3, b1, c31);
             c32 = Vector.FusedMultiplyAdd(a3, b2, c32); c33 = Vector.FusedMultiplyAdd(a3, b3, c33);
         }
-        Put(g, m, i0, l0, 0, c00, c01, c02, c03);
-        Put(g, m, i0, l0, 1, c10, c11, c12, c13);
-        Put(g, m, i0, l0, 2, c20, c21, c22, c23);
-        Put(g, m, i0, l0, 3, c30, c31, c32, c33);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Put(Span<double> g, int m, int i0, int l0, int row, Vector<double> q0, Vector<double> q1, Vector<double> q2, Vector<double> q3)
-    {
-        int i = i0 + row;
-        // a diagonal block (l0 == i0) computes both (i, l) and (l, i): keep only its upper triangle
-        if (l0 != i0 || row <= 0) Add(g, m, i, l0, Vector.Sum(q0));
-        if (l0 != i0 || row <= 1) Add(g, m, i, l0 + 1, Vector.Sum(q1));
-        if (l0 != i0 || row <= 2) Add(g, m, i, l0 + 2, Vector.Sum(q2));
-        Add(g, m, i, l0 + 3, Vector.Sum(q3));
+        sums[0] = Vector.Sum(c00); sums[1] = Vector.Sum(c01); sums[2] = Vector.Sum(c02); sums[3] = Vector.Sum(c03);
+        sums[4] = Vector.Sum(c10); sums[5] = Vector.Sum(c11); sums[6] = Vector.Sum(c12); sums[7] = Vector.Sum(c13);
+        sums[8] = Vector.Sum(c20); sums[9] = Vector.Sum(c21); sums[10] = Vector.Sum(c22); sums[11] = Vector.Sum(c23);
+        sums[12] = Vector.Sum(c30); sums[13] = Vector.Sum(c31); sums[14] = Vector.Sum(c32); sums[15] = Vector.Sum(c33);
     }
 
     /// <summary>
