@@ -38,8 +38,10 @@ internal static unsafe partial class Exports
             throw new SbeException(SbeStatus.InvalidArgument, $"config->magnitude is {config->Magnitude}; valid values are 0 (running mean), 1 (right norm) and 2 (Rayleigh).");
         if (config->DivisionFree > 1)
             throw new SbeException(SbeStatus.InvalidArgument, $"config->division_free is {config->DivisionFree}; it must be 0 or 1.");
-        if (config->Reserved != 0)
-            throw new SbeException(SbeStatus.InvalidArgument, $"config->reserved is {config->Reserved}; it must be 0.");
+        if (config->StochasticRounding > 1)
+            throw new SbeException(SbeStatus.InvalidArgument, $"config->stochastic_rounding is {config->StochasticRounding}; it must be 0 (round to nearest) or 1 (stochastic).");
+        if (config->StochasticRounding == 1 && config->QuantizationBits == 0)
+            throw new SbeException(SbeStatus.InvalidArgument, "config->stochastic_rounding is 1 but config->quantization_bits is 0; stochastic rounding applies to the quantised state only (set quantization_bits to 2..24).");
         Args.Finite(config->OjaRate, "config->oja_rate");
         var defaults = new EstimatorOptions();
         var options = new EstimatorOptions
@@ -51,6 +53,7 @@ internal static unsafe partial class Exports
             DivisionFree = config->DivisionFree == 1,
             QuantizationBits = (int)Math.Min(config->QuantizationBits, int.MaxValue),
             OjaRate = config->OjaRate == 0 ? defaults.OjaRate : config->OjaRate,
+            StochasticRounding = config->StochasticRounding == 1,
         };
         options.Validate(rows, cols);
         return options;

@@ -23,6 +23,27 @@ internal static unsafe partial class Exports
         catch (Exception e) { return LastError.Fail(e); }
     }
 
+    /// <summary>sbe_tile_config_preset: sets config->device to the preset named (UTF-8, resolved by TileConfig.TryPreset:
+    /// case, '-' and '_' ignored) and pulse_type, desired_bl and io to 0 (the preset's own); struct_size and version must be
+    /// set by the caller, rows, cols and seed are left alone. On failure *config is unchanged.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sbe_tile_config_preset")]
+    public static int TileConfigPreset(byte* name, TileConfigV1* config)
+    {
+        try
+        {
+            Args.NotNull(name, "name");
+            StructHeader.Check(config, TileConfigV1.CurrentVersion, "config");
+            string preset = Marshal.PtrToStringUTF8((nint)name) ?? "";
+            uint device = TileConfigs.DeviceOf(preset, "name");
+            config->Device = device;
+            config->PulseType = 0;
+            config->DesiredBl = 0;
+            config->Io = 0;
+            return 0;
+        }
+        catch (Exception e) { return LastError.Fail(e); }
+    }
+
     /// <summary>sbe_tile_destroy: frees the tile; NULL is a no-op; a stale or foreign handle gives SBE_E_BAD_HANDLE.</summary>
     [UnmanagedCallersOnly(EntryPoint = "sbe_tile_destroy")]
     public static int TileDestroy(nint tile)

@@ -78,7 +78,7 @@ internal struct EvaluationV1
     public double Accuracy;
 }
 
-/// <summary>sbe_estimator_config_t, version 1.</summary>
+/// <summary>sbe_estimator_config_t, version 1 (stochastic_rounding since ABI 1.1).</summary>
 [StructLayout(LayoutKind.Sequential)]
 internal struct EstimatorConfigV1
 {
@@ -95,7 +95,8 @@ internal struct EstimatorConfigV1
     public uint DivisionFree;
     public uint QuantizationBits;
     public float OjaRate;
-    public uint Reserved;
+    /// <summary>0 or 1 (ABI 1.1; was reserved-must-be-0 in 1.0, so the layout and version are unchanged).</summary>
+    public uint StochasticRounding;
 }
 
 /// <summary>Checks the size/version header that every ABI struct starts with.</summary>

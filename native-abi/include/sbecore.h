@@ -30,8 +30,15 @@ extern "C" {
 #endif
 
 #define SBE_ABI_VERSION_MAJOR 1
-#define SBE_ABI_VERSION_MINOR 0
+#define SBE_ABI_VERSION_MINOR 1
 #define SBE_ABI_VERSION ((SBE_ABI_VERSION_MAJOR << 16) | SBE_ABI_VERSION_MINOR)
+/* ABI history (a minor bump only adds; binaries built against an older minor keep working):
+   1.0  first release.
+   1.1  sbe_tile_config_preset (a device preset by name); sbe_estimator_config_t.stochastic_rounding, carved from the
+        field that 1.0 called reserved (must be 0): same size, same SBE_ESTIMATOR_CONFIG_VERSION, and 0 keeps 1.0's
+        behaviour. A 1.0 library rejects stochastic_rounding = 1 (SBE_E_INVALID_ARGUMENT), so check
+        sbe_abi_version() >= SBE_ABI_VERSION before relying on 1.1. Source change: code that assigned .reserved of
+        sbe_estimator_config_t must now name the field stochastic_rounding. */
 
 /* Largest element count of any matrix or batch buffer (2^26). */
 #define SBE_MAX_ELEMENTS ((size_t)1 << 26)
@@ -71,16 +78,18 @@ typedef struct sbe_estimator sbe_estimator_t;
 typedef struct sbe_network sbe_network_t;
 
 /* Device presets (aihwkit names; see DEVICES.md). IDEAL: exact float updates and reads. The others come with
-   aihwkit's preset update (stochastic pulses, BL 31, update management) and preset I/O (7-bit DAC, 9-bit ADC). */
+   aihwkit's preset update (stochastic pulses, BL 31, update management) and preset I/O (7-bit DAC, 9-bit ADC).
+   Each value stands for the preset name in its comment; the library resolves that name with the same lookup as
+   sbe_tile_config_preset, which sets this field from a name. */
 typedef enum sbe_device {
-    SBE_DEVICE_IDEAL = 0,
-    SBE_DEVICE_IDEALIZED = 1,
-    SBE_DEVICE_GOKMEN_VLASOV = 2,
-    SBE_DEVICE_CAPACITOR = 3,
-    SBE_DEVICE_ECRAM = 4,
-    SBE_DEVICE_RERAM_SB = 5,
-    SBE_DEVICE_RERAM_ES = 6,
-    SBE_DEVICE_PCM = 7
+    SBE_DEVICE_IDEAL = 0,          /* "Ideal" */
+    SBE_DEVICE_IDEALIZED = 1,      /* "Idealized" */
+    SBE_DEVICE_GOKMEN_VLASOV = 2,  /* "GokmenVlasov" */
+    SBE_DEVICE_CAPACITOR = 3,      /* "Capacitor" */
+    SBE_DEVICE_ECRAM = 4,          /* "EcRam" */
+    SBE_DEVICE_RERAM_SB = 5,       /* "ReRamSB" */
+    SBE_DEVICE_RERAM_ES = 6,       /* "ReRamES" */
+    SBE_DEVICE_PCM = 7             /* "PCM" */
 } sbe_device;
 
 typedef enum sbe_pulse_type {
@@ -144,7 +153,11 @@ typedef struct sbe_estimator_config {
     uint32_t division_free;     /* 0 or 1: the Oja/Hebbian form (rank 1, sub_batch 1 only) */
     uint32_t quantization_bits; /* 0 = float32 state, else 2..24 bits */
     float oja_rate;             /* xi in (0, 1) for division_free (0 selects the default 0.01) */
-    uint32_t reserved;          /* must be 0 */
+    uint32_t stochastic_rounding; /* ABI 1.1 (1.0: reserved, must be 0). 0: round the quantised state to nearest;
+                                   1: round stochastically (needs quantization_bits 2..24; other values are rejected).
+                                   The random draws come from the estimator's own generator, seeded with seed (the
+                                   stream that also draws the Gaussian start): the same seed and samples give
+                                   bit-identical estimates, and sbe_estimator_reset replays the same draws. */
 } sbe_estimator_config_t;
 
 /* ---- library ---- */
@@ -175,6 +188,13 @@ SBE_API int sbe_batch_read_t(const float *w, size_t w_len, size_t rows, size_t c
 /* ---- tile: one crossbar array ---- */
 SBE_API int sbe_tile_create(const sbe_tile_config_t *config, sbe_tile_t **out);
 SBE_API int sbe_tile_destroy(sbe_tile_t *tile);
+/* ABI 1.1. Sets config->device to the preset called name (UTF-8; case, '-' and '_' are ignored, so "reram-sb" and
+   "RERAM_SB" are ReRamSB; accepted: Ideal, Idealized, GokmenVlasov, Capacitor, EcRam, ReRamSB, ReRamES, PCM) and
+   pulse_type, desired_bl and io to 0 (the preset's own). The caller sets struct_size and version first; rows, cols
+   and seed are left as they are. NULL name or config: SBE_E_NULL_POINTER; unknown name: SBE_E_INVALID_ARGUMENT
+   (sbe_last_error lists the accepted names); a wrong struct_size/version: SBE_E_BAD_STRUCT. On failure *config is
+   unchanged. */
+SBE_API int sbe_tile_config_preset(const char *name, sbe_tile_config_t *config);
 SBE_API int sbe_tile_shape(const sbe_tile_t *tile, size_t *rows, size_t *cols);
 SBE_API int sbe_tile_read(sbe_tile_t *tile, const float *inputs, size_t inputs_len, size_t n,
                           float *outputs, size_t outputs_len);   /* outputs(n x rows) = inputs(n x cols) W^T */

@@ -22,6 +22,7 @@ internal sealed class CommonOptions
     {
         Description = "Data directory: train-/t10k-images-idx3-ubyte[.gz] and labels (full MNIST, Fashion-MNIST) or the MNIST-10k layout. Default: the embedded MNIST-10k",
     };
+    public Option<string?> Subset { get; } = DataOption.CreateSubset();
     public Option<ulong> Seed { get; } = new("--seed")
     {
         Description = "Seed of the initial weights, device draws, estimators and data order",
@@ -69,7 +70,7 @@ internal sealed class CommonOptions
 
     public void AddTo(Command command)
     {
-        foreach (Option o in new Option[] { Epochs, Hidden, Activation, Data, Seed, Out, Device, PulseType, EvalsPerEpoch }) command.Options.Add(o);
+        foreach (Option o in new Option[] { Epochs, Hidden, Activation, Data, Subset, Seed, Out, Device, PulseType, EvalsPerEpoch }) command.Options.Add(o);
     }
 
     public static void AtLeast(Option<int> option, int min)

@@ -42,7 +42,7 @@ internal static class TrainCommand
             if (!DeviceOptions.TryCreate(parse.GetValue(common.Device)!, parse.GetValue(common.PulseType), out var tile, out string deviceError))
                 return Cli.Fail(deviceError);
             if (parse.GetValue(diagnostics) && m != UpdateMethod.Sbe) return Cli.Fail("--diagnostics needs --method sbe.");
-            var data = DataOption.Load(parse.GetValue(common.Data));
+            var data = DataOption.Load(parse.GetValue(common.Data), parse.GetValue(common.Subset));
             int k = parse.GetValue(rank);
             ulong seed = parse.GetValue(common.Seed);
             var (defBatch, defLr) = CompareCommand.Defaults[m];

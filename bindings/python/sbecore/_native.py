@@ -10,6 +10,7 @@ from ._errors import SbeError
 from ._loader import find_library
 
 ABI_MAJOR = 1  # the major version of sbecore.h this binding was written against
+ABI_MINOR = 1  # the oldest minor it works with (1.1: sbe_tile_config_preset, stochastic_rounding)
 
 P = c_void_p   # float* and handles
 S = c_size_t
@@ -50,7 +51,7 @@ class EstimatorConfig(ctypes.Structure):
     _fields_ = [("struct_size", c_uint32), ("version", c_uint32), ("rows", c_uint32), ("cols", c_uint32),
                 ("rank", c_uint32), ("sub_batch", c_uint32), ("seed", c_uint64), ("initialization", c_uint32),
                 ("magnitude", c_uint32), ("division_free", c_uint32), ("quantization_bits", c_uint32),
-                ("oja_rate", c_float), ("reserved", c_uint32)]
+                ("oja_rate", c_float), ("stochastic_rounding", c_uint32)]
     VERSION = 1
 
 
@@ -66,6 +67,7 @@ _PROTOTYPES = {
     "sbe_batch_read": (c_int, [P, S, S, S, S, P, S, S, P, S]),
     "sbe_batch_read_t": (c_int, [P, S, S, S, S, P, S, S, P, S]),
     "sbe_tile_create": (c_int, [POINTER(TileConfig), POINTER(c_void_p)]),
+    "sbe_tile_config_preset": (c_int, [c_char_p, POINTER(TileConfig)]),
     "sbe_tile_destroy": (c_int, [P]),
     "sbe_tile_shape": (c_int, [P, POINTER(S), POINTER(S)]),
     "sbe_tile_read": (c_int, [P, P, S, S, P, S]),
@@ -116,9 +118,9 @@ def lib() -> ctypes.CDLL:
             fn.restype = restype
             fn.argtypes = argtypes
         version = handle.sbe_abi_version()
-        if version >> 16 != ABI_MAJOR:
+        if version >> 16 != ABI_MAJOR or version & 0xFFFF < ABI_MINOR:
             raise ImportError(f"{path} has ABI version {version >> 16}.{version & 0xFFFF}; "
-                              f"this sbecore binding needs {ABI_MAJOR}.x")
+                              f"this sbecore binding needs {ABI_MAJOR}.x with x >= {ABI_MINOR}")
         _lib, _path = handle, path
     return _lib
 

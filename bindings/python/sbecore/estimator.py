@@ -48,7 +48,10 @@ class Estimator(NativeObject):
 
     def __init__(self, rows: int, cols: int, rank: int = 1, *, sub_batch: int = 1, seed: int = 0,
                  initialization: str = "gaussian", magnitude: str = "running_mean", division_free: bool = False,
-                 quantization_bits: int = 0, oja_rate: float = 0.0) -> None:
+                 quantization_bits: int = 0, stochastic_rounding: bool = False, oja_rate: float = 0.0) -> None:
+        """stochastic_rounding (needs quantization_bits 2..24): round the quantised state stochastically instead of to
+        nearest. The draws come from the estimator's generator seeded with seed (the stream of the Gaussian start):
+        the same seed and samples give bit-identical estimates, and reset() replays the same draws."""
         if initialization not in INITIALIZATION:
             raise ValueError(f"initialization must be one of {sorted(INITIALIZATION)}, got {initialization!r}")
         if magnitude not in MAGNITUDE:
@@ -56,7 +59,8 @@ class Estimator(NativeObject):
         config = _native.EstimatorConfig(
             ctypes.sizeof(_native.EstimatorConfig), _native.EstimatorConfig.VERSION, uint("rows", rows), uint("cols", cols),
             uint("rank", rank), uint("sub_batch", sub_batch), uint("seed", seed, 64), INITIALIZATION[initialization],
-            MAGNITUDE[magnitude], int(bool(division_free)), uint("quantization_bits", quantization_bits), oja_rate, 0)
+            MAGNITUDE[magnitude], int(bool(division_free)), uint("quantization_bits", quantization_bits), oja_rate,
+            uint("stochastic_rounding", int(stochastic_rounding) if isinstance(stochastic_rounding, (bool, np.bool_)) else stochastic_rounding))
         handle = ctypes.c_void_p()
         _native.check(_native.lib().sbe_estimator_create(ctypes.byref(config), ctypes.byref(handle)))
         super().__init__(handle)

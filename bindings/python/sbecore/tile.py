@@ -14,7 +14,6 @@ from ._handle import NativeObject
 PathLike = Union[str, "os.PathLike[str]"]
 
 
-DEVICES = {"ideal": 0, "idealized": 1, "gokmen_vlasov": 2, "capacitor": 3, "ecram": 4, "reram_sb": 5, "reram_es": 6, "pcm": 7}
 PULSE_TYPES = {"default": 0, "none": 1, "stochastic_compressed": 2, "deterministic_implicit": 3}
 IO_MODES = {"default": 0, "perfect": 1, "preset": 2}
 
@@ -27,18 +26,27 @@ def _choice(name: str, value: str, table: Dict[str, int]) -> int:
 
 def tile_config(rows: int, cols: int, seed: int = 0, device: str = "ideal", pulse_type: str = "default",
                 desired_bl: int = 0, io: str = "default") -> "_native.TileConfig":
-    """The native config struct (also used, with rows = cols = 0, inside a network config)."""
-    return _native.TileConfig(ctypes.sizeof(_native.TileConfig), _native.TileConfig.VERSION, uint("rows", rows),
-                              uint("cols", cols), uint("seed", seed, 64), _choice("device", device, DEVICES),
-                              _choice("pulse_type", pulse_type, PULSE_TYPES), uint("desired_bl", desired_bl),
-                              _choice("io", io, IO_MODES))
+    """The native config struct (also used, with rows = cols = 0, inside a network config).
+
+    device is a preset name resolved by the library (sbe_tile_config_preset: the same lookup as the .NET API and the
+    sbe CLI; case, '-' and '_' are ignored): Ideal, Idealized, GokmenVlasov, Capacitor, EcRam, ReRamSB, ReRamES, PCM.
+    An unknown name raises SbeError (SBE_E_INVALID_ARGUMENT) whose message lists the accepted names."""
+    if not isinstance(device, str):
+        raise TypeError(f"device must be a preset name (str), got {type(device).__name__}")
+    pulse, io_mode = _choice("pulse_type", pulse_type, PULSE_TYPES), _choice("io", io, IO_MODES)
+    config = _native.TileConfig(ctypes.sizeof(_native.TileConfig), _native.TileConfig.VERSION, uint("rows", rows),
+                                uint("cols", cols), uint("seed", seed, 64))
+    _native.check(_native.lib().sbe_tile_config_preset(device.encode("utf-8"), ctypes.byref(config)))
+    config.pulse_type, config.desired_bl, config.io = pulse, uint("desired_bl", desired_bl), io_mode
+    return config
 
 
 class Tile(NativeObject):
     """A rows x cols crossbar tile behind an opaque native handle.
 
-    device: an aihwkit preset name ('ideal' = exact updates and reads; see DEVICES); pulse_type, desired_bl and io
-    override the preset's update and I/O settings."""
+    device: an aihwkit preset name resolved by the library ('ideal' = exact updates and reads; 'GokmenVlasov',
+    'gokmen-vlasov' and 'gokmen_vlasov' are the same; see tile_config); pulse_type, desired_bl and io override the
+    preset's update and I/O settings."""
 
     _destroy_name = "sbe_tile_destroy"
 

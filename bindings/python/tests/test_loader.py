@@ -62,6 +62,14 @@ def test_refuses_abi_major_mismatch():
     assert "refused:" in r.stdout and "needs 2.x" in r.stdout
 
 
+def test_refuses_an_older_minor():
+    r = _run("import sbecore, sbecore._native as n\nn.ABI_MINOR = 99\ntry:\n    sbecore.Tile(2, 2)\n"
+             "except ImportError as e:\n    print('refused:', e)\n")
+    assert r.returncode == 0, r.stderr
+    assert "refused:" in r.stdout and "x >= 99" in r.stdout
+    assert sbecore.abi_version() >= (sbecore.ABI_MAJOR, sbecore.ABI_MINOR)
+
+
 def test_import_does_not_load_the_library():
     r = _run("import sbecore, sbecore._native as n\nprint(n._lib is None)")
     assert r.returncode == 0, r.stderr

@@ -221,7 +221,7 @@ static void test_estimator(void)
     c.division_free = 2; FAILS(SBE_E_INVALID_ARGUMENT, sbe_estimator_create(&c, &e)); c.division_free = 0;
     c.quantization_bits = 1; FAILS(SBE_E_INVALID_ARGUMENT, sbe_estimator_create(&c, &e)); c.quantization_bits = 0;
     c.oja_rate = NAN; FAILS(SBE_E_NON_FINITE, sbe_estimator_create(&c, &e)); c.oja_rate = 0;
-    c.reserved = 1; FAILS(SBE_E_INVALID_ARGUMENT, sbe_estimator_create(&c, &e)); c.reserved = 0;
+    c.stochastic_rounding = 2; FAILS(SBE_E_INVALID_ARGUMENT, sbe_estimator_create(&c, &e)); c.stochastic_rounding = 0;
     CHECK(e == NULL, "failed create returned a handle");
     OK(sbe_estimator_create(&c, &e));
     OK(sbe_estimator_create(&c, &shadow));

@@ -336,12 +336,27 @@ static void lifecycle_bad(void)
     case 0: tc.struct_size = (uint32_t)rng_below(&rng, sizeof tc); st = sbe_tile_create(&tc, &t); break;
     case 1: tc.version = 2 + (uint32_t)rng_below(&rng, 1000); st = sbe_tile_create(&tc, &t); break;
     case 2: if (rng_below(&rng, 2)) tc.rows = 0; else tc.device = 8 + (uint32_t)rng_below(&rng, 1000); st = sbe_tile_create(&tc, &t); break;
-    case 3: st = sbe_tile_create(&tc, NULL); break;
+    case 3: if (rng_below(&rng, 2)) { st = sbe_tile_create(&tc, NULL); break; }
+            {   /* a preset by an unknown name, a NULL name or a bad struct header: *config stays as it was */
+                static const char *const bad_names[] = { "memristor", "", "reram sb", "pcm:none", NULL };
+                size_t which = rng_below(&rng, 6);
+                sbe_tile_config_t before;
+                if (which == 5) tc.version = 2 + (uint32_t)rng_below(&rng, 1000);
+                before = tc;
+                st = sbe_tile_config_preset(which == 5 ? "pcm" : bad_names[which], &tc);
+                CHECK(memcmp(&before, &tc, sizeof tc) == 0, "a bad sbe_tile_config_preset changed *config");
+            }
+            break;
     case 4: ec.struct_size = sizeof ec + 1 + (uint32_t)rng_below(&rng, 64); st = sbe_estimator_create(&ec, &e); break;
     case 5: ec.initialization = 2 + (uint32_t)rng_below(&rng, 100); st = sbe_estimator_create(&ec, &e); break;
     case 6: ec.magnitude = 3 + (uint32_t)rng_below(&rng, 100); st = sbe_estimator_create(&ec, &e); break;
     case 7: ec.rank = 5 + (uint32_t)rng_below(&rng, 100); st = sbe_estimator_create(&ec, &e); break;
-    case 8: ec.quantization_bits = 25 + (uint32_t)rng_below(&rng, 100); st = sbe_estimator_create(&ec, &e); break;
+    case 8: switch (rng_below(&rng, 3)) {
+            case 0: ec.quantization_bits = 25 + (uint32_t)rng_below(&rng, 100); break;
+            case 1: ec.quantization_bits = 8; ec.stochastic_rounding = 2 + (uint32_t)rng_below(&rng, 100); break;
+            default: ec.stochastic_rounding = 1; break;                                  /* nothing to round */
+            }
+            st = sbe_estimator_create(&ec, &e); break;
     case 9: if (rng_below(&rng, 2)) st = sbe_estimator_create(NULL, &e);
             else { sbe_network_config_t nc = network_config(0); sbe_network_t *nt = NULL;
                    switch (rng_below(&rng, 4)) { case 0: nc.method = 4 + (uint32_t)rng_below(&rng, 50); break; case 1: nc.layer_count = (uint32_t)rng_below(&rng, 2); break;
@@ -392,7 +407,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < NT; i++) {
         sbe_tile_config_t tc = tile_config(TR[i], TC[i], 100 + i);
         if (i == 1) tc.device = SBE_DEVICE_GOKMEN_VLASOV;                        /* stochastic pulses, preset noisy I/O */
-        if (i == 2) { tc.device = SBE_DEVICE_ECRAM; tc.pulse_type = SBE_PULSE_DETERMINISTIC_IMPLICIT; }
+        if (i == 2) { OK(sbe_tile_config_preset("ec-ram", &tc)); tc.pulse_type = SBE_PULSE_DETERMINISTIC_IMPLICIT; }
         OK(sbe_tile_create(&tc, &live_t[i]));
         OK(sbe_tile_create(&tc, &shadow_t[i]));
         fill(in_a, TR[i] * TC[i]);
@@ -402,6 +417,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < NE; i++) {
         sbe_estimator_config_t ec = estimator_config(ER[i], EC[i], EK[i], 200 + i);
         ec.sub_batch = EM[i];
+        if (i == 1) { ec.quantization_bits = 8; ec.stochastic_rounding = 1; }   /* a rejected call must not consume draws */
         OK(sbe_estimator_create(&ec, &live_e[i]));
         OK(sbe_estimator_create(&ec, &shadow_e[i]));
     }

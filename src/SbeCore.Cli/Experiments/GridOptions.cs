@@ -25,18 +25,19 @@ internal sealed class GridOptions
     public Option<string> Hidden { get; } = new("--hidden") { Description = "Hidden layer sizes, comma-separated", DefaultValueFactory = _ => "100" };
     public Option<string> Activation { get; } = new("--activation") { Description = "relu or sigmoid", DefaultValueFactory = _ => "relu" };
     public Option<string?> Data { get; } = new("--data") { Description = "Data directory (full MNIST / Fashion-MNIST IDX files); default: the embedded MNIST-10k" };
+    public Option<string?> Subset { get; } = DataOption.CreateSubset();
     public Option<string?> TuneCache { get; } = new("--tune-cache") { Description = "Folder of tuned learning rates (JSON), shared by tune and sweep (default results/tune)" };
     public Option<int> Jobs { get; } = new("--jobs", "-j") { Description = "Cells or probes trained at once", DefaultValueFactory = _ => Math.Clamp(Environment.ProcessorCount, 1, 4) };
 
     public void AddTo(Command command)
     {
-        foreach (Option o in new Option[] { Preset, Methods, Batches, Ranks, Devices, Seeds, Epochs, StopAtLoss, TuneEpochs, TuneDevice, Hidden, Activation, Data, TuneCache, Jobs })
+        foreach (Option o in new Option[] { Preset, Methods, Batches, Ranks, Devices, Seeds, Epochs, StopAtLoss, TuneEpochs, TuneDevice, Hidden, Activation, Data, Subset, TuneCache, Jobs })
             command.Options.Add(o);
     }
 
     /// <summary>Everything resolved: preset values for what the user did not give.</summary>
     public sealed record Resolved(string PresetName, List<(UpdateMethod Method, int Rank)> MethodRanks, int[] Batches, string[] Devices, ulong[] Seeds,
-        ExperimentSettings Settings, int TuneEpochs, string TuneDevice, string? Data, string TuneCache, int Jobs)
+        ExperimentSettings Settings, int TuneEpochs, string TuneDevice, string? Data, string? Subset, string TuneCache, int Jobs)
     {
         public SweepGrid Grid() => new(MethodRanks, Batches, Devices, Seeds);
     }
@@ -79,7 +80,7 @@ internal sealed class GridOptions
         if (jobs < 1) { error = $"--jobs must be >= 1 (got {jobs})."; return false; }
         resolved = new Resolved(presetName.ToLowerInvariant(), methodRanks, batches, devices, seeds,
             new ExperimentSettings { Hidden = hidden, Activation = activation, Epochs = epochs, StopAtLoss = stop },
-            tuneEpochs, tuneDevice, parse.GetValue(Data), parse.GetValue(TuneCache) ?? Path.Combine("results", "tune"), jobs);
+            tuneEpochs, tuneDevice, parse.GetValue(Data), parse.GetValue(Subset), parse.GetValue(TuneCache) ?? Path.Combine("results", "tune"), jobs);
         return true;
     }
 

@@ -32,10 +32,11 @@ internal static class ReportCommand
         var spectrumEpochs = new Option<int>("--spectrum-epochs") { Description = "Epochs of the Fig. 1 runs (spectrum every 10th batch)", DefaultValueFactory = _ => 3 };
         var skipRuns = new Option<bool>("--skip-runs") { Description = "Only the figures from sweep folders (no Fig. 3 / Fig. 1 runs)" };
         var data = new Option<string?>("--data") { Description = "Data directory for the Fig. 3 / Fig. 1 runs (default: embedded MNIST-10k)" };
+        var subset = DataOption.CreateSubset();
         CommonOptions.AtLeast(tuneEpochs, 1); CommonOptions.AtLeast(traceBatches, 1); CommonOptions.AtLeast(spectrumBatch, 1); CommonOptions.AtLeast(spectrumEpochs, 1);
 
         var command = new Command("report", "PNG figures and report.md: Fig. 5 from a sweep, Fig. 3 (SBE within-batch errors), Fig. 1 (gradient spectra), device comparison");
-        foreach (Option o in new Option[] { sweep, devices, outDir, tuneCache, tuneEpochs, traceBatches, spectrumBatch, spectrumEpochs, skipRuns, data }) command.Options.Add(o);
+        foreach (Option o in new Option[] { sweep, devices, outDir, tuneCache, tuneEpochs, traceBatches, spectrumBatch, spectrumEpochs, skipRuns, data, subset }) command.Options.Add(o);
         command.SetAction(parse => Cli.Guard(() =>
         {
             string output = parse.GetValue(outDir)!;
@@ -54,7 +55,7 @@ internal static class ReportCommand
 
             if (!parse.GetValue(skipRuns))
             {
-                var split = DataOption.Load(parse.GetValue(data));
+                var split = DataOption.Load(parse.GetValue(data), parse.GetValue(subset));
                 var cache = new TuneCache(parse.GetValue(tuneCache)!);
                 float Lr(UpdateMethod m, int batch, Activation act)
                 {

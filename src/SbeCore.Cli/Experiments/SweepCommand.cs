@@ -44,7 +44,7 @@ internal static class SweepCommand
                 foreach (var c in cells) Console.WriteLine($"{c.Key}\t{(store.IsFinished(c) ? "finished" : "todo")}");
                 return 0;
             }
-            var data = DataOption.Load(o.Data);
+            var data = DataOption.Load(o.Data, o.Subset);
             var rates = new LearningRates(o, data, parse.GetValue(lr), tune: !parse.GetValue(noTune));
             int total = cells.Count, finished = 0;
             var lockObj = new object();

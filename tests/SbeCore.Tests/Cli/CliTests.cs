@@ -38,6 +38,8 @@ public sealed class CliTests : IDisposable
     [InlineData("unknown device preset 'flash'", "train", "--device", "flash")]
     [InlineData("unknown pulse type 'fast'", "compare", "--pulse-type", "fast")]
     [InlineData("Unrecognized command or argument '--bogus'", "compare", "--bogus")]
+    [InlineData("--subset must be TRAIN,TEST", "train", "--subset", "8000")]
+    [InlineData("--subset must be TRAIN,TEST", "sweep", "--subset", "0,10", "--list")]
     public void BadFlagValueGivesOneLineErrorAndUsageExitCode(string message, params string[] args)
     {
         var (code, _, stderr) = SbeCli.Run(args);
@@ -57,6 +59,19 @@ public sealed class CliTests : IDisposable
         (code, _, stderr) = SbeCli.Run("compare", "--data", _dir, "--epochs", "1");
         Assert.Equal(1, code);
         AssertOneLineError(stderr, "truncated");
+    }
+
+    [Fact]
+    public void SubsetTrainsOnTheFirstImagesAndRejectsOneLargerThanTheSet()
+    {
+        WriteIdx(_dir, train: 30, test: 10);
+        var (code, stdout, stderr) = SbeCli.Run("train", "--data", _dir, "--subset", "20,5", "--epochs", "1", "--hidden", "8", "--out", Path.Combine(_dir, "sub"));
+        Assert.True(code == 0, stderr);
+        Assert.Contains($"{Path.GetFileName(_dir)}-20-5", stdout);
+
+        (code, _, stderr) = SbeCli.Run("train", "--data", _dir, "--subset", "31,5", "--epochs", "1");
+        Assert.Equal(1, code);
+        AssertOneLineError(stderr, "training subset must be 1..30 images (got 31)");
     }
 
     [Fact]
