@@ -19,6 +19,9 @@ public class BatchSvdRouteTests
             foreach (int n in new[] { 1, 2, 9, 10, 11, 64, 300 }) data.Add(route, 10, 101, n, Math.Min(3, Math.Min(n, 10)));
             foreach (int n in new[] { 1, 2, 9, 10, 11, 40 }) data.Add(route, 31, 10, n, Math.Min(2, n)); // b < a: the inputs are the short side
             data.Add(route, 20, 150, 64, 2); // 150 columns: two strips, a ragged last one
+            data.Add(route, 1, 7, 3, 1);     // single-row and single-column layers: 1 x 1 problems
+            data.Add(route, 7, 1, 5, 1);
+            data.Add(route, 1, 1, 4, 1);
         }
         return data;
     }
