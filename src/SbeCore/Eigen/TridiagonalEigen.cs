@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace SbeCore.Eigen;
@@ -141,6 +142,7 @@ internal sealed partial class TridiagonalEigen
     }
 
     // returns row[0..i] . u[0..i], and p[0..i) += u[i] row[0..i)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double DotAndAxpy(ReadOnlySpan<double> row, ReadOnlySpan<double> u, Span<double> p, int i)
     {
         double ui = u[i], dot = row[i] * ui;
@@ -166,6 +168,7 @@ internal sealed partial class TridiagonalEigen
     }
 
     // row[l] -= ui w[l] + wi u[l] for l in 0..row.Length
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void RankTwoRow(Span<double> row, ReadOnlySpan<double> u, ReadOnlySpan<double> w, double ui, double wi)
     {
         int len = row.Length, l = 0;
