@@ -6,7 +6,7 @@ using SbeCore.Updates;
 namespace SbeCore.Benchmarks.Eigen;
 
 /// <summary>The svd-1 rule's whole per-batch cost (exact top pair + one rank-1 write on an ideal tile) on the two layers of
-/// `sbe compare` (100 x 785 and 10 x 101), old cyclic Jacobi eigensolver against Householder + QL (top-k vectors), side by side.</summary>
+/// `sbe compare` (100 x 785 and 10 x 101), at batch sizes on both sides of the solver's route switch.</summary>
 [MemoryDiagnoser]
 [Config(typeof(ShortConfig))]
 public class TruncatedSvdBenchmarks
@@ -19,7 +19,7 @@ public class TruncatedSvdBenchmarks
     [Params("100x785", "10x101")]
     public string Layer { get; set; } = "100x785";
 
-    [Params(16, 64, 256)]
+    [Params(16, 64, 256, 1024)]
     public int Batch { get; set; }
 
     [GlobalSetup]

@@ -5,20 +5,27 @@ namespace SbeCore.Eigen;
 /// matrix (SBE.md section 4), with reusable double-precision scratch: allocation-free once it has seen the largest n.
 /// </summary>
 /// <remarks>
-/// Two routes, chosen by size. n &lt;= min(a, b) (the sample side): thin QR (modified Gram-Schmidt, reorthogonalised)
-/// of the delta and x columns, D = Q_d R_d and X = Q_x R_x, so M = Q_d C Q_x^T with the n x n core
-/// C = R_d R_x^T / n; the eigenpairs of C^T C (Householder + QL, TridiagonalEigen) give C's right singular vectors. n &gt; min(a, b) (the feature
-/// side): with r = min(a, b), the r x r Gram matrix M M^T (or M^T M) is accumulated from strips of 64 columns of M, so
-/// only r x 64 of M ever exists; its eigenpairs give one side, one pass over the batch gives the other.
+/// Two exact routes, picked per call by their multiply-add count (the sample route for n up to about 1.3 min(a, b)).
+/// Sample side: the n x n Gram matrices G_d = D D^T and G_x = X X^T of the batch; a pivoted Cholesky of the shorter
+/// side's Gram (stopping at its numerical rank r) turns M M^T's spectrum into that of the r x r core L^T G_o L / n^2,
+/// whose top eigenvectors w give the long side's vector O^T L w and, through M, the other. Feature side: the
+/// min(a, b)^2 Gram matrix M M^T (or M^T M), accumulated from strips of 128 columns of M (only min(a, b) x 128 of M
+/// ever exists); its top eigenvectors give one side, one pass over the batch the other. All products run in double
+/// through register-blocked kernels (<see cref="SvdKernels"/>); float x float is exact in double.
+/// Accuracy: both routes square singular values, so sigma_c carries an error of about eps sigma_1^2 / sigma_c
+/// (eps = 2^-52): negligible for the pairs an update uses, and pairs below about 1e-7 sigma_1 are reported as zero.
 /// Singular values are descending; pairs beyond the rank of M get s = 0 and unit vectors completing the basis.
 /// </remarks>
 public sealed class BatchSvdSolver
 {
-    private const int Strip = 64;
+    private const int Chunk = 64;                    // samples per block of the feature route
+    private const int StripWidth = 128;              // columns of M per strip of the feature route
     private readonly int _r;                         // min(rows, cols)
-    private double[] _qd = [], _qx = [], _rd = [], _rx = [], _core = [], _gram = [], _vecs = [];
-    private readonly double[] _strip, _sideGram, _sideVecs;
-    private double[] _proj = [];
+    private int _sampleCapacity;
+    private double[] _f = [], _o = [], _gf = [], _go = [], _l = [], _t = [], _core = [], _vecs = [];
+    private double[] _diag = [], _z = [], _y = [];
+    private bool[] _pivoted = [];
+    private double[] _strip = [], _chunkS = [], _chunkB = [], _featGram = [], _featVecs = [];
     private readonly double[] _tmpRow, _tmpOther;
     private readonly double[] _eigValues;
     private readonly TridiagonalEigen _tridiagonal = new();
@@ -29,13 +36,14 @@ public sealed class BatchSvdSolver
         if (rows < 1) throw new ArgumentException($"rows must be >= 1 (got {rows}).", nameof(rows));
         if (cols < 1) throw new ArgumentException($"cols must be >= 1 (got {cols}).", nameof(cols));
         Rows = rows; Cols = cols; _r = Math.Min(rows, cols);
-        _strip = new double[_r * Strip];
-        _sideGram = new double[_r * _r];
-        _sideVecs = new double[_r * _r];
-        _tmpRow = new double[Math.Max(rows, cols)];
-        _tmpOther = new double[Math.Max(rows, cols)];
+        int stride = SvdKernels.Stride(Math.Max(rows, cols));
+        _tmpRow = new double[stride];
+        _tmpOther = new double[stride];
         _eigValues = new double[_r];
     }
+
+    /// <summary>Which formulation TopK uses (tests pin it; the default picks the cheaper one for each n).</summary>
+    internal BatchSvdRoute Route { get; set; }
 
     /// <summary>a.</summary>
     public int Rows { get; }
@@ -59,127 +67,138 @@ public sealed class BatchSvdSolver
         if (!EstimatorKernels.AllFinite(deltas)) throw new ArgumentException("deltas contains NaN or Inf.", nameof(deltas));
         if (!EstimatorKernels.AllFinite(inputs)) throw new ArgumentException("inputs contains NaN or Inf.", nameof(inputs));
 
-        if (n <= _r) SampleSide(deltas, inputs, n, s, d, x);
-        else if (Rows <= Cols) FeatureSide(deltas, Rows, inputs, Cols, n, s, d, x);
-        else FeatureSide(inputs, Cols, deltas, Rows, n, s, x, d);
+        bool deltasShorter = Rows <= Cols;
+        int ls = deltasShorter ? Rows : Cols, lb = deltasShorter ? Cols : Rows;
+        if (Route == BatchSvdRoute.SampleSide || (Route == BatchSvdRoute.Auto && SampleRouteIsCheaper(n, ls, lb)))
+        {
+            if (deltasShorter) SampleRoute(deltas, Rows, inputs, Cols, n, s, d, x);
+            else SampleRoute(inputs, Cols, deltas, Rows, n, s, x, d);
+        }
+        else if (deltasShorter) FeatureRoute(deltas, Rows, inputs, Cols, n, s, d, x);
+        else FeatureRoute(inputs, Cols, deltas, Rows, n, s, x, d);
     }
 
-    private void SampleSide(ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, Span<float> s, Span<float> d, Span<float> x)
+    // Sample side: the two n x n Gram matrices of the batch, G_f = F F^T and G_o = O O^T (F the side with the shorter
+    // vectors); a pivoted Cholesky G_f = L L^T (L n x rank) gives M M^T's nonzero spectrum (scaled by n^2) as that of
+    // the rank x rank core K = L^T G_o L. An eigenvector w of K gives o = O^T L w (unit in exact arithmetic), then
+    // f = F^T (O o) / (n sigma). No division by a small pivot touches the vectors.
+    private void SampleRoute(ReadOnlySpan<float> fSrc, int lf, ReadOnlySpan<float> oSrc, int lo, int n,
+        Span<float> s, Span<float> fOut, Span<float> oOut)
     {
+        int pf = SvdKernels.Stride(lf), po = SvdKernels.Stride(lo);
         EnsureSampleScratch(n);
-        Span<double> qd = _qd.AsSpan(0, n * Rows), qx = _qx.AsSpan(0, n * Cols);
-        Span<double> rd = _rd.AsSpan(0, n * n), rx = _rx.AsSpan(0, n * n), core = _core.AsSpan(0, n * n);
-        Span<double> gram = _gram.AsSpan(0, n * n), vecs = _vecs.AsSpan(0, n * n);
-        ThinQr(deltas, Rows, n, qd, rd);
-        ThinQr(inputs, Cols, n, qx, rx);
-        // core C = R_d R_x^T / n (row i, column l), R stored row-major n x n (upper triangular).
-        for (int i = 0; i < n; i++)
-            for (int l = 0; l < n; l++)
+        Span<double> f = _f.AsSpan(0, n * pf), o = _o.AsSpan(0, n * po);
+        SvdKernels.Widen(fSrc, n, lf, lf, f, pf);
+        SvdKernels.Widen(oSrc, n, lo, lo, o, po);
+        int ns = SvdKernels.Stride(n); // rows of the n x n matrices padded for the kernels
+        Span<double> gf = _gf.AsSpan(0, n * ns), go = _go.AsSpan(0, n * ns);
+        SvdKernels.Gram(f, n, pf, gf, ns);
+        SvdKernels.Gram(o, n, po, go, ns);
+        Span<double> l = _l.AsSpan(0, n * ns);
+        int rank = PivotedCholesky.Factor(gf, n, ns, l, _diag.AsSpan(0, n), _pivoted.AsSpan(0, n));
+        // T = L^T G_o (rank x n; G_o symmetric), then K = L^T G_o L / n^2 = T L, symmetrised
+        Span<double> t = _t.AsSpan(0, rank * ns), core = _core.AsSpan(0, rank * rank);
+        t.Clear();
+        SvdKernels.Cross(l, rank, go, n, ns, t, ns);
+        SvdKernels.Cross(l, rank, t, rank, ns, core, rank);
+        double invN2 = 1.0 / ((double)n * n);
+        for (int c = 0; c < rank; c++)
+            for (int c2 = 0; c2 <= c; c2++)
             {
-                double acc = 0;
-                for (int t = Math.Max(i, l); t < n; t++) acc += rd[i * n + t] * rx[l * n + t];
-                core[i * n + l] = acc / n;
+                double v = 0.5 * (core[c * rank + c2] + core[c2 * rank + c]) * invN2;
+                core[c * rank + c2] = v; core[c2 * rank + c] = v;
             }
-        // C^T C, eigenvectors = right singular vectors of C.
-        for (int i = 0; i < n; i++)
-            for (int l = i; l < n; l++)
-            {
-                double acc = 0;
-                for (int t = 0; t < n; t++) acc += core[t * n + i] * core[t * n + l];
-                gram[i * n + l] = acc; gram[l * n + i] = acc;
-            }
-        int k = s.Length;
-        int kk = Math.Min(k, n);
-        Eigenpairs(gram, vecs, n, kk);
-        Span<double> cv = _tmpOther.AsSpan(0, n);
+        int k = s.Length, kk = Math.Min(k, rank);
+        Span<double> vecs = _vecs.AsSpan(0, kk * rank);
+        if (kk > 0) _tridiagonal.TopK(core, rank, kk, _eigValues.AsSpan(0, kk), vecs);
+        Span<double> z = _z.AsSpan(0, n), y = _y.AsSpan(0, n);
+        Span<double> oAcc = _tmpRow.AsSpan(0, po), fAcc = _tmpOther.AsSpan(0, pf);
         for (int c = 0; c < k; c++)
         {
-            if (c >= n) // rank(M) <= n < k: the remaining pairs are zero
+            Span<float> fc = fOut.Slice(c * lf, lf), oc = oOut.Slice(c * lo, lo);
+            if (c >= kk) // rank(M) < k: the remaining pairs are zero
             {
-                s[c] = 0; d.Slice(c * Rows, Rows).Clear(); x.Slice(c * Cols, Cols).Clear();
-                FinishPair(s, d, x, c);
+                s[c] = 0; fc.Clear(); oc.Clear();
+                FinishPair(s, fOut, oOut, c, lf, lo);
                 continue;
             }
-            int e = c;
-            double sigma = Math.Sqrt(Math.Max(_eigValues[c], 0));
-            // x_c = Q_x v_e; d_c = Q_d (C v_e) / sigma
-            Span<float> xc = x.Slice(c * Cols, Cols), dc = d.Slice(c * Rows, Rows);
-            Combine(qx, Cols, n, vecs, e, n, xc);
-            for (int i = 0; i < n; i++)
-            {
-                double acc = 0;
-                for (int t = 0; t < n; t++) acc += core[i * n + t] * vecs[e * n + t];
-                cv[i] = acc;
-            }
-            CombineVector(qd, Rows, n, cv, dc);
-            s[c] = (float)sigma;
-            FinishPair(s, d, x, c);
+            z.Clear();
+            for (int c2 = 0; c2 < rank; c2++)
+                if (vecs[c * rank + c2] != 0) DoubleOps.Axpy(vecs[c * rank + c2], l.Slice(c2 * ns, n), z);
+            oAcc.Clear();
+            for (int j = 0; j < n; j++)
+                if (z[j] != 0) DoubleOps.Axpy(z[j], o.Slice(j * po, po), oAcc);
+            for (int j = 0; j < n; j++) y[j] = DoubleOps.Dot(o.Slice(j * po, po), oAcc);
+            fAcc.Clear();
+            for (int j = 0; j < n; j++)
+                if (y[j] != 0) DoubleOps.Axpy(y[j], f.Slice(j * pf, pf), fAcc);
+            ProjectOutEarlier(oAcc.Slice(0, lo), oOut, c);
+            ProjectOutEarlier(fAcc.Slice(0, lf), fOut, c);
+            WriteNormalized(oAcc.Slice(0, lo), oc);
+            WriteNormalized(fAcc.Slice(0, lf), fc);
+            s[c] = (float)Math.Sqrt(Math.Max(_eigValues[c], 0));
+            FinishPair(s, fOut, oOut, c, lf, lo);
         }
     }
 
-    // Feature side: "left" vectors l_j (length r) and "right" vectors g_j (length big); M_L = (1/n) sum l_j g_j^T is r x big.
-    private void FeatureSide(ReadOnlySpan<float> left, int r, ReadOnlySpan<float> right, int big, int n,
-        Span<float> s, Span<float> dLeft, Span<float> dRight)
+    // Feature side: the ls x ls Gram matrix N N^T of N = S^T B (S the side with the shorter vectors; N is M or M^T up
+    // to 1/n), accumulated from strips of StripWidth columns of N, each built over chunks of samples by the
+    // register-blocked kernel: only ls x StripWidth of M ever exists. Its eigenvectors u are one side; one pass over the
+    // batch, B^T (S u), gives the other.
+    private void FeatureRoute(ReadOnlySpan<float> sSrc, int ls, ReadOnlySpan<float> bSrc, int lb, int n,
+        Span<float> s, Span<float> sOut, Span<float> bOut)
     {
-        Span<double> gram = _sideGram.AsSpan(0, r * r), vecs = _sideVecs.AsSpan(0, r * r);
-        gram.Clear();
-        for (int c0 = 0; c0 < big; c0 += Strip)
+        EnsureFeatureScratch(ls);
+        Span<double> gram = _featGram.AsSpan(0, ls * ls);
+        for (int c0 = 0; c0 < lb; c0 += StripWidth)
         {
-            int w = Math.Min(Strip, big - c0);
-            Span<double> strip = _strip.AsSpan(0, r * w);
+            int w = Math.Min(StripWidth, lb - c0), pw = SvdKernels.Stride(w);
+            Span<double> strip = _strip.AsSpan(0, ls * pw);
             strip.Clear();
-            for (int j = 0; j < n; j++)
+            for (int j0 = 0; j0 < n; j0 += Chunk)
             {
-                ReadOnlySpan<float> lj = left.Slice(j * r, r), gj = right.Slice(j * big + c0, w);
-                for (int i = 0; i < r; i++)
-                    if (lj[i] != 0) DoubleOps.Axpy(lj[i], gj, strip.Slice(i * w, w));
+                int t = Math.Min(Chunk, n - j0);
+                Span<double> cs = _chunkS.AsSpan(0, t * ls), cb = _chunkB.AsSpan(0, t * pw);
+                SvdKernels.Widen(sSrc.Slice(j0 * ls), t, ls, ls, cs, ls);
+                SvdKernels.Widen(bSrc.Slice(j0 * lb + c0), t, lb, w, cb, pw);
+                SvdKernels.AddTransposedProduct(cs, ls, cb, pw, t, strip);
             }
-            for (int i = 0; i < r; i++)
-                for (int l = i; l < r; l++)
-                {
-                    gram[i * r + l] += DoubleOps.Dot(strip.Slice(i * w, w), strip.Slice(l * w, w));
-                }
+            SvdKernels.Gram(strip, ls, pw, gram, ls, accumulate: c0 > 0);
         }
-        double invN2 = 1.0 / ((double)n * n);
-        for (int i = 0; i < r; i++)
-            for (int l = i; l < r; l++) { double g = gram[i * r + l] * invN2; gram[i * r + l] = g; gram[l * r + i] = g; }
         int k = s.Length;
-        Eigenpairs(gram, vecs, r, k);
-        EnsureProjection(n);
-        Span<double> proj = _proj.AsSpan(0, n), acc2 = _tmpRow.AsSpan(0, big);
+        Span<double> vecs = _featVecs.AsSpan(0, k * ls);
+        _tridiagonal.TopK(gram, ls, k, _eigValues.AsSpan(0, k), vecs);
+        Span<double> acc = _tmpRow.AsSpan(0, lb);
         for (int c = 0; c < k; c++)
         {
-            int e = c;
-            double sigma = Math.Sqrt(Math.Max(_eigValues[c], 0));
-            Span<float> lc = dLeft.Slice(c * r, r), gc = dRight.Slice(c * big, big);
-            for (int i = 0; i < r; i++) lc[i] = (float)vecs[e * r + i];
-            // other side: (1/n) sum_j (l_j . e) g_j / sigma
+            ReadOnlySpan<double> u = vecs.Slice(c * ls, ls);
+            acc.Clear();
             for (int j = 0; j < n; j++)
             {
-                ReadOnlySpan<float> lj = left.Slice(j * r, r);
+                ReadOnlySpan<float> sj = sSrc.Slice(j * ls, ls);
                 double p = 0;
-                for (int i = 0; i < r; i++) p += lj[i] * vecs[e * r + i];
-                proj[j] = p;
+                for (int i = 0; i < ls; i++) p += sj[i] * u[i];
+                if (p != 0) DoubleOps.Axpy(p, bSrc.Slice(j * lb, lb), acc);
             }
-            acc2.Clear();
-            for (int j = 0; j < n; j++)
-            {
-                double p = proj[j];
-                if (p == 0) continue;
-                DoubleOps.Axpy(p, right.Slice(j * big, big), acc2);
-            }
-            WriteNormalized(acc2, gc);
-            s[c] = (float)sigma;
-            FinishPair(s, dLeft, dRight, c, r, big);
+            WriteNormalized(u, sOut.Slice(c * ls, ls));
+            ProjectOutEarlier(acc, bOut, c);
+            WriteNormalized(acc, bOut.Slice(c * lb, lb));
+            s[c] = (float)(Math.Sqrt(Math.Max(_eigValues[c], 0)) / n);
+            FinishPair(s, sOut, bOut, c, ls, lb);
         }
     }
 
-    // Top k eigenpairs of the symmetric r x r matrix a: eigenvalues (descending) into _eigValues, unit eigenvectors as
-    // the first k rows of vecs. Householder + QL with vectors for the top k only (TridiagonalEigen).
-    private void Eigenpairs(Span<double> a, Span<double> vecs, int r, int k)
-        => _tridiagonal.TopK(a, r, k, _eigValues.AsSpan(0, k), vecs.Slice(0, k * r));
-
-    private void FinishPair(Span<float> s, Span<float> d, Span<float> x, int c) => FinishPair(s, d, x, c, Rows, Cols);
+    // Multiply-adds of each route; the eigen-solve counts double, and the sample route's smaller, less regular pieces
+    // (pivoted Cholesky, n x n products, two widened copies) make it about 1.5x dearer per multiply-add than the feature
+    // route's long strips (measured on 100 x 785 and 10 x 101: the routes tie near n = 128 and n = 9).
+    private static bool SampleRouteIsCheaper(int n, int ls, int lb)
+    {
+        double ps = SvdKernels.Stride(ls), pb = SvdKernels.Stride(lb);
+        double r = Math.Min(n, ls), nn = n;
+        double sample = nn * nn * (ps + pb) / 2 + nn * nn * r + nn * r * r + 2 * r * r * r + nn * nn * nn / 3;
+        double feature = ls * pb * nn + ls * (double)ls * pb / 2 + 2.0 * ls * ls * ls;
+        return 1.5 * sample <= feature;
+    }
 
     // A pair with sigma at rounding level of sigma_1 (or whose vectors came out degenerate) lies beyond the numerical
     // rank of M: its vectors are arbitrary, so complete the orthonormal bases deterministically and report s = 0.
@@ -241,84 +260,60 @@ public sealed class BatchSvdSolver
         return false;
     }
 
-    // Columns v_j (rows of src, length len) -> Q (n rows of length len, orthonormal or zero) and R (n x n, upper).
-    private static void ThinQr(ReadOnlySpan<float> src, int len, int n, Span<double> q, Span<double> r)
+    // A vector built as M v / sigma_c carries v's rounding error along the earlier (larger) singular directions
+    // amplified by sigma_j / sigma_c; those directions are the pairs already written, so project them out (twice, MGS).
+    private static void ProjectOutEarlier(Span<double> v, ReadOnlySpan<float> done, int c)
     {
-        r.Clear();
-        for (int j = 0; j < n; j++)
-        {
-            Span<double> qj = q.Slice(j * len, len);
-            ReadOnlySpan<float> vj = src.Slice(j * len, len);
-            double orig = 0;
-            for (int i = 0; i < len; i++) { qj[i] = vj[i]; orig += qj[i] * qj[i]; }
-            double norm2 = orig;
-            for (int pass = 0; pass < 2; pass++)
+        int len = v.Length;
+        for (int pass = 0; pass < 2; pass++)
+            for (int j = 0; j < c; j++)
             {
-                double before = norm2;
-                for (int t = 0; t < j; t++)
-                {
-                    if (r[t * n + t] == 0) continue;
-                    ReadOnlySpan<double> qt = q.Slice(t * len, len);
-                    double dot = DoubleOps.Dot(qt, qj);
-                    DoubleOps.Axpy(-dot, qt, qj);
-                    r[t * n + j] += dot;
-                }
-                norm2 = DoubleOps.Dot(qj, qj);
-                // DGKS criterion: a projection that kept more than half the squared norm lost no digits to cancellation,
-                // so the column is already orthogonal to working precision and the second pass would change nothing
-                if (norm2 >= 0.5 * before) break;
+                ReadOnlySpan<float> e = done.Slice(j * len, len);
+                double dot = 0;
+                for (int i = 0; i < len; i++) dot += v[i] * e[i];
+                if (dot != 0) DoubleOps.Axpy(-dot, e, v);
             }
-            if (norm2 == 0 || norm2 <= 1e-24 * orig) { qj.Clear(); r[j * n + j] = 0; continue; }
-            double norm = Math.Sqrt(norm2);
-            for (int i = 0; i < len; i++) qj[i] /= norm;
-            r[j * n + j] = norm;
-        }
     }
 
-    // out = sum_t Q_t * (eigenvector e)[t] (Q has n rows of length len; eigenvectors are rows of vecs), normalised.
-    private void Combine(ReadOnlySpan<double> q, int len, int n, ReadOnlySpan<double> vecs, int e, int stride, Span<float> output)
-    {
-        Span<double> acc = _tmpRow.AsSpan(0, len);
-        acc.Clear();
-        for (int t = 0; t < n; t++)
-        {
-            double w = vecs[e * stride + t];
-            if (w == 0) continue;
-            DoubleOps.Axpy(w, q.Slice(t * len, len), acc);
-        }
-        WriteNormalized(acc, output);
-    }
-
-    private void CombineVector(ReadOnlySpan<double> q, int len, int n, ReadOnlySpan<double> w, Span<float> output)
-    {
-        Span<double> acc = _tmpRow.AsSpan(0, len);
-        acc.Clear();
-        for (int t = 0; t < n; t++)
-        {
-            if (w[t] != 0) DoubleOps.Axpy(w[t], q.Slice(t * len, len), acc);
-        }
-        WriteNormalized(acc, output);
-    }
-
+    // output = v / |v| (scaled by max |v_i| first, so tiny or huge vectors keep their direction); zero stays zero
     private static void WriteNormalized(ReadOnlySpan<double> v, Span<float> output)
     {
-        double n2 = 0;
-        foreach (double e in v) n2 += e * e;
-        if (n2 == 0 || n2 < 1e-60) { output.Clear(); return; }
-        double inv = 1 / Math.Sqrt(n2);
-        for (int i = 0; i < output.Length; i++) output[i] = (float)(v[i] * inv);
+        double max = 0;
+        foreach (double e in v) max = Math.Max(max, Math.Abs(e));
+        if (!(max > 0)) { output.Clear(); return; }
+        double inv = 1 / max, n2 = 0;
+        foreach (double e in v) { double t = e * inv; n2 += t * t; }
+        double scale = inv / Math.Sqrt(n2);
+        for (int i = 0; i < output.Length; i++) output[i] = (float)(v[i] * scale);
     }
 
     private void EnsureSampleScratch(int n)
     {
-        if (_rd.Length >= n * n) return;
-        _qd = new double[n * Rows]; _qx = new double[n * Cols];
-        _rd = new double[n * n]; _rx = new double[n * n]; _core = new double[n * n];
-        _gram = new double[n * n]; _vecs = new double[n * n];
+        if (_sampleCapacity >= n) return;
+        int pf = SvdKernels.Stride(_r), po = SvdKernels.Stride(Math.Max(Rows, Cols)), ns = SvdKernels.Stride(n);
+        _f = new double[n * pf]; _o = new double[n * po];
+        _gf = new double[n * ns]; _go = new double[n * ns]; _l = new double[n * ns]; _t = new double[n * ns];
+        _core = new double[n * n]; _vecs = new double[n * n];
+        _diag = new double[n]; _z = new double[n]; _y = new double[n]; _pivoted = new bool[n];
+        _sampleCapacity = n;
     }
 
-    private void EnsureProjection(int n)
+    private void EnsureFeatureScratch(int ls)
     {
-        if (_proj.Length < n) _proj = new double[n];
+        if (_strip.Length > 0) return;
+        int pw = SvdKernels.Stride(StripWidth);
+        _strip = new double[ls * pw]; _chunkS = new double[Chunk * ls]; _chunkB = new double[Chunk * pw];
+        _featGram = new double[ls * ls]; _featVecs = new double[ls * ls];
     }
+}
+
+/// <summary>The two exact formulations of <see cref="BatchSvdSolver"/>.</summary>
+internal enum BatchSvdRoute
+{
+    /// <summary>The cheaper of the two for the batch size (by multiply-add count).</summary>
+    Auto,
+    /// <summary>n x n Gram matrices of the batch, pivoted Cholesky, rank x rank core.</summary>
+    SampleSide,
+    /// <summary>min(a, b) x min(a, b) Gram matrix of M from column strips.</summary>
+    FeatureSide,
 }

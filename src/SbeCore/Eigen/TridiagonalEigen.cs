@@ -1,20 +1,30 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace SbeCore.Eigen;
 
 /// <summary>
-/// Top-k eigenpairs of a small dense symmetric matrix in double: Householder tridiagonalisation (EISPACK tred2, with
-/// the orthogonal transform accumulated) and the implicit-shift QL iteration (EISPACK tql2). tql2 normally rotates the
+/// Top-k eigenpairs of a small dense symmetric matrix in double: Householder tridiagonalisation (LAPACK dsytd2's
+/// unblocked form on the lower triangle, rows vectorised: one fused dot+axpy pass per row for A u, one fused rank-2 pass
+/// per row for the update, 2/3 r^3 multiply-adds in all; the reflectors are kept, not accumulated) and the implicit-shift
+/// QL iteration (EISPACK tql2). The matrix is first scaled by a power of two to max |a_ij| = 1 (exact; no overflow or
+/// underflow in the reflector norms whatever the data's scale). tql2 normally rotates the
 /// whole n x n eigenvector matrix at every QL step (the O(n^3) bulk of its cost); here the plane rotations are only
 /// recorded, and once the eigenvalues are known the rotations are replayed in reverse on the k wanted unit vectors.
 /// That gives exactly the columns tql2 would produce (same rotations, products taken in the other order), so the vectors
 /// are orthonormal to rounding even for repeated eigenvalues, at O(k n^2) instead of O(n^3).
 /// Reusable scratch: allocation-free once it has seen the largest n (the rotation log grows on demand).
 /// </summary>
-internal sealed class TridiagonalEigen
+internal sealed partial class TridiagonalEigen
 {
-    private double[] _v = [], _d = [], _e = [], _h = [], _w = [];
+    private double[] _v = [], _u = [], _d = [], _e = [], _h = [], _p = [], _w = [];
     private double[] _rotC = [], _rotS = [];
     private int[] _rotI = [], _order = [];
     private int _rotCount;
+
+    /// <summary>Whether the last TopK took the bisection + inverse iteration path (tests check both paths run).</summary>
+    internal bool LastWasIsolated { get; private set; }
 
     /// <summary>
     /// Eigen-decomposes a (r x r, row-major, symmetric; left unchanged) and writes the k largest eigenvalues in
@@ -24,9 +34,30 @@ internal sealed class TridiagonalEigen
     {
         Ensure(r);
         Span<double> v = _v.AsSpan(0, r * r), d = _d.AsSpan(0, r), e = _e.AsSpan(0, r);
-        a.Slice(0, r * r).CopyTo(v);
-        Span<double> h = _h.AsSpan(0, r);
-        Tred2(v, d, e, h, r);
+        Span<double> u = _u.AsSpan(0, r * r), tau = _h.AsSpan(0, r);
+        double amax = 0;
+        for (int i = 0; i < r * r; i++) amax = Math.Max(amax, Math.Abs(a[i]));
+        int exponent = amax > 0 && double.IsFinite(amax) ? Math.ILogB(amax) : 0;
+        for (int i = 0; i < r * r; i++) v[i] = Math.ScaleB(a[i], -exponent);
+        Tridiagonalize(v, u, tau, d, e, _p, r);
+        Span<double> w = _w.AsSpan(0, k * r);
+        LastWasIsolated = TryIsolatedTopK(d, e, r, k, values, w);
+        if (LastWasIsolated)
+            for (int c = 0; c < k; c++) values[c] = Math.ScaleB(values[c], exponent);
+        else
+            QlTopK(d, e, r, k, values, w, exponent);
+        // eigenvector = Q w_c (rows of vectors)
+        for (int c = 0; c < k; c++)
+        {
+            Span<double> outRow = vectors.Slice(c * r, r);
+            w.Slice(c * r, r).CopyTo(outRow);
+            ApplyReflectors(u, tau, outRow, r);
+        }
+    }
+
+    // All eigenvalues by tql2 (rotations recorded), the k largest selected; their tridiagonal eigenvectors into w.
+    private void QlTopK(Span<double> d, Span<double> e, int r, int k, Span<double> values, Span<double> w, int exponent)
+    {
         _rotCount = 0;
         Tql2(d, e, r);
         // the k largest eigenvalues (stable selection: the first index wins ties, so the result is deterministic)
@@ -40,17 +71,9 @@ internal sealed class TridiagonalEigen
             (order[c], order[best]) = (order[best], order[c]);
         }
         // w_c = G_1 G_2 ... G_m e_j: apply the recorded rotations in reverse order to the unit vectors e_j
-        Span<double> w = _w.AsSpan(0, k * r);
         w.Clear();
-        for (int c = 0; c < k; c++) { w[c * r + order[c]] = 1; values[c] = d[order[c]]; }
+        for (int c = 0; c < k; c++) { w[c * r + order[c]] = 1; values[c] = Math.ScaleB(d[order[c]], exponent); }
         ReplayRotations(w, k, r);
-        // eigenvector = Q w_c (rows of vectors)
-        for (int c = 0; c < k; c++)
-        {
-            Span<double> outRow = vectors.Slice(c * r, r);
-            w.Slice(c * r, r).CopyTo(outRow);
-            ApplyReflectors(v, h, outRow, r);
-        }
     }
 
     private void ReplayRotations(Span<double> w, int k, int r)
@@ -72,80 +95,112 @@ internal sealed class TridiagonalEigen
         }
     }
 
-    // EISPACK tred2 (JAMA's transcription) on row-major v, without its accumulation loop: on return d is T's diagonal,
-    // e[1..r) its sub-diagonal, and v and h hold the Householder reflectors (A = Q T Q^T, Q = P_{n-1} ... P_1).
-    private static void Tred2(Span<double> v, Span<double> d, Span<double> e, Span<double> h, int n)
+    // Householder reduction A = Q T Q^T, Q = H_0 H_1 ... H_{r-3}, H_j = I - tau_j u_j u_j^T acting on entries j+1..r-1
+    // (LAPACK dsytd2, lower triangle, row-major: row i holds A[i, 0..i]). On return d is T's diagonal, e[i] = T[i, i-1]
+    // (e[0] = 0, the layout tql2 expects), u's row j holds u_j from column j+1 (u_j[j+1] = 1), tau_j in tau.
+    private static void Tridiagonalize(Span<double> a, Span<double> u, Span<double> tau, Span<double> d, Span<double> e, Span<double> p, int r)
     {
-        for (int j = 0; j < n; j++) d[j] = v[(n - 1) * n + j];
-        for (int i = n - 1; i > 0; i--)
-        {
-            double scale = 0, hh2 = 0;
-            for (int k = 0; k < i; k++) scale += Math.Abs(d[k]);
-            if (scale == 0)
-            {
-                e[i] = d[i - 1];
-                for (int j = 0; j < i; j++)
-                {
-                    d[j] = v[(i - 1) * n + j];
-                    v[i * n + j] = 0;
-                    v[j * n + i] = 0;
-                }
-            }
-            else
-            {
-                for (int k = 0; k < i; k++) { d[k] /= scale; hh2 += d[k] * d[k]; }
-                double f = d[i - 1];
-                double g = Math.Sqrt(hh2);
-                if (f > 0) g = -g;
-                e[i] = scale * g;
-                hh2 -= f * g;
-                d[i - 1] = f - g;
-                for (int j = 0; j < i; j++) e[j] = 0;
-                for (int j = 0; j < i; j++)
-                {
-                    f = d[j];
-                    v[j * n + i] = f;
-                    g = e[j] + v[j * n + j] * f;
-                    for (int k = j + 1; k <= i - 1; k++)
-                    {
-                        double vkj = v[k * n + j];
-                        g += vkj * d[k];
-                        e[k] += vkj * f;
-                    }
-                    e[j] = g;
-                }
-                f = 0;
-                for (int j = 0; j < i; j++) { e[j] /= hh2; f += e[j] * d[j]; }
-                double hh = f / (hh2 + hh2);
-                for (int j = 0; j < i; j++) e[j] -= hh * d[j];
-                for (int j = 0; j < i; j++)
-                {
-                    f = d[j]; g = e[j];
-                    for (int k = j; k <= i - 1; k++) v[k * n + j] -= f * e[k] + g * d[k];
-                    d[j] = v[(i - 1) * n + j];
-                    v[i * n + j] = 0;
-                }
-            }
-            d[i] = hh2;
-        }
-        // T's diagonal is left on the diagonal of v; the reflectors stay in v's columns (u_i = v[0..i)[i], with
-        // H_i = h[i]) and are applied to the k wanted vectors only (ApplyReflectors) instead of being accumulated.
-        for (int i = 1; i < n; i++) h[i] = d[i];
-        for (int j = 0; j < n; j++) d[j] = v[j * n + j];
         e[0] = 0;
+        for (int j = 0; j < r - 2; j++)
+        {
+            int m = r - 1 - j, o = j + 1;
+            d[j] = a[j * r + j];
+            Span<double> uj = u.Slice(j * r + o, m);
+            for (int i = 0; i < m; i++) uj[i] = a[(o + i) * r + j]; // column j below the diagonal
+            double alpha = uj[0], sigma2 = 0;
+            for (int i = 1; i < m; i++) sigma2 += uj[i] * uj[i];
+            if (sigma2 == 0) { tau[j] = 0; e[j + 1] = alpha; continue; } // already reduced: H_j = I
+            double beta = -Math.CopySign(Math.Sqrt(alpha * alpha + sigma2), alpha);
+            tau[j] = (beta - alpha) / beta;
+            double scale = 1 / (alpha - beta);
+            for (int i = 1; i < m; i++) uj[i] *= scale;
+            uj[0] = 1;
+            e[j + 1] = beta;
+            RankTwoUpdate(a, r, o, m, uj, tau[j], p.Slice(0, m));
+        }
+        if (r >= 2) { d[r - 2] = a[(r - 2) * r + r - 2]; e[r - 1] = a[(r - 1) * r + r - 2]; }
+        d[r - 1] = a[(r - 1) * r + r - 1];
     }
 
-    // y <- P_{n-1} ... P_1 y with P_i = I - u_i u_i^T / H_i on the leading i entries (tred2's accumulated transform, applied).
-    private static void ApplyReflectors(ReadOnlySpan<double> v, ReadOnlySpan<double> h, Span<double> y, int n)
+    // Trailing block B = A[o.., o..] (m x m, lower triangle) <- H B H with H = I - tau u u^T:
+    // p = tau B u, w = p - (tau/2)(p . u) u, B -= u w^T + w u^T.
+    private static void RankTwoUpdate(Span<double> a, int r, int o, int m, ReadOnlySpan<double> u, double tau, Span<double> p)
     {
-        for (int i = 1; i < n; i++)
+        p.Clear();
+        for (int i = 0; i < m; i++)
         {
-            double hi = h[i];
-            if (hi == 0) continue;
-            double g = 0;
-            for (int k = 0; k < i; k++) g += v[k * n + i] * y[k];
-            g /= hi;
-            for (int k = 0; k < i; k++) y[k] -= g * v[k * n + i];
+            // row i of the lower triangle, B[i, 0..i]: its dot with u gives p_i's part from l <= i, and by symmetry it
+            // is column i above the diagonal, so p[l] += B[i, l] u_i for l < i
+            ReadOnlySpan<double> row = a.Slice((o + i) * r + o, i + 1);
+            p[i] += DotAndAxpy(row, u, p, i);
+        }
+        double pu = 0;
+        for (int i = 0; i < m; i++) { p[i] *= tau; pu += p[i] * u[i]; }
+        double kk = -0.5 * tau * pu;
+        for (int i = 0; i < m; i++) p[i] += kk * u[i];
+        for (int i = 0; i < m; i++) RankTwoRow(a.Slice((o + i) * r + o, i + 1), u, p, u[i], p[i]);
+    }
+
+    // returns row[0..i] . u[0..i], and p[0..i) += u[i] row[0..i)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double DotAndAxpy(ReadOnlySpan<double> row, ReadOnlySpan<double> u, Span<double> p, int i)
+    {
+        double ui = u[i], dot = row[i] * ui;
+        int l = 0;
+        if (Vector.IsHardwareAccelerated && i >= Vector<double>.Count)
+        {
+            ref double rr = ref MemoryMarshal.GetReference(row);
+            ref double ru = ref MemoryMarshal.GetReference(u);
+            ref double rp = ref MemoryMarshal.GetReference(p);
+            var vu = new Vector<double>(ui);
+            Vector<double> acc = default;
+            int last = i - Vector<double>.Count;
+            for (; l <= last; l += Vector<double>.Count)
+            {
+                Vector<double> x = Vector.LoadUnsafe(ref rr, (nuint)l);
+                acc = Vector.FusedMultiplyAdd(x, Vector.LoadUnsafe(ref ru, (nuint)l), acc);
+                Vector.FusedMultiplyAdd(vu, x, Vector.LoadUnsafe(ref rp, (nuint)l)).StoreUnsafe(ref rp, (nuint)l);
+            }
+            dot += Vector.Sum(acc);
+        }
+        for (; l < i; l++) { dot += row[l] * u[l]; p[l] += ui * row[l]; }
+        return dot;
+    }
+
+    // row[l] -= ui w[l] + wi u[l] for l in 0..row.Length
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RankTwoRow(Span<double> row, ReadOnlySpan<double> u, ReadOnlySpan<double> w, double ui, double wi)
+    {
+        int len = row.Length, l = 0;
+        if (Vector.IsHardwareAccelerated && len >= Vector<double>.Count)
+        {
+            ref double rr = ref MemoryMarshal.GetReference(row);
+            ref double ru = ref MemoryMarshal.GetReference(u);
+            ref double rw = ref MemoryMarshal.GetReference(w);
+            var vui = new Vector<double>(-ui);
+            var vwi = new Vector<double>(-wi);
+            int last = len - Vector<double>.Count;
+            for (; l <= last; l += Vector<double>.Count)
+            {
+                Vector<double> x = Vector.LoadUnsafe(ref rr, (nuint)l);
+                x = Vector.FusedMultiplyAdd(vui, Vector.LoadUnsafe(ref rw, (nuint)l), x);
+                Vector.FusedMultiplyAdd(vwi, Vector.LoadUnsafe(ref ru, (nuint)l), x).StoreUnsafe(ref rr, (nuint)l);
+            }
+        }
+        for (; l < len; l++) row[l] = row[l] - ui * w[l] - wi * u[l];
+    }
+
+    // y <- Q y = H_0 H_1 ... H_{r-3} y (innermost first)
+    private static void ApplyReflectors(ReadOnlySpan<double> u, ReadOnlySpan<double> tau, Span<double> y, int r)
+    {
+        for (int j = r - 3; j >= 0; j--)
+        {
+            if (tau[j] == 0) continue;
+            int m = r - 1 - j;
+            ReadOnlySpan<double> uj = u.Slice(j * r + j + 1, m);
+            Span<double> yj = y.Slice(j + 1, m);
+            double g = tau[j] * DoubleOps.Dot(uj, yj);
+            DoubleOps.Axpy(-g, uj, yj);
         }
     }
 
@@ -220,7 +275,9 @@ internal sealed class TridiagonalEigen
     private void Ensure(int r)
     {
         if (_d.Length >= r) return;
-        _v = new double[r * r]; _d = new double[r]; _h = new double[r]; _e = new double[r]; _w = new double[r * r]; _order = new int[r];
+        _v = new double[r * r]; _u = new double[r * r]; _d = new double[r]; _h = new double[r]; _e = new double[r]; _p = new double[r];
+        _w = new double[r * r]; _order = new int[r];
+        EnsureIsolated(r);
         EnsureRotations(4 * r * r);
     }
 
