@@ -65,6 +65,9 @@ public sealed record CellResult
     public double TrainSeconds { get; init; }
     /// <summary>Wall time of the whole cell, seconds.</summary>
     public double WallSeconds { get; init; }
+    /// <summary>The SbeCore build that computed the cell (informational version: version + source commit), so a grid
+    /// resumed on a newer build shows which cells came from which.</summary>
+    public string Software { get; init; } = "";
     /// <summary>Evaluation points: epoch, writes, training loss, test accuracy.</summary>
     public List<HistoryPoint> History { get; init; } = [];
 

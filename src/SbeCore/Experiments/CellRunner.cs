@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Reflection;
 using SbeCore.Data;
 using SbeCore.Training;
 using SbeCore.Updates;
@@ -81,9 +82,13 @@ public static class CellRunner
             LossBelow0_01 = Crossing(history, 0.01),
             TrainSeconds = final?.TrainSeconds ?? 0,
             WallSeconds = wall.Elapsed.TotalSeconds,
+            Software = Build,
             History = points,
         };
     }
+
+    /// <summary>"SbeCore 1.0.0+&lt;commit&gt;": this library's informational version.</summary>
+    public static string Build { get; } = "SbeCore " + (typeof(CellRunner).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown");
 
     private static CrossingResult Crossing(TrainingHistory? history, double threshold)
     {

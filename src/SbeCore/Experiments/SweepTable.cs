@@ -12,7 +12,7 @@ public static class SweepTable
         "key", "method", "rank", "batch", "device", "seed", "lr", "lr_source", "data", "epoch_budget", "epochs", "diverged",
         "train_loss", "train_acc", "test_acc", "best_test_acc", "rank1_writes", "pulses", "mean_pulses_per_device",
         "max_pulses_per_device", "peripheral_bytes", "loss0.1_reached", "loss0.1_epoch", "loss0.1_writes",
-        "loss0.01_reached", "loss0.01_epoch", "loss0.01_writes", "train_seconds", "wall_seconds",
+        "loss0.01_reached", "loss0.01_epoch", "loss0.01_writes", "train_seconds", "wall_seconds", "software",
     ];
 
     /// <summary>One CSV row per result, header first (invariant culture, round-trip numbers).</summary>
@@ -27,7 +27,7 @@ public static class SweepTable
                 r.Key, r.Method, r.Rank, r.BatchSize, r.Device, r.Seed, r.LearningRate, r.LearningRateSource, r.Data, r.EpochBudget, r.Epochs, r.Diverged,
                 r.TrainLoss, r.TrainAccuracy, r.TestAccuracy, r.BestTestAccuracy, r.RankOneWrites, r.TotalPulses, r.MeanPulsesPerDevice,
                 r.MaxPulsesPerDevice, r.PeripheralMemoryBytes, r.LossBelow0_1.Reached, r.LossBelow0_1.Epoch, r.LossBelow0_1.RankOneWrites,
-                r.LossBelow0_01.Reached, r.LossBelow0_01.Epoch, r.LossBelow0_01.RankOneWrites, r.TrainSeconds, r.WallSeconds,
+                r.LossBelow0_01.Reached, r.LossBelow0_01.Epoch, r.LossBelow0_01.RankOneWrites, r.TrainSeconds, r.WallSeconds, r.Software,
             ];
             sb.AppendJoin(',', v.Select(Format)).Append('\n');
         }

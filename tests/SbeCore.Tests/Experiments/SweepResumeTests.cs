@@ -15,6 +15,16 @@ public class SweepResumeTests
     private static string Fingerprint(CellResult r) => JsonSerializer.Serialize(r with { WallSeconds = 0, TrainSeconds = 0 });
 
     [Fact]
+    public void EveryCellNamesTheBuildThatComputedIt()
+    {
+        var cell = Compute(Grid().Cells[0]);
+        Assert.Matches(@"^SbeCore \d+\.\d+\.\d+", cell.Software);
+        Assert.Equal(CellRunner.Build, cell.Software);
+        Assert.Contains(",software\n", SweepTable.ToCsv([cell]));
+        Assert.EndsWith("," + cell.Software + "\n", SweepTable.ToCsv([cell]));
+    }
+
+    [Fact]
     public void RerunSkipsFinishedCellsAndRedoesKilledOnesWithIdenticalResults()
     {
         string dir = TinyExperiment.TempDir();
