@@ -60,7 +60,7 @@ public static partial class Blas
     /// Two vectors per row per step (2R FMA chains); the masked last vector counts only the lanes the loop has not.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void GemvRows<TOps, TVec, TRows>(ref float w0, nuint s, ref float xr, nuint c, int fresh, TVec mask, ref float y)
-        where TOps : struct, ISimdOps<TVec> where TVec : struct where TRows : struct, IVectorCount
+        where TOps : struct, ISimdOps<TVec> where TVec : struct where TRows : struct, ICount
     {
         int rows = TRows.Value;
         nuint n = (nuint)TOps.Count, last = c - n;
@@ -138,5 +138,5 @@ public static partial class Blas
             TOps.Sum4(TOps.Add(a4, b4), TOps.Add(a5, b5), TOps.Add(a6, b6), TOps.Add(a7, b7)).StoreUnsafe(ref y, 4);
     }
 
-    private readonly struct Eight : IVectorCount { public static int Value => 8; }
+    private readonly struct Eight : ICount { public static int Value => 8; }
 }

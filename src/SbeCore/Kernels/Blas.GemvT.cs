@@ -82,7 +82,7 @@ public static partial class Blas
     /// <summary>z[i .. i + V n) = W[:, i .. i + V n)^T d for V = TWidth.Value vectors (a JIT-time constant).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void GemvTStrip<TOps, TVec, TWidth>(ref float wr, int rows, nuint i, nuint s, ref float dr, ref float zr)
-        where TOps : struct, ISimdOps<TVec> where TVec : struct where TWidth : struct, IVectorCount
+        where TOps : struct, ISimdOps<TVec> where TVec : struct where TWidth : struct, ICount
     {
         nuint n = (nuint)TOps.Count;
         int v = TWidth.Value;
@@ -103,12 +103,12 @@ public static partial class Blas
         if (v >= 4) TOps.Store(a3, ref zr, i + 3 * n);
     }
 
-    /// <summary>A vector count fixed at JIT time (the struct type argument picks it).</summary>
-    private interface IVectorCount { static abstract int Value { get; } }
-    private readonly struct One : IVectorCount { public static int Value => 1; }
-    private readonly struct Two : IVectorCount { public static int Value => 2; }
-    private readonly struct Three : IVectorCount { public static int Value => 3; }
-    private readonly struct Four : IVectorCount { public static int Value => 4; }
+    /// <summary>A count (vectors, rows or terms) fixed at JIT time: the struct type argument picks it, the untaken branches vanish.</summary>
+    private interface ICount { static abstract int Value { get; } }
+    private readonly struct One : ICount { public static int Value => 1; }
+    private readonly struct Two : ICount { public static int Value => 2; }
+    private readonly struct Three : ICount { public static int Value => 3; }
+    private readonly struct Four : ICount { public static int Value => 4; }
 
     /// <summary>Compile-time choice for the first row group: add to z, or write it.</summary>
     private interface IAccumulateFlag { static abstract bool Value { get; } }
