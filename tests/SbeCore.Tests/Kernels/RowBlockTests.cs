@@ -87,6 +87,33 @@ public class RowBlockTests
                 }
     }
 
+    [Theory, MemberData(nameof(Widths))]
+    public void Ger_past_4_MiB_in_row_blocks_equals_the_per_element_update_bit_for_bit(Width width)
+    {
+        // 7 rows (a block of 4 on the 512-bit path, then a pair and a single row) x 150001 cols: 1.05 M elements,
+        // past the size where Ger switches to 4-row blocks. Each element is w + (alpha u[r]) v[c], one rounding
+        // where the path fuses.
+        var rng = new Xoshiro256(44);
+        const int rows = 7, cols = 150_001, stride = 150_003;
+        float alpha = 0.37f;
+        float[] w0 = Reference.RandomMatrix(ref rng, rows, cols, stride);
+        float[] u = Reference.RandomVector(ref rng, rows), v = Reference.RandomVector(ref rng, cols);
+        float[] w = (float[])w0.Clone();
+        Paths.Ger(width, alpha, u, v, w, rows, cols, stride);
+        bool fused = Fuses(width, cols);
+        for (int i = 0; i < w0.Length; i++)
+        {
+            int r = i / stride, c = i - r * stride;
+            if (r < rows && c < cols)
+            {
+                float a = alpha * u[r];
+                float e = fused ? MathF.FusedMultiplyAdd(a, v[c], w0[i]) : w0[i] + a * v[c];
+                if (!Reference.SameBits(e, w[i])) Assert.Fail($"{width} Ger {rows}x{cols}/{stride} ({r},{c}): {w[i]:R}, expected {e:R}");
+            }
+            else if (!Reference.SameBits(w0[i], w[i])) Assert.Fail($"{width} Ger {rows}x{cols}/{stride}: gap or guard cell {i} written.");
+        }
+    }
+
     /// <summary>Whether the path computes a * b + c with one rounding: vector widths with at least one whole vector of
     /// cols on hardware with FMA (below one vector, and on the scalar width, the kernels take the scalar loop).</summary>
     private static bool Fuses(Width width, int cols) =>
