@@ -11,16 +11,19 @@ public class RowBlockTests
 {
     public static TheoryData<Width> Widths => Paths.Supported();
 
-    private static readonly int[] StripCols = [16, 17, 31, 33, 47, 48, 49, 63, 64, 65, 80, 96, 101, 128, 129, 200];
+    private static readonly int[] StripCols = [16, 17, 31, 33, 47, 48, 49, 63, 64, 65, 80, 96, 101, 128, 129, 200, 256, 257, 300];
 
     [Theory, MemberData(nameof(Widths))]
     public void Gemv_row_groups_of_8_4_2_1_match_reference(Width width)
     {
         var rng = new Xoshiro256(41);
+        // Strides of a multiple of 1024 floats (4 KiB) keep groups of 4 on the 512-bit path: cover both choices.
+        var shapes = new List<(int Rows, int Cols, int Stride)>();
         foreach (int cols in new[] { 16, 37, 101, 128, 300 })
-            for (int rows = 0; rows <= 20; rows++)
+            for (int rows = 0; rows <= 20; rows++) shapes.Add((rows, cols, cols + rows % 3));
+        foreach (int rows in new[] { 8, 11, 19 }) { shapes.Add((rows, 1024, 1024)); shapes.Add((rows, 1000, 2048)); shapes.Add((rows, 1025, 1025)); }
+        foreach (var (rows, cols, stride) in shapes)
             {
-                int stride = cols + rows % 3;
                 float[] w = Reference.RandomMatrix(ref rng, rows, cols, stride);
                 float[] x = Reference.RandomVector(ref rng, cols);
                 float[] y = Reference.Guarded(rows);
