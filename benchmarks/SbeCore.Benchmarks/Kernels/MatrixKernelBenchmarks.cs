@@ -34,6 +34,11 @@ public class MatrixKernelBenchmarks
     private float[] _wBuf = [];
     private int _wAt;
     private Span<float> W => _wBuf.AsSpan(_wAt, _rows * _cols);
+    // The same matrix with its row stride padded to a multiple of 16 floats (64 bytes), also at the fixed placement:
+    // every row then starts on a cache line (at stride = cols = 101 or 785 most 64-byte accesses split two lines).
+    private float[] _pBuf = [];
+    private int _pAt, _pStride;
+    private Span<float> P => _pBuf.AsSpan(_pAt, (_rows - 1) * _pStride + _cols);
     private float[][] _uk = [], _vk = [], _sk = [];
     private float[] _x = [], _y = [], _d = [], _z = [], _u = [], _v = [], _s = [], _xs = [], _ys = [], _ds = [], _zs = [];
     private readonly float _alpha = 1e-7f, _one = 1f;
@@ -48,6 +53,10 @@ public class MatrixKernelBenchmarks
         _wBuf = GC.AllocateArray<float>(_rows * _cols + 16, pinned: true); // pinned heap: the address never changes
         _wAt = (int)(((WOffsetBytes - AddressOf(_wBuf) % 64) + 64) % 64 / 4);
         Random(_rows * _cols).CopyTo(W);
+        _pStride = (_cols + 15) / 16 * 16;
+        _pBuf = GC.AllocateArray<float>((_rows - 1) * _pStride + _cols + 16, pinned: true);
+        _pAt = (int)(((WOffsetBytes - AddressOf(_pBuf) % 64) + 64) % 64 / 4);
+        for (int r = 0; r < _rows; r++) W.Slice(r * _cols, _cols).CopyTo(P.Slice(r * _pStride));
         _x = Random(_cols); _d = Random(_rows); _y = new float[_rows]; _z = new float[_cols];
         _u = Random(K * _rows); _v = Random(K * _cols); _s = Random(K);
         for (int i = 0; i < _s.Length; i++) _s[i] *= 1e-7f; // keep W bounded over millions of updates
@@ -94,6 +103,12 @@ public class MatrixKernelBenchmarks
     [Benchmark] public void RankK4_V128() => Blas.RankK128(_u, _s, _v, W, _rows, _cols, _cols);
     [Benchmark] public void RankK4_V256() => Blas.RankK256(_u, _s, _v, W, _rows, _cols, _cols);
     [Benchmark] public void RankK4_V512() => Blas.RankK512(_u, _s, _v, W, _rows, _cols, _cols);
+
+    // The public (512-bit) paths on the padded stride (same rows x cols, same probes)
+    [Benchmark] public void Gemv_V512Padded() => Blas.Gemv512(P, _rows, _cols, _pStride, _x, _y);
+    [Benchmark] public void GemvT_V512Padded() => Blas.GemvT512(P, _rows, _cols, _pStride, _d, _z);
+    [Benchmark] public void Ger_V512Padded() => Blas.Ger512(_alpha, _d, _x, P, _rows, _cols, _pStride);
+    [Benchmark] public void RankK4_V512Padded() => Blas.RankK512(_u, _s, _v, P, _rows, _cols, _pStride);
 
     // k = 1, 2, 3 on the public (512-bit) path: the cost per term
     [Benchmark] public void RankK1_V512() => Blas.RankK512(_uk[1], _sk[1], _vk[1], W, _rows, _cols, _cols);
