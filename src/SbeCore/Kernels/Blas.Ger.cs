@@ -42,9 +42,10 @@ public static partial class Blas
         ref float wr = ref MemoryMarshal.GetReference(w);
         nuint c = (nuint)cols, s = (nuint)stride;
         int r = 0;
-        // W past 4 MiB (memory-bound): blocks of 4 rows on the 512-bit path, the RankK kernel with one term (coefficient
-        // alpha u[r], the same product as below, so the same bits). Four read and write streams at a time measured
-        // faster there than two (4096x4096: about 3.3 against 4.0 ms); in cache, row pairs measured slightly faster.
+        // W past the 1 MiB L2 (streamed from L3 or memory): blocks of 4 rows on the 512-bit path, the RankK kernel with
+        // one term (coefficient alpha u[r], the same product as below, so the same bits). Four read and write streams at
+        // a time measured faster there than two (1024x1024: 53 against 60 us; 4096x4096: about 3.5 against 4.0 ms);
+        // in L2, row pairs measured faster (512x512: 12.0 against 13.1 us).
         if (TOps.Count == Vector512<float>.Count && (long)rows * cols > GerBlockElements)
             for (; r + 4 <= rows; r += 4)
                 RankTerms<TOps, TVec, Four, One>(ref Unsafe.Add(ref ur, r), 0, ref alpha, ref vr, c, ref Unsafe.Add(ref wr, (nuint)r * s), s);
@@ -57,8 +58,8 @@ public static partial class Blas
             AxpyRef<TOps, TVec>(TOps.Broadcast(alpha * Unsafe.Add(ref ur, r)), ref vr, ref Unsafe.Add(ref wr, (nuint)r * s), c);
     }
 
-    /// <summary>Above this many elements of W (4 MiB), Ger updates blocks of 4 rows on the 512-bit path.</summary>
-    private const long GerBlockElements = 1 << 20;
+    /// <summary>Above this many elements of W (1 MiB, the L2 of one Zen 4 core), Ger updates blocks of 4 rows on the 512-bit path.</summary>
+    private const long GerBlockElements = 1 << 18;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RankKCore<TOps, TVec>(ReadOnlySpan<float> u, ReadOnlySpan<float> s, ReadOnlySpan<float> v, Span<float> w, int rows, int cols, int stride)

@@ -91,10 +91,10 @@ public class RowBlockTests
     }
 
     [Theory, MemberData(nameof(Widths))]
-    public void Ger_past_4_MiB_in_row_blocks_equals_the_per_element_update_bit_for_bit(Width width)
+    public void Ger_past_1_MiB_in_row_blocks_equals_the_per_element_update_bit_for_bit(Width width)
     {
         // 7 rows (a block of 4 on the 512-bit path, then a pair and a single row) x 150001 cols: 1.05 M elements,
-        // past the size where Ger switches to 4-row blocks. Each element is w + (alpha u[r]) v[c], one rounding
+        // past the size (256 K elements) where Ger switches to 4-row blocks. Each element is w + (alpha u[r]) v[c], one rounding
         // where the path fuses.
         var rng = new Xoshiro256(44);
         const int rows = 7, cols = 150_001, stride = 150_003;
