@@ -174,7 +174,7 @@ public static partial class Blas
         }
 
         // Four accumulators per step: q0..q3 are (row 0..3, vector i) for 4 rows, (row 0, i), (row 0, i+n), (row 1, i),
-        // (row 1, i+n) for 2 rows, vectors i .. i+3n of row 0 for 1 row. All are loaded before any is stored (rows at a
+        // (row 1, i+n) for 2 rows, vectors i .. i+3n of row 0 for 1 row (AddTerm). All are loaded before any is stored (rows at a
         // 4 KiB stride: a store then a load at the same offset of the next row is a false 4K-aliasing dependency).
         ref float q1r = ref rows == 4 ? ref row1 : ref row0;
         ref float q2r = ref rows == 4 ? ref row2 : ref (rows == 2 ? ref row1 : ref row0);
@@ -190,28 +190,10 @@ public static partial class Blas
         for (; i + step <= length; i += step)
         {
             TVec q0 = TOps.Load(ref row0, i), q1 = TOps.Load(ref q1r, i + o1), q2 = TOps.Load(ref q2r, i + o2), q3 = TOps.Load(ref q3r, i + o3);
-            // v vectors: y0 for q0 (and, with 4 rows, for all); z for the accumulators at the other column offsets.
-            TVec ya = TOps.Load(ref v0, i), yb = rows == 4 ? ya : TOps.Load(ref v0, i + n);
-            TVec yc = rows == 1 ? TOps.Load(ref v0, i + 2 * n) : ya, yd = rows == 1 ? TOps.Load(ref v0, i + 3 * n) : yb;
-            q0 = TOps.MultiplyAdd(c00, ya, q0); q1 = TOps.MultiplyAdd(c10, yb, q1); q2 = TOps.MultiplyAdd(c20, yc, q2); q3 = TOps.MultiplyAdd(c30, yd, q3);
-            if (terms > 1)
-            {
-                ya = TOps.Load(ref v1, i); yb = rows == 4 ? ya : TOps.Load(ref v1, i + n);
-                yc = rows == 1 ? TOps.Load(ref v1, i + 2 * n) : ya; yd = rows == 1 ? TOps.Load(ref v1, i + 3 * n) : yb;
-                q0 = TOps.MultiplyAdd(c01, ya, q0); q1 = TOps.MultiplyAdd(c11, yb, q1); q2 = TOps.MultiplyAdd(c21, yc, q2); q3 = TOps.MultiplyAdd(c31, yd, q3);
-            }
-            if (terms > 2)
-            {
-                ya = TOps.Load(ref v2, i); yb = rows == 4 ? ya : TOps.Load(ref v2, i + n);
-                yc = rows == 1 ? TOps.Load(ref v2, i + 2 * n) : ya; yd = rows == 1 ? TOps.Load(ref v2, i + 3 * n) : yb;
-                q0 = TOps.MultiplyAdd(c02, ya, q0); q1 = TOps.MultiplyAdd(c12, yb, q1); q2 = TOps.MultiplyAdd(c22, yc, q2); q3 = TOps.MultiplyAdd(c32, yd, q3);
-            }
-            if (terms > 3)
-            {
-                ya = TOps.Load(ref v3, i); yb = rows == 4 ? ya : TOps.Load(ref v3, i + n);
-                yc = rows == 1 ? TOps.Load(ref v3, i + 2 * n) : ya; yd = rows == 1 ? TOps.Load(ref v3, i + 3 * n) : yb;
-                q0 = TOps.MultiplyAdd(c03, ya, q0); q1 = TOps.MultiplyAdd(c13, yb, q1); q2 = TOps.MultiplyAdd(c23, yc, q2); q3 = TOps.MultiplyAdd(c33, yd, q3);
-            }
+            AddTerm<TOps, TVec, TRows>(ref v0, i, n, c00, c10, c20, c30, ref q0, ref q1, ref q2, ref q3);
+            if (terms > 1) AddTerm<TOps, TVec, TRows>(ref v1, i, n, c01, c11, c21, c31, ref q0, ref q1, ref q2, ref q3);
+            if (terms > 2) AddTerm<TOps, TVec, TRows>(ref v2, i, n, c02, c12, c22, c32, ref q0, ref q1, ref q2, ref q3);
+            if (terms > 3) AddTerm<TOps, TVec, TRows>(ref v3, i, n, c03, c13, c23, c33, ref q0, ref q1, ref q2, ref q3);
             TOps.Store(q0, ref row0, i); TOps.Store(q1, ref q1r, i + o1); TOps.Store(q2, ref q2r, i + o2); TOps.Store(q3, ref q3r, i + o3);
         }
         // Whole vectors left over (fewer than a step): one vector per row at a time.
@@ -251,6 +233,32 @@ public static partial class Blas
         TOps.Store(e0, ref row0, last);
         if (rows > 1) TOps.Store(e1, ref row1, last);
         if (rows > 2) { TOps.Store(e2, ref row2, last); TOps.Store(e3, ref row3, last); }
+    }
+
+    /// <summary>One term of a step of <see cref="RankTerms"/>: q_j += c_j * (the vector of v at accumulator j's column):
+    /// all at column i for 4 rows; i, i+n, i, i+n for 2 rows; i .. i+3n for 1 row. Each vector of v is loaded once.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddTerm<TOps, TVec, TRows>(ref float v, nuint i, nuint n, TVec c0, TVec c1, TVec c2, TVec c3, ref TVec q0, ref TVec q1, ref TVec q2, ref TVec q3)
+        where TOps : struct, ISimdOps<TVec> where TVec : struct where TRows : struct, ICount
+    {
+        TVec y = TOps.Load(ref v, i);
+        q0 = TOps.MultiplyAdd(c0, y, q0);
+        if (TRows.Value == 4)
+        {
+            q1 = TOps.MultiplyAdd(c1, y, q1); q2 = TOps.MultiplyAdd(c2, y, q2); q3 = TOps.MultiplyAdd(c3, y, q3);
+        }
+        else if (TRows.Value == 2)
+        {
+            q2 = TOps.MultiplyAdd(c2, y, q2);
+            TVec z = TOps.Load(ref v, i + n);
+            q1 = TOps.MultiplyAdd(c1, z, q1); q3 = TOps.MultiplyAdd(c3, z, q3);
+        }
+        else
+        {
+            q1 = TOps.MultiplyAdd(c1, TOps.Load(ref v, i + n), q1);
+            q2 = TOps.MultiplyAdd(c2, TOps.Load(ref v, i + 2 * n), q2);
+            q3 = TOps.MultiplyAdd(c3, TOps.Load(ref v, i + 3 * n), q3);
+        }
     }
 
     /// <summary>Two rows += one term each, each v vector loaded once.</summary>
