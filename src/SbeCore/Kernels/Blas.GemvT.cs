@@ -88,16 +88,16 @@ public static partial class Blas
     {
         nuint n = (nuint)TOps.Count;
         int v = TWidth.Value;
-        ref float w = ref Unsafe.Add(ref wr, i);
         TVec a0 = TOps.Zero, a1 = a0, a2 = a0, a3 = a0;
-        for (int r = 0; r < rows; r++)
+        // An offset, not a moving ref: a ref stepped past the last row would point outside W (not allowed for the GC).
+        nuint at = i;
+        for (int r = 0; r < rows; r++, at += s)
         {
             TVec dv = TOps.Broadcast(Unsafe.Add(ref dr, r));
-            a0 = TOps.MultiplyAdd(dv, TOps.Load(ref w, 0), a0);
-            if (v >= 2) a1 = TOps.MultiplyAdd(dv, TOps.Load(ref w, n), a1);
-            if (v >= 3) a2 = TOps.MultiplyAdd(dv, TOps.Load(ref w, 2 * n), a2);
-            if (v >= 4) a3 = TOps.MultiplyAdd(dv, TOps.Load(ref w, 3 * n), a3);
-            w = ref Unsafe.Add(ref w, s);
+            a0 = TOps.MultiplyAdd(dv, TOps.Load(ref wr, at), a0);
+            if (v >= 2) a1 = TOps.MultiplyAdd(dv, TOps.Load(ref wr, at + n), a1);
+            if (v >= 3) a2 = TOps.MultiplyAdd(dv, TOps.Load(ref wr, at + 2 * n), a2);
+            if (v >= 4) a3 = TOps.MultiplyAdd(dv, TOps.Load(ref wr, at + 3 * n), a3);
         }
         TOps.Store(a0, ref zr, i);
         if (v >= 2) TOps.Store(a1, ref zr, i + n);

@@ -66,6 +66,7 @@ public static partial class Blas
         where TOps : struct, ISimdOps<TVec> where TVec : struct
     {
         if (cols < TOps.Count) { RankKScalar(u, s, v, w, rows, cols, stride); return; }
+        if (s.IsEmpty) return; // k = 0: nothing to add (and u, v are empty: no refs into them)
         ref float ur = ref MemoryMarshal.GetReference(u);
         ref float sr = ref MemoryMarshal.GetReference(s);
         ref float vr = ref MemoryMarshal.GetReference(v);
