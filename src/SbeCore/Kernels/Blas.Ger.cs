@@ -44,8 +44,8 @@ public static partial class Blas
         int r = 0;
         // W past the 1 MiB L2 (streamed from L3 or memory): blocks of 4 rows on the 512-bit path, the RankK kernel with
         // one term (coefficient alpha u[r], the same product as below, so the same bits). Four read and write streams at
-        // a time measured faster there than two (1024x1024: 53 against 60 us; 4096x4096: about 3.5 against 4.0 ms);
-        // in L2, row pairs measured faster (512x512: 12.0 against 13.1 us).
+        // a time measured faster there than two (4096x4096: about 3.5 against 4.0-4.9 ms; 1024x1024 no worse); in L2,
+        // row pairs measured faster in most runs (512x512: 12.0 against 13.1 us).
         if (TOps.Count == Vector512<float>.Count && (long)rows * cols > GerBlockElements)
             for (; r + 4 <= rows; r += 4)
                 RankTerms<TOps, TVec, Four, One>(ref Unsafe.Add(ref ur, r), 0, ref alpha, ref vr, c, ref Unsafe.Add(ref wr, (nuint)r * s), s);
