@@ -5,7 +5,7 @@ namespace SbeCore.Benchmarks.Kernels;
 /// <summary>(a) naive scalar loops, the textbook form.</summary>
 internal static class Naive
 {
-    public static void Gemv(float[] w, int rows, int cols, float[] x, float[] y)
+    public static void Gemv(ReadOnlySpan<float> w, int rows, int cols, ReadOnlySpan<float> x, Span<float> y)
     {
         for (int r = 0; r < rows; r++)
         {
@@ -15,20 +15,20 @@ internal static class Naive
         }
     }
 
-    public static void GemvT(float[] w, int rows, int cols, float[] d, float[] z)
+    public static void GemvT(ReadOnlySpan<float> w, int rows, int cols, ReadOnlySpan<float> d, Span<float> z)
     {
         for (int c = 0; c < cols; c++) z[c] = 0;
         for (int r = 0; r < rows; r++)
             for (int c = 0; c < cols; c++) z[c] += w[r * cols + c] * d[r];
     }
 
-    public static void Ger(float alpha, float[] u, float[] v, float[] w, int rows, int cols)
+    public static void Ger(float alpha, ReadOnlySpan<float> u, ReadOnlySpan<float> v, Span<float> w, int rows, int cols)
     {
         for (int r = 0; r < rows; r++)
             for (int c = 0; c < cols; c++) w[r * cols + c] += alpha * u[r] * v[c];
     }
 
-    public static void RankK(float[] u, float[] s, float[] v, float[] w, int rows, int cols)
+    public static void RankK(ReadOnlySpan<float> u, ReadOnlySpan<float> s, ReadOnlySpan<float> v, Span<float> w, int rows, int cols)
     {
         for (int r = 0; r < rows; r++)
             for (int c = 0; c < cols; c++)
@@ -39,7 +39,7 @@ internal static class Naive
             }
     }
 
-    public static void BatchRead(float[] w, int rows, int cols, float[] x, int n, float[] y)
+    public static void BatchRead(ReadOnlySpan<float> w, int rows, int cols, ReadOnlySpan<float> x, int n, Span<float> y)
     {
         for (int j = 0; j < n; j++)
             for (int r = 0; r < rows; r++)
@@ -50,7 +50,7 @@ internal static class Naive
             }
     }
 
-    public static void BatchReadTransposed(float[] w, int rows, int cols, float[] d, int n, float[] z)
+    public static void BatchReadTransposed(ReadOnlySpan<float> w, int rows, int cols, ReadOnlySpan<float> d, int n, Span<float> z)
     {
         for (int j = 0; j < n; j++)
         {

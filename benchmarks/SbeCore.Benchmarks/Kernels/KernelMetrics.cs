@@ -39,7 +39,7 @@ internal static class KernelMetrics
             "Probe" => (rc, 8 * rc),
             "Gemv" or "GemvT" => (2 * rc, 4 * rc),
             "Ger" => (2 * rc, 8 * rc),
-            "RankK4" => (2 * Rank * rc, 8 * rc),
+            "RankK1" or "RankK2" or "RankK3" or "RankK4" => (2 * (Kernel(c)[5] - '0') * rc, 8 * rc),
             "BatchRead64" or "BatchReadT64" => (2.0 * BatchSize * rc, 4 * rc),
             _ => (double.NaN, double.NaN),
         };
@@ -88,11 +88,11 @@ internal sealed class MetricColumn(string name, string legend, Func<Summary, Ben
             (s, c) => KernelMetrics.Work(c).Flops / KernelMetrics.Median(s, c), "F1");
         yield return new MetricColumn("GB/s" + KernelMetrics.Suffix, "Bytes of W moved per second from the median (read once; Ger/RankK/scale read and write)",
             (s, c) => KernelMetrics.Work(c).Bytes is > 0 and var b ? b / KernelMetrics.Median(s, c) : double.NaN, "F1");
-        yield return new MetricColumn("xProbe" + KernelMetrics.Suffix, "Median time over the probe's median on the same bytes: Gemv/GemvT vs Probe_Stream (read W once), Ger/RankK4 vs Probe_Scale (read+write W once)",
+        yield return new MetricColumn("xProbe" + KernelMetrics.Suffix, "Median time over the probe's median on the same bytes: Gemv/GemvT vs Probe_Stream (read W once), Ger/RankK vs Probe_Scale (read+write W once)",
             (s, c) => KernelMetrics.Kernel(c) switch
             {
                 "Gemv" or "GemvT" => Ratio(s, c, "Probe_Stream"),
-                "Ger" or "RankK4" => Ratio(s, c, "Probe_Scale"),
+                "Ger" or "RankK1" or "RankK2" or "RankK3" or "RankK4" => Ratio(s, c, "Probe_Scale"),
                 _ => double.NaN,
             }, "F2");
         yield return new MetricColumn("%FmaPeak" + KernelMetrics.Suffix, "GFLOP/s as a percentage of Probe_Fma (16 Vector512 FMA chains on registers) in the same run",

@@ -19,12 +19,7 @@ public static partial class Blas
         ref float dr = ref MemoryMarshal.GetReference(d);
         ref float zr = ref MemoryMarshal.GetReference(z);
         nuint n = (nuint)TOps.Count, c = (nuint)cols, s = (nuint)stride;
-        if (rows == 0)
-        {
-            for (nuint i = 0; i < c - n; i += n) TOps.Store(TOps.Zero, ref zr, i);
-            TOps.Store(TOps.Zero, ref zr, c - n);
-            return;
-        }
+        if (rows == 0 || (rows <= StripRows && cols <= StripCols)) { GemvTStrips<TOps, TVec>(ref wr, rows, c, s, ref dr, ref zr); return; }
         int r = 0;
         if (rows >= 8)
         {
@@ -50,6 +45,72 @@ public static partial class Blas
             else AddRow1<TOps, TVec, AddToZ>(ref zr, c, ref Unsafe.Add(ref wr, (nuint)r * s), ref Unsafe.Add(ref dr, r));
         }
     }
+
+    /// <summary>Up to this many rows and cols, z is built in registers strip by strip (<see cref="GemvTStrips"/>). Past them
+    /// the row groups measured faster: at 100x785 (4.3 against 3.3 us), and at strides of 1-4 KiB where the strip's many
+    /// rows fall in the same L1 sets (32x1024: 1.9 against 1.4 us; 32x4096: 7.5 against 5.4 us).</summary>
+    private const int StripRows = 32, StripCols = 256;
+
+    /// <summary>z = W^T d for few rows: z in column strips of up to 4 vectors held in registers over all rows, then
+    /// stored once: no loads of z and no z traffic per row group. Strips of 4 vectors while they fit, then one strip of
+    /// 1 to 4 vectors ending at cols (overlapping the previous one by less than a vector; below 4 vectors, the whole
+    /// vectors and then the overlapping last one; its shared lanes are computed
+    /// in the same order, so they get the same bits). Each z[c] is the chain fma(d_r, w_rc, .) over r = 0, 1, ... from
+    /// +0, exactly the order of the row-group path. rows = 0 gives +0 everywhere.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void GemvTStrips<TOps, TVec>(ref float wr, int rows, nuint c, nuint s, ref float dr, ref float zr)
+        where TOps : struct, ISimdOps<TVec> where TVec : struct
+    {
+        nuint n = (nuint)TOps.Count, i = 0;
+        for (; i + 4 * n <= c; i += 4 * n) GemvTStrip<TOps, TVec, Four>(ref wr, rows, i, s, ref dr, ref zr);
+        if (i == c) return;
+        if (i == 0)
+        {
+            // cols < 4 vectors: the whole vectors from 0, then the overlapping last one.
+            nuint whole = c / n;
+            if (whole == 1) GemvTStrip<TOps, TVec, One>(ref wr, rows, 0, s, ref dr, ref zr);
+            else if (whole == 2) GemvTStrip<TOps, TVec, Two>(ref wr, rows, 0, s, ref dr, ref zr);
+            else GemvTStrip<TOps, TVec, Three>(ref wr, rows, 0, s, ref dr, ref zr);
+            if (whole * n != c) GemvTStrip<TOps, TVec, One>(ref wr, rows, c - n, s, ref dr, ref zr);
+            return;
+        }
+        nuint left = (c - i + n - 1) / n; // vectors still needed, 1..4; c >= 4 vectors, so the strip fits ending at c
+        if (left == 1) GemvTStrip<TOps, TVec, One>(ref wr, rows, c - n, s, ref dr, ref zr);
+        else if (left == 2) GemvTStrip<TOps, TVec, Two>(ref wr, rows, c - 2 * n, s, ref dr, ref zr);
+        else if (left == 3) GemvTStrip<TOps, TVec, Three>(ref wr, rows, c - 3 * n, s, ref dr, ref zr);
+        else GemvTStrip<TOps, TVec, Four>(ref wr, rows, c - 4 * n, s, ref dr, ref zr);
+    }
+
+    /// <summary>z[i .. i + V n) = W[:, i .. i + V n)^T d for V = TWidth.Value vectors (a JIT-time constant).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void GemvTStrip<TOps, TVec, TWidth>(ref float wr, int rows, nuint i, nuint s, ref float dr, ref float zr)
+        where TOps : struct, ISimdOps<TVec> where TVec : struct where TWidth : struct, ICount
+    {
+        nuint n = (nuint)TOps.Count;
+        int v = TWidth.Value;
+        TVec a0 = TOps.Zero, a1 = a0, a2 = a0, a3 = a0;
+        // An offset, not a moving ref: a ref stepped past the last row would point outside W (not allowed for the GC).
+        nuint at = i;
+        for (int r = 0; r < rows; r++, at += s)
+        {
+            TVec dv = TOps.Broadcast(Unsafe.Add(ref dr, r));
+            a0 = TOps.MultiplyAdd(dv, TOps.Load(ref wr, at), a0);
+            if (v >= 2) a1 = TOps.MultiplyAdd(dv, TOps.Load(ref wr, at + n), a1);
+            if (v >= 3) a2 = TOps.MultiplyAdd(dv, TOps.Load(ref wr, at + 2 * n), a2);
+            if (v >= 4) a3 = TOps.MultiplyAdd(dv, TOps.Load(ref wr, at + 3 * n), a3);
+        }
+        TOps.Store(a0, ref zr, i);
+        if (v >= 2) TOps.Store(a1, ref zr, i + n);
+        if (v >= 3) TOps.Store(a2, ref zr, i + 2 * n);
+        if (v >= 4) TOps.Store(a3, ref zr, i + 3 * n);
+    }
+
+    /// <summary>A count (vectors, rows or terms) fixed at JIT time: the struct type argument picks it, the untaken branches vanish.</summary>
+    private interface ICount { static abstract int Value { get; } }
+    private readonly struct One : ICount { public static int Value => 1; }
+    private readonly struct Two : ICount { public static int Value => 2; }
+    private readonly struct Three : ICount { public static int Value => 3; }
+    private readonly struct Four : ICount { public static int Value => 4; }
 
     /// <summary>Compile-time choice for the first row group: add to z, or write it.</summary>
     private interface IAccumulateFlag { static abstract bool Value { get; } }

@@ -42,6 +42,13 @@ public static partial class Blas
         ref float wr = ref MemoryMarshal.GetReference(w);
         nuint c = (nuint)cols, s = (nuint)stride;
         int r = 0;
+        // W past the 1 MiB L2 (streamed from L3 or memory): blocks of 4 rows on the 512-bit path, the RankK kernel with
+        // one term (coefficient alpha u[r], the same product as below, so the same bits). Four read and write streams at
+        // a time measured faster there than two (4096x4096: about 3.5 against 4.0-4.9 ms; 1024x1024 no worse); in L2,
+        // row pairs measured faster in most runs (512x512: 12.0 against 13.1 us).
+        if (TOps.Count == Vector512<float>.Count && (long)rows * cols > GerBlockElements)
+            for (; r + 4 <= rows; r += 4)
+                RankTerms<TOps, TVec, Four, One>(ref Unsafe.Add(ref ur, r), 0, ref alpha, ref vr, c, ref Unsafe.Add(ref wr, (nuint)r * s), s);
         for (; r + 2 <= rows; r += 2) // two rows share each load of v
         {
             ref float row0 = ref Unsafe.Add(ref wr, (nuint)r * s);
@@ -51,209 +58,208 @@ public static partial class Blas
             AxpyRef<TOps, TVec>(TOps.Broadcast(alpha * Unsafe.Add(ref ur, r)), ref vr, ref Unsafe.Add(ref wr, (nuint)r * s), c);
     }
 
+    /// <summary>Above this many elements of W (1 MiB, the L2 of one Zen 4 core), Ger updates blocks of 4 rows on the 512-bit path.</summary>
+    private const long GerBlockElements = 1 << 18;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RankKCore<TOps, TVec>(ReadOnlySpan<float> u, ReadOnlySpan<float> s, ReadOnlySpan<float> v, Span<float> w, int rows, int cols, int stride)
         where TOps : struct, ISimdOps<TVec> where TVec : struct
     {
         if (cols < TOps.Count) { RankKScalar(u, s, v, w, rows, cols, stride); return; }
+        if (s.IsEmpty) return; // k = 0: nothing to add (and u, v are empty: no refs into them)
         ref float ur = ref MemoryMarshal.GetReference(u);
         ref float sr = ref MemoryMarshal.GetReference(s);
         ref float vr = ref MemoryMarshal.GetReference(v);
         ref float wr = ref MemoryMarshal.GetReference(w);
         int k = s.Length;
         nuint c = (nuint)cols, st = (nuint)stride, ru = (nuint)rows;
-        // Two rows at a time share each load of v: one 512-bit load per cycle is Zen 4's limit, and with one row
-        // a 4-term update needs five loads per vector of W against four FMAs. Terms go in groups of four (then one
-        // at a time), so a row of W is read from memory once and the later groups find it in L1: one pass over W.
+        // Several rows share each load of v: with one row, a 4-term update needs five loads per vector of W against
+        // four FMAs (load-bound). With 32 vector registers (the 512-bit path) four rows (16 coefficients, 4 row vectors,
+        // 4 tail vectors), else two. Terms go in groups of four, then one group of the remaining 1-3, each applied to
+        // the rows while they are in L1: W crosses the memory hierarchy once for any k.
         int r = 0;
-        // With 32 vector registers (the 512-bit path) four rows share each load of v when k is a multiple of 4:
-        // 16 coefficients, 4 row vectors and 4 tail vectors stay in registers (16 registers would spill).
-        if (TOps.Count == Vector512<float>.Count && (k & 3) == 0)
-        {
+        if (TOps.Count == Vector512<float>.Count)
             for (; r + 4 <= rows; r += 4)
-            {
-                ref float row0 = ref Unsafe.Add(ref wr, (nuint)r * st);
-                for (int t = 0; t < k; t += 4)
-                {
-                    ref float ut = ref Unsafe.Add(ref ur, (nuint)t * ru + (nuint)r);
-                    Rank4Rows4<TOps, TVec>(ref ut, ru, ref Unsafe.Add(ref sr, t), ref Unsafe.Add(ref vr, (nuint)t * c), c, ref row0, st);
-                }
-            }
-        }
+                RankKRows<TOps, TVec, Four>(ref Unsafe.Add(ref ur, r), ru, ref sr, k, ref vr, c, ref Unsafe.Add(ref wr, (nuint)r * st), st);
         for (; r + 2 <= rows; r += 2)
-        {
-            ref float row0 = ref Unsafe.Add(ref wr, (nuint)r * st);
-            ref float row1 = ref Unsafe.Add(ref row0, st);
-            int t = 0;
-            for (; t + 4 <= k; t += 4)
-            {
-                ref float ut = ref Unsafe.Add(ref ur, (nuint)t * ru + (nuint)r);
-                float s0 = Unsafe.Add(ref sr, t), s1 = Unsafe.Add(ref sr, t + 1), s2 = Unsafe.Add(ref sr, t + 2), s3 = Unsafe.Add(ref sr, t + 3);
-                var a = new Coefficients<TVec>(
-                    TOps.Broadcast(s0 * ut), TOps.Broadcast(s1 * Unsafe.Add(ref ut, ru)), TOps.Broadcast(s2 * Unsafe.Add(ref ut, 2 * ru)), TOps.Broadcast(s3 * Unsafe.Add(ref ut, 3 * ru)),
-                    TOps.Broadcast(s0 * Unsafe.Add(ref ut, 1)), TOps.Broadcast(s1 * Unsafe.Add(ref ut, ru + 1)), TOps.Broadcast(s2 * Unsafe.Add(ref ut, 2 * ru + 1)), TOps.Broadcast(s3 * Unsafe.Add(ref ut, 3 * ru + 1)));
-                Rank4Rows2<TOps, TVec>(in a, ref Unsafe.Add(ref vr, (nuint)t * c), c, ref row0, ref row1);
-            }
-            if (t + 2 <= k)
-            {
-                ref float ut = ref Unsafe.Add(ref ur, (nuint)t * ru + (nuint)r);
-                float s0 = Unsafe.Add(ref sr, t), s1 = Unsafe.Add(ref sr, t + 1);
-                Rank2Rows2<TOps, TVec>(TOps.Broadcast(s0 * ut), TOps.Broadcast(s1 * Unsafe.Add(ref ut, ru)),
-                                       TOps.Broadcast(s0 * Unsafe.Add(ref ut, 1)), TOps.Broadcast(s1 * Unsafe.Add(ref ut, ru + 1)),
-                                       ref Unsafe.Add(ref vr, (nuint)t * c), c, ref row0, ref row1);
-                t += 2;
-            }
-            if (t < k)
-            {
-                ref float ut = ref Unsafe.Add(ref ur, (nuint)t * ru + (nuint)r);
-                float s0 = Unsafe.Add(ref sr, t);
-                Rank1Rows2<TOps, TVec>(TOps.Broadcast(s0 * ut), TOps.Broadcast(s0 * Unsafe.Add(ref ut, 1)), ref Unsafe.Add(ref vr, (nuint)t * c), c, ref row0, ref row1);
-            }
-        }
+            RankKRows<TOps, TVec, Two>(ref Unsafe.Add(ref ur, r), ru, ref sr, k, ref vr, c, ref Unsafe.Add(ref wr, (nuint)r * st), st);
         if (r < rows)
-        {
-            ref float row = ref Unsafe.Add(ref wr, (nuint)r * st);
-            int t = 0;
-            for (; t + 4 <= k; t += 4)
-            {
-                TVec a0 = TOps.Broadcast(Unsafe.Add(ref sr, t) * Unsafe.Add(ref ur, (nuint)t * ru + (nuint)r));
-                TVec a1 = TOps.Broadcast(Unsafe.Add(ref sr, t + 1) * Unsafe.Add(ref ur, (nuint)(t + 1) * ru + (nuint)r));
-                TVec a2 = TOps.Broadcast(Unsafe.Add(ref sr, t + 2) * Unsafe.Add(ref ur, (nuint)(t + 2) * ru + (nuint)r));
-                TVec a3 = TOps.Broadcast(Unsafe.Add(ref sr, t + 3) * Unsafe.Add(ref ur, (nuint)(t + 3) * ru + (nuint)r));
-                ref float v0 = ref Unsafe.Add(ref vr, (nuint)t * c);
-                Rank4Row<TOps, TVec>(a0, a1, a2, a3, ref v0, ref Unsafe.Add(ref v0, c), ref Unsafe.Add(ref v0, 2 * c), ref Unsafe.Add(ref v0, 3 * c), ref row, c);
-            }
-            for (; t < k; t++)
-            {
-                TVec a = TOps.Broadcast(Unsafe.Add(ref sr, t) * Unsafe.Add(ref ur, (nuint)t * ru + (nuint)r));
-                AxpyRef<TOps, TVec>(a, ref Unsafe.Add(ref vr, (nuint)t * c), ref row, c);
-            }
-        }
+            RankKRows<TOps, TVec, One>(ref Unsafe.Add(ref ur, r), ru, ref sr, k, ref vr, c, ref Unsafe.Add(ref wr, (nuint)r * st), st);
     }
 
-    /// <summary>Broadcast coefficients s_t u_t[r] of four terms for two rows (p: first row, q: second).</summary>
-    private readonly struct Coefficients<TVec>(TVec p0, TVec p1, TVec p2, TVec p3, TVec q0, TVec q1, TVec q2, TVec q3) where TVec : struct
-    {
-        public readonly TVec P0 = p0, P1 = p1, P2 = p2, P3 = p3, Q0 = q0, Q1 = q1, Q2 = q2, Q3 = q3;
-    }
-
-    /// <summary>Two rows += four terms each, in term order (so bit-identical to four Ger calls); each v vector loaded once for both rows.</summary>
+    /// <summary>R = TRows.Value rows (from row0 at stride st) += all k terms: groups of 4 terms, then the remaining 1-3.
+    /// ur: u[0][r], ru: stride between the rows of u (= rows).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Rank4Rows2<TOps, TVec>(in Coefficients<TVec> a, ref float v0, nuint length, ref float row0, ref float row1)
-        where TOps : struct, ISimdOps<TVec> where TVec : struct
+    private static void RankKRows<TOps, TVec, TRows>(ref float ur, nuint ru, ref float sr, int k, ref float vr, nuint c, ref float row0, nuint st)
+        where TOps : struct, ISimdOps<TVec> where TVec : struct where TRows : struct, ICount
     {
-        nuint n = (nuint)TOps.Count;
-        ref float v1 = ref Unsafe.Add(ref v0, length);
-        ref float v2 = ref Unsafe.Add(ref v1, length);
-        ref float v3 = ref Unsafe.Add(ref v2, length);
-        TVec p0 = a.P0, p1 = a.P1, p2 = a.P2, p3 = a.P3, q0 = a.Q0, q1 = a.Q1, q2 = a.Q2, q3 = a.Q3;
-        nuint last = length - n;
-        TVec x0 = TOps.Load(ref v0, last), x1 = TOps.Load(ref v1, last), x2 = TOps.Load(ref v2, last), x3 = TOps.Load(ref v3, last);
-        TVec end0 = TOps.MultiplyAdd(p3, x3, TOps.MultiplyAdd(p2, x2, TOps.MultiplyAdd(p1, x1, TOps.MultiplyAdd(p0, x0, TOps.Load(ref row0, last)))));
-        TVec end1 = TOps.MultiplyAdd(q3, x3, TOps.MultiplyAdd(q2, x2, TOps.MultiplyAdd(q1, x1, TOps.MultiplyAdd(q0, x0, TOps.Load(ref row1, last)))));
-        nuint i = 0;
-        // Two vectors per row per step: four independent chains of four dependent FMAs keep the FMA pipe busy
-        // (one vector per row leaves two 16-cycle chains, too few to hide the latency).
-        for (; i + 2 * n <= length; i += 2 * n)
+        int t = 0;
+        for (; t + 4 <= k; t += 4)
+            RankTerms<TOps, TVec, TRows, Four>(ref Unsafe.Add(ref ur, (nuint)t * ru), ru, ref Unsafe.Add(ref sr, t), ref Unsafe.Add(ref vr, (nuint)t * c), c, ref row0, st);
+        switch (k - t)
         {
-            TVec e = TOps.Load(ref row0, i), g = TOps.Load(ref row0, i + n);
-            TVec f = TOps.Load(ref row1, i), h = TOps.Load(ref row1, i + n);
-            TVec y = TOps.Load(ref v0, i), z = TOps.Load(ref v0, i + n);
-            e = TOps.MultiplyAdd(p0, y, e); f = TOps.MultiplyAdd(q0, y, f); g = TOps.MultiplyAdd(p0, z, g); h = TOps.MultiplyAdd(q0, z, h);
-            y = TOps.Load(ref v1, i); z = TOps.Load(ref v1, i + n);
-            e = TOps.MultiplyAdd(p1, y, e); f = TOps.MultiplyAdd(q1, y, f); g = TOps.MultiplyAdd(p1, z, g); h = TOps.MultiplyAdd(q1, z, h);
-            y = TOps.Load(ref v2, i); z = TOps.Load(ref v2, i + n);
-            e = TOps.MultiplyAdd(p2, y, e); f = TOps.MultiplyAdd(q2, y, f); g = TOps.MultiplyAdd(p2, z, g); h = TOps.MultiplyAdd(q2, z, h);
-            y = TOps.Load(ref v3, i); z = TOps.Load(ref v3, i + n);
-            e = TOps.MultiplyAdd(p3, y, e); f = TOps.MultiplyAdd(q3, y, f); g = TOps.MultiplyAdd(p3, z, g); h = TOps.MultiplyAdd(q3, z, h);
-            TOps.Store(e, ref row0, i); TOps.Store(g, ref row0, i + n);
-            TOps.Store(f, ref row1, i); TOps.Store(h, ref row1, i + n);
+            case 1: RankTerms<TOps, TVec, TRows, One>(ref Unsafe.Add(ref ur, (nuint)t * ru), ru, ref Unsafe.Add(ref sr, t), ref Unsafe.Add(ref vr, (nuint)t * c), c, ref row0, st); break;
+            case 2: RankTerms<TOps, TVec, TRows, Two>(ref Unsafe.Add(ref ur, (nuint)t * ru), ru, ref Unsafe.Add(ref sr, t), ref Unsafe.Add(ref vr, (nuint)t * c), c, ref row0, st); break;
+            case 3: RankTerms<TOps, TVec, TRows, Three>(ref Unsafe.Add(ref ur, (nuint)t * ru), ru, ref Unsafe.Add(ref sr, t), ref Unsafe.Add(ref vr, (nuint)t * c), c, ref row0, st); break;
         }
-        if (i + n <= length)
-        {
-            TVec y0 = TOps.Load(ref v0, i), y1 = TOps.Load(ref v1, i), y2 = TOps.Load(ref v2, i), y3 = TOps.Load(ref v3, i);
-            TVec e = TOps.MultiplyAdd(p0, y0, TOps.Load(ref row0, i));
-            TVec f = TOps.MultiplyAdd(q0, y0, TOps.Load(ref row1, i));
-            e = TOps.MultiplyAdd(p1, y1, e); f = TOps.MultiplyAdd(q1, y1, f);
-            e = TOps.MultiplyAdd(p2, y2, e); f = TOps.MultiplyAdd(q2, y2, f);
-            e = TOps.MultiplyAdd(p3, y3, e); f = TOps.MultiplyAdd(q3, y3, f);
-            TOps.Store(e, ref row0, i);
-            TOps.Store(f, ref row1, i);
-        }
-        TOps.Store(end0, ref row0, last);
-        TOps.Store(end1, ref row1, last);
     }
 
-    /// <summary>Four rows (from row0 at stride st) += four terms each, in term order (bit-identical to four Ger calls);
-    /// each v vector loaded once for the four rows. ut: u[t][r], ru: stride between the u rows; s: s[t..t+4].</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // too large to inline: a call per 4 rows, compiled optimised at once
-    private static void Rank4Rows4<TOps, TVec>(ref float ut, nuint ru, ref float s, ref float v0, nuint length, ref float row0, nuint st)
-        where TOps : struct, ISimdOps<TVec> where TVec : struct
+    /// <summary>R = TRows.Value rows (1, 2 or 4, from row0 at stride st) += T = TTerms.Value terms (1-4), each element in
+    /// term order (so bit-identical to T Ger calls); each v vector is loaded once for the R rows. Four independent FMA
+    /// chains per step (4 rows x 1 vector, 2 x 2, 1 x 4). ut: u[t][r], ru: stride between the rows of u; s: s[t..t+T].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // too large to inline: one call per row block and term group
+    private static void RankTerms<TOps, TVec, TRows, TTerms>(ref float ut, nuint ru, ref float s, ref float v0, nuint length, ref float row0, nuint st)
+        where TOps : struct, ISimdOps<TVec> where TVec : struct where TRows : struct, ICount where TTerms : struct, ICount
     {
-        nuint n = (nuint)TOps.Count, last = length - n;
-        ref float u1 = ref Unsafe.Add(ref ut, ru);
-        ref float u2 = ref Unsafe.Add(ref u1, ru);
-        ref float u3 = ref Unsafe.Add(ref u2, ru);
-        float s0 = s, s1 = Unsafe.Add(ref s, 1), s2 = Unsafe.Add(ref s, 2), s3 = Unsafe.Add(ref s, 3);
-        // aRT: coefficient of term T for row R.
-        TVec a00 = TOps.Broadcast(s0 * ut), a01 = TOps.Broadcast(s1 * u1), a02 = TOps.Broadcast(s2 * u2), a03 = TOps.Broadcast(s3 * u3);
-        TVec a10 = TOps.Broadcast(s0 * Unsafe.Add(ref ut, 1)), a11 = TOps.Broadcast(s1 * Unsafe.Add(ref u1, 1)), a12 = TOps.Broadcast(s2 * Unsafe.Add(ref u2, 1)), a13 = TOps.Broadcast(s3 * Unsafe.Add(ref u3, 1));
-        TVec a20 = TOps.Broadcast(s0 * Unsafe.Add(ref ut, 2)), a21 = TOps.Broadcast(s1 * Unsafe.Add(ref u1, 2)), a22 = TOps.Broadcast(s2 * Unsafe.Add(ref u2, 2)), a23 = TOps.Broadcast(s3 * Unsafe.Add(ref u3, 2));
-        TVec a30 = TOps.Broadcast(s0 * Unsafe.Add(ref ut, 3)), a31 = TOps.Broadcast(s1 * Unsafe.Add(ref u1, 3)), a32 = TOps.Broadcast(s2 * Unsafe.Add(ref u2, 3)), a33 = TOps.Broadcast(s3 * Unsafe.Add(ref u3, 3));
-        ref float v1 = ref Unsafe.Add(ref v0, length);
-        ref float v2 = ref Unsafe.Add(ref v1, length);
-        ref float v3 = ref Unsafe.Add(ref v2, length);
-        ref float row1 = ref Unsafe.Add(ref row0, st);
-        ref float row2 = ref Unsafe.Add(ref row1, st);
-        ref float row3 = ref Unsafe.Add(ref row2, st);
+        int rows = TRows.Value, terms = TTerms.Value;
+        nuint n = (nuint)TOps.Count, last = length - n, step = (nuint)(4 / rows) * n;
+        // aRT: coefficient s_T u_T[r + R] of term T for row R; only the ones in use are read.
+        TVec a00 = default, a01 = default, a02 = default, a03 = default, a10 = default, a11 = default, a12 = default, a13 = default;
+        TVec a20 = default, a21 = default, a22 = default, a23 = default, a30 = default, a31 = default, a32 = default, a33 = default;
+        ref float u1 = ref Unsafe.Add(ref ut, terms > 1 ? ru : 0);
+        ref float u2 = ref Unsafe.Add(ref u1, terms > 2 ? ru : 0);
+        ref float u3 = ref Unsafe.Add(ref u2, terms > 3 ? ru : 0);
+        float s0 = s, s1 = terms > 1 ? Unsafe.Add(ref s, 1) : 0, s2 = terms > 2 ? Unsafe.Add(ref s, 2) : 0, s3 = terms > 3 ? Unsafe.Add(ref s, 3) : 0;
+        a00 = TOps.Broadcast(s0 * ut);
+        if (terms > 1) a01 = TOps.Broadcast(s1 * u1);
+        if (terms > 2) a02 = TOps.Broadcast(s2 * u2);
+        if (terms > 3) a03 = TOps.Broadcast(s3 * u3);
+        if (rows > 1)
+        {
+            a10 = TOps.Broadcast(s0 * Unsafe.Add(ref ut, 1));
+            if (terms > 1) a11 = TOps.Broadcast(s1 * Unsafe.Add(ref u1, 1));
+            if (terms > 2) a12 = TOps.Broadcast(s2 * Unsafe.Add(ref u2, 1));
+            if (terms > 3) a13 = TOps.Broadcast(s3 * Unsafe.Add(ref u3, 1));
+        }
+        if (rows > 2)
+        {
+            a20 = TOps.Broadcast(s0 * Unsafe.Add(ref ut, 2)); a30 = TOps.Broadcast(s0 * Unsafe.Add(ref ut, 3));
+            if (terms > 1) { a21 = TOps.Broadcast(s1 * Unsafe.Add(ref u1, 2)); a31 = TOps.Broadcast(s1 * Unsafe.Add(ref u1, 3)); }
+            if (terms > 2) { a22 = TOps.Broadcast(s2 * Unsafe.Add(ref u2, 2)); a32 = TOps.Broadcast(s2 * Unsafe.Add(ref u2, 3)); }
+            if (terms > 3) { a23 = TOps.Broadcast(s3 * Unsafe.Add(ref u3, 2)); a33 = TOps.Broadcast(s3 * Unsafe.Add(ref u3, 3)); }
+        }
+        ref float v1 = ref Unsafe.Add(ref v0, terms > 1 ? length : 0);
+        ref float v2 = ref Unsafe.Add(ref v1, terms > 2 ? length : 0);
+        ref float v3 = ref Unsafe.Add(ref v2, terms > 3 ? length : 0);
+        ref float row1 = ref Unsafe.Add(ref row0, rows > 1 ? st : 0);
+        ref float row2 = ref Unsafe.Add(ref row1, rows > 2 ? st : 0);
+        ref float row3 = ref Unsafe.Add(ref row2, rows > 2 ? st : 0);
+
         // Overlapping last vector of each row from the values before this call, stored after the loop (see AxpyRef).
+        TVec e0 = TOps.Load(ref row0, last), e1 = rows > 1 ? TOps.Load(ref row1, last) : default;
+        TVec e2 = rows > 2 ? TOps.Load(ref row2, last) : default, e3 = rows > 2 ? TOps.Load(ref row3, last) : default;
         TVec y = TOps.Load(ref v0, last);
-        TVec e0 = TOps.MultiplyAdd(a00, y, TOps.Load(ref row0, last)), e1 = TOps.MultiplyAdd(a10, y, TOps.Load(ref row1, last));
-        TVec e2 = TOps.MultiplyAdd(a20, y, TOps.Load(ref row2, last)), e3 = TOps.MultiplyAdd(a30, y, TOps.Load(ref row3, last));
-        y = TOps.Load(ref v1, last);
-        e0 = TOps.MultiplyAdd(a01, y, e0); e1 = TOps.MultiplyAdd(a11, y, e1); e2 = TOps.MultiplyAdd(a21, y, e2); e3 = TOps.MultiplyAdd(a31, y, e3);
-        y = TOps.Load(ref v2, last);
-        e0 = TOps.MultiplyAdd(a02, y, e0); e1 = TOps.MultiplyAdd(a12, y, e1); e2 = TOps.MultiplyAdd(a22, y, e2); e3 = TOps.MultiplyAdd(a32, y, e3);
-        y = TOps.Load(ref v3, last);
-        e0 = TOps.MultiplyAdd(a03, y, e0); e1 = TOps.MultiplyAdd(a13, y, e1); e2 = TOps.MultiplyAdd(a23, y, e2); e3 = TOps.MultiplyAdd(a33, y, e3);
-        for (nuint i = 0; i + n <= length; i += n)
+        e0 = TOps.MultiplyAdd(a00, y, e0);
+        if (rows > 1) e1 = TOps.MultiplyAdd(a10, y, e1);
+        if (rows > 2) { e2 = TOps.MultiplyAdd(a20, y, e2); e3 = TOps.MultiplyAdd(a30, y, e3); }
+        if (terms > 1)
         {
-            // All four rows loaded before any is stored (rows at a 4 KiB stride would alias, see Rank2Rows2).
-            TVec w0 = TOps.Load(ref row0, i), w1 = TOps.Load(ref row1, i), w2 = TOps.Load(ref row2, i), w3 = TOps.Load(ref row3, i);
-            y = TOps.Load(ref v0, i);
-            w0 = TOps.MultiplyAdd(a00, y, w0); w1 = TOps.MultiplyAdd(a10, y, w1); w2 = TOps.MultiplyAdd(a20, y, w2); w3 = TOps.MultiplyAdd(a30, y, w3);
-            y = TOps.Load(ref v1, i);
-            w0 = TOps.MultiplyAdd(a01, y, w0); w1 = TOps.MultiplyAdd(a11, y, w1); w2 = TOps.MultiplyAdd(a21, y, w2); w3 = TOps.MultiplyAdd(a31, y, w3);
-            y = TOps.Load(ref v2, i);
-            w0 = TOps.MultiplyAdd(a02, y, w0); w1 = TOps.MultiplyAdd(a12, y, w1); w2 = TOps.MultiplyAdd(a22, y, w2); w3 = TOps.MultiplyAdd(a32, y, w3);
-            y = TOps.Load(ref v3, i);
-            w0 = TOps.MultiplyAdd(a03, y, w0); w1 = TOps.MultiplyAdd(a13, y, w1); w2 = TOps.MultiplyAdd(a23, y, w2); w3 = TOps.MultiplyAdd(a33, y, w3);
-            TOps.Store(w0, ref row0, i); TOps.Store(w1, ref row1, i); TOps.Store(w2, ref row2, i); TOps.Store(w3, ref row3, i);
+            y = TOps.Load(ref v1, last);
+            e0 = TOps.MultiplyAdd(a01, y, e0);
+            if (rows > 1) e1 = TOps.MultiplyAdd(a11, y, e1);
+            if (rows > 2) { e2 = TOps.MultiplyAdd(a21, y, e2); e3 = TOps.MultiplyAdd(a31, y, e3); }
         }
-        TOps.Store(e0, ref row0, last); TOps.Store(e1, ref row1, last); TOps.Store(e2, ref row2, last); TOps.Store(e3, ref row3, last);
+        if (terms > 2)
+        {
+            y = TOps.Load(ref v2, last);
+            e0 = TOps.MultiplyAdd(a02, y, e0);
+            if (rows > 1) e1 = TOps.MultiplyAdd(a12, y, e1);
+            if (rows > 2) { e2 = TOps.MultiplyAdd(a22, y, e2); e3 = TOps.MultiplyAdd(a32, y, e3); }
+        }
+        if (terms > 3)
+        {
+            y = TOps.Load(ref v3, last);
+            e0 = TOps.MultiplyAdd(a03, y, e0);
+            if (rows > 1) e1 = TOps.MultiplyAdd(a13, y, e1);
+            if (rows > 2) { e2 = TOps.MultiplyAdd(a23, y, e2); e3 = TOps.MultiplyAdd(a33, y, e3); }
+        }
+
+        // Four accumulators per step: q0..q3 are (row 0..3, vector i) for 4 rows, (row 0, i), (row 0, i+n), (row 1, i),
+        // (row 1, i+n) for 2 rows, vectors i .. i+3n of row 0 for 1 row (AddTerm). All are loaded before any is stored (rows at a
+        // 4 KiB stride: a store then a load at the same offset of the next row is a false 4K-aliasing dependency).
+        ref float q1r = ref rows == 4 ? ref row1 : ref row0;
+        ref float q2r = ref rows == 4 ? ref row2 : ref (rows == 2 ? ref row1 : ref row0);
+        ref float q3r = ref rows == 4 ? ref row3 : ref (rows == 2 ? ref row1 : ref row0);
+        nuint o1 = rows == 4 ? 0 : n, o2 = rows == 1 ? 2 * n : 0, o3 = rows == 4 ? 0 : rows == 2 ? n : 3 * n;
+        TVec c00 = a00, c01 = a01, c02 = a02, c03 = a03; // coefficients of q0 (row 0)
+        TVec c10 = rows == 4 ? a10 : a00, c11 = rows == 4 ? a11 : a01, c12 = rows == 4 ? a12 : a02, c13 = rows == 4 ? a13 : a03;
+        TVec c20 = rows == 4 ? a20 : rows == 2 ? a10 : a00, c21 = rows == 4 ? a21 : rows == 2 ? a11 : a01;
+        TVec c22 = rows == 4 ? a22 : rows == 2 ? a12 : a02, c23 = rows == 4 ? a23 : rows == 2 ? a13 : a03;
+        TVec c30 = rows == 4 ? a30 : rows == 2 ? a10 : a00, c31 = rows == 4 ? a31 : rows == 2 ? a11 : a01;
+        TVec c32 = rows == 4 ? a32 : rows == 2 ? a12 : a02, c33 = rows == 4 ? a33 : rows == 2 ? a13 : a03;
+        nuint i = 0;
+        for (; i + step <= length; i += step)
+        {
+            TVec q0 = TOps.Load(ref row0, i), q1 = TOps.Load(ref q1r, i + o1), q2 = TOps.Load(ref q2r, i + o2), q3 = TOps.Load(ref q3r, i + o3);
+            AddTerm<TOps, TVec, TRows>(ref v0, i, n, c00, c10, c20, c30, ref q0, ref q1, ref q2, ref q3);
+            if (terms > 1) AddTerm<TOps, TVec, TRows>(ref v1, i, n, c01, c11, c21, c31, ref q0, ref q1, ref q2, ref q3);
+            if (terms > 2) AddTerm<TOps, TVec, TRows>(ref v2, i, n, c02, c12, c22, c32, ref q0, ref q1, ref q2, ref q3);
+            if (terms > 3) AddTerm<TOps, TVec, TRows>(ref v3, i, n, c03, c13, c23, c33, ref q0, ref q1, ref q2, ref q3);
+            TOps.Store(q0, ref row0, i); TOps.Store(q1, ref q1r, i + o1); TOps.Store(q2, ref q2r, i + o2); TOps.Store(q3, ref q3r, i + o3);
+        }
+        // Whole vectors left over (fewer than a step): one vector per row at a time.
+        for (; i + n <= length; i += n)
+        {
+            TVec p0 = TOps.Load(ref row0, i), p1 = rows > 1 ? TOps.Load(ref row1, i) : default;
+            TVec p2 = rows > 2 ? TOps.Load(ref row2, i) : default, p3 = rows > 2 ? TOps.Load(ref row3, i) : default;
+            y = TOps.Load(ref v0, i);
+            p0 = TOps.MultiplyAdd(a00, y, p0);
+            if (rows > 1) p1 = TOps.MultiplyAdd(a10, y, p1);
+            if (rows > 2) { p2 = TOps.MultiplyAdd(a20, y, p2); p3 = TOps.MultiplyAdd(a30, y, p3); }
+            if (terms > 1)
+            {
+                y = TOps.Load(ref v1, i);
+                p0 = TOps.MultiplyAdd(a01, y, p0);
+                if (rows > 1) p1 = TOps.MultiplyAdd(a11, y, p1);
+                if (rows > 2) { p2 = TOps.MultiplyAdd(a21, y, p2); p3 = TOps.MultiplyAdd(a31, y, p3); }
+            }
+            if (terms > 2)
+            {
+                y = TOps.Load(ref v2, i);
+                p0 = TOps.MultiplyAdd(a02, y, p0);
+                if (rows > 1) p1 = TOps.MultiplyAdd(a12, y, p1);
+                if (rows > 2) { p2 = TOps.MultiplyAdd(a22, y, p2); p3 = TOps.MultiplyAdd(a32, y, p3); }
+            }
+            if (terms > 3)
+            {
+                y = TOps.Load(ref v3, i);
+                p0 = TOps.MultiplyAdd(a03, y, p0);
+                if (rows > 1) p1 = TOps.MultiplyAdd(a13, y, p1);
+                if (rows > 2) { p2 = TOps.MultiplyAdd(a23, y, p2); p3 = TOps.MultiplyAdd(a33, y, p3); }
+            }
+            TOps.Store(p0, ref row0, i);
+            if (rows > 1) TOps.Store(p1, ref row1, i);
+            if (rows > 2) { TOps.Store(p2, ref row2, i); TOps.Store(p3, ref row3, i); }
+        }
+        TOps.Store(e0, ref row0, last);
+        if (rows > 1) TOps.Store(e1, ref row1, last);
+        if (rows > 2) { TOps.Store(e2, ref row2, last); TOps.Store(e3, ref row3, last); }
     }
 
-    /// <summary>Two rows += two terms each (p: first row, q: second), each v vector loaded once.</summary>
+    /// <summary>One term of a step of <see cref="RankTerms"/>: q_j += c_j * (the vector of v at accumulator j's column):
+    /// all at column i for 4 rows; i, i+n, i, i+n for 2 rows; i .. i+3n for 1 row. Each vector of v is loaded once.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Rank2Rows2<TOps, TVec>(TVec p0, TVec p1, TVec q0, TVec q1, ref float v0, nuint length, ref float row0, ref float row1)
-        where TOps : struct, ISimdOps<TVec> where TVec : struct
+    private static void AddTerm<TOps, TVec, TRows>(ref float v, nuint i, nuint n, TVec c0, TVec c1, TVec c2, TVec c3, ref TVec q0, ref TVec q1, ref TVec q2, ref TVec q3)
+        where TOps : struct, ISimdOps<TVec> where TVec : struct where TRows : struct, ICount
     {
-        nuint n = (nuint)TOps.Count, last = length - n;
-        ref float v1 = ref Unsafe.Add(ref v0, length);
-        TVec x0 = TOps.Load(ref v0, last), x1 = TOps.Load(ref v1, last);
-        TVec end0 = TOps.MultiplyAdd(p1, x1, TOps.MultiplyAdd(p0, x0, TOps.Load(ref row0, last)));
-        TVec end1 = TOps.MultiplyAdd(q1, x1, TOps.MultiplyAdd(q0, x0, TOps.Load(ref row1, last)));
-        for (nuint i = 0; i + n <= length; i += n)
+        TVec y = TOps.Load(ref v, i);
+        q0 = TOps.MultiplyAdd(c0, y, q0);
+        if (TRows.Value == 4)
         {
-            // Both rows loaded before either is stored: with a 4 KiB stride a store to row0 followed by a load
-            // of row1 at the same offset would be a (false) 4K-aliasing dependency.
-            TVec w0 = TOps.Load(ref row0, i), w1 = TOps.Load(ref row1, i);
-            TVec y0 = TOps.Load(ref v0, i), y1 = TOps.Load(ref v1, i);
-            TOps.Store(TOps.MultiplyAdd(p1, y1, TOps.MultiplyAdd(p0, y0, w0)), ref row0, i);
-            TOps.Store(TOps.MultiplyAdd(q1, y1, TOps.MultiplyAdd(q0, y0, w1)), ref row1, i);
+            q1 = TOps.MultiplyAdd(c1, y, q1); q2 = TOps.MultiplyAdd(c2, y, q2); q3 = TOps.MultiplyAdd(c3, y, q3);
         }
-        TOps.Store(end0, ref row0, last);
-        TOps.Store(end1, ref row1, last);
+        else if (TRows.Value == 2)
+        {
+            q2 = TOps.MultiplyAdd(c2, y, q2);
+            TVec z = TOps.Load(ref v, i + n);
+            q1 = TOps.MultiplyAdd(c1, z, q1); q3 = TOps.MultiplyAdd(c3, z, q3);
+        }
+        else
+        {
+            q1 = TOps.MultiplyAdd(c1, TOps.Load(ref v, i + n), q1);
+            q2 = TOps.MultiplyAdd(c2, TOps.Load(ref v, i + 2 * n), q2);
+            q3 = TOps.MultiplyAdd(c3, TOps.Load(ref v, i + 3 * n), q3);
+        }
     }
 
     /// <summary>Two rows += one term each, each v vector loaded once.</summary>
@@ -285,39 +291,5 @@ public static partial class Blas
         }
         TOps.Store(end0, ref row0, last);
         TOps.Store(end1, ref row1, last);
-    }
-
-    /// <summary>row += a0 v0 + a1 v1 + a2 v2 + a3 v3 (in that order) with one load and store of each row vector.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Rank4Row<TOps, TVec>(TVec a0, TVec a1, TVec a2, TVec a3, ref float v0, ref float v1, ref float v2, ref float v3, ref float row, nuint length)
-        where TOps : struct, ISimdOps<TVec> where TVec : struct
-    {
-        nuint n = (nuint)TOps.Count;
-        nuint last = length - n;
-        TVec end = TOps.MultiplyAdd(a3, TOps.Load(ref v3, last), TOps.MultiplyAdd(a2, TOps.Load(ref v2, last),
-                   TOps.MultiplyAdd(a1, TOps.Load(ref v1, last), TOps.MultiplyAdd(a0, TOps.Load(ref v0, last), TOps.Load(ref row, last)))));
-        nuint i = 0;
-        for (; i + 2 * n <= length; i += 2 * n)
-        {
-            TVec p = TOps.MultiplyAdd(a0, TOps.Load(ref v0, i), TOps.Load(ref row, i));
-            TVec q = TOps.MultiplyAdd(a0, TOps.Load(ref v0, i + n), TOps.Load(ref row, i + n));
-            p = TOps.MultiplyAdd(a1, TOps.Load(ref v1, i), p);
-            q = TOps.MultiplyAdd(a1, TOps.Load(ref v1, i + n), q);
-            p = TOps.MultiplyAdd(a2, TOps.Load(ref v2, i), p);
-            q = TOps.MultiplyAdd(a2, TOps.Load(ref v2, i + n), q);
-            p = TOps.MultiplyAdd(a3, TOps.Load(ref v3, i), p);
-            q = TOps.MultiplyAdd(a3, TOps.Load(ref v3, i + n), q);
-            TOps.Store(p, ref row, i);
-            TOps.Store(q, ref row, i + n);
-        }
-        if (i + n <= length)
-        {
-            TVec p = TOps.MultiplyAdd(a0, TOps.Load(ref v0, i), TOps.Load(ref row, i));
-            p = TOps.MultiplyAdd(a1, TOps.Load(ref v1, i), p);
-            p = TOps.MultiplyAdd(a2, TOps.Load(ref v2, i), p);
-            p = TOps.MultiplyAdd(a3, TOps.Load(ref v3, i), p);
-            TOps.Store(p, ref row, i);
-        }
-        TOps.Store(end, ref row, last);
     }
 }
