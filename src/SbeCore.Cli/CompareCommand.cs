@@ -78,7 +78,7 @@ internal static class CompareCommand
                         Diagnostics = parse.GetValue(diagnostics) && method == UpdateMethod.Sbe,
                     }, parse.GetValue(common.Device)!.ToLowerInvariant()));
             }
-            string title = $"{string.Join('-', sizes)} {Act(parse.GetValue(common.Activation)).ToString().ToLowerInvariant()}, {DataOption.SetName(data)} ({data.Train.Count} train / {data.Test.Count} test)";
+            string title = $"{string.Join('-', sizes)} {Act(parse.GetValue(common.Activation)).ToString().ToLowerInvariant()}, {data.Name} ({data.Train.Count} train / {data.Test.Count} test)";
             AnsiConsole.MarkupLineInterpolated($"[bold]sbe compare[/]: {title}, {specs[0].Schedule.Epochs} epochs, seed {seed}");
             var results = RunExecutor.Execute(specs, data, parse.GetValue(jobs));
             Reporting.PrintTable(results);

@@ -6,9 +6,6 @@ namespace SbeCore.Cli;
 /// <summary>Loads the data named by --data (or the embedded default), optionally cut to a --subset.</summary>
 internal static class DataOption
 {
-    /// <summary>"mnist-10k" from "mnist-10k/train".</summary>
-    public static string SetName(DataSplit data) => data.Train.Name.EndsWith("/train", StringComparison.Ordinal) ? data.Train.Name[..^6] : data.Train.Name;
-
     /// <summary>The --subset option every data-loading command carries.</summary>
     public static Option<string?> CreateSubset()
     {

@@ -60,7 +60,7 @@ internal static class TrainCommand
                     ShuffleSeed = seed, EvaluationsPerEpoch = CommonOptions.EvaluationsPerEpoch(parse.GetValue(common.EvalsPerEpoch), batchSize), Diagnostics = parse.GetValue(diagnostics),
                     StopAtLoss = parse.GetValue(stopAt),
                 }, parse.GetValue(common.Device)!.ToLowerInvariant());
-            string title = $"{spec.Label}, {string.Join('-', sizes)} {spec.Network.Activation.ToString().ToLowerInvariant()}, {DataOption.SetName(data)}, batch {spec.Schedule.BatchSize}, lr {spec.Schedule.LearningRate}";
+            string title = $"{spec.Label}, {string.Join('-', sizes)} {spec.Network.Activation.ToString().ToLowerInvariant()}, {data.Name}, batch {spec.Schedule.BatchSize}, lr {spec.Schedule.LearningRate}";
             AnsiConsole.MarkupLineInterpolated($"[bold]sbe train[/]: {title}, {spec.Schedule.Epochs} epochs, seed {seed}");
             var results = RunExecutor.Execute([spec], data, 1);
             Reporting.PrintTable(results);

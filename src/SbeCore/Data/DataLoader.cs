@@ -5,6 +5,9 @@ namespace SbeCore.Data;
 /// <param name="Test">Held-out test set.</param>
 public sealed record DataSplit(Dataset Train, Dataset Test)
 {
+    /// <summary>The set's name: "mnist-10k" for a training set named "mnist-10k/train".</summary>
+    public string Name => Train.Name.EndsWith("/train", StringComparison.Ordinal) ? Train.Name[..^6] : Train.Name;
+
     /// <summary>
     /// The first <paramref name="trainCount"/> training and the first <paramref name="testCount"/> test images, named
     /// "{set}-{trainCount}-{testCount}/train" and ".../test" so tuned learning rates and results never mix with the whole set's.
@@ -14,8 +17,7 @@ public sealed record DataSplit(Dataset Train, Dataset Test)
     {
         if (trainCount < 1 || trainCount > Train.Count) throw new ArgumentException($"training subset must be 1..{Train.Count} images (got {trainCount}).", nameof(trainCount));
         if (testCount < 1 || testCount > Test.Count) throw new ArgumentException($"test subset must be 1..{Test.Count} images (got {testCount}).", nameof(testCount));
-        string set = Train.Name.EndsWith("/train", StringComparison.Ordinal) ? Train.Name[..^6] : Train.Name;
-        string name = $"{set}-{trainCount}-{testCount}";
+        string name = $"{Name}-{trainCount}-{testCount}";
         return new DataSplit(Train.Slice(0, trainCount, name + "/train"), Test.Slice(0, testCount, name + "/test"));
     }
 }

@@ -17,6 +17,7 @@ public class DataSplitTests
         var split = new DataSplit(Numbered("fashion-mnist/train", 7), Numbered("fashion-mnist/test", 5));
         var sub = split.Subset(4, 2);
         Assert.Equal(("fashion-mnist-4-2/train", "fashion-mnist-4-2/test"), (sub.Train.Name, sub.Test.Name));
+        Assert.Equal(("fashion-mnist", "fashion-mnist-4-2"), (split.Name, sub.Name));
         Assert.Equal(split.Train.Images.AsSpan(0, 12).ToArray(), sub.Train.Images);
         Assert.Equal(split.Train.Labels.AsSpan(0, 4).ToArray(), sub.Train.Labels);
         Assert.Equal(split.Test.Images.AsSpan(0, 6).ToArray(), sub.Test.Images);

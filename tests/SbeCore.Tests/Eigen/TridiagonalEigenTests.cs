@@ -6,7 +6,7 @@ namespace SbeCore.Tests.Eigen;
 
 public class TridiagonalEigenTests
 {
-    private static double[] Flatten(Matrix<double> m, int r)
+    internal static double[] Flatten(Matrix<double> m, int r)
     {
         var a = new double[r * r];
         for (int i = 0; i < r; i++) for (int j = 0; j < r; j++) a[i * r + j] = m[i, j];
@@ -30,7 +30,14 @@ public class TridiagonalEigenTests
         new TridiagonalEigen().TopK(a, r, k, values, vectors);
         Assert.Equal(copy, a); // input untouched
         var expected = sym.Evd(Symmetricity.Symmetric).EigenValues.Select(e => e.Real).OrderByDescending(e => e).ToArray();
-        double scale = sym.L2Norm();
+        AssertTopPairs(sym, expected, values, vectors, k, sym.L2Norm());
+    }
+
+    /// <summary>The top k values equal <paramref name="expected"/>, each vector is an eigenvector (residual), and the vectors
+    /// are orthonormal; all relative to <paramref name="scale"/> (|sym|).</summary>
+    internal static void AssertTopPairs(Matrix<double> sym, double[] expected, double[] values, double[] vectors, int k, double scale)
+    {
+        int r = sym.RowCount;
         for (int c = 0; c < k; c++)
         {
             Assert.Equal(expected[c], values[c], 1e-12 * scale);

@@ -10,7 +10,13 @@ public class GemvTests
     public void Gemv_matches_double_reference_on_every_shape(Width width)
     {
         var rng = new Xoshiro256(21);
-        foreach (var (rows, cols, stride) in Reference.Shapes())
+        AssertGemvMatchesReference(width, ref rng, Reference.Shapes());
+    }
+
+    /// <summary>Gemv of <paramref name="width"/> on random W and x of every shape against the double reference; y's guard cells untouched.</summary>
+    internal static void AssertGemvMatchesReference(Width width, ref Xoshiro256 rng, IEnumerable<(int Rows, int Cols, int Stride)> shapes)
+    {
+        foreach (var (rows, cols, stride) in shapes)
         {
             float[] w = Reference.RandomMatrix(ref rng, rows, cols, stride);
             float[] x = Reference.RandomVector(ref rng, cols);

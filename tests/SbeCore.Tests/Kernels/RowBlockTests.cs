@@ -22,16 +22,7 @@ public class RowBlockTests
         foreach (int cols in new[] { 16, 37, 101, 128, 300 })
             for (int rows = 0; rows <= 20; rows++) shapes.Add((rows, cols, cols + rows % 3));
         foreach (int rows in new[] { 8, 11, 19 }) { shapes.Add((rows, 1024, 1024)); shapes.Add((rows, 1000, 2048)); shapes.Add((rows, 1025, 1025)); }
-        foreach (var (rows, cols, stride) in shapes)
-        {
-            float[] w = Reference.RandomMatrix(ref rng, rows, cols, stride);
-            float[] x = Reference.RandomVector(ref rng, cols);
-            float[] y = Reference.Guarded(rows);
-            Paths.Gemv(width, w, rows, cols, stride, x, y);
-            double[] e = Reference.Gemv(w, rows, cols, stride, x, out double[] bound);
-            for (int r = 0; r < rows; r++) Reference.AssertClose(e[r], y[r], bound[r], $"{width} Gemv {rows}x{cols}/{stride} row {r}");
-            Reference.AssertUntouched(y, rows, $"{width} Gemv {rows}x{cols}/{stride}");
-        }
+        GemvTests.AssertGemvMatchesReference(width, ref rng, shapes);
     }
 
     [Theory, MemberData(nameof(Widths))]
