@@ -197,32 +197,38 @@ public sealed partial class CrossbarTile
     // Dense write: device ij gets |lr g_ij| / dw_min pulses, rounded stochastically (StochasticCompressed)
     // or to nearest (DeterministicImplicit); at most max(1, rankOneEquivalent) * BL per device, what that
     // many rank-1 writes of at most BL coincidences each could deliver.
-    private void ApplyDense(float lr, ReadOnlySpan<float> g, long rankOneEquivalent)
+    // g: row r at g[r * stride]; devices are visited in row-major order, so the random draws do not depend on stride.
+    private void ApplyDense(float lr, ReadOnlySpan<float> g, int stride, long rankOneEquivalent)
     {
         var type = Config.Update.PulseType;
         if (_isIdeal || type == PulseType.None)
         {
-            if (_isIdeal) { Kernels.Blas.Axpy(-lr, g, _weights); return; }
-            for (int k = 0; k < g.Length; k++) SetClipped(k, _weights[k] - lr * g[k]);
+            for (int r = 0; r < Rows; r++)
+            {
+                ReadOnlySpan<float> gr = g.Slice(r * stride, Cols);
+                if (_isIdeal) { Kernels.Blas.Axpy(-lr, gr, _weights.AsSpan(r * Cols, Cols)); continue; }
+                for (int j = 0; j < Cols; j++) SetClipped(r * Cols + j, _weights[r * Cols + j] - lr * gr[j]);
+            }
             return;
         }
         double inverseStep = 1.0 / _device.DwMin;
         int maxBl = Config.Update.FixedBl ? Config.Update.DesiredBl : UpdateConfig.MaxBl;
         double cap = Math.Min((double)Math.Max(1, rankOneEquivalent) * maxBl, int.MaxValue / 2);
-        for (int k = 0; k < g.Length; k++)
-        {
-            double v = (double)lr * g[k];
-            if (v == 0) continue;
-            double count = Math.Min(Math.Abs(v) * inverseStep, cap);
-            int n;
-            if (type == PulseType.DeterministicImplicit) n = (int)Math.Floor(count + 0.5);
-            else
+        for (int r = 0; r < Rows; r++)
+            for (int j = 0; j < Cols; j++)
             {
-                double whole = Math.Floor(count);
-                n = (int)whole + (_updateRandom.NextUniform() < count - whole ? 1 : 0);
+                double v = (double)lr * g[r * stride + j];
+                if (v == 0) continue;
+                double count = Math.Min(Math.Abs(v) * inverseStep, cap);
+                int n;
+                if (type == PulseType.DeterministicImplicit) n = (int)Math.Floor(count + 0.5);
+                else
+                {
+                    double whole = Math.Floor(count);
+                    n = (int)whole + (_updateRandom.NextUniform() < count - whole ? 1 : 0);
+                }
+                if (n != 0) ApplyPulses(r * Cols + j, n, v > 0 ? -1 : 1);
             }
-            if (n != 0) ApplyPulses(k, n, v > 0 ? -1 : 1);
-        }
     }
 
     // n pulses of one direction on device k. ConstantStep: one aggregated step (see docs/crossbar.md);

@@ -156,11 +156,21 @@ public sealed partial class CrossbarTile
     /// Counts <paramref name="rankOneEquivalent"/> rank-1 writes.</summary>
     public void UpdateDense(float learningRate, ReadOnlySpan<float> g, long rankOneEquivalent)
     {
-        RequireFinite(learningRate, nameof(learningRate));
         RequireLength(g.Length, Rows * Cols, nameof(g));
-        RequireFinite(g, nameof(g));
+        UpdateDense(learningRate, g, Cols, rankOneEquivalent);
+    }
+
+    /// <summary>As <see cref="UpdateDense(float, ReadOnlySpan{float}, long)"/> with g at a row stride: row r of g is
+    /// g[r * stride .. r * stride + cols) (e.g. an <see cref="AlignedMatrix"/>); the stride gaps are not read.</summary>
+    public void UpdateDense(float learningRate, ReadOnlySpan<float> g, int stride, long rankOneEquivalent)
+    {
+        RequireFinite(learningRate, nameof(learningRate));
+        if (stride < Cols) throw new ArgumentException($"stride is {stride}, less than Cols = {Cols}.", nameof(stride));
+        long needed = (long)(Rows - 1) * stride + Cols;
+        if (g.Length < needed) throw new ArgumentException($"g has {g.Length} elements, {Rows} rows at stride {stride} need {needed}.", nameof(g));
+        for (int r = 0; r < Rows; r++) RequireFinite(g.Slice(r * stride, Cols), nameof(g), r * stride);
         if (rankOneEquivalent < 0) throw new ArgumentException($"rankOneEquivalent must be >= 0, got {rankOneEquivalent}.", nameof(rankOneEquivalent));
-        ApplyDense(learningRate, g, rankOneEquivalent);
+        ApplyDense(learningRate, g, stride, rankOneEquivalent);
         Counters.RankOneWrites += rankOneEquivalent;
     }
 
@@ -189,9 +199,10 @@ public sealed partial class CrossbarTile
         if (!float.IsFinite(value)) throw new ArgumentException($"{name} must be finite, got {value}.", name);
     }
 
-    private static void RequireFinite(ReadOnlySpan<float> values, string name)
+    // offset: where values starts in the caller's span (for the index in the message).
+    private static void RequireFinite(ReadOnlySpan<float> values, string name, int offset = 0)
     {
         int i = Blas.IndexOfNonFinite(values);
-        if (i >= 0) throw new ArgumentException($"{name}[{i}] is {values[i]}; NaN and infinite entries are rejected.", name);
+        if (i >= 0) throw new ArgumentException($"{name}[{offset + i}] is {values[i]}; NaN and infinite entries are rejected.", name);
     }
 }

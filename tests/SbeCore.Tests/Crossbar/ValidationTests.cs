@@ -60,6 +60,10 @@ public class ValidationTests
         { "g", t => t.UpdateDense(0.1f, new float[19], 1) },
         { "g", t => t.UpdateDense(0.1f, Enumerable.Repeat(float.NaN, 20).ToArray(), 1) },
         { "rankOneEquivalent", t => t.UpdateDense(0.1f, new float[20], -1) },
+        { "stride", t => t.UpdateDense(0.1f, new float[20], 4, 1) },
+        { "g", t => t.UpdateDense(0.1f, new float[3 * 8 + 4], 8, 1) },                        // 4 rows at stride 8 need 29
+        { "g", t => t.UpdateDense(0.1f, new float[32].Select((_, i) => i == 26 ? float.NaN : 0f).ToArray(), 8, 1) }, // row 3, col 2
+        { "learningRate", t => t.UpdateDense(float.PositiveInfinity, new float[32], 8, 1) },
         { "weights", t => t.SetWeights(new float[21]) },
         { "weights", t => t.SetWeights(Enumerable.Repeat(float.NaN, 20).ToArray()) },
         { "inputs", t => t.Read(new float[9], 2, new float[8]) },
