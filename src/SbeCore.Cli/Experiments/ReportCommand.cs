@@ -59,7 +59,7 @@ internal static class ReportCommand
             TryParseThresholds(parse.GetValue(thresholds)!, out double[] losses);
             Fig5(fig5Cells, losses, output, md);
 
-            if (devDir is not null) Devices(new CellStore(Path.Combine(devDir, "cells")).LoadAll(), output, md);
+            if (devDir is not null) DeviceReport.Write(new CellStore(Path.Combine(devDir, "cells")).LoadAll(), output, md, Ordered);
 
             if (!parse.GetValue(skipRuns))
             {
@@ -146,31 +146,6 @@ internal static class ReportCommand
 
     private static string Cross(CrossingResult c, bool writes)
         => (c.Reached ? "" : "> ") + (writes ? c.RankOneWrites.ToString("N0", CultureInfo.InvariantCulture) : c.Epoch.ToString("0.##", CultureInfo.InvariantCulture));
-
-    private static void Devices(List<CellResult> cells, string output, StringBuilder md)
-    {
-        md.Append("## Past the paper: the same methods through device models\n\n");
-        if (cells.Count == 0) { md.Append("No finished cells.\n\n"); return; }
-        md.Append(CultureInfo.InvariantCulture, $"Run: {cells[0].Data}, {string.Join('-', cells[0].Layers)}, epoch budget {string.Join(",", cells.Select(c => c.EpochBudget).Distinct())} (no early stop: {cells.All(c => c.StopAtLoss == 0)}), seeds {string.Join(",", cells.Select(c => c.Seed).Distinct())}. Per-sample SGD runs at batch 1, the others at batch {string.Join(",", cells.Where(c => c.Method != "sgd").Select(c => c.BatchSize).Distinct())}. Learning rates: {string.Join(", ", cells.GroupBy(c => c.LearningRateSource).Select(g => $"{g.Count()} {g.Key}"))}.\n\n");
-        string[] known = ["ideal", "idealized", "constantstep", "gokmenvlasov", "capacitor", "ecram", "reramsb", "rerames", "pcm"];
-        var devices = cells.Select(c => c.Device).Distinct().OrderBy(d => Array.IndexOf(known, d.Split(':')[0]) is int i && i >= 0 ? i : 99).ThenBy(d => d, StringComparer.Ordinal).ToList();
-        var methods = Ordered(cells.Select(c => c.Method)).ToList();
-        double? Get(string d, string m, Func<CellResult, double> f)
-        {
-            var list = cells.Where(c => c.Device == d && c.Method == m).Select(f).ToList();
-            return list.Count == 0 ? null : Median(list);
-        }
-        DeviceBars(Path.Combine(output, "devices-test-accuracy.png"), "final test accuracy by device", "test accuracy (%)", devices, methods, (d, m) => Get(d, m, c => 100 * c.TestAccuracy), log: false);
-        DeviceBars(Path.Combine(output, "devices-train-loss.png"), "final training loss by device", "training loss", devices, methods, (d, m) => Get(d, m, c => c.TrainLoss), log: true);
-        DeviceBars(Path.Combine(output, "devices-pulses-per-device.png"), "mean pulses per device (pulsed devices)", "pulses per device", devices.Where(d => d != "ideal").ToList(), methods, (d, m) => Get(d, m, c => c.MeanPulsesPerDevice), log: true);
-        md.Append("![test accuracy](devices-test-accuracy.png)\n![training loss](devices-train-loss.png)\n![pulses per device](devices-pulses-per-device.png)\n\n");
-        md.Append("| device | method | batch | lr | train loss | test acc | rank-1 writes | mean pulses/device | max pulses/device | peripheral memory |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        foreach (var d in devices)
-            foreach (var m in methods)
-                foreach (var c in cells.Where(c => c.Device == d && c.Method == m).OrderBy(c => c.Seed))
-                    md.Append(CultureInfo.InvariantCulture, $"| {d} | {m} | {c.BatchSize} | {c.LearningRate:0.####} | {(c.Diverged ? "diverged" : c.TrainLoss.ToString("0.0000", CultureInfo.InvariantCulture))} | {SweepTable.Percent(c.TestAccuracy)} | {c.RankOneWrites:N0} | {c.MeanPulsesPerDevice:0.#} | {c.MaxPulsesPerDevice:N0} | {SweepTable.Bytes(c.PeripheralMemoryBytes)} |\n");
-        md.Append('\n');
-    }
 
     private static void Fig3(DataSplit split, string output, StringBuilder md, int traceBatches, Func<UpdateMethod, int, Activation, float> lr)
     {

@@ -15,11 +15,13 @@ internal static class ReportFigures
     /// <summary>One point of a Fig. 5 line: batch size and value; censored points are lower bounds.</summary>
     public readonly record struct BatchPoint(int Batch, double Value, bool Censored);
 
-    /// <summary>Fig. 5 style: a value (epochs or writes to a loss) against batch size, log-log, one line per method;
-    /// censored cells (threshold never reached) drawn as open markers at their lower bound.</summary>
-    public static void VersusBatch(string path, string title, string yLabel, IReadOnlyList<(string Method, List<BatchPoint> Points)> lines)
+    /// <summary>Fig. 5 style: a value (epochs or writes to a loss) against batch size, log-log (or a linear y axis when
+    /// <paramref name="logY"/> is false), one line per method; censored cells (threshold never reached) drawn as open
+    /// markers at their lower bound.</summary>
+    public static void VersusBatch(string path, string title, string yLabel, IReadOnlyList<(string Method, List<BatchPoint> Points)> lines, bool logY = true)
     {
         var plt = new Plot();
+        double Y(double value) => logY ? Math.Log10(value) : value;
         for (int i = 0; i < lines.Count; i++)
         {
             var (method, points) = lines[i];
@@ -29,28 +31,28 @@ internal static class ReportFigures
             {
                 // A method run at one batch size only (per-sample SGD): a dashed reference level across the axis, so
                 // it is not hidden under the other methods' batch-1 points.
-                var level = plt.Add.HorizontalLine(Math.Log10(reached[0].Value));
+                var level = plt.Add.HorizontalLine(Y(reached[0].Value));
                 level.LegendText = $"{method} (batch {reached[0].Batch})"; level.Color = color; level.LineWidth = 1.5f; level.LinePattern = LinePattern.Dashed;
                 continue;
             }
             if (reached.Length > 0)
             {
-                var line = plt.Add.Scatter(reached.Select(p => Math.Log2(p.Batch)).ToArray(), reached.Select(p => Math.Log10(p.Value)).ToArray());
+                var line = plt.Add.Scatter(reached.Select(p => Math.Log2(p.Batch)).ToArray(), reached.Select(p => Y(p.Value)).ToArray());
                 line.LegendText = method; line.Color = color; line.LineWidth = 2; line.MarkerSize = 7;
             }
             var censored = points.Where(p => p.Censored && p.Value > 0).ToArray();
             if (censored.Length > 0)
             {
-                var open = plt.Add.Scatter(censored.Select(p => Math.Log2(p.Batch)).ToArray(), censored.Select(p => Math.Log10(p.Value)).ToArray());
+                var open = plt.Add.Scatter(censored.Select(p => Math.Log2(p.Batch)).ToArray(), censored.Select(p => Y(p.Value)).ToArray());
                 open.LegendText = reached.Length > 0 ? "" : method + " (not reached)";
                 open.Color = color; open.LineWidth = 0; open.MarkerSize = 9; open.MarkerShape = MarkerShape.OpenTriangleUp;
             }
         }
         Log2Axis(plt.Axes.Bottom);
-        LogAxis(plt.Axes.Left);
+        if (logY) LogAxis(plt.Axes.Left);
         plt.Title(title);
         plt.XLabel("batch size");
-        plt.YLabel(yLabel + "   (open triangles: not reached, lower bound)");
+        plt.YLabel(lines.Any(l => l.Points.Any(p => p.Censored)) ? yLabel + "   (open triangles: not reached, lower bound)" : yLabel);
         plt.ShowLegend(Edge.Right); // outside the data area: no point hidden behind it
         plt.SavePng(path, 1000, 600);
     }

@@ -164,7 +164,7 @@ public sealed class CliTests : IDisposable
     }
 
     /// <summary>Synthetic standard-layout files: 28x28 images whose class sets a bright band, raw and gzip mixed.</summary>
-    private static void WriteIdx(string dir, int train, int test)
+    internal static void WriteIdx(string dir, int train, int test)
     {
         void Pair(string prefix, int count, int seed)
         {
