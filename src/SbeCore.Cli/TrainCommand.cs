@@ -22,6 +22,12 @@ internal static class TrainCommand
         var subBatch = new Option<int>("--sub-batch") { Description = "m, samples per bi-iteration step of rank-k SBE (1 = fully streaming)", DefaultValueFactory = _ => 1 };
         var batch = new Option<int?>("--batch", "-b") { Description = "Batch size (default: the compare default of the method)" };
         var lr = new Option<float?>("--lr") { Description = "Constant learning rate (default: the compare default of the method)" };
+        var magnitude = new Option<string>("--magnitude") { Description = "SBE only: singular value written with each rank-1 update: running-mean (the paper's, default), right-norm (|X|), rayleigh (d^T M x from a second pass over the batch)", DefaultValueFactory = _ => "running-mean" };
+        magnitude.Validators.Add(r =>
+        {
+            string v = (CommonOptions.TryValue<string>(r, out var text) ? text : null) ?? "";
+            if (!TryParseMagnitude(v, out _)) r.AddError($"unknown --magnitude '{v}'; expected running-mean, right-norm or rayleigh.");
+        });
         var diagnostics = new Option<bool>("--diagnostics") { Description = "SBE only: record singular-vector and -value errors against the exact SVD of every batch" };
         var stopAt = new Option<double>("--stop-at-loss") { Description = "Stop once the training loss is at or below this (0 = never)" };
         CommonOptions.AtLeast(rank, 1);
@@ -31,7 +37,7 @@ internal static class TrainCommand
         stopAt.Validators.Add(r => { if (CommonOptions.TryValue<double>(r, out double v) && (!double.IsFinite(v) || v < 0)) r.AddError($"--stop-at-loss must be >= 0 (got {v})."); });
 
         var command = new Command("train", "Train one network with one update rule and every knob; write results.json, history.csv and PNG plots");
-        command.Options.Add(method); command.Options.Add(rank); command.Options.Add(subBatch); command.Options.Add(batch); command.Options.Add(lr);
+        command.Options.Add(method); command.Options.Add(rank); command.Options.Add(subBatch); command.Options.Add(magnitude); command.Options.Add(batch); command.Options.Add(lr);
         common.AddTo(command);
         command.Options.Add(diagnostics); command.Options.Add(stopAt);
 
@@ -42,6 +48,8 @@ internal static class TrainCommand
             if (!DeviceOptions.TryCreate(parse.GetValue(common.Device)!, parse.GetValue(common.PulseType), out var tile, out string deviceError))
                 return Cli.Fail(deviceError);
             if (parse.GetValue(diagnostics) && m != UpdateMethod.Sbe) return Cli.Fail("--diagnostics needs --method sbe.");
+            TryParseMagnitude(parse.GetValue(magnitude)!, out var mag);
+            if (mag != MagnitudeEstimate.RunningMean && m != UpdateMethod.Sbe) return Cli.Fail("--magnitude needs --method sbe.");
             var data = DataOption.Load(parse.GetValue(common.Data), parse.GetValue(common.Subset));
             int k = parse.GetValue(rank);
             ulong seed = parse.GetValue(common.Seed);
@@ -53,6 +61,7 @@ internal static class TrainCommand
                 {
                     LayerSizes = sizes, Activation = Act(parse.GetValue(common.Activation)), Method = m, Rank = k, SubBatch = parse.GetValue(subBatch),
                     TileConfig = tile, Seed = seed,
+                    Estimator = mag == MagnitudeEstimate.RunningMean ? null : new EstimatorOptions { Rank = k, SubBatch = parse.GetValue(subBatch), Magnitude = mag },
                 },
                 new TrainingSchedule
                 {
@@ -68,6 +77,18 @@ internal static class TrainCommand
             return 0;
         }));
         return command;
+    }
+
+    private static bool TryParseMagnitude(string text, out MagnitudeEstimate magnitude)
+    {
+        magnitude = text.Replace("-", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal).ToLowerInvariant() switch
+        {
+            "runningmean" => MagnitudeEstimate.RunningMean,
+            "rightnorm" => MagnitudeEstimate.RightNorm,
+            "rayleigh" => MagnitudeEstimate.Rayleigh,
+            _ => (MagnitudeEstimate)(-1),
+        };
+        return Enum.IsDefined(magnitude);
     }
 
     private static Activation Act(string? text) { CommonOptions.TryParseActivation(text, out var a); return a; }
