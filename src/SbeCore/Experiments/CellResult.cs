@@ -52,10 +52,11 @@ public sealed record CellResult
     /// <summary>
     /// Matrix updates over the run (the paper's count, see <see cref="MatrixUpdateCount"/>): derived, not stored, from
     /// <see cref="Method"/>, <see cref="BatchSize"/>, <see cref="TrainCount"/>, <see cref="Layers"/> and <see cref="Epochs"/>;
-    /// null if the cell lacks one of them. A cell whose training threw (diverged before any evaluation) records 0 epochs,
-    /// so it gets 0 here although its rank-1 writes count what was written before the blow-up.
+    /// null if the cell lacks one of them, and for a cell whose training threw (<see cref="Diverged"/> without any
+    /// evaluation point): it records no epochs, so how far it got is unknown (its rank-1 writes still count what was
+    /// written before the blow-up).
     /// </summary>
-    public long? MatrixUpdates => MatrixUpdatesAt(Epochs);
+    public long? MatrixUpdates => Diverged && History is not { Count: > 0 } ? null : MatrixUpdatesAt(Epochs);
     /// <summary>Device pulses applied over all tiles (0 for exact-write devices).</summary>
     public long TotalPulses { get; init; }
     /// <summary>Mean pulses per device over all tiles.</summary>

@@ -107,6 +107,19 @@ public class MatrixUpdateTests
             Assert.Equal(cell.MatrixUpdatesAt(c.Epoch), c.MatrixUpdates);
     }
 
+    [Fact]
+    public void ARunThatThrewHasNoCountRatherThanZero()
+    {
+        // What CellRunner records when training throws (the tiles reject non-finite values): diverged, no history, 0
+        // epochs, but the writes issued before the blow-up. How many updates it made is unknown, not 0.
+        var threw = new CellResult { Key = "x", Method = "minibatch", BatchSize = 32, TrainCount = 1000, Layers = [8, 5, 3], Diverged = true, RankOneWrites = 96 };
+        Assert.Null(threw.MatrixUpdates);
+        Assert.Contains("| diverged | 0.00% | 96 | - |", SweepTable.ToMarkdown([threw]));
+        // Diverged after evaluation points (non-finite loss without a throw): the epochs run say how far it got.
+        var blewUp = threw with { Epochs = 1, History = [new(0, 0, 2.3, 0.1), new(1, 256, double.PositiveInfinity, 0.1)] };
+        Assert.Equal(64, blewUp.MatrixUpdates);
+    }
+
     [Theory]
     [InlineData(UpdateMethod.Sgd, 24)]
     [InlineData(UpdateMethod.MiniBatch, 24)]
