@@ -61,7 +61,7 @@ internal static class DeviceReport
             md.Append('\n');
         }
 
-        md.Append("| device | method | batch | lr | seeds | train loss | test acc: median (min-max) | rank-1 writes | mean pulses/device | max pulses/device | peripheral memory |\n|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|\n");
+        md.Append("| device | method | batch | lr | seeds | train loss | test acc: median (min-max) | rank-1 writes | matrix updates | mean pulses/device | max pulses/device | peripheral memory |\n|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|\n");
         foreach (var g in groups)
         {
             int diverged = g.Cells.Count(c => c.Diverged);
@@ -69,7 +69,8 @@ internal static class DeviceReport
                 : g.Median(c => c.Diverged ? double.NaN : c.TrainLoss).ToString("0.0000", CultureInfo.InvariantCulture) + (diverged > 0 ? $" ({diverged} diverged)" : "");
             string lr = string.Join(", ", g.Cells.Select(c => c.LearningRate.ToString("0.####", CultureInfo.InvariantCulture)).Distinct());
             string acc = $"{SweepTable.Percent(g.Median(c => c.TestAccuracy))} ({SweepTable.Percent(g.Cells.Min(c => c.TestAccuracy))}-{SweepTable.Percent(g.Cells.Max(c => c.TestAccuracy))})";
-            md.Append(CultureInfo.InvariantCulture, $"| {g.Device} | {g.Method} | {g.Batch} | {lr} | {g.Cells.Count} | {loss} | {acc} | {g.Median(c => c.RankOneWrites):N0} | {g.Median(c => c.MeanPulsesPerDevice):0.#} | {g.Median(c => c.MaxPulsesPerDevice):N0} | {SweepTable.Bytes(g.Cells[0].PeripheralMemoryBytes)} |\n");
+            string updates = g.Cells.All(c => c.MatrixUpdates is not null) ? SweepTable.Count((long)g.Median(c => c.MatrixUpdates!.Value)) : "-";
+            md.Append(CultureInfo.InvariantCulture, $"| {g.Device} | {g.Method} | {g.Batch} | {lr} | {g.Cells.Count} | {loss} | {acc} | {g.Median(c => c.RankOneWrites):N0} | {updates} | {g.Median(c => c.MeanPulsesPerDevice):0.#} | {g.Median(c => c.MaxPulsesPerDevice):N0} | {SweepTable.Bytes(g.Cells[0].PeripheralMemoryBytes)} |\n");
         }
         md.Append('\n');
     }

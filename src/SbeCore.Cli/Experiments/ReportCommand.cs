@@ -11,8 +11,8 @@ using static SbeCore.Cli.Experiments.ReportFigures;
 namespace SbeCore.Cli.Experiments;
 
 /// <summary>
-/// `sbe report`: the paper's figures and a markdown report. Fig. 5 (epochs and rank-1 writes to training loss 0.1 and
-/// 0.01 against batch size) and the device comparison come from finished sweep folders; Fig. 3 (SBE's within-batch
+/// `sbe report`: the paper's figures and a markdown report. Fig. 5 (epochs, rank-1 writes and matrix updates to training
+/// loss 0.1 and 0.01 against batch size) and the device comparison come from finished sweep folders; Fig. 3 (SBE's within-batch
 /// singular-vector and -value error at batch 32 and 1024) and Fig. 1 (batch-gradient spectra of ReLU and sigmoid
 /// networks) are measured by short runs here.
 /// </summary>
@@ -99,53 +99,83 @@ internal static class ReportCommand
     private static void Fig5(List<CellResult> cells, double[] thresholds, string output, StringBuilder md)
     {
         string[] names = [.. thresholds.Select(t => t.ToString(CultureInfo.InvariantCulture))];
-        md.Append(CultureInfo.InvariantCulture, $"## Fig. 5: epochs and rank-1 writes to reach training loss {string.Join(" and ", names)} against batch size\n\n");
+        md.Append(CultureInfo.InvariantCulture, $"## Fig. 5: epochs, rank-1 writes and matrix updates to reach training loss {string.Join(" and ", names)} against batch size\n\n");
         if (cells.Count == 0) { md.Append("No finished ideal-device cells.\n\n"); return; }
         md.Append(CultureInfo.InvariantCulture, $"Run: {cells[0].Data} ({cells[0].TrainCount} training samples), {string.Join('-', cells[0].Layers)} {cells[0].Activation}, ideal device, seeds {string.Join(",", cells.Select(c => c.Seed).Distinct())}, epoch budget {string.Join(",", cells.Select(c => c.EpochBudget).Distinct())} (stop at loss {cells[0].StopAtLoss}), learning rates: {string.Join(", ", cells.GroupBy(c => c.LearningRateSource).Select(g => $"{g.Count()} {g.Key}"))}. With several seeds the median is shown and a point counts as censored if any seed is.\n\n");
+        md.Append(CountingNote);
         var methods = Ordered(cells.Select(c => c.Method)).ToList();
         foreach (var (threshold, name) in thresholds.Zip(names))
         {
-            foreach (var (what, value) in new (string, Func<CrossingResult, double>)[] { ("epochs", c => c.Epoch), ("rank-1 writes", c => c.RankOneWrites) })
+            foreach (var (what, tag, _, value) in s_counts)
             {
+                // Per batch size the median over seeds; a batch size where some cell cannot say the value is left out.
                 var lines = methods.Select(m => (m, cells.Where(c => c.Method == m).GroupBy(c => c.BatchSize).OrderBy(g => g.Key)
-                    .Select(g => new BatchPoint(g.Key, Median(g.Select(c => value(c.CrossingOf(threshold)))), g.Any(c => !c.CrossingOf(threshold).Reached))).ToList())).ToList();
-                string file = $"fig5-{(what == "epochs" ? "epochs" : "writes")}-to-{name}.png";
+                    .Where(g => g.All(c => value(c.CrossingOf(threshold)) is not null))
+                    .Select(g => new BatchPoint(g.Key, Median(g.Select(c => value(c.CrossingOf(threshold))!.Value)), g.Any(c => !c.CrossingOf(threshold).Reached))).ToList())).ToList();
+                string file = $"fig5-{tag}-to-{name}.png";
                 VersusBatch(Path.Combine(output, file), $"{what} to reach training loss {name}", what, lines);
                 md.Append(CultureInfo.InvariantCulture, $"![{what} to loss {name}]({file})\n");
             }
         }
         md.Append("\n| method | batch | lr | epoch budget | epochs run | final loss | test acc |");
-        foreach (string name in names) md.Append(CultureInfo.InvariantCulture, $" epochs to {name} | writes to {name} |");
-        md.Append("\n|---|---:|---:|---:|---:|---:|---:|").Append(string.Concat(names.Select(_ => "---:|---:|"))).Append('\n');
+        foreach (string name in names) md.Append(CultureInfo.InvariantCulture, $" epochs to {name} | writes to {name} | updates to {name} |");
+        md.Append("\n|---|---:|---:|---:|---:|---:|---:|").Append(string.Concat(names.Select(_ => "---:|---:|---:|"))).Append('\n');
         foreach (var m in methods)
             foreach (var c in cells.Where(c => c.Method == m).OrderBy(c => c.BatchSize).ThenBy(c => c.Seed))
             {
                 md.Append(CultureInfo.InvariantCulture, $"| {c.Method} | {c.BatchSize} | {c.LearningRate:0.####} | {c.EpochBudget} | {c.Epochs:0.##} | {(c.Diverged ? "diverged" : c.TrainLoss.ToString("0.0000", CultureInfo.InvariantCulture))} | {SweepTable.Percent(c.TestAccuracy)} |");
-                foreach (double t in thresholds) md.Append(CultureInfo.InvariantCulture, $" {Cross(c.CrossingOf(t), false)} | {Cross(c.CrossingOf(t), true)} |");
+                foreach (double t in thresholds)
+                {
+                    var x = c.CrossingOf(t);
+                    foreach (var (_, _, format, value) in s_counts) md.Append(CultureInfo.InvariantCulture, $" {Cross(x, value(x), format)} |");
+                }
                 md.Append('\n');
             }
 
-        md.Append("\nFewest rank-1 writes to each threshold per method (batch sizes every seed reached; with several seeds the median), and the ratio to per-sample SGD:\n\n| method | threshold | fewest writes | at batch | SGD / this |\n|---|---:|---:|---:|---:|\n");
+        md.Append('\n');
+        Fewest(cells, methods, thresholds, names, md, "rank-1 writes", "the crossbar's cost; mini-batch's dense update counts min(n, a, b) per layer", c => c.RankOneWrites);
+        Fewest(cells, methods, thresholds, names, md, "matrix updates", "the paper's count; one per layer per sample for sgd, per batch for the others", c => c.MatrixUpdates);
+    }
+
+    /// <summary>What report.md says about the two counts, once, before the Fig. 5 figures.</summary>
+    private const string CountingNote = "Two costs are counted. **Rank-1 writes** (\"writes\") are what a crossbar must apply: one per layer per sample for sgd, min(n, a, b) per layer and batch for minibatch (its dense a x b update), k per layer and batch for svd-k and sbe-k. **Matrix updates** (\"updates\") are the paper's count: one per layer each time its array is updated, i.e. per sample for sgd and per batch for the others (a dense or rank-k update counts once).\n\n";
+
+    /// <summary>The Fig. 5 quantities: label, file tag, number format and value at a crossing (null: the cell cannot say).</summary>
+    private static readonly (string What, string Tag, string Format, Func<CrossingResult, double?> Value)[] s_counts =
+    [
+        ("epochs", "epochs", "0.##", c => c.Epoch),
+        ("rank-1 writes", "writes", "N0", c => c.RankOneWrites),
+        ("matrix updates", "updates", "N0", c => c.MatrixUpdates),
+    ];
+
+    /// <summary>
+    /// Per method and threshold the fewest <paramref name="count"/> over batch sizes (per-batch medians over seeds, as
+    /// the plots; only batch sizes every seed reached and every seed can count), and the ratio to per-sample SGD.
+    /// </summary>
+    private static void Fewest(List<CellResult> cells, List<string> methods, double[] thresholds, string[] names, StringBuilder md,
+        string count, string why, Func<CrossingResult, long?> value)
+    {
+        md.Append(CultureInfo.InvariantCulture, $"Fewest {count} ({why}) to each threshold per method (batch sizes every seed reached; with several seeds the median), and the ratio to per-sample SGD:\n\n| method | threshold | fewest {count} | at batch | SGD / this |\n|---|---:|---:|---:|---:|\n");
         foreach (var (threshold, name) in thresholds.Zip(names))
         {
-            // (batch, median writes) of every batch size all of whose seeds reached the threshold.
-            List<(int Batch, double Writes)> Reached(string m) => cells.Where(c => c.Method == m).GroupBy(c => c.BatchSize)
-                .Where(g => g.All(c => c.CrossingOf(threshold).Reached))
-                .Select(g => (g.Key, Median(g.Select(c => (double)c.CrossingOf(threshold).RankOneWrites)))).ToList();
-            double sgd = Reached("sgd").Select(p => p.Writes).DefaultIfEmpty(double.NaN).Min();
+            // (batch, median count) of every batch size all of whose seeds reached the threshold.
+            List<(int Batch, double Count)> Reached(string m) => cells.Where(c => c.Method == m).GroupBy(c => c.BatchSize)
+                .Where(g => g.All(c => c.CrossingOf(threshold) is { Reached: true } x && value(x) is not null))
+                .Select(g => (g.Key, Median(g.Select(c => (double)value(c.CrossingOf(threshold))!.Value)))).ToList();
+            double sgd = Reached("sgd").Select(p => p.Count).DefaultIfEmpty(double.NaN).Min();
             foreach (var m in methods)
             {
                 var reached = Reached(m);
                 if (reached.Count == 0) { md.Append(CultureInfo.InvariantCulture, $"| {m} | {name} | not reached | - | - |\n"); continue; }
-                var best = reached.MinBy(p => p.Writes);
-                md.Append(CultureInfo.InvariantCulture, $"| {m} | {name} | {best.Writes:N0} | {best.Batch} | {(double.IsNaN(sgd) || best.Writes == 0 ? "-" : (sgd / best.Writes).ToString("0.#", CultureInfo.InvariantCulture) + "x")} |\n");
+                var best = reached.MinBy(p => p.Count);
+                md.Append(CultureInfo.InvariantCulture, $"| {m} | {name} | {best.Count:N0} | {best.Batch} | {(double.IsNaN(sgd) || best.Count == 0 ? "-" : (sgd / best.Count).ToString("0.#", CultureInfo.InvariantCulture) + "x")} |\n");
             }
         }
         md.Append('\n');
     }
 
-    private static string Cross(CrossingResult c, bool writes)
-        => (c.Reached ? "" : "> ") + (writes ? c.RankOneWrites.ToString("N0", CultureInfo.InvariantCulture) : c.Epoch.ToString("0.##", CultureInfo.InvariantCulture));
+    private static string Cross(CrossingResult c, double? value, string format)
+        => value is not double v ? "-" : (c.Reached ? "" : "> ") + v.ToString(format, CultureInfo.InvariantCulture);
 
     private static void Fig3(DataSplit split, string output, StringBuilder md, int traceBatches, Func<UpdateMethod, int, Activation, float> lr)
     {

@@ -59,7 +59,7 @@ internal static class SweepCommand
             {
                 int n = Interlocked.Increment(ref finished);
                 Log(string.Create(CultureInfo.InvariantCulture,
-                    $"{n} done: {cell.Key} lr {r.LearningRate:0.####} ({r.LearningRateSource}) epochs {r.Epochs:0.##} loss {(r.Diverged ? "diverged" : r.TrainLoss.ToString("0.0000", CultureInfo.InvariantCulture))} test {SweepTable.Percent(r.TestAccuracy)} writes {r.RankOneWrites:N0} ({r.WallSeconds:0.0} s)"));
+                    $"{n} done: {cell.Key} lr {r.LearningRate:0.####} ({r.LearningRateSource}) epochs {r.Epochs:0.##} loss {(r.Diverged ? "diverged" : r.TrainLoss.ToString("0.0000", CultureInfo.InvariantCulture))} test {SweepTable.Percent(r.TestAccuracy)} writes {r.RankOneWrites:N0} updates {SweepTable.Count(r.MatrixUpdates)} ({r.WallSeconds:0.0} s)"));
             });
             AnsiConsole.MarkupLineInterpolated($"Shard {index}/{count}: ran {summary.Ran.Count}, skipped {summary.Skipped.Count} finished cells, {clock.Elapsed.TotalMinutes:0.0} min. Merge with: sbe sweep merge {dir}");
             return 0;

@@ -47,8 +47,16 @@ public sealed record CellResult
     public double TestAccuracy { get; init; }
     /// <summary>Best test accuracy seen at any evaluation point.</summary>
     public double BestTestAccuracy { get; init; }
-    /// <summary>Cumulative rank-1 writes to all tiles.</summary>
+    /// <summary>Cumulative rank-1 writes to all tiles (the crossbar's cost).</summary>
     public long RankOneWrites { get; init; }
+    /// <summary>
+    /// Matrix updates over the run (the paper's count, see <see cref="MatrixUpdateCount"/>): derived, not stored, from
+    /// <see cref="Method"/>, <see cref="BatchSize"/>, <see cref="TrainCount"/>, <see cref="Layers"/> and <see cref="Epochs"/>;
+    /// null if the cell lacks one of them, and for a cell whose training threw (<see cref="Diverged"/> without any
+    /// evaluation point): it records no epochs, so how far it got is unknown (its rank-1 writes still count what was
+    /// written before the blow-up).
+    /// </summary>
+    public long? MatrixUpdates => Diverged && History is not { Count: > 0 } ? null : MatrixUpdatesAt(Epochs);
     /// <summary>Device pulses applied over all tiles (0 for exact-write devices).</summary>
     public long TotalPulses { get; init; }
     /// <summary>Mean pulses per device over all tiles.</summary>
@@ -68,7 +76,7 @@ public sealed record CellResult
     /// <summary>The SbeCore build that computed the cell (informational version: version + source commit), so a grid
     /// resumed on a newer build shows which cells came from which.</summary>
     public string Software { get; init; } = "";
-    /// <summary>Evaluation points: epoch, writes, training loss, test accuracy.</summary>
+    /// <summary>Evaluation points: epoch, writes, training loss, test accuracy, matrix updates.</summary>
     public List<HistoryPoint> History { get; init; } = [];
 
     /// <summary>
@@ -79,9 +87,33 @@ public sealed record CellResult
     public CrossingResult CrossingOf(double threshold)
     {
         foreach (var p in History)
-            if (p.TrainLoss <= threshold) return new CrossingResult { Reached = true, Epoch = p.Epoch, RankOneWrites = p.RankOneWrites };
-        return History.Count == 0 ? new CrossingResult() : new CrossingResult { Epoch = History[^1].Epoch, RankOneWrites = History[^1].RankOneWrites };
+            if (p.TrainLoss <= threshold)
+                return new CrossingResult { Reached = true, Epoch = p.Epoch, RankOneWrites = p.RankOneWrites, MatrixUpdates = MatrixUpdatesAt(p.Epoch) };
+        return History.Count == 0 ? new CrossingResult()
+            : new CrossingResult { Epoch = History[^1].Epoch, RankOneWrites = History[^1].RankOneWrites, MatrixUpdates = MatrixUpdatesAt(History[^1].Epoch) };
     }
+
+    /// <summary>
+    /// Matrix updates (see <see cref="MatrixUpdateCount"/>) after <paramref name="epoch"/> epochs of this cell; null if the
+    /// cell does not say its method, batch size, training samples and layers, or the epoch is not finite and >= 0.
+    /// </summary>
+    public long? MatrixUpdatesAt(double epoch)
+    {
+        if (!MatrixUpdateCount.TryParseLabel(Method, out var method) || BatchSize < 1 || TrainCount < 1 || Layers is not { Length: >= 2 }
+            || !double.IsFinite(epoch) || epoch < 0) return null;
+        return MatrixUpdateCount.Count(method, BatchSize, TrainCount, Layers.Length - 1, epoch);
+    }
+
+    /// <summary>
+    /// This cell with the matrix updates of its crossings and history points filled in from their epochs (files written
+    /// before the count existed have none; values present are recomputed, so they cannot disagree with the derivation).
+    /// </summary>
+    public CellResult WithMatrixUpdates() => this with
+    {
+        LossBelow0_1 = LossBelow0_1 is null ? new CrossingResult() : LossBelow0_1 with { MatrixUpdates = MatrixUpdatesAt(LossBelow0_1.Epoch) },
+        LossBelow0_01 = LossBelow0_01 is null ? new CrossingResult() : LossBelow0_01 with { MatrixUpdates = MatrixUpdatesAt(LossBelow0_01.Epoch) },
+        History = History is null ? [] : [.. History.Select(p => p is null ? p! : p with { MatrixUpdates = MatrixUpdatesAt(p.Epoch) })],
+    };
 }
 
 /// <summary>First crossing of a loss threshold; if not <see cref="Reached"/>, the values are lower bounds (censored).</summary>
@@ -93,7 +125,19 @@ public sealed record CrossingResult
     public double Epoch { get; init; }
     /// <summary>Rank-1 writes at the crossing (or writes issued, if censored).</summary>
     public long RankOneWrites { get; init; }
+    /// <summary>Matrix updates at the crossing (or done, if censored; see <see cref="MatrixUpdateCount"/>); null if the cell
+    /// cannot say (see <see cref="CellResult.MatrixUpdatesAt"/>).</summary>
+    public long? MatrixUpdates { get; init; }
 }
 
 /// <summary>One evaluation point of a cell.</summary>
-public sealed record HistoryPoint(double Epoch, long RankOneWrites, double TrainLoss, double TestAccuracy);
+/// <param name="Epoch">Epochs done.</param>
+/// <param name="RankOneWrites">Cumulative rank-1 writes to all tiles.</param>
+/// <param name="TrainLoss">Whole-training-set cross-entropy.</param>
+/// <param name="TestAccuracy">Test accuracy in [0, 1].</param>
+public sealed record HistoryPoint(double Epoch, long RankOneWrites, double TrainLoss, double TestAccuracy)
+{
+    /// <summary>Cumulative matrix updates (see <see cref="MatrixUpdateCount"/>), filled in by
+    /// <see cref="CellResult.WithMatrixUpdates"/>; null if the cell cannot say.</summary>
+    public long? MatrixUpdates { get; init; }
+}

@@ -6,7 +6,8 @@ using SbeCore.Updates;
 
 namespace SbeCore.Experiments;
 
-/// <summary>Trains one cell (same seed, same result, bit for bit) and condenses its history into a <see cref="CellResult"/>.</summary>
+/// <summary>Trains one cell (same seed, same result, bit for bit) and condenses its history into a <see cref="CellResult"/>
+/// (with its matrix updates derived, see <see cref="MatrixUpdateCount"/>).</summary>
 public static class CellRunner
 {
     /// <summary>Untuned learning rates (per-sample SGD 0.01, batch methods 0.1), used only when no tuned value exists.</summary>
@@ -84,7 +85,7 @@ public static class CellRunner
             WallSeconds = wall.Elapsed.TotalSeconds,
             Software = Build,
             History = points,
-        };
+        }.WithMatrixUpdates();
     }
 
     /// <summary>"SbeCore 1.0.0+&lt;commit&gt;": this library's informational version.</summary>

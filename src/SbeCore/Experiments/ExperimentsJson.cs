@@ -11,10 +11,11 @@ namespace SbeCore.Experiments;
 [JsonSerializable(typeof(List<CellResult>))]
 internal sealed partial class ExperimentsJson : JsonSerializerContext
 {
-    /// <summary>Parses a cell file; null if the text is not a valid, complete cell.</summary>
+    /// <summary>Parses a cell file; null if the text is not a valid, complete cell. Matrix updates are (re)derived, so a
+    /// file written before they existed loads with them (see <see cref="CellResult.WithMatrixUpdates"/>).</summary>
     public static CellResult? ParseCell(string text)
     {
-        try { return JsonSerializer.Deserialize(text, Default.CellResult); }
+        try { return JsonSerializer.Deserialize(text, Default.CellResult)?.WithMatrixUpdates(); }
         catch (JsonException) { return null; }
     }
 }

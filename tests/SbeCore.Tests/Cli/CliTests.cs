@@ -80,22 +80,49 @@ public sealed class CliTests : IDisposable
     {
         WriteIdx(_dir, train: 40, test: 10);
         string sweepDir = Path.Combine(_dir, "sweep"), reportDir = Path.Combine(_dir, "report");
-        var (code, _, stderr) = SbeCli.Run("sweep", "--data", _dir, "--hidden", "8", "--methods", "sgd,sbe", "--batches", "4", "--epochs", "2",
+        var (code, _, stderr) = SbeCli.Run("sweep", "--data", _dir, "--hidden", "8", "--methods", "sgd,minibatch,sbe", "--batches", "4", "--epochs", "2",
             "--stop-at-loss", "0", "--lr", "0.1", "--out", sweepDir, "-j", "1");
         Assert.True(code == 0, stderr);
 
         (code, _, stderr) = SbeCli.Run("report", "--sweep", sweepDir, "--devices-sweep", "none", "--skip-runs", "--thresholds", "5,0.001", "--out", reportDir);
         Assert.True(code == 0, stderr);
         string md = File.ReadAllText(Path.Combine(reportDir, "report.md"));
-        Assert.Contains("| epochs to 5 | writes to 5 | epochs to 0.001 | writes to 0.001 |", md);
+        Assert.Contains("| epochs to 5 | writes to 5 | updates to 5 | epochs to 0.001 | writes to 0.001 | updates to 0.001 |", md);
         Assert.DoesNotContain("device models", md);
         foreach (string t in new[] { "5", "0.001" })
-            foreach (string what in new[] { "epochs", "writes" })
+            foreach (string what in new[] { "epochs", "writes", "updates" })
                 Assert.True(File.Exists(Path.Combine(reportDir, $"fig5-{what}-to-{t}.png")), $"{what} to {t}");
         // Loss 5 is above the untrained network's loss, so it is reached at the evaluation before training (epoch 0,
-        // no writes yet); 0.001 is not reached in 2 epochs: censored at 2 epochs and 10 batches x 2 layers x 2 epochs.
-        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(md, @"\| sbe-1 \| 4 \| 0\.1 \| 2 \| 2 \| [0-9.]+ \| [0-9.]+% \| 0 \| 0 \| > 2 \| > 40 \|"), md);
-        Assert.Contains("| sbe-1 | 5 | 0 | 4 | - |", md); // no ratio to SGD's 0 writes (not NaN or infinity)
+        // no writes yet); 0.001 is not reached in 2 epochs: censored at 2 epochs and 10 batches x 2 layers x 2 epochs,
+        // which is 40 rank-1 writes and 40 matrix updates for sbe-1, 40 updates but (4 + 4) x 10 x 2 = 160 writes for
+        // minibatch (min(n, a, b) = 4 per layer of 8 x 785 and 10 x 9), and 40 samples x 2 layers x 2 epochs for sgd.
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(md, @"\| sbe-1 \| 4 \| 0\.1 \| 2 \| 2 \| [0-9.]+ \| [0-9.]+% \| 0 \| 0 \| 0 \| > 2 \| > 40 \| > 40 \|"), md);
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(md, @"\| minibatch \| 4 \| 0\.1 \| 2 \| 2 \| [0-9.]+ \| [0-9.]+% \| 0 \| 0 \| 0 \| > 2 \| > 160 \| > 40 \|"), md);
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(md, @"\| sgd \| 1 \| 0\.1 \| 2 \| 2 \| [0-9.]+ \| [0-9.]+% \| 0 \| 0 \| 0 \| > 2 \| > 160 \| > 160 \|"), md);
+        // Both fewest tables, each saying which count it uses; no ratio to SGD's 0 (not NaN or infinity).
+        int writesTable = md.IndexOf("Fewest rank-1 writes (the crossbar's cost", StringComparison.Ordinal);
+        int updatesTable = md.IndexOf("Fewest matrix updates (the paper's count", StringComparison.Ordinal);
+        Assert.True(writesTable > 0 && updatesTable > writesTable, md);
+        Assert.Contains("| method | threshold | fewest rank-1 writes | at batch | SGD / this |", md);
+        Assert.Contains("| method | threshold | fewest matrix updates | at batch | SGD / this |", md);
+        Assert.Contains("| sbe-1 | 5 | 0 | 4 | - |", md[writesTable..updatesTable]);
+        Assert.Contains("| sbe-1 | 5 | 0 | 4 | - |", md[updatesTable..]);
+        Assert.Contains("| minibatch | 0.001 | not reached | - | - |", md[updatesTable..]);
+
+        (code, _, stderr) = SbeCli.Run("sweep", "merge", sweepDir);
+        Assert.True(code == 0, stderr);
+        string[] csv = File.ReadAllLines(Path.Combine(sweepDir, "table.csv"));
+        string[] header = csv[0].Split(',');
+        int updates = Array.IndexOf(header, "matrix_updates"), writes = Array.IndexOf(header, "rank1_writes");
+        Assert.True(updates > 0 && writes > 0, csv[0]);
+        Assert.Contains("loss0.01_matrix_updates", header);
+        var byMethod = csv.Skip(1).Select(l => l.Split(',')).ToDictionary(f => f[1], f => (Writes: f[writes], Updates: f[updates]));
+        Assert.Equal(("40", "40"), byMethod["sbe-1"]);
+        Assert.Equal(("160", "40"), byMethod["minibatch"]);
+        Assert.Equal(("160", "160"), byMethod["sgd"]);
+        Assert.Contains("| rank-1 writes | matrix updates |", File.ReadAllText(Path.Combine(sweepDir, "table.md")));
+        using (var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(sweepDir, "table.json"))))
+            Assert.All(json.RootElement.EnumerateArray(), c => Assert.Equal(c.GetProperty("lossBelow0_01").GetProperty("matrixUpdates").GetInt64(), c.GetProperty("matrixUpdates").GetInt64()));
 
         (code, _, stderr) = SbeCli.Run("report", "--sweep", sweepDir, "--devices-sweep", Path.Combine(_dir, "nothing"), "--skip-runs", "--out", reportDir);
         Assert.Equal(1, code);

@@ -21,12 +21,13 @@ public sealed class DeviceReportTests : IDisposable
         (code, _, stderr) = SbeCli.Run("report", "--sweep", sweepDir, "--devices-sweep", sweepDir, "--skip-runs", "--out", reportDir);
         Assert.True(code == 0, stderr);
         string md = File.ReadAllText(Path.Combine(reportDir, "report.md"));
-        // One row per (device, method, batch), two seeds each; 40 samples, 2 layers: batch 4 -> 20 rank-1 writes, batch 8 -> 10.
+        // One row per (device, method, batch), two seeds each; 40 samples, 2 layers: batch 4 -> 20 rank-1 writes and 20 matrix
+        // updates, batch 8 -> 10 and 10, sgd -> 80 and 80.
         foreach (string device in new[] { "ideal", "constantstep" })
         {
-            Assert.Matches(new Regex($@"\| {device} \| sbe-1 \| 4 \| 0\.1 \| 2 \| [0-9.]+ \| [0-9.]+% \([0-9.]+%-[0-9.]+%\) \| 20 \|"), md);
-            Assert.Matches(new Regex($@"\| {device} \| sbe-1 \| 8 \| 0\.1 \| 2 \| [0-9.]+ \| [0-9.]+% \([0-9.]+%-[0-9.]+%\) \| 10 \|"), md);
-            Assert.Matches(new Regex($@"\| {device} \| sgd \| 1 \| 0\.1 \| 2 \| [0-9.]+ \| [0-9.]+% \([0-9.]+%-[0-9.]+%\) \| 80 \|"), md);
+            Assert.Matches(new Regex($@"\| {device} \| sbe-1 \| 4 \| 0\.1 \| 2 \| [0-9.]+ \| [0-9.]+% \([0-9.]+%-[0-9.]+%\) \| 20 \| 20 \|"), md);
+            Assert.Matches(new Regex($@"\| {device} \| sbe-1 \| 8 \| 0\.1 \| 2 \| [0-9.]+ \| [0-9.]+% \([0-9.]+%-[0-9.]+%\) \| 10 \| 10 \|"), md);
+            Assert.Matches(new Regex($@"\| {device} \| sgd \| 1 \| 0\.1 \| 2 \| [0-9.]+ \| [0-9.]+% \([0-9.]+%-[0-9.]+%\) \| 80 \| 80 \|"), md);
             Assert.True(File.Exists(Path.Combine(reportDir, $"devices-{device}-test-accuracy-vs-batch.png")), device);
         }
         Assert.Equal(6, Regex.Matches(md, @"^\| (ideal|constantstep) \| (sgd|sbe-1) \|", RegexOptions.Multiline).Count);

@@ -11,6 +11,9 @@ internal static class TinyExperiment
 
     public static ExperimentSettings Settings { get; } = new() { Hidden = [5], Epochs = 1, StopAtLoss = 0 };
 
+    /// <summary>The same kind of problem with <paramref name="train"/> training and <paramref name="test"/> test samples.</summary>
+    public static DataSplit MakeSplit(int train, int test) => new(Make(train, 1, $"tiny{train}/train"), Make(test, 2, $"tiny{train}/test"));
+
     private static Dataset Make(int n, ulong seed, string name)
     {
         const int features = 8, classes = 3;
