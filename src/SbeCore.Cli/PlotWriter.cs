@@ -9,7 +9,7 @@ internal static class PlotWriter
         => Plot(path, results, title, "epoch", r => r.Epoch, logX: false);
 
     public static void LossVsWrites(string path, IReadOnlyList<RunResult> results, string title)
-        => Plot(path, results, title, "rank-1 writes (matrix updates)", r => r.RankOneWrites, logX: true);
+        => Plot(path, results, title, "rank-1 writes", r => r.RankOneWrites, logX: true);
 
     public static void TestAccuracyVsEpoch(string path, IReadOnlyList<RunResult> results, string title)
     {

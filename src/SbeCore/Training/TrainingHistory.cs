@@ -7,7 +7,7 @@ public sealed record TrainingRecord
     public double Epoch { get; init; }
     /// <summary>Weight updates (batches) applied so far.</summary>
     public long Updates { get; init; }
-    /// <summary>Cumulative rank-1 writes to all tiles (the paper's matrix updates).</summary>
+    /// <summary>Cumulative rank-1 writes to all tiles (a crossbar's cost; the paper's "matrix updates" count a dense mini-batch update as one, see SbeCore.Experiments.MatrixUpdateCount).</summary>
     public long RankOneWrites { get; init; }
     /// <summary>Cumulative device pulses of all tiles (0 on the ideal device).</summary>
     public long Pulses { get; init; }
