@@ -35,5 +35,15 @@ public sealed class DeviceReportTests : IDisposable
         Assert.False(File.Exists(Path.Combine(reportDir, "devices-ideal-pulses-vs-batch.png"))); // no pulses on the ideal device
         Assert.Contains("the others at batch 4, 8", md);
         Assert.Contains("The bar charts compare the methods at batch 4 (sgd at batch 1).", md); // the most common batch; ties: the smallest
+        Assert.Contains("## Fig. 5", md);
+
+        // --sweep none: the device section alone.
+        string devicesOnly = Path.Combine(_dir, "devices-only");
+        (code, _, stderr) = SbeCli.Run("report", "--sweep", "none", "--devices-sweep", sweepDir, "--skip-runs", "--out", devicesOnly);
+        Assert.True(code == 0, stderr);
+        string alone = File.ReadAllText(Path.Combine(devicesOnly, "report.md"));
+        Assert.DoesNotContain("## Fig. 5", alone);
+        Assert.Empty(Directory.GetFiles(devicesOnly, "fig5-*"));
+        Assert.Contains("## Past the paper: the same methods through device models", alone);
     }
 }
