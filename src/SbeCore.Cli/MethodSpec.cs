@@ -1,3 +1,4 @@
+using SbeCore.Experiments;
 using SbeCore.Updates;
 
 namespace SbeCore.Cli;
@@ -19,12 +20,6 @@ internal static class MethodNames
         }
     }
 
-    /// <summary>Display label, e.g. "sbe-1" (rank shown for the rank-k methods).</summary>
-    public static string Label(UpdateMethod method, int rank) => method switch
-    {
-        UpdateMethod.Sgd => "sgd",
-        UpdateMethod.MiniBatch => "minibatch",
-        UpdateMethod.TruncatedSvd => $"svd-{rank}",
-        _ => $"sbe-{rank}",
-    };
+    /// <summary>Display label, e.g. "sbe-1" (the library's, <see cref="SweepCell.LabelOf"/>).</summary>
+    public static string Label(UpdateMethod method, int rank) => SweepCell.LabelOf(method, rank);
 }

@@ -99,7 +99,7 @@ public sealed record CellResult
     /// </summary>
     public long? MatrixUpdatesAt(double epoch)
     {
-        if (!MatrixUpdateCount.TryParseLabel(Method, out var method) || BatchSize < 1 || TrainCount < 1 || Layers is not { Length: >= 2 }
+        if (!SweepCell.TryParseLabel(Method, out var method) || BatchSize < 1 || TrainCount < 1 || Layers is not { Length: >= 2 }
             || !double.IsFinite(epoch) || epoch < 0) return null;
         return MatrixUpdateCount.Count(method, BatchSize, TrainCount, Layers.Length - 1, epoch);
     }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using SbeCore.Updates;
 
 namespace SbeCore.Experiments;
@@ -45,25 +44,6 @@ public static class MatrixUpdateCount
     {
         long batches = BatchesAfter(epochs, batchSize, trainCount), perEpoch = BatchesPerEpoch(batchSize, trainCount);
         return batches / perEpoch * trainCount + Math.Min(trainCount, batches % perEpoch * batchSize);
-    }
-
-    /// <summary>Reads a method label (sgd, minibatch, svd-k, sbe-k; see <see cref="SweepCell.MethodLabel"/>).</summary>
-    public static bool TryParseLabel(string? label, out UpdateMethod method)
-    {
-        method = UpdateMethod.Sgd;
-        switch (label)
-        {
-            case "sgd": return true;
-            case "minibatch": method = UpdateMethod.MiniBatch; return true;
-        }
-        if (label is null || label.Length < 5 || label[3] != '-'
-            || !int.TryParse(label.AsSpan(4), NumberStyles.None, CultureInfo.InvariantCulture, out int rank) || rank < 1) return false;
-        switch (label[..3])
-        {
-            case "svd": method = UpdateMethod.TruncatedSvd; return true;
-            case "sbe": method = UpdateMethod.Sbe; return true;
-            default: return false;
-        }
     }
 
     private static long BatchesPerEpoch(int batchSize, int trainCount) => ((long)trainCount + batchSize - 1) / batchSize;

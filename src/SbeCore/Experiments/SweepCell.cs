@@ -24,6 +24,25 @@ public sealed record SweepCell(UpdateMethod Method, int Rank, int BatchSize, str
         _ => string.Create(CultureInfo.InvariantCulture, $"sbe-{rank}"),
     };
 
+    /// <summary>Reads a method label (sgd, minibatch, svd-k, sbe-k; see <see cref="LabelOf"/>, its inverse).</summary>
+    public static bool TryParseLabel(string? label, out UpdateMethod method)
+    {
+        method = UpdateMethod.Sgd;
+        switch (label)
+        {
+            case "sgd": return true;
+            case "minibatch": method = UpdateMethod.MiniBatch; return true;
+        }
+        if (label is null || label.Length < 5 || label[3] != '-'
+            || !int.TryParse(label.AsSpan(4), NumberStyles.None, CultureInfo.InvariantCulture, out int rank) || rank < 1) return false;
+        switch (label[..3])
+        {
+            case "svd": method = UpdateMethod.TruncatedSvd; return true;
+            case "sbe": method = UpdateMethod.Sbe; return true;
+            default: return false;
+        }
+    }
+
     /// <summary>Lower-case letters, digits and '-' kept; anything else becomes '-'.</summary>
     internal static string Sanitize(string text)
     {

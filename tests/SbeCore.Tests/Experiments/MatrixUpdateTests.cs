@@ -74,7 +74,7 @@ public class MatrixUpdateTests
     [InlineData(null, false, UpdateMethod.Sgd)]
     public void MethodLabelsParse(string? label, bool ok, UpdateMethod expected)
     {
-        Assert.Equal(ok, MatrixUpdateCount.TryParseLabel(label, out var method));
+        Assert.Equal(ok, SweepCell.TryParseLabel(label, out var method));
         if (ok) Assert.Equal(expected, method);
     }
 
@@ -83,7 +83,7 @@ public class MatrixUpdateTests
     {
         foreach (var m in Enum.GetValues<UpdateMethod>())
         {
-            Assert.True(MatrixUpdateCount.TryParseLabel(SweepCell.LabelOf(m, 3), out var back));
+            Assert.True(SweepCell.TryParseLabel(SweepCell.LabelOf(m, 3), out var back));
             Assert.Equal(m, back);
         }
     }
