@@ -3,13 +3,15 @@ using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using SbeCore.Eigen;
+using SbeCore.Kernels;
 using SbeCore.Numerics;
 using SbeCore.Updates;
 
 namespace SbeCore.Benchmarks.Eigen;
 
 /// <summary>Per-sample cost on the paper's first layer (100 x 785, bias folded in): SBE-1's Observe against
-/// MiniBatch's dense accumulation delta x^T into an a x b buffer (issue 4: target at least 50x fewer ns).</summary>
+/// MiniBatch's dense accumulation delta x^T into its a x b buffer (issue 4: target at least 50x fewer ns), and the same
+/// accumulation into a plain array whose rows sit at the layer's odd stride (the buffer's layout before AlignedMatrix).</summary>
 [MemoryDiagnoser]
 [Config(typeof(ShortConfig))]
 public class ObservePerSampleBenchmarks
@@ -18,6 +20,7 @@ public class ObservePerSampleBenchmarks
     private float[] _deltas = [], _xs = [];
     private SbeEstimator _sbe = null!;
     private MiniBatchRule _miniBatch = null!;
+    private float[] _denseAtOddStride = []; // the same accumulation into a plain a*b array (rows at stride 785, unaligned)
 
     [GlobalSetup]
     public void Setup()
@@ -27,12 +30,19 @@ public class ObservePerSampleBenchmarks
         rng.FillGaussian(_deltas); rng.FillGaussian(_xs);
         _sbe = new SbeEstimator(Rows, Cols, seed: 2);
         _miniBatch = new MiniBatchRule(Rows, Cols);
+        _denseAtOddStride = new float[Rows * Cols];
     }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = N, Description = "MiniBatch dense accumulate (per sample)")]
     public void MiniBatchAccumulate()
     {
         for (int j = 0; j < N; j++) _miniBatch.Accumulate(1f / N, _deltas.AsSpan(j * Rows, Rows), _xs.AsSpan(j * Cols, Cols));
+    }
+
+    [Benchmark(OperationsPerInvoke = N, Description = "Dense accumulate into a plain a*b array (per sample)")]
+    public void PlainArrayAccumulate()
+    {
+        for (int j = 0; j < N; j++) Blas.Ger(1f / N, _deltas.AsSpan(j * Rows, Rows), _xs.AsSpan(j * Cols, Cols), _denseAtOddStride, Rows, Cols, Cols);
     }
 
     [Benchmark(OperationsPerInvoke = N, Description = "Sbe-1 Observe (per sample)")]
