@@ -28,6 +28,7 @@ internal static class TrainCommand
             string v = (CommonOptions.TryValue<string>(r, out var text) ? text : null) ?? "";
             if (!TryParseMagnitude(v, out _)) r.AddError($"unknown --magnitude '{v}'; expected running-mean, right-norm or rayleigh.");
         });
+        var coldStart = new Option<bool>("--cold-start") { Description = "SBE only: reset the estimator after every batch (each batch estimated from the first sample's delta and x) instead of the paper's warm start" };
         var diagnostics = new Option<bool>("--diagnostics") { Description = "SBE only: record singular-vector and -value errors against the exact SVD of every batch" };
         var stopAt = new Option<double>("--stop-at-loss") { Description = "Stop once the training loss is at or below this (0 = never)" };
         CommonOptions.AtLeast(rank, 1);
@@ -37,7 +38,7 @@ internal static class TrainCommand
         stopAt.Validators.Add(r => { if (CommonOptions.TryValue<double>(r, out double v) && (!double.IsFinite(v) || v < 0)) r.AddError($"--stop-at-loss must be >= 0 (got {v})."); });
 
         var command = new Command("train", "Train one network with one update rule and every knob; write results.json, history.csv and PNG plots");
-        command.Options.Add(method); command.Options.Add(rank); command.Options.Add(subBatch); command.Options.Add(magnitude); command.Options.Add(batch); command.Options.Add(lr);
+        command.Options.Add(method); command.Options.Add(rank); command.Options.Add(subBatch); command.Options.Add(magnitude); command.Options.Add(coldStart); command.Options.Add(batch); command.Options.Add(lr);
         common.AddTo(command);
         command.Options.Add(diagnostics); command.Options.Add(stopAt);
 
@@ -50,6 +51,8 @@ internal static class TrainCommand
             if (parse.GetValue(diagnostics) && m != UpdateMethod.Sbe) return Cli.Fail("--diagnostics needs --method sbe.");
             TryParseMagnitude(parse.GetValue(magnitude)!, out var mag);
             if (mag != MagnitudeEstimate.RunningMean && m != UpdateMethod.Sbe) return Cli.Fail("--magnitude needs --method sbe.");
+            bool cold = parse.GetValue(coldStart);
+            if (cold && m != UpdateMethod.Sbe) return Cli.Fail("--cold-start needs --method sbe.");
             var data = DataOption.Load(parse.GetValue(common.Data), parse.GetValue(common.Subset));
             int k = parse.GetValue(rank);
             ulong seed = parse.GetValue(common.Seed);
@@ -61,7 +64,11 @@ internal static class TrainCommand
                 {
                     LayerSizes = sizes, Activation = Act(parse.GetValue(common.Activation)), Method = m, Rank = k, SubBatch = parse.GetValue(subBatch),
                     TileConfig = tile, Seed = seed,
-                    Estimator = mag == MagnitudeEstimate.RunningMean ? null : new EstimatorOptions { Rank = k, SubBatch = parse.GetValue(subBatch), Magnitude = mag },
+                    Estimator = mag == MagnitudeEstimate.RunningMean && !cold ? null : new EstimatorOptions
+                    {
+                        Rank = k, SubBatch = parse.GetValue(subBatch), Magnitude = mag,
+                        WarmStart = !cold, Initialization = cold ? InitialState.FirstSample : InitialState.Gaussian,
+                    },
                 },
                 new TrainingSchedule
                 {

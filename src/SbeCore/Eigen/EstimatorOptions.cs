@@ -29,6 +29,11 @@ public sealed class EstimatorOptions
     /// <summary>How the state is initialised at construction and <see cref="SbeEstimator.Reset"/>.</summary>
     public InitialState Initialization { get; init; } = InitialState.Gaussian;
 
+    /// <summary>Carry the estimator's state from one batch to the next (the paper's warm start, default). When false, the
+    /// SBE update rule resets the estimator after every batch, so each batch is estimated from
+    /// <see cref="Initialization"/> alone (an experiment knob: it isolates what the warm start contributes).</summary>
+    public bool WarmStart { get; init; } = true;
+
     /// <summary>Throws an <see cref="ArgumentException"/> if the options cannot be used for a rows x cols gradient.</summary>
     public void Validate(int rows, int cols)
     {

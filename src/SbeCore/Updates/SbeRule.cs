@@ -4,7 +4,7 @@ using SbeCore.Eigen;
 namespace SbeCore.Updates;
 
 /// <summary>SBE-k: the batch streams through an <see cref="SbeEstimator"/>; its estimate is applied as k rank-1 writes.
-/// The estimator's state is the next batch's warm start.</summary>
+/// The estimator's state is the next batch's warm start (unless <see cref="EstimatorOptions.WarmStart"/> is off).</summary>
 public sealed class SbeRule : IUpdateRule
 {
     private readonly float[] _s, _d, _x;
@@ -47,5 +47,6 @@ public sealed class SbeRule : IUpdateRule
         if (Estimator.Options.Magnitude == MagnitudeEstimate.Rayleigh) Estimator.ReplayMagnitudes(deltas, inputs, n, _s);
         tile.UpdateRankK(learningRate, _s, _d, _x);
         RankOneWrites += Estimator.Rank;
+        if (!Estimator.Options.WarmStart) Estimator.Reset();
     }
 }

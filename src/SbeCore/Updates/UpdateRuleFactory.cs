@@ -40,7 +40,8 @@ public static class UpdateRuleFactory
         return new EstimatorOptions
         {
             Rank = rank, SubBatch = o.SubBatch, DivisionFree = o.DivisionFree, OjaRate = o.OjaRate,
-            QuantizationBits = o.QuantizationBits, Magnitude = o.Magnitude, Initialization = o.Initialization,
+            QuantizationBits = o.QuantizationBits, StochasticRounding = o.StochasticRounding, Magnitude = o.Magnitude,
+            Initialization = o.Initialization, WarmStart = o.WarmStart,
         };
     }
 }
