@@ -1,0 +1,40 @@
+namespace SbeCore.Tests.Cli;
+
+/// <summary>`sbe train --magnitude` and `--cold-start`: SBE-only experiment knobs.</summary>
+public sealed class TrainKnobTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("sbe-knobs-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Theory]
+    [InlineData(1, "--magnitude needs --method sbe", "-m", "sgd", "--magnitude", "rayleigh")]
+    [InlineData(1, "--cold-start needs --method sbe", "-m", "svd", "--cold-start")]
+    [InlineData(2, "unknown --magnitude 'median'", "--magnitude", "median")] // a usage error: exit code 2
+    public void Misuse_is_a_one_line_error(int exitCode, string message, params string[] args)
+    {
+        CliTests.WriteIdx(_dir, train: 20, test: 10);
+        var (code, _, stderr) = SbeCli.Run(["train", "--data", _dir, "--hidden", "8", "--epochs", "1", "--out", Path.Combine(_dir, "o"), .. args]);
+        Assert.Equal(exitCode, code);
+        Assert.StartsWith("sbe: error: ", stderr);
+        Assert.Contains(message, stderr);
+        Assert.DoesNotContain("   at ", stderr);
+    }
+
+    [Fact]
+    public void Each_variant_trains_and_they_differ()
+    {
+        CliTests.WriteIdx(_dir, train: 40, test: 10);
+        string Run(string name, params string[] extra)
+        {
+            string outDir = Path.Combine(_dir, name);
+            var (code, _, stderr) = SbeCli.Run(["train", "--data", _dir, "--hidden", "8", "--epochs", "2", "-b", "8", "--lr", "0.3", "--out", outDir, .. extra]);
+            Assert.True(code == 0, stderr);
+            return File.ReadAllText(Path.Combine(outDir, "history.csv")).Split('\n')[^2].Split(',')[5]; // final train loss
+        }
+        string paper = Run("paper"), rayleigh = Run("rayleigh", "--magnitude", "rayleigh"), cold = Run("cold", "--cold-start");
+        Assert.Equal(paper, Run("paper-again", "--magnitude", "running-mean")); // the default, spelled out
+        Assert.NotEqual(paper, rayleigh);
+        Assert.NotEqual(paper, cold);
+    }
+}
