@@ -45,10 +45,7 @@ public class AllocationTests
             }
         }
         Run(); // warm up: scratch grows to the batch size, JIT tiers settle
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        Run();
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(0, allocated);
+        SteadyState.AssertAllocatesNothing(Run);
         Assert.True(name == "Ideal" || name == "None" || tile.Counters.TotalPulses > 0);
     }
 }

@@ -30,8 +30,6 @@ public class AllocationTests
             est.ReplayMagnitudes(deltas, xs, n, s);
         }
         Step();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 5; i++) Step();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        SteadyState.AssertAllocatesNothing(() => { for (int i = 0; i < 5; i++) Step(); });
     }
 }

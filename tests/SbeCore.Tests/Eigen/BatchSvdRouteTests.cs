@@ -141,11 +141,12 @@ public class BatchSvdRouteTests
         var (s2, u2, v2) = TestData.Outputs(k, a, b);
         solver.TopK(d1, x1, 70, s1, u1, v1); // grows the scratch to n = 70
         solver.TopK(d1.AsSpan(0, 30 * a), x1.AsSpan(0, 30 * b), 30, s2, u2, v2); // a smaller batch in between
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        solver.TopK(d1, x1, 70, s2, u2, v2);
-        solver.TopK(d1.AsSpan(0, 30 * a), x1.AsSpan(0, 30 * b), 30, s2, u2, v2);
-        solver.TopK(d1, x1, 70, s2, u2, v2);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        SteadyState.AssertAllocatesNothing(() =>
+        {
+            solver.TopK(d1, x1, 70, s2, u2, v2);
+            solver.TopK(d1.AsSpan(0, 30 * a), x1.AsSpan(0, 30 * b), 30, s2, u2, v2);
+            solver.TopK(d1, x1, 70, s2, u2, v2);
+        });
         Assert.Equal(s1, s2); Assert.Equal(u1, u2); Assert.Equal(v1, v2);
     }
 

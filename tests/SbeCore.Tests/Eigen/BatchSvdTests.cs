@@ -81,14 +81,9 @@ public class BatchSvdTests
         var (s2, u2, v2) = TestData.Outputs(2, 5, 13);
         void Both() { BatchSvd.TopK(d1, x1, 8, 12, 30, s1, u1, v1); BatchSvd.TopK(d2, x2, 8, 5, 13, s2, u2, v2); }
         Both();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        BatchSvd.TopK(d1, x1, 8, 12, 30, s1, u1, v1);
-        long mid = GC.GetAllocatedBytesForCurrentThread();
-        BatchSvd.TopK(d2, x2, 8, 5, 13, s2, u2, v2);
-        Assert.Equal((0L, 0L), (mid - before, GC.GetAllocatedBytesForCurrentThread() - mid));
-        before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 3; i++) Both();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        SteadyState.AssertAllocatesNothing(() => BatchSvd.TopK(d1, x1, 8, 12, 30, s1, u1, v1));
+        SteadyState.AssertAllocatesNothing(() => BatchSvd.TopK(d2, x2, 8, 5, 13, s2, u2, v2));
+        SteadyState.AssertAllocatesNothing(() => { for (int i = 0; i < 3; i++) Both(); });
     }
 
     [Theory]
@@ -101,8 +96,6 @@ public class BatchSvdTests
         var (deltas, xs) = TestData.Gaussian(n, a, b, 2);
         var (s, d, x) = TestData.Outputs(3, a, b);
         solver.TopK(deltas, xs, n, s, d, x);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 3; i++) solver.TopK(deltas, xs, n, s, d, x);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        SteadyState.AssertAllocatesNothing(() => { for (int i = 0; i < 3; i++) solver.TopK(deltas, xs, n, s, d, x); });
     }
 }

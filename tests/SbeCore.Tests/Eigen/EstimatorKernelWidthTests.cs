@@ -135,9 +135,7 @@ public class EstimatorKernelWidthTests
             sink += d2 + s2 + EstimatorKernels.SumSquares(w);
         }
         for (int i = 0; i < 50; i++) CallAll();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++) CallAll();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        SteadyState.AssertAllocatesNothing(() => { for (int i = 0; i < 100; i++) CallAll(); });
         Assert.True(double.IsFinite(sink));
     }
 }

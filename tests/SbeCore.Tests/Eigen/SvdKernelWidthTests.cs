@@ -279,9 +279,7 @@ public class SvdKernelWidthTests
             DoubleOps.Axpy(1e-3, src.AsSpan(0, len), c);
         }
         for (int i = 0; i < 5; i++) CallAll();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10; i++) CallAll();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        SteadyState.AssertAllocatesNothing(() => { for (int i = 0; i < 10; i++) CallAll(); });
         Assert.False(double.IsNaN(sink));
     }
 }

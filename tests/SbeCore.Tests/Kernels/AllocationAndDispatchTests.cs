@@ -35,10 +35,7 @@ public class AllocationAndDispatchTests(ITestOutputHelper output)
         }
 
         for (int i = 0; i < 50; i++) CallAll(); // warm up (tiering)
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++) CallAll();
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(0, allocated);
+        SteadyState.AssertAllocatesNothing(() => { for (int i = 0; i < 100; i++) CallAll(); });
         Assert.False(float.IsNaN(sink));
     }
 

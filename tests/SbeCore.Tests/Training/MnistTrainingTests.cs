@@ -64,9 +64,6 @@ public class MnistTrainingTests
         var order = new int[640];
         Network.ShuffledOrder(9, order);
         for (int b = 0; b < 3; b++) net.TrainBatch(train.Images, train.Labels, order.AsSpan(b * 64, 64), 0.05f); // warm-up
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int b = 3; b < 10; b++) net.TrainBatch(train.Images, train.Labels, order.AsSpan(b * 64, 64), 0.05f);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(0, allocated);
+        SteadyState.AssertAllocatesNothing(() => { for (int b = 3; b < 10; b++) net.TrainBatch(train.Images, train.Labels, order.AsSpan(b * 64, 64), 0.05f); });
     }
 }

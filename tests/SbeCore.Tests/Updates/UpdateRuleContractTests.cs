@@ -71,9 +71,7 @@ public class UpdateRuleContractTests
         var tile = Tile(3);
         var (deltas, xs) = TestData.Gaussian(16, A, B, 4);
         rule.Apply(tile, deltas, xs, 16, 0.01f);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 5; i++) rule.Apply(tile, deltas, xs, 16, 0.01f);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        SteadyState.AssertAllocatesNothing(() => { for (int i = 0; i < 5; i++) rule.Apply(tile, deltas, xs, 16, 0.01f); });
     }
 
     [Theory]
