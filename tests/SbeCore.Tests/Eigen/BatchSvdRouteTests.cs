@@ -41,7 +41,7 @@ public class BatchSvdRouteTests
         var solver = new BatchSvdSolver(a, b) { Route = Parse(route) };
         var (s, d, x) = TestData.Outputs(k, a, b);
         solver.TopK(deltas, xs, n, s, d, x);
-        AssertMatchesOracle(deltas, xs, n, a, b, s, d, x, valueTolerance: 1e-6);
+        TopKAssert.MatchesDenseSvd(deltas, xs, n, a, b, s, d, x, valueTolerance: 1e-6, vectorTolerance: 1e-6);
     }
 
     [Theory]
@@ -63,7 +63,7 @@ public class BatchSvdRouteTests
         solver.TopK(deltas, xs, n, s, d, x);
         var svd = Oracle.Svd(Oracle.MeanGradient(deltas, xs, n, a, b));
         Assert.True(svd.S[rank] < 1e-6 * svd.S[0], "the planted rank is the rank of M");
-        AssertMatchesOracle(deltas, xs, n, a, b, s.AsSpan(0, rank).ToArray(), d.AsSpan(0, rank * a).ToArray(), x.AsSpan(0, rank * b).ToArray(), valueTolerance: 1e-6);
+        TopKAssert.MatchesDenseSvd(deltas, xs, n, a, b, s.AsSpan(0, rank).ToArray(), d.AsSpan(0, rank * a).ToArray(), x.AsSpan(0, rank * b).ToArray(), valueTolerance: 1e-6, vectorTolerance: 1e-6);
         for (int c = rank; c < k; c++) Assert.Equal(0f, s[c]);
         RankKTests.AssertOrthonormal(d, k, a);
         RankKTests.AssertOrthonormal(x, k, b);
@@ -126,7 +126,7 @@ public class BatchSvdRouteTests
         solver.TopK(sd, sx, n, s, d, x);
         float[] unscaled = s.Select(v => MathF.ScaleB(v, -2 * exponent)).ToArray();
         // the dense oracle itself is run on the unscaled batch (MathNet's SVD loses M at 1e-36)
-        AssertMatchesOracle(deltas, xs, n, a, b, unscaled, d, x, valueTolerance: 1e-6);
+        TopKAssert.MatchesDenseSvd(deltas, xs, n, a, b, unscaled, d, x, valueTolerance: 1e-6, vectorTolerance: 1e-6);
     }
 
     [Theory]
@@ -170,26 +170,6 @@ public class BatchSvdRouteTests
         }
     }
 
-    private static void AssertMatchesOracle(float[] deltas, float[] xs, int n, int a, int b, float[] s, float[] d, float[] x, double valueTolerance)
-    {
-        int k = s.Length;
-        var svd = Oracle.Svd(Oracle.MeanGradient(deltas, xs, n, a, b));
-        double s0 = svd.S[0];
-        for (int c = 0; c < k; c++)
-        {
-            Assert.True(Math.Abs(svd.S[c] - s[c]) <= valueTolerance * s0, $"pair {c}: s = {s[c]}, dense {svd.S[c]}");
-            double below = c + 1 < svd.S.Count ? svd.S[c + 1] : 0;
-            double gap = Math.Min(svd.S[c] - below, c > 0 ? svd.S[c - 1] - svd.S[c] : double.MaxValue) / s0;
-            double tol = 1e-6 / Math.Max(gap, 1e-3);
-            double cu = Oracle.Cosine(d.AsSpan(c * a, a), svd.U.Column(c));
-            double cv = Oracle.Cosine(x.AsSpan(c * b, b), svd.VT.Row(c));
-            Assert.True(1 - Math.Abs(cu) < tol, $"pair {c}: 1-|cos u| = {1 - Math.Abs(cu)}");
-            Assert.True(1 - Math.Abs(cv) < tol, $"pair {c}: 1-|cos v| = {1 - Math.Abs(cv)}");
-            Assert.True(cu * cv > 0, "s d x^T must equal sigma u v^T (paired signs)");
-        }
-        RankKTests.AssertOrthonormal(d, k, a);
-        RankKTests.AssertOrthonormal(x, k, b);
-    }
 
     // n rows of length len spanning a random rank-dimensional subspace exactly: small integer bases and coefficients,
     // so every float sum is exact and M's rank is exactly min(rankD, rankX)
