@@ -11,7 +11,7 @@ namespace SbeCore.Native;
 internal static unsafe class TileConfigs
 {
     /// <summary>sbe_device value -> preset name. Part of the ABI: append only, never reorder.</summary>
-    public static readonly string[] DeviceNames = ["Ideal", "Idealized", "GokmenVlasov", "Capacitor", "EcRam", "ReRamSB", "ReRamES", "PCM"];
+    public static readonly string[] DeviceNames = ["Ideal", "Idealized", "GokmenVlasov", "Capacitor", "EcRam", "ReRamSB", "ReRamES", "PCM", "EcRamMO"];
 
     /// <summary>The names sbe_tile_config_preset accepts, for error messages (TryPreset ignores case, '-' and '_').</summary>
     public static string AcceptedNames => "Ideal, " + string.Join(", ", TileConfig.PresetNames);

@@ -89,7 +89,8 @@ typedef enum sbe_device {
     SBE_DEVICE_ECRAM = 4,          /* "EcRam" */
     SBE_DEVICE_RERAM_SB = 5,       /* "ReRamSB" */
     SBE_DEVICE_RERAM_ES = 6,       /* "ReRamES" */
-    SBE_DEVICE_PCM = 7             /* "PCM" */
+    SBE_DEVICE_PCM = 7,            /* "PCM": a refreshed pair of one-sided PCM devices (aihwkit PCMPresetUnitCell) */
+    SBE_DEVICE_ECRAM_MO = 8        /* "EcRamMO" */
 } sbe_device;
 
 typedef enum sbe_pulse_type {

@@ -4,14 +4,16 @@ using SbeCore.Numerics;
 namespace SbeCore.Crossbar;
 
 // Save/load: "SBETILE\0", u32 version, u64 payload length, payload, u32 CRC-32 of the payload (little-endian).
-// The payload holds shape, seed, configs, weights, bounds, hidden parameters, counters and both random streams,
-// so a loaded tile continues bit-identically.
+// The payload holds shape, seed, configs, then the state: weights, bounds, hidden parameters, counters, both random
+// streams, hidden (persistent) weights, the post-update step count and a unit cell's two device arrays, so a
+// loaded tile continues bit-identically. Version 1 files (before the device physics followed aihwkit's simulator)
+// are refused. Per-device reset values, decay scales and diffusion rates are redrawn from the seed.
 public sealed partial class CrossbarTile
 {
     private static ReadOnlySpan<byte> Magic => "SBETILE\0"u8;
 
     /// <summary>Version of the file format written by <see cref="Save(string)"/>.</summary>
-    public const uint FileFormatVersion = 1;
+    public const uint FileFormatVersion = 2;
 
     /// <summary>Saves the tile atomically: writes a temporary file next to <paramref name="path"/>, then renames it over.</summary>
     public void Save(string path)
@@ -91,11 +93,22 @@ public sealed partial class CrossbarTile
         WriteIO(w, Config.Forward);
         WriteIO(w, Config.Backward);
         w.Write(_parametersPerDevice);
+        WriteState(w);
+    }
+
+    private void WriteState(BinaryWriter w)
+    {
         WriteFloats(w, _weights); WriteFloats(w, _wMin); WriteFloats(w, _wMax); WriteFloats(w, _params);
         w.Write(Counters.RankOneWrites); w.Write(Counters.TotalPulses); w.Write(Counters.ClippedPulses);
         foreach (var p in Counters.PulsesPerDeviceArray) w.Write(p);
         _updateRandom.Save(w);
         _readRandom.Save(w);
+        if (_persistent is not null) WriteFloats(w, _persistent);
+        w.Write(PostUpdateSteps);
+        if (_pair is null) return;
+        w.Write(_pair.Refreshes); w.Write(_pair.LastRefreshWrites);
+        _pair.Plus.WriteState(w);
+        _pair.Minus.WriteState(w);
     }
 
     private static CrossbarTile ReadPayload(BinaryReader r, IDeviceModel? customDevice)
@@ -113,35 +126,46 @@ public sealed partial class CrossbarTile
         int parameters = r.ReadInt32();
         if (parameters != config.Device.ParametersPerDevice) throw new InvalidDataException($"Tile file has {parameters} parameters per device, the model needs {config.Device.ParametersPerDevice}.");
         var tile = new CrossbarTile(rows, cols, config, seed);
-        ReadFloats(r, tile._weights); ReadFloats(r, tile._wMin); ReadFloats(r, tile._wMax); ReadFloats(r, tile._params);
-        tile.RefreshConstantStepScales();
-        var counters = new TileCounters(rows * cols) { RankOneWrites = r.ReadInt64(), TotalPulses = r.ReadInt64(), ClippedPulses = r.ReadInt64() };
-        var perDevice = counters.PulsesPerDeviceArray;
-        for (int k = 0; k < perDevice.Length; k++) perDevice[k] = r.ReadInt64();
-        tile.Counters.CopyFrom(counters);
-        tile._updateRandom.Load(r);
-        tile._readRandom.Load(r);
+        tile.ReadState(r);
         return tile;
     }
 
-    private static void WriteUpdate(BinaryWriter w, UpdateConfig u)
+    private void ReadState(BinaryReader r)
+    {
+        ReadFloats(r, _weights); ReadFloats(r, _wMin); ReadFloats(r, _wMax); ReadFloats(r, _params);
+        RefreshConstantStepScales();
+        var counters = new TileCounters(Rows * Cols) { RankOneWrites = r.ReadInt64(), TotalPulses = r.ReadInt64(), ClippedPulses = r.ReadInt64() };
+        var perDevice = counters.PulsesPerDeviceArray;
+        for (int k = 0; k < perDevice.Length; k++) perDevice[k] = r.ReadInt64();
+        Counters.CopyFrom(counters);
+        _updateRandom.Load(r);
+        _readRandom.Load(r);
+        if (_persistent is not null) ReadFloats(r, _persistent);
+        PostUpdateSteps = r.ReadInt64();
+        if (_pair is null) return;
+        _pair.Refreshes = r.ReadInt64(); _pair.LastRefreshWrites = r.ReadInt64();
+        _pair.Plus.ReadState(r);
+        _pair.Minus.ReadState(r);
+    }
+
+    internal static void WriteUpdate(BinaryWriter w, UpdateConfig u)
     {
         w.Write((byte)u.PulseType); w.Write(u.DesiredBl); w.Write(u.FixedBl); w.Write(u.UpdateBlManagement); w.Write(u.UpdateManagement); w.Write(u.UmGradScale);
     }
 
-    private static UpdateConfig ReadUpdate(BinaryReader r) => new()
+    internal static UpdateConfig ReadUpdate(BinaryReader r) => new()
     {
         PulseType = (PulseType)r.ReadByte(), DesiredBl = r.ReadInt32(), FixedBl = r.ReadBoolean(),
         UpdateBlManagement = r.ReadBoolean(), UpdateManagement = r.ReadBoolean(), UmGradScale = r.ReadSingle(),
     };
 
-    private static void WriteIO(BinaryWriter w, IOConfig io)
+    internal static void WriteIO(BinaryWriter w, IOConfig io)
     {
         w.Write(io.IsPerfect); w.Write(io.InpRes); w.Write(io.InpBound); w.Write(io.OutRes); w.Write(io.OutBound);
         w.Write(io.OutNoise); w.Write(io.WNoise); w.Write((byte)io.NoiseManagement); w.Write((byte)io.BoundManagement); w.Write(io.MaxBmFactor);
     }
 
-    private static IOConfig ReadIO(BinaryReader r) => new()
+    internal static IOConfig ReadIO(BinaryReader r) => new()
     {
         IsPerfect = r.ReadBoolean(), InpRes = r.ReadSingle(), InpBound = r.ReadSingle(), OutRes = r.ReadSingle(), OutBound = r.ReadSingle(),
         OutNoise = r.ReadSingle(), WNoise = r.ReadSingle(), NoiseManagement = (NoiseManagement)r.ReadByte(),

@@ -39,7 +39,7 @@ public sealed partial class CrossbarTile
         _rowProbability = new float[Rows];
         _colProbability = new float[Cols];
         _colSign = new sbyte[Cols];
-        EnsureMaskCapacity(Config.Update.FixedBl ? Config.Update.DesiredBl : Math.Max(Config.Update.DesiredBl, 64));
+        EnsureMaskCapacity(Config.Update.DesiredBl);
     }
 
     private void EnsureMaskCapacity(int bl)
@@ -71,7 +71,7 @@ public sealed partial class CrossbarTile
             float a = -lr * d[i];
             if (a == 0) continue;
             int row = i * Cols;
-            for (int j = 0; j < Cols; j++) SetClipped(row + j, _weights[row + j] + a * x[j]);
+            for (int j = 0; j < Cols; j++) SetClipped(row + j, HiddenWeight(row + j) + a * x[j]);
         }
     }
 
@@ -79,7 +79,7 @@ public sealed partial class CrossbarTile
     {
         if (w > _wMax[k]) { w = _wMax[k]; Counters.ClippedPulses++; }
         else if (w < _wMin[k]) { w = _wMin[k]; Counters.ClippedPulses++; }
-        _weights[k] = w;
+        WriteHidden(k, w);
     }
 
     private void ApplyPulsedRankOne(float lr, ReadOnlySpan<float> d, ReadOnlySpan<float> x)
@@ -89,33 +89,19 @@ public sealed partial class CrossbarTile
         LastBl = 0; LastMaxRowProbability = 0; LastMaxColProbability = 0;
         if (lr == 0 || xMax == 0 || dMax == 0) return;
 
-        double dwMin = _device.DwMin;
-        double absLr = Math.Abs((double)lr);
-        int bl = up.DesiredBl;
-        if (up.UpdateBlManagement)
-        {
-            double needed = Math.Ceiling(absLr * xMax * dMax / dwMin);
-            int cap = up.FixedBl ? up.DesiredBl : UpdateConfig.MaxBl;
-            bl = (int)Math.Clamp(needed, 1, cap);
-        }
-        // A B = |lr| / (dw_min BL) makes the expected coincidences BL p_x p_d equal |lr x_j d_i| / dw_min.
-        double a = Math.Sqrt(absLr / (dwMin * bl)), b = a;
-        if (up.UpdateManagement)
-        {
-            double balance = Math.Sqrt(xMax / (up.UmGradScale * (double)dMax));
-            a *= balance; b /= balance;
-        }
+        int bl = PulseTrainScaling.Compute(up, MathF.Abs(lr), xMax, dMax, _device.WeightGranularity, out float a, out float b);
+        if (bl == 0) return;
         LastBl = bl;
-        LastMaxRowProbability = (float)(a * dMax);
-        LastMaxColProbability = (float)(b * xMax);
+        LastMaxRowProbability = a * dMax;
+        LastMaxColProbability = b * xMax;
 
         int lrSign = lr > 0 ? 1 : -1;
         for (int j = 0; j < Cols; j++)
         {
-            _colProbability[j] = (float)Math.Min(b * Math.Abs(x[j]), 1.0);
+            _colProbability[j] = MathF.Min(b * MathF.Abs(x[j]), 1f);
             _colSign[j] = (sbyte)Math.Sign(x[j]);
         }
-        for (int i = 0; i < Rows; i++) _rowProbability[i] = (float)Math.Min(a * Math.Abs(d[i]), 1.0);
+        for (int i = 0; i < Rows; i++) _rowProbability[i] = MathF.Min(a * MathF.Abs(d[i]), 1f);
 
         if (up.PulseType == PulseType.DeterministicImplicit) ApplyDeterministic(bl, lrSign, d);
         else ApplyStochastic(bl, lrSign, d);
@@ -194,7 +180,7 @@ public sealed partial class CrossbarTile
         }
     }
 
-    // Dense write: device ij gets |lr g_ij| / dw_min pulses, rounded stochastically (StochasticCompressed)
+    // Dense write: device ij gets |lr g_ij| / granularity pulses, rounded stochastically (StochasticCompressed)
     // or to nearest (DeterministicImplicit); at most max(1, rankOneEquivalent) * BL per device, what that
     // many rank-1 writes of at most BL coincidences each could deliver.
     // g: row r at g[r * stride]; devices are visited in row-major order, so the random draws do not depend on stride.
@@ -207,12 +193,13 @@ public sealed partial class CrossbarTile
             {
                 ReadOnlySpan<float> gr = g.Slice(r * stride, Cols);
                 if (_isIdeal) { Kernels.Blas.Axpy(-lr, gr, _weights.AsSpan(r * Cols, Cols)); continue; }
-                for (int j = 0; j < Cols; j++) SetClipped(r * Cols + j, _weights[r * Cols + j] - lr * gr[j]);
+                for (int j = 0; j < Cols; j++) SetClipped(r * Cols + j, HiddenWeight(r * Cols + j) - lr * gr[j]);
             }
             return;
         }
-        double inverseStep = 1.0 / _device.DwMin;
-        int maxBl = Config.Update.FixedBl ? Config.Update.DesiredBl : UpdateConfig.MaxBl;
+        double inverseStep = 1.0 / _device.WeightGranularity;
+        var up = Config.Update;
+        int maxBl = !up.FixedBl && !up.UpdateBlManagement ? UpdateConfig.MaxBl : up.DesiredBl;
         double cap = Math.Min((double)Math.Max(1, rankOneEquivalent) * maxBl, int.MaxValue / 2);
         for (int r = 0; r < Rows; r++)
             for (int j = 0; j < Cols; j++)
@@ -232,13 +219,14 @@ public sealed partial class CrossbarTile
     }
 
     // n pulses of one direction on device k. ConstantStep: one aggregated step (see docs/crossbar.md);
-    // other models: pulse by pulse, because their step depends on w.
+    // a unit cell routes them to one of its devices; other models go pulse by pulse, because their step depends on w.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ApplyPulses(int k, int n, int direction)
     {
         Counters.PulsesPerDeviceArray[k] += n;
         Counters.TotalPulses += n;
         if (_constantStepStd >= 0) ApplyConstantStep(k, n, direction);
+        else if (_pair is not null) Counters.ClippedPulses += _pair.ApplyPulses(k, n, direction, _weights);
         else ApplyPulseByPulse(k, n, direction);
     }
 
@@ -273,9 +261,12 @@ public sealed partial class CrossbarTile
         return (long)Math.Clamp(n - fit, 0, n);
     }
 
+    // Pulses move the hidden weight; with write noise, what reads see is redrawn once the device is written
+    // (aihwkit draws it after every pulse; only the last draw stays visible).
     private void ApplyPulseByPulse(int k, int n, int direction)
     {
-        float w = _weights[k], hi = _wMax[k], lo = _wMin[k];
+        float[] state = _persistent ?? _weights;
+        float w = state[k], hi = _wMax[k], lo = _wMin[k];
         var p = _params.AsSpan(k * _parametersPerDevice, _parametersPerDevice);
         long clipped = 0;
         for (int t = 0; t < n; t++)
@@ -286,7 +277,8 @@ public sealed partial class CrossbarTile
             w = next;
         }
         Counters.ClippedPulses += clipped;
-        _weights[k] = w;
+        state[k] = w;
+        if (_persistent is not null) _weights[k] = w + _writeNoise * _updateRandom.NextGaussian();
     }
 
     private static float AbsMax(ReadOnlySpan<float> v)

@@ -23,6 +23,9 @@ public sealed partial class CrossbarTile
     private readonly IDeviceModel _device;
     private readonly bool _isIdeal;
     private readonly float _constantStepStd; // dw_min_std of a ConstantStep device, -1 for other models
+    private readonly float[]? _persistent;   // hidden weights the pulses move when write noise is on (else null)
+    private readonly float _writeNoise;      // write_noise_std * dw_min
+    private readonly OneSidedPair? _pair;    // a one-sided unit cell's two devices (else null)
     private readonly RandomStream _updateRandom;
     private readonly RandomStream _readRandom;
     private readonly AnalogReader _forwardReader = new();
@@ -51,15 +54,44 @@ public sealed partial class CrossbarTile
         _updateRandom = new RandomStream(StreamSeed(seed, 1));
         _readRandom = new RandomStream(StreamSeed(seed, 2));
 
-        var rng = new Xoshiro256(StreamSeed(seed, 0));
-        for (int k = 0; k < devices; k++)
+        if (_device is OneSidedUnitCell cell)
         {
-            _device.SampleDevice(ref rng, _params.AsSpan(k * _parametersPerDevice, _parametersPerDevice), out _wMin[k], out _wMax[k]);
-            if (!(_wMin[k] <= 0 && _wMax[k] >= 0))
-                throw new ArgumentException($"Device model {_device.Name} drew bounds [{_wMin[k]}, {_wMax[k]}] that do not bracket 0.", nameof(config));
+            _pair = new OneSidedPair(rows, cols, cell, StreamSeed(seed, 4), StreamSeed(seed, 5));
+            _pair.VisibleBounds(_wMin, _wMax);
+        }
+        else
+        {
+            var rng = new Xoshiro256(StreamSeed(seed, 0));
+            for (int k = 0; k < devices; k++)
+                _device.SampleDevice(ref rng, _params.AsSpan(k * _parametersPerDevice, _parametersPerDevice), out _wMin[k], out _wMax[k]);
+            CheckSampledDevices();
+        }
+        if (_device is PulsedDevice pulsed)
+        {
+            if (pulsed.UsesPersistentWeight)
+            {
+                _persistent = new float[devices];
+                _writeNoise = pulsed.WriteNoiseStd * pulsed.DwMin;
+            }
+            SampleRetention(pulsed, StreamSeed(seed, 3));
         }
         AllocatePulseScratch();
         RefreshConstantStepScales();
+    }
+
+    // A model must give every device finite parameters and bounds that bracket 0; refuse it now rather than
+    // discover Inf or NaN weights mid-training.
+    private void CheckSampledDevices()
+    {
+        int bad = Blas.IndexOfNonFinite(_params);
+        if (bad >= 0)
+            throw new ArgumentException($"Device model {_device.Name} drew a non-finite hidden parameter ({_params[bad]} for device {bad / Math.Max(1, _parametersPerDevice)}); check its parameters.", "config");
+        for (int k = 0; k < _wMin.Length; k++)
+        {
+            bool finite = _isIdeal || (float.IsFinite(_wMin[k]) && float.IsFinite(_wMax[k]));
+            if (!(_wMin[k] <= 0 && _wMax[k] >= 0) || !finite)
+                throw new ArgumentException($"Device model {_device.Name} drew bounds [{_wMin[k]}, {_wMax[k]}] for device {k}, which do not bracket 0.", "config");
+        }
     }
 
     private static ulong StreamSeed(ulong seed, ulong stream) => seed ^ (0x9E3779B97F4A7C15UL * (stream + 1));
@@ -98,12 +130,29 @@ public sealed partial class CrossbarTile
         _weights.CopyTo(destination);
     }
 
-    /// <summary>Programs the weights (clipped to device bounds); not counted as training writes.</summary>
+    /// <summary>Programs the weights (clipped to device bounds); not counted as training writes. With write noise,
+    /// the weights read back carry fresh write noise (aihwkit: apply_write_noise_on_set); a unit cell puts a positive
+    /// weight on its plus device and a negative one on its minus device.</summary>
     public void SetWeights(ReadOnlySpan<float> weights)
     {
         RequireLength(weights.Length, Rows * Cols, nameof(weights));
         RequireFinite(weights, nameof(weights));
-        for (int k = 0; k < weights.Length; k++) _weights[k] = Math.Clamp(weights[k], _wMin[k], _wMax[k]);
+        for (int k = 0; k < weights.Length; k++) WriteHidden(k, Math.Clamp(weights[k], _wMin[k], _wMax[k]));
+    }
+
+    // The weight the device physics acts on: the hidden (persistent) weight with write noise, else the visible one.
+    private float HiddenWeight(int k) => _persistent is not null ? _persistent[k] : _weights[k];
+
+    // Sets device k to w (within its bounds) the way programming does.
+    private void WriteHidden(int k, float w)
+    {
+        if (_pair is not null) _weights[k] = _pair.Program(k, w);
+        else if (_persistent is not null)
+        {
+            _persistent[k] = w;
+            _weights[k] = w + _writeNoise * _updateRandom.NextGaussian();
+        }
+        else _weights[k] = w;
     }
 
     /// <summary>Forward read of a batch: outputs (n x rows) = inputs (n x cols) W^T, through the forward I/O model.</summary>

@@ -45,7 +45,7 @@ public sealed record TileConfig
     public static TileConfig FromPreset(IDeviceModel device) => new() { Device = device, Update = PresetUpdate(), Forward = PresetIO(), Backward = PresetIO() };
 
     /// <summary>Names accepted by <see cref="Preset"/>.</summary>
-    public static IReadOnlyList<string> PresetNames { get; } = ["Idealized", "GokmenVlasov", "Capacitor", "EcRam", "ReRamSB", "ReRamES", "PCM"];
+    public static IReadOnlyList<string> PresetNames { get; } = ["Idealized", "GokmenVlasov", "Capacitor", "EcRam", "EcRamMO", "ReRamSB", "ReRamES", "PCM"];
 
     /// <summary>A preset config by name (see <see cref="PresetNames"/>; case, '-' and '_' are ignored, so "reram-sb" is ReRamSB;
     /// "Ideal" gives <c>new TileConfig()</c>).</summary>
@@ -64,6 +64,7 @@ public sealed record TileConfig
             "gokmenvlasov" => GokmenVlasov(),
             "capacitor" => Capacitor(),
             "ecram" => EcRam(),
+            "ecrammo" => EcRamMO(),
             "reramsb" => ReRamSB(),
             "rerames" => ReRamES(),
             "pcm" => Pcm(),
@@ -80,10 +81,13 @@ public sealed record TileConfig
     public static TileConfig Capacitor() => FromPreset(DevicePresets.Capacitor());
     /// <summary>aihwkit: EcRamPreset.</summary>
     public static TileConfig EcRam() => FromPreset(DevicePresets.EcRam());
+    /// <summary>aihwkit: EcRamMOPreset.</summary>
+    public static TileConfig EcRamMO() => FromPreset(DevicePresets.EcRamMO());
+
     /// <summary>aihwkit: ReRamSBPreset.</summary>
     public static TileConfig ReRamSB() => FromPreset(DevicePresets.ReRamSB());
     /// <summary>aihwkit: ReRamESPreset.</summary>
     public static TileConfig ReRamES() => FromPreset(DevicePresets.ReRamES());
-    /// <summary>aihwkit: PCMPreset (a single one-sided PCM device per weight; aihwkit uses a refreshed pair).</summary>
-    public static TileConfig Pcm() => FromPreset(DevicePresets.Pcm());
+    /// <summary>aihwkit: PCMPreset. A refreshed pair of one-sided PCM devices per weight (<see cref="DevicePresets.PcmUnitCell"/>).</summary>
+    public static TileConfig Pcm() => FromPreset(DevicePresets.PcmUnitCell());
 }

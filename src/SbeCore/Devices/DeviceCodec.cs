@@ -1,9 +1,12 @@
+using SbeCore.Crossbar;
+
 namespace SbeCore.Devices;
 
 /// <summary>Binary form of the built-in device models (for saved tiles). A custom model is stored by name only.</summary>
 internal static class DeviceCodec
 {
-    private const byte IdealTag = 0, ConstantStepTag = 1, LinearStepTag = 2, SoftBoundsTag = 3, ExpStepTag = 4, PowStepTag = 5, CustomTag = 255;
+    private const byte IdealTag = 0, ConstantStepTag = 1, LinearStepTag = 2, SoftBoundsTag = 3, ExpStepTag = 4, PowStepTag = 5,
+        SoftBoundsReferenceTag = 6, OneSidedTag = 7, CustomTag = 255;
 
     public static void Write(BinaryWriter w, IDeviceModel device)
     {
@@ -16,10 +19,20 @@ internal static class DeviceCodec
             case ExpStepDevice e:
                 w.Write(ExpStepTag); WriteBase(w, e);
                 w.Write(e.AUp); w.Write(e.ADown); w.Write(e.GammaUp); w.Write(e.GammaDown); w.Write(e.A); w.Write(e.B);
+                w.Write(e.DwMinStdAdd); w.Write(e.DwMinStdSlope);
                 break;
             case PowStepDevice p:
                 w.Write(PowStepTag); WriteBase(w, p);
-                w.Write(p.PowGamma); w.Write(p.PowGammaDtod); w.Write(p.PowUpDown);
+                w.Write(p.PowGamma); w.Write(p.PowGammaDtod); w.Write(p.PowUpDown); w.Write(p.PowUpDownDtod);
+                break;
+            case SoftBoundsReferenceDevice s:
+                w.Write(SoftBoundsReferenceTag); WriteBase(w, s);
+                w.Write(s.SlopeUpDtod); w.Write(s.SlopeDownDtod); w.Write(s.ReferenceMean); w.Write(s.ReferenceStd); w.Write(s.MultNoise);
+                break;
+            case OneSidedUnitCell u:
+                w.Write(OneSidedTag); Write(w, u.Device);
+                w.Write(u.RefreshEvery); w.Write(u.UnitsInMbatch); w.Write(u.RefreshUpperThres); w.Write(u.RefreshLowerThres);
+                CrossbarTile.WriteIO(w, u.RefreshForward); CrossbarTile.WriteUpdate(w, u.RefreshUpdate);
                 break;
             default:
                 w.Write(CustomTag); w.Write(device.Name); w.Write(device.ParametersPerDevice);
@@ -39,10 +52,24 @@ internal static class DeviceCodec
             case LinearStepTag: return ReadLinear(r, new LinearStepDevice());
             case ExpStepTag:
                 var e = (ExpStepDevice)ReadBase(r, new ExpStepDevice());
-                return e with { AUp = r.ReadSingle(), ADown = r.ReadSingle(), GammaUp = r.ReadSingle(), GammaDown = r.ReadSingle(), A = r.ReadSingle(), B = r.ReadSingle() };
+                return e with
+                {
+                    AUp = r.ReadSingle(), ADown = r.ReadSingle(), GammaUp = r.ReadSingle(), GammaDown = r.ReadSingle(), A = r.ReadSingle(), B = r.ReadSingle(),
+                    DwMinStdAdd = r.ReadSingle(), DwMinStdSlope = r.ReadSingle(),
+                };
             case PowStepTag:
                 var p = (PowStepDevice)ReadBase(r, new PowStepDevice());
-                return p with { PowGamma = r.ReadSingle(), PowGammaDtod = r.ReadSingle(), PowUpDown = r.ReadSingle() };
+                return p with { PowGamma = r.ReadSingle(), PowGammaDtod = r.ReadSingle(), PowUpDown = r.ReadSingle(), PowUpDownDtod = r.ReadSingle() };
+            case SoftBoundsReferenceTag:
+                var s = (SoftBoundsReferenceDevice)ReadBase(r, new SoftBoundsReferenceDevice());
+                return s with { SlopeUpDtod = r.ReadSingle(), SlopeDownDtod = r.ReadSingle(), ReferenceMean = r.ReadSingle(), ReferenceStd = r.ReadSingle(), MultNoise = r.ReadBoolean() };
+            case OneSidedTag:
+                if (Read(r, null) is not PulsedDevice inner) throw new InvalidDataException("A one-sided unit cell must hold a pulsed device.");
+                return new OneSidedUnitCell
+                {
+                    Device = inner, RefreshEvery = r.ReadInt32(), UnitsInMbatch = r.ReadBoolean(), RefreshUpperThres = r.ReadSingle(), RefreshLowerThres = r.ReadSingle(),
+                    RefreshForward = CrossbarTile.ReadIO(r), RefreshUpdate = CrossbarTile.ReadUpdate(r),
+                };
             case CustomTag:
                 string name = r.ReadString();
                 int count = r.ReadInt32();
@@ -58,19 +85,23 @@ internal static class DeviceCodec
     {
         w.Write(d.DwMin); w.Write(d.DwMinDtod); w.Write(d.DwMinStd); w.Write(d.UpDown); w.Write(d.UpDownDtod);
         w.Write(d.WMax); w.Write(d.WMin); w.Write(d.WMaxDtod); w.Write(d.WMinDtod);
+        w.Write(d.Reset); w.Write(d.ResetDtod); w.Write(d.ResetStd); w.Write(d.Lifetime); w.Write(d.LifetimeDtod);
+        w.Write(d.Diffusion); w.Write(d.DiffusionDtod); w.Write(d.WriteNoiseStd);
     }
 
     private static PulsedDevice ReadBase(BinaryReader r, PulsedDevice d) => d with
     {
         DwMin = r.ReadSingle(), DwMinDtod = r.ReadSingle(), DwMinStd = r.ReadSingle(), UpDown = r.ReadSingle(), UpDownDtod = r.ReadSingle(),
         WMax = r.ReadSingle(), WMin = r.ReadSingle(), WMaxDtod = r.ReadSingle(), WMinDtod = r.ReadSingle(),
+        Reset = r.ReadSingle(), ResetDtod = r.ReadSingle(), ResetStd = r.ReadSingle(), Lifetime = r.ReadSingle(), LifetimeDtod = r.ReadSingle(),
+        Diffusion = r.ReadSingle(), DiffusionDtod = r.ReadSingle(), WriteNoiseStd = r.ReadSingle(),
     };
 
     private static void WriteLinear(BinaryWriter w, LinearStepDevice d)
     {
         WriteBase(w, d);
         w.Write(d.GammaUp); w.Write(d.GammaDown); w.Write(d.GammaUpDtod); w.Write(d.GammaDownDtod);
-        w.Write(d.MultNoise); w.Write(d.MeanBoundReference);
+        w.Write(d.MultNoise); w.Write(d.MeanBoundReference); w.Write(d.AllowIncreasing);
     }
 
     private static LinearStepDevice ReadLinear(BinaryReader r, LinearStepDevice d)
@@ -79,7 +110,7 @@ internal static class DeviceCodec
         return l with
         {
             GammaUp = r.ReadSingle(), GammaDown = r.ReadSingle(), GammaUpDtod = r.ReadSingle(), GammaDownDtod = r.ReadSingle(),
-            MultNoise = r.ReadBoolean(), MeanBoundReference = r.ReadBoolean(),
+            MultNoise = r.ReadBoolean(), MeanBoundReference = r.ReadBoolean(), AllowIncreasing = r.ReadBoolean(),
         };
     }
 }

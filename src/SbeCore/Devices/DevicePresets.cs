@@ -1,9 +1,8 @@
 namespace SbeCore.Devices;
 
 /// <summary>
-/// The device presets aihwkit users know by name (aihwkit.simulator.presets.devices), with aihwkit's values.
-/// Not modelled here: write_noise_std (ReRamES 75, ReRamSB 56; needs a separate hidden/visible weight),
-/// PCM's dw_min_std_add/slope and reset, the capacitor's leakage (lifetime).
+/// The device presets aihwkit users know by name (aihwkit.simulator.presets.devices), with aihwkit's values,
+/// including write noise (ReRamES, ReRamSB), the capacitor's leakage (lifetime), PCM's additive noise and reset.
 /// </summary>
 public static class DevicePresets
 {
@@ -27,7 +26,7 @@ public static class DevicePresets
         DwMin = 0.005f, UpDown = 0f, WMax = 1f, WMin = -1f, MultNoise = false,
         GammaUp = 0.05f, GammaDown = 0.05f, DwMinDtod = 0.1f, UpDownDtod = 0.06f,
         WMaxDtod = 0.07f, WMinDtod = 0.07f, GammaUpDtod = 0.01f, GammaDownDtod = 0.01f,
-        DwMinStd = 0.3f, MeanBoundReference = true,
+        DwMinStd = 0.3f, MeanBoundReference = true, Lifetime = 1e6f, LifetimeDtod = 0.3f,
     };
 
     /// <summary>aihwkit: EcRamPresetDevice. LinearStep, dw_min 0.002, bounds 1.1724/-0.8276, gamma 0.1153/0.5085.</summary>
@@ -39,12 +38,22 @@ public static class DevicePresets
         DwMinStd = 0.3f, MeanBoundReference = true,
     };
 
-    /// <summary>aihwkit: ReRamSBPresetDevice. SoftBounds, dw_min 0.002, bounds 1.25/-0.75, large additive cycle-to-cycle noise (3.75).</summary>
-    public static SoftBoundsDevice ReRamSB() => new()
+    /// <summary>aihwkit: EcRamMOPresetDevice. LinearStep, dw_min 2.8214e-4, bounds 1.1714/-0.8286, gamma 0.4152/0.7342.</summary>
+    public static LinearStepDevice EcRamMO() => new()
+    {
+        DwMin = 2.8214e-4f, UpDown = 0f, WMax = 1.1714f, WMin = -0.8286f, MultNoise = true,
+        GammaUp = 0.4152f, GammaDown = 0.7342f, DwMinDtod = 0.1f, UpDownDtod = 0.01f,
+        WMaxDtod = 0.05f, WMinDtod = 0.05f, GammaUpDtod = 0.05f, GammaDownDtod = 0.05f,
+        DwMinStd = 2f, MeanBoundReference = true,
+    };
+
+    /// <summary>aihwkit: ReRamSBPresetDevice. SoftBoundsReference, dw_min 0.002, bounds 1.25/-0.75, large additive
+    /// cycle-to-cycle noise (3.75) and write noise (56 dw_min).</summary>
+    public static SoftBoundsReferenceDevice ReRamSB() => new()
     {
         DwMin = 0.002f, UpDown = 0f, WMax = 1.25f, WMin = -0.75f, MultNoise = false,
         DwMinDtod = 0.3f, UpDownDtod = 0.01f, WMaxDtod = 0.3f / 1.25f, WMinDtod = 0.3f / 0.75f,
-        DwMinStd = 3.75f,
+        DwMinStd = 3.75f, WriteNoiseStd = 56f,
     };
 
     /// <summary>aihwkit: ReRamESPresetDevice. ExpStep, dw_min 0.00135, bounds +-1 (fit to Gong et al. 2018).</summary>
@@ -52,14 +61,24 @@ public static class DevicePresets
     {
         DwMin = 0.00135f, UpDown = 0.259359f, WMax = 1f, WMin = -1f,
         A = -0.5f, B = -0.5f, GammaUp = 5f, GammaDown = 5f, AUp = -1.18445f, ADown = -0.081404f,
-        DwMinDtod = 0.2f, UpDownDtod = 0.05f, WMaxDtod = 0.3f, WMinDtod = 0.3f, DwMinStd = 5f,
+        DwMinDtod = 0.2f, UpDownDtod = 0.05f, WMaxDtod = 0.3f, WMinDtod = 0.3f, DwMinStd = 5f, WriteNoiseStd = 75f,
     };
 
-    /// <summary>aihwkit: PCMPresetDevice. ExpStep, one-sided range [0, 2], dw_min 0.01 (a single device of aihwkit's PCM pair).</summary>
+    /// <summary>aihwkit: PCMPresetDevice. ExpStep, one-sided range [0, 2], dw_min 0.01, additive and |w|-proportional
+    /// cycle noise, reset to 0.01 (one device of <see cref="PcmUnitCell"/>).</summary>
     public static ExpStepDevice Pcm() => new()
     {
         DwMin = 0.01f, UpDown = 0f, WMax = 2f, WMin = 0f,
         A = -1f, B = 0f, GammaUp = 2.5f, GammaDown = 2.5f, AUp = -27.235f, ADown = -2.235f,
         DwMinDtod = 0.2f, UpDownDtod = 0.05f, WMaxDtod = 0.1f, WMinDtod = 0f, DwMinStd = 0.6f,
+        DwMinStdAdd = 0.042f, DwMinStdSlope = 0.108f, Reset = 0.01f, ResetDtod = 0.02f,
+    };
+
+    /// <summary>aihwkit: PCMPresetUnitCell. Two <see cref="Pcm"/> devices (w = g+ - g-) refreshed after every
+    /// mini-batch, read out with the preset I/O and rewritten with the preset update (BL 31).</summary>
+    public static OneSidedUnitCell PcmUnitCell() => new()
+    {
+        Device = Pcm(), RefreshEvery = 1, UnitsInMbatch = true,
+        RefreshForward = Crossbar.TileConfig.PresetIO(), RefreshUpdate = Crossbar.TileConfig.PresetUpdate(),
     };
 }

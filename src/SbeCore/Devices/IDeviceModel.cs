@@ -15,6 +15,10 @@ public interface IDeviceModel
     /// <summary>Nominal weight change of one pulse (aihwkit: dw_min); sets the pulse probabilities and counts.</summary>
     float DwMin { get; }
 
+    /// <summary>The step size that sets pulse counts and probabilities (aihwkit: the device's weight granularity):
+    /// dw_min for most models, dw_min 0.5^pow_gamma for PowStep, the mean down step at w = 0 for ExpStep.</summary>
+    float WeightGranularity => DwMin;
+
     /// <summary>Hidden float parameters the model keeps per device (0 or more, no fixed limit).</summary>
     int ParametersPerDevice { get; }
 

@@ -18,11 +18,15 @@ public record LinearStepDevice : PulsedDevice
     /// <summary>aihwkit: gamma_down. Relative step decrease towards w_min.</summary>
     public float GammaDown { get; init; }
 
-    /// <summary>aihwkit: gamma_up_dtod. Device-to-device spread of gamma_up (relative).</summary>
+    /// <summary>aihwkit: gamma_up_dtod. Device-to-device spread of gamma_up (absolute: gamma_up + gamma_up_dtod xi).</summary>
     public float GammaUpDtod { get; init; } = 0.05f;
 
-    /// <summary>aihwkit: gamma_down_dtod. Device-to-device spread of gamma_down (relative).</summary>
+    /// <summary>aihwkit: gamma_down_dtod. Device-to-device spread of gamma_down (absolute).</summary>
     public float GammaDownDtod { get; init; } = 0.05f;
+
+    /// <summary>aihwkit: allow_increasing. False: each device's sampled gamma is taken by magnitude, so steps never
+    /// grow towards a bound.</summary>
+    public bool AllowIncreasing { get; init; }
 
     /// <summary>aihwkit: mult_noise. True: the step is multiplied by (1 + dw_min_std xi); false: scale dw_min_std xi is added.</summary>
     public bool MultNoise { get; init; } = true;
@@ -47,38 +51,46 @@ public record LinearStepDevice : PulsedDevice
     public override void SampleDevice(ref Xoshiro256 rng, Span<float> parameters, out float wMin, out float wMax)
     {
         base.SampleDevice(ref rng, parameters, out wMin, out wMax);
-        float gammaUp = GammaUp * (1f + GammaUpDtod * (float)rng.NextGaussian());
-        float gammaDown = GammaDown * (1f + GammaDownDtod * (float)rng.NextGaussian());
+        float gammaUp = GammaUp + GammaUpDtod * (float)rng.NextGaussian();
+        float gammaDown = GammaDown + GammaDownDtod * (float)rng.NextGaussian();
+        if (!AllowIncreasing) { gammaUp = MathF.Abs(gammaUp); gammaDown = MathF.Abs(gammaDown); }
         float refMax = MeanBoundReference ? WMax : wMax;
         float refMin = MeanBoundReference ? WMin : wMin;
-        parameters[2] = refMax > 0 ? -gammaUp * parameters[0] / refMax : 0f;
-        parameters[3] = refMin < 0 ? -gammaDown * parameters[1] / refMin : 0f;
+        parameters[2] = refMax != 0 ? -gammaUp * parameters[0] / refMax : 0f;
+        parameters[3] = refMin != 0 ? -gammaDown * parameters[1] / refMin : 0f;
     }
 
     /// <inheritdoc/>
     public override float Pulse(float w, int direction, float wMin, float wMax, ReadOnlySpan<float> parameters, RandomStream random)
     {
         float scale = direction > 0 ? parameters[0] : parameters[1];
-        float dw = direction > 0 ? scale + parameters[2] * w : scale + parameters[3] * w;
-        if (DwMinStd > 0)
-        {
-            float xi = random.NextGaussian();
-            dw = MultNoise ? dw * (1f + DwMinStd * xi) : dw + DwMinStd * scale * xi;
-        }
+        float slope = direction > 0 ? parameters[2] : parameters[3];
+        float dw;
+        if (DwMinStd == 0) dw = slope * w + scale;
+        else if (MultNoise) dw = (slope * w + scale) * (1f + DwMinStd * random.NextGaussian());
+        else dw = slope * w + scale * (1f + DwMinStd * random.NextGaussian());
         return w + direction * dw;
     }
 }
 
 /// <summary>
-/// aihwkit: SoftBoundsDevice. A <see cref="LinearStepDevice"/> with gamma_up = gamma_down = 1 (no spread), so
-/// the step shrinks linearly to 0 at each bound.
+/// aihwkit: SoftBoundsDevice. A <see cref="LinearStepDevice"/> with gamma_up = gamma_down = 1 (no spread) and
+/// slopes referenced to each device's own bounds, so every device's step shrinks linearly to 0 at its own bound.
 /// </summary>
 public sealed record SoftBoundsDevice : LinearStepDevice
 {
-    /// <summary>Soft bounds: gamma 1 both ways, no gamma spread, multiplicative noise.</summary>
+    /// <summary>Soft bounds: gamma 1 both ways, no gamma spread, each device's own bounds, multiplicative noise.</summary>
     public SoftBoundsDevice()
     {
-        GammaUp = 1f; GammaDown = 1f; GammaUpDtod = 0f; GammaDownDtod = 0f;
+        GammaUp = 1f; GammaDown = 1f; GammaUpDtod = 0f; GammaDownDtod = 0f; MeanBoundReference = false;
+    }
+
+    /// <inheritdoc/>
+    public override void Validate()
+    {
+        base.Validate();
+        if (GammaUp != 1f || GammaDown != 1f || GammaUpDtod != 0f || GammaDownDtod != 0f || MeanBoundReference || AllowIncreasing)
+            throw new ArgumentException("A SoftBoundsDevice keeps gamma_up = gamma_down = 1, no gamma spread, its own bounds and allow_increasing off (as in aihwkit); use LinearStepDevice for other values.", nameof(GammaUp));
     }
 
     /// <inheritdoc/>

@@ -252,6 +252,7 @@ public sealed class Network
             ReadOnlySpan<float> deltas = ws.Deltas[l].AsSpan(0, n * rows), inputs = ws.Inputs[l].AsSpan(0, n * cols);
             BatchObserver?.OnBatch(l, deltas, inputs, n, rows, cols);
             _rules[l].Apply(_tiles[l], deltas, inputs, n, learningRate);
+            _tiles[l].PostUpdateStep(); // once per optimizer step, as aihwkit's analog optimizer does
             BatchObserver?.AfterUpdate(l, _rules[l]);
         }
         return loss / n;

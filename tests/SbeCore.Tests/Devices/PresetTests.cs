@@ -40,17 +40,23 @@ public class PresetTests
         var ecram = DevicePresets.EcRam();
         Assert.Equal((0.002f, 1.1724f, -0.8276f, 0.1153f, 0.5085f), (ecram.DwMin, ecram.WMax, ecram.WMin, ecram.GammaUp, ecram.GammaDown));
         var sb = DevicePresets.ReRamSB();
-        Assert.Equal((0.002f, 1.25f, -0.75f, 1f, 1f), (sb.DwMin, sb.WMax, sb.WMin, sb.GammaUp, sb.GammaDown));
-        Assert.True(sb.DwMinStd >= 1, "ReRamSB has large write noise");
+        Assert.Equal((0.002f, 1.25f, -0.75f, false, 3.75f, 56f), (sb.DwMin, sb.WMax, sb.WMin, sb.MultNoise, sb.DwMinStd, sb.WriteNoiseStd));
+        Assert.IsType<SoftBoundsReferenceDevice>(sb);
         var es = DevicePresets.ReRamES();
-        Assert.Equal((0.00135f, 1f, -1f), (es.DwMin, es.WMax, es.WMin));
+        Assert.Equal((0.00135f, 1f, -1f, 75f), (es.DwMin, es.WMax, es.WMin, es.WriteNoiseStd));
+        Assert.Equal((1e6f, 0.3f), (cap.Lifetime, cap.LifetimeDtod));
         var pcm = DevicePresets.Pcm();
-        Assert.Equal((0.01f, 2f, 0f), (pcm.DwMin, pcm.WMax, pcm.WMin));
+        Assert.Equal((0.01f, 2f, 0f, 0.042f, 0.108f, 0.01f, 0.02f), (pcm.DwMin, pcm.WMax, pcm.WMin, pcm.DwMinStdAdd, pcm.DwMinStdSlope, pcm.Reset, pcm.ResetDtod));
         Assert.IsType<ExpStepDevice>(pcm);
+        var cell = DevicePresets.PcmUnitCell();
+        Assert.Equal((1, true, 0.75f, 0.25f), (cell.RefreshEvery, cell.UnitsInMbatch, cell.RefreshUpperThres, cell.RefreshLowerThres));
+        Assert.Equal(pcm, cell.Device);
+        Assert.Equal(TileConfig.PresetIO(), cell.RefreshForward);
+        Assert.Equal(TileConfig.PresetUpdate(), cell.RefreshUpdate);
 
         var io = TileConfig.PresetIO();
         Assert.Equal((1f / 126, 1f / 510, 20f, 0.1f, BoundManagement.Iterative), (io.InpRes, io.OutRes, io.OutBound, io.OutNoise, io.BoundManagement));
-        foreach (var preset in new[] { TileConfig.Idealized(), TileConfig.GokmenVlasov(), TileConfig.Capacitor(), TileConfig.EcRam(), TileConfig.ReRamSB(), TileConfig.ReRamES(), TileConfig.Pcm() })
+        foreach (var preset in new[] { TileConfig.Idealized(), TileConfig.GokmenVlasov(), TileConfig.Capacitor(), TileConfig.EcRam(), TileConfig.EcRamMO(), TileConfig.ReRamSB(), TileConfig.ReRamES(), TileConfig.Pcm() })
         {
             preset.Validate();
             Assert.Equal(31, preset.Update.DesiredBl);
@@ -60,10 +66,12 @@ public class PresetTests
     }
 
     [Fact]
-    public void PcmPresetIsOneSided()
+    public void PcmPresetIsAPairOfOneSidedDevices()
     {
+        // w = g+ - g- with each device in [0, w_max_ij], w_max 2 (1 + 0.1 xi): the weight spans [-g-max, g+max].
         var tile = new CrossbarTile(10, 10, TileConfig.Pcm(), 4);
-        Assert.All(tile.MinBounds.ToArray(), b => Assert.Equal(0f, b));
+        Assert.IsType<OneSidedUnitCell>(tile.Config.Device);
+        Assert.All(tile.MinBounds.ToArray(), b => Assert.True(b < -1.2f && b > -2.8f));
         Assert.All(tile.MaxBounds.ToArray(), b => Assert.True(b > 1.2f && b < 2.8f));
     }
 }

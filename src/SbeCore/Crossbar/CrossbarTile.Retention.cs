@@ -1,0 +1,94 @@
+using SbeCore.Devices;
+using SbeCore.Numerics;
+
+namespace SbeCore.Crossbar;
+
+// What happens to stored weights between writes: decay towards each device's reset value (aihwkit: lifetime),
+// diffusion (a random walk), resets, and a unit cell's refresh, applied once per optimizer step as aihwkit's
+// analog optimizer does (its post_update_step, and the unit cell's check at the end of each update).
+public sealed partial class CrossbarTile
+{
+    private float[]? _resetBias;     // per-device reset value (null: every device resets to 0)
+    private float[]? _decayScale;    // per-device factor 1 - 1/lifetime (null: no decay)
+    private float[]? _diffusionRate; // per-device diffusion std (null: no diffusion)
+
+    /// <summary>Post-update steps applied so far (see <see cref="PostUpdateStep"/>).</summary>
+    public long PostUpdateSteps { get; private set; }
+
+    /// <summary>Devices refreshed so far by a one-sided unit cell (aihwkit: refresh counter); 0 for other devices.</summary>
+    public long Refreshes => _pair?.Refreshes ?? 0;
+
+    /// <summary>
+    /// Call once per optimizer step (mini-batch), after its writes, as aihwkit's analog optimizer calls
+    /// post_update_step: a one-sided unit cell refreshes saturated pairs (every refresh_every steps), then weights
+    /// decay (lifetime) and diffuse (diffusion). Does nothing for devices without these settings.
+    /// </summary>
+    public void PostUpdateStep()
+    {
+        PostUpdateSteps++;
+        if (_pair is not null)
+        {
+            _pair.PostUpdateStep(PostUpdateSteps, Counters.RankOneWrites, _weights);
+            return;
+        }
+        if (_decayScale is null && _diffusionRate is null) return;
+        float[] state = _persistent ?? _weights;
+        if (_decayScale is not null)
+        {
+            for (int k = 0; k < state.Length; k++)
+            {
+                float b = _resetBias is null ? 0f : _resetBias[k];
+                state[k] = MathF.Max(MathF.Min((state[k] - b) * _decayScale[k] + b, _wMax[k]), _wMin[k]);
+            }
+        }
+        if (_diffusionRate is not null)
+        {
+            for (int k = 0; k < state.Length; k++)
+                state[k] = MathF.Max(MathF.Min(state[k] + _diffusionRate[k] * _updateRandom.NextGaussian(), _wMax[k]), _wMin[k]);
+        }
+        RedrawWriteNoise();
+    }
+
+    /// <summary>Resets device k to its reset value plus reset_std noise, within its bounds (aihwkit: reset at indices).</summary>
+    internal void ResetDevice(int k)
+    {
+        float resetStd = _device is PulsedDevice p ? p.ResetStd : 0f;
+        float w = (_resetBias is null ? 0f : _resetBias[k]) + (resetStd > 0 ? resetStd * _updateRandom.NextGaussian() : 0f);
+        WriteHidden(k, MathF.Max(MathF.Min(w, _wMax[k]), _wMin[k]));
+    }
+
+    /// <summary>n pulses on device k (a unit cell's device array).</summary>
+    internal void PulseDevice(int k, int n, int direction) => ApplyPulses(k, n, direction);
+
+    /// <summary>Programs device k to w, clipped to its bounds (a unit cell's device array).</summary>
+    internal void ProgramDevice(int k, float w) => WriteHidden(k, MathF.Max(MathF.Min(w, _wMax[k]), _wMin[k]));
+
+    // With write noise, every visible weight gets a fresh draw after a whole-array change (aihwkit: applyUpdateWriteNoise).
+    private void RedrawWriteNoise()
+    {
+        if (_persistent is null) return;
+        for (int k = 0; k < _weights.Length; k++) _weights[k] = _persistent[k] + _writeNoise * _updateRandom.NextGaussian();
+    }
+
+    // Reset values, decay scales and diffusion rates come from their own stream, so the other draws of a tile
+    // do not depend on whether these are in use.
+    private void SampleRetention(PulsedDevice device, ulong seed)
+    {
+        bool reset = device.Reset != 0 || device.ResetDtod != 0;
+        bool decay = device.Lifetime > 0;
+        bool diffusion = device.Diffusion > 0;
+        if (!reset && !decay && !diffusion) return;
+        int devices = Rows * Cols;
+        if (reset) _resetBias = new float[devices];
+        if (decay) _decayScale = new float[devices];
+        if (diffusion) _diffusionRate = new float[devices];
+        var rng = new Xoshiro256(seed);
+        for (int k = 0; k < devices; k++)
+        {
+            device.SampleRetention(ref rng, out float bias, out float scale, out float rate);
+            if (reset) _resetBias![k] = bias;
+            if (decay) _decayScale![k] = scale;
+            if (diffusion) _diffusionRate![k] = rate;
+        }
+    }
+}
