@@ -3,8 +3,8 @@ using SbeCore.Numerics;
 
 namespace SbeCore.Crossbar;
 
-// What happens to stored weights between writes: decay towards each device's reset value (aihwkit: lifetime),
-// diffusion (a random walk), resets, and a unit cell's refresh, applied once per optimizer step as aihwkit's
+// What happens to stored weights between writes: diffusion (a random walk), decay towards each device's reset
+// value (aihwkit: lifetime), resets, and a unit cell's refresh, applied once per optimizer step as aihwkit's
 // analog optimizer does (its post_update_step, and the unit cell's check at the end of each update).
 public sealed partial class CrossbarTile
 {
@@ -21,7 +21,7 @@ public sealed partial class CrossbarTile
     /// <summary>
     /// Call once per optimizer step (mini-batch), after its writes, as aihwkit's analog optimizer calls
     /// post_update_step: a one-sided unit cell refreshes saturated pairs (every refresh_every steps), then weights
-    /// decay (lifetime) and diffuse (diffusion). Does nothing for devices without these settings.
+    /// diffuse (diffusion) and decay (lifetime), in aihwkit's order. Does nothing for devices without these settings.
     /// </summary>
     public void PostUpdateStep()
     {
@@ -33,6 +33,11 @@ public sealed partial class CrossbarTile
         }
         if (_decayScale is null && _diffusionRate is null) return;
         float[] state = _persistent ?? _weights;
+        if (_diffusionRate is not null)
+        {
+            for (int k = 0; k < state.Length; k++)
+                state[k] = MathF.Max(MathF.Min(state[k] + _diffusionRate[k] * _updateRandom.NextGaussian(), _wMax[k]), _wMin[k]);
+        }
         if (_decayScale is not null)
         {
             for (int k = 0; k < state.Length; k++)
@@ -40,11 +45,6 @@ public sealed partial class CrossbarTile
                 float b = _resetBias is null ? 0f : _resetBias[k];
                 state[k] = MathF.Max(MathF.Min((state[k] - b) * _decayScale[k] + b, _wMax[k]), _wMin[k]);
             }
-        }
-        if (_diffusionRate is not null)
-        {
-            for (int k = 0; k < state.Length; k++)
-                state[k] = MathF.Max(MathF.Min(state[k] + _diffusionRate[k] * _updateRandom.NextGaussian(), _wMax[k]), _wMin[k]);
         }
         RedrawWriteNoise();
     }
@@ -55,6 +55,16 @@ public sealed partial class CrossbarTile
         float resetStd = _device is PulsedDevice p ? p.ResetStd : 0f;
         float w = (_resetBias is null ? 0f : _resetBias[k]) + (resetStd > 0 ? resetStd * _updateRandom.NextGaussian() : 0f);
         WriteHidden(k, MathF.Max(MathF.Min(w, _wMax[k]), _wMin[k]));
+    }
+
+    /// <summary>A one-sided unit cell's two device arrays (null for single devices).</summary>
+    internal OneSidedPair? Pair => _pair;
+
+    /// <summary>Tests: replaces the sampled hidden parameters and bounds (e.g. with ones recorded from aihwkit).</summary>
+    internal void SetDeviceState(ReadOnlySpan<float> parameters, ReadOnlySpan<float> wMin, ReadOnlySpan<float> wMax)
+    {
+        parameters.CopyTo(_params); wMin.CopyTo(_wMin); wMax.CopyTo(_wMax);
+        RefreshConstantStepScales();
     }
 
     /// <summary>n pulses on device k (a unit cell's device array).</summary>

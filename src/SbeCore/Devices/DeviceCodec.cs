@@ -86,7 +86,7 @@ internal static class DeviceCodec
         w.Write(d.DwMin); w.Write(d.DwMinDtod); w.Write(d.DwMinStd); w.Write(d.UpDown); w.Write(d.UpDownDtod);
         w.Write(d.WMax); w.Write(d.WMin); w.Write(d.WMaxDtod); w.Write(d.WMinDtod);
         w.Write(d.Reset); w.Write(d.ResetDtod); w.Write(d.ResetStd); w.Write(d.Lifetime); w.Write(d.LifetimeDtod);
-        w.Write(d.Diffusion); w.Write(d.DiffusionDtod); w.Write(d.WriteNoiseStd);
+        w.Write(d.Diffusion); w.Write(d.DiffusionDtod); w.Write(d.WriteNoiseStd); w.Write(d.DwMinDtodLogNormal);
     }
 
     private static PulsedDevice ReadBase(BinaryReader r, PulsedDevice d) => d with
@@ -94,7 +94,7 @@ internal static class DeviceCodec
         DwMin = r.ReadSingle(), DwMinDtod = r.ReadSingle(), DwMinStd = r.ReadSingle(), UpDown = r.ReadSingle(), UpDownDtod = r.ReadSingle(),
         WMax = r.ReadSingle(), WMin = r.ReadSingle(), WMaxDtod = r.ReadSingle(), WMinDtod = r.ReadSingle(),
         Reset = r.ReadSingle(), ResetDtod = r.ReadSingle(), ResetStd = r.ReadSingle(), Lifetime = r.ReadSingle(), LifetimeDtod = r.ReadSingle(),
-        Diffusion = r.ReadSingle(), DiffusionDtod = r.ReadSingle(), WriteNoiseStd = r.ReadSingle(),
+        Diffusion = r.ReadSingle(), DiffusionDtod = r.ReadSingle(), WriteNoiseStd = r.ReadSingle(), DwMinDtodLogNormal = r.ReadBoolean(),
     };
 
     private static void WriteLinear(BinaryWriter w, LinearStepDevice d)

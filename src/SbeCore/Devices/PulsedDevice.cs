@@ -20,6 +20,9 @@ public abstract record PulsedDevice : IDeviceModel
     /// <summary>aihwkit: dw_min_dtod. Device-to-device spread of the step gain (relative).</summary>
     public float DwMinDtod { get; init; } = 0.3f;
 
+    /// <summary>aihwkit: dw_min_dtod_log_normal. True: the step gain is exp(dw_min_dtod xi) instead of 1 + dw_min_dtod xi.</summary>
+    public bool DwMinDtodLogNormal { get; init; }
+
     /// <summary>aihwkit: dw_min_std. Cycle-to-cycle spread of each step (relative, Gaussian).</summary>
     public float DwMinStd { get; init; } = 0.3f;
 
@@ -122,7 +125,7 @@ public abstract record PulsedDevice : IDeviceModel
     }
 
     /// <summary>
-    /// Draws, in this order: gain = 1 + dw_min_dtod xi, asymmetry r = up_down_dtod xi, w_max and w_min spreads.
+    /// Draws, in this order: gain = 1 + dw_min_dtod xi (or exp(dw_min_dtod xi)), asymmetry r = up_down_dtod xi, w_max and w_min spreads.
     /// scale_up = |up_bias + gain + r| dw_min, scale_down = |down_bias + gain - r| dw_min (aihwkit's
     /// enforce-consistency), bounds w_max (1 + w_max_dtod xi) and w_min (1 + w_min_dtod xi), swapped if they
     /// cross, then forced to bracket 0.
@@ -131,7 +134,7 @@ public abstract record PulsedDevice : IDeviceModel
     {
         float upBias = UpDown > 0 ? 0f : UpDown;
         float downBias = UpDown > 0 ? -UpDown : 0f;
-        float gain = 1f + DwMinDtod * (float)rng.NextGaussian();
+        float gain = DwMinDtodLogNormal ? MathF.Exp(DwMinDtod * (float)rng.NextGaussian()) : 1f + DwMinDtod * (float)rng.NextGaussian();
         float r = UpDownDtod * (float)rng.NextGaussian();
         parameters[0] = MathF.Abs((upBias + gain + r) * DwMin);
         parameters[1] = MathF.Abs((downBias + gain - r) * DwMin);
