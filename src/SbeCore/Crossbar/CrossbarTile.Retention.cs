@@ -84,7 +84,7 @@ public sealed partial class CrossbarTile
     // do not depend on whether these are in use.
     private void SampleRetention(PulsedDevice device, ulong seed)
     {
-        bool reset = device.Reset != 0 || device.ResetDtod != 0;
+        bool reset = device.Reset != 0 || device.ResetDtod != 0 || device.ShiftsReset;
         bool decay = device.Lifetime > 0;
         bool diffusion = device.Diffusion > 0;
         if (!reset && !decay && !diffusion) return;
@@ -96,7 +96,7 @@ public sealed partial class CrossbarTile
         for (int k = 0; k < devices; k++)
         {
             device.SampleRetention(ref rng, out float bias, out float scale, out float rate);
-            if (reset) _resetBias![k] = bias;
+            if (reset) _resetBias![k] = bias + device.ResetOffset(_params.AsSpan(k * _parametersPerDevice, _parametersPerDevice));
             if (decay) _decayScale![k] = scale;
             if (diffusion) _diffusionRate![k] = rate;
         }

@@ -27,7 +27,7 @@ internal static class DeviceCodec
                 break;
             case SoftBoundsReferenceDevice s:
                 w.Write(SoftBoundsReferenceTag); WriteBase(w, s);
-                w.Write(s.SlopeUpDtod); w.Write(s.SlopeDownDtod); w.Write(s.ReferenceMean); w.Write(s.ReferenceStd); w.Write(s.MultNoise);
+                w.Write(s.SlopeUpDtod); w.Write(s.SlopeDownDtod); w.Write(s.ReferenceMean); w.Write(s.ReferenceStd); w.Write(s.MultNoise); w.Write(s.SubtractSymmetryPoint);
                 break;
             case OneSidedUnitCell u:
                 w.Write(OneSidedTag); Write(w, u.Device);
@@ -62,7 +62,7 @@ internal static class DeviceCodec
                 return p with { PowGamma = r.ReadSingle(), PowGammaDtod = r.ReadSingle(), PowUpDown = r.ReadSingle(), PowUpDownDtod = r.ReadSingle() };
             case SoftBoundsReferenceTag:
                 var s = (SoftBoundsReferenceDevice)ReadBase(r, new SoftBoundsReferenceDevice());
-                return s with { SlopeUpDtod = r.ReadSingle(), SlopeDownDtod = r.ReadSingle(), ReferenceMean = r.ReadSingle(), ReferenceStd = r.ReadSingle(), MultNoise = r.ReadBoolean() };
+                return s with { SlopeUpDtod = r.ReadSingle(), SlopeDownDtod = r.ReadSingle(), ReferenceMean = r.ReadSingle(), ReferenceStd = r.ReadSingle(), MultNoise = r.ReadBoolean(), SubtractSymmetryPoint = r.ReadBoolean() };
             case OneSidedTag:
                 if (Read(r, null) is not PulsedDevice inner) throw new InvalidDataException("A one-sided unit cell must hold a pulsed device.");
                 return new OneSidedUnitCell

@@ -145,6 +145,12 @@ public abstract record PulsedDevice : IDeviceModel
         wMin = -MathF.Abs(lo);
     }
 
+    /// <summary>Whether <see cref="ResetOffset"/> can be non-zero.</summary>
+    internal virtual bool ShiftsReset => false;
+
+    /// <summary>A per-device shift of the reset value derived from the device's hidden parameters.</summary>
+    internal virtual float ResetOffset(ReadOnlySpan<float> parameters) => 0f;
+
     /// <summary>Draws one device's reset value, decay scale and diffusion rate (aihwkit's populate order).</summary>
     internal void SampleRetention(ref Xoshiro256 rng, out float resetBias, out float decayScale, out float diffusionRate)
     {

@@ -29,8 +29,21 @@ public sealed record SoftBoundsReferenceDevice : PulsedDevice
     /// <summary>aihwkit: mult_noise. False (aihwkit's default here): the cycle noise dw_min_std xi is added to the step factor.</summary>
     public bool MultNoise { get; init; }
 
+    /// <summary>aihwkit: subtract_symmetry_point. True: each device's reference (and reset value) is shifted by its
+    /// symmetry point (scale_up - scale_down) / (scale_up / w_max - scale_down / w_min), the weight where up and down
+    /// steps are equal, so that weight reads as 0.</summary>
+    public bool SubtractSymmetryPoint { get; init; }
+
     /// <inheritdoc/>
     public override int ParametersPerDevice => 5;
+
+    internal override bool ShiftsReset => SubtractSymmetryPoint;
+
+    internal override float ResetOffset(ReadOnlySpan<float> parameters) =>
+        SubtractSymmetryPoint ? SymmetryPoint(parameters[0], parameters[1], parameters[3], parameters[4]) : 0f;
+
+    private static float SymmetryPoint(float scaleUp, float scaleDown, float lo, float hi) =>
+        hi > 0 && lo < 0 ? (scaleUp - scaleDown) / (scaleUp / hi - scaleDown / lo) : 0f;
 
     /// <inheritdoc/>
     public override void Validate()
@@ -55,6 +68,7 @@ public sealed record SoftBoundsReferenceDevice : PulsedDevice
             lo = -scaleDown / slopeDown;
         }
         float reference = ReferenceMean + ReferenceStd * (float)rng.NextGaussian();
+        if (SubtractSymmetryPoint) reference += SymmetryPoint(scaleUp, scaleDown, lo, hi);
         parameters[2] = reference;
         parameters[3] = lo;
         parameters[4] = hi;

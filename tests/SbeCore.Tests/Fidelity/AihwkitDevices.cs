@@ -52,7 +52,7 @@ internal static class AihwkitDevices
         Unsupported(p, "adjust_bounds_with_up_down", false);
         Unsupported(p, "reverse_up", false);
         Unsupported(p, "reverse_down", false);
-        Unsupported(p, "subtract_symmetry_point", false);
+        if (model != "SoftBoundsReferenceDevice") Unsupported(p, "subtract_symmetry_point", false);
         if (p.TryGetProperty("drift", out var drift)) Unsupported(drift, "nu", 0.0);
         PulsedDevice d = model switch
         {
@@ -75,7 +75,7 @@ internal static class AihwkitDevices
             "SoftBoundsReferenceDevice" => new SoftBoundsReferenceDevice
             {
                 SlopeUpDtod = F(p, "slope_up_dtod"), SlopeDownDtod = F(p, "slope_down_dtod"), ReferenceMean = F(p, "reference_mean"),
-                ReferenceStd = F(p, "reference_std"), MultNoise = B(p, "mult_noise"),
+                ReferenceStd = F(p, "reference_std"), MultNoise = B(p, "mult_noise"), SubtractSymmetryPoint = B(p, "subtract_symmetry_point"),
             },
             _ => throw new NotSupportedException($"aihwkit device {aihwkitClass} is not modelled."),
         };
