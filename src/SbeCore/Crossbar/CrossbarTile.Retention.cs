@@ -57,6 +57,15 @@ public sealed partial class CrossbarTile
         WriteHidden(k, MathF.Max(MathF.Min(w, _wMax[k]), _wMin[k]));
     }
 
+    /// <summary>Per-device reset values (aihwkit: reset_bias); empty when every device resets to 0.</summary>
+    public ReadOnlySpan<float> ResetValues => _resetBias;
+
+    /// <summary>Per-device decay factors 1 - 1/lifetime (aihwkit: decay_scales); empty when there is no decay.</summary>
+    public ReadOnlySpan<float> DecayScales => _decayScale;
+
+    /// <summary>Per-device diffusion rates (aihwkit: diffusion_rates); empty when there is no diffusion.</summary>
+    public ReadOnlySpan<float> DiffusionRates => _diffusionRate;
+
     /// <summary>A one-sided unit cell's two device arrays (null for single devices).</summary>
     internal OneSidedPair? Pair => _pair;
 

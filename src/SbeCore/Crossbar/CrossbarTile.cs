@@ -79,8 +79,8 @@ public sealed partial class CrossbarTile
         RefreshConstantStepScales();
     }
 
-    // A model must give every device finite parameters and bounds that bracket 0; refuse it now rather than
-    // discover Inf or NaN weights mid-training.
+    // A model must give every device finite parameters and ordered bounds (a reference device's visible range may
+    // exclude 0, as in aihwkit); refuse it now rather than discover Inf or NaN weights mid-training.
     private void CheckSampledDevices()
     {
         int bad = Blas.IndexOfNonFinite(_params);
@@ -89,8 +89,8 @@ public sealed partial class CrossbarTile
         for (int k = 0; k < _wMin.Length; k++)
         {
             bool finite = _isIdeal || (float.IsFinite(_wMin[k]) && float.IsFinite(_wMax[k]));
-            if (!(_wMin[k] <= 0 && _wMax[k] >= 0) || !finite)
-                throw new ArgumentException($"Device model {_device.Name} drew bounds [{_wMin[k]}, {_wMax[k]}] for device {k}, which do not bracket 0.", "config");
+            if (!(_wMin[k] <= _wMax[k]) || !finite)
+                throw new ArgumentException($"Device model {_device.Name} drew bounds [{_wMin[k]}, {_wMax[k]}] for device {k}; they must be finite and ordered.", "config");
         }
     }
 

@@ -26,7 +26,7 @@ public interface IDeviceModel
     void Validate();
 
     /// <summary>Draws one device's hidden parameters and bounds (device-to-device variation) from <paramref name="rng"/>.
-    /// Bounds must satisfy wMin &lt;= 0 &lt;= wMax.</summary>
+    /// Bounds must be finite with wMin &lt;= wMax (built-in models other than reference devices also bracket 0).</summary>
     void SampleDevice(ref Xoshiro256 rng, Span<float> parameters, out float wMin, out float wMax);
 
     /// <summary>
