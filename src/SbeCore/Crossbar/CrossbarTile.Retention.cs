@@ -57,6 +57,10 @@ public sealed partial class CrossbarTile
         WriteHidden(k, MathF.Max(MathF.Min(w, _wMax[k]), _wMin[k]));
     }
 
+    /// <summary>The hidden weights the pulses move when the device has write noise (aihwkit: persistent weights);
+    /// empty otherwise (then <see cref="Weights"/> are the device states).</summary>
+    public ReadOnlySpan<float> PersistentWeights => _persistent;
+
     /// <summary>Per-device reset values (aihwkit: reset_bias); empty when every device resets to 0.</summary>
     public ReadOnlySpan<float> ResetValues => _resetBias;
 

@@ -62,5 +62,5 @@ public class UpdateFidelityTests
             $"{name}: slope of E[dW] on -lr d x^T aihwkit {theirSlope:G6}, SbeCore {slope:G6} ({Z} SE = {Z * combined:G3})");
     }
 
-    private const double Z = 4.5;
+    private const double Z = FixtureStatistics.Z;
 }

@@ -4,8 +4,8 @@ using SbeCore.Devices;
 
 namespace SbeCore.Tests.Fidelity;
 
-// Device-to-device sampling against aihwkit's (dtod.json: 10,000 devices per case). For every hidden parameter,
-// over SbeCore's own 10,000 devices: the mean agrees within Z standard errors of the difference (sigma / sqrt(n)
+// Device-to-device sampling against aihwkit's (dtod.json: 10,000 devices per case), compared by
+// FixtureStatistics. For every hidden parameter, over SbeCore's own 10,000 devices: the mean agrees within Z standard errors of the difference (sigma / sqrt(n)
 // from both samples); at each of aihwkit's quantiles (1, 25, 50, 75, 99 %) SbeCore's empirical CDF is within Z SE
 // of the quantile's level (sqrt(p (1 - p) (1/n + 1/m)), distribution-free); the standard deviation agrees within
 // Z SE (about sigma / sqrt(2n) per sample) unless the distribution is heavy-tailed (a ratio such as a slope over a
@@ -18,7 +18,6 @@ public class VariationFidelityTests
 {
     private const string File = "dtod.json";
     private const int Side = 100;
-    private const double Z = 4.5;
 
     // aihwkit settings SbeCore does not model: each must be refused by name, never silently approximated.
     private static readonly string[] s_notModelled = ["ConstantStep_enforce_consistency_False_up_down_dtod0.5"];
@@ -75,50 +74,10 @@ public class VariationFidelityTests
                     $"{name}: aihwkit drift is not modelled and must be off");
                 continue;
             }
-            var ours = Values(tile, device, parameter);
-            Array.Sort(ours);
-            double n = stat.Value.GetProperty("count").GetDouble(), m = ours.Length;
-            double mean = stat.Value.GetProperty("mean").GetDouble(), std = stat.Value.GetProperty("std").GetDouble();
-            double ourMean = ours.Average(), ourStd = Math.Sqrt(ours.Sum(v => (v - ourMean) * (v - ourMean)) / (m - 1));
-            if (std == 0 || ourStd == 0)
-            {
-                // A parameter without spread must be the same constant, to float rounding.
-                Assert.True(Math.Abs(ourMean - mean) <= 1e-6 * Math.Max(1e-12, Math.Abs(mean)) && ourStd == std,
-                    $"{name}: {stat.Name} aihwkit {mean:G9} +- {std:G3}, SbeCore {ourMean:G9} +- {ourStd:G3}");
-                compared++;
-                continue;
-            }
-            double meanSe = Math.Sqrt(std * std / n + ourStd * ourStd / m);
-            Assert.True(Math.Abs(ourMean - mean) <= Z * meanSe,
-                $"{name}: {stat.Name} mean aihwkit {mean:G6}, SbeCore {ourMean:G6} ({Z} SE = {Z * meanSe:G3})");
-            double kurtosis = ours.Sum(v => Math.Pow((v - ourMean) / ourStd, 4)) / m - 3;
-            if (kurtosis <= 3)
-            {
-                double stdSe = Math.Sqrt(std * std / (2 * n) + ourStd * ourStd / (2 * m));
-                Assert.True(Math.Abs(ourStd - std) <= Z * stdSe,
-                    $"{name}: {stat.Name} std aihwkit {std:G6}, SbeCore {ourStd:G6} ({Z} SE = {Z * stdSe:G3})");
-            }
-            foreach (var q in stat.Value.GetProperty("quantiles").EnumerateObject())
-            {
-                double level = double.Parse(q.Name, System.Globalization.CultureInfo.InvariantCulture), value = q.Value.GetDouble();
-                double below = LowerCount(ours, value), equal = LowerCount(ours, Math.BitIncrement(value)) - below;
-                double cdf = (below + equal / 2) / m;
-                double se = Math.Sqrt(level * (1 - level) * (1 / n + 1 / m));
-                Assert.True(Math.Abs(cdf - level) <= Z * se + equal / (2 * m),
-                    $"{name}: {stat.Name} aihwkit's {level:P0} quantile {value:G6} is SbeCore's {cdf:P2} quantile ({Z} SE = {Z * se:P2})");
-            }
+            FixtureStatistics.AssertSameDistribution($"{name}: {stat.Name}", stat.Value, Values(tile, device, parameter));
             compared++;
         }
         return compared;
-    }
-
-    // Number of sorted values strictly below v.
-    private static int LowerCount(double[] sorted, double v)
-    {
-        int i = Array.BinarySearch(sorted, v);
-        if (i < 0) return ~i;
-        while (i > 0 && sorted[i - 1] == v) i--;
-        return i;
     }
 
     private static double[] Values(CrossbarTile tile, PulsedDevice device, string parameter)
