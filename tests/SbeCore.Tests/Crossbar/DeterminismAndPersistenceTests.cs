@@ -11,7 +11,7 @@ public sealed class DeterminismAndPersistenceTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    public static TheoryData<string> Presets => new() { "GokmenVlasov", "EcRam", "ReRamSB", "ReRamES", "Pcm", "PowStep", "Ideal" };
+    public static TheoryData<string> Presets => new() { "GokmenVlasov", "EcRam", "ReRamSB", "ReRamES", "Pcm", "PowStep", "Capacitor", "Retention", "Ideal" };
 
     private static TileConfig ConfigFor(string name) => name switch
     {
@@ -20,7 +20,12 @@ public sealed class DeterminismAndPersistenceTests : IDisposable
         "ReRamSB" => TileConfig.ReRamSB() with { Update = new UpdateConfig { PulseType = PulseType.DeterministicImplicit } },
         "ReRamES" => TileConfig.ReRamES(),
         "Pcm" => TileConfig.Pcm(),
-        "PowStep" => TileConfig.FromPreset(new PowStepDevice { PowUpDown = 0.1f }) with { Update = new UpdateConfig { FixedBl = false } },
+        "PowStep" => TileConfig.FromPreset(new PowStepDevice { PowUpDown = 0.1f, PowUpDownDtod = 0.05f }) with { Update = new UpdateConfig { FixedBl = false } },
+        "Capacitor" => TileConfig.Capacitor() with { Device = DevicePresets.Capacitor() with { Lifetime = 20f } },
+        "Retention" => TileConfig.FromPreset(new SoftBoundsReferenceDevice
+        {
+            ReferenceStd = 0.05f, SlopeUpDtod = 0.1f, WriteNoiseStd = 3f, Lifetime = 50f, LifetimeDtod = 0.2f, Diffusion = 0.001f, Reset = 0.02f, ResetDtod = 0.01f,
+        }),
         _ => new TileConfig(),
     };
 
@@ -59,6 +64,8 @@ public sealed class DeterminismAndPersistenceTests : IDisposable
         Assert.Equal(tile.DeviceParameters.ToArray(), loaded.DeviceParameters.ToArray());
         Assert.Equal(tile.Counters.PulsesPerDevice.ToArray(), loaded.Counters.PulsesPerDevice.ToArray());
         Assert.Equal((tile.Counters.TotalPulses, tile.Counters.ClippedPulses, tile.Counters.RankOneWrites), (loaded.Counters.TotalPulses, loaded.Counters.ClippedPulses, loaded.Counters.RankOneWrites));
+        Assert.Equal(tile.PersistentWeights.ToArray(), loaded.PersistentWeights.ToArray());
+        Assert.Equal((tile.PostUpdateSteps, tile.Refreshes), (loaded.PostUpdateSteps, loaded.Refreshes));
         ScriptedRun(tile, 6, steps: 3); ScriptedRun(loaded, 6, steps: 3);
         Assert.Equal(tile.Weights.ToArray(), loaded.Weights.ToArray());
         Assert.Equal(tile.Counters.PulsesPerDevice.ToArray(), loaded.Counters.PulsesPerDevice.ToArray());

@@ -38,6 +38,7 @@ internal static class TileTestHelpers
             tile.Update(0.05f, Uniform(ref rng, tile.Rows), Uniform(ref rng, tile.Cols));
             tile.UpdateRankK(0.02f, [1f, 0.5f], Uniform(ref rng, 2 * tile.Rows), Uniform(ref rng, 2 * tile.Cols));
             tile.UpdateDense(0.01f, Uniform(ref rng, tile.Rows * tile.Cols), 3);
+            tile.PostUpdateStep();
             tile.Read(Uniform(ref rng, 4 * tile.Cols), 4, outF);
             tile.ReadTransposed(Uniform(ref rng, 4 * tile.Rows), 4, outB);
         }

@@ -24,6 +24,27 @@ public class ValidationTests
         { "OutNoise", () => new TileConfig { Forward = new IOConfig { OutNoise = -0.06f } } },
         { "WNoise", () => new TileConfig { Backward = new IOConfig { WNoise = -1f } } },
         { "InpBound", () => new TileConfig { Forward = new IOConfig { InpBound = 0 } } },
+        { "Lifetime", () => new TileConfig { Device = new LinearStepDevice { Lifetime = -1f } } },
+        { "LifetimeDtod", () => new TileConfig { Device = new LinearStepDevice { LifetimeDtod = float.NaN } } },
+        { "Reset", () => new TileConfig { Device = new ExpStepDevice { Reset = float.PositiveInfinity } } },
+        { "ResetStd", () => new TileConfig { Device = new ExpStepDevice { ResetStd = -0.01f } } },
+        { "ResetDtod", () => new TileConfig { Device = new ExpStepDevice { ResetDtod = -0.01f } } },
+        { "Diffusion", () => new TileConfig { Device = new PowStepDevice { Diffusion = -0.001f } } },
+        { "DiffusionDtod", () => new TileConfig { Device = new PowStepDevice { DiffusionDtod = float.NaN } } },
+        { "WriteNoiseStd", () => new TileConfig { Device = new LinearStepDevice { WriteNoiseStd = -1f } } },
+        { "WriteNoiseStd", () => new TileConfig { Device = new ConstantStepDevice { WriteNoiseStd = 1f } } }, // aihwkit's ConstantStep has none
+        { "PowUpDownDtod", () => new TileConfig { Device = new PowStepDevice { PowUpDownDtod = -0.1f } } },
+        { "PowGamma", () => new TileConfig { Device = new PowStepDevice { PowGamma = 200f } } }, // dw_min 0.5^200 underflows
+        { "DwMinStdAdd", () => new TileConfig { Device = new ExpStepDevice { DwMinStdAdd = float.NaN } } },
+        { "GammaUp", () => new TileConfig { Device = new ExpStepDevice { GammaUp = 200f } } }, // exp(gamma z) overflows in range
+        { "GammaUp", () => new TileConfig { Device = new SoftBoundsDevice { GammaUp = 0.5f } } }, // soft bounds keep gamma 1
+        { "ReferenceStd", () => new TileConfig { Device = new SoftBoundsReferenceDevice { ReferenceStd = -0.1f } } },
+        { "SlopeUpDtod", () => new TileConfig { Device = new SoftBoundsReferenceDevice { SlopeUpDtod = float.PositiveInfinity } } },
+        { "RefreshEvery", () => new TileConfig { Device = new OneSidedUnitCell { RefreshEvery = -1 } } },
+        { "RefreshLowerThres", () => new TileConfig { Device = new OneSidedUnitCell { RefreshLowerThres = 0.9f } } },
+        { "RefreshUpperThres", () => new TileConfig { Device = new OneSidedUnitCell { RefreshUpperThres = float.NaN } } },
+        { "RefreshUpdate", () => new TileConfig { Device = new OneSidedUnitCell { RefreshUpdate = new UpdateConfig { PulseType = PulseType.None } } } },
+        { "DwMin", () => new TileConfig { Device = new OneSidedUnitCell { Device = new ExpStepDevice { DwMin = 0 } } } },
     };
 
     [Theory]
