@@ -6,19 +6,25 @@ namespace SbeCore.Cli;
 /// <summary>Checks an output folder before any work, so a bad -o fails in a second instead of after hours of training.</summary>
 internal static class OutputFolder
 {
-    /// <summary>Creates <paramref name="dir"/> if needed and proves it writable by creating and removing a probe file.</summary>
-    /// <exception cref="IOException">The path is not a folder, or nothing can be written there.</exception>
+    /// <summary>
+    /// Proves results can be written to <paramref name="dir"/>: it must be a folder (or not exist yet, below a folder), and
+    /// a probe file must be creatable in it (or in its nearest existing parent). Nothing is left behind.
+    /// </summary>
+    /// <exception cref="IOException">The path or a parent is not a folder, or nothing can be written there.</exception>
     public static void Prepare(string dir, string option = "--out")
     {
         string full = Path.GetFullPath(dir);
-        var kind = SafeFile.KindOf(full);
-        if (kind != FileKind.Missing && !Directory.Exists(full)) // a link to a folder is fine
-            throw new IOException($"{option} '{dir}' is {kind.Describe()}, not a folder; give a folder for the results.");
+        string existing = full;
+        while (SafeFile.KindOf(existing) == FileKind.Missing && Path.GetDirectoryName(existing) is string parent) existing = parent;
+        if (!Directory.Exists(existing)) // a link to a folder is fine
+        {
+            string what = existing == full ? "" : $" (its parent '{existing}' is {SafeFile.KindOf(existing).Describe()})";
+            throw new IOException($"{option} '{dir}' is not a folder{(existing == full ? $": it is {SafeFile.KindOf(full).Describe()}" : what)}; give a folder for the results.");
+        }
         // Named like AtomicFile's temporary files, so a probe left by a kill is removed as stale.
-        string probe = Path.Combine(full, $".write-probe.{Environment.ProcessId}.{Guid.NewGuid():N}{AtomicFile.TempSuffix}");
+        string probe = Path.Combine(existing, $".write-probe.{Environment.ProcessId}.{Guid.NewGuid():N}{AtomicFile.TempSuffix}");
         try
         {
-            Directory.CreateDirectory(full);
             using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None)) { }
             File.Delete(probe);
         }

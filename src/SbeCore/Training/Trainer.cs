@@ -95,7 +95,7 @@ public sealed class Trainer
     private static bool IsNonFinite(Exception e)
         => e.Message.Contains("NaN", StringComparison.Ordinal) || e.Message.Contains("Inf", StringComparison.OrdinalIgnoreCase)
            || e.Message.Contains("diverged", StringComparison.Ordinal) || e.Message.Contains("finite", StringComparison.Ordinal)
-           || e is ArithmeticException;
+           || e.Message.Contains("overflow", StringComparison.OrdinalIgnoreCase) || e is ArithmeticException;
 
     private double BatchLoss(ReadOnlySpan<int> indices)
     {
