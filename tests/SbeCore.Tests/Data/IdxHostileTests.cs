@@ -84,5 +84,7 @@ public sealed class IdxHostileTests : IDisposable
         Assert.Contains("is a FIFO", Assert.IsType<IOException>(thrown).Message);
         Assert.Contains("character device", Assert.Throws<IOException>(() => IdxReader.ReadLabels("/dev/zero")).Message);
         Assert.Contains("is a directory", Assert.Throws<IOException>(() => IdxReader.ReadLabels(_dir)).Message);
+        string file = Write("plain", [1]);
+        Assert.Contains($"'{file}' is a regular file, not a data directory", Assert.Throws<IOException>(() => DataLoader.LoadDirectory(file)).Message);
     }
 }
