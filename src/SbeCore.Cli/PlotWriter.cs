@@ -26,7 +26,7 @@ internal static class PlotWriter
         plt.XLabel("epoch");
         plt.YLabel("test accuracy (%)");
         plt.ShowLegend(Alignment.LowerRight);
-        plt.SavePng(path, 900, 560);
+        OutputFolder.SavePng(plt, path, 900, 560);
     }
 
     /// <summary>SBE diagnostics: 1 - |cos| of the applied right vector against the exact one, per batch and layer (log y).</summary>
@@ -48,7 +48,7 @@ internal static class PlotWriter
         plt.XLabel("batch (weight update)");
         plt.YLabel("1 - |cos(X_sbe, X_svd)|");
         plt.ShowLegend(Alignment.UpperRight);
-        plt.SavePng(path, 900, 560);
+        OutputFolder.SavePng(plt, path, 900, 560);
     }
 
     private static void Plot(string path, IReadOnlyList<RunResult> results, string title, string xLabel, Func<Training.TrainingRecord, double> x, bool logX)
@@ -70,7 +70,7 @@ internal static class PlotWriter
         plt.XLabel(xLabel);
         plt.YLabel("training loss (cross-entropy, whole training set)");
         plt.ShowLegend(Alignment.UpperRight);
-        plt.SavePng(path, 900, 560);
+        OutputFolder.SavePng(plt, path, 900, 560);
     }
 
     /// <summary>Data are log10 values: label ticks as powers of ten with log-spaced minor ticks.</summary>

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using SbeCore.Data;
+using SbeCore.Experiments;
 
 namespace SbeCore.Cli;
 
@@ -48,7 +49,7 @@ internal static class ResultWriter
                 diagnostics = r.History.Diagnostics.Count == 0 ? null : r.History.Diagnostics,
             }),
         };
-        File.WriteAllText(path, JsonSerializer.Serialize(doc, s_json));
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(doc, s_json));
     }
 
     public static void WriteCsv(string path, IReadOnlyList<RunResult> results)
@@ -58,7 +59,7 @@ internal static class ResultWriter
             foreach (var h in r.History.Records)
                 sb.Append(CultureInfo.InvariantCulture,
                     $"{r.Spec.Label},{h.Epoch:R},{h.Updates},{h.RankOneWrites},{h.Pulses},{h.TrainLoss:R},{h.TrainAccuracy:R},{h.TestLoss:R},{h.TestAccuracy:R},{h.TrainSeconds:R}\n");
-        File.WriteAllText(path, sb.ToString());
+        AtomicFile.WriteAllText(path, sb.ToString());
     }
 
     public static void WriteDiagnosticsCsv(string path, IReadOnlyList<RunResult> results)
@@ -67,6 +68,6 @@ internal static class ResultWriter
         foreach (var r in results)
             foreach (var d in r.History.Diagnostics)
                 sb.Append(CultureInfo.InvariantCulture, $"{r.Spec.Label},{d.Update},{d.Layer},{d.RightVectorError:R},{d.LeftVectorError:R},{d.ValueError:R}\n");
-        File.WriteAllText(path, sb.ToString());
+        AtomicFile.WriteAllText(path, sb.ToString());
     }
 }

@@ -53,6 +53,7 @@ internal static class TrainCommand
             if (mag != MagnitudeEstimate.RunningMean && m != UpdateMethod.Sbe) return Cli.Fail("--magnitude needs --method sbe.");
             bool cold = parse.GetValue(coldStart);
             if (cold && m != UpdateMethod.Sbe) return Cli.Fail("--cold-start needs --method sbe.");
+            OutputFolder.Prepare(parse.GetValue(common.Out)!);
             var data = DataOption.Load(parse.GetValue(common.Data), parse.GetValue(common.Subset));
             int k = parse.GetValue(rank);
             ulong seed = parse.GetValue(common.Seed);

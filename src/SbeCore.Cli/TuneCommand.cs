@@ -47,6 +47,7 @@ internal static class TuneCommand
             CommonOptions.TryParseHidden(parse.GetValue(common.Hidden)!, out int[] hidden, out _);
             CommonOptions.TryParseActivation(parse.GetValue(common.Activation), out var activation);
             string device = parse.GetValue(common.Device)!, pulse = parse.GetValue(common.PulseType) ?? "";
+            OutputFolder.Prepare(parse.GetValue(common.Out)!);
             var data = DataOption.Load(parse.GetValue(common.Data), parse.GetValue(common.Subset));
             int epochs = parse.GetValue(common.Epochs);
             var cell = new SweepCell(m, parse.GetValue(rank), parse.GetValue(batch) ?? CompareCommand.Defaults[m].Batch,

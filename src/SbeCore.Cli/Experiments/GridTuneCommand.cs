@@ -21,6 +21,7 @@ internal static class GridTuneCommand
         {
             if (!grid.TryResolve(parse, out var o, out string error)) return Cli.Fail(error);
             var search = new LearningRateSearch { Min = parse.GetValue(min), Max = parse.GetValue(max), StepDecades = parse.GetValue(step) };
+            OutputFolder.Prepare(o.TuneCache, "--tune-cache");
             var data = DataOption.Load(o.Data, o.Subset);
             var tuner = new LearningRateTuner(new TuneCache(o.TuneCache), o.Settings with { StopAtLoss = 0, MaxEvaluationsPerEpoch = 1 }, data, o.TuneEpochs, search);
             // One tuning target per (method, batch, tuning device): seeds do not matter (probes use seed 1).

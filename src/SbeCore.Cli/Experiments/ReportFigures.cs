@@ -54,7 +54,7 @@ internal static class ReportFigures
         plt.XLabel("batch size");
         plt.YLabel(lines.Any(l => l.Points.Any(p => p.Censored)) ? yLabel + "   (open triangles: not reached, lower bound)" : yLabel);
         plt.ShowLegend(Edge.Right); // outside the data area: no point hidden behind it
-        plt.SavePng(path, 1000, 600);
+        OutputFolder.SavePng(plt, path, 1000, 600);
     }
 
     /// <summary>Fig. 3 style: within-batch errors against the sample index, log y, batch boundaries marked.</summary>
@@ -81,7 +81,7 @@ internal static class ReportFigures
         plt.XLabel("sample (dashed: weight update = new batch)");
         plt.YLabel("error against the exact SVD of the batch");
         plt.ShowLegend(Alignment.LowerLeft);
-        plt.SavePng(path, 900, 560);
+        OutputFolder.SavePng(plt, path, 900, 560);
     }
 
     /// <summary>Fig. 1 style: cumulative share of the batch gradient (|M|_F^2) in the top k singular pairs, median and max over batches.</summary>
@@ -106,7 +106,7 @@ internal static class ReportFigures
         plt.YLabel("share of |batch gradient|_F^2 (%)");
         plt.Axes.SetLimitsY(0, 100);
         plt.ShowLegend(Alignment.LowerRight);
-        plt.SavePng(path, 900, 560);
+        OutputFolder.SavePng(plt, path, 900, 560);
     }
 
     /// <summary>Device comparison: a bar chart of one figure per (method, device).</summary>
@@ -140,7 +140,7 @@ internal static class ReportFigures
         plt.Title(title);
         plt.YLabel(yLabel);
         plt.ShowLegend(Alignment.UpperRight, Orientation.Horizontal);
-        plt.SavePng(path, 900, 560);
+        OutputFolder.SavePng(plt, path, 900, 560);
     }
 
     public static double Median(IEnumerable<double> values)

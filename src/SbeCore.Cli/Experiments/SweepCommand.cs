@@ -38,6 +38,7 @@ internal static class SweepCommand
             SweepGrid.TryParseShard(parse.GetValue(shard)!, out int index, out int count);
             var cells = o.Grid().Shard(index, count);
             string dir = parse.GetValue(outDir) ?? Path.Combine("results", "sweep-" + o.PresetName);
+            if (!parse.GetValue(list)) OutputFolder.Prepare(dir);
             var store = new CellStore(Path.Combine(dir, "cells"));
             if (parse.GetValue(list))
             {
@@ -61,7 +62,8 @@ internal static class SweepCommand
                 Log(string.Create(CultureInfo.InvariantCulture,
                     $"{n} done: {cell.Key} lr {r.LearningRate:0.####} ({r.LearningRateSource}) epochs {r.Epochs:0.##} loss {(r.Diverged ? "diverged" : r.TrainLoss.ToString("0.0000", CultureInfo.InvariantCulture))} test {SweepTable.Percent(r.TestAccuracy)} writes {r.RankOneWrites:N0} updates {SweepTable.Count(r.MatrixUpdates)} ({r.WallSeconds:0.0} s)"));
             });
-            AnsiConsole.MarkupLineInterpolated($"Shard {index}/{count}: ran {summary.Ran.Count}, skipped {summary.Skipped.Count} finished cells, {clock.Elapsed.TotalMinutes:0.0} min. Merge with: sbe sweep merge {dir}");
+            string others = summary.ClaimedElsewhere.Count == 0 ? "" : $", left {summary.ClaimedElsewhere.Count} cells another sweep process is computing";
+            AnsiConsole.MarkupLineInterpolated($"Shard {index}/{count}: ran {summary.Ran.Count}, skipped {summary.Skipped.Count} finished cells{others}, {clock.Elapsed.TotalMinutes:0.0} min. Merge with: sbe sweep merge {dir}");
             return 0;
         }));
         return command;

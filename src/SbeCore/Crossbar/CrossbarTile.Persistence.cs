@@ -1,4 +1,5 @@
 using SbeCore.Devices;
+using SbeCore.IO;
 using SbeCore.Numerics;
 
 namespace SbeCore.Crossbar;
@@ -15,48 +16,63 @@ public sealed partial class CrossbarTile
     /// <summary>Version of the file format written by <see cref="Save(string)"/>.</summary>
     public const uint FileFormatVersion = 2;
 
-    /// <summary>Saves the tile atomically: writes a temporary file next to <paramref name="path"/>, then renames it over.</summary>
+    /// <summary>Largest tile file <see cref="Load(string, IDeviceModel?)"/> reads (1 GiB, about 50 million devices); checked before anything is allocated.</summary>
+    public const long MaxFileBytes = 1L << 30;
+
+    /// <summary>
+    /// Saves the tile atomically: writes "PATH.tmp-PID-TID" next to <paramref name="path"/>, then renames it over. Only a
+    /// regular file is replaced: a symbolic link, FIFO, device or directory at the path is refused with an IOException.
+    /// Temporary files of writers that were killed mid-save (their pid is gone) are removed first.
+    /// </summary>
     public void Save(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         string full = Path.GetFullPath(path);
         string temp = full + ".tmp-" + Environment.ProcessId + "-" + Environment.CurrentManagedThreadId;
-        try
-        {
-            using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-            {
-                Save(file);
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        SafeFile.EnsureReplaceable(full, "tile file");
+        StaleTempFiles.Remove(Path.GetDirectoryName(full)!, Path.GetFileName(full) + ".tmp-*", StaleTempFiles.PidOfDashName);
+        var bytes = Serialize();
+        SafeFile.WriteAtomically(full, temp, stream => stream.Write(bytes), "tile file");
     }
 
     /// <summary>Writes the tile to <paramref name="stream"/>.</summary>
     public void Save(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        stream.Write(Serialize());
+    }
+
+    // The whole file (frame and payload) in memory, refused before anything is written if Load could not read it back.
+    private byte[] Serialize()
+    {
         var payload = new MemoryStream();
         using (var w = new BinaryWriter(payload, System.Text.Encoding.UTF8, leaveOpen: true)) WritePayload(w);
         var bytes = payload.GetBuffer().AsSpan(0, (int)payload.Length);
-        using var header = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
-        header.Write(Magic);
-        header.Write(FileFormatVersion);
-        header.Write((ulong)bytes.Length);
-        header.Write(bytes);
-        header.Write(Crc32.Compute(bytes));
+        long fileBytes = 8 + 4 + 8 + (long)bytes.Length + 4;
+        if (fileBytes > MaxFileBytes)
+            throw new InvalidOperationException($"A {Rows} x {Cols} tile needs a {fileBytes:N0}-byte file, more than the {MaxFileBytes:N0}-byte limit Load reads; it is not saved.");
+        var file = new MemoryStream((int)fileBytes);
+        using (var header = new BinaryWriter(file, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            header.Write(Magic);
+            header.Write(FileFormatVersion);
+            header.Write((ulong)bytes.Length);
+            header.Write(bytes);
+            header.Write(Crc32.Compute(bytes));
+        }
+        return file.ToArray();
     }
 
     /// <summary>Loads a tile saved by <see cref="Save(string)"/>. A truncated, corrupt or foreign file throws
-    /// <see cref="InvalidDataException"/>. Pass <paramref name="customDevice"/> if the tile uses your own device model.</summary>
+    /// <see cref="InvalidDataException"/>, as does a file over <see cref="MaxFileBytes"/> (checked before reading). Only a
+    /// regular file is opened: a directory, FIFO or device is refused with an IOException naming it, without blocking.
+    /// Pass <paramref name="customDevice"/> if the tile uses your own device model.</summary>
     public static CrossbarTile Load(string path, IDeviceModel? customDevice = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return Load(File.ReadAllBytes(path), customDevice);
+        byte[] file = SafeFile.ReadAllBytes(path, MaxFileBytes, "tile file");
+        try { return Load(file, customDevice); }
+        catch (InvalidDataException e) { throw new InvalidDataException($"'{path}': {e.Message}", e); }
     }
 
     /// <summary>Loads a tile from the bytes of a saved file (see <see cref="Load(string, IDeviceModel?)"/>).</summary>

@@ -1,3 +1,5 @@
+using SbeCore.IO;
+
 namespace SbeCore.Data;
 
 /// <summary>A train/test pair of data sets.</summary>
@@ -57,11 +59,17 @@ public static class DataLoader
     /// t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte, each optionally .gz) or, failing that, the MNIST-10k layout.
     /// </summary>
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
+    /// <exception cref="IOException">The path is not a directory, or a data file is not a regular file.</exception>
     /// <exception cref="FileNotFoundException">A required file is missing.</exception>
     /// <exception cref="InvalidDataException">A file is malformed.</exception>
     public static DataSplit LoadDirectory(string dir)
     {
-        if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"data directory '{dir}' does not exist.");
+        if (!Directory.Exists(dir))
+        {
+            var kind = SafeFile.KindOf(dir);
+            if (kind != FileKind.Missing) throw new IOException($"'{dir}' is {kind.Describe()}, not a data directory.");
+            throw new DirectoryNotFoundException($"data directory '{dir}' does not exist.");
+        }
         if (TryFind(dir, "images-idx3-ubyte") is not null && TryFind(dir, "train-images-idx3-ubyte") is null) return LoadMnist10k(dir);
         string name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir)));
         return new DataSplit(

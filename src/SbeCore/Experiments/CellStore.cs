@@ -1,3 +1,4 @@
+using SbeCore.IO;
 using System.Text.Json;
 
 namespace SbeCore.Experiments;
@@ -28,9 +29,7 @@ public sealed class CellStore
         ArgumentNullException.ThrowIfNull(cell);
         string path = PathOf(cell);
         if (!File.Exists(path)) return null;
-        string text;
-        try { text = File.ReadAllText(path); }
-        catch (IOException) { return null; }
+        if (ReadText(path) is not string text) return null;
         var result = ExperimentsJson.ParseCell(text);
         return result is { Complete: true } && result.Key == cell.Key ? result : null;
     }
@@ -48,15 +47,23 @@ public sealed class CellStore
         AtomicFile.WriteAllText(PathOf(cell), JsonSerializer.Serialize(result with { Complete = true }, ExperimentsJson.Default.CellResult));
     }
 
+    /// <summary>Removes temporary files of writers killed mid-save (their pid is gone); returns how many.</summary>
+    public int RemoveStaleTempFiles() => AtomicFile.RemoveStaleTempFiles(Directory);
+
+    // A cell file that is not a readable regular file of sane size counts as unfinished.
+    private static string? ReadText(string path)
+    {
+        try { return SafeFile.ReadAllText(path, AtomicFile.MaxReadBytes, "cell result"); }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException) { return null; }
+    }
+
     /// <summary>Every finished result in the folder (any grid), sorted by key; unreadable or incomplete files are skipped.</summary>
     public List<CellResult> LoadAll()
     {
         var list = new List<CellResult>();
         foreach (string path in System.IO.Directory.EnumerateFiles(Directory, "*.json"))
         {
-            string text;
-            try { text = File.ReadAllText(path); }
-            catch (IOException) { continue; }
+            if (ReadText(path) is not string text) continue;
             var r = ExperimentsJson.ParseCell(text);
             if (r is { Complete: true } && r.Key + ".json" == System.IO.Path.GetFileName(path)) list.Add(r);
         }

@@ -3,11 +3,17 @@ namespace SbeCore.Experiments;
 /// <summary>What a sweep run did.</summary>
 /// <param name="Skipped">Cells that already had a finished result file (not recomputed).</param>
 /// <param name="Ran">Cells computed and saved by this run.</param>
-public sealed record SweepSummary(IReadOnlyList<SweepCell> Skipped, IReadOnlyList<SweepCell> Ran);
+public sealed record SweepSummary(IReadOnlyList<SweepCell> Skipped, IReadOnlyList<SweepCell> Ran)
+{
+    /// <summary>Unfinished cells left alone because another live process holds their claim (<see cref="CellClaim"/>).</summary>
+    public IReadOnlyList<SweepCell> ClaimedElsewhere { get; init; } = [];
+}
 
 /// <summary>
 /// Runs the unfinished cells of a list (a grid or one shard of it) and saves each result atomically as soon as it is
-/// done, so a crash or kill loses at most the cells in flight, and a rerun picks up exactly where it stopped.
+/// done, so a crash or kill loses at most the cells in flight, and a rerun picks up exactly where it stopped. Each cell
+/// is claimed (<see cref="CellClaim"/>) before it is computed, so several processes sweeping into one folder share the
+/// cells; temporary files of killed writers are removed at the start.
 /// </summary>
 public static class SweepRunner
 {
@@ -23,18 +29,29 @@ public static class SweepRunner
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(compute);
         if (jobs < 1) throw new ArgumentOutOfRangeException(nameof(jobs), jobs, "jobs must be >= 1.");
+        store.RemoveStaleTempFiles();
         var skipped = new List<SweepCell>();
         var todo = new List<SweepCell>();
         foreach (var c in cells) (store.IsFinished(c) ? skipped : todo).Add(c);
-        var ran = new SweepCell[todo.Count];
+        var outcome = new Outcome[todo.Count];
         Parallel.For(0, todo.Count, new ParallelOptions { MaxDegreeOfParallelism = jobs, CancellationToken = cancellationToken }, i =>
         {
             var cell = todo[i];
+            using var claim = CellClaim.TryAcquire(store, cell);
+            if (claim is null) { outcome[i] = Outcome.ClaimedElsewhere; return; }
+            // Another process may have finished it between the first look and the claim.
+            if (store.IsFinished(cell)) { outcome[i] = Outcome.FinishedElsewhere; return; }
             var result = compute(cell);
             store.Save(cell, result);
-            ran[i] = cell;
+            outcome[i] = Outcome.Ran;
             done?.Invoke(cell, result);
         });
-        return new SweepSummary(skipped, ran);
+        var ran = new List<SweepCell>();
+        var elsewhere = new List<SweepCell>();
+        for (int i = 0; i < todo.Count; i++)
+            (outcome[i] == Outcome.Ran ? ran : outcome[i] == Outcome.FinishedElsewhere ? skipped : elsewhere).Add(todo[i]);
+        return new SweepSummary(skipped, ran) { ClaimedElsewhere = elsewhere };
     }
+
+    private enum Outcome { NotRun, Ran, FinishedElsewhere, ClaimedElsewhere }
 }

@@ -1,3 +1,4 @@
+using SbeCore.IO;
 using System.Globalization;
 using System.Text.Json;
 
@@ -43,6 +44,7 @@ public sealed class TuneCache
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         Directory = System.IO.Directory.CreateDirectory(directory).FullName;
+        AtomicFile.RemoveStaleTempFiles(Directory);
     }
 
     /// <summary>Full path of the folder.</summary>
@@ -60,11 +62,13 @@ public sealed class TuneCache
         if (!File.Exists(path)) return null;
         try
         {
-            var e = JsonSerializer.Deserialize(File.ReadAllText(path), ExperimentsJson.Default.TuneEntry);
+            var e = JsonSerializer.Deserialize(SafeFile.ReadAllText(path, AtomicFile.MaxReadBytes, "tuning entry"), ExperimentsJson.Default.TuneEntry);
             return e is not null && e.Key == key && float.IsFinite(e.LearningRate) && e.LearningRate > 0 ? e : null;
         }
         catch (JsonException) { return null; }
         catch (IOException) { return null; }
+        catch (InvalidDataException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
     }
 
     /// <summary>Stores an entry atomically under its key.</summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.ObjectPool;
 using SbeCore.Crossbar;
 using SbeCore.Eigen;
+using SbeCore.IO;
 using SbeCore.Numerics;
 using SbeCore.Updates;
 
@@ -23,6 +24,13 @@ namespace SbeCore.Training;
 public sealed class Network
 {
     private const int EvaluationChunk = 256;
+
+    /// <summary>
+    /// Most devices (sum over layers of outputs x (inputs + 1)) a network may have: 2^26, one 8192 x 8191 layer or
+    /// about 1.5 GB of tile state. Checked before any tile is allocated, so absurd layer sizes fail fast instead of
+    /// exhausting memory.
+    /// </summary>
+    public const long MaxTotalDevices = 1L << 26;
     private readonly int[] _sizes;
     private readonly CrossbarTile[] _tiles;
     private readonly IUpdateRule[] _rules;
@@ -323,6 +331,10 @@ public sealed class Network
         for (int i = 0; i < s.Length; i++)
             if (s[i] < 1) throw new ArgumentException($"LayerSizes[{i}] is {s[i]}; every layer needs at least one neuron.", nameof(o));
         if (s[^1] < 2) throw new ArgumentException($"the output layer has {s[^1]} neuron; softmax needs at least 2 classes.", nameof(o));
+        long total = 0;
+        for (int l = 0; l + 1 < s.Length; l++)
+            if (!CheckedSize.TryProduct([s[l + 1], s[l] + 1L], MaxTotalDevices, out long devices) || !CheckedSize.TrySum(total, devices, MaxTotalDevices, out total))
+                throw new ArgumentException($"LayerSizes [{string.Join(", ", s)}] need more than {MaxTotalDevices:N0} devices (the limit); use smaller layers.", nameof(o));
         if (!Enum.IsDefined(o.Activation)) throw new ArgumentException($"Activation {(int)o.Activation} is not defined.", nameof(o));
         if (!Enum.IsDefined(o.Method)) throw new ArgumentException($"Method {(int)o.Method} is not defined.", nameof(o));
         int rank = o.Estimator?.Rank ?? o.Rank, sub = o.Estimator?.SubBatch ?? o.SubBatch;

@@ -64,7 +64,7 @@ public sealed class Trainer
                     int first = b * batch, m = Math.Min(batch, n - first);
                     if (diagnostics is not null) diagnostics.Update = updates;
                     long t0 = Stopwatch.GetTimestamp();
-                    _network.TrainBatch(_train.Images, _train.Labels, order.AsSpan(first, m), _schedule.LearningRate);
+                    TrainBatch(order.AsSpan(first, m), epoch, b);
                     trainSeconds += Stopwatch.GetElapsedTime(t0).TotalSeconds;
                     updates++;
                     double epochs = epoch + (double)(b + 1) / batchesPerEpoch;
@@ -80,6 +80,35 @@ public sealed class Trainer
         }
         finally { _network.BatchObserver = previousObserver; }
         return history;
+    }
+
+    // The data was validated up front, so a batch that fails here has gone non-finite inside: report it as divergence.
+    private void TrainBatch(Span<int> indices, int epoch, int batch)
+    {
+        try { _network.TrainBatch(_train.Images, _train.Labels, indices, _schedule.LearningRate); }
+        catch (Exception e) when (e is ArgumentException or ArithmeticException or InvalidOperationException && IsNonFinite(e))
+        {
+            throw new TrainingDivergedException(epoch + 1, batch + 1, BatchLoss(indices), e);
+        }
+    }
+
+    private static bool IsNonFinite(Exception e)
+        => e.Message.Contains("NaN", StringComparison.Ordinal) || e.Message.Contains("Inf", StringComparison.OrdinalIgnoreCase)
+           || e.Message.Contains("diverged", StringComparison.Ordinal) || e.Message.Contains("finite", StringComparison.Ordinal)
+           || e.Message.Contains("overflow", StringComparison.OrdinalIgnoreCase) || e is ArithmeticException;
+
+    private double BatchLoss(ReadOnlySpan<int> indices)
+    {
+        int features = _train.Features;
+        var images = new float[indices.Length * features];
+        var labels = new int[indices.Length];
+        for (int j = 0; j < indices.Length; j++)
+        {
+            _train.Images.AsSpan(indices[j] * features, features).CopyTo(images.AsSpan(j * features));
+            labels[j] = _train.Labels[indices[j]];
+        }
+        try { return _network.Evaluate(images, labels).Loss; }
+        catch (ArgumentException) { return double.NaN; }
     }
 
     private TrainingRecord Evaluate(double epoch, long updates, double trainSeconds)
