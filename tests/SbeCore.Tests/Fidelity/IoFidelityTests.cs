@@ -77,13 +77,13 @@ public class IoFidelityTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// Noise-off cases must reproduce aihwkit's outputs. Tolerance: an output SbeCore and aihwkit put on the same ADC
-    /// level is the same float (level · Δout · the same float rescale), so quantised outputs must be bit-identical. The
-    /// only legitimate difference is the summation order of the 12-term dot product (SbeCore's SIMD kernels vs
-    /// OpenBLAS sgemv): at most ~12 ε Σ|w_ij x'_j| before the ADC, which could move a value that sits within that distance
-    /// of a rounding midpoint to the neighbouring level. So a quantised output may differ by one ADC step only if the
-    /// float64 reference shows it within 1e-5 (relative) of a midpoint; none does in this fixture. Unquantised outputs
-    /// (res &lt;= 0) may differ by 2e-6 · Σ|w_ij||x_j| (about 30 ε for 12 terms: reordering plus the rescale roundings).
+    /// Noise-off cases must reproduce aihwkit's outputs. Tolerance: SbeCore mirrors aihwkit's float32 steps (x·((1/s)/bm),
+    /// rint(v/Δ)·Δ, clip, and the rescale by 1/((1/s)/bm) forward or by s backward), so an output on the same ADC level is
+    /// the same float and quantised outputs must be bit-identical (tolerance 0). The one legitimate source of difference
+    /// is the summation order of the dot product (SbeCore's SIMD kernels vs OpenBLAS sgemv), at most ~12 ε Σ|w_ij x'_j|;
+    /// it could move a value lying that close to a rounding midpoint to the neighbouring level, which does not happen
+    /// anywhere in this fixture (the test would report it). Unquantised outputs (res &lt;= 0) may differ by
+    /// 2e-6 · Σ|w_ij||x_j| (about 30 ε for 12 terms: reordering plus the rescale); the largest seen is 4.8e-7.
     /// </summary>
     [Theory]
     [MemberData(nameof(DeterministicCases))]
