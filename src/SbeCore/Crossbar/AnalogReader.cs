@@ -4,10 +4,15 @@ using SbeCore.Numerics;
 namespace SbeCore.Crossbar;
 
 /// <summary>
-/// One read direction with peripheral non-idealities: per input vector, AbsMax noise management, DAC
-/// clipping and quantisation; one batched matrix product for the whole batch; then per output weight
-/// read noise (w_noise ||x|| xi), output noise, iterative bound management and ADC clipping/quantisation.
-/// Scratch grows to the largest batch seen, so steady-state reads allocate nothing.
+/// One read direction with peripheral non-idealities, in the order and float32 arithmetic of aihwkit's
+/// ForwardBackwardPassIOManaged (rpu_forward_backward_pass.cpp), and checked against it (tests/SbeCore.Tests/Fidelity):
+/// per input vector, noise management scale s = max|x| (AbsMax, capped at nm_thres) and the DAC
+/// x' = clip(rint(x (1/s)/bm / Δin) Δin, ±inp_bound) + inp_noise ξ; one batched matrix product for the whole batch; per
+/// output, w_noise ‖x'‖ ξ (aihwkit ADDITIVE_CONSTANT) and out_noise ξ, the ADC y = clip(rint(y / Δout) Δout, ±out_bound),
+/// iterative bound management (bm = 2, 4, ... while an output hit the bound), and the rescale y · 1/((1/s)/bm).
+/// Backward reads (<c>transposed</c>) run without bound management, as aihwkit does, unless
+/// <see cref="IOConfig.BackwardBoundManagement"/>. Scratch grows to the largest batch seen, so steady-state reads
+/// allocate nothing.
 /// </summary>
 internal sealed class AnalogReader
 {
@@ -21,13 +26,20 @@ internal sealed class AnalogReader
         if (_inputs.Length < n * inLen) _inputs = new float[n * inLen];
         if (_scales.Length < n) _scales = new float[n];
         var dac = _inputs.AsSpan(0, n * inLen);
+        bool nm = io.NoiseManagement == NoiseManagement.AbsMax;
+        bool bm = io.BoundManagement == BoundManagement.Iterative && (!transposed || io.BackwardBoundManagement);
+        float inStep = Step(io.InpRes, io.InpBound), outStep = float.IsFinite(io.OutBound) ? Step(io.OutRes, io.OutBound) : 0f;
 
         for (int s = 0; s < n; s++)
         {
             var x = input.Slice(s * inLen, inLen);
-            float scale = io.NoiseManagement == NoiseManagement.AbsMax ? AbsMax(x) : 1f;
-            _scales[s] = scale;
-            Convert(io, x, scale, dac.Slice(s * inLen, inLen));
+            float nmValue = nm ? AbsMax(x) : 1f;
+            if (nm && io.NmThres > 0) nmValue = MathF.Min(nmValue, io.NmThres);
+            _scales[s] = nmValue;
+            var xq = dac.Slice(s * inLen, inLen);
+            // aihwkit: an all-zero input with noise management reads 0 (forward: unless there is input noise).
+            if (nm && nmValue <= 0 && (transposed || io.InpNoise <= 0)) xq.Clear();
+            else Convert(io, x, InputScale(nm, nmValue, 1f), inStep, xq, random);
         }
         if (transposed) Blas.BatchReadTransposed(weights, rows, cols, cols, dac, n, output.Slice(0, n * outLen));
         else Blas.BatchRead(weights, rows, cols, cols, dac, n, output.Slice(0, n * outLen));
@@ -35,43 +47,68 @@ internal sealed class AnalogReader
         for (int s = 0; s < n; s++)
         {
             var y = output.Slice(s * outLen, outLen);
-            float scale = _scales[s];
-            if (scale == 0) { y.Clear(); continue; }
+            float nmValue = _scales[s];
+            if (nm && nmValue <= 0 && (transposed || io.InpNoise <= 0)) { y.Clear(); continue; }
             var x = input.Slice(s * inLen, inLen);
             var xq = dac.Slice(s * inLen, inLen);
-            float bm = 1f;
+            float reduction = 1f, scale = InputScale(nm, nmValue, reduction);
             while (true)
             {
-                AddNoise(io, y, xq, random);
-                if (io.BoundManagement != BoundManagement.Iterative || bm * 2f > io.MaxBmFactor || !Exceeds(y, io.OutBound)) break;
-                // Halve the input and read this vector again.
-                bm *= 2f;
-                Convert(io, x, scale * bm, xq);
+                bool passed = Finalize(io, y, xq, outStep, random);
+                if (!bm || passed || (int)reduction > io.MaxBmFactor || (inStep > 0 && reduction > io.MaxBmRes / inStep)) break;
+                // An output hit the bound: halve the input and read this vector again.
+                reduction *= 2f;
+                scale = InputScale(nm, nmValue, reduction);
+                Convert(io, x, scale, inStep, xq, random);
                 if (transposed) Blas.GemvT(weights, rows, cols, cols, xq, y);
                 else Blas.Gemv(weights, rows, cols, cols, xq, y);
             }
-            Adc(io, y, scale * bm);
+            // aihwkit multiplies by out_scale / scale (forward) or by nm_scale (backward, where scale is 1/nm_scale
+            // and there is no bound management); 1/(1/s) need not equal s in float32, so mirror each.
+            bool scaling = (nm && nmValue > 0) || bm;
+            if (!scaling) continue;
+            float factor = transposed && !bm ? nmValue : 1f / scale;
+            for (int i = 0; i < y.Length; i++) y[i] *= factor;
         }
     }
 
-    // x / scale, clipped to +-inp_bound, quantised with step inp_res (2 inp_bound).
-    private static void Convert(IOConfig io, ReadOnlySpan<float> x, float scale, Span<float> destination)
+    // aihwkit: scale = 1; scale /= nm_scale (if managed and > 0); scale /= bm reduction. The DAC multiplies by it.
+    private static float InputScale(bool nm, float nmValue, float reduction)
     {
-        if (scale == 0) { destination.Clear(); return; }
-        float inverse = 1f / scale, bound = io.InpBound;
-        float step = io.InpRes > 0 ? io.InpRes * 2f * bound : 0f;
+        float scale = 1f;
+        if (nm && nmValue > 0) scale /= nmValue;
+        return scale / reduction;
+    }
+
+    // aihwkit checkRes: res < 0 -> 0 (off), res > 1 -> 1/res (a number of states); the step is res * (2 bound).
+    internal static float Step(float res, float bound)
+    {
+        float r = res < 0 ? 0f : res;
+        if (r > 1f) r = 1f / r;
+        return r * (2f * bound);
+    }
+
+    // x * scale, quantised (rint: round half to even) to steps of Δin, clipped to ±inp_bound, plus input noise.
+    private static void Convert(IOConfig io, ReadOnlySpan<float> x, float scale, float step, Span<float> destination, RandomStream random)
+    {
+        float bound = io.InpBound, noise = io.InpNoise;
         for (int j = 0; j < x.Length; j++)
         {
-            float v = Math.Clamp(x[j] * inverse, -bound, bound);
-            destination[j] = step > 0 ? MathF.Round(v / step) * step : v;
+            float v = x[j] * scale;
+            if (step > 0) v = MathF.Round(v / step) * step;
+            destination[j] = Math.Clamp(v, -bound, bound);
         }
+        if (noise > 0)
+            for (int j = 0; j < destination.Length; j++) destination[j] += noise * random.NextGaussian();
     }
 
-    private static void AddNoise(IOConfig io, Span<float> y, ReadOnlySpan<float> xq, RandomStream random)
+    // Weight noise, output noise, ADC quantisation and clipping. Returns false if an output hit the bound (+out_bound,
+    // or -out_bound with bm_test_negative_bound), i.e. if bound management should try again.
+    private static bool Finalize(IOConfig io, Span<float> y, ReadOnlySpan<float> xq, float step, RandomStream random)
     {
         if (io.WNoise > 0)
         {
-            // Fresh N(0, w_noise^2) weights noise summed over the inputs: N(0, w_noise^2 ||xq||^2) per output.
+            // aihwkit ADDITIVE_CONSTANT: fresh N(0, w_noise^2) weight noise summed over the inputs, N(0, w_noise^2 ||x'||^2) per output.
             float sigma = io.WNoise * (float)Blas.Nrm2(xq);
             for (int i = 0; i < y.Length; i++) y[i] += sigma * random.NextGaussian();
         }
@@ -79,25 +116,17 @@ internal sealed class AnalogReader
         {
             for (int i = 0; i < y.Length; i++) y[i] += io.OutNoise * random.NextGaussian();
         }
-    }
-
-    private static bool Exceeds(ReadOnlySpan<float> y, float bound)
-    {
-        foreach (var v in y) if (MathF.Abs(v) > bound) return true;
-        return false;
-    }
-
-    // Clip to +-out_bound, quantise with step out_res (2 out_bound), undo the input scaling.
-    private static void Adc(IOConfig io, Span<float> y, float scale)
-    {
         float bound = io.OutBound;
-        float step = io.OutRes > 0 && float.IsFinite(bound) ? io.OutRes * 2f * bound : 0f;
+        bool passed = true;
         for (int i = 0; i < y.Length; i++)
         {
-            float v = Math.Clamp(y[i], -bound, bound);
+            float v = y[i];
             if (step > 0) v = MathF.Round(v / step) * step;
-            y[i] = v * scale;
+            if (v > bound) { v = bound; passed = false; }
+            else if (v < -bound) { v = -bound; passed &= !io.BmTestNegativeBound; }
+            y[i] = v;
         }
+        return passed;
     }
 
     private static float AbsMax(ReadOnlySpan<float> v)

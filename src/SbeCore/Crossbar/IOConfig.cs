@@ -55,8 +55,32 @@ public sealed record IOConfig
     /// <summary>aihwkit: bound_management.</summary>
     public BoundManagement BoundManagement { get; init; } = BoundManagement.Iterative;
 
-    /// <summary>aihwkit: max_bm_factor. Largest input down-scaling iterative bound management tries.</summary>
+    /// <summary>aihwkit: max_bm_factor. Iterative bound management stops once the input down-scaling factor (1, 2, 4, ...)
+    /// exceeds this, so the last factor tried is the first power of 2 above it (1024 for 1000).</summary>
     public float MaxBmFactor { get; init; } = 1000f;
+
+    /// <summary>aihwkit: max_bm_res. Iterative bound management also stops once the factor exceeds max_bm_res / Δin
+    /// (Δin = the DAC step inp_res · 2 inp_bound), i.e. when the scaled input would have only a few DAC levels left.
+    /// Ignored without input quantisation. Default 0.25: with inp_res = 1/126 the last factor tried is 16.</summary>
+    public float MaxBmRes { get; init; } = 0.25f;
+
+    /// <summary>aihwkit: bm_test_negative_bound. True: an output clipped at -out_bound also triggers another bound
+    /// management round; false: only +out_bound does.</summary>
+    public bool BmTestNegativeBound { get; init; } = true;
+
+    /// <summary>aihwkit: nm_thres. With AbsMax noise management, caps the scale max|x| at this value (0: no cap).</summary>
+    public float NmThres { get; init; }
+
+    /// <summary>aihwkit: inp_noise. Std of Gaussian noise added to each DAC output (after quantisation and clipping), in
+    /// the DAC's normalised units (so it is multiplied back by the noise-management scale).</summary>
+    public float InpNoise { get; init; }
+
+    /// <summary>Not in aihwkit (default false = aihwkit). aihwkit silently turns bound management off for the backward
+    /// pass (IOMetaParameter::initializeForBackward), and SbeCore does the same by default, so a backward read with this
+    /// config clips at ±out_bound. True applies <see cref="BoundManagement"/> to backward reads too (SbeCore's behaviour
+    /// before it was checked against aihwkit): useful to study whether ADC saturation of the error signal matters, at the
+    /// cost of diverging from aihwkit.</summary>
+    public bool BackwardBoundManagement { get; init; }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the offending parameter.</summary>
     public void Validate()
@@ -69,6 +93,9 @@ public sealed record IOConfig
         Check(OutNoise >= 0 && float.IsFinite(OutNoise), OutNoise, nameof(OutNoise), "out_noise", "finite and >= 0");
         Check(WNoise >= 0 && float.IsFinite(WNoise), WNoise, nameof(WNoise), "w_noise", "finite and >= 0");
         Check(MaxBmFactor >= 1 && float.IsFinite(MaxBmFactor), MaxBmFactor, nameof(MaxBmFactor), "max_bm_factor", "finite and >= 1");
+        Check(MaxBmRes > 0 && float.IsFinite(MaxBmRes), MaxBmRes, nameof(MaxBmRes), "max_bm_res", "positive and finite");
+        Check(NmThres >= 0 && float.IsFinite(NmThres), NmThres, nameof(NmThres), "nm_thres", "finite and >= 0 (0: no cap)");
+        Check(InpNoise >= 0 && float.IsFinite(InpNoise), InpNoise, nameof(InpNoise), "inp_noise", "finite and >= 0");
         if (!Enum.IsDefined(NoiseManagement)) throw new ArgumentException($"NoiseManagement {(int)NoiseManagement} is not defined.", nameof(NoiseManagement));
         if (!Enum.IsDefined(BoundManagement)) throw new ArgumentException($"BoundManagement {(int)BoundManagement} is not defined.", nameof(BoundManagement));
     }
