@@ -179,6 +179,7 @@ public sealed partial class CrossbarTile
     {
         w.Write(io.IsPerfect); w.Write(io.InpRes); w.Write(io.InpBound); w.Write(io.OutRes); w.Write(io.OutBound);
         w.Write(io.OutNoise); w.Write(io.WNoise); w.Write((byte)io.NoiseManagement); w.Write((byte)io.BoundManagement); w.Write(io.MaxBmFactor);
+        w.Write(io.MaxBmRes); w.Write(io.BmTestNegativeBound); w.Write(io.NmThres); w.Write(io.InpNoise); w.Write(io.BackwardBoundManagement);
     }
 
     internal static IOConfig ReadIO(BinaryReader r) => new()
@@ -186,6 +187,7 @@ public sealed partial class CrossbarTile
         IsPerfect = r.ReadBoolean(), InpRes = r.ReadSingle(), InpBound = r.ReadSingle(), OutRes = r.ReadSingle(), OutBound = r.ReadSingle(),
         OutNoise = r.ReadSingle(), WNoise = r.ReadSingle(), NoiseManagement = (NoiseManagement)r.ReadByte(),
         BoundManagement = (BoundManagement)r.ReadByte(), MaxBmFactor = r.ReadSingle(),
+        MaxBmRes = r.ReadSingle(), BmTestNegativeBound = r.ReadBoolean(), NmThres = r.ReadSingle(), InpNoise = r.ReadSingle(), BackwardBoundManagement = r.ReadBoolean(),
     };
 
     private static void WriteFloats(BinaryWriter w, float[] values)

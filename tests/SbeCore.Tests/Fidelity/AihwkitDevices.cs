@@ -5,16 +5,29 @@ using SbeCore.Devices;
 namespace SbeCore.Tests.Fidelity;
 
 /// <summary>
-/// Reads the fixtures recorded from aihwkit (tests/fixtures/aihwkit, see its README) and builds the SbeCore device
+/// Reads the device fixtures recorded from aihwkit (tests/fixtures/aihwkit, see its README) and builds the SbeCore device
 /// that carries the same aihwkit parameters. A parameter SbeCore does not model, set to anything but aihwkit's
 /// default, throws <see cref="NotSupportedException"/> naming it, so no case is silently misread.
 /// </summary>
 internal static class AihwkitDevices
 {
+    private static readonly Dictionary<string, JsonDocument> s_documents = new();
+
+    /// <summary>The "cases" array of a fixture file (parsed once per test run).</summary>
     public static JsonElement Cases(string file)
     {
-        string path = Path.Combine(AppContext.BaseDirectory, "fixtures", "aihwkit", file);
-        return JsonDocument.Parse(File.ReadAllText(path)).RootElement.GetProperty("cases");
+        lock (s_documents)
+        {
+            if (!s_documents.TryGetValue(file, out var document)) s_documents[file] = document = AihwkitFixtures.Load(file);
+            return document.RootElement.GetProperty("cases");
+        }
+    }
+
+    /// <summary>A top-level field of a fixture file.</summary>
+    public static JsonElement Root(string file, string name)
+    {
+        Cases(file);
+        lock (s_documents) return s_documents[file].RootElement.GetProperty(name);
     }
 
     public static JsonElement Case(string file, string name)
@@ -26,7 +39,7 @@ internal static class AihwkitDevices
     public static IEnumerable<object[]> CaseNames(string file, Func<JsonElement, bool>? where = null) =>
         Cases(file).EnumerateArray().Where(c => where is null || where(c)).Select(c => new object[] { c.GetProperty("name").GetString()! }).ToList();
 
-    public static float[] Floats(JsonElement array) => array.EnumerateArray().Select(e => e.GetSingle()).ToArray();
+    public static float[] Floats(JsonElement array) => AihwkitFixtures.Floats(array);
 
     // aihwkit preset classes -> the model they extend.
     private static readonly Dictionary<string, string> s_presetBase = new()

@@ -25,13 +25,12 @@ public class UnitCellFidelityTests
         var p = c.GetProperty("params");
         var first = c.GetProperty("unit_cell_devices")[0];
         var device = AihwkitDevices.Device(first.GetProperty("device").GetString()!, first.GetProperty("params"));
-        Assert.True(p.GetProperty("refresh_forward").GetProperty("is_perfect").GetBoolean(), "these cases read the refresh exactly");
         Assert.False(p.GetProperty("copy_inverted").GetBoolean());
         var cell = new OneSidedUnitCell
         {
             Device = device, RefreshEvery = p.GetProperty("refresh_every").GetInt32(), UnitsInMbatch = p.GetProperty("units_in_mbatch").GetBoolean(),
             RefreshUpperThres = AihwkitDevices.F(p, "refresh_upper_thres"), RefreshLowerThres = AihwkitDevices.F(p, "refresh_lower_thres"),
-            RefreshForward = IOConfig.Perfect, RefreshUpdate = AihwkitDevices.Update(p.GetProperty("refresh_update")),
+            RefreshForward = AihwkitFixtures.ToIOConfig(p.GetProperty("refresh_forward")), RefreshUpdate = AihwkitDevices.Update(p.GetProperty("refresh_update")),
         };
         var tile = new CrossbarTile(1, 1, new TileConfig { Device = cell, Update = s_onePulse }, 3);
         tile.SetWeights([c.GetProperty("w0").GetSingle()]);

@@ -20,8 +20,7 @@ public class UpdateFidelityTests
     [MemberData(nameof(Cases))]
     public void MeanWeightChangeIsAihwkits(string name)
     {
-        var root = System.Text.Json.JsonDocument.Parse(System.IO.File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "fixtures", "aihwkit", File))).RootElement;
-        float[] x = AihwkitDevices.Floats(root.GetProperty("x")), d = AihwkitDevices.Floats(root.GetProperty("d"));
+        float[] x = AihwkitDevices.Floats(AihwkitDevices.Root(File, "x")), d = AihwkitDevices.Floats(AihwkitDevices.Root(File, "d"));
         var c = AihwkitDevices.Case(File, name);
         var device = AihwkitDevices.Device(c.GetProperty("device").GetString()!, c.GetProperty("params"));
         Assert.Equal(c.GetProperty("granularity").GetSingle(), device.WeightGranularity);
@@ -37,9 +36,8 @@ public class UpdateFidelityTests
             tile.Update(lr, d, x);
             for (int k = 0; k < sum.Length; k++) { double w = tile.Weights[k]; sum[k] += w; sumSq[k] += w * w; }
         }
-        var mean = AihwkitDevices.Cases(File).EnumerateArray().First(e => e.GetProperty("name").GetString() == name);
-        var theirMean = mean.GetProperty("mean_dW").EnumerateArray().SelectMany(AihwkitDevices.Floats).Select(v => (double)v).ToArray();
-        var theirStd = mean.GetProperty("std_dW").EnumerateArray().SelectMany(AihwkitDevices.Floats).Select(v => (double)v).ToArray();
+        var theirMean = AihwkitFixtures.Doubles(c.GetProperty("mean_dW"));
+        var theirStd = AihwkitFixtures.Doubles(c.GetProperty("std_dW"));
 
         double gg = 0, ourProj = 0, ourVar = 0;
         for (int i = 0; i < Rows; i++)
