@@ -205,6 +205,10 @@ SBE_API int sbe_tile_write(sbe_tile_t *tile, float learning_rate, const float *d
                            const float *x, size_t x_len);        /* W -= learning_rate d x^T (one rank-1 write) */
 SBE_API int sbe_tile_write_rank_k(sbe_tile_t *tile, float learning_rate, const float *s, size_t k,
                                   const float *d, size_t d_len, const float *x, size_t x_len); /* k rank-1 writes */
+/* Once per optimizer step (mini-batch), after its writes, as aihwkit's analog optimizer calls post_update_step:
+   a one-sided unit cell (SBE_DEVICE_PCM) refreshes saturated pairs, then weights diffuse and decay (lifetime).
+   A network's train_batch does this itself. */
+SBE_API int sbe_tile_post_update_step(sbe_tile_t *tile);
 SBE_API int sbe_tile_get_weights(const sbe_tile_t *tile, float *weights, size_t weights_len);
 SBE_API int sbe_tile_set_weights(sbe_tile_t *tile, const float *weights, size_t weights_len);
 SBE_API int sbe_tile_get_counters(const sbe_tile_t *tile, sbe_tile_counters_t *counters);

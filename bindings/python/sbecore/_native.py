@@ -73,6 +73,7 @@ _PROTOTYPES = {
     "sbe_tile_read": (c_int, [P, P, S, S, P, S]),
     "sbe_tile_read_t": (c_int, [P, P, S, S, P, S]),
     "sbe_tile_write": (c_int, [P, c_float, P, S, P, S]),
+    "sbe_tile_post_update_step": (c_int, [P]),
     "sbe_tile_write_rank_k": (c_int, [P, c_float, P, S, P, S, P, S]),
     "sbe_tile_get_weights": (c_int, [P, P, S]),
     "sbe_tile_set_weights": (c_int, [P, P, S]),

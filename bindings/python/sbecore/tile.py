@@ -29,7 +29,7 @@ def tile_config(rows: int, cols: int, seed: int = 0, device: str = "ideal", puls
     """The native config struct (also used, with rows = cols = 0, inside a network config).
 
     device is a preset name resolved by the library (sbe_tile_config_preset: the same lookup as the .NET API and the
-    sbe CLI; case, '-' and '_' are ignored): Ideal, Idealized, GokmenVlasov, Capacitor, EcRam, ReRamSB, ReRamES, PCM.
+    sbe CLI; case, '-' and '_' are ignored): Ideal, Idealized, GokmenVlasov, Capacitor, EcRam, EcRamMO, ReRamSB, ReRamES, PCM.
     An unknown name raises SbeError (SBE_E_INVALID_ARGUMENT) whose message lists the accepted names."""
     if not isinstance(device, str):
         raise TypeError(f"device must be a preset name (str), got {type(device).__name__}")
@@ -95,6 +95,10 @@ class Tile(NativeObject):
         pd = f32("d", d, (self.rows,))
         px = f32("x", x, (self.cols,))
         _native.check(_native.lib().sbe_tile_write(self._h, float(learning_rate), pd, self.rows, px, self.cols))
+
+    def post_update_step(self) -> None:
+        """Once per optimizer step, after its writes (aihwkit's post_update_step): a unit cell's refresh, diffusion, decay."""
+        _native.check(_native.lib().sbe_tile_post_update_step(self._h))
 
     def write_rank_k(self, learning_rate: float, s: np.ndarray, d: np.ndarray, x: np.ndarray) -> None:
         """k rank-1 writes: W -= learning_rate * sum_c s[c] d[c] x[c]^T (s: (k,), d: (k, rows), x: (k, cols))."""

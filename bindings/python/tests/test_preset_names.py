@@ -7,12 +7,12 @@ import pytest
 from sbecore import Network, SbeError, Tile, _native
 from sbecore.tile import tile_config
 
-CANONICAL = ["Ideal", "Idealized", "GokmenVlasov", "Capacitor", "EcRam", "ReRamSB", "ReRamES", "PCM"]  # sbe_device order
+CANONICAL = ["Ideal", "Idealized", "GokmenVlasov", "Capacitor", "EcRam", "ReRamSB", "ReRamES", "PCM", "EcRamMO"]  # sbe_device order
 
 
 @pytest.mark.parametrize("name, device", [
     ("ideal", 0), ("IDEAL", 0), ("Idealized", 1), ("gokmen_vlasov", 2), ("gokmen-vlasov", 2), ("GokmenVlasov", 2),
-    ("capacitor", 3), ("EC-RAM", 4), ("ecram", 4), ("reram_sb", 5), ("ReRamSB", 5), ("reram-es", 6), ("PCM", 7),
+    ("capacitor", 3), ("EC-RAM", 4), ("ecram", 4), ("reram_sb", 5), ("ReRamSB", 5), ("reram-es", 6), ("PCM", 7), ("ecram_mo", 8),
 ])
 def test_names_resolve_case_and_dash_insensitively(name, device):
     c = tile_config(3, 4, seed=9, device=name, pulse_type="none", desired_bl=5, io="perfect")
