@@ -12,7 +12,7 @@ namespace SbeCore.Cli.Experiments;
 /// </summary>
 internal static class DeviceReport
 {
-    private static readonly string[] s_deviceOrder = ["ideal", "idealized", "constantstep", "gokmenvlasov", "capacitor", "ecram", "reramsb", "rerames", "pcm"];
+    private static readonly string[] s_deviceOrder = ["ideal", "idealized", "constantstep", "gokmenvlasov", "capacitor", "ecram", "ecrammo", "reramsb", "rerames", "pcm"];
 
     private sealed record Group(string Device, string Method, int Batch, List<CellResult> Cells)
     {

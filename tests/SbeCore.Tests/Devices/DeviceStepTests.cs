@@ -72,3 +72,24 @@ public class DeviceStepTests
         Assert.InRange(std, expectedStd * (1 - 5 / Math.Sqrt(2.0 * count)), expectedStd * (1 + 5 / Math.Sqrt(2.0 * count)));
     }
 }
+
+public class ExpStepNoiseTests
+{
+    // aihwkit's ExpStep with dw_min_std_add or dw_min_std_slope: w += dw + dw_min_std (|dw| + add + slope |w|) xi.
+    [Fact]
+    public void AdditiveAndWeightProportionalNoiseHaveAihwkitsSpread()
+    {
+        var device = new ExpStepDevice { DwMinStd = 0.6f, DwMinStdAdd = 0.042f, DwMinStdSlope = 0.108f };
+        var random = new SbeCore.Numerics.RandomStream(5);
+        float[] p = [0.01f, 0.01f];
+        const float w = 0.4f;
+        float noiseless = (device with { DwMinStd = 0 }).Pulse(w, 1, -1, 1, p, random) - w;
+        const int n = 200_000;
+        double sum = 0, sumSq = 0;
+        for (int t = 0; t < n; t++) { double dw = device.Pulse(w, 1, -1, 1, p, random) - w; sum += dw; sumSq += dw * dw; }
+        double mean = sum / n, std = Math.Sqrt(sumSq / n - mean * mean);
+        double expectedStd = 0.6 * (Math.Abs(noiseless) + 0.042 + 0.108 * w);
+        Assert.InRange(mean, noiseless - 5 * expectedStd / Math.Sqrt(n), noiseless + 5 * expectedStd / Math.Sqrt(n));
+        Assert.InRange(std, expectedStd * (1 - 5 / Math.Sqrt(2.0 * n)), expectedStd * (1 + 5 / Math.Sqrt(2.0 * n)));
+    }
+}
