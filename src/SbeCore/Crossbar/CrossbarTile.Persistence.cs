@@ -149,6 +149,9 @@ public sealed partial class CrossbarTile
     private void ReadState(BinaryReader r)
     {
         ReadFloats(r, _weights); ReadFloats(r, _wMin); ReadFloats(r, _wMax); ReadFloats(r, _params);
+        int bad = Kernels.Blas.IndexOfNonFinite(_weights);
+        if (bad >= 0) throw new InvalidDataException($"Tile file holds a non-finite weight ({_weights[bad]} at {bad}).");
+        _weightBound = ExactWeightBound();
         RefreshConstantStepScales();
         var counters = new TileCounters(Rows * Cols) { RankOneWrites = r.ReadInt64(), TotalPulses = r.ReadInt64(), ClippedPulses = r.ReadInt64() };
         var perDevice = counters.PulsesPerDeviceArray;

@@ -138,6 +138,7 @@ public sealed partial class CrossbarTile
         RequireLength(weights.Length, Rows * Cols, nameof(weights));
         RequireFinite(weights, nameof(weights));
         for (int k = 0; k < weights.Length; k++) WriteHidden(k, Math.Clamp(weights[k], _wMin[k], _wMax[k]));
+        _weightBound = ExactWeightBound();
     }
 
     // The weight the device physics acts on: the hidden (persistent) weight with write noise, else the visible one.
@@ -179,7 +180,10 @@ public sealed partial class CrossbarTile
         RequireLength(x.Length, Cols, nameof(x));
         RequireFinite(d, nameof(d));
         RequireFinite(x, nameof(x));
+        double factor = Math.Abs((double)learningRate) * MaxAbs(d), change = factor * MaxAbs(x);
+        RequireWithinRange(factor, change, nameof(learningRate));
         WriteRankOne(learningRate, d, x);
+        GrowWeightBound(change);
     }
 
     /// <summary>k rank-1 writes: W -= learningRate * sum_c s[c] d_c x_c^T; d is k x rows, x is k x cols.</summary>
@@ -192,11 +196,17 @@ public sealed partial class CrossbarTile
         RequireFinite(s, nameof(s));
         RequireFinite(d, nameof(d));
         RequireFinite(x, nameof(x));
+        double factor = 0, change = 0;
         for (int c = 0; c < k; c++)
         {
             if (!float.IsFinite(learningRate * s[c])) throw new ArgumentException($"learningRate * s[{c}] overflows ({learningRate} * {s[c]}).", nameof(s));
+            double f = Math.Abs((double)learningRate * s[c]) * MaxAbs(d.Slice(c * Rows, Rows));
+            factor = Math.Max(factor, f);
+            change += f * MaxAbs(x.Slice(c * Cols, Cols));
         }
+        RequireWithinRange(factor, change, nameof(learningRate));
         for (int c = 0; c < k; c++) WriteRankOne(learningRate * s[c], d.Slice(c * Rows, Rows), x.Slice(c * Cols, Cols));
+        GrowWeightBound(change);
     }
 
     /// <summary>Dense element-wise write W -= learningRate * g (g rows x cols), as a mini-batch buffer would apply it.
@@ -219,7 +229,12 @@ public sealed partial class CrossbarTile
         if (g.Length < needed) throw new ArgumentException($"g has {g.Length} elements, {Rows} rows at stride {stride} need {needed}.", nameof(g));
         for (int r = 0; r < Rows; r++) RequireFinite(g.Slice(r * stride, Cols), nameof(g), r * stride);
         if (rankOneEquivalent < 0) throw new ArgumentException($"rankOneEquivalent must be >= 0, got {rankOneEquivalent}.", nameof(rankOneEquivalent));
+        double change = 0;
+        if (_isIdeal)
+            for (int r = 0; r < Rows; r++) change = Math.Max(change, Math.Abs((double)learningRate) * MaxAbs(g.Slice(r * stride, Cols)));
+        RequireWithinRange(change, change, nameof(learningRate));
         ApplyDense(learningRate, g, stride, rankOneEquivalent);
+        GrowWeightBound(change);
         Counters.RankOneWrites += rankOneEquivalent;
     }
 

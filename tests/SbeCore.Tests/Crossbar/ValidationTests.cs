@@ -136,3 +136,30 @@ public class ValidationTests
         Assert.Equal(0, tile.Counters.TotalPulses);
     }
 }
+
+public class WriteRangeTests
+{
+    // A finite but absurd write on an unbounded (ideal) device is refused before anything changes, on every write path.
+    [Fact]
+    public void WritesThatWouldLeaveFloatRangeAreRefusedAndChangeNothing()
+    {
+        var tile = new CrossbarTile(3, 4);
+        tile.SetWeights([1, -2, 3, 0, 0.5f, 0, 0, 0, 0, 0, 0, -1]);
+        var before = tile.Weights.ToArray();
+        float[] d = [3e38f, 0, 1], x = [3e38f, 1, 0, 0];
+        Assert.Equal("learningRate", Assert.Throws<ArgumentException>(() => tile.Update(3e38f, d, x)).ParamName);
+        Assert.Equal("learningRate", Assert.Throws<ArgumentException>(() => tile.Update(1e30f, [1e30f, 0, 0], [1e-30f, 0, 0, 0])).ParamName); // lr d alone overflows
+        Assert.Equal("learningRate", Assert.Throws<ArgumentException>(() => tile.UpdateRankK(1f, [2e38f, 2e38f], [1, 0, 0, 1, 0, 0], [1, 0, 0, 0, 1, 0, 0, 0])).ParamName);
+        Assert.Equal("learningRate", Assert.Throws<ArgumentException>(() => tile.UpdateDense(3e38f, Enumerable.Repeat(2f, 12).ToArray(), 1)).ParamName);
+        Assert.Equal(before, tile.Weights.ToArray());
+        Assert.Equal(0, tile.Counters.RankOneWrites);
+
+        // Near the edge: writes that stay finite still go through, one that would cross is refused.
+        tile.SetWeights(Enumerable.Repeat(1e38f, 12).ToArray());
+        tile.Update(-1f, [1e38f, 0, 0], [1, 0, 0, 0]); // 2e38, finite
+        Assert.Equal(2e38f, tile.Weights[0]);
+        Assert.Throws<ArgumentException>(() => tile.Update(-1f, [2e38f, 0, 0], [1, 0, 0, 0]));
+        Assert.Equal(2e38f, tile.Weights[0]);
+        Assert.All(tile.Weights.ToArray(), w => Assert.True(float.IsFinite(w)));
+    }
+}
