@@ -246,6 +246,7 @@ public sealed class Network
         if (!double.IsFinite(loss))
             throw new InvalidOperationException($"training diverged: the batch loss is {loss}; no weights were changed. Lower the learning rate.");
         for (int l = last; l > 0; l--) BackwardInto(ws, l, n);
+        for (int l = 0; l <= last; l++) CheckUpdateStaysFinite(l, ws.Deltas[l].AsSpan(0, n * _tiles[l].Rows), ws.Inputs[l].AsSpan(0, n * _tiles[l].Cols), n, learningRate);
         for (int l = 0; l <= last; l++)
         {
             int rows = _tiles[l].Rows, cols = _tiles[l].Cols;
@@ -255,6 +256,20 @@ public sealed class Network
             BatchObserver?.AfterUpdate(l, _rules[l]);
         }
         return loss / n;
+    }
+
+    // Before any layer is written: every rule's update of a weight is at most lr k sum_j |delta_j| |x_j| (a rank-1 term
+    // with unit vectors carries s <= max_j |delta_j| |x_j|; SGD applies the n terms one by one), so a learning rate
+    // that could push a weight past float is refused here, with nothing changed, instead of leaving infinite weights.
+    private void CheckUpdateStaysFinite(int layer, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, float learningRate)
+    {
+        int rows = _tiles[layer].Rows, cols = _tiles[layer].Cols;
+        double sum = 0;
+        for (int j = 0; j < n; j++)
+            sum += Math.Sqrt(EstimatorKernels.SumSquares(deltas.Slice(j * rows, rows)) * EstimatorKernels.SumSquares(inputs.Slice(j * cols, cols)));
+        double reach = SampleScale.MaxAbs(_tiles[layer].Weights) + Math.Abs((double)learningRate) * Math.Max(1, Options.Rank) * sum;
+        if (!(reach <= float.MaxValue))
+            throw new ArgumentException($"learningRate {learningRate} is too large: layer {layer}'s weights could reach {reach:g3}, beyond float range; no weights were changed. Lower the learning rate.", nameof(learningRate));
     }
 
     private void Forward(NetworkWorkspace ws, int n)
