@@ -259,25 +259,25 @@ public sealed class SbeEstimator
         _scalePending = false;
     }
 
-    // Far enough to hold any float data's scale (2^-298..2^250) and its decay, near enough that double holds
-    // every bound below; a state clamped here is negligible next to any sample (its weight underflows to 0).
+    // Far enough to hold any float data's scale (2^-298..2^250) and a long decay below it, near enough that double
+    // holds every bound below. A state that decays further (a layer whose deltas stay zero) is floored here: it is
+    // then at least 2^300 below any sample, so flooring changes nothing a float can show.
     private const int StateExponentLimit = 600;
 
     // A coefficient applied to a sample stays below 2^100, so it fits float even for the smallest data.
     private const int MaxCoefficientExponent = 100;
 
     // The step "v = wOld v + sum_j coef_j u_j" on the stored part of v (v = stored 2^e): bound is an upper bound of
-    // the new |stored v| (old |v| wOld plus the samples' coef_j |u_j| / 2^e). Moves e so the new stored part is below
-    // 2 (renormalised every step, exactly: powers of two), and returns the shift; the caller scales wOld by 2^-shift
-    // and each coef by 2^-e (the new e).
+    // the new |stored v| (old |v| wOld plus the samples' coef_j |u_j| / 2^e, nonzero samples only). Moves e so the new
+    // stored part is below 2 (renormalised every step, exactly: powers of two) and returns the shift; the caller scales
+    // wOld by 2^-shift and each coef by 2^-e (the new e). The stored part is always renormalised; only e is clamped.
     private static int Renormalise(ref int e, double bound, double maxCoef)
     {
         int target = e;
         if (bound > 0) target = e + Math.ILogB(bound);
         if (maxCoef > 0) target = Math.Max(target, Math.ILogB(maxCoef) - MaxCoefficientExponent);
-        target = Math.Clamp(target, -StateExponentLimit, StateExponentLimit);
-        int shift = target - e;
-        e = target;
+        int shift = Math.Max(target - e, -MaxCoefficientExponent); // wOld 2^-shift stays a float
+        e = Math.Clamp(e + shift, -StateExponentLimit, StateExponentLimit);
         return shift;
     }
 
@@ -291,13 +291,13 @@ public sealed class SbeEstimator
         double wOld = j / (j + 1.0), wNew = 1.0 / (j + 1.0);
         double p = _dNorm[0] > 0 ? Blas.Dot(delta, _d) / _dNorm[0] : 0;
         double cx = wNew * p;
-        int sh = Renormalise(ref _ex[0], wOld * _xNorm[0] + Math.ScaleB(Math.Abs(cx) * Math.Sqrt(Cols) * mx, -_ex[0]), Math.Abs(cx));
-        EstimatorKernels.ScaleAddDotNorm((float)Math.ScaleB(wOld, -sh), (float)Math.ScaleB(cx, -_ex[0]), x, _x, out double xX, out double xx);
+        int sh = Renormalise(ref _ex[0], wOld * _xNorm[0] + Math.ScaleB(Math.Abs(cx) * Math.Sqrt(Cols) * mx, -_ex[0]), mx == 0 ? 0 : Math.Abs(cx));
+        EstimatorKernels.ScaleAddDotNorm((float)Math.ScaleB(wOld, -sh), mx == 0 ? 0f : (float)Math.ScaleB(cx, -_ex[0]), x, _x, out double xX, out double xx);
         double xn = Math.Sqrt(xx);
         double q = xn > 0 ? xX / xn : 0;
         double cd = wNew * q;
-        sh = Renormalise(ref _ed[0], wOld * _dNorm[0] + Math.ScaleB(Math.Abs(cd) * Math.Sqrt(Rows) * md, -_ed[0]), Math.Abs(cd));
-        EstimatorKernels.ScaleAddDotNorm((float)Math.ScaleB(wOld, -sh), (float)Math.ScaleB(cd, -_ed[0]), delta, _d, out double dD, out double dd);
+        sh = Renormalise(ref _ed[0], wOld * _dNorm[0] + Math.ScaleB(Math.Abs(cd) * Math.Sqrt(Rows) * md, -_ed[0]), md == 0 ? 0 : Math.Abs(cd));
+        EstimatorKernels.ScaleAddDotNorm((float)Math.ScaleB(wOld, -sh), md == 0 ? 0f : (float)Math.ScaleB(cd, -_ed[0]), delta, _d, out double dD, out double dd);
         double dn = Math.Sqrt(dd);
         double r = dn > 0 ? dD / dn : 0;
         _s[0] = (float)(wOld * _s[0] + wNew * q * r);
@@ -367,6 +367,7 @@ public sealed class SbeEstimator
             double bound = wOld * norms[col], maxCoef = 0;
             for (int j = 0; j < c; j++)
             {
+                if (maxAbs[j] == 0) continue; // a zero sample adds nothing, whatever its coefficient
                 double a = Math.Abs(wNew * coef[j * _k + col]);
                 bound += Math.ScaleB(a * root * maxAbs[j], -e[col]);
                 maxCoef = Math.Max(maxCoef, a);
@@ -374,7 +375,8 @@ public sealed class SbeEstimator
             int sh = Renormalise(ref e[col], bound, maxCoef);
             Span<float> vc = v.Slice(col * len, len);
             Blas.Scale((float)Math.ScaleB(wOld, -sh), vc);
-            for (int j = 0; j < c; j++) Blas.Axpy((float)Math.ScaleB(wNew * coef[j * _k + col], -e[col]), us.Slice(j * len, len), vc);
+            for (int j = 0; j < c; j++)
+                if (maxAbs[j] != 0) Blas.Axpy((float)Math.ScaleB(wNew * coef[j * _k + col], -e[col]), us.Slice(j * len, len), vc);
         }
     }
 
@@ -435,10 +437,14 @@ public sealed class SbeEstimator
 
     private static void WriteUnit(ReadOnlySpan<float> source, double norm, Span<float> destination)
     {
-        if (IsUsableNorm(norm))
+        float inv = (float)(1.0 / norm);
+        if (IsUsableNorm(norm) && float.IsFinite(inv))
         {
-            float inv = (float)(1.0 / norm);
             for (int i = 0; i < source.Length; i++) destination[i] = source[i] * inv;
+        }
+        else if (IsUsableNorm(norm))
+        {
+            for (int i = 0; i < source.Length; i++) destination[i] = (float)(source[i] / norm); // a norm below 2^-128
         }
         else
         {

@@ -55,6 +55,23 @@ public class NetworkRobustnessTests
     }
 
     [Fact]
+    public void SbeRankTwoWithBatchesOfOneOnMnistAtAHighRateNeverFailsInside()
+    {
+        // the hostile-testing case: ReLUs die at this rate, layer 0's deltas stay zero for hundreds of batches, and the
+        // estimator used to return s[1] = NaN or infinite vectors ("(Parameter 's')", a parameter the caller never passed)
+        var train = SbeCore.Data.DataLoader.LoadDefault().Train;
+        var net = new Network(new NetworkOptions { LayerSizes = [784, 100, 10], Method = UpdateMethod.Sbe, Rank = 2, Seed = 1 });
+        var order = new int[1];
+        for (int b = 0; b < 2500; b++)
+        {
+            order[0] = b % train.Labels.Length;
+            try { net.TrainBatch(train.Images, train.Labels, order, 2f); }
+            catch (ArgumentException e) when (e.ParamName == "learningRate") { }
+            catch (InvalidOperationException e) when (e.Message.Contains("diverged")) { }
+        }
+    }
+
+    [Fact]
     public void SbeRankTwoWithBatchesOfOneNeverGetsStuck()
     {
         var (x, y) = Data(64, 30, 4, 3);
