@@ -386,12 +386,25 @@ public sealed class SbeEstimator
         float xi = Options.OjaRate;
         float p = Blas.Dot(delta, _d), q = Blas.Dot(x, _x);
         float shrink = 1f - xi * p * q;
-        EstimatorKernels.ScaleAddDotNorm(shrink, xi * p, x, _x, out _, out _);
-        EstimatorKernels.ScaleAddDotNorm(shrink, xi * q, delta, _d, out _, out _);
+        EstimatorKernels.ScaleAddDotNorm(shrink, xi * p, x, _x, out _, out double xx);
+        EstimatorKernels.ScaleAddDotNorm(shrink, xi * q, delta, _d, out _, out double dd);
         _s[0] = QuantizeScalar(_s[0] * (1f - xi) + xi * p * q);
         QuantizeVector(_x);
         QuantizeVector(_d);
         _batchCount++;
+        if (!double.IsFinite(xx) || !double.IsFinite(dd) || !float.IsFinite(_s[0])) RestartDivergedOja();
+    }
+
+    // The fixed-rate form diverges when xi |delta| |x| is not small: rather than carry NaN forever, start again from
+    // fresh unit vectors and s = 0 (the same recovery on every path, sample by sample).
+    private void RestartDivergedOja()
+    {
+        _rng.FillGaussian(_x); _rng.FillGaussian(_d);
+        _s[0] = 0;
+        ColumnOrthogonalizer.Orthogonalize(_x, 1, Cols, _xNorm, ref _rng);
+        ColumnOrthogonalizer.Orthogonalize(_d, 1, Rows, _dNorm, ref _rng);
+        NormalizeColumn(_x, _xNorm[0]); NormalizeColumn(_d, _dNorm[0]);
+        QuantizeVector(_x); QuantizeVector(_d);
     }
 
     private void RefreshNorms()

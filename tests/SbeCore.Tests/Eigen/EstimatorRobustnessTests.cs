@@ -139,6 +139,21 @@ public class EstimatorRobustnessTests
         AssertUnitRows(d, 20); AssertUnitRows(x, 30);
     }
 
+    [Fact]
+    public void DivergingDivisionFreeFormRestartsInsteadOfCarryingNaN()
+    {
+        var e = new SbeEstimator(A, B, new EstimatorOptions { DivisionFree = true, OjaRate = 0.5f }, seed: 2);
+        for (int b = 0; b < 10; b++)
+        {
+            var (deltas, xs) = TestData.Gaussian(N, A, B, (ulong)(60 + b));
+            for (int i = 0; i < deltas.Length; i++) deltas[i] *= 1e6f; // xi |delta| |x| far from small: diverges
+            var (s, d, x) = Run(e, deltas, xs, N, b % 2 == 0);
+            Assert.All(s, v => Assert.True(float.IsFinite(v)));
+            AssertUnitRows(d, A); AssertUnitRows(x, B);
+            Assert.All(e.RawX.ToArray(), v => Assert.True(float.IsFinite(v)));
+        }
+    }
+
     [Theory]
     [InlineData(64, 64, 1 << 26)]
     [InlineData(32, 32, 1 << 26)]
