@@ -1,5 +1,6 @@
-using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace SbeCore.Eigen;
 
@@ -19,19 +20,42 @@ internal static class SampleScale
     /// <summary>max |v_i| (finite inputs), or NaN when v holds a NaN or an infinity.</summary>
     public static float MaxAbs(ReadOnlySpan<float> v)
     {
-        ReadOnlySpan<uint> bits = MemoryMarshal.Cast<float, uint>(v);
+        ref uint r = ref Unsafe.As<float, uint>(ref MemoryMarshal.GetReference(v));
+        nuint n = (nuint)v.Length, i = 0;
         uint max = 0;
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && bits.Length >= Vector<uint>.Count)
+        if (Vector512.IsHardwareAccelerated && n >= (nuint)Vector512<uint>.Count)
         {
-            var mask = new Vector<uint>(0x7FFFFFFF);
-            var acc = Vector<uint>.Zero;
-            for (; i + Vector<uint>.Count <= bits.Length; i += Vector<uint>.Count)
-                acc = Vector.Max(acc, new Vector<uint>(bits.Slice(i)) & mask);
-            for (int l = 0; l < Vector<uint>.Count; l++) max = Math.Max(max, acc[l]);
+            Vector512<uint> mask = Vector512.Create(0x7FFFFFFFu), a0 = Vector512<uint>.Zero, a1 = a0;
+            nuint w = (nuint)Vector512<uint>.Count;
+            for (; i + 2 * w <= n; i += 2 * w)
+            {
+                a0 = Vector512.Max(a0, Vector512.LoadUnsafe(ref r, i) & mask);
+                a1 = Vector512.Max(a1, Vector512.LoadUnsafe(ref r, i + w) & mask);
+            }
+            if (i + w <= n) { a0 = Vector512.Max(a0, Vector512.LoadUnsafe(ref r, i) & mask); i += w; }
+            a0 = Vector512.Max(a0, a1);
+            max = Reduce(Vector256.Max(a0.GetLower(), a0.GetUpper()));
         }
-        for (; i < bits.Length; i++) max = Math.Max(max, bits[i] & 0x7FFFFFFF);
+        else if (Vector256.IsHardwareAccelerated && n >= (nuint)Vector256<uint>.Count)
+        {
+            Vector256<uint> mask = Vector256.Create(0x7FFFFFFFu), a0 = Vector256<uint>.Zero, a1 = a0;
+            nuint w = (nuint)Vector256<uint>.Count;
+            for (; i + 2 * w <= n; i += 2 * w)
+            {
+                a0 = Vector256.Max(a0, Vector256.LoadUnsafe(ref r, i) & mask);
+                a1 = Vector256.Max(a1, Vector256.LoadUnsafe(ref r, i + w) & mask);
+            }
+            if (i + w <= n) { a0 = Vector256.Max(a0, Vector256.LoadUnsafe(ref r, i) & mask); i += w; }
+            max = Reduce(Vector256.Max(a0, a1));
+        }
+        for (; i < n; i++) max = Math.Max(max, Unsafe.Add(ref r, i) & 0x7FFFFFFF);
         return max >= NonFiniteBits ? float.NaN : BitConverter.UInt32BitsToSingle(max);
+    }
+
+    private static uint Reduce(Vector256<uint> v)
+    {
+        Vector128<uint> m = Vector128.Max(v.GetLower(), v.GetUpper());
+        return Math.Max(Math.Max(m.GetElement(0), m.GetElement(1)), Math.Max(m.GetElement(2), m.GetElement(3)));
     }
 
     /// <summary>Throws unless delta and x are finite and small enough; returns their largest |elements|.</summary>
