@@ -82,9 +82,10 @@ public enum MagnitudeEstimate
 /// <summary>The estimator's initial X, D (s starts at 0).</summary>
 public enum InitialState
 {
-    /// <summary>X, D drawn from N(0, I) with the seed (the paper's choice; the first batch gives a zero update).</summary>
+    /// <summary>X, D drawn from N(0, I) with the seed (the paper's choice), in units of the first sample with nonzero
+    /// delta and x (2^(ilogb max|delta| + ilogb max|x|)), so the estimate does not depend on the data's scale.</summary>
     Gaussian,
-    /// <summary>X = x, D = delta of the first observed sample (extra columns for rank k stay Gaussian); a sample with a
-    /// zero delta or x keeps the Gaussian draw.</summary>
+    /// <summary>X = x 2^ilogb(max|delta|), D = delta 2^ilogb(max|x|) of the first observed sample (extra columns for rank
+    /// k stay Gaussian); a sample with a zero delta or x keeps the Gaussian draw.</summary>
     FirstSample,
 }
