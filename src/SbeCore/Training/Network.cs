@@ -191,7 +191,7 @@ public sealed class Network
         if (images.Length % InputSize != 0)
             throw new ArgumentException($"images has {images.Length} floats, not a multiple of InputSize ({InputSize}).", nameof(images));
         int n = images.Length / InputSize, classes = OutputSize;
-        if (probabilities.Length != n * classes)
+        if (probabilities.Length != (long)n * classes)
             throw new ArgumentException($"probabilities has {probabilities.Length} floats, expected {n} x {classes}.", nameof(probabilities));
         for (int i = 0; i < images.Length; i++)
             if (!float.IsFinite(images[i])) throw new ArgumentException($"images[{i}] is {images[i]}; inputs must be finite.", nameof(images));

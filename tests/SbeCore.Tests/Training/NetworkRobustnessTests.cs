@@ -46,6 +46,16 @@ public class NetworkRobustnessTests
     }
 
     [Fact]
+    public void BatchBuffersBeyondAnArrayAreRefusedNotWrapped()
+    {
+        // 4,096 x (2^20 + 1) wraps to 4,096 in 32 bits: the workspace used to allocate that and index past it
+        var net = new Network(new NetworkOptions { LayerSizes = [2, 1 << 20, 2], Method = UpdateMethod.Sgd, Seed = 1 });
+        var (x, y) = Data(4096, 2, 2, 5);
+        var e = Assert.Throws<ArgumentException>(() => net.TrainBatch(x, y, 0.1f));
+        Assert.Contains("smaller batches", e.Message);
+    }
+
+    [Fact]
     public void NonFiniteLogitsAreNoPrediction()
     {
         Assert.Equal(-1, SoftmaxCrossEntropy.ArgMax([float.NaN, float.NaN, float.NaN]));
