@@ -46,6 +46,21 @@ public class NetworkRobustnessTests
     }
 
     [Fact]
+    public void HugeButFiniteActivationsAreDivergenceNotAnEstimatorParameter()
+    {
+        // inputs of 2e37 keep the loss finite with zero output weights but give |delta| |x| beyond what the estimator
+        // accepts: the error must be the network's own ("diverged"), before any layer is written, never "(Parameter 'xs')"
+        var net = new Network(new NetworkOptions { LayerSizes = [12, 6, 3], Method = UpdateMethod.Sbe, Seed = 2 });
+        net.GetTile(1).SetWeights(new float[3 * 7]);
+        var (x, y) = Data(8, 12, 3, 1);
+        for (int i = 0; i < x.Length; i++) x[i] *= 2e37f;
+        var before = Weights(net);
+        var e = Assert.Throws<InvalidOperationException>(() => net.TrainBatch(x, y, 0.1f));
+        Assert.Contains("diverged", e.Message);
+        Assert.Equal(before, Weights(net));
+    }
+
+    [Fact]
     public void BatchBuffersBeyondAnArrayAreRefusedNotWrapped()
     {
         // 4,096 x (2^20 + 1) wraps to 4,096 in 32 bits: the workspace used to allocate that and index past it
