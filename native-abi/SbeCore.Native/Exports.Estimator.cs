@@ -73,7 +73,7 @@ internal static unsafe partial class Exports
     {
         try
         {
-            var e = Estimators.Get(estimator, "estimator");
+            using var lease = Estimators.Use(estimator, "estimator", out var e);
             Args.Length(deltaLen, e.Rows, "delta_len", "rows");
             Args.Length(xLen, e.Cols, "x_len", "cols");
             var ds = Args.In(delta, e.Rows, "delta");
@@ -92,7 +92,7 @@ internal static unsafe partial class Exports
     {
         try
         {
-            var e = Estimators.Get(estimator, "estimator");
+            using var lease = Estimators.Use(estimator, "estimator", out var e);
             int count = Args.Dim(n, "n");
             int dCount = Args.Product(count, e.Rows, "deltas"), xCount = Args.Product(count, e.Cols, "xs");
             Args.Length(deltasLen, dCount, "deltas_len", "n * rows");
@@ -114,7 +114,7 @@ internal static unsafe partial class Exports
     {
         try
         {
-            var e = Estimators.Get(estimator, "estimator");
+            using var lease = Estimators.Use(estimator, "estimator", out var e);
             int k = e.Rank;
             Args.Length(sLen, k, "s_len", "rank");
             Args.Length(dLen, (long)k * e.Rows, "d_len", "rank * rows");
@@ -135,7 +135,7 @@ internal static unsafe partial class Exports
     {
         try
         {
-            var e = Estimators.Get(estimator, "estimator");
+            using var lease = Estimators.Use(estimator, "estimator", out var e);
             int count = Args.Dim(n, "n");
             int dCount = Args.Product(count, e.Rows, "deltas"), xCount = Args.Product(count, e.Cols, "xs");
             Args.Length(deltasLen, dCount, "deltas_len", "n * rows");
@@ -180,7 +180,7 @@ internal static unsafe partial class Exports
     [UnmanagedCallersOnly(EntryPoint = "sbe_estimator_reset")]
     public static int EstimatorReset(nint estimator)
     {
-        try { Estimators.Get(estimator, "estimator").Reset(); return 0; }
+        try { using var lease = Estimators.Use(estimator, "estimator", out var e); e.Reset(); return 0; }
         catch (Exception e) { return LastError.Fail(e); }
     }
 
@@ -190,7 +190,7 @@ internal static unsafe partial class Exports
     {
         try
         {
-            var e = Estimators.Get(estimator, "estimator");
+            using var lease = Estimators.Use(estimator, "estimator", out var e);
             Args.NotNull(rows, "rows");
             Args.NotNull(cols, "cols");
             Args.NotNull(rank, "rank");

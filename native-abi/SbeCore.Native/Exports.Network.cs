@@ -66,7 +66,7 @@ internal static unsafe partial class Exports
     {
         try
         {
-            var n = Networks.Get(network, "network");
+            using var lease = Networks.Use(network, "network", out var n);
             Args.NotNull(inputs, "inputs");
             Args.NotNull(classes, "classes");
             Args.NotNull(layers, "layers");
@@ -98,7 +98,7 @@ internal static unsafe partial class Exports
     {
         try
         {
-            var net = Networks.Get(network, "network");
+            using var lease = Networks.Use(network, "network", out var net);
             if (metrics != null) StructHeader.Check(metrics, EpochMetricsV1.CurrentVersion, "metrics");
             Samples(net, images, imagesLen, labels, n, out var xs, out var ys);
             int batch = Args.Dim(batchSize, "batch_size");
@@ -120,7 +120,7 @@ internal static unsafe partial class Exports
     {
         try
         {
-            var net = Networks.Get(network, "network");
+            using var lease = Networks.Use(network, "network", out var net);
             Samples(net, images, imagesLen, labels, n, out var xs, out var ys);
             Args.Finite(learningRate, "learning_rate");
             double value = net.TrainBatch(xs, ys, learningRate);
@@ -136,7 +136,7 @@ internal static unsafe partial class Exports
     {
         try
         {
-            var net = Networks.Get(network, "network");
+            using var lease = Networks.Use(network, "network", out var net);
             StructHeader.Check(result, EvaluationV1.CurrentVersion, "result");
             Samples(net, images, imagesLen, labels, n, out var xs, out var ys);
             var e = net.Evaluate(xs, ys);
@@ -152,7 +152,7 @@ internal static unsafe partial class Exports
     {
         try
         {
-            var net = Networks.Get(network, "network");
+            using var lease = Networks.Use(network, "network", out var net);
             int count = Args.Dim(n, "n");
             int inLen = Args.Product(count, net.InputSize, "images"), outLen = Args.Product(count, net.OutputSize, "probabilities");
             Args.Length(imagesLen, inLen, "images_len", "n * inputs");
@@ -171,7 +171,7 @@ internal static unsafe partial class Exports
     {
         try
         {
-            var net = Networks.Get(network, "network");
+            using var lease = Networks.Use(network, "network", out var net);
             if (layer >= (nuint)net.LayerCount)
                 throw new SbeException(SbeStatus.InvalidArgument, $"layer is {layer}; the network has layers 0..{net.LayerCount - 1}.");
             var tile = net.GetTile((int)layer);

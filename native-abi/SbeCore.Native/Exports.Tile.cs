@@ -58,7 +58,7 @@ internal static unsafe partial class Exports
     {
         try
         {
-            var t = Tiles.Get(tile, "tile");
+            using var lease = Tiles.Use(tile, "tile", out var t);
             Args.NotNull(rows, "rows");
             Args.NotNull(cols, "cols");
             *rows = (nuint)t.Rows; *cols = (nuint)t.Cols;
@@ -73,7 +73,7 @@ internal static unsafe partial class Exports
     {
         try
         {
-            var t = Tiles.Get(tile, "tile");
+            using var lease = Tiles.Use(tile, "tile", out var t);
             int count = Args.Dim(n, "n");
             int inLen = Args.Product(count, t.Cols, "inputs"), outLen = Args.Product(count, t.Rows, "outputs");
             Args.Length(inputsLen, inLen, "inputs_len", "n * cols");
@@ -92,7 +92,7 @@ internal static unsafe partial class Exports
     {
         try
         {
-            var t = Tiles.Get(tile, "tile");
+            using var lease = Tiles.Use(tile, "tile", out var t);
             int count = Args.Dim(n, "n");
             int inLen = Args.Product(count, t.Rows, "errors"), outLen = Args.Product(count, t.Cols, "outputs");
             Args.Length(errorsLen, inLen, "errors_len", "n * rows");
@@ -111,7 +111,7 @@ internal static unsafe partial class Exports
     {
         try
         {
-            var t = Tiles.Get(tile, "tile");
+            using var lease = Tiles.Use(tile, "tile", out var t);
             Args.Finite(learningRate, "learning_rate");
             Args.Length(dLen, t.Rows, "d_len", "rows");
             Args.Length(xLen, t.Cols, "x_len", "cols");
@@ -131,7 +131,7 @@ internal static unsafe partial class Exports
     {
         try
         {
-            var t = Tiles.Get(tile, "tile");
+            using var lease = Tiles.Use(tile, "tile", out var t);
             Args.Finite(learningRate, "learning_rate");
             int rank = Args.Dim(k, "k");
             int dCount = Args.Product(rank, t.Rows, "d"), xCount = Args.Product(rank, t.Cols, "x");
@@ -155,7 +155,7 @@ internal static unsafe partial class Exports
     {
         try
         {
-            var t = Tiles.Get(tile, "tile");
+            using var lease = Tiles.Use(tile, "tile", out var t);
             int count = t.Rows * t.Cols;
             Args.Length(weightsLen, count, "weights_len", "rows * cols");
             t.GetWeights(Args.Out(weights, count, "weights"));
@@ -170,7 +170,7 @@ internal static unsafe partial class Exports
     {
         try
         {
-            var t = Tiles.Get(tile, "tile");
+            using var lease = Tiles.Use(tile, "tile", out var t);
             int count = t.Rows * t.Cols;
             Args.Length(weightsLen, count, "weights_len", "rows * cols");
             var ws = Args.In(weights, count, "weights");
@@ -187,7 +187,7 @@ internal static unsafe partial class Exports
     {
         try
         {
-            var t = Tiles.Get(tile, "tile");
+            using var lease = Tiles.Use(tile, "tile", out var t);
             StructHeader.Check(counters, TileCountersV1.CurrentVersion, "counters");
             counters->RankOneWrites = t.Counters.RankOneWrites;
             counters->TotalPulses = t.Counters.TotalPulses;
@@ -204,7 +204,7 @@ internal static unsafe partial class Exports
     {
         try
         {
-            var t = Tiles.Get(tile, "tile");
+            using var lease = Tiles.Use(tile, "tile", out var t);
             int count = t.Rows * t.Cols;
             Args.Length(pulsesLen, count, "pulses_len", "rows * cols");
             Args.NotNull(pulses, "pulses");
@@ -223,7 +223,7 @@ internal static unsafe partial class Exports
     {
         try
         {
-            var t = Tiles.Get(tile, "tile");
+            using var lease = Tiles.Use(tile, "tile", out var t);
             t.Save(Args.Path(path, "path"));
             return 0;
         }

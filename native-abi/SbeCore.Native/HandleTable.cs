@@ -6,6 +6,8 @@ namespace SbeCore.Native;
 /// A NULL, foreign (real pointer: wrong magic), wrong-kind, stale or double-freed handle fails the lookup;
 /// nothing is ever dereferenced from the handle value itself. Freed slots are reused oldest-first so a stale
 /// handle aliases a live one only after its slot's 28-bit generation wraps.
+/// Each slot has an atomic busy flag: <see cref="Use"/> claims it for the length of one call, so a second thread
+/// using the same handle at the same time gets SbeStatus.Busy instead of racing on the object's state.
 /// </summary>
 internal sealed class HandleTable<T>(ushort magic, string kind) where T : class
 {
@@ -15,7 +17,7 @@ internal sealed class HandleTable<T>(ushort magic, string kind) where T : class
 
     private readonly Lock _lock = new();
     private readonly Queue<int> _free = new();
-    private T?[] _items = new T?[16];
+    private Entry?[] _items = new Entry?[16];
     private uint[] _generations = new uint[16];
     private int _used;
 
@@ -41,19 +43,20 @@ internal sealed class HandleTable<T>(ushort magic, string kind) where T : class
             uint generation = (_generations[slot] + 1) & GenerationMask;
             if (generation == 0) generation = 1;
             _generations[slot] = generation;
-            _items[slot] = item;
+            _items[slot] = new Entry(item);
             return (nint)(((ulong)magic << 48) | ((ulong)generation << SlotBits) | (uint)(slot + 1));
         }
     }
 
-    /// <summary>The object behind a handle, or an SbeException(BadHandle) naming what is wrong with it.</summary>
-    public T Get(nint handle, string parameter)
+    /// <summary>Claims the object behind a handle for one call: dispose the lease when the call ends. Throws an
+    /// SbeException(BadHandle) naming what is wrong with the handle, or SbeException(Busy) when another thread holds it.</summary>
+    public Lease Use(nint handle, string parameter, out T item)
     {
-        lock (_lock)
-        {
-            int slot = Locate(handle, parameter);
-            return _items[slot]!;
-        }
+        Entry entry;
+        lock (_lock) entry = _items[Locate(handle, parameter)]!;
+        if (Interlocked.CompareExchange(ref entry.Busy, 1, 0) != 0) throw BusyError(handle, parameter);
+        item = entry.Item;
+        return new Lease(entry);
     }
 
     /// <summary>Frees the slot; returns the object so the caller may dispose it. NULL is a no-op (returns null).</summary>
@@ -63,10 +66,12 @@ internal sealed class HandleTable<T>(ushort magic, string kind) where T : class
         lock (_lock)
         {
             int slot = Locate(handle, parameter);
-            T item = _items[slot]!;
+            Entry entry = _items[slot]!;
+            // claimed for good: a call still running on another thread keeps the object alive and this handle valid
+            if (Interlocked.CompareExchange(ref entry.Busy, 1, 0) != 0) throw BusyError(handle, parameter);
             _items[slot] = null;
             _free.Enqueue(slot);
-            return item;
+            return entry.Item;
         }
     }
 
@@ -81,5 +86,22 @@ internal sealed class HandleTable<T>(ushort magic, string kind) where T : class
         if (slot < 0 || slot >= _used || _generations[slot] != generation || _items[slot] is null)
             throw new SbeException(SbeStatus.BadHandle, $"{parameter} (0x{value:x}) is a stale {kind} handle (destroyed, or never created).");
         return slot;
+    }
+
+    private SbeException BusyError(nint handle, string parameter)
+        => new(SbeStatus.Busy, $"{parameter} (0x{(ulong)handle:x}) is in use by another thread: a {kind} handle must not be used by two threads at once.");
+
+    internal sealed class Entry(T item)
+    {
+        public readonly T Item = item;
+        public int Busy;
+    }
+
+    /// <summary>Releases the busy flag taken by <see cref="Use"/>.</summary>
+    public readonly struct Lease : IDisposable
+    {
+        private readonly Entry _entry;
+        internal Lease(Entry entry) => _entry = entry;
+        public void Dispose() => Volatile.Write(ref _entry.Busy, 0);
     }
 }

@@ -36,7 +36,8 @@ internal static class LastError
         }
     }
 
-    /// <summary>Copies the message as NUL-terminated UTF-8, truncated to cap - 1 bytes; returns the full length in bytes.</summary>
+    /// <summary>Copies the message as NUL-terminated UTF-8, truncated to cap - 1 bytes on a character boundary; returns
+    /// the full length in bytes. Every capacity >= 1 gets its terminator (cap 1: just the terminator).</summary>
     public static unsafe int CopyTo(byte* buffer, nuint capacity)
     {
         string message = Message;
@@ -44,15 +45,20 @@ internal static class LastError
         if (buffer == null || capacity == 0) return needed;
         int room = (int)Math.Min(capacity - 1, (nuint)(int.MaxValue - 1));
         var destination = new Span<byte>(buffer, room + 1);
-        int written;
-        if (needed <= room) written = Encoding.UTF8.GetBytes(message, destination);
-        else
-        {
-            // Truncate on a character boundary so the copy stays valid UTF-8.
-            var encoder = Encoding.UTF8.GetEncoder();
-            encoder.Convert(message.AsSpan(), destination[..room], true, out _, out written, out _);
-        }
-        destination[written] = 0;
+        destination[CopyWholeRunes(message, destination[..room])] = 0;
         return needed;
+    }
+
+    // Rune by rune, so a truncated copy never splits a character and no capacity is "too small" (the encoder's
+    // Convert throws when not even one character fits).
+    private static int CopyWholeRunes(string message, Span<byte> destination)
+    {
+        int written = 0;
+        foreach (var rune in message.EnumerateRunes())
+        {
+            if (rune.Utf8SequenceLength > destination.Length - written) break;
+            written += rune.EncodeToUtf8(destination[written..]);
+        }
+        return written;
     }
 }

@@ -23,6 +23,8 @@ public enum SbeStatus
     NotSupported = -8,
     /// <summary>The object is not in a state that allows the call.</summary>
     InvalidState = -9,
+    /// <summary>The handle is in use by another thread (a handle must not be used by two threads at once); nothing was done.</summary>
+    Busy = -10,
     /// <summary>Unexpected internal failure (a bug: please report the message).</summary>
     Internal = -99,
 }

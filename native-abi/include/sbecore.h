@@ -16,7 +16,8 @@
  *  - Config structs start with struct_size and version: set them to sizeof(the struct) and the
  *    matching SBE_*_VERSION macro.
  *  - Thread safety: kernels over caller buffers are thread-safe. A handle must not be used by two
- *    threads at once (different handles may be used concurrently).
+ *    threads at once (different handles may be used concurrently). Such use is detected, not undefined:
+ *    a call that finds its handle in use by another call returns SBE_E_BUSY and does nothing (ABI 1.2).
  *  - The library is built with NativeAOT: it cannot be unloaded (dlclose does not unload it).
  */
 #ifndef SBECORE_H
@@ -30,7 +31,7 @@ extern "C" {
 #endif
 
 #define SBE_ABI_VERSION_MAJOR 1
-#define SBE_ABI_VERSION_MINOR 1
+#define SBE_ABI_VERSION_MINOR 2
 #define SBE_ABI_VERSION ((SBE_ABI_VERSION_MAJOR << 16) | SBE_ABI_VERSION_MINOR)
 /* ABI history (a minor bump only adds; binaries built against an older minor keep working):
    1.0  first release.
@@ -38,7 +39,9 @@ extern "C" {
         field that 1.0 called reserved (must be 0): same size, same SBE_ESTIMATOR_CONFIG_VERSION, and 0 keeps 1.0's
         behaviour. A 1.0 library rejects stochastic_rounding = 1 (SBE_E_INVALID_ARGUMENT), so check
         sbe_abi_version() >= SBE_ABI_VERSION before relying on 1.1. Source change: code that assigned .reserved of
-        sbe_estimator_config_t must now name the field stochastic_rounding. */
+        sbe_estimator_config_t must now name the field stochastic_rounding.
+   1.2  SBE_E_BUSY: a handle used by two threads at once is detected (the later call returns SBE_E_BUSY and does
+        nothing) instead of racing on the object's state. */
 
 /* Largest element count of any matrix or batch buffer (2^26). */
 #define SBE_MAX_ELEMENTS ((size_t)1 << 26)
@@ -60,6 +63,7 @@ typedef enum sbe_status {
     SBE_E_IO = -7,               /* file could not be read/written or is not valid */
     SBE_E_NOT_SUPPORTED = -8,    /* operation not available in this build */
     SBE_E_INVALID_STATE = -9,    /* the object is not in a state that allows the call */
+    SBE_E_BUSY = -10,            /* the handle is in use by a call on another thread; nothing was done (1.2) */
     SBE_E_INTERNAL = -99         /* unexpected failure (a bug: report the message) */
 } sbe_status;
 
@@ -164,8 +168,9 @@ typedef struct sbe_estimator_config {
 /* ---- library ---- */
 SBE_API int32_t sbe_abi_version(void); /* (major << 16) | minor; refuse a different major */
 SBE_API uint32_t sbe_isa(void);        /* SBE_ISA_* bits */
-/* Copies this thread's last error message (NUL-terminated, truncated to cap - 1 bytes) into buf;
-   returns the message's full length in bytes (call with buf NULL, cap 0 to size a buffer). */
+/* Copies this thread's last error message (NUL-terminated, truncated to cap - 1 bytes on a UTF-8 character
+   boundary) into buf; every cap >= 1 gets the terminator (cap 1: an empty string). Returns the message's full
+   length in bytes whatever cap is (call with buf NULL, cap 0 to size a buffer). */
 SBE_API size_t sbe_last_error(char *buf, size_t cap);
 SBE_API void sbe_clear_error(void);
 SBE_API int sbe_live_handles(size_t *tiles, size_t *estimators, size_t *networks); /* any pointer may be NULL */

@@ -1,23 +1,26 @@
 """Zero-copy array checks: C-contiguous float32 numpy arrays pass their buffer; anything else is refused."""
 from __future__ import annotations
 
+import os
 from typing import Optional, Tuple
 
 import numpy as np
 
 
-_F32 = np.dtype(np.float32)  # native byte order; builtin dtypes are singletons, so an identity test suffices
+_F32 = np.dtype(np.float32)  # native byte order; compared by equality: an equal dtype need not be this object
 
 
 def f32(name: str, a: object, shape: Tuple[int, ...], writable: bool = False) -> int:
     """Checks a, returns its data address. TypeError for a non-array or another dtype, ValueError for layout or shape."""
     if not isinstance(a, np.ndarray):
         raise TypeError(f"{name} must be a numpy.ndarray of float32, got {type(a).__name__}")
-    if a.dtype is not _F32:
+    if a.dtype != _F32:
         raise TypeError(f"{name} must have dtype float32 in native byte order, got {a.dtype.str} "
                         f"(convert explicitly: {name}.astype(numpy.float32))")
     if not a.flags.c_contiguous:
-        raise ValueError(f"{name} must be C-contiguous (use numpy.ascontiguousarray({name}))")
+        raise ValueError(f"{name} must be C-contiguous, got strides {a.strides} (use numpy.ascontiguousarray({name}))")
+    if not a.flags.aligned:
+        raise ValueError(f"{name} is not aligned to 4 bytes (use {name}.copy())")
     if a.shape != shape:
         raise ValueError(f"{name} has shape {a.shape}, expected {shape}")
     if writable and not a.flags.writeable:
@@ -51,3 +54,27 @@ def output(name: str, out: Optional[np.ndarray], shape: Tuple[int, ...]) -> Tupl
         out = np.empty(shape, dtype=np.float32)
         return out, out.__array_interface__["data"][0]
     return out, f32(name, out, shape, writable=True)
+
+
+def real(name: str, value: object) -> float:
+    """A real number (int or float, Python or numpy): float() would also take the string "0.1" and True."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    return float(value)
+
+
+def text(name: str, value: object) -> bytes:
+    """A str for the library as UTF-8; NUL would end it early in C, so it is refused (as Python's own APIs do)."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, got {type(value).__name__}")
+    if "\0" in value:
+        raise ValueError(f"{name} contains an embedded null character")
+    return value.encode("utf-8")
+
+
+def path_bytes(name: str, value: object) -> bytes:
+    """A file system path for the library; a NUL would truncate it in C (Python's open raises ValueError too)."""
+    encoded = os.fsencode(value)  # TypeError for anything that is not str, bytes or os.PathLike
+    if b"\0" in encoded:
+        raise ValueError(f"{name} contains an embedded null byte")
+    return encoded

@@ -12,6 +12,7 @@ STATUS_NAMES = {
     -7: "SBE_E_IO",
     -8: "SBE_E_NOT_SUPPORTED",
     -9: "SBE_E_INVALID_STATE",
+    -10: "SBE_E_BUSY",
     -99: "SBE_E_INTERNAL",
 }
 

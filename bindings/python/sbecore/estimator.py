@@ -7,7 +7,7 @@ from typing import Optional, Tuple
 import numpy as np
 
 from . import _native
-from ._arrays import f32, output, uint
+from ._arrays import f32, output, real, uint
 from ._handle import NativeObject
 
 INITIALIZATION = {"gaussian": 0, "first_sample": 1}
@@ -59,7 +59,7 @@ class Estimator(NativeObject):
         config = _native.EstimatorConfig(
             ctypes.sizeof(_native.EstimatorConfig), _native.EstimatorConfig.VERSION, uint("rows", rows), uint("cols", cols),
             uint("rank", rank), uint("sub_batch", sub_batch), uint("seed", seed, 64), INITIALIZATION[initialization],
-            MAGNITUDE[magnitude], int(bool(division_free)), uint("quantization_bits", quantization_bits), oja_rate,
+            MAGNITUDE[magnitude], int(bool(division_free)), uint("quantization_bits", quantization_bits), real("oja_rate", oja_rate),
             uint("stochastic_rounding", int(stochastic_rounding) if isinstance(stochastic_rounding, (bool, np.bool_)) else stochastic_rounding))
         handle = ctypes.c_void_p()
         _native.check(_native.lib().sbe_estimator_create(ctypes.byref(config), ctypes.byref(handle)))

@@ -6,7 +6,7 @@ from typing import Optional
 import numpy as np
 
 from . import _native
-from ._arrays import f32, output
+from ._arrays import f32, output, real
 
 
 def _require_2d(name: str, a: object, meaning: str) -> tuple:
@@ -47,7 +47,7 @@ def ger(alpha: float, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> None:
         raise ValueError("w is read-only")
     pu = f32("u", u, (rows,))
     pv = f32("v", v, (cols,))
-    _native.check(_native.lib().sbe_ger(float(alpha), pu, rows, pv, cols, pw, rows * cols, rows, cols, cols))
+    _native.check(_native.lib().sbe_ger(real("alpha", alpha), pu, rows, pv, cols, pw, rows * cols, rows, cols, cols))
 
 
 def batch_read(w: np.ndarray, x: np.ndarray, out: Optional[np.ndarray] = None) -> np.ndarray:

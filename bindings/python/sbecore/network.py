@@ -7,7 +7,7 @@ from typing import Dict, Optional, Sequence
 import numpy as np
 
 from . import _native
-from ._arrays import f32, output, uint
+from ._arrays import f32, output, real, uint
 from ._handle import NativeObject
 from .tile import tile_config
 
@@ -65,7 +65,7 @@ class Network(NativeObject):
         pl = _labels(labels, n)
         m = _native.EpochMetrics(ctypes.sizeof(_native.EpochMetrics), _native.EpochMetrics.VERSION)
         _native.check(_native.lib().sbe_network_train_epoch(self._h, pi, n * self.inputs, pl, n, uint("batch_size", batch_size, 63),
-                                                            float(learning_rate), uint("shuffle_seed", shuffle_seed, 64),
+                                                            real("learning_rate", learning_rate), uint("shuffle_seed", shuffle_seed, 64),
                                                             ctypes.byref(m)))
         return {name: getattr(m, name) for name, _ in _native.EpochMetrics._fields_[2:]}
 
@@ -74,7 +74,7 @@ class Network(NativeObject):
         n, pi = self._images(images)
         pl = _labels(labels, n)
         loss = ctypes.c_double()
-        _native.check(_native.lib().sbe_network_train_batch(self._h, pi, n * self.inputs, pl, n, float(learning_rate),
+        _native.check(_native.lib().sbe_network_train_batch(self._h, pi, n * self.inputs, pl, n, real("learning_rate", learning_rate),
                                                             ctypes.byref(loss)))
         return loss.value
 

@@ -8,7 +8,7 @@ from typing import Dict, Optional, Union
 import numpy as np
 
 from . import _native
-from ._arrays import batch_shape, f32, output, uint
+from ._arrays import batch_shape, f32, output, path_bytes, real, text, uint
 from ._handle import NativeObject
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -33,10 +33,11 @@ def tile_config(rows: int, cols: int, seed: int = 0, device: str = "ideal", puls
     An unknown name raises SbeError (SBE_E_INVALID_ARGUMENT) whose message lists the accepted names."""
     if not isinstance(device, str):
         raise TypeError(f"device must be a preset name (str), got {type(device).__name__}")
+    name = text("device", device)
     pulse, io_mode = _choice("pulse_type", pulse_type, PULSE_TYPES), _choice("io", io, IO_MODES)
     config = _native.TileConfig(ctypes.sizeof(_native.TileConfig), _native.TileConfig.VERSION, uint("rows", rows),
                                 uint("cols", cols), uint("seed", seed, 64))
-    _native.check(_native.lib().sbe_tile_config_preset(device.encode("utf-8"), ctypes.byref(config)))
+    _native.check(_native.lib().sbe_tile_config_preset(name, ctypes.byref(config)))
     config.pulse_type, config.desired_bl, config.io = pulse, uint("desired_bl", desired_bl), io_mode
     return config
 
@@ -62,7 +63,7 @@ class Tile(NativeObject):
     def load(cls, path: PathLike) -> "Tile":
         """A tile from a file written by save()."""
         handle = ctypes.c_void_p()
-        _native.check(_native.lib().sbe_tile_load(os.fsencode(path), ctypes.byref(handle)))
+        _native.check(_native.lib().sbe_tile_load(path_bytes("path", path), ctypes.byref(handle)))
         tile = cls.__new__(cls)
         NativeObject.__init__(tile, handle)
         rows, cols = ctypes.c_size_t(), ctypes.c_size_t()
@@ -72,7 +73,7 @@ class Tile(NativeObject):
 
     def save(self, path: PathLike) -> None:
         """Writes the tile's state to a file."""
-        _native.check(_native.lib().sbe_tile_save(self._h, os.fsencode(path)))
+        _native.check(_native.lib().sbe_tile_save(self._h, path_bytes("path", path)))
 
     def read(self, x: np.ndarray, out: Optional[np.ndarray] = None) -> np.ndarray:
         """Forward read: x (cols,) -> (rows,), or x (n, cols) -> (n, rows) = x W^T."""
@@ -94,7 +95,7 @@ class Tile(NativeObject):
         """One rank-1 write: W -= learning_rate * d x^T (d: (rows,), x: (cols,))."""
         pd = f32("d", d, (self.rows,))
         px = f32("x", x, (self.cols,))
-        _native.check(_native.lib().sbe_tile_write(self._h, float(learning_rate), pd, self.rows, px, self.cols))
+        _native.check(_native.lib().sbe_tile_write(self._h, real("learning_rate", learning_rate), pd, self.rows, px, self.cols))
 
     def post_update_step(self) -> None:
         """Once per optimizer step, after its writes (aihwkit's post_update_step): a unit cell's refresh, diffusion, decay."""
@@ -110,7 +111,7 @@ class Tile(NativeObject):
         ps = f32("s", s, (k,))
         pd = f32("d", d, (k, self.rows))
         px = f32("x", x, (k, self.cols))
-        _native.check(_native.lib().sbe_tile_write_rank_k(self._h, float(learning_rate), ps, k, pd, k * self.rows, px, k * self.cols))
+        _native.check(_native.lib().sbe_tile_write_rank_k(self._h, real("learning_rate", learning_rate), ps, k, pd, k * self.rows, px, k * self.cols))
 
     def get_weights(self, out: Optional[np.ndarray] = None) -> np.ndarray:
         """A copy of the weights (rows, cols)."""

@@ -10,15 +10,22 @@ def rand(*shape):
     return RNG.standard_normal(shape).astype(np.float32)
 
 
+def ilogb(v):
+    """The exponent e with 2^e <= v < 2^(e + 1)."""
+    return int(np.frexp(v)[1]) - 1
+
+
 def sbe_reference(batches):
-    """SBE.md section 2, rank 1, state seeded from the first sample; returns (s, d, x) per batch."""
+    """SBE.md section 2, rank 1, state seeded from the first sample (x scaled by 2^ilogb max|delta|, delta by
+    2^ilogb max|x|: the estimator's scale-invariant seeding); returns (s, d, x) per batch."""
     X = D = None
     s = 0.0
     out = []
     for deltas, xs in batches:
         for j, (delta, x) in enumerate(zip(deltas.astype(np.float64), xs.astype(np.float64)), start=1):
-            if X is None:
-                X, D = x.copy(), delta.copy()
+            if X is None:  # each scaled by the other's power of two, so the start scales with the data
+                X = x * 2.0 ** ilogb(np.abs(delta).max())
+                D = delta * 2.0 ** ilogb(np.abs(x).max())
             w_old, w_new = j / (j + 1), 1 / (j + 1)
             p = delta @ D / np.linalg.norm(D)
             X = w_old * X + w_new * p * x

@@ -21,7 +21,9 @@ public class EstimatorProperties
         return true;
     }
 
-    private static float[] Snapshot(SbeEstimator e) => [.. e.RawX, .. e.RawD, .. e.RawS, e.SamplesInBatch];
+    private static float[] Snapshot(SbeEstimator e) => [.. e.RawX, .. e.RawD, .. e.RawS, e.SamplesInBatch, .. Exponents(e)];
+
+    private static IEnumerable<float> Exponents(SbeEstimator e) => [.. e.XExponents.ToArray().Select(v => (float)v), .. e.DExponents.ToArray().Select(v => (float)v)];
 
     [Property]
     public Property EstimateIsFiniteAndOrthonormalAfterAnyStream(EstimatorCase c)

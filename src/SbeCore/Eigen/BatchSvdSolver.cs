@@ -19,6 +19,7 @@ namespace SbeCore.Eigen;
 public sealed class BatchSvdSolver
 {
     private const int Chunk = 64;                    // samples per block of the feature route
+    private const long MaxScratch = 1L << 26;        // doubles in any one scratch matrix (512 MB)
     private const int StripWidth = 128;              // columns of M per strip of the feature route
     private readonly int _r;                         // min(rows, cols)
     private int _sampleCapacity;
@@ -36,6 +37,11 @@ public sealed class BatchSvdSolver
         if (rows < 1) throw new ArgumentException($"rows must be >= 1 (got {rows}).", nameof(rows));
         if (cols < 1) throw new ArgumentException($"cols must be >= 1 (got {cols}).", nameof(cols));
         Rows = rows; Cols = cols; _r = Math.Min(rows, cols);
+        // the feature route keeps two min(a, b)^2 matrices and strips of min(a, b) x 128: checked here, at creation
+        if ((long)_r * _r > MaxScratch)
+            throw new ArgumentException($"min(rows, cols) = {_r}: its {(long)_r * _r} x 2 doubles of Gram scratch exceed {MaxScratch}.", nameof(rows));
+        if (Math.Max(rows, cols) > MaxScratch)
+            throw new ArgumentException($"max(rows, cols) = {Math.Max(rows, cols)} exceeds {MaxScratch}.", Rows >= Cols ? nameof(rows) : nameof(cols));
         int stride = SvdKernels.Stride(Math.Max(rows, cols));
         _tmpRow = new double[stride];
         _tmpOther = new double[stride];
@@ -69,7 +75,8 @@ public sealed class BatchSvdSolver
 
         bool deltasShorter = Rows <= Cols;
         int ls = deltasShorter ? Rows : Cols, lb = deltasShorter ? Cols : Rows;
-        if (Route == BatchSvdRoute.SampleSide || (Route == BatchSvdRoute.Auto && SampleRouteIsCheaper(n, ls, lb)))
+        bool sampleFits = SampleScratchFits(n, lb);
+        if (sampleFits && (Route == BatchSvdRoute.SampleSide || (Route == BatchSvdRoute.Auto && SampleRouteIsCheaper(n, ls, lb))))
         {
             if (deltasShorter) SampleRoute(deltas, Rows, inputs, Cols, n, s, d, x);
             else SampleRoute(inputs, Cols, deltas, Rows, n, s, x, d);
@@ -111,6 +118,7 @@ public sealed class BatchSvdSolver
         int k = s.Length, kk = Math.Min(k, rank);
         Span<double> vecs = _vecs.AsSpan(0, kk * rank);
         if (kk > 0) _tridiagonal.TopK(core, rank, kk, _eigValues.AsSpan(0, kk), vecs);
+        if (kk > 0) CheckTopValue(Math.Sqrt(Math.Max(_eigValues[0], 0)));
         Span<double> z = _z.AsSpan(0, n), y = _y.AsSpan(0, n);
         Span<double> oAcc = _tmpRow.AsSpan(0, po), fAcc = _tmpOther.AsSpan(0, pf);
         for (int c = 0; c < k; c++)
@@ -168,6 +176,7 @@ public sealed class BatchSvdSolver
         int k = s.Length;
         Span<double> vecs = _featVecs.AsSpan(0, k * ls);
         _tridiagonal.TopK(gram, ls, k, _eigValues.AsSpan(0, k), vecs);
+        CheckTopValue(Math.Sqrt(Math.Max(_eigValues[0], 0)) / n);
         Span<double> acc = _tmpRow.AsSpan(0, lb);
         for (int c = 0; c < k; c++)
         {
@@ -186,6 +195,18 @@ public sealed class BatchSvdSolver
             s[c] = (float)(Math.Sqrt(Math.Max(_eigValues[c], 0)) / n);
             FinishPair(s, sOut, bOut, c, ls, lb);
         }
+    }
+
+    // The sample route needs n x stride(n) and n x stride(max(a, b)) doubles: above the cap the feature route (whose
+    // scratch does not grow with n) is exact too.
+    private static bool SampleScratchFits(int n, int lb)
+        => (long)n * SvdKernels.Stride(n) <= MaxScratch && (long)n * SvdKernels.Stride(lb) <= MaxScratch;
+
+    // sigma_1 beyond float cannot be reported: refuse before any output is written (it used to come back as s = 0).
+    private static void CheckTopValue(double sigma1)
+    {
+        if (sigma1 > float.MaxValue)
+            throw new ArgumentException($"The top singular value {sigma1:g4} is beyond float range ({float.MaxValue:g4}); scale deltas or inputs down.", "deltas");
     }
 
     // Multiply-adds of each route; the eigen-solve counts double, and the sample route's smaller, less regular pieces

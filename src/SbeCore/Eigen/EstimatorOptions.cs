@@ -34,6 +34,10 @@ public sealed class EstimatorOptions
     /// <see cref="Initialization"/> alone (an experiment knob: it isolates what the warm start contributes).</summary>
     public bool WarmStart { get; init; } = true;
 
+    /// <summary>Cap on the floats of state, k (a + b), and of sub-batch buffer, m (a + b): sizes are checked in 64-bit
+    /// arithmetic against it here, at creation, so no later product can overflow or allocate without bound.</summary>
+    public const long MaxBufferFloats = 1L << 26;
+
     /// <summary>Throws an <see cref="ArgumentException"/> if the options cannot be used for a rows x cols gradient.</summary>
     public void Validate(int rows, int cols)
     {
@@ -42,6 +46,11 @@ public sealed class EstimatorOptions
         if (Rank < 1 || Rank > Math.Min(rows, cols))
             throw new ArgumentException($"Rank must be in 1..min(rows, cols) = 1..{Math.Min(rows, cols)} (got {Rank}).", nameof(Rank));
         if (SubBatch < 1) throw new ArgumentException($"SubBatch must be >= 1 (got {SubBatch}).", nameof(SubBatch));
+        long perVector = (long)rows + cols;
+        if (Rank * perVector > MaxBufferFloats)
+            throw new ArgumentException($"Rank x (rows + cols) = {Rank} x {perVector} = {Rank * perVector} floats of state, more than {MaxBufferFloats}.", nameof(Rank));
+        if (SubBatch * perVector > MaxBufferFloats)
+            throw new ArgumentException($"SubBatch x (rows + cols) = {SubBatch} x {perVector} = {SubBatch * perVector} floats of sub-batch buffer, more than {MaxBufferFloats}.", nameof(SubBatch));
         if (QuantizationBits != 0 && (QuantizationBits < 2 || QuantizationBits > 24))
             throw new ArgumentException($"QuantizationBits must be 0 (off) or 2..24 (got {QuantizationBits}).", nameof(QuantizationBits));
         if (!Enum.IsDefined(Magnitude)) throw new ArgumentException($"Unknown magnitude mode {Magnitude}.", nameof(Magnitude));
@@ -73,9 +82,10 @@ public enum MagnitudeEstimate
 /// <summary>The estimator's initial X, D (s starts at 0).</summary>
 public enum InitialState
 {
-    /// <summary>X, D drawn from N(0, I) with the seed (the paper's choice; the first batch gives a zero update).</summary>
+    /// <summary>X, D drawn from N(0, I) with the seed (the paper's choice), in units of the first sample with nonzero
+    /// delta and x (2^(ilogb max|delta| + ilogb max|x|)), so the estimate does not depend on the data's scale.</summary>
     Gaussian,
-    /// <summary>X = x, D = delta of the first observed sample (extra columns for rank k stay Gaussian); a sample with a
-    /// zero delta or x keeps the Gaussian draw.</summary>
+    /// <summary>X = x 2^ilogb(max|delta|), D = delta 2^ilogb(max|x|) of the first observed sample (extra columns for rank
+    /// k stay Gaussian); a sample with a zero delta or x keeps the Gaussian draw.</summary>
     FirstSample,
 }

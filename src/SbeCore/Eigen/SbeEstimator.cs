@@ -15,6 +15,14 @@ namespace SbeCore.Eigen;
 /// State: X (k columns of length b), D (k columns of length a), s (k). Columns are kept mutually orthogonal but
 /// not normalised: as in the paper, |X_c| and |D_c| carry the magnitude of the running means. For k = 1 and m = 1
 /// every sample runs exactly the recurrence of SBE.md section 2 (a fused single-pass form of it when quantisation is off).
+/// Each column of X and D is stored as a float part times its own power of two, renormalised at every step by
+/// folding the power into the step's coefficients: bit-for-bit the same arithmetic, scaled exactly, so a zero or
+/// tiny stream cannot decay the state into denormals and a huge sample cannot overflow it. The random start is
+/// N(0, I) in units of the first nonzero sample's largest elements (2^(ilogb max|delta| + ilogb max|x|)), which makes
+/// the estimate scale-invariant: scaling delta or x by a power of two leaves the directions bit-identical and
+/// scales s exactly (while elements stay normal floats; the division-free form is the exception: its fixed rate
+/// is not scale-free). Every sample gets one verdict before any state changes, whatever the path
+/// (<see cref="Observe"/>, <see cref="ObserveBatch"/>, rank 1 or k): finite, and |delta|, |x|, |delta| |x| below 2^125.
 /// Not thread-safe.
 /// </remarks>
 public sealed class SbeEstimator
@@ -23,7 +31,11 @@ public sealed class SbeEstimator
     private readonly ulong _seed;
     private float[] _x, _d;                       // X: k x Cols, D: k x Rows (column c stored as row c)
     private readonly float[] _s;                  // s: k
-    private float[] _xNext, _dNext;               // rank-1 Observe writes here first and swaps, so a rejected sample changes nothing
+    private readonly bool _rankOne;               // the fused single-pass rank-1 step applies
+    private readonly int[] _ex, _ed;              // column c of X is RawX's column c times 2^_ex[c]; D likewise
+    private bool _scalePending;                   // the start's scale waits for the first sample with nonzero delta and x
+    private readonly float[] _bufMd, _bufMx;      // max |delta_j|, max |x_j| of the buffered samples
+    private float[] _batchMd = [], _batchMx = []; // the same for the batch ObserveBatch is given (grown, then reused)
     private readonly double[] _xNorm, _dNorm;     // |X_c|, |D_c| of the current state
     private readonly float[] _bufD, _bufX;        // partial sub-batch (m > 1 only)
     private readonly double[] _p, _q;             // per-sample projections of one sub-batch, m x k
@@ -40,8 +52,9 @@ public sealed class SbeEstimator
         Rows = rows; Cols = cols; Options = options;
         _k = options.Rank; _m = options.SubBatch; _bits = options.QuantizationBits; _seed = seed;
         _x = new float[_k * cols]; _d = new float[_k * rows]; _s = new float[_k];
-        bool rankOne = _k == 1 && _m == 1 && _bits == 0 && !options.DivisionFree;
-        _xNext = rankOne ? new float[cols] : []; _dNext = rankOne ? new float[rows] : [];
+        _rankOne = _k == 1 && _m == 1 && _bits == 0 && !options.DivisionFree;
+        _bufMd = new float[_m]; _bufMx = new float[_m];
+        _ex = new int[_k]; _ed = new int[_k];
         _xNorm = new double[_k]; _dNorm = new double[_k];
         _bufD = _m > 1 ? new float[_m * rows] : [];
         _bufX = _m > 1 ? new float[_m * cols] : [];
@@ -70,47 +83,52 @@ public sealed class SbeEstimator
     /// <summary>Forces the general sub-batch path even where the fused rank-1 path applies (tests compare the two).</summary>
     internal bool ForceGeneralPath { get; set; }
 
-    private bool FusedRankOne => _xNext.Length != 0 && !ForceGeneralPath;
+    private bool FusedRankOne => _rankOne && !ForceGeneralPath;
 
-    /// <summary>Raw state (unnormalised X columns), for tests and diagnostics.</summary>
+    /// <summary>Raw state (X columns, each up to its power of two in <see cref="XExponents"/>), for tests and diagnostics.</summary>
     internal ReadOnlySpan<float> RawX => _x;
+    /// <summary>Column c of X = column c of RawX times 2^XExponents[c].</summary>
+    internal ReadOnlySpan<int> XExponents => _ex;
+    /// <summary>Column c of D = column c of RawD times 2^DExponents[c].</summary>
+    internal ReadOnlySpan<int> DExponents => _ed;
+    /// <summary>Element i of X at its true scale.</summary>
+    internal double StateX(int i) => Math.ScaleB((double)_x[i], _ex[i / Cols]);
+    /// <summary>Element i of D at its true scale.</summary>
+    internal double StateD(int i) => Math.ScaleB((double)_d[i], _ed[i / Rows]);
     /// <summary>Raw state (unnormalised D columns).</summary>
     internal ReadOnlySpan<float> RawD => _d;
     /// <summary>Raw running s.</summary>
     internal ReadOnlySpan<float> RawS => _s;
 
-    /// <summary>Feeds one sample (delta length Rows, x length Cols). Rejects NaN/Inf leaving state unchanged.</summary>
-    /// <exception cref="ArgumentException">Wrong length or a non-finite element; the state is unchanged.</exception>
+    /// <summary>Feeds one sample (delta length Rows, x length Cols). Rejects NaN/Inf and too large samples leaving state unchanged.</summary>
+    /// <exception cref="ArgumentException">Wrong length, a non-finite element or a sample too large for float
+    /// (|delta|, |x| or |delta| |x| at least 2^125); the state is unchanged.</exception>
     public void Observe(ReadOnlySpan<float> delta, ReadOnlySpan<float> x)
     {
         if (delta.Length != Rows) throw new ArgumentException($"delta has {delta.Length} elements, expected Rows = {Rows}.", nameof(delta));
         if (x.Length != Cols) throw new ArgumentException($"x has {x.Length} elements, expected Cols = {Cols}.", nameof(x));
-        if (FusedRankOne && !_awaitingFirstSample)
-        {
-            RankOneStep(delta, x, validated: false); // detects NaN/Inf from its own reductions, before committing
-            return;
-        }
-        if (!EstimatorKernels.AllFinite(delta)) throw new ArgumentException("delta contains NaN or Inf.", nameof(delta));
-        if (!EstimatorKernels.AllFinite(x)) throw new ArgumentException("x contains NaN or Inf.", nameof(x));
-        Accept(delta, x);
+        var (md, mx) = SampleScale.Check(delta, x, nameof(delta), nameof(x));
+        Accept(delta, x, md, mx);
     }
 
     /// <summary>Feeds n samples: deltas n x Rows, xs n x Cols, row-major.</summary>
-    /// <exception cref="ArgumentException">Wrong lengths, n &lt; 0 or a non-finite element anywhere; the state is unchanged.</exception>
+    /// <exception cref="ArgumentException">Wrong lengths, n &lt; 0, or a non-finite or too large sample anywhere (the
+    /// same verdict <see cref="Observe"/> gives it); the state is unchanged.</exception>
     public void ObserveBatch(ReadOnlySpan<float> deltas, ReadOnlySpan<float> xs, int n)
     {
         CheckBatch(deltas, xs, n);
+        ReadOnlySpan<float> md = _batchMd.AsSpan(0, n), mx = _batchMx.AsSpan(0, n);
         int j = 0;
         if (_m > 1)
         {
             // Whole sub-batches straight from the caller's spans when nothing is buffered.
             for (; _bufCount == 0 && j + _m <= n; j += _m)
             {
-                if (_awaitingFirstSample) SeedFromSample(deltas.Slice(j * Rows, Rows), xs.Slice(j * Cols, Cols));
-                ProcessSubBatch(deltas.Slice(j * Rows, _m * Rows), xs.Slice(j * Cols, _m * Cols), _m);
+                if (_awaitingFirstSample) SeedFromSample(deltas.Slice(j * Rows, Rows), xs.Slice(j * Cols, Cols), md[j], mx[j]);
+                ProcessSubBatch(deltas.Slice(j * Rows, _m * Rows), xs.Slice(j * Cols, _m * Cols), _m, md.Slice(j, _m), mx.Slice(j, _m));
             }
         }
-        for (; j < n; j++) Accept(deltas.Slice(j * Rows, Rows), xs.Slice(j * Cols, Cols));
+        for (; j < n; j++) Accept(deltas.Slice(j * Rows, Rows), xs.Slice(j * Cols, Cols), md[j], mx[j]);
     }
 
     /// <summary>Closes the batch and writes s (k), d (k x Rows, unit rows), x (k x Cols, unit rows): M ~ sum_c s_c d_c x_c^T.</summary>
@@ -123,7 +141,7 @@ public sealed class SbeEstimator
         if (_bufCount > 0)
         {
             int c = _bufCount; _bufCount = 0;
-            ProcessSubBatch(_bufD.AsSpan(0, c * Rows), _bufX.AsSpan(0, c * Cols), c);
+            ProcessSubBatch(_bufD.AsSpan(0, c * Rows), _bufX.AsSpan(0, c * Cols), c, _bufMd.AsSpan(0, c), _bufMx.AsSpan(0, c));
         }
         _batchCount = 0;
         if (Options.DivisionFree) RefreshNorms();
@@ -131,8 +149,8 @@ public sealed class SbeEstimator
         {
             WriteUnit(_d.AsSpan(c * Rows, Rows), _dNorm[c], d.Slice(c * Rows, Rows));
             WriteUnit(_x.AsSpan(c * Cols, Cols), _xNorm[c], x.Slice(c * Cols, Cols));
-            s[c] = Options.Magnitude == MagnitudeEstimate.RightNorm ? (float)_xNorm[c] : _s[c];
-            if (_dNorm[c] == 0 || _xNorm[c] == 0) s[c] = 0;
+            s[c] = Options.Magnitude == MagnitudeEstimate.RightNorm ? (float)Math.ScaleB(_xNorm[c], _ex[c]) : _s[c];
+            if (!IsUsableNorm(_dNorm[c]) || !IsUsableNorm(_xNorm[c]) || !float.IsFinite(s[c])) s[c] = 0; // an explicit zero update
         }
     }
 
@@ -169,6 +187,8 @@ public sealed class SbeEstimator
         ColumnOrthogonalizer.Orthogonalize(_d, _k, Rows, _dNorm, ref _rng);
         if (Options.DivisionFree) { NormalizeColumn(_x, _xNorm[0]); NormalizeColumn(_d, _dNorm[0]); }
         QuantizeState();
+        Array.Clear(_ex); Array.Clear(_ed);
+        _scalePending = !Options.DivisionFree;
         _bufCount = 0; _batchCount = 0;
         _awaitingFirstSample = Options.Initialization == InitialState.FirstSample;
     }
@@ -178,74 +198,115 @@ public sealed class SbeEstimator
         if (n < 0) throw new ArgumentException($"n must be >= 0 (got {n}).", nameof(n));
         if (deltas.Length != (long)n * Rows) throw new ArgumentException($"deltas has {deltas.Length} elements, expected n*Rows = {(long)n * Rows}.", nameof(deltas));
         if (xs.Length != (long)n * Cols) throw new ArgumentException($"xs has {xs.Length} elements, expected n*Cols = {(long)n * Cols}.", nameof(xs));
-        if (!EstimatorKernels.AllFinite(deltas)) throw new ArgumentException("deltas contains NaN or Inf.", nameof(deltas));
-        if (!EstimatorKernels.AllFinite(xs)) throw new ArgumentException("xs contains NaN or Inf.", nameof(xs));
+        if (_batchMd.Length < n) { _batchMd = new float[n]; _batchMx = new float[n]; } // grows once to the largest batch
+        for (int j = 0; j < n; j++)
+            (_batchMd[j], _batchMx[j]) = SampleScale.Check(deltas.Slice(j * Rows, Rows), xs.Slice(j * Cols, Cols), nameof(deltas), nameof(xs), j);
     }
 
-    // One validated sample.
-    private void Accept(ReadOnlySpan<float> delta, ReadOnlySpan<float> x)
+    // One validated sample with its largest |elements|.
+    private void Accept(ReadOnlySpan<float> delta, ReadOnlySpan<float> x, float md, float mx)
     {
-        if (_awaitingFirstSample) SeedFromSample(delta, x);
+        if (_awaitingFirstSample) SeedFromSample(delta, x, md, mx);
         if (_m > 1)
         {
             delta.CopyTo(_bufD.AsSpan(_bufCount * Rows, Rows));
             x.CopyTo(_bufX.AsSpan(_bufCount * Cols, Cols));
-            if (++_bufCount == _m) { _bufCount = 0; ProcessSubBatch(_bufD, _bufX, _m); }
+            _bufMd[_bufCount] = md; _bufMx[_bufCount] = mx;
+            if (++_bufCount == _m) { _bufCount = 0; ProcessSubBatch(_bufD, _bufX, _m, _bufMd, _bufMx); }
         }
         else if (Options.DivisionFree) OjaStep(delta, x);
-        else if (FusedRankOne) RankOneStep(delta, x, validated: true);
-        else ProcessSubBatch(delta, x, 1);
+        else if (FusedRankOne) RankOneStep(delta, x, md, mx);
+        else { _bufMd[0] = md; _bufMx[0] = mx; ProcessSubBatch(delta, x, 1, _bufMd, _bufMx); }
     }
 
-    private void SeedFromSample(ReadOnlySpan<float> delta, ReadOnlySpan<float> x)
+    // The first sample becomes column 0 of X and D, each scaled to [1, 2) in max |element| by a power of two, with
+    // the start's scale 2^(ilogb max|delta| + ilogb max|x|) (what the recurrence scales by when the data is scaled).
+    private void SeedFromSample(ReadOnlySpan<float> delta, ReadOnlySpan<float> x, float md, float mx)
     {
         _awaitingFirstSample = false;
-        double dn = EstimatorKernels.SumSquares(delta), xn = EstimatorKernels.SumSquares(x);
-        if (dn == 0 || xn == 0) return; // keep the Gaussian draw
-        delta.CopyTo(_d.AsSpan(0, Rows));
-        x.CopyTo(_x.AsSpan(0, Cols));
+        if (md == 0 || mx == 0) return; // keep the Gaussian draw
+        if (Options.DivisionFree) { delta.CopyTo(_d.AsSpan(0, Rows)); x.CopyTo(_x.AsSpan(0, Cols)); }
+        else
+        {
+            int ed = SampleScale.Exponent(md), ex = SampleScale.Exponent(mx);
+            ScaledCopy(delta, -ed, _d.AsSpan(0, Rows));
+            ScaledCopy(x, -ex, _x.AsSpan(0, Cols));
+            Array.Fill(_ex, ed + ex); Array.Fill(_ed, ed + ex);
+            _scalePending = false;
+        }
         ColumnOrthogonalizer.Orthogonalize(_x, _k, Cols, _xNorm, ref _rng);
         ColumnOrthogonalizer.Orthogonalize(_d, _k, Rows, _dNorm, ref _rng);
         if (Options.DivisionFree) { NormalizeColumn(_x, _xNorm[0]); NormalizeColumn(_d, _dNorm[0]); }
         QuantizeState();
     }
 
-    // The paper's recurrence (SBE.md section 2) for one sample, each vector update fused with the dot and norm
-    // that follow it. j counts samples in this batch; the carried state counts as one sample. Unvalidated input is
-    // checked through the reductions themselves (a NaN/Inf in delta makes p non-finite; in x, |X|^2), writing the
-    // new vectors to spare buffers that are swapped in only when everything is finite.
-    private void RankOneStep(ReadOnlySpan<float> delta, ReadOnlySpan<float> x, bool validated)
+    private static void ScaledCopy(ReadOnlySpan<float> source, int exponent, Span<float> destination)
     {
+        for (int i = 0; i < source.Length; i++) destination[i] = (float)Math.ScaleB(source[i], exponent);
+    }
+
+    // The start's scale, at the first sample whose delta and x are both nonzero (earlier samples only decayed the
+    // state, which commutes with scaling it).
+    private void SetScaleIfPending(float md, float mx)
+    {
+        if (!_scalePending || md == 0 || mx == 0) return;
+        int e0 = SampleScale.Exponent(md) + SampleScale.Exponent(mx);
+        for (int c = 0; c < _k; c++)
+        {
+            _ex[c] = Math.Clamp(_ex[c] + e0, -StateExponentLimit, StateExponentLimit);
+            _ed[c] = Math.Clamp(_ed[c] + e0, -StateExponentLimit, StateExponentLimit);
+        }
+        _scalePending = false;
+    }
+
+    // Far enough to hold any float data's scale (2^-298..2^250) and a long decay below it, near enough that double
+    // holds every bound below. A state that decays further (a layer whose deltas stay zero) is floored here: it is
+    // then at least 2^300 below any sample, so flooring changes nothing a float can show.
+    private const int StateExponentLimit = 600;
+
+    // A coefficient applied to a sample stays below 2^100, so it fits float even for the smallest data.
+    private const int MaxCoefficientExponent = 100;
+
+    // The step "v = wOld v + sum_j coef_j u_j" on the stored part of v (v = stored 2^e): bound is an upper bound of
+    // the new |stored v| (old |v| wOld plus the samples' coef_j |u_j| / 2^e, nonzero samples only). Moves e so the new
+    // stored part is below 2 (renormalised every step, exactly: powers of two) and returns the shift; the caller scales
+    // wOld by 2^-shift and each coef by 2^-e (the new e). The stored part is always renormalised; only e is clamped.
+    private static int Renormalise(ref int e, double bound, double maxCoef)
+    {
+        int target = e;
+        if (bound > 0) target = e + Math.ILogB(bound);
+        if (maxCoef > 0) target = Math.Max(target, Math.ILogB(maxCoef) - MaxCoefficientExponent);
+        int shift = Math.Max(target - e, -MaxCoefficientExponent); // wOld 2^-shift stays a float
+        e = Math.Clamp(e + shift, -StateExponentLimit, StateExponentLimit);
+        return shift;
+    }
+
+    // The paper's recurrence (SBE.md section 2) for one validated sample, each vector update fused with the dot and
+    // norm that follow it and renormalised by a power of two. j counts samples in this batch; the carried state counts
+    // as one sample.
+    private void RankOneStep(ReadOnlySpan<float> delta, ReadOnlySpan<float> x, float md, float mx)
+    {
+        SetScaleIfPending(md, mx);
         int j = _batchCount + 1;
         double wOld = j / (j + 1.0), wNew = 1.0 / (j + 1.0);
-        double p = 0;
-        if (_dNorm[0] > 0)
-        {
-            float pd = Blas.Dot(delta, _d);
-            if (!validated && !float.IsFinite(pd)) ThrowNonFinite(delta, nameof(delta));
-            p = pd / _dNorm[0];
-        }
-        else if (!validated && !EstimatorKernels.AllFinite(delta)) ThrowNonFinite(delta, nameof(delta));
-        Span<float> xv = validated ? _x : _xNext, dv = validated ? _d : _dNext;
-        EstimatorKernels.ScaleAddDotNorm((float)wOld, (float)(wNew * p), x, _x, xv, out double xX, out double xx);
-        if (!validated && !(double.IsFinite(xx) && double.IsFinite(xX))) ThrowNonFinite(x, nameof(x));
+        double p = _dNorm[0] > 0 ? Blas.Dot(delta, _d) / _dNorm[0] : 0;
+        double cx = wNew * p;
+        int sh = Renormalise(ref _ex[0], wOld * _xNorm[0] + Math.ScaleB(Math.Abs(cx) * Math.Sqrt(Cols) * mx, -_ex[0]), mx == 0 ? 0 : Math.Abs(cx));
+        EstimatorKernels.ScaleAddDotNorm((float)Math.ScaleB(wOld, -sh), mx == 0 ? 0f : (float)Math.ScaleB(cx, -_ex[0]), x, _x, out double xX, out double xx);
         double xn = Math.Sqrt(xx);
         double q = xn > 0 ? xX / xn : 0;
-        EstimatorKernels.ScaleAddDotNorm((float)wOld, (float)(wNew * q), delta, _d, dv, out double dD, out double dd);
-        if (!validated && !(double.IsFinite(dd) && double.IsFinite(dD))) ThrowNonFinite(delta, nameof(delta));
+        double cd = wNew * q;
+        sh = Renormalise(ref _ed[0], wOld * _dNorm[0] + Math.ScaleB(Math.Abs(cd) * Math.Sqrt(Rows) * md, -_ed[0]), md == 0 ? 0 : Math.Abs(cd));
+        EstimatorKernels.ScaleAddDotNorm((float)Math.ScaleB(wOld, -sh), md == 0 ? 0f : (float)Math.ScaleB(cd, -_ed[0]), delta, _d, out double dD, out double dd);
         double dn = Math.Sqrt(dd);
         double r = dn > 0 ? dD / dn : 0;
-        if (!validated) { (_x, _xNext) = (_xNext, _x); (_d, _dNext) = (_dNext, _d); }
         _s[0] = (float)(wOld * _s[0] + wNew * q * r);
         _xNorm[0] = xn; _dNorm[0] = dn;
         _batchCount = j;
-        if (xn == 0 || dn == 0) RepairZero(); // an exactly zero vector has no direction: reseed it
+        if (!IsUsableNorm(xn) || !IsUsableNorm(dn)) RepairZero(); // a vector with no direction: reseed it
     }
 
-    private static void ThrowNonFinite(ReadOnlySpan<float> v, string name)
-        => throw new ArgumentException(EstimatorKernels.AllFinite(v)
-            ? $"{name} is too large: the estimator update overflowed float."
-            : $"{name} contains NaN or Inf.", name);
+    private static bool IsUsableNorm(double norm) => norm > 0 && double.IsFinite(norm);
 
     private void RepairZero()
     {
@@ -255,8 +316,10 @@ public sealed class SbeEstimator
 
     // One bi-iteration step over c samples (SBE.md section 3) with sample-count running-mean weights:
     // after N samples of this batch, new = (N+1-c)/(N+1) old + 1/(N+1) sum over the c samples.
-    private void ProcessSubBatch(ReadOnlySpan<float> deltas, ReadOnlySpan<float> xs, int c)
+    // md, mx: the samples' largest |elements| (for the renormalisation bound).
+    private void ProcessSubBatch(ReadOnlySpan<float> deltas, ReadOnlySpan<float> xs, int c, ReadOnlySpan<float> md, ReadOnlySpan<float> mx)
     {
+        for (int j = 0; j < c && _scalePending; j++) SetScaleIfPending(md[j], mx[j]);
         int n = _batchCount + c;
         double wOld = (n + 1.0 - c) / (n + 1.0), wNew = 1.0 / (n + 1.0);
         Span<double> p = _p.AsSpan(0, c * _k), q = _q.AsSpan(0, c * _k);
@@ -265,14 +328,9 @@ public sealed class SbeEstimator
         {
             ReadOnlySpan<float> dj = deltas.Slice(j * Rows, Rows);
             for (int col = 0; col < _k; col++)
-                p[j * _k + col] = _dNorm[col] > 0 ? Blas.Dot(dj, _d.AsSpan(col * Rows, Rows)) / _dNorm[col] : 0;
+                p[j * _k + col] = IsUsableNorm(_dNorm[col]) ? Blas.Dot(dj, _d.AsSpan(col * Rows, Rows)) / _dNorm[col] : 0;
         }
-        for (int col = 0; col < _k; col++)
-        {
-            Span<float> xc = _x.AsSpan(col * Cols, Cols);
-            Blas.Scale((float)wOld, xc);
-            for (int j = 0; j < c; j++) Blas.Axpy((float)(wNew * p[j * _k + col]), xs.Slice(j * Cols, Cols), xc);
-        }
+        UpdateColumns(_x, Cols, _xNorm, _ex, xs, mx, p, wOld, wNew, c);
         ColumnOrthogonalizer.Orthogonalize(_x, _k, Cols, _xNorm, ref _rng);
         QuantizeColumns(_x, Cols, _xNorm);
 
@@ -280,14 +338,9 @@ public sealed class SbeEstimator
         {
             ReadOnlySpan<float> xj = xs.Slice(j * Cols, Cols);
             for (int col = 0; col < _k; col++)
-                q[j * _k + col] = Blas.Dot(xj, _x.AsSpan(col * Cols, Cols)) / _xNorm[col];
+                q[j * _k + col] = IsUsableNorm(_xNorm[col]) ? Blas.Dot(xj, _x.AsSpan(col * Cols, Cols)) / _xNorm[col] : 0;
         }
-        for (int col = 0; col < _k; col++)
-        {
-            Span<float> dc = _d.AsSpan(col * Rows, Rows);
-            Blas.Scale((float)wOld, dc);
-            for (int j = 0; j < c; j++) Blas.Axpy((float)(wNew * q[j * _k + col]), deltas.Slice(j * Rows, Rows), dc);
-        }
+        UpdateColumns(_d, Rows, _dNorm, _ed, deltas, md, q, wOld, wNew, c);
         ColumnOrthogonalizer.Orthogonalize(_d, _k, Rows, _dNorm, ref _rng);
         QuantizeColumns(_d, Rows, _dNorm);
 
@@ -295,10 +348,36 @@ public sealed class SbeEstimator
         {
             ReadOnlySpan<float> dc = _d.AsSpan(col * Rows, Rows);
             double acc = 0;
+            if (!IsUsableNorm(_dNorm[col])) continue;
             for (int j = 0; j < c; j++) acc += q[j * _k + col] * Blas.Dot(deltas.Slice(j * Rows, Rows), dc) / _dNorm[col];
             _s[col] = QuantizeScalar((float)(wOld * _s[col] + wNew * acc));
         }
         _batchCount = n;
+    }
+
+    // v_col = wOld v_col + wNew sum_j coef[j, col] u_j for every column (v_col = stored 2^e[col]), each renormalised
+    // by the power of two that keeps its stored part below 2. Gram-Schmidt is blind to per-column scales, and a
+    // column far smaller than another (no signal in the batch) keeps its precision instead of sinking into denormals.
+    private void UpdateColumns(Span<float> v, int len, ReadOnlySpan<double> norms, Span<int> e, ReadOnlySpan<float> us,
+        ReadOnlySpan<float> maxAbs, ReadOnlySpan<double> coef, double wOld, double wNew, int c)
+    {
+        double root = Math.Sqrt(len);
+        for (int col = 0; col < _k; col++)
+        {
+            double bound = wOld * norms[col], maxCoef = 0;
+            for (int j = 0; j < c; j++)
+            {
+                if (maxAbs[j] == 0) continue; // a zero sample adds nothing, whatever its coefficient
+                double a = Math.Abs(wNew * coef[j * _k + col]);
+                bound += Math.ScaleB(a * root * maxAbs[j], -e[col]);
+                maxCoef = Math.Max(maxCoef, a);
+            }
+            int sh = Renormalise(ref e[col], bound, maxCoef);
+            Span<float> vc = v.Slice(col * len, len);
+            Blas.Scale((float)Math.ScaleB(wOld, -sh), vc);
+            for (int j = 0; j < c; j++)
+                if (maxAbs[j] != 0) Blas.Axpy((float)Math.ScaleB(wNew * coef[j * _k + col], -e[col]), us.Slice(j * len, len), vc);
+        }
     }
 
     // The division-free (Oja/Hebbian) form of SBE.md section 2 with projections from the old unit-ish vectors.
@@ -307,12 +386,25 @@ public sealed class SbeEstimator
         float xi = Options.OjaRate;
         float p = Blas.Dot(delta, _d), q = Blas.Dot(x, _x);
         float shrink = 1f - xi * p * q;
-        EstimatorKernels.ScaleAddDotNorm(shrink, xi * p, x, _x, out _, out _);
-        EstimatorKernels.ScaleAddDotNorm(shrink, xi * q, delta, _d, out _, out _);
+        EstimatorKernels.ScaleAddDotNorm(shrink, xi * p, x, _x, out _, out double xx);
+        EstimatorKernels.ScaleAddDotNorm(shrink, xi * q, delta, _d, out _, out double dd);
         _s[0] = QuantizeScalar(_s[0] * (1f - xi) + xi * p * q);
         QuantizeVector(_x);
         QuantizeVector(_d);
         _batchCount++;
+        if (!double.IsFinite(xx) || !double.IsFinite(dd) || !float.IsFinite(_s[0])) RestartDivergedOja();
+    }
+
+    // The fixed-rate form diverges when xi |delta| |x| is not small: rather than carry NaN forever, start again from
+    // fresh unit vectors and s = 0 (the same recovery on every path, sample by sample).
+    private void RestartDivergedOja()
+    {
+        _rng.FillGaussian(_x); _rng.FillGaussian(_d);
+        _s[0] = 0;
+        ColumnOrthogonalizer.Orthogonalize(_x, 1, Cols, _xNorm, ref _rng);
+        ColumnOrthogonalizer.Orthogonalize(_d, 1, Rows, _dNorm, ref _rng);
+        NormalizeColumn(_x, _xNorm[0]); NormalizeColumn(_d, _dNorm[0]);
+        QuantizeVector(_x); QuantizeVector(_d);
     }
 
     private void RefreshNorms()
@@ -358,14 +450,18 @@ public sealed class SbeEstimator
 
     private static void WriteUnit(ReadOnlySpan<float> source, double norm, Span<float> destination)
     {
-        if (norm > 0)
+        float inv = (float)(1.0 / norm);
+        if (IsUsableNorm(norm) && float.IsFinite(inv))
         {
-            float inv = (float)(1.0 / norm);
             for (int i = 0; i < source.Length; i++) destination[i] = source[i] * inv;
+        }
+        else if (IsUsableNorm(norm))
+        {
+            for (int i = 0; i < source.Length; i++) destination[i] = (float)(source[i] / norm); // a norm below 2^-128
         }
         else
         {
-            destination.Clear(); destination[0] = 1f; // degenerate (only reachable in the division-free form): a unit vector with s = 0
+            destination.Clear(); destination[0] = 1f; // degenerate (the division-free form diverged): a unit vector with s = 0
         }
     }
 }

@@ -20,7 +20,7 @@ internal static class SvdKernels
 
     /// <summary>Row stride for a row of len doubles: len rounded up to a multiple of 32 (four 512-bit vectors), the
     /// padding every width's kernels need.</summary>
-    public static int Stride(int len) => (len + Quantum - 1) / Quantum * Quantum;
+    public static int Stride(int len) => checked((len + Quantum - 1) / Quantum * Quantum);
 
     /// <summary>rows rows of len floats (row j at src[j * srcStride]) -> rows rows of stride doubles, zero-padded.</summary>
     public static void Widen(ReadOnlySpan<float> src, int rows, int srcStride, int len, Span<double> dst, int stride)

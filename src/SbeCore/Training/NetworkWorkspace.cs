@@ -32,6 +32,7 @@ internal sealed class NetworkWorkspace
     private void Allocate(int n)
     {
         int layers = _sizes.Length - 1, maxCols = 0;
+        foreach (int size in _sizes) Elements(n, size + 1); // every product checked before the first allocation
         Inputs = new float[layers][]; Outputs = new float[layers][]; Deltas = new float[layers][];
         for (int l = 0; l < layers; l++)
         {
@@ -45,6 +46,15 @@ internal sealed class NetworkWorkspace
         Back = new float[n * maxCols];
         Labels = new int[n];
         Capacity = n;
+    }
+
+    // n x width floats of one activation buffer, refused (not wrapped) when it exceeds an array.
+    private static int Elements(int n, int width)
+    {
+        long count = (long)n * width;
+        if (count > Array.MaxLength)
+            throw new ArgumentException($"A batch of {n} samples needs {n} x {width} = {count} floats for one layer's buffer, more than an array holds; use smaller batches.", "images");
+        return (int)count;
     }
 
     /// <summary>Pool policy: new workspaces for the shape, every one returned is kept.</summary>

@@ -28,8 +28,10 @@ internal static class SoftmaxCrossEntropy
         for (int i = 0; i < z.Length; i++) p[i] = (float)(Math.Exp(z[i] - max) * inv);
     }
 
+    /// <summary>The predicted class, or -1 (no class, so never correct) when a logit is NaN or infinite.</summary>
     public static int ArgMax(ReadOnlySpan<float> z)
     {
+        if (Kernels.Blas.IndexOfNonFinite(z) >= 0) return -1;
         int best = 0;
         for (int i = 1; i < z.Length; i++) if (z[i] > z[best]) best = i;
         return best;

@@ -15,6 +15,8 @@ public sealed class TruncatedSvdRule : IUpdateRule
     {
         RuleGuards.CheckShape(rows, cols);
         RuleGuards.CheckRank(rank, rows, cols);
+        if ((long)rank * ((long)rows + cols) > EstimatorOptions.MaxBufferFloats)
+            throw new ArgumentException($"rank x (rows + cols) = {(long)rank * ((long)rows + cols)} floats of output, more than {EstimatorOptions.MaxBufferFloats}.", nameof(rank));
         Rows = rows; Cols = cols; Rank = rank;
         _solver = new BatchSvdSolver(rows, cols);
         _s = new float[rank]; _d = new float[rank * rows]; _x = new float[rank * cols];

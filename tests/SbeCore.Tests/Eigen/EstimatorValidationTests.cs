@@ -14,7 +14,8 @@ public class EstimatorValidationTests
         return est;
     }
 
-    private static float[] Snapshot(SbeEstimator e) => [.. e.RawX, .. e.RawD, .. e.RawS, e.SamplesInBatch];
+    private static float[] Snapshot(SbeEstimator e) =>
+        [.. e.RawX, .. e.RawD, .. e.RawS, e.SamplesInBatch, .. e.XExponents.ToArray().Select(v => (float)v), .. e.DExponents.ToArray().Select(v => (float)v)];
 
     public static TheoryData<float, int, bool> BadValues => new()
     {

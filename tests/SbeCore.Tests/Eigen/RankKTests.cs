@@ -98,13 +98,14 @@ public class RankKTests
         est.Estimate(s, d, x);
         double dn = Math.Sqrt(Oracle.Dot(d0, d0));
         var expectedX = new double[b];
-        for (int i = 0; i < b; i++) expectedX[i] = x0[i] / (n + 1.0);
+        double start = TestData.StartScale(deltas.AsSpan(0, a), xs.AsSpan(0, b));
+        for (int i = 0; i < b; i++) expectedX[i] = start * x0[i] / (n + 1.0);
         for (int j = 0; j < n; j++)
         {
             double p = Oracle.Dot(deltas.AsSpan(j * a, a), d0) / dn;
             for (int i = 0; i < b; i++) expectedX[i] += p * xs[j * b + i] / (n + 1.0);
         }
-        for (int i = 0; i < b; i++) Assert.Equal(expectedX[i], est.RawX[i], 1e-5);
+        for (int i = 0; i < b; i++) Assert.Equal(expectedX[i], est.StateX(i), 1e-5 * start);
     }
 
     [Fact]

@@ -18,6 +18,12 @@ public class RankOneStepTests
         for (int batch = 0; batch < 3; batch++)
         {
             var (deltas, xs) = TestData.Gaussian(40, A, B, (ulong)(70 + batch));
+            if (batch == 0)
+            {
+                double start = TestData.StartScale(deltas.AsSpan(0, A), xs.AsSpan(0, B));
+                for (int i = 0; i < B; i++) x[i] *= start;
+                for (int i = 0; i < A; i++) d[i] *= start;
+            }
             for (int j = 1; j <= 40; j++)
             {
                 var dj = deltas.AsSpan((j - 1) * A, A); var xj = xs.AsSpan((j - 1) * B, B);
@@ -32,8 +38,8 @@ public class RankOneStepTests
             }
             var (so, dout, xout) = TestData.Outputs(1, A, B);
             est.Estimate(so, dout, xout);
-            for (int i = 0; i < B; i++) Assert.Equal(x[i], est.RawX[i], 1e-4 * Norm(x));
-            for (int i = 0; i < A; i++) Assert.Equal(d[i], est.RawD[i], 1e-4 * Norm(d));
+            for (int i = 0; i < B; i++) Assert.Equal(x[i], est.StateX(i), 1e-4 * Norm(x));
+            for (int i = 0; i < A; i++) Assert.Equal(d[i], est.StateD(i), 1e-4 * Norm(d));
             Assert.Equal(s, est.RawS[0], 1e-4 * Math.Abs(s) + 1e-6);
         }
     }
