@@ -9,7 +9,8 @@ internal static unsafe partial class Exports
     {
         try
         {
-            Tiles.Get(tile, "tile").PostUpdateStep();
+            using var lease = Tiles.Use(tile, "tile", out var t);
+            t.PostUpdateStep();
             return 0;
         }
         catch (Exception e) { return LastError.Fail(e); }
