@@ -249,7 +249,9 @@ typedef enum sbe_method {
     SBE_METHOD_SGD = 0,           /* a rank-1 write per sample */
     SBE_METHOD_MINIBATCH = 1,     /* dense batch-mean gradient (a*b buffer) */
     SBE_METHOD_TRUNCATED_SVD = 2, /* exact top-k of the batch-mean gradient, k rank-1 writes */
-    SBE_METHOD_SBE = 3            /* streaming batch eigenupdate, k rank-1 writes */
+    SBE_METHOD_SBE = 3,           /* streaming batch eigenupdate, k rank-1 writes */
+    SBE_METHOD_SBPCA = 4,         /* streaming batch PCA (sub_batch samples per QR power step), k rank-1 writes */
+    SBE_METHOD_LRT = 5            /* low-rank training (per-sample rank-k SVD update), k rank-1 writes */
 } sbe_method;
 
 #define SBE_NETWORK_CONFIG_VERSION 1u

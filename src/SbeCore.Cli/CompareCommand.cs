@@ -19,6 +19,8 @@ internal static class CompareCommand
         [UpdateMethod.MiniBatch] = (16, 0.2f),
         [UpdateMethod.TruncatedSvd] = (16, 0.2f),
         [UpdateMethod.Sbe] = (16, 0.2f),
+        [UpdateMethod.Sbpca] = (16, 0.2f),
+        [UpdateMethod.Lrt] = (16, 0.2f),
     };
 
     internal const int DefaultEpochs = 20;
@@ -32,7 +34,7 @@ internal static class CompareCommand
             foreach (var m in ((CommonOptions.TryValue<string>(r, out var text) ? text : null) ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
                 if (!MethodNames.TryParse(m, out _)) { r.AddError($"unknown method '{m}' in --methods; expected: {MethodNames.Accepted}."); return; }
         });
-        var rank = new Option<int>("--rank") { Description = "k of svd-k and sbe-k", DefaultValueFactory = _ => 1 };
+        var rank = new Option<int>("--rank") { Description = "k of svd-k, sbe-k, sbpca-k and lrt-k", DefaultValueFactory = _ => 1 };
         CommonOptions.AtLeast(rank, 1);
         var batch = new Option<int?>("--batch") { Description = $"Batch size of minibatch, svd and sbe (default {Defaults[UpdateMethod.Sbe].Batch}); SGD always uses 1" };
         batch.Validators.Add(r => { if (CommonOptions.TryValue<int?>(r, out var v) && v is < 1) r.AddError($"--batch must be >= 1 (got {v})."); });
@@ -42,6 +44,8 @@ internal static class CompareCommand
             [UpdateMethod.MiniBatch] = new("--lr-minibatch") { Description = $"Learning rate of minibatch (default {Defaults[UpdateMethod.MiniBatch].Lr})" },
             [UpdateMethod.TruncatedSvd] = new("--lr-svd") { Description = $"Learning rate of svd-k (default {Defaults[UpdateMethod.TruncatedSvd].Lr})" },
             [UpdateMethod.Sbe] = new("--lr-sbe") { Description = $"Learning rate of sbe-k (default {Defaults[UpdateMethod.Sbe].Lr})" },
+            [UpdateMethod.Sbpca] = new("--lr-sbpca") { Description = $"Learning rate of sbpca-k (default {Defaults[UpdateMethod.Sbpca].Lr})" },
+            [UpdateMethod.Lrt] = new("--lr-lrt") { Description = $"Learning rate of lrt-k (default {Defaults[UpdateMethod.Lrt].Lr})" },
         };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Runs trained at once (each is deterministic on its own)", DefaultValueFactory = _ => Math.Clamp(Environment.ProcessorCount, 1, 4) };
         CommonOptions.AtLeast(jobs, 1);

@@ -18,8 +18,9 @@ internal static class TrainCommand
             string v = (CommonOptions.TryValue<string>(r, out var text) ? text : null) ?? "";
             if (!MethodNames.TryParse(v, out _)) r.AddError($"unknown method '{v}'; expected one of: {MethodNames.Accepted}.");
         });
-        var rank = new Option<int>("--rank", "-k") { Description = "k of svd-k and sbe-k", DefaultValueFactory = _ => 1 };
-        var subBatch = new Option<int>("--sub-batch") { Description = "m, samples per bi-iteration step of rank-k SBE (1 = fully streaming)", DefaultValueFactory = _ => 1 };
+        var rank = new Option<int>("--rank", "-k") { Description = "k of svd-k, sbe-k, sbpca-k and lrt-k", DefaultValueFactory = _ => 1 };
+        var subBatch = new Option<int>("--sub-batch") { Description = "m, samples per bi-iteration step of rank-k SBE and per power step of SBPCA (1 = fully streaming; the SBPCA authors' default is 32)", DefaultValueFactory = _ => 1 };
+        var published = new Option<bool>("--published-schedule") { Description = "SBPCA only: the authors' schedule (whole sub-batches only: a batch's tail, and a batch smaller than the sub-batch, are dropped)" };
         var batch = new Option<int?>("--batch", "-b") { Description = "Batch size (default: the compare default of the method)" };
         var lr = new Option<float?>("--lr") { Description = "Constant learning rate (default: the compare default of the method)" };
         var magnitude = new Option<string>("--magnitude") { Description = "SBE only: singular value written with each rank-1 update: running-mean (the paper's, default), right-norm (|X|), rayleigh (d^T M x from a second pass over the batch)", DefaultValueFactory = _ => "running-mean" };
@@ -38,7 +39,7 @@ internal static class TrainCommand
         stopAt.Validators.Add(r => { if (CommonOptions.TryValue<double>(r, out double v) && (!double.IsFinite(v) || v < 0)) r.AddError($"--stop-at-loss must be >= 0 (got {v})."); });
 
         var command = new Command("train", "Train one network with one update rule and every knob; write results.json, history.csv and PNG plots");
-        command.Options.Add(method); command.Options.Add(rank); command.Options.Add(subBatch); command.Options.Add(magnitude); command.Options.Add(coldStart); command.Options.Add(batch); command.Options.Add(lr);
+        command.Options.Add(method); command.Options.Add(rank); command.Options.Add(subBatch); command.Options.Add(published); command.Options.Add(magnitude); command.Options.Add(coldStart); command.Options.Add(batch); command.Options.Add(lr);
         common.AddTo(command);
         command.Options.Add(diagnostics); command.Options.Add(stopAt);
 
@@ -51,6 +52,7 @@ internal static class TrainCommand
             if (parse.GetValue(diagnostics) && m != UpdateMethod.Sbe) return Cli.Fail("--diagnostics needs --method sbe.");
             TryParseMagnitude(parse.GetValue(magnitude)!, out var mag);
             if (mag != MagnitudeEstimate.RunningMean && m != UpdateMethod.Sbe) return Cli.Fail("--magnitude needs --method sbe.");
+            if (parse.GetValue(published) && m != UpdateMethod.Sbpca) return Cli.Fail("--published-schedule needs --method sbpca.");
             bool cold = parse.GetValue(coldStart);
             if (cold && m != UpdateMethod.Sbe) return Cli.Fail("--cold-start needs --method sbe.");
             OutputFolder.Prepare(parse.GetValue(common.Out)!);
@@ -64,7 +66,7 @@ internal static class TrainCommand
                 new NetworkOptions
                 {
                     LayerSizes = sizes, Activation = Act(parse.GetValue(common.Activation)), Method = m, Rank = k, SubBatch = parse.GetValue(subBatch),
-                    TileConfig = tile, Seed = seed,
+                    PublishedSchedule = parse.GetValue(published), TileConfig = tile, Seed = seed,
                     Estimator = mag == MagnitudeEstimate.RunningMean && !cold ? null : new EstimatorOptions
                     {
                         Rank = k, SubBatch = parse.GetValue(subBatch), Magnitude = mag,

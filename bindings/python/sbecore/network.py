@@ -11,7 +11,7 @@ from ._arrays import f32, output, real, uint
 from ._handle import NativeObject
 from .tile import tile_config
 
-METHODS = {"sgd": 0, "minibatch": 1, "truncated_svd": 2, "sbe": 3}
+METHODS = {"sgd": 0, "minibatch": 1, "truncated_svd": 2, "sbe": 3, "sbpca": 4, "lrt": 5}
 ACTIVATIONS = {"relu": 0, "sigmoid": 1}
 
 

@@ -331,7 +331,7 @@ public sealed class Network
     {
         var est = o.Estimator ?? new EstimatorOptions { Rank = o.Rank, SubBatch = o.SubBatch };
         int rank = Math.Min(est.Rank, Math.Min(rows, cols)); // the factory applies it, keeping every other option
-        return UpdateRuleFactory.Create(o.Method, rows, cols, rank, est, RuleSeed(o.Seed, layer));
+        return UpdateRuleFactory.Create(o.Method, rows, cols, rank, est, RuleSeed(o.Seed, layer), o.PublishedSchedule);
     }
 
     /// <summary>The seed the built-in rule of <paramref name="layer"/> gets (a diagnostic shadow estimator uses the same).</summary>

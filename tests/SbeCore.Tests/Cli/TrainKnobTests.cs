@@ -11,6 +11,7 @@ public sealed class TrainKnobTests : IDisposable
     [InlineData(1, "--magnitude needs --method sbe", "-m", "sgd", "--magnitude", "rayleigh")]
     [InlineData(1, "--cold-start needs --method sbe", "-m", "svd", "--cold-start")]
     [InlineData(2, "unknown --magnitude 'median'", "--magnitude", "median")] // a usage error: exit code 2
+    [InlineData(1, "--published-schedule needs --method sbpca", "-m", "sbe", "--published-schedule")]
     public void Misuse_is_a_one_line_error(int exitCode, string message, params string[] args)
     {
         CliTests.WriteIdx(_dir, train: 20, test: 10);
@@ -36,5 +37,24 @@ public sealed class TrainKnobTests : IDisposable
         Assert.Equal(paper, Run("paper-again", "--magnitude", "running-mean")); // the default, spelled out
         Assert.NotEqual(paper, rayleigh);
         Assert.NotEqual(paper, cold);
+    }
+
+    // The other low-rank methods train from the CLI; SBPCA's published schedule at a batch below its sub-batch
+    // never updates its state (the authors' code drops incomplete sub-batches), the default schedule does.
+    [Fact]
+    public void Sbpca_and_lrt_train_and_the_published_schedule_differs()
+    {
+        CliTests.WriteIdx(_dir, train: 40, test: 10);
+        string Run(string name, params string[] extra)
+        {
+            string outDir = Path.Combine(_dir, name);
+            var (code, stdout, stderr) = SbeCli.Run(["train", "--data", _dir, "--hidden", "8", "--epochs", "2", "-b", "8", "--lr", "0.3", "--out", outDir, .. extra]);
+            Assert.True(code == 0, stderr);
+            Assert.Contains(extra[1] + "-", stdout);
+            return File.ReadAllText(Path.Combine(outDir, "history.csv")).Split('\n')[^2].Split(',')[5];
+        }
+        string sane = Run("sbpca", "-m", "sbpca", "--sub-batch", "16"), published = Run("published", "-m", "sbpca", "--sub-batch", "16", "--published-schedule");
+        Assert.NotEqual(sane, published);
+        Assert.True(double.Parse(Run("lrt", "-m", "lrt", "-k", "2"), System.Globalization.CultureInfo.InvariantCulture) >= 0);
     }
 }
