@@ -16,6 +16,7 @@ internal static class Cli
         {
             CompareCommand.Create(),
             TrainCommand.Create(),
+            QualityCommand.Create(),
             TuneCommand.Create(),
             Experiments.SweepCommand.Create(),
             Experiments.ReportCommand.Create(),

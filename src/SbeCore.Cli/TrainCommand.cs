@@ -23,11 +23,11 @@ internal static class TrainCommand
         var published = new Option<bool>("--published-schedule") { Description = "SBPCA only: the authors' schedule (whole sub-batches only: a batch's tail, and a batch smaller than the sub-batch, are dropped)" };
         var batch = new Option<int?>("--batch", "-b") { Description = "Batch size (default: the compare default of the method)" };
         var lr = new Option<float?>("--lr") { Description = "Constant learning rate (default: the compare default of the method)" };
-        var magnitude = new Option<string>("--magnitude") { Description = "SBE only: singular value written with each rank-1 update: running-mean (the paper's, default), right-norm (|X|), rayleigh (d^T M x from a second pass over the batch)", DefaultValueFactory = _ => "running-mean" };
+        var magnitude = new Option<string>("--magnitude") { Description = "SBE only: singular value written with each rank-1 update: running-mean (the paper's, default), right-norm (|X|), rayleigh (d^T M x from a second pass over the batch), start-rayleigh (single pass: the exact quotients along the batch's start vectors, written along them)", DefaultValueFactory = _ => "running-mean" };
         magnitude.Validators.Add(r =>
         {
             string v = (CommonOptions.TryValue<string>(r, out var text) ? text : null) ?? "";
-            if (!TryParseMagnitude(v, out _)) r.AddError($"unknown --magnitude '{v}'; expected running-mean, right-norm or rayleigh.");
+            if (!TryParseMagnitude(v, out _)) r.AddError($"unknown --magnitude '{v}'; expected running-mean, right-norm, rayleigh or start-rayleigh.");
         });
         var coldStart = new Option<bool>("--cold-start") { Description = "SBE only: reset the estimator after every batch (each batch estimated from the first sample's delta and x) instead of the paper's warm start" };
         var diagnostics = new Option<bool>("--diagnostics") { Description = "SBE only: record singular-vector and -value errors against the exact SVD of every batch" };
@@ -96,6 +96,7 @@ internal static class TrainCommand
             "runningmean" => MagnitudeEstimate.RunningMean,
             "rightnorm" => MagnitudeEstimate.RightNorm,
             "rayleigh" => MagnitudeEstimate.Rayleigh,
+            "startrayleigh" => MagnitudeEstimate.StartRayleigh,
             _ => (MagnitudeEstimate)(-1),
         };
         return Enum.IsDefined(magnitude);

@@ -57,4 +57,22 @@ public sealed class TrainKnobTests : IDisposable
         Assert.NotEqual(sane, published);
         Assert.True(double.Parse(Run("lrt", "-m", "lrt", "-k", "2"), System.Globalization.CultureInfo.InvariantCulture) >= 0);
     }
+
+    // `sbe quality` scores each candidate per layer; exact SVD is never worse than no write.
+    [Fact]
+    public void Quality_scores_every_candidate_per_layer()
+    {
+        CliTests.WriteIdx(_dir, train: 64, test: 10);
+        string outDir = Path.Combine(_dir, "quality");
+        var (code, stdout, stderr) = SbeCli.Run(["quality", "--data", _dir, "--hidden", "8", "--epochs", "1", "-b", "16", "--out", outDir, "--candidates", "svd-1,sbe-1:start-rayleigh,lrt-1"]);
+        Assert.True(code == 0, stderr);
+        var rows = File.ReadAllLines(Path.Combine(outDir, "quality.csv")).Skip(1).Select(l => l.Split(',')).ToArray();
+        Assert.Equal(6, rows.Length); // 3 candidates x 2 layers
+        Assert.All(rows.Where(r => r[0] == "svd-1"), r => Assert.Equal("0.0000", r[5]));
+        Assert.All(rows, r => Assert.Equal("4", r[2])); // 64 / 16 batches per layer
+        Assert.Contains("| lrt-1 |", stdout);
+        var (bad, _, err) = SbeCli.Run(["quality", "--data", _dir, "--out", outDir, "--candidates", "sbe-1:median"]);
+        Assert.Equal(1, bad);
+        Assert.Contains("unknown candidate 'sbe-1:median'", err);
+    }
 }
