@@ -26,13 +26,7 @@ public sealed class TrainKnobTests : IDisposable
     public void Each_variant_trains_and_they_differ()
     {
         CliTests.WriteIdx(_dir, train: 40, test: 10);
-        string Run(string name, params string[] extra)
-        {
-            string outDir = Path.Combine(_dir, name);
-            var (code, _, stderr) = SbeCli.Run(["train", "--data", _dir, "--hidden", "8", "--epochs", "2", "-b", "8", "--lr", "0.3", "--out", outDir, .. extra]);
-            Assert.True(code == 0, stderr);
-            return File.ReadAllText(Path.Combine(outDir, "history.csv")).Split('\n')[^2].Split(',')[5]; // final train loss
-        }
+        string Run(string name, params string[] extra) => FinalTrainLoss(name, extra).Loss;
         string paper = Run("paper"), rayleigh = Run("rayleigh", "--magnitude", "rayleigh"), cold = Run("cold", "--cold-start");
         Assert.Equal(paper, Run("paper-again", "--magnitude", "running-mean")); // the default, spelled out
         Assert.NotEqual(paper, rayleigh);
@@ -47,15 +41,22 @@ public sealed class TrainKnobTests : IDisposable
         CliTests.WriteIdx(_dir, train: 40, test: 10);
         string Run(string name, params string[] extra)
         {
-            string outDir = Path.Combine(_dir, name);
-            var (code, stdout, stderr) = SbeCli.Run(["train", "--data", _dir, "--hidden", "8", "--epochs", "2", "-b", "8", "--lr", "0.3", "--out", outDir, .. extra]);
-            Assert.True(code == 0, stderr);
+            var (loss, stdout) = FinalTrainLoss(name, extra);
             Assert.Contains(extra[1] + "-", stdout);
-            return File.ReadAllText(Path.Combine(outDir, "history.csv")).Split('\n')[^2].Split(',')[5];
+            return loss;
         }
         string sane = Run("sbpca", "-m", "sbpca", "--sub-batch", "16"), published = Run("published", "-m", "sbpca", "--sub-batch", "16", "--published-schedule");
         Assert.NotEqual(sane, published);
         Assert.True(double.Parse(Run("lrt", "-m", "lrt", "-k", "2"), System.Globalization.CultureInfo.InvariantCulture) >= 0);
+    }
+
+    // Trains 2 epochs on the small data set; returns the final train loss and the printed table.
+    private (string Loss, string Stdout) FinalTrainLoss(string name, string[] extra)
+    {
+        string outDir = Path.Combine(_dir, name);
+        var (code, stdout, stderr) = SbeCli.Run(["train", "--data", _dir, "--hidden", "8", "--epochs", "2", "-b", "8", "--lr", "0.3", "--out", outDir, .. extra]);
+        Assert.True(code == 0, stderr);
+        return (File.ReadAllText(Path.Combine(outDir, "history.csv")).Split('\n')[^2].Split(',')[5], stdout);
     }
 
     // `sbe quality` scores each candidate per layer; exact SVD is never worse than no write.
