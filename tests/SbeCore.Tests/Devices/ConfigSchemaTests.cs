@@ -217,7 +217,7 @@ public class ConfigSchemaTests
     private static IDeviceModel DeviceAt(TileConfig config, string typePath) => typePath == "device.type" ? config.Device : ((OneSidedUnitCell)config.Device).Device;
 
     // The record holding the path's last parameter, and that parameter.
-    private static (object Record, ConfigParameter Parameter) Locate(TileConfig config, string path)
+    internal static (object Record, ConfigParameter Parameter) Locate(TileConfig config, string path)
     {
         object record = config;
         var section = ConfigSchema.Tile;
@@ -232,7 +232,7 @@ public class ConfigSchemaTests
     }
 
     // A valid value different from the current one (bounds kept: moves towards the middle of a two-sided range).
-    private static string OtherValue(ConfigParameter p, object current) => p.Kind switch
+    internal static string OtherValue(ConfigParameter p, object current) => p.Kind switch
     {
         ParameterKind.Bool => (!(bool)current) ? "true" : "false",
         ParameterKind.Enum => p.EnumNames[(p.EnumNames.ToList().IndexOf((string)current) + 1) % p.EnumNames.Count],
