@@ -6,7 +6,7 @@
 
 enum { R = 5, C = 7, WRITES = 12 };
 
-static const char *const k_canonical[] = { "Ideal", "Idealized", "GokmenVlasov", "Capacitor", "EcRam", "ReRamSB", "ReRamES", "PCM" };
+static const char *const k_canonical[] = { "Ideal", "Idealized", "GokmenVlasov", "Capacitor", "EcRam", "ReRamSB", "ReRamES", "PCM", "EcRamMO" };
 enum { PRESETS = sizeof k_canonical / sizeof k_canonical[0] };
 
 /* A config whose every field is set to a recognisable non-default value. */
