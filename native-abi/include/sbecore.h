@@ -43,7 +43,8 @@ extern "C" {
    1.2  SBE_E_BUSY: a handle used by two threads at once is detected (the later call returns SBE_E_BUSY and does
         nothing) instead of racing on the object's state.
    1.3  Device configs as data: sbe_config_t (every device, update and I/O parameter by aihwkit name, or JSON),
-        sbe_tile_create_with_config, sbe_tile_get_config, sbe_network_create_with_config, sbe_network_get_layer_config. */
+        sbe_tile_create_with_config, sbe_tile_get_config, sbe_network_create_with_config, sbe_network_get_layer_config;
+        sbe_tile_write_dense. */
 
 /* Largest element count of any matrix or batch buffer (2^26). */
 #define SBE_MAX_ELEMENTS ((size_t)1 << 26)
@@ -331,6 +332,9 @@ SBE_API int sbe_tile_get_config(const sbe_tile_t *tile, sbe_config_t **out);  /*
 /* Like sbe_network_create with every layer's tile from device (config->tile is ignored and may be zeroed). */
 SBE_API int sbe_network_create_with_config(const sbe_network_config_t *config, const sbe_config_t *device, sbe_network_t **out);
 SBE_API int sbe_network_get_layer_config(const sbe_network_t *network, size_t layer, sbe_config_t **out);
+/* W -= learning_rate * g (g: rows x cols), element-wise as a mini-batch buffer applies it (pulsed devices: |lr g_ij| / dw_min
+   pulses each); counts rank_one_equivalent rank-1 writes (1.3). */
+SBE_API int sbe_tile_write_dense(sbe_tile_t *tile, float learning_rate, const float *g, size_t g_len, uint64_t rank_one_equivalent);
 
 /* ---- choosing a flavour (header-only helper: the library cannot be asked before it is loaded) ----
    A flavour built for a higher ISA level aborts on a CPU that lacks it, so load

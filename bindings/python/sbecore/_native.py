@@ -111,6 +111,7 @@ _PROTOTYPES = {
     "sbe_tile_get_config": (c_int, [P, POINTER(c_void_p)]),
     "sbe_network_create_with_config": (c_int, [POINTER(NetworkConfig), P, POINTER(c_void_p)]),
     "sbe_network_get_layer_config": (c_int, [P, S, POINTER(c_void_p)]),
+    "sbe_tile_write_dense": (c_int, [P, c_float, P, S, c_uint64]),
 }
 
 _lib: Optional[ctypes.CDLL] = None

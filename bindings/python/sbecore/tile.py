@@ -139,6 +139,13 @@ class Tile(NativeObject):
         px = f32("x", x, (k, self.cols))
         _native.check(_native.lib().sbe_tile_write_rank_k(self._h, real("learning_rate", learning_rate), ps, k, pd, k * self.rows, px, k * self.cols))
 
+    def write_dense(self, learning_rate: float, g: np.ndarray, rank_one_equivalent: int = 1) -> None:
+        """W -= learning_rate * g (g: (rows, cols)) element-wise, as a mini-batch buffer applies it; counts
+        rank_one_equivalent rank-1 writes."""
+        pg = f32("g", g, (self.rows, self.cols))
+        _native.check(_native.lib().sbe_tile_write_dense(self._h, real("learning_rate", learning_rate), pg, self.rows * self.cols,
+                                                         uint("rank_one_equivalent", rank_one_equivalent, 64)))
+
     def get_weights(self, out: Optional[np.ndarray] = None) -> np.ndarray:
         """A copy of the weights (rows, cols)."""
         w, pw = output("out", out, (self.rows, self.cols))
