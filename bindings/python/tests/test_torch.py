@@ -182,3 +182,28 @@ def test_bad_input_is_a_clear_error():
         CrossbarOptimizer(layer)
     with pytest.raises(SbeError, match="device.dw_min"):
         AnalogLinear(3, 2, rpu_config=dv.ConstantStepDevice(dw_min=0))
+
+
+@pytest.mark.parametrize("method, batch", [("minibatch", 16), ("sgd", 1)])
+def test_the_torch_path_and_the_librarys_network_reach_the_same_weights(method, batch):
+    """Ideal device, same start, same batches in the same order: sbecore.Network.train_batch and a plain torch loop
+    over convert_to_analog + CrossbarOptimizer end within float rounding of each other."""
+    from sbecore import Network
+    x, y = blobs(n=96, classes=3, dim=8, seed=7)
+    xs, ys = x.numpy().astype(np.float32), y.numpy().astype(np.int32)
+    with Network((8, 6, 3), method=method, seed=11) as net:
+        model = nn.Sequential(AnalogLinear(8, 6), nn.ReLU(), AnalogLinear(6, 3))
+        for i in (0, 1):
+            w = torch.from_numpy(net.weights(i))
+            model[2 * i].set_weights(w[:, :-1], w[:, -1])
+        opt = CrossbarOptimizer(model, method=method, lr=0.1)
+        for i in range(0, len(xs), batch):
+            net.train_batch(np.ascontiguousarray(xs[i:i + batch]), np.ascontiguousarray(ys[i:i + batch]), 0.1)
+            opt.zero_grad()
+            nn.functional.cross_entropy(model(x[i:i + batch]), y[i:i + batch]).backward()
+            opt.step()
+        for i in (0, 1):
+            w = torch.from_numpy(net.weights(i))
+            assert not torch.allclose(w[:, :-1], torch.zeros_like(w[:, :-1]))
+            torch.testing.assert_close(model[2 * i].weight, w[:, :-1], rtol=1e-4, atol=2e-5)
+            torch.testing.assert_close(model[2 * i].bias, w[:, -1], rtol=1e-4, atol=2e-5)

@@ -86,3 +86,28 @@ public sealed class DeviceConfigCliTests : IDisposable
         Assert.Contains("dw_min=0.0125", run.GetProperty("device").GetString());
     }
 }
+
+/// <summary>A device file in place of a preset name (sweeps: --devices ideal,cfg.json).</summary>
+public sealed class DeviceCatalogFileTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("sbe-devcat-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void AJsonSpecLoadsTheFileAndRefusesASuffixOrABadFile()
+    {
+        var config = TileConfigPaths.Set(TileConfig.EcRam(), "dw_min", "0.004");
+        string file = Path.Combine(_dir, "mine.json");
+        File.WriteAllText(file, TileConfigJson.Write(config));
+        Assert.True(SbeCore.Experiments.DeviceCatalog.TryCreate(file, out var loaded, out string error), error);
+        Assert.Equal(config, loaded);
+        Assert.False(SbeCore.Experiments.DeviceCatalog.TryCreate(file + ":none", out _, out error));
+        Assert.Contains("pulse-type suffix", error);
+        File.WriteAllText(file, """{"device": {"type": "LinearStepDevice", "gamma_upp": 1}}""");
+        Assert.False(SbeCore.Experiments.DeviceCatalog.TryCreate(file, out _, out error));
+        Assert.Contains("device.gamma_upp", error);
+        Assert.False(SbeCore.Experiments.DeviceCatalog.TryCreate(Path.Combine(_dir, "missing.json"), out _, out error));
+        Assert.Contains("missing.json", error);
+    }
+}
