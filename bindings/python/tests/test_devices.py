@@ -201,3 +201,15 @@ def test_presets_are_the_librarys_and_shaped_like_aihwkit():
     with Tile(2, 3, 4, device="ReRamSB") as by_name, Tile(2, 3, 4, device=presets.ReRamSBPreset()) as by_data:
         assert normalized(by_name.config) == normalized(by_data.config)
         np.testing.assert_array_equal(by_name.weights, by_data.weights)
+
+
+def test_numpy_scalars_and_infinity_cross_as_values():
+    config = dv.SingleRPUConfig(device=dv.ConstantStepDevice(dw_min=np.float32(0.002), w_max=np.float64(0.8)),
+                                forward=dv.IOParameters(out_bound=float("inf")))
+    with Tile(2, 2, device=config) as tile:
+        back = tile.config
+    assert back.device.dw_min == 0.002 and back.device.w_max == 0.8 and back.forward.out_bound == float("inf")
+    with pytest.raises(SbeError, match="device.w_max"):
+        Tile(2, 2, device=dv.ConstantStepDevice(w_max=float("inf")))
+    with pytest.raises(SbeError, match="device.dw_min"):
+        Tile(2, 2, device=dv.ConstantStepDevice(dw_min=True))

@@ -207,3 +207,15 @@ def test_the_torch_path_and_the_librarys_network_reach_the_same_weights(method, 
             assert not torch.allclose(w[:, :-1], torch.zeros_like(w[:, :-1]))
             torch.testing.assert_close(model[2 * i].weight, w[:, :-1], rtol=1e-4, atol=2e-5)
             torch.testing.assert_close(model[2 * i].bias, w[:, -1], rtol=1e-4, atol=2e-5)
+
+
+def test_sbecore_alone_never_imports_torch_and_sbecore_torch_explains_a_missing_torch():
+    import subprocess
+    import sys
+    root = str(__import__("pathlib").Path(__file__).resolve().parents[1])
+    code = ("import sys; sys.path.insert(0, %r); import sbecore, sbecore.devices, sbecore.presets; "
+            "assert 'torch' not in sys.modules, 'sbecore imported torch'; "
+            "sys.modules['torch'] = None\n"
+            "try:\n    import sbecore.torch\nexcept ImportError as e:\n    assert 'needs PyTorch' in str(e), e\nelse:\n    raise SystemExit('imported')" % root)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
