@@ -111,3 +111,15 @@ public sealed class DeviceCatalogFileTests : IDisposable
         Assert.Contains("missing.json", error);
     }
 }
+
+/// <summary>`sbe tune` caches by device name: --device-param is refused (not silently ignored), a file is its name.</summary>
+public sealed class TuneDeviceOptionTests
+{
+    [Fact]
+    public void TuneRefusesDeviceParamInsteadOfIgnoringIt()
+    {
+        var (code, _, stderr) = SbeCli.Run("tune", "--device", "ecram", "--device-param", "dw_min=0.002");
+        Assert.Equal(1, code);
+        Assert.Contains("--device-file", stderr);
+    }
+}
