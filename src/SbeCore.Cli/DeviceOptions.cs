@@ -23,6 +23,11 @@ internal static class DeviceOptions
     public static bool TryCreate(string device, string? pulseType, string? file, IReadOnlyList<string>? parameters, out TileConfig? config, out string error)
     {
         config = null;
+        if (file is not null && pulseType is not null)
+        {
+            error = "--pulse-type goes with --device; with --device-file set update.pulse_type in the file or by --device-param update.pulse_type=...";
+            return false;
+        }
         if (!TryCreate(file ?? device, pulseType, out var c, out error)) return false;
         foreach (string assignment in parameters ?? [])
         {

@@ -49,9 +49,10 @@ public sealed class DeviceConfigCliTests : IDisposable
     [InlineData("forward.out_noise (OutNoise) expects a number", "--device-param", "forward.out_noise=loud")]
     [InlineData("expects name=value", "--device-param", "dw_min")]
     [InlineData("not both", "--device", "ecram", "--device-file", "x.json")]
+    [InlineData("update.pulse_type", "--device-file", "x.json", "--pulse-type", "none")]
     public void BadParametersAreAOneLineErrorNamingTheParameter(string message, params string[] args)
     {
-        var (code, _, stderr) = SbeCli.Run(args.Contains("--device") ? ["device", .. args] : ["device", "--device", "constantstep", .. args]);
+        var (code, _, stderr) = SbeCli.Run(args.Contains("--device") || args.Contains("--device-file") ? ["device", .. args] : ["device", "--device", "constantstep", .. args]);
         Assert.Equal(1, code);
         Assert.StartsWith("sbe: error: ", stderr);
         Assert.Contains(message, stderr);
