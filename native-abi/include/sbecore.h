@@ -44,7 +44,7 @@ extern "C" {
         nothing) instead of racing on the object's state.
    1.3  Device configs as data: sbe_config_t (every device, update and I/O parameter by aihwkit name, or JSON),
         sbe_tile_create_with_config, sbe_tile_get_config, sbe_network_create_with_config, sbe_network_get_layer_config;
-        sbe_tile_write_dense. */
+        sbe_tile_write_dense, sbe_estimator_get_state/set_state. */
 
 /* Largest element count of any matrix or batch buffer (2^26). */
 #define SBE_MAX_ELEMENTS ((size_t)1 << 26)
@@ -335,6 +335,11 @@ SBE_API int sbe_network_get_layer_config(const sbe_network_t *network, size_t la
 /* W -= learning_rate * g (g: rows x cols), element-wise as a mini-batch buffer applies it (pulsed devices: |lr g_ij| / dw_min
    pulses each); counts rank_one_equivalent rank-1 writes (1.3). */
 SBE_API int sbe_tile_write_dense(sbe_tile_t *tile, float learning_rate, const float *g, size_t g_len, uint64_t rank_one_equivalent);
+/* An estimator's evolving state as an opaque blob, to checkpoint a run (1.3). get: *length gets the size; buffer NULL with
+   capacity 0 only asks for it. set: only a blob of an estimator with the same shape, options and seed is accepted (the
+   estimator then continues bit-identically); anything else gives SBE_E_INVALID_ARGUMENT and changes nothing. */
+SBE_API int sbe_estimator_get_state(const sbe_estimator_t *estimator, uint8_t *buffer, size_t capacity, size_t *length);
+SBE_API int sbe_estimator_set_state(sbe_estimator_t *estimator, const uint8_t *state, size_t length);
 
 /* ---- choosing a flavour (header-only helper: the library cannot be asked before it is loaded) ----
    A flavour built for a higher ISA level aborts on a CPU that lacks it, so load

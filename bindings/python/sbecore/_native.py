@@ -112,6 +112,8 @@ _PROTOTYPES = {
     "sbe_network_create_with_config": (c_int, [POINTER(NetworkConfig), P, POINTER(c_void_p)]),
     "sbe_network_get_layer_config": (c_int, [P, S, POINTER(c_void_p)]),
     "sbe_tile_write_dense": (c_int, [P, c_float, P, S, c_uint64]),
+    "sbe_estimator_get_state": (c_int, [P, c_char_p, S, POINTER(S)]),
+    "sbe_estimator_set_state": (c_int, [P, c_char_p, S]),
 }
 
 _lib: Optional[ctypes.CDLL] = None

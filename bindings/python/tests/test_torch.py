@@ -219,3 +219,55 @@ def test_sbecore_alone_never_imports_torch_and_sbecore_torch_explains_a_missing_
             "try:\n    import sbecore.torch\nexcept ImportError as e:\n    assert 'needs PyTorch' in str(e), e\nelse:\n    raise SystemExit('imported')" % root)
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("method, rank", METHODS)
+def test_a_checkpoint_of_model_and_optimizer_continues_exactly(method, rank, tmp_path):
+    """Saved between backward and step (pending pairs, gradient or estimator mid-batch) on a pulsed device: the
+    restored run writes exactly what the original writes."""
+    x, y = blobs(n=64, classes=3, dim=6, seed=8)
+
+    def build(seed):
+        model = convert_to_analog(nn.Sequential(nn.Linear(6, 5), nn.ReLU(), nn.Linear(5, 3)), "EcRam", seed=3)
+        return model, CrossbarOptimizer(model, method=method, rank=rank, lr=0.05, seed=seed)
+
+    def batch(model, opt, i, step=True):
+        opt.zero_grad()
+        nn.functional.cross_entropy(model(x[8 * i:8 * i + 8]), y[8 * i:8 * i + 8]).backward()
+        if step:
+            opt.step()
+
+    model, opt = build(0)
+    for i in range(3):
+        batch(model, opt, i)
+    batch(model, opt, 3, step=False)  # mid-step: the rule holds this batch
+    torch.save({"model": model.state_dict(), "opt": opt.state_dict()}, tmp_path / "ckpt.pt")
+    opt.step()
+    for i in range(4, 7):
+        batch(model, opt, i)
+
+    restored, ropt = build(0)
+    ckpt = torch.load(tmp_path / "ckpt.pt")
+    restored.load_state_dict(ckpt["model"])
+    ropt.load_state_dict(ckpt["opt"])
+    ropt.step()
+    for i in range(4, 7):
+        batch(restored, ropt, i)
+    for a, b in ((model[0], restored[0]), (model[2], restored[2])):
+        assert torch.equal(a.weight, b.weight) and torch.equal(a.bias, b.bias)
+        assert a.counters() == b.counters()
+
+
+def test_an_optimizer_state_of_another_kind_is_refused_and_changes_nothing():
+    model = convert_to_analog(nn.Sequential(nn.Linear(6, 5), nn.ReLU(), nn.Linear(5, 3)))
+    sbe = CrossbarOptimizer(model, method="sbe", rank=2, lr=0.05, seed=1)
+    state = sbe.state_dict()
+    sbe.detach()
+    other_seed = CrossbarOptimizer(model, method="sbe", rank=2, lr=0.05, seed=7)
+    before = [layer._rule.estimator.get_state() for layer in other_seed.layers]
+    with pytest.raises(SbeError, match="another shape or options"):
+        other_seed.load_state_dict(state)
+    assert [layer._rule.estimator.get_state() for layer in other_seed.layers] == before
+    other_seed.detach()
+    with pytest.raises(ValueError, match="sbe rank 2"):
+        CrossbarOptimizer(model, method="sbe", rank=1).load_state_dict(state)

@@ -58,6 +58,31 @@ class CrossbarOptimizer(torch.optim.Optimizer):
                         p.add_(p.grad, alpha=-lr)
         return loss
 
+    def state_dict(self) -> dict:
+        """torch's optimizer state plus each layer's rule state (an sbe estimator's whole state, pending pairs or gradient),
+        so a checkpoint taken between steps, or between backward and step, continues exactly."""
+        state = super().state_dict()
+        state["crossbar"] = {"method": self.method, "rank": self.rank, "rules": [layer._rule.get_state() for layer in self.layers]}
+        return state
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        """Restores state_dict(); a state of another method, rank or layer count raises ValueError and changes nothing."""
+        crossbar = state_dict.get("crossbar")
+        if crossbar is None:
+            raise ValueError("not a CrossbarOptimizer state (no 'crossbar' entry)")
+        if (crossbar["method"], crossbar["rank"], len(crossbar["rules"])) != (self.method, self.rank, len(self.layers)):
+            raise ValueError(f"the state is for {crossbar['method']} rank {crossbar['rank']} over {len(crossbar['rules'])} layers; "
+                             f"this optimizer runs {self.method} rank {self.rank} over {len(self.layers)}")
+        saved = [layer._rule.get_state() for layer in self.layers]
+        try:
+            for layer, rule_state in zip(self.layers, crossbar["rules"]):
+                layer._rule.set_state(rule_state)
+            super().load_state_dict({k: v for k, v in state_dict.items() if k != "crossbar"})
+        except Exception:
+            for layer, rule_state in zip(self.layers, saved):  # all or nothing
+                layer._rule.set_state(rule_state)
+            raise
+
     def counters(self) -> List[Dict[str, int]]:
         """Per analog layer: rank-1 writes, pulses and the rule's peripheral memory (bytes)."""
         out = []

@@ -28,10 +28,16 @@ class Rule:
     def peripheral_memory_bytes(self) -> int:
         return 0
 
+    def get_state(self) -> dict:
+        """What the rule holds between backward and step (for the optimizer's state_dict)."""
+        return {"samples": self.samples}
 
-class SgdRule(Rule):
-    """One pulsed rank-1 write per sample (aihwkit's analog SGD). Keeps the batch's pairs until step()."""
-    name = "sgd"
+    def set_state(self, state: dict) -> None:
+        self.samples = int(state["samples"])
+
+
+class _PairsRule(Rule):
+    """A rule that keeps the batch's pairs until step()."""
 
     def __init__(self, rows: int, cols: int) -> None:
         super().__init__(rows, cols)
@@ -41,10 +47,28 @@ class SgdRule(Rule):
         self._pairs.append((deltas.copy(), xs.copy()))
         self.samples += deltas.shape[0]
 
+    def _batch(self):
+        d = np.ascontiguousarray(np.concatenate([p[0] for p in self._pairs]))
+        x = np.ascontiguousarray(np.concatenate([p[1] for p in self._pairs]))
+        return d, x
+
+    def get_state(self):
+        return {"samples": self.samples, "pairs": [(d.copy(), x.copy()) for d, x in self._pairs]}
+
+    def set_state(self, state):
+        pairs = [(np.asarray(d, np.float32), np.asarray(x, np.float32)) for d, x in state["pairs"]]
+        if any(d.ndim != 2 or d.shape[1] != self.rows or x.shape != (d.shape[0], self.cols) for d, x in pairs):
+            raise ValueError(f"the saved pairs do not fit a {self.rows} x {self.cols} layer")
+        self._pairs, self.samples = pairs, int(state["samples"])
+
+
+class SgdRule(_PairsRule):
+    """One pulsed rank-1 write per sample (aihwkit's analog SGD). Keeps the batch's pairs until step()."""
+    name = "sgd"
+
     def apply(self, tile, lr):
         if self._pairs:
-            d = np.concatenate([p[0] for p in self._pairs])
-            x = np.concatenate([p[1] for p in self._pairs])
+            d, x = self._batch()
             tile.write_rank_k(lr, np.ones(d.shape[0], np.float32), d, x)  # k sequential rank-1 writes
         self._pairs, self.samples = [], 0
 
@@ -71,22 +95,26 @@ class MiniBatchRule(Rule):
     def peripheral_memory_bytes(self):
         return self.rows * self.cols * 4
 
+    def get_state(self):
+        return {"samples": self.samples, "g": self._g.copy()}
 
-class SvdRule(Rule):
+    def set_state(self, state):
+        g = np.asarray(state["g"], np.float32)
+        if g.shape != self._g.shape:
+            raise ValueError(f"the saved gradient is {g.shape}, this layer's is {self._g.shape}")
+        self._g[:], self.samples = g, int(state["samples"])
+
+
+class SvdRule(_PairsRule):
     """Exact top-k triplets of the batch gradient (the batch is kept until step())."""
 
     def __init__(self, rows: int, cols: int, rank: int) -> None:
         super().__init__(rows, cols)
-        self.rank, self.name, self._pairs = rank, f"svd-{rank}", []
-
-    def observe(self, deltas, xs):
-        self._pairs.append((deltas.copy(), xs.copy()))
-        self.samples += deltas.shape[0]
+        self.rank, self.name = rank, f"svd-{rank}"
 
     def apply(self, tile, lr):
         if self._pairs:
-            d = np.ascontiguousarray(np.concatenate([p[0] for p in self._pairs]))
-            x = np.ascontiguousarray(np.concatenate([p[1] for p in self._pairs]))
+            d, x = self._batch()
             s, u, v = batch_svd(d, x, min(self.rank, self.rows, self.cols))
             tile.write_rank_k(lr * d.shape[0], s, u, v)  # batch_svd factors the mean: times n gives G
         self._pairs, self.samples = [], 0
@@ -101,6 +129,7 @@ class SbeRule(Rule):
 
     def __init__(self, rows: int, cols: int, rank: int, seed: int, sub_batch: int = 1) -> None:
         super().__init__(rows, cols)
+        rank = min(rank, rows, cols)  # capped per layer, as in SbeCore's network
         self.rank, self.name = rank, f"sbe-{rank}"
         self.estimator = Estimator(rows, cols, rank, sub_batch=sub_batch, seed=seed)
         self._sub_batch = sub_batch
@@ -120,6 +149,13 @@ class SbeRule(Rule):
         state = self.rank * (self.rows + self.cols) + self.rank
         buffer = self._sub_batch * (self.rows + self.cols) if self._sub_batch > 1 else 0
         return (state + buffer) * 4
+
+    def get_state(self):
+        return {"samples": self.samples, "estimator": self.estimator.get_state()}
+
+    def set_state(self, state):
+        self.estimator.set_state(state["estimator"])  # refused (unchanged) unless shape, options and seed match
+        self.samples = int(state["samples"])
 
 
 def make_rule(method: str, rows: int, cols: int, rank: int, seed: int, sub_batch: int) -> Rule:
