@@ -20,6 +20,7 @@ internal static class Cli
             TuneCommand.Create(),
             Experiments.SweepCommand.Create(),
             Experiments.ReportCommand.Create(),
+            DeviceCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using SbeCore.Crossbar;
 using SbeCore.Training;
 
 namespace SbeCore.Cli;
@@ -38,6 +39,15 @@ internal sealed class CommonOptions
     {
         Description = $"Pulsed update type: {DeviceOptions.AcceptedPulseTypes}",
     };
+    public Option<string?> DeviceFile { get; } = new("--device-file")
+    {
+        Description = "A device config as JSON (aihwkit names; `sbe device` prints one), used instead of --device",
+    };
+    public Option<string[]> DeviceParam { get; } = new("--device-param")
+    {
+        Description = "Set one device parameter, name=value (repeatable; applied after --device/--device-file): dw_min=0.002, w_max=0.8, update.desired_bl=15, forward.out_noise=0",
+        AllowMultipleArgumentsPerToken = false,
+    };
     public Option<int> EvalsPerEpoch { get; } = new("--evals-per-epoch")
     {
         Description = "Evaluation points per epoch; 0 = auto: clamp(batch / 64, 1, 8), so large batches are recorded more often",
@@ -70,8 +80,22 @@ internal sealed class CommonOptions
 
     public void AddTo(Command command)
     {
-        foreach (Option o in new Option[] { Epochs, Hidden, Activation, Data, Subset, Seed, Out, Device, PulseType, EvalsPerEpoch }) command.Options.Add(o);
+        foreach (Option o in new Option[] { Epochs, Hidden, Activation, Data, Subset, Seed, Out, Device, PulseType, DeviceFile, DeviceParam, EvalsPerEpoch }) command.Options.Add(o);
     }
+
+    /// <summary>The tile config of --device, --pulse-type, --device-file and --device-param, or a one-line error.</summary>
+    public bool TryDevice(ParseResult parse, out TileConfig? config, out string error)
+    {
+        if (parse.GetValue(DeviceFile) is not null && parse.GetResult(Device) is { Implicit: false })
+        {
+            config = null; error = "give --device or --device-file, not both.";
+            return false;
+        }
+        return DeviceOptions.TryCreate(parse.GetValue(Device)!, parse.GetValue(PulseType), parse.GetValue(DeviceFile), parse.GetValue(DeviceParam), out config, out error);
+    }
+
+    /// <summary>The device label of results.json.</summary>
+    public string DeviceLabel(ParseResult parse) => DeviceOptions.Label(parse.GetValue(Device)!, parse.GetValue(DeviceFile), parse.GetValue(DeviceParam));
 
     public static void AtLeast(Option<int> option, int min)
         => option.Validators.Add(r =>

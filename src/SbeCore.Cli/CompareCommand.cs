@@ -60,7 +60,7 @@ internal static class CompareCommand
         command.SetAction(parse => Cli.Guard(() =>
         {
             CommonOptions.TryParseHidden(parse.GetValue(common.Hidden)!, out int[] hidden, out _);
-            if (!DeviceOptions.TryCreate(parse.GetValue(common.Device)!, parse.GetValue(common.PulseType), out var tile, out string deviceError))
+            if (!common.TryDevice(parse, out var tile, out string deviceError))
                 return Cli.Fail(deviceError);
             OutputFolder.Prepare(parse.GetValue(common.Out)!);
             var data = DataOption.Load(parse.GetValue(common.Data), parse.GetValue(common.Subset));
@@ -81,7 +81,7 @@ internal static class CompareCommand
                         Epochs = parse.GetValue(common.Epochs), BatchSize = b, LearningRate = lr, ShuffleSeed = seed,
                         EvaluationsPerEpoch = CommonOptions.EvaluationsPerEpoch(parse.GetValue(common.EvalsPerEpoch), b),
                         Diagnostics = parse.GetValue(diagnostics) && method == UpdateMethod.Sbe,
-                    }, parse.GetValue(common.Device)!.ToLowerInvariant()));
+                    }, common.DeviceLabel(parse)));
             }
             string title = $"{string.Join('-', sizes)} {Act(parse.GetValue(common.Activation)).ToString().ToLowerInvariant()}, {data.Name} ({data.Train.Count} train / {data.Test.Count} test)";
             AnsiConsole.MarkupLineInterpolated($"[bold]sbe compare[/]: {title}, {specs[0].Schedule.Epochs} epochs, seed {seed}");

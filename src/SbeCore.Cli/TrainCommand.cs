@@ -47,7 +47,7 @@ internal static class TrainCommand
         {
             MethodNames.TryParse(parse.GetValue(method)!, out var m);
             CommonOptions.TryParseHidden(parse.GetValue(common.Hidden)!, out int[] hidden, out _);
-            if (!DeviceOptions.TryCreate(parse.GetValue(common.Device)!, parse.GetValue(common.PulseType), out var tile, out string deviceError))
+            if (!common.TryDevice(parse, out var tile, out string deviceError))
                 return Cli.Fail(deviceError);
             if (parse.GetValue(diagnostics) && m != UpdateMethod.Sbe) return Cli.Fail("--diagnostics needs --method sbe.");
             TryParseMagnitude(parse.GetValue(magnitude)!, out var mag);
@@ -78,7 +78,7 @@ internal static class TrainCommand
                     Epochs = parse.GetValue(common.Epochs), BatchSize = batchSize, LearningRate = parse.GetValue(lr) ?? defLr,
                     ShuffleSeed = seed, EvaluationsPerEpoch = CommonOptions.EvaluationsPerEpoch(parse.GetValue(common.EvalsPerEpoch), batchSize), Diagnostics = parse.GetValue(diagnostics),
                     StopAtLoss = parse.GetValue(stopAt),
-                }, parse.GetValue(common.Device)!.ToLowerInvariant());
+                }, common.DeviceLabel(parse));
             string title = $"{spec.Label}, {string.Join('-', sizes)} {spec.Network.Activation.ToString().ToLowerInvariant()}, {data.Name}, batch {spec.Schedule.BatchSize}, lr {spec.Schedule.LearningRate}";
             AnsiConsole.MarkupLineInterpolated($"[bold]sbe train[/]: {title}, {spec.Schedule.Epochs} epochs, seed {seed}");
             var results = RunExecutor.Execute([spec], data, 1);

@@ -47,6 +47,14 @@ internal static class TuneCommand
             CommonOptions.TryParseHidden(parse.GetValue(common.Hidden)!, out int[] hidden, out _);
             CommonOptions.TryParseActivation(parse.GetValue(common.Activation), out var activation);
             string device = parse.GetValue(common.Device)!, pulse = parse.GetValue(common.PulseType) ?? "";
+            // The tuned rate is cached under the device's name, which parameters set on the command line would not change.
+            if (parse.GetValue(common.DeviceParam) is { Length: > 0 })
+                return Cli.Fail("tune caches by device name: put the parameters in a --device-file instead of --device-param.");
+            if (parse.GetValue(common.DeviceFile) is { } file)
+            {
+                if (!common.TryDevice(parse, out _, out string fileError)) return Cli.Fail(fileError);
+                device = file;
+            }
             OutputFolder.Prepare(parse.GetValue(common.Out)!);
             var data = DataOption.Load(parse.GetValue(common.Data), parse.GetValue(common.Subset));
             int epochs = parse.GetValue(common.Epochs);

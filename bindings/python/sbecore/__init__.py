@@ -6,7 +6,7 @@ The library is loaded on first use (SBECORE_LIBRARY, else beside this package; f
 """
 from __future__ import annotations
 
-from . import kernels
+from . import devices, kernels, presets
 from ._errors import SbeError
 from ._loader import cpu_flavour, flavour_for_flags
 from ._native import ABI_MAJOR, ABI_MINOR, library_path
@@ -38,5 +38,5 @@ def isa() -> set:
     return {name for name, bit in ISA_BITS.items() if mask & bit}
 
 
-__all__ = ["ABI_MAJOR", "ABI_MINOR", "Estimator", "Network", "SbeError", "Tile", "abi_version", "allocated_bytes", "batch_read", "batch_svd", "batch_read_t", "cpu_flavour",
+__all__ = ["ABI_MAJOR", "ABI_MINOR", "Estimator", "devices", "presets", "Network", "SbeError", "Tile", "abi_version", "allocated_bytes", "batch_read", "batch_svd", "batch_read_t", "cpu_flavour",
            "flavour_for_flags", "gemv", "gemv_t", "ger", "isa", "kernels", "library_path"]

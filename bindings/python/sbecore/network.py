@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import ctypes
-from typing import Dict, Optional, Sequence
+from typing import Any, Dict, Optional, Sequence
 
 import numpy as np
 
 from . import _native
 from ._arrays import f32, output, real, uint
 from ._handle import NativeObject
-from .tile import tile_config
+from .tile import native_config, tile_config
 
 METHODS = {"sgd": 0, "minibatch": 1, "truncated_svd": 2, "sbe": 3, "sbpca": 4, "lrt": 5}
 ACTIVATIONS = {"relu": 0, "sigmoid": 1}
@@ -33,7 +33,7 @@ class Network(NativeObject):
     _destroy_name = "sbe_network_destroy"
 
     def __init__(self, layer_sizes: Sequence[int] = (784, 100, 10), *, method: str = "sbe", rank: int = 1,
-                 sub_batch: int = 1, activation: str = "relu", seed: int = 0, device: str = "ideal",
+                 sub_batch: int = 1, activation: str = "relu", seed: int = 0, device: Any = "ideal",
                  pulse_type: str = "default", desired_bl: int = 0, io: str = "default") -> None:
         if method not in METHODS:
             raise ValueError(f"method must be one of {sorted(METHODS)}, got {method!r}")
@@ -43,9 +43,13 @@ class Network(NativeObject):
         config = _native.NetworkConfig(
             ctypes.sizeof(_native.NetworkConfig), _native.NetworkConfig.VERSION, sizes, len(layer_sizes),
             ACTIVATIONS[activation], METHODS[method], uint("rank", rank), uint("sub_batch", sub_batch), 0, uint("seed", seed, 64),
-            tile_config(0, 0, 0, device, pulse_type, desired_bl, io))
+            tile_config(0, 0, 0, device if isinstance(device, str) else "ideal"))
         handle = ctypes.c_void_p()
-        _native.check(_native.lib().sbe_network_create(ctypes.byref(config), ctypes.byref(handle)))
+        if isinstance(device, str):
+            _native.check(_native.lib().sbe_network_create(ctypes.byref(config), ctypes.byref(handle)))
+        else:  # a device dataclass or SingleRPUConfig (sbecore.devices) for every layer
+            with native_config(device, pulse_type, desired_bl, io) as native:
+                _native.check(_native.lib().sbe_network_create_with_config(ctypes.byref(config), native._h, ctypes.byref(handle)))
         super().__init__(handle)
         self.layer_sizes = tuple(layer_sizes)
         self.inputs, self.classes = layer_sizes[0], layer_sizes[-1]
@@ -103,6 +107,15 @@ class Network(NativeObject):
         w, pw = output("out", None, shape)
         _native.check(_native.lib().sbe_network_get_weights(self._h, layer, pw, w.size))
         return w
+
+    def layer_config(self, layer: int) -> "SingleRPUConfig":
+        """The tile config of one layer as dataclasses (sbecore.devices), read back from the library."""
+        from ._config import NativeConfig
+        from .devices import SingleRPUConfig
+        handle = ctypes.c_void_p()
+        _native.check(_native.lib().sbe_network_get_layer_config(self._h, uint("layer", layer), ctypes.byref(handle)))
+        with NativeConfig._adopt(handle) as native:
+            return SingleRPUConfig.from_json(native.json())
 
     def __repr__(self) -> str:
         return f"Network({self.layer_sizes}{', closed' if self.closed else ''})"
