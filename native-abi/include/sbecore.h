@@ -31,7 +31,7 @@ extern "C" {
 #endif
 
 #define SBE_ABI_VERSION_MAJOR 1
-#define SBE_ABI_VERSION_MINOR 2
+#define SBE_ABI_VERSION_MINOR 3
 #define SBE_ABI_VERSION ((SBE_ABI_VERSION_MAJOR << 16) | SBE_ABI_VERSION_MINOR)
 /* ABI history (a minor bump only adds; binaries built against an older minor keep working):
    1.0  first release.
@@ -41,7 +41,8 @@ extern "C" {
         sbe_abi_version() >= SBE_ABI_VERSION before relying on 1.1. Source change: code that assigned .reserved of
         sbe_estimator_config_t must now name the field stochastic_rounding.
    1.2  SBE_E_BUSY: a handle used by two threads at once is detected (the later call returns SBE_E_BUSY and does
-        nothing) instead of racing on the object's state. */
+        nothing) instead of racing on the object's state.
+   1.3  sbe_network_create_layers (convolutional networks from an architecture string), sbe_network_layer_shape. */
 
 /* Largest element count of any matrix or batch buffer (2^26). */
 #define SBE_MAX_ELEMENTS ((size_t)1 << 26)
@@ -304,6 +305,14 @@ SBE_API int sbe_network_predict(sbe_network_t *network, const float *images, siz
                                 float *probabilities, size_t probabilities_len);       /* n x classes */
 /* Weights of one layer: rows = outputs, cols = inputs + 1 (the last column is the bias). */
 SBE_API int sbe_network_get_weights(const sbe_network_t *network, size_t layer, float *weights, size_t weights_len);
+
+/* A network built from layers: config as for sbe_network_create with layer_sizes = {features, classes} and
+   architecture a NUL-terminated UTF-8 spec, e.g. "lenet5" or "conv6k5p2-pool2-conv16k5-pool2-fc120-fc84"
+   (convCkK[sS][pP], maxpoolK, avgpoolK, fcN; ReLU/sigmoid after every conv and hidden fc; the output fc is appended;
+   images are channel-major, 1 x s x s for s*s features unless the spec leads with CxHxW). See docs/cnn.md. */
+SBE_API int sbe_network_create_layers(const sbe_network_config_t *config, const char *architecture, sbe_network_t **out);
+/* Tile shape of layer (0 = first weight layer): rows = outputs or output channels, cols = inputs + 1 (bias). */
+SBE_API int sbe_network_layer_shape(const sbe_network_t *network, size_t layer, size_t *rows, size_t *cols);
 
 /* ---- choosing a flavour (header-only helper: the library cannot be asked before it is loaded) ----
    A flavour built for a higher ISA level aborts on a CPU that lacks it, so load

@@ -10,7 +10,7 @@ from ._errors import SbeError
 from ._loader import find_library
 
 ABI_MAJOR = 1  # the major version of sbecore.h this binding was written against
-ABI_MINOR = 1  # the oldest minor it works with (1.1: sbe_tile_config_preset, stochastic_rounding)
+ABI_MINOR = 3  # the oldest minor it works with (1.3: sbe_network_create_layers, sbe_network_layer_shape)
 
 P = c_void_p   # float* and handles
 S = c_size_t
@@ -99,6 +99,8 @@ _PROTOTYPES = {
     "sbe_network_evaluate": (c_int, [P, P, S, P, S, POINTER(Evaluation)]),
     "sbe_network_predict": (c_int, [P, P, S, S, P, S]),
     "sbe_network_get_weights": (c_int, [P, S, P, S]),
+    "sbe_network_create_layers": (c_int, [POINTER(NetworkConfig), c_char_p, POINTER(c_void_p)]),
+    "sbe_network_layer_shape": (c_int, [P, S, POINTER(S), POINTER(S)]),
 }
 
 _lib: Optional[ctypes.CDLL] = None
