@@ -43,4 +43,20 @@ public sealed class ArchCliTests : IDisposable
         Assert.Contains("lenet5", stdout);
         Assert.True(File.Exists(Path.Combine(cmpDir, "results.json")));
     }
+
+    [Fact]
+    public void Tune_caches_a_conv_net_apart_from_the_mlp()
+    {
+        CliTests.WriteIdx(_dir, train: 40, test: 10);
+        string cache = Path.Combine(_dir, "tune");
+        string[] common = ["tune", "--data", _dir, "-m", "sbe", "--batch", "8", "--epochs", "1", "--lr-min", "0.01", "--lr-max", "0.1", "--lr-step", "1", "--refine-rounds", "0", "--out", cache];
+        var (code, _, stderr) = SbeCli.Run([.. common, "--arch", "conv4k5-pool2-fc16"]);
+        Assert.True(code == 0, stderr);
+        (code, _, stderr) = SbeCli.Run([.. common, "--hidden", "16"]);
+        Assert.True(code == 0, stderr);
+        string[] keys = [.. Directory.GetFiles(cache, "*.json").Select(Path.GetFileName).Order()!];
+        Assert.Equal(2, keys.Length); // the MLP did not reuse the conv net's learning rate
+        Assert.Contains(keys, k => k!.Contains("-aconv4k5-pool2-fc16-"));
+        Assert.Contains(keys, k => k!.Contains("-h16-"));
+    }
 }
