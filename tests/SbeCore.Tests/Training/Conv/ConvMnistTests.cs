@@ -7,11 +7,12 @@ namespace SbeCore.Tests.Training.Conv;
 public class ConvMnistTests
 {
     // 2,000 training digits, 2 epochs (a few seconds each). Measured on the ideal device (AVX-512 path): sgd 90.8%,
-    // minibatch 92.3%, svd-1 83.0%, sbe-1 86.6% on the first 1,000 test digits; floors sit 3-6 points below. Rank-1 rules
-    // need small batches and rates on the conv net (batch 16 at lr 0.2, the MLP's default, stalls them near 40%).
+    // minibatch 94.6% (92.8% on the AVX2 path), svd-1 83.0%, sbe-1 86.6% on the first 1,000 test digits; floors sit 3-6
+    // points below. Rank-1 rules need small batches and rates on the conv net (batch 16 at lr 0.2, the MLP's default,
+    // stalls them near 40%); minibatch at lr 0.1 is on the edge of stability (86.7% on the scalar path, 92.3% on AVX-512).
     [Theory]
     [InlineData(UpdateMethod.Sgd, 1, 0.01f, 0.87)]
-    [InlineData(UpdateMethod.MiniBatch, 4, 0.1f, 0.88)]
+    [InlineData(UpdateMethod.MiniBatch, 4, 0.05f, 0.90)]
     [InlineData(UpdateMethod.TruncatedSvd, 4, 0.05f, 0.78)]
     [InlineData(UpdateMethod.Sbe, 4, 0.05f, 0.80)]
     public void LeNet5TrainsOnAnMnistSubsetWithEveryRule(UpdateMethod method, int batch, float lr, double floor)
