@@ -28,7 +28,7 @@ internal static unsafe partial class Exports
 
     /// <summary>The options of a network config struct; the tiles use <paramref name="tile"/>, or config->tile when null
     /// (then its header and fields are checked, otherwise it is ignored).</summary>
-    private static NetworkOptions NetworkOptionsOf(NetworkConfigV1* config, Crossbar.TileConfig? tile)
+    internal static NetworkOptions NetworkOptionsOf(NetworkConfigV1* config, Crossbar.TileConfig? tile)
     {
         StructHeader.Check(config, NetworkConfigV1.CurrentVersion, "config");
         if (tile is null) StructHeader.Check(&config->Tile, TileConfigV1.CurrentVersion, "config->tile");

@@ -44,7 +44,8 @@ extern "C" {
         nothing) instead of racing on the object's state.
    1.3  Device configs as data: sbe_config_t (every device, update and I/O parameter by aihwkit name, or JSON),
         sbe_tile_create_with_config, sbe_tile_get_config, sbe_network_create_with_config, sbe_network_get_layer_config;
-        sbe_tile_write_dense, sbe_estimator_get_state/set_state. */
+        sbe_tile_write_dense, sbe_estimator_get_state/set_state; sbe_tile_post_update_step; SBE_METHOD_SBPCA/LRT;
+        sbe_network_create_layers (convolutional networks from an architecture string), sbe_network_layer_shape. */
 
 /* Largest element count of any matrix or batch buffer (2^26). */
 #define SBE_MAX_ELEMENTS ((size_t)1 << 26)
@@ -342,6 +343,13 @@ SBE_API int sbe_tile_write_dense(sbe_tile_t *tile, float learning_rate, const fl
    estimator then continues bit-identically); anything else gives SBE_E_INVALID_ARGUMENT and changes nothing. */
 SBE_API int sbe_estimator_get_state(const sbe_estimator_t *estimator, uint8_t *buffer, size_t capacity, size_t *length);
 SBE_API int sbe_estimator_set_state(sbe_estimator_t *estimator, const uint8_t *state, size_t length);
+/* A network built from layers: config as for sbe_network_create with layer_sizes = {features, classes} and
+   architecture a NUL-terminated UTF-8 spec, e.g. "lenet5" or "conv6k5p2-pool2-conv16k5-pool2-fc120-fc84"
+   (convCkK[sS][pP], maxpoolK, avgpoolK, fcN; ReLU/sigmoid after every conv and hidden fc; the output fc is appended;
+   images are channel-major, 1 x s x s for s*s features unless the spec leads with CxHxW). See docs/cnn.md. */
+SBE_API int sbe_network_create_layers(const sbe_network_config_t *config, const char *architecture, sbe_network_t **out);
+/* Tile shape of layer (0 = first weight layer): rows = outputs or output channels, cols = inputs + 1 (bias). */
+SBE_API int sbe_network_layer_shape(const sbe_network_t *network, size_t layer, size_t *rows, size_t *cols);
 
 /* ---- choosing a flavour (header-only helper: the library cannot be asked before it is loaded) ----
    A flavour built for a higher ISA level aborts on a CPU that lacks it, so load

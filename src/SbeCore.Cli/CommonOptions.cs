@@ -14,6 +14,10 @@ internal sealed class CommonOptions
         Description = "Hidden layer sizes, comma-separated (e.g. 100 or 256,128)",
         DefaultValueFactory = _ => "100",
     };
+    public Option<string?> Arch { get; } = new("--arch")
+    {
+        Description = "Layers instead of the MLP of --hidden: lenet5, or e.g. conv6k5p2-pool2-conv16k5-pool2-fc120-fc84 (convCkK[sS][pP], maxpoolK, avgpoolK, fcN; the output fc is appended; see docs/cnn.md)",
+    };
     public Option<string> Activation { get; } = new("--activation")
     {
         Description = "Hidden activation: relu or sigmoid",
@@ -72,6 +76,12 @@ internal sealed class CommonOptions
         {
             if (TryValue<string?>(r, out var v) && v is not null && !DeviceOptions.TryCreate("ideal", v, out _, out string error)) r.AddError(error);
         });
+        Arch.Validators.Add(r =>
+        {
+            if (!TryValue<string?>(r, out var v) || v is null) return;
+            try { SbeCore.Training.Layers.ArchitectureSpec.Parse(v); }
+            catch (ArgumentException e) { r.AddError($"--arch: {e.Message.Split(" (Parameter")[0]}"); }
+        });
         Hidden.Validators.Add(r =>
         {
             if (TryValue<string>(r, out var v) && !TryParseHidden(v ?? "", out _, out string error)) r.AddError(error);
@@ -80,7 +90,7 @@ internal sealed class CommonOptions
 
     public void AddTo(Command command)
     {
-        foreach (Option o in new Option[] { Epochs, Hidden, Activation, Data, Subset, Seed, Out, Device, PulseType, DeviceFile, DeviceParam, EvalsPerEpoch }) command.Options.Add(o);
+        foreach (Option o in new Option[] { Epochs, Hidden, Arch, Activation, Data, Subset, Seed, Out, Device, PulseType, DeviceFile, DeviceParam, EvalsPerEpoch }) command.Options.Add(o);
     }
 
     /// <summary>The tile config of --device, --pulse-type, --device-file and --device-param, or a one-line error.</summary>
@@ -96,6 +106,12 @@ internal sealed class CommonOptions
 
     /// <summary>The device label of results.json.</summary>
     public string DeviceLabel(ParseResult parse) => DeviceOptions.Label(parse.GetValue(Device)!, parse.GetValue(DeviceFile), parse.GetValue(DeviceParam));
+
+    /// <summary>LayerSizes for the network: [features, hidden..., classes], or [features, classes] under --arch.</summary>
+    public static int[] Sizes(string? arch, int[] hidden, int features, int classes) => arch is null ? [features, .. hidden, classes] : [features, classes];
+
+    /// <summary>How a run's network is named in titles: the layer sizes, or the architecture text.</summary>
+    public static string NetName(string? arch, int[] sizes) => arch ?? string.Join('-', sizes);
 
     public static void AtLeast(Option<int> option, int min)
         => option.Validators.Add(r =>

@@ -66,7 +66,8 @@ internal static class CompareCommand
             var data = DataOption.Load(parse.GetValue(common.Data), parse.GetValue(common.Subset));
             int k = parse.GetValue(rank);
             ulong seed = parse.GetValue(common.Seed);
-            int[] sizes = [data.Train.Features, .. hidden, data.Train.ClassCount];
+            string? arch = parse.GetValue(common.Arch);
+            int[] sizes = CommonOptions.Sizes(arch, hidden, data.Train.Features, data.Train.ClassCount);
             var specs = new List<RunSpec>();
             foreach (var name in parse.GetValue(methods)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
             {
@@ -75,7 +76,7 @@ internal static class CompareCommand
                 int b = method == UpdateMethod.Sgd ? 1 : parse.GetValue(batch) ?? defBatch;
                 float lr = parse.GetValue(lrs[method]) ?? defLr;
                 specs.Add(new RunSpec(MethodNames.Label(method, k),
-                    new NetworkOptions { LayerSizes = sizes, Activation = Act(parse.GetValue(common.Activation)), Method = method, Rank = k, TileConfig = tile, Seed = seed },
+                    new NetworkOptions { LayerSizes = sizes, Architecture = arch, Activation = Act(parse.GetValue(common.Activation)), Method = method, Rank = k, TileConfig = tile, Seed = seed },
                     new TrainingSchedule
                     {
                         Epochs = parse.GetValue(common.Epochs), BatchSize = b, LearningRate = lr, ShuffleSeed = seed,
@@ -83,7 +84,7 @@ internal static class CompareCommand
                         Diagnostics = parse.GetValue(diagnostics) && method == UpdateMethod.Sbe,
                     }, common.DeviceLabel(parse)));
             }
-            string title = $"{string.Join('-', sizes)} {Act(parse.GetValue(common.Activation)).ToString().ToLowerInvariant()}, {data.Name} ({data.Train.Count} train / {data.Test.Count} test)";
+            string title = $"{CommonOptions.NetName(arch, sizes)} {Act(parse.GetValue(common.Activation)).ToString().ToLowerInvariant()}, {data.Name} ({data.Train.Count} train / {data.Test.Count} test)";
             AnsiConsole.MarkupLineInterpolated($"[bold]sbe compare[/]: {title}, {specs[0].Schedule.Epochs} epochs, seed {seed}");
             var results = RunExecutor.Execute(specs, data, parse.GetValue(jobs));
             Reporting.PrintTable(results);

@@ -32,6 +32,7 @@ internal static class ResultWriter
                 rank = r.Spec.Network.Rank,
                 subBatch = r.Spec.Network.SubBatch,
                 layers = r.Spec.Network.LayerSizes,
+                architecture = r.Spec.Network.Architecture,
                 activation = r.Spec.Network.Activation,
                 seed = r.Spec.Network.Seed,
                 device = r.Spec.Device,

@@ -61,11 +61,12 @@ internal static class TrainCommand
             ulong seed = parse.GetValue(common.Seed);
             var (defBatch, defLr) = CompareCommand.Defaults[m];
             int batchSize = parse.GetValue(batch) ?? defBatch;
-            int[] sizes = [data.Train.Features, .. hidden, data.Train.ClassCount];
+            string? arch = parse.GetValue(common.Arch);
+            int[] sizes = CommonOptions.Sizes(arch, hidden, data.Train.Features, data.Train.ClassCount);
             var spec = new RunSpec(MethodNames.Label(m, k),
                 new NetworkOptions
                 {
-                    LayerSizes = sizes, Activation = Act(parse.GetValue(common.Activation)), Method = m, Rank = k, SubBatch = parse.GetValue(subBatch),
+                    LayerSizes = sizes, Architecture = arch, Activation = Act(parse.GetValue(common.Activation)), Method = m, Rank = k, SubBatch = parse.GetValue(subBatch),
                     PublishedSchedule = parse.GetValue(published), TileConfig = tile, Seed = seed,
                     Estimator = mag == MagnitudeEstimate.RunningMean && !cold ? null : new EstimatorOptions
                     {
@@ -79,7 +80,7 @@ internal static class TrainCommand
                     ShuffleSeed = seed, EvaluationsPerEpoch = CommonOptions.EvaluationsPerEpoch(parse.GetValue(common.EvalsPerEpoch), batchSize), Diagnostics = parse.GetValue(diagnostics),
                     StopAtLoss = parse.GetValue(stopAt),
                 }, common.DeviceLabel(parse));
-            string title = $"{spec.Label}, {string.Join('-', sizes)} {spec.Network.Activation.ToString().ToLowerInvariant()}, {data.Name}, batch {spec.Schedule.BatchSize}, lr {spec.Schedule.LearningRate}";
+            string title = $"{spec.Label}, {CommonOptions.NetName(arch, sizes)} {spec.Network.Activation.ToString().ToLowerInvariant()}, {data.Name}, batch {spec.Schedule.BatchSize}, lr {spec.Schedule.LearningRate}";
             AnsiConsole.MarkupLineInterpolated($"[bold]sbe train[/]: {title}, {spec.Schedule.Epochs} epochs, seed {seed}");
             var results = RunExecutor.Execute([spec], data, 1);
             Reporting.PrintTable(results);

@@ -10,7 +10,7 @@ from ._errors import SbeError
 from ._loader import find_library
 
 ABI_MAJOR = 1  # the major version of sbecore.h this binding was written against
-ABI_MINOR = 3  # the oldest minor it works with (1.3: sbe_config_* device configs as data)
+ABI_MINOR = 3  # the oldest minor it works with (1.3: sbe_config_* device configs as data; sbe_network_create_layers, sbe_network_layer_shape)
 
 P = c_void_p   # float* and handles
 S = c_size_t
@@ -114,6 +114,8 @@ _PROTOTYPES = {
     "sbe_tile_write_dense": (c_int, [P, c_float, P, S, c_uint64]),
     "sbe_estimator_get_state": (c_int, [P, c_char_p, S, POINTER(S)]),
     "sbe_estimator_set_state": (c_int, [P, c_char_p, S]),
+    "sbe_network_create_layers": (c_int, [POINTER(NetworkConfig), c_char_p, POINTER(c_void_p)]),
+    "sbe_network_layer_shape": (c_int, [P, S, POINTER(S), POINTER(S)]),
 }
 
 _lib: Optional[ctypes.CDLL] = None

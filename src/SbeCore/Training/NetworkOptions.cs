@@ -34,6 +34,12 @@ public sealed class NetworkOptions
     /// <summary>Device and I/O configuration of every tile (null = ideal exact device).</summary>
     public TileConfig? TileConfig { get; init; }
 
+    /// <summary>
+    /// Layers as text (<see cref="Layers.ArchitectureSpec"/>: e.g. "lenet5" or "conv6k5p2-pool2-conv16k5-pool2-fc120-fc84");
+    /// null = the MLP of <see cref="LayerSizes"/>. When set, LayerSizes gives only the features (first) and classes (last).
+    /// </summary>
+    public string? Architecture { get; init; }
+
     /// <summary>Seeds the He-normal initial weights (independent of the method), the tiles' device draws and the rules' estimators.</summary>
     public ulong Seed { get; init; }
 }
