@@ -168,6 +168,9 @@ typedef struct sbe_estimator_config {
 /* ---- library ---- */
 SBE_API int32_t sbe_abi_version(void); /* (major << 16) | minor; refuse a different major */
 SBE_API uint32_t sbe_isa(void);        /* SBE_ISA_* bits */
+/* The package version ("1.1.0": the same as the NuGet package, `sbe --version` and Python's sbecore.__version__;
+   its major is the SONAME's, libsbecore.so.MAJOR), NUL-terminated, owned by the library. */
+SBE_API const char *sbe_version(void);
 /* Copies this thread's last error message (NUL-terminated, truncated to cap - 1 bytes on a UTF-8 character
    boundary) into buf; every cap >= 1 gets the terminator (cap 1: an empty string). Returns the message's full
    length in bytes whatever cap is (call with buf NULL, cap 0 to size a buffer). */

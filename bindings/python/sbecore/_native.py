@@ -58,6 +58,7 @@ class EstimatorConfig(ctypes.Structure):
 _PROTOTYPES = {
     "sbe_abi_version": (c_int32, []),
     "sbe_isa": (c_uint32, []),
+    "sbe_version": (c_char_p, []),
     "sbe_last_error": (c_size_t, [c_char_p, S]),
     "sbe_clear_error": (None, []),
     "sbe_live_handles": (c_int, [POINTER(S), POINTER(S), POINTER(S)]),
