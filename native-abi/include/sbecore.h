@@ -335,7 +335,10 @@ static inline const char *sbe_recommended_flavour(void)
     return v3 ? "x86-64-v3" : "x86-64-v2";
 }
 #else
-static inline const char *sbe_recommended_flavour(void) { return "x86-64-v2"; } /* x86-64 flavours only */
+#elif defined(__aarch64__)
+static inline const char *sbe_recommended_flavour(void) { return "linux-arm64"; } /* one aarch64 build: NEON (AdvSimd) */
+#else
+static inline const char *sbe_recommended_flavour(void) { return "x86-64-v2"; } /* x86-64 and aarch64 builds only */
 #endif
 
 #ifdef __cplusplus
