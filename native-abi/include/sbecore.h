@@ -334,7 +334,6 @@ static inline const char *sbe_recommended_flavour(void)
     if (v3 && avx512 && os_avx512) return "x86-64-v4";
     return v3 ? "x86-64-v3" : "x86-64-v2";
 }
-#else
 #elif defined(__aarch64__)
 static inline const char *sbe_recommended_flavour(void) { return "linux-arm64"; } /* one aarch64 build: NEON (AdvSimd) */
 #else
