@@ -6,7 +6,7 @@
 
 enum { R = 5, C = 7, WRITES = 12 };
 
-static const char *const k_canonical[] = { "Ideal", "Idealized", "GokmenVlasov", "Capacitor", "EcRam", "ReRamSB", "ReRamES", "PCM" };
+static const char *const k_canonical[] = { "Ideal", "Idealized", "GokmenVlasov", "Capacitor", "EcRam", "ReRamSB", "ReRamES", "PCM", "EcRamMO" };
 enum { PRESETS = sizeof k_canonical / sizeof k_canonical[0] };
 
 /* A config whose every field is set to a recognisable non-default value. */
@@ -28,6 +28,7 @@ static void test_names_resolve(void)
         { "ReRamSB", SBE_DEVICE_RERAM_SB }, { "reram-sb", SBE_DEVICE_RERAM_SB }, { "RERAM_SB", SBE_DEVICE_RERAM_SB },
         { "ReRamES", SBE_DEVICE_RERAM_ES }, { "reram_es", SBE_DEVICE_RERAM_ES },
         { "PCM", SBE_DEVICE_PCM }, { "pcm", SBE_DEVICE_PCM }, { " pcm ", SBE_DEVICE_PCM },
+        { "EcRamMO", SBE_DEVICE_ECRAM_MO }, { "ecram-mo", SBE_DEVICE_ECRAM_MO },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         sbe_tile_config_t c = dirty_config();

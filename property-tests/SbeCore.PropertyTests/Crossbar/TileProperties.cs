@@ -28,7 +28,8 @@ public class TileProperties
     }
 
     // Any sequence of rank-1, rank-k and dense writes, with any finite rates and magnitudes, keeps every
-    // weight finite and inside its device's own bounds.
+    // weight finite and every device state inside its own bounds (with write noise, the hidden state: what reads
+    // see is that plus noise, as in aihwkit, and may stand beyond a bound).
     [Property(MaxTest = 60)]
     public bool WeightsNeverLeaveTheirBounds(byte kind, byte pulse, ulong seed, NormalFloat[] rates)
     {
@@ -46,10 +47,11 @@ public class TileProperties
                 default: tile.UpdateDense(lr, Vector(ref rng, 35, scale), 2); break;
             }
         }
+        var state = tile.PersistentWeights.IsEmpty ? tile.Weights : tile.PersistentWeights;
         for (int k = 0; k < 35; k++)
         {
-            float w = tile.Weights[k];
-            if (!float.IsFinite(w) || w < tile.MinBounds[k] || w > tile.MaxBounds[k]) return false;
+            float w = state[k];
+            if (!float.IsFinite(w) || !float.IsFinite(tile.Weights[k]) || w < tile.MinBounds[k] || w > tile.MaxBounds[k]) return false;
         }
         return true;
     }

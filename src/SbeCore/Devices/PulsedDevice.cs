@@ -105,6 +105,8 @@ public abstract record PulsedDevice : IDeviceModel
         NonNegative(Diffusion, nameof(Diffusion), "diffusion");
         NonNegative(DiffusionDtod, nameof(DiffusionDtod), "diffusion_dtod");
         NonNegative(WriteNoiseStd, nameof(WriteNoiseStd), "write_noise_std");
+        if ((double)WriteNoiseStd * DwMin > 1e30)
+            throw new ArgumentException($"WriteNoiseStd (write_noise_std = {WriteNoiseStd}) times dw_min gives write noise beyond float range.", nameof(WriteNoiseStd));
         if (WriteNoiseStd > 0 && !SupportsWriteNoise)
             throw new ArgumentException($"WriteNoiseStd (write_noise_std) is not supported by {Name} (as in aihwkit); set it to 0.", nameof(WriteNoiseStd));
         // Steps of a few thousand dw_min still leave float headroom; beyond that a device cannot hold finite weights.
