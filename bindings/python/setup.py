@@ -102,6 +102,9 @@ if bdist_wheel is not None:
 
     cmdclass["bdist_wheel"] = PlatformWheel
 
+# setuptools copies the package into build/ and never removes what a previous build left there (another arch's
+# libraries would ride along): start from a clean build folder.
+shutil.rmtree(HERE / "build", ignore_errors=True)
 _stage_native(_arch())
 _stage_data()
 setup(version=_version(), distclass=BinaryDistribution, cmdclass=cmdclass)
