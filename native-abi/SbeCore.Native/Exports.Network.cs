@@ -20,36 +20,42 @@ internal static unsafe partial class Exports
         {
             Args.NotNull(outNetwork, "out");
             *outNetwork = 0;
-            StructHeader.Check(config, NetworkConfigV1.CurrentVersion, "config");
-            StructHeader.Check(&config->Tile, TileConfigV1.CurrentVersion, "config->tile");
-            if (config->LayerCount < 2 || config->LayerCount > 64)
-                throw new SbeException(SbeStatus.InvalidArgument, $"config->layer_count is {config->LayerCount}; it must be in [2, 64].");
-            Args.NotNull(config->LayerSizes, "config->layer_sizes");
-            var sizes = new int[config->LayerCount];
-            for (int i = 0; i < sizes.Length; i++) sizes[i] = Args.Dim(config->LayerSizes[i], $"config->layer_sizes[{i}]");
-            for (int i = 0; i + 1 < sizes.Length; i++) Args.Product(sizes[i + 1], sizes[i] + 1, $"layer {i}");
-            if (config->Activation > (uint)Activation.Sigmoid)
-                throw new SbeException(SbeStatus.InvalidArgument, $"config->activation is {config->Activation}; valid values are 0 (relu) and 1 (sigmoid).");
-            if (config->Method > (uint)UpdateMethod.Sbe)
-                throw new SbeException(SbeStatus.InvalidArgument, $"config->method is {config->Method}; valid values are 0 (sgd), 1 (minibatch), 2 (truncated svd), 3 (sbe).");
-            int rank = Args.Dim(config->Rank, "config->rank"), subBatch = Args.Dim(config->SubBatch, "config->sub_batch");
-            if (config->Reserved != 0) throw new SbeException(SbeStatus.InvalidArgument, $"config->reserved is {config->Reserved}; it must be 0.");
-            if (config->Tile.Rows != 0 || config->Tile.Cols != 0)
-                throw new SbeException(SbeStatus.InvalidArgument, "config->tile.rows and cols must be 0: the layer sizes give each tile's shape.");
-            var options = new NetworkOptions
-            {
-                LayerSizes = sizes,
-                Activation = (Activation)config->Activation,
-                Method = (UpdateMethod)config->Method,
-                Rank = rank,
-                SubBatch = subBatch,
-                TileConfig = TileConfigs.From(&config->Tile, "config->tile"),
-                Seed = config->Seed,
-            };
-            *outNetwork = Networks.Add(new Network(options));
+            *outNetwork = Networks.Add(new Network(NetworkOptionsOf(config, null)));
             return 0;
         }
         catch (Exception e) { return LastError.Fail(e); }
+    }
+
+    /// <summary>The options of a network config struct; the tiles use <paramref name="tile"/>, or config->tile when null
+    /// (then its header and fields are checked, otherwise it is ignored).</summary>
+    internal static NetworkOptions NetworkOptionsOf(NetworkConfigV1* config, Crossbar.TileConfig? tile)
+    {
+        StructHeader.Check(config, NetworkConfigV1.CurrentVersion, "config");
+        if (tile is null) StructHeader.Check(&config->Tile, TileConfigV1.CurrentVersion, "config->tile");
+        if (config->LayerCount < 2 || config->LayerCount > 64)
+            throw new SbeException(SbeStatus.InvalidArgument, $"config->layer_count is {config->LayerCount}; it must be in [2, 64].");
+        Args.NotNull(config->LayerSizes, "config->layer_sizes");
+        var sizes = new int[config->LayerCount];
+        for (int i = 0; i < sizes.Length; i++) sizes[i] = Args.Dim(config->LayerSizes[i], $"config->layer_sizes[{i}]");
+        for (int i = 0; i + 1 < sizes.Length; i++) Args.Product(sizes[i + 1], sizes[i] + 1, $"layer {i}");
+        if (config->Activation > (uint)Activation.Sigmoid)
+            throw new SbeException(SbeStatus.InvalidArgument, $"config->activation is {config->Activation}; valid values are 0 (relu) and 1 (sigmoid).");
+        if (config->Method > (uint)UpdateMethod.Lrt)
+            throw new SbeException(SbeStatus.InvalidArgument, $"config->method is {config->Method}; valid values are 0 (sgd), 1 (minibatch), 2 (truncated svd), 3 (sbe), 4 (sbpca), 5 (lrt).");
+        int rank = Args.Dim(config->Rank, "config->rank"), subBatch = Args.Dim(config->SubBatch, "config->sub_batch");
+        if (config->Reserved != 0) throw new SbeException(SbeStatus.InvalidArgument, $"config->reserved is {config->Reserved}; it must be 0.");
+        if (tile is null && (config->Tile.Rows != 0 || config->Tile.Cols != 0))
+            throw new SbeException(SbeStatus.InvalidArgument, "config->tile.rows and cols must be 0: the layer sizes give each tile's shape.");
+        return new NetworkOptions
+        {
+            LayerSizes = sizes,
+            Activation = (Activation)config->Activation,
+            Method = (UpdateMethod)config->Method,
+            Rank = rank,
+            SubBatch = subBatch,
+            TileConfig = tile ?? TileConfigs.From(&config->Tile, "config->tile"),
+            Seed = config->Seed,
+        };
     }
 
     /// <summary>sbe_network_destroy: frees the network; NULL is a no-op.</summary>

@@ -31,7 +31,7 @@ extern "C" {
 #endif
 
 #define SBE_ABI_VERSION_MAJOR 1
-#define SBE_ABI_VERSION_MINOR 2
+#define SBE_ABI_VERSION_MINOR 4
 #define SBE_ABI_VERSION ((SBE_ABI_VERSION_MAJOR << 16) | SBE_ABI_VERSION_MINOR)
 /* ABI history (a minor bump only adds; binaries built against an older minor keep working):
    1.0  first release.
@@ -41,7 +41,12 @@ extern "C" {
         sbe_abi_version() >= SBE_ABI_VERSION before relying on 1.1. Source change: code that assigned .reserved of
         sbe_estimator_config_t must now name the field stochastic_rounding.
    1.2  SBE_E_BUSY: a handle used by two threads at once is detected (the later call returns SBE_E_BUSY and does
-        nothing) instead of racing on the object's state. */
+        nothing) instead of racing on the object's state.
+   1.3  Device configs as data: sbe_config_t (every device, update and I/O parameter by aihwkit name, or JSON),
+        sbe_tile_create_with_config, sbe_tile_get_config, sbe_network_create_with_config, sbe_network_get_layer_config;
+        sbe_tile_write_dense, sbe_estimator_get_state/set_state; sbe_tile_post_update_step; SBE_METHOD_SBPCA/LRT;
+        sbe_network_create_layers (convolutional networks from an architecture string), sbe_network_layer_shape.
+   1.4  sbe_version (the package version string; the library's SONAME is libsbecore.so.<ABI major>). */
 
 /* Largest element count of any matrix or batch buffer (2^26). */
 #define SBE_MAX_ELEMENTS ((size_t)1 << 26)
@@ -80,6 +85,7 @@ typedef enum sbe_status {
 typedef struct sbe_tile sbe_tile_t;
 typedef struct sbe_estimator sbe_estimator_t;
 typedef struct sbe_network sbe_network_t;
+typedef struct sbe_config sbe_config_t; /* a tile config: device, update and I/O parameters (1.3) */
 
 /* Device presets (aihwkit names; see DEVICES.md). IDEAL: exact float updates and reads. The others come with
    aihwkit's preset update (stochastic pulses, BL 31, update management) and preset I/O (7-bit DAC, 9-bit ADC).
@@ -252,7 +258,9 @@ typedef enum sbe_method {
     SBE_METHOD_SGD = 0,           /* a rank-1 write per sample */
     SBE_METHOD_MINIBATCH = 1,     /* dense batch-mean gradient (a*b buffer) */
     SBE_METHOD_TRUNCATED_SVD = 2, /* exact top-k of the batch-mean gradient, k rank-1 writes */
-    SBE_METHOD_SBE = 3            /* streaming batch eigenupdate, k rank-1 writes */
+    SBE_METHOD_SBE = 3,           /* streaming batch eigenupdate, k rank-1 writes */
+    SBE_METHOD_SBPCA = 4,         /* streaming batch PCA (sub_batch samples per QR power step), k rank-1 writes */
+    SBE_METHOD_LRT = 5            /* low-rank training (per-sample rank-k SVD update), k rank-1 writes */
 } sbe_method;
 
 #define SBE_NETWORK_CONFIG_VERSION 1u
@@ -307,6 +315,45 @@ SBE_API int sbe_network_predict(sbe_network_t *network, const float *images, siz
                                 float *probabilities, size_t probabilities_len);       /* n x classes */
 /* Weights of one layer: rows = outputs, cols = inputs + 1 (the last column is the bias). */
 SBE_API int sbe_network_get_weights(const sbe_network_t *network, size_t layer, float *weights, size_t weights_len);
+
+/* ---- device configs as data (1.3; docs/crossbar.md "Configs as data") ----
+   A config holds a whole tile config: the device model (incl. a unit cell and its device), the update (pulse) settings
+   and the forward/backward I/O, every parameter under its aihwkit name. Paths: device.type, device.dw_min,
+   device.unit_cell_devices.w_max, device.refresh_forward.out_noise, update.desired_bl, forward.out_noise, ...; a bare
+   name (dw_min) is the device's (a unit cell's device's). Values are text: numbers in C locale ("0.002", "inf"),
+   true/false, enum names (StochasticCompressed; case and '_' ignored). device.type=LinearStepDevice swaps the model
+   (its parameters take the new model's defaults). A set is validated against the whole config; on failure
+   (unknown name, wrong type, out of range: the message names the parameter) nothing changes.
+   Text out (get/json/names/schema): *length receives the UTF-8 byte count without the NUL; buffer NULL with
+   capacity 0 only asks for it; a capacity below length + 1 is refused (SBE_E_INVALID_ARGUMENT, nothing written). */
+SBE_API int sbe_config_create(const char *preset, sbe_config_t **out);  /* preset name, NULL or "" = ideal */
+SBE_API int sbe_config_from_json(const char *json, sbe_config_t **out);
+SBE_API int sbe_config_destroy(sbe_config_t *config);
+SBE_API int sbe_config_set(sbe_config_t *config, const char *name, const char *value);
+SBE_API int sbe_config_get(const sbe_config_t *config, const char *name, char *buffer, size_t capacity, size_t *length);
+SBE_API int sbe_config_json(const sbe_config_t *config, char *buffer, size_t capacity, size_t *length);
+SBE_API int sbe_config_names(const sbe_config_t *config, char *buffer, size_t capacity, size_t *length); /* '\n'-separated */
+SBE_API int sbe_config_schema(char *buffer, size_t capacity, size_t *length); /* JSON: every model's parameters */
+SBE_API int sbe_tile_create_with_config(const sbe_config_t *config, size_t rows, size_t cols, uint64_t seed, sbe_tile_t **out);
+SBE_API int sbe_tile_get_config(const sbe_tile_t *tile, sbe_config_t **out);  /* a new handle: the tile's config */
+/* Like sbe_network_create with every layer's tile from device (config->tile is ignored and may be zeroed). */
+SBE_API int sbe_network_create_with_config(const sbe_network_config_t *config, const sbe_config_t *device, sbe_network_t **out);
+SBE_API int sbe_network_get_layer_config(const sbe_network_t *network, size_t layer, sbe_config_t **out);
+/* W -= learning_rate * g (g: rows x cols), element-wise as a mini-batch buffer applies it (pulsed devices: |lr g_ij| / dw_min
+   pulses each); counts rank_one_equivalent rank-1 writes (1.3). */
+SBE_API int sbe_tile_write_dense(sbe_tile_t *tile, float learning_rate, const float *g, size_t g_len, uint64_t rank_one_equivalent);
+/* An estimator's evolving state as an opaque blob, to checkpoint a run (1.3). get: *length gets the size; buffer NULL with
+   capacity 0 only asks for it. set: only a blob of an estimator with the same shape, options and seed is accepted (the
+   estimator then continues bit-identically); anything else gives SBE_E_INVALID_ARGUMENT and changes nothing. */
+SBE_API int sbe_estimator_get_state(const sbe_estimator_t *estimator, uint8_t *buffer, size_t capacity, size_t *length);
+SBE_API int sbe_estimator_set_state(sbe_estimator_t *estimator, const uint8_t *state, size_t length);
+/* A network built from layers: config as for sbe_network_create with layer_sizes = {features, classes} and
+   architecture a NUL-terminated UTF-8 spec, e.g. "lenet5" or "conv6k5p2-pool2-conv16k5-pool2-fc120-fc84"
+   (convCkK[sS][pP], maxpoolK, avgpoolK, fcN; ReLU/sigmoid after every conv and hidden fc; the output fc is appended;
+   images are channel-major, 1 x s x s for s*s features unless the spec leads with CxHxW). See docs/cnn.md. */
+SBE_API int sbe_network_create_layers(const sbe_network_config_t *config, const char *architecture, sbe_network_t **out);
+/* Tile shape of layer (0 = first weight layer): rows = outputs or output channels, cols = inputs + 1 (bias). */
+SBE_API int sbe_network_layer_shape(const sbe_network_t *network, size_t layer, size_t *rows, size_t *cols);
 
 /* ---- choosing a flavour (header-only helper: the library cannot be asked before it is loaded) ----
    A flavour built for a higher ISA level aborts on a CPU that lacks it, so load

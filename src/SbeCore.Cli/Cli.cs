@@ -16,9 +16,11 @@ internal static class Cli
         {
             CompareCommand.Create(),
             TrainCommand.Create(),
+            QualityCommand.Create(),
             TuneCommand.Create(),
             Experiments.SweepCommand.Create(),
             Experiments.ReportCommand.Create(),
+            DeviceCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using SbeCore.Crossbar;
 using SbeCore.Training;
 
 namespace SbeCore.Cli;
@@ -12,6 +13,10 @@ internal sealed class CommonOptions
     {
         Description = "Hidden layer sizes, comma-separated (e.g. 100 or 256,128)",
         DefaultValueFactory = _ => "100",
+    };
+    public Option<string?> Arch { get; } = new("--arch")
+    {
+        Description = "Layers instead of the MLP of --hidden: lenet5, or e.g. conv6k5p2-pool2-conv16k5-pool2-fc120-fc84 (convCkK[sS][pP], maxpoolK, avgpoolK, fcN; the output fc is appended; see docs/cnn.md)",
     };
     public Option<string> Activation { get; } = new("--activation")
     {
@@ -38,6 +43,15 @@ internal sealed class CommonOptions
     {
         Description = $"Pulsed update type: {DeviceOptions.AcceptedPulseTypes}",
     };
+    public Option<string?> DeviceFile { get; } = new("--device-file")
+    {
+        Description = "A device config as JSON (aihwkit names; `sbe device` prints one), used instead of --device",
+    };
+    public Option<string[]> DeviceParam { get; } = new("--device-param")
+    {
+        Description = "Set one device parameter, name=value (repeatable; applied after --device/--device-file): dw_min=0.002, w_max=0.8, update.desired_bl=15, forward.out_noise=0",
+        AllowMultipleArgumentsPerToken = false,
+    };
     public Option<int> EvalsPerEpoch { get; } = new("--evals-per-epoch")
     {
         Description = "Evaluation points per epoch; 0 = auto: clamp(batch / 64, 1, 8), so large batches are recorded more often",
@@ -62,6 +76,12 @@ internal sealed class CommonOptions
         {
             if (TryValue<string?>(r, out var v) && v is not null && !DeviceOptions.TryCreate("ideal", v, out _, out string error)) r.AddError(error);
         });
+        Arch.Validators.Add(r =>
+        {
+            if (!TryValue<string?>(r, out var v) || v is null) return;
+            try { SbeCore.Training.Layers.ArchitectureSpec.Parse(v); }
+            catch (ArgumentException e) { r.AddError($"--arch: {e.Message.Split(" (Parameter")[0]}"); }
+        });
         Hidden.Validators.Add(r =>
         {
             if (TryValue<string>(r, out var v) && !TryParseHidden(v ?? "", out _, out string error)) r.AddError(error);
@@ -70,8 +90,28 @@ internal sealed class CommonOptions
 
     public void AddTo(Command command)
     {
-        foreach (Option o in new Option[] { Epochs, Hidden, Activation, Data, Subset, Seed, Out, Device, PulseType, EvalsPerEpoch }) command.Options.Add(o);
+        foreach (Option o in new Option[] { Epochs, Hidden, Arch, Activation, Data, Subset, Seed, Out, Device, PulseType, DeviceFile, DeviceParam, EvalsPerEpoch }) command.Options.Add(o);
     }
+
+    /// <summary>The tile config of --device, --pulse-type, --device-file and --device-param, or a one-line error.</summary>
+    public bool TryDevice(ParseResult parse, out TileConfig? config, out string error)
+    {
+        if (parse.GetValue(DeviceFile) is not null && parse.GetResult(Device) is { Implicit: false })
+        {
+            config = null; error = "give --device or --device-file, not both.";
+            return false;
+        }
+        return DeviceOptions.TryCreate(parse.GetValue(Device)!, parse.GetValue(PulseType), parse.GetValue(DeviceFile), parse.GetValue(DeviceParam), out config, out error);
+    }
+
+    /// <summary>The device label of results.json.</summary>
+    public string DeviceLabel(ParseResult parse) => DeviceOptions.Label(parse.GetValue(Device)!, parse.GetValue(DeviceFile), parse.GetValue(DeviceParam));
+
+    /// <summary>LayerSizes for the network: [features, hidden..., classes], or [features, classes] under --arch.</summary>
+    public static int[] Sizes(string? arch, int[] hidden, int features, int classes) => arch is null ? [features, .. hidden, classes] : [features, classes];
+
+    /// <summary>How a run's network is named in titles: the layer sizes, or the architecture text.</summary>
+    public static string NetName(string? arch, int[] sizes) => arch ?? string.Join('-', sizes);
 
     public static void AtLeast(Option<int> option, int min)
         => option.Validators.Add(r =>

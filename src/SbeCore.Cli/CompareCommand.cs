@@ -19,6 +19,8 @@ internal static class CompareCommand
         [UpdateMethod.MiniBatch] = (16, 0.2f),
         [UpdateMethod.TruncatedSvd] = (16, 0.2f),
         [UpdateMethod.Sbe] = (16, 0.2f),
+        [UpdateMethod.Sbpca] = (16, 0.2f),
+        [UpdateMethod.Lrt] = (16, 0.2f),
     };
 
     internal const int DefaultEpochs = 20;
@@ -32,7 +34,7 @@ internal static class CompareCommand
             foreach (var m in ((CommonOptions.TryValue<string>(r, out var text) ? text : null) ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
                 if (!MethodNames.TryParse(m, out _)) { r.AddError($"unknown method '{m}' in --methods; expected: {MethodNames.Accepted}."); return; }
         });
-        var rank = new Option<int>("--rank") { Description = "k of svd-k and sbe-k", DefaultValueFactory = _ => 1 };
+        var rank = new Option<int>("--rank") { Description = "k of svd-k, sbe-k, sbpca-k and lrt-k", DefaultValueFactory = _ => 1 };
         CommonOptions.AtLeast(rank, 1);
         var batch = new Option<int?>("--batch") { Description = $"Batch size of minibatch, svd and sbe (default {Defaults[UpdateMethod.Sbe].Batch}); SGD always uses 1" };
         batch.Validators.Add(r => { if (CommonOptions.TryValue<int?>(r, out var v) && v is < 1) r.AddError($"--batch must be >= 1 (got {v})."); });
@@ -42,6 +44,8 @@ internal static class CompareCommand
             [UpdateMethod.MiniBatch] = new("--lr-minibatch") { Description = $"Learning rate of minibatch (default {Defaults[UpdateMethod.MiniBatch].Lr})" },
             [UpdateMethod.TruncatedSvd] = new("--lr-svd") { Description = $"Learning rate of svd-k (default {Defaults[UpdateMethod.TruncatedSvd].Lr})" },
             [UpdateMethod.Sbe] = new("--lr-sbe") { Description = $"Learning rate of sbe-k (default {Defaults[UpdateMethod.Sbe].Lr})" },
+            [UpdateMethod.Sbpca] = new("--lr-sbpca") { Description = $"Learning rate of sbpca-k (default {Defaults[UpdateMethod.Sbpca].Lr})" },
+            [UpdateMethod.Lrt] = new("--lr-lrt") { Description = $"Learning rate of lrt-k (default {Defaults[UpdateMethod.Lrt].Lr})" },
         };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Runs trained at once (each is deterministic on its own)", DefaultValueFactory = _ => Math.Clamp(Environment.ProcessorCount, 1, 4) };
         CommonOptions.AtLeast(jobs, 1);
@@ -56,13 +60,14 @@ internal static class CompareCommand
         command.SetAction(parse => Cli.Guard(() =>
         {
             CommonOptions.TryParseHidden(parse.GetValue(common.Hidden)!, out int[] hidden, out _);
-            if (!DeviceOptions.TryCreate(parse.GetValue(common.Device)!, parse.GetValue(common.PulseType), out var tile, out string deviceError))
+            if (!common.TryDevice(parse, out var tile, out string deviceError))
                 return Cli.Fail(deviceError);
             OutputFolder.Prepare(parse.GetValue(common.Out)!);
             var data = DataOption.Load(parse.GetValue(common.Data), parse.GetValue(common.Subset));
             int k = parse.GetValue(rank);
             ulong seed = parse.GetValue(common.Seed);
-            int[] sizes = [data.Train.Features, .. hidden, data.Train.ClassCount];
+            string? arch = parse.GetValue(common.Arch);
+            int[] sizes = CommonOptions.Sizes(arch, hidden, data.Train.Features, data.Train.ClassCount);
             var specs = new List<RunSpec>();
             foreach (var name in parse.GetValue(methods)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
             {
@@ -71,15 +76,15 @@ internal static class CompareCommand
                 int b = method == UpdateMethod.Sgd ? 1 : parse.GetValue(batch) ?? defBatch;
                 float lr = parse.GetValue(lrs[method]) ?? defLr;
                 specs.Add(new RunSpec(MethodNames.Label(method, k),
-                    new NetworkOptions { LayerSizes = sizes, Activation = Act(parse.GetValue(common.Activation)), Method = method, Rank = k, TileConfig = tile, Seed = seed },
+                    new NetworkOptions { LayerSizes = sizes, Architecture = arch, Activation = Act(parse.GetValue(common.Activation)), Method = method, Rank = k, TileConfig = tile, Seed = seed },
                     new TrainingSchedule
                     {
                         Epochs = parse.GetValue(common.Epochs), BatchSize = b, LearningRate = lr, ShuffleSeed = seed,
                         EvaluationsPerEpoch = CommonOptions.EvaluationsPerEpoch(parse.GetValue(common.EvalsPerEpoch), b),
                         Diagnostics = parse.GetValue(diagnostics) && method == UpdateMethod.Sbe,
-                    }, parse.GetValue(common.Device)!.ToLowerInvariant()));
+                    }, common.DeviceLabel(parse)));
             }
-            string title = $"{string.Join('-', sizes)} {Act(parse.GetValue(common.Activation)).ToString().ToLowerInvariant()}, {data.Name} ({data.Train.Count} train / {data.Test.Count} test)";
+            string title = $"{CommonOptions.NetName(arch, sizes)} {Act(parse.GetValue(common.Activation)).ToString().ToLowerInvariant()}, {data.Name} ({data.Train.Count} train / {data.Test.Count} test)";
             AnsiConsole.MarkupLineInterpolated($"[bold]sbe compare[/]: {title}, {specs[0].Schedule.Epochs} epochs, seed {seed}");
             var results = RunExecutor.Execute(specs, data, parse.GetValue(jobs));
             Reporting.PrintTable(results);

@@ -3,10 +3,10 @@ using SbeCore.Updates;
 
 namespace SbeCore.Cli;
 
-/// <summary>A method name on the command line: sgd, minibatch (mbgd), svd (truncated-svd) or sbe.</summary>
+/// <summary>A method name on the command line: sgd, minibatch (mbgd), svd (truncated-svd), sbe, sbpca or lrt.</summary>
 internal static class MethodNames
 {
-    public const string Accepted = "sgd, minibatch, svd, sbe";
+    public const string Accepted = "sgd, minibatch, svd, sbe, sbpca, lrt";
 
     public static bool TryParse(string text, out UpdateMethod method)
     {
@@ -16,6 +16,8 @@ internal static class MethodNames
             case "minibatch" or "mini-batch" or "mbgd": method = UpdateMethod.MiniBatch; return true;
             case "svd" or "truncatedsvd" or "truncated-svd": method = UpdateMethod.TruncatedSvd; return true;
             case "sbe": method = UpdateMethod.Sbe; return true;
+            case "sbpca": method = UpdateMethod.Sbpca; return true;
+            case "lrt": method = UpdateMethod.Lrt; return true;
             default: method = default; return false;
         }
     }

@@ -32,10 +32,12 @@ internal static class ResultWriter
                 rank = r.Spec.Network.Rank,
                 subBatch = r.Spec.Network.SubBatch,
                 layers = r.Spec.Network.LayerSizes,
+                architecture = r.Spec.Network.Architecture,
                 activation = r.Spec.Network.Activation,
                 seed = r.Spec.Network.Seed,
                 device = r.Spec.Device,
                 deviceModel = DeviceOptions.Describe(r.Spec.Network.TileConfig),
+                deviceConfig = DeviceConfigJson(r.Spec.Network.TileConfig),
                 batchSize = r.Spec.Schedule.BatchSize,
                 learningRate = r.Spec.Schedule.LearningRate,
                 epochs = r.Spec.Schedule.Epochs,
@@ -50,6 +52,14 @@ internal static class ResultWriter
             }),
         };
         AtomicFile.WriteAllText(path, JsonSerializer.Serialize(doc, s_json));
+    }
+
+    // The whole config (aihwkit names, every parameter): a results.json entry can be fed back as --device-file.
+    private static JsonElement? DeviceConfigJson(Crossbar.TileConfig? config)
+    {
+        if (config is null) return null;
+        try { using var doc = JsonDocument.Parse(Devices.TileConfigJson.Write(config, indented: false)); return doc.RootElement.Clone(); }
+        catch (NotSupportedException) { return null; } // a custom device model has no data form
     }
 
     public static void WriteCsv(string path, IReadOnlyList<RunResult> results)

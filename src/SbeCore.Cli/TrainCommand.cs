@@ -18,15 +18,16 @@ internal static class TrainCommand
             string v = (CommonOptions.TryValue<string>(r, out var text) ? text : null) ?? "";
             if (!MethodNames.TryParse(v, out _)) r.AddError($"unknown method '{v}'; expected one of: {MethodNames.Accepted}.");
         });
-        var rank = new Option<int>("--rank", "-k") { Description = "k of svd-k and sbe-k", DefaultValueFactory = _ => 1 };
-        var subBatch = new Option<int>("--sub-batch") { Description = "m, samples per bi-iteration step of rank-k SBE (1 = fully streaming)", DefaultValueFactory = _ => 1 };
+        var rank = new Option<int>("--rank", "-k") { Description = "k of svd-k, sbe-k, sbpca-k and lrt-k", DefaultValueFactory = _ => 1 };
+        var subBatch = new Option<int>("--sub-batch") { Description = "m, samples per bi-iteration step of rank-k SBE and per power step of SBPCA (1 = fully streaming; the SBPCA authors' default is 32)", DefaultValueFactory = _ => 1 };
+        var published = new Option<bool>("--published-schedule") { Description = "SBPCA only: the authors' schedule (whole sub-batches only: a batch's tail, and a batch smaller than the sub-batch, are dropped)" };
         var batch = new Option<int?>("--batch", "-b") { Description = "Batch size (default: the compare default of the method)" };
         var lr = new Option<float?>("--lr") { Description = "Constant learning rate (default: the compare default of the method)" };
-        var magnitude = new Option<string>("--magnitude") { Description = "SBE only: singular value written with each rank-1 update: running-mean (the paper's, default), right-norm (|X|), rayleigh (d^T M x from a second pass over the batch)", DefaultValueFactory = _ => "running-mean" };
+        var magnitude = new Option<string>("--magnitude") { Description = "SBE only: singular value written with each rank-1 update: running-mean (the paper's, default), right-norm (|X|), rayleigh (d^T M x from a second pass over the batch), start-rayleigh (single pass: the exact quotients along the batch's start vectors, written along them)", DefaultValueFactory = _ => "running-mean" };
         magnitude.Validators.Add(r =>
         {
             string v = (CommonOptions.TryValue<string>(r, out var text) ? text : null) ?? "";
-            if (!TryParseMagnitude(v, out _)) r.AddError($"unknown --magnitude '{v}'; expected running-mean, right-norm or rayleigh.");
+            if (!TryParseMagnitude(v, out _)) r.AddError($"unknown --magnitude '{v}'; expected running-mean, right-norm, rayleigh or start-rayleigh.");
         });
         var coldStart = new Option<bool>("--cold-start") { Description = "SBE only: reset the estimator after every batch (each batch estimated from the first sample's delta and x) instead of the paper's warm start" };
         var diagnostics = new Option<bool>("--diagnostics") { Description = "SBE only: record singular-vector and -value errors against the exact SVD of every batch" };
@@ -38,7 +39,7 @@ internal static class TrainCommand
         stopAt.Validators.Add(r => { if (CommonOptions.TryValue<double>(r, out double v) && (!double.IsFinite(v) || v < 0)) r.AddError($"--stop-at-loss must be >= 0 (got {v})."); });
 
         var command = new Command("train", "Train one network with one update rule and every knob; write results.json, history.csv and PNG plots");
-        command.Options.Add(method); command.Options.Add(rank); command.Options.Add(subBatch); command.Options.Add(magnitude); command.Options.Add(coldStart); command.Options.Add(batch); command.Options.Add(lr);
+        command.Options.Add(method); command.Options.Add(rank); command.Options.Add(subBatch); command.Options.Add(published); command.Options.Add(magnitude); command.Options.Add(coldStart); command.Options.Add(batch); command.Options.Add(lr);
         common.AddTo(command);
         command.Options.Add(diagnostics); command.Options.Add(stopAt);
 
@@ -46,11 +47,12 @@ internal static class TrainCommand
         {
             MethodNames.TryParse(parse.GetValue(method)!, out var m);
             CommonOptions.TryParseHidden(parse.GetValue(common.Hidden)!, out int[] hidden, out _);
-            if (!DeviceOptions.TryCreate(parse.GetValue(common.Device)!, parse.GetValue(common.PulseType), out var tile, out string deviceError))
+            if (!common.TryDevice(parse, out var tile, out string deviceError))
                 return Cli.Fail(deviceError);
             if (parse.GetValue(diagnostics) && m != UpdateMethod.Sbe) return Cli.Fail("--diagnostics needs --method sbe.");
             TryParseMagnitude(parse.GetValue(magnitude)!, out var mag);
             if (mag != MagnitudeEstimate.RunningMean && m != UpdateMethod.Sbe) return Cli.Fail("--magnitude needs --method sbe.");
+            if (parse.GetValue(published) && m != UpdateMethod.Sbpca) return Cli.Fail("--published-schedule needs --method sbpca.");
             bool cold = parse.GetValue(coldStart);
             if (cold && m != UpdateMethod.Sbe) return Cli.Fail("--cold-start needs --method sbe.");
             OutputFolder.Prepare(parse.GetValue(common.Out)!);
@@ -59,12 +61,13 @@ internal static class TrainCommand
             ulong seed = parse.GetValue(common.Seed);
             var (defBatch, defLr) = CompareCommand.Defaults[m];
             int batchSize = parse.GetValue(batch) ?? defBatch;
-            int[] sizes = [data.Train.Features, .. hidden, data.Train.ClassCount];
+            string? arch = parse.GetValue(common.Arch);
+            int[] sizes = CommonOptions.Sizes(arch, hidden, data.Train.Features, data.Train.ClassCount);
             var spec = new RunSpec(MethodNames.Label(m, k),
                 new NetworkOptions
                 {
-                    LayerSizes = sizes, Activation = Act(parse.GetValue(common.Activation)), Method = m, Rank = k, SubBatch = parse.GetValue(subBatch),
-                    TileConfig = tile, Seed = seed,
+                    LayerSizes = sizes, Architecture = arch, Activation = Act(parse.GetValue(common.Activation)), Method = m, Rank = k, SubBatch = parse.GetValue(subBatch),
+                    PublishedSchedule = parse.GetValue(published), TileConfig = tile, Seed = seed,
                     Estimator = mag == MagnitudeEstimate.RunningMean && !cold ? null : new EstimatorOptions
                     {
                         Rank = k, SubBatch = parse.GetValue(subBatch), Magnitude = mag,
@@ -76,8 +79,8 @@ internal static class TrainCommand
                     Epochs = parse.GetValue(common.Epochs), BatchSize = batchSize, LearningRate = parse.GetValue(lr) ?? defLr,
                     ShuffleSeed = seed, EvaluationsPerEpoch = CommonOptions.EvaluationsPerEpoch(parse.GetValue(common.EvalsPerEpoch), batchSize), Diagnostics = parse.GetValue(diagnostics),
                     StopAtLoss = parse.GetValue(stopAt),
-                }, parse.GetValue(common.Device)!.ToLowerInvariant());
-            string title = $"{spec.Label}, {string.Join('-', sizes)} {spec.Network.Activation.ToString().ToLowerInvariant()}, {data.Name}, batch {spec.Schedule.BatchSize}, lr {spec.Schedule.LearningRate}";
+                }, common.DeviceLabel(parse));
+            string title = $"{spec.Label}, {CommonOptions.NetName(arch, sizes)} {spec.Network.Activation.ToString().ToLowerInvariant()}, {data.Name}, batch {spec.Schedule.BatchSize}, lr {spec.Schedule.LearningRate}";
             AnsiConsole.MarkupLineInterpolated($"[bold]sbe train[/]: {title}, {spec.Schedule.Epochs} epochs, seed {seed}");
             var results = RunExecutor.Execute([spec], data, 1);
             Reporting.PrintTable(results);
@@ -94,6 +97,7 @@ internal static class TrainCommand
             "runningmean" => MagnitudeEstimate.RunningMean,
             "rightnorm" => MagnitudeEstimate.RightNorm,
             "rayleigh" => MagnitudeEstimate.Rayleigh,
+            "startrayleigh" => MagnitudeEstimate.StartRayleigh,
             _ => (MagnitudeEstimate)(-1),
         };
         return Enum.IsDefined(magnitude);

@@ -47,15 +47,23 @@ internal static class TuneCommand
             CommonOptions.TryParseHidden(parse.GetValue(common.Hidden)!, out int[] hidden, out _);
             CommonOptions.TryParseActivation(parse.GetValue(common.Activation), out var activation);
             string device = parse.GetValue(common.Device)!, pulse = parse.GetValue(common.PulseType) ?? "";
+            // The tuned rate is cached under the device's name, which parameters set on the command line would not change.
+            if (parse.GetValue(common.DeviceParam) is { Length: > 0 })
+                return Cli.Fail("tune caches by device name: put the parameters in a --device-file instead of --device-param.");
+            if (parse.GetValue(common.DeviceFile) is { } file)
+            {
+                if (!common.TryDevice(parse, out _, out string fileError)) return Cli.Fail(fileError);
+                device = file;
+            }
             OutputFolder.Prepare(parse.GetValue(common.Out)!);
             var data = DataOption.Load(parse.GetValue(common.Data), parse.GetValue(common.Subset));
             int epochs = parse.GetValue(common.Epochs);
             var cell = new SweepCell(m, parse.GetValue(rank), parse.GetValue(batch) ?? CompareCommand.Defaults[m].Batch,
                 pulse.Length == 0 ? device : $"{device}:{pulse}", parse.GetValue(common.Seed));
-            var settings = new ExperimentSettings { Hidden = hidden, Activation = activation, Epochs = epochs, StopAtLoss = 0, MaxEvaluationsPerEpoch = 1 };
+            var settings = new ExperimentSettings { Hidden = hidden, Architecture = parse.GetValue(common.Arch), Activation = activation, Epochs = epochs, StopAtLoss = 0, MaxEvaluationsPerEpoch = 1 };
             var tuner = new LearningRateTuner(new TuneCache(parse.GetValue(common.Out)!), settings, data, epochs, search, cell.Seed);
 
-            AnsiConsole.MarkupLineInterpolated($"[bold]sbe tune[/]: {cell.MethodLabel}, batch {cell.BatchSize}, device {cell.Device}, {epochs} epochs per probe, {data.Train.Name}");
+            AnsiConsole.MarkupLineInterpolated($"[bold]sbe tune[/]: {cell.MethodLabel}, batch {cell.BatchSize}, device {cell.Device}, {epochs} epochs per probe, {data.Train.Name}{(settings.Architecture is null ? "" : ", " + settings.Architecture)}");
             bool cached = tuner.TryCached(cell) is not null;
             var entry = tuner.Tune(cell, p => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  lr {p.LearningRate,-10:G4} train loss {(double.IsFinite(p.Loss) ? p.Loss.ToString("0.00000", CultureInfo.InvariantCulture) : "diverged")}")));

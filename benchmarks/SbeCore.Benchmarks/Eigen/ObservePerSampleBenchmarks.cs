@@ -39,6 +39,13 @@ public class ObservePerSampleBenchmarks
         for (int j = 0; j < N; j++) _miniBatch.Accumulate(1f / N, _deltas.AsSpan(j * Rows, Rows), _xs.AsSpan(j * Cols, Cols));
     }
 
+    // What MiniBatchRule.Apply does now: the whole batch in one pass over the buffer (same bits as the per-sample Ger calls).
+    [Benchmark(OperationsPerInvoke = N, Description = "MiniBatch one-pass accumulate, RankK (per sample)")]
+    public void MiniBatchOnePass()
+    {
+        _miniBatch.AccumulateBatch(_deltas, _xs, N);
+    }
+
     [Benchmark(OperationsPerInvoke = N, Description = "Dense accumulate into a plain a*b array (per sample)")]
     public void PlainArrayAccumulate()
     {

@@ -6,7 +6,7 @@ The library is loaded on first use (SBECORE_LIBRARY, else beside this package; f
 """
 from __future__ import annotations
 
-from . import datasets, kernels
+from . import datasets, devices, kernels, presets
 try:
     from ._version import __version__  # written by setup.py from the repository's VERSION file
 except ImportError:  # the package folder used in place, never built: read the repository's VERSION
@@ -49,5 +49,5 @@ def library_version() -> str:
     return lib().sbe_version().decode("ascii")
 
 
-__all__ = ["__version__", "datasets", "library_version", "ABI_MAJOR", "ABI_MINOR", "Estimator", "Network", "SbeError", "Tile", "abi_version", "allocated_bytes", "batch_read", "batch_svd", "batch_read_t", "cpu_flavour",
+__all__ = ["__version__", "datasets", "library_version", "ABI_MAJOR", "ABI_MINOR", "Estimator", "devices", "presets", "Network", "SbeError", "Tile", "abi_version", "allocated_bytes", "batch_read", "batch_svd", "batch_read_t", "cpu_flavour",
            "flavour_for_flags", "gemv", "gemv_t", "ger", "isa", "kernels", "library_path"]

@@ -10,7 +10,7 @@ from ._errors import SbeError
 from ._loader import find_library
 
 ABI_MAJOR = 1  # the major version of sbecore.h this binding was written against
-ABI_MINOR = 1  # the oldest minor it works with (1.1: sbe_tile_config_preset, stochastic_rounding)
+ABI_MINOR = 4  # the oldest minor it works with (1.3: sbe_config_* device configs as data; sbe_network_create_layers, sbe_network_layer_shape; 1.4: sbe_version)
 
 P = c_void_p   # float* and handles
 S = c_size_t
@@ -100,6 +100,23 @@ _PROTOTYPES = {
     "sbe_network_evaluate": (c_int, [P, P, S, P, S, POINTER(Evaluation)]),
     "sbe_network_predict": (c_int, [P, P, S, S, P, S]),
     "sbe_network_get_weights": (c_int, [P, S, P, S]),
+    "sbe_config_create": (c_int, [c_char_p, POINTER(c_void_p)]),
+    "sbe_config_from_json": (c_int, [c_char_p, POINTER(c_void_p)]),
+    "sbe_config_destroy": (c_int, [P]),
+    "sbe_config_set": (c_int, [P, c_char_p, c_char_p]),
+    "sbe_config_get": (c_int, [P, c_char_p, c_char_p, S, POINTER(S)]),
+    "sbe_config_json": (c_int, [P, c_char_p, S, POINTER(S)]),
+    "sbe_config_names": (c_int, [P, c_char_p, S, POINTER(S)]),
+    "sbe_config_schema": (c_int, [c_char_p, S, POINTER(S)]),
+    "sbe_tile_create_with_config": (c_int, [P, S, S, c_uint64, POINTER(c_void_p)]),
+    "sbe_tile_get_config": (c_int, [P, POINTER(c_void_p)]),
+    "sbe_network_create_with_config": (c_int, [POINTER(NetworkConfig), P, POINTER(c_void_p)]),
+    "sbe_network_get_layer_config": (c_int, [P, S, POINTER(c_void_p)]),
+    "sbe_tile_write_dense": (c_int, [P, c_float, P, S, c_uint64]),
+    "sbe_estimator_get_state": (c_int, [P, c_char_p, S, POINTER(S)]),
+    "sbe_estimator_set_state": (c_int, [P, c_char_p, S]),
+    "sbe_network_create_layers": (c_int, [POINTER(NetworkConfig), c_char_p, POINTER(c_void_p)]),
+    "sbe_network_layer_shape": (c_int, [P, S, POINTER(S), POINTER(S)]),
 }
 
 _lib: Optional[ctypes.CDLL] = None

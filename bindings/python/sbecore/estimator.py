@@ -98,6 +98,21 @@ class Estimator(NativeObject):
         _native.check(_native.lib().sbe_estimator_replay_magnitudes(self._h, pd, n * self.rows, px, n * self.cols, n, ps, self.rank))
         return s
 
+    def get_state(self) -> bytes:
+        """The evolving state as bytes (to checkpoint a run); set_state on an estimator with the same shape, options and
+        seed continues bit-identically."""
+        n = ctypes.c_size_t()
+        _native.check(_native.lib().sbe_estimator_get_state(self._h, None, 0, ctypes.byref(n)))
+        buf = ctypes.create_string_buffer(n.value)
+        _native.check(_native.lib().sbe_estimator_get_state(self._h, buf, n.value, ctypes.byref(n)))
+        return buf.raw[:n.value]
+
+    def set_state(self, state: bytes) -> None:
+        """Restores get_state's bytes; a state of another shape, options or seed raises SbeError and changes nothing."""
+        if not isinstance(state, (bytes, bytearray)):
+            raise TypeError(f"state must be bytes, got {type(state).__name__}")
+        _native.check(_native.lib().sbe_estimator_set_state(self._h, bytes(state), len(state)))
+
     def reset(self) -> None:
         """Back to the initial state drawn from the seed."""
         _native.check(_native.lib().sbe_estimator_reset(self._h))

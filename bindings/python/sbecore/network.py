@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 import ctypes
-from typing import Dict, Optional, Sequence
+from typing import Any, Dict, Optional, Sequence, Tuple
 
 import numpy as np
 
 from . import _native
 from ._arrays import f32, output, real, uint
 from ._handle import NativeObject
-from .tile import tile_config
+from .tile import native_config, tile_config
 
-METHODS = {"sgd": 0, "minibatch": 1, "truncated_svd": 2, "sbe": 3}
+METHODS = {"sgd": 0, "minibatch": 1, "truncated_svd": 2, "sbe": 3, "sbpca": 4, "lrt": 5}
 ACTIVATIONS = {"relu": 0, "sigmoid": 1}
 
 
@@ -28,13 +28,18 @@ def _labels(labels: object, n: int) -> int:
 
 
 class Network(NativeObject):
-    """layer_sizes: input first, classes last, e.g. (784, 100, 10). Tiles carry an extra bias column. Not thread-safe."""
+    """layer_sizes: input first, classes last, e.g. (784, 100, 10). Tiles carry an extra bias column. Not thread-safe.
+
+    architecture: layers instead of the MLP, e.g. "lenet5" or "conv6k5p2-pool2-conv16k5-pool2-fc120-fc84" (docs/cnn.md);
+    then layer_sizes gives only (features, classes), and images are channel-major rows (1 x s x s for s*s features).
+    """
 
     _destroy_name = "sbe_network_destroy"
 
     def __init__(self, layer_sizes: Sequence[int] = (784, 100, 10), *, method: str = "sbe", rank: int = 1,
-                 sub_batch: int = 1, activation: str = "relu", seed: int = 0, device: str = "ideal",
-                 pulse_type: str = "default", desired_bl: int = 0, io: str = "default") -> None:
+                 sub_batch: int = 1, activation: str = "relu", seed: int = 0, device: Any = "ideal",
+                 pulse_type: str = "default", desired_bl: int = 0, io: str = "default",
+                 architecture: Optional[str] = None) -> None:
         if method not in METHODS:
             raise ValueError(f"method must be one of {sorted(METHODS)}, got {method!r}")
         if activation not in ACTIVATIONS:
@@ -43,10 +48,21 @@ class Network(NativeObject):
         config = _native.NetworkConfig(
             ctypes.sizeof(_native.NetworkConfig), _native.NetworkConfig.VERSION, sizes, len(layer_sizes),
             ACTIVATIONS[activation], METHODS[method], uint("rank", rank), uint("sub_batch", sub_batch), 0, uint("seed", seed, 64),
-            tile_config(0, 0, 0, device, pulse_type, desired_bl, io))
+            tile_config(0, 0, 0, device if isinstance(device, str) else "ideal"))
         handle = ctypes.c_void_p()
-        _native.check(_native.lib().sbe_network_create(ctypes.byref(config), ctypes.byref(handle)))
+        if architecture is not None and not isinstance(architecture, str):
+            raise TypeError(f"architecture must be a str, got {type(architecture).__name__}")
+        if architecture is not None and not isinstance(device, str):
+            raise ValueError("an architecture network takes its device by preset name (device configs are for dense networks for now)")
+        if architecture is not None:
+            _native.check(_native.lib().sbe_network_create_layers(ctypes.byref(config), architecture.encode("utf-8"), ctypes.byref(handle)))
+        elif isinstance(device, str):
+            _native.check(_native.lib().sbe_network_create(ctypes.byref(config), ctypes.byref(handle)))
+        else:  # a device dataclass or SingleRPUConfig (sbecore.devices) for every layer
+            with native_config(device, pulse_type, desired_bl, io) as native:
+                _native.check(_native.lib().sbe_network_create_with_config(ctypes.byref(config), native._h, ctypes.byref(handle)))
         super().__init__(handle)
+        self.architecture = architecture
         self.layer_sizes = tuple(layer_sizes)
         self.inputs, self.classes = layer_sizes[0], layer_sizes[-1]
 
@@ -97,12 +113,37 @@ class Network(NativeObject):
         """A copy of one layer's weights (outputs, inputs + 1); the last column is the bias."""
         if isinstance(layer, bool) or not isinstance(layer, (int, np.integer)):
             raise TypeError(f"layer must be an int, got {type(layer).__name__}")
-        if not 0 <= layer < len(self.layer_sizes) - 1:
-            raise ValueError(f"layer must be in 0..{len(self.layer_sizes) - 2}, got {layer}")
-        shape = (self.layer_sizes[layer + 1], self.layer_sizes[layer] + 1)
+        shape = self.layer_shape(layer)
         w, pw = output("out", None, shape)
         _native.check(_native.lib().sbe_network_get_weights(self._h, layer, pw, w.size))
         return w
 
+    def layer_config(self, layer: int) -> "SingleRPUConfig":
+        """The tile config of one layer as dataclasses (sbecore.devices), read back from the library."""
+        from ._config import NativeConfig
+        from .devices import SingleRPUConfig
+        handle = ctypes.c_void_p()
+        _native.check(_native.lib().sbe_network_get_layer_config(self._h, uint("layer", layer), ctypes.byref(handle)))
+        with NativeConfig._adopt(handle) as native:
+            return SingleRPUConfig.from_json(native.json())
+
+    @property
+    def layer_count(self) -> int:
+        """Weight layers (tiles)."""
+        inputs, classes, layers = _native.S(), _native.S(), _native.S()
+        _native.check(_native.lib().sbe_network_shape(self._h, ctypes.byref(inputs), ctypes.byref(classes), ctypes.byref(layers)))
+        return layers.value
+
+    def layer_shape(self, layer: int) -> Tuple[int, int]:
+        """(rows, cols) of one layer's tile: outputs or output channels, inputs (in_channels x k x k for a conv) + 1 bias."""
+        if isinstance(layer, bool) or not isinstance(layer, (int, np.integer)):
+            raise TypeError(f"layer must be an int, got {type(layer).__name__}")
+        count = self.layer_count
+        if not 0 <= layer < count:
+            raise ValueError(f"layer must be in 0..{count - 1}, got {layer}")
+        rows, cols = _native.S(), _native.S()
+        _native.check(_native.lib().sbe_network_layer_shape(self._h, layer, ctypes.byref(rows), ctypes.byref(cols)))
+        return rows.value, cols.value
+
     def __repr__(self) -> str:
-        return f"Network({self.layer_sizes}{', closed' if self.closed else ''})"
+        return f"Network({self.architecture or self.layer_sizes}{', closed' if self.closed else ''})"

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import ctypes
 import os
-from typing import Dict, Optional, Union
+from typing import Any, Dict, Optional, Union
 
 import numpy as np
 
 from . import _native
 from ._arrays import batch_shape, f32, output, path_bytes, real, text, uint
 from ._handle import NativeObject
+from .devices import SingleRPUConfig, as_config
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -42,22 +43,47 @@ def tile_config(rows: int, cols: int, seed: int = 0, device: str = "ideal", puls
     return config
 
 
+def native_config(device: Any, pulse_type: str = "default", desired_bl: int = 0, io: str = "default"):
+    """A native config handle for a device dataclass or SingleRPUConfig (close it after use)."""
+    from ._config import NativeConfig
+    if (pulse_type, desired_bl, io) != ("default", 0, "default"):
+        raise TypeError("pulse_type, desired_bl and io go with a preset name; with a config object set update.pulse_type, "
+                        "update.desired_bl, forward and backward in it")
+    return NativeConfig.from_json(as_config(device).to_json())
+
+
 class Tile(NativeObject):
     """A rows x cols crossbar tile behind an opaque native handle.
 
     device: an aihwkit preset name resolved by the library ('ideal' = exact updates and reads; 'GokmenVlasov',
     'gokmen-vlasov' and 'gokmen_vlasov' are the same; see tile_config); pulse_type, desired_bl and io override the
-    preset's update and I/O settings."""
+    preset's update and I/O settings. Or a device dataclass / SingleRPUConfig of sbecore.devices (aihwkit's names,
+    every parameter; e.g. ConstantStepDevice(dw_min=0.002)): the library validates it, naming any bad parameter."""
 
     _destroy_name = "sbe_tile_destroy"
 
-    def __init__(self, rows: int, cols: int, seed: int = 0, *, device: str = "ideal", pulse_type: str = "default",
+    def __init__(self, rows: int, cols: int, seed: int = 0, *, device: Any = "ideal", pulse_type: str = "default",
                  desired_bl: int = 0, io: str = "default") -> None:
-        config = tile_config(rows, cols, seed, device, pulse_type, desired_bl, io)
         handle = ctypes.c_void_p()
-        _native.check(_native.lib().sbe_tile_create(ctypes.byref(config), ctypes.byref(handle)))
+        if isinstance(device, str):
+            config = tile_config(rows, cols, seed, device, pulse_type, desired_bl, io)
+            _native.check(_native.lib().sbe_tile_create(ctypes.byref(config), ctypes.byref(handle)))
+        else:  # a device dataclass or SingleRPUConfig (sbecore.devices): every parameter by name
+            native = native_config(device, pulse_type, desired_bl, io)
+            with native:
+                _native.check(_native.lib().sbe_tile_create_with_config(native._h, uint("rows", rows), uint("cols", cols),
+                                                                        uint("seed", seed, 64), ctypes.byref(handle)))
         super().__init__(handle)
         self.rows, self.cols = rows, cols
+
+    @property
+    def config(self) -> "SingleRPUConfig":
+        """The tile's whole config as dataclasses (sbecore.devices), read back from the library."""
+        from ._config import NativeConfig
+        handle = ctypes.c_void_p()
+        _native.check(_native.lib().sbe_tile_get_config(self._h, ctypes.byref(handle)))
+        with NativeConfig._adopt(handle) as native:
+            return SingleRPUConfig.from_json(native.json())
 
     @classmethod
     def load(cls, path: PathLike) -> "Tile":
@@ -112,6 +138,13 @@ class Tile(NativeObject):
         pd = f32("d", d, (k, self.rows))
         px = f32("x", x, (k, self.cols))
         _native.check(_native.lib().sbe_tile_write_rank_k(self._h, real("learning_rate", learning_rate), ps, k, pd, k * self.rows, px, k * self.cols))
+
+    def write_dense(self, learning_rate: float, g: np.ndarray, rank_one_equivalent: int = 1) -> None:
+        """W -= learning_rate * g (g: (rows, cols)) element-wise, as a mini-batch buffer applies it; counts
+        rank_one_equivalent rank-1 writes."""
+        pg = f32("g", g, (self.rows, self.cols))
+        _native.check(_native.lib().sbe_tile_write_dense(self._h, real("learning_rate", learning_rate), pg, self.rows * self.cols,
+                                                         uint("rank_one_equivalent", rank_one_equivalent, 64)))
 
     def get_weights(self, out: Optional[np.ndarray] = None) -> np.ndarray:
         """A copy of the weights (rows, cols)."""

@@ -143,3 +143,26 @@ def test_steady_state_calls_allocate_nothing():
                 t.write(0.01, d[0], x[0])
             if round_ == 1:
                 assert sbecore.allocated_bytes() - before == 0
+
+
+def test_estimator_state_round_trips_and_bad_states_change_nothing():
+    from sbecore import Estimator, SbeError
+    rng = np.random.default_rng(3)
+    d, x = rng.standard_normal((40, 6)).astype(np.float32), rng.standard_normal((40, 9)).astype(np.float32)
+    with Estimator(6, 9, rank=2, sub_batch=3, seed=4) as a, Estimator(6, 9, rank=2, sub_batch=3, seed=4) as b:
+        a.observe_batch(d[:17], x[:17])
+        b.observe_batch(d[17:20], x[17:20])  # another history, replaced by the load
+        b.set_state(a.get_state())
+        assert b.get_state() == a.get_state()
+        a.observe_batch(d[20:], x[20:])
+        b.observe_batch(d[20:], x[20:])
+        for ea, eb in zip(a.estimate(), b.estimate()):
+            np.testing.assert_array_equal(ea, eb)
+        before = b.get_state()
+        with Estimator(6, 9, rank=1, seed=4) as other:
+            for bad in (other.get_state(), before[:-1], before + b"\0", b"junk"):
+                with pytest.raises(SbeError):
+                    b.set_state(bad)
+                assert b.get_state() == before
+        with pytest.raises(TypeError):
+            b.set_state("text")

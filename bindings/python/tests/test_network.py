@@ -14,7 +14,7 @@ def data():
     return x, y
 
 
-@pytest.mark.parametrize("method, lr", [("sbe", 0.1), ("sgd", 0.02), ("minibatch", 0.1), ("truncated_svd", 0.1)])
+@pytest.mark.parametrize("method, lr", [("sbe", 0.1), ("sgd", 0.02), ("minibatch", 0.1), ("truncated_svd", 0.1), ("sbpca", 0.1), ("lrt", 0.1)])
 def test_methods_learn(data, method, lr):
     x, y = data
     with Network((12, 16, 3), method=method, seed=5) as net:
@@ -25,7 +25,7 @@ def test_methods_learn(data, method, lr):
         assert after["loss"] < 0.5 * before["loss"]
         assert after["accuracy"] > 0.85
         assert metrics["samples"] == 600 and metrics["batches"] == 38
-        if method in ("sbe", "truncated_svd"):
+        if method in ("sbe", "truncated_svd", "sbpca", "lrt"):
             assert metrics["rank_one_writes"] == 20 * 38 * 2      # rank 1: one write per layer per batch
 
 

@@ -75,7 +75,7 @@ static void bad_inputs(void)
     static const uint32_t sizes[] = { IN, HID, CLS }, zero[] = { IN, 0, CLS };
     sbe_network_t *net = NULL;
     sbe_network_config_t c = net_config(sizes, 3, SBE_METHOD_SBE);
-    c.method = 4; FAILS(SBE_E_INVALID_ARGUMENT, sbe_network_create(&c, &net)); c.method = SBE_METHOD_SBE;
+    c.method = SBE_METHOD_LRT + 1; FAILS(SBE_E_INVALID_ARGUMENT, sbe_network_create(&c, &net)); c.method = SBE_METHOD_SBE;
     c.activation = 2; FAILS(SBE_E_INVALID_ARGUMENT, sbe_network_create(&c, &net)); c.activation = 0;
     c.layer_count = 1; FAILS(SBE_E_INVALID_ARGUMENT, sbe_network_create(&c, &net)); c.layer_count = 3;
     c.layer_sizes = NULL; FAILS(SBE_E_NULL_POINTER, sbe_network_create(&c, &net)); c.layer_sizes = zero;

@@ -359,7 +359,7 @@ static void lifecycle_bad(void)
             st = sbe_estimator_create(&ec, &e); break;
     case 9: if (rng_below(&rng, 2)) st = sbe_estimator_create(NULL, &e);
             else { sbe_network_config_t nc = network_config(0); sbe_network_t *nt = NULL;
-                   switch (rng_below(&rng, 4)) { case 0: nc.method = 4 + (uint32_t)rng_below(&rng, 50); break; case 1: nc.layer_count = (uint32_t)rng_below(&rng, 2); break;
+                   switch (rng_below(&rng, 4)) { case 0: nc.method = SBE_METHOD_LRT + 1 + (uint32_t)rng_below(&rng, 50); break; case 1: nc.layer_count = (uint32_t)rng_below(&rng, 2); break;
                                                  case 2: nc.tile.struct_size = 0; break; default: nc.activation = 2 + (uint32_t)rng_below(&rng, 50); break; }
                    st = sbe_network_create(&nc, &nt); CHECK(nt == NULL, "a bad network create returned a handle"); }
             break;

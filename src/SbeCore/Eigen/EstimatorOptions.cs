@@ -77,6 +77,12 @@ public enum MagnitudeEstimate
     /// <summary>Rayleigh quotient d_c^T M x_c from a second pass over the batch: Estimate reports the running mean and the
     /// caller replays the batch through <see cref="SbeEstimator.ReplayMagnitudes"/> (the Sbe update rule does).</summary>
     Rayleigh,
+    /// <summary>Single pass: the Sbe update rule writes along the batch's start vectors (the warm start, i.e. the previous
+    /// batch's estimate) with their exact Rayleigh quotients s_c = d0_c^T M x0_c, accumulated as the batch streams by;
+    /// the estimator's new vectors become the next batch's start. Such a write never leaves the batch gradient further
+    /// away than no write (||M - sum_c s_c d0_c x0_c^T||^2 = ||M||^2 - sum_c s_c^2); it costs a copy of the start
+    /// vectors, k(a + b) floats. The estimator itself reports running means.</summary>
+    StartRayleigh,
 }
 
 /// <summary>The estimator's initial X, D (s starts at 0).</summary>

@@ -25,7 +25,7 @@ namespace SbeCore.Eigen;
 /// (<see cref="Observe"/>, <see cref="ObserveBatch"/>, rank 1 or k): finite, and |delta|, |x|, |delta| |x| below 2^125.
 /// Not thread-safe.
 /// </remarks>
-public sealed class SbeEstimator
+public sealed partial class SbeEstimator
 {
     private readonly int _k, _m, _bits;
     private readonly ulong _seed;

@@ -23,7 +23,8 @@ public static class CellRunner
         var tile = DeviceCatalog.Create(cell.Device);
         return new Network(new NetworkOptions
         {
-            LayerSizes = [data.Train.Features, .. settings.Hidden, data.Train.ClassCount],
+            LayerSizes = settings.Architecture is null ? [data.Train.Features, .. settings.Hidden, data.Train.ClassCount] : [data.Train.Features, data.Train.ClassCount],
+            Architecture = settings.Architecture,
             Activation = settings.Activation, Method = cell.Method, Rank = cell.Rank, TileConfig = tile, Seed = cell.Seed,
         });
     }

@@ -18,7 +18,7 @@ public static class DeviceCatalog
     public static string PresetNames => $"ideal, {ConstantStepAlias}, " + string.Join(", ", TileConfig.PresetNames.Select(n => n.ToLowerInvariant()));
 
     /// <summary>The accepted preset names, comma-separated.</summary>
-    public static string Accepted => PresetNames + " (optionally :none, :stochastic or :deterministic)";
+    public static string Accepted => PresetNames + " (optionally :none, :stochastic or :deterministic), or a device file NAME.json (docs/crossbar.md, Configs as data)";
 
     /// <summary>Builds the tile configuration named by <paramref name="spec"/> (e.g. <c>ecram</c>, <c>reramsb:deterministic</c>).</summary>
     /// <exception cref="ArgumentException">Unknown preset or pulse type.</exception>
@@ -33,6 +33,7 @@ public static class DeviceCatalog
     {
         config = new TileConfig(); error = "";
         var parts = (spec ?? "").Split(':', 2, StringSplitOptions.TrimEntries);
+        if (parts[0].EndsWith(".json", StringComparison.OrdinalIgnoreCase)) return TryLoad(parts, out config, out error);
         string name = parts[0].Equals(ConstantStepAlias, StringComparison.OrdinalIgnoreCase) ? nameof(TileConfig.GokmenVlasov) : parts[0];
         if (!TileConfig.TryPreset(name, out var preset))
         {
@@ -57,5 +58,14 @@ public static class DeviceCatalog
             config = config with { Update = config.Update with { PulseType = pulse.Value } };
         }
         return true;
+    }
+
+    // A device file (TileConfigJson) in place of a preset name, so sweeps can run any configured device.
+    private static bool TryLoad(string[] parts, out TileConfig config, out string error)
+    {
+        config = new TileConfig(); error = "";
+        if (parts.Length == 2) { error = $"a device file ('{parts[0]}') takes no pulse-type suffix: set update.pulse_type in the file."; return false; }
+        try { config = Devices.TileConfigJson.Load(parts[0]); return true; }
+        catch (ArgumentException e) { error = e.Message; return false; }
     }
 }

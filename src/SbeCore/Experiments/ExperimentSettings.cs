@@ -7,6 +7,8 @@ public sealed record ExperimentSettings
 {
     /// <summary>Hidden layer sizes (784-100-10 by default: [100]).</summary>
     public int[] Hidden { get; init; } = [100];
+    /// <summary>Layers instead of the MLP of <see cref="Hidden"/> (<see cref="NetworkOptions.Architecture"/>), or null.</summary>
+    public string? Architecture { get; init; }
     /// <summary>Hidden activation.</summary>
     public Activation Activation { get; init; } = Activation.Relu;
     /// <summary>Epoch budget per cell.</summary>

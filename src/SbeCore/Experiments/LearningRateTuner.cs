@@ -54,7 +54,7 @@ public sealed class LearningRateTuner
         var entry = new TuneEntry
         {
             Key = key, Method = cell.MethodLabel, BatchSize = cell.BatchSize, Device = cell.Device, Data = _data.Train.Name,
-            Layers = [_data.Train.Features, .. _settings.Hidden, _data.Train.ClassCount], Activation = _settings.Activation.ToString().ToLowerInvariant(),
+            Layers = _settings.Architecture is null ? [_data.Train.Features, .. _settings.Hidden, _data.Train.ClassCount] : [_data.Train.Features, _data.Train.ClassCount], Activation = _settings.Activation.ToString().ToLowerInvariant(),
             Epochs = Epochs, Seed = Seed, LearningRate = best.LearningRate, Loss = best.Loss, Probes = [.. probes],
         };
         _cache.Save(entry);

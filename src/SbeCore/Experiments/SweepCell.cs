@@ -21,10 +21,12 @@ public sealed record SweepCell(UpdateMethod Method, int Rank, int BatchSize, str
         UpdateMethod.Sgd => "sgd",
         UpdateMethod.MiniBatch => "minibatch",
         UpdateMethod.TruncatedSvd => string.Create(CultureInfo.InvariantCulture, $"svd-{rank}"),
+        UpdateMethod.Sbpca => string.Create(CultureInfo.InvariantCulture, $"sbpca-{rank}"),
+        UpdateMethod.Lrt => string.Create(CultureInfo.InvariantCulture, $"lrt-{rank}"),
         _ => string.Create(CultureInfo.InvariantCulture, $"sbe-{rank}"),
     };
 
-    /// <summary>Reads a method label (sgd, minibatch, svd-k, sbe-k; see <see cref="LabelOf"/>, its inverse).</summary>
+    /// <summary>Reads a method label (sgd, minibatch, svd-k, sbe-k, sbpca-k, lrt-k; see <see cref="LabelOf"/>, its inverse).</summary>
     public static bool TryParseLabel(string? label, out UpdateMethod method)
     {
         method = UpdateMethod.Sgd;
@@ -33,12 +35,15 @@ public sealed record SweepCell(UpdateMethod Method, int Rank, int BatchSize, str
             case "sgd": return true;
             case "minibatch": method = UpdateMethod.MiniBatch; return true;
         }
-        if (label is null || label.Length < 5 || label[3] != '-'
-            || !int.TryParse(label.AsSpan(4), NumberStyles.None, CultureInfo.InvariantCulture, out int rank) || rank < 1) return false;
-        switch (label[..3])
+        int dash = label?.IndexOf('-') ?? -1;
+        if (label is null || dash < 1
+            || !int.TryParse(label.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int rank) || rank < 1) return false;
+        switch (label[..dash])
         {
             case "svd": method = UpdateMethod.TruncatedSvd; return true;
             case "sbe": method = UpdateMethod.Sbe; return true;
+            case "sbpca": method = UpdateMethod.Sbpca; return true;
+            case "lrt": method = UpdateMethod.Lrt; return true;
             default: return false;
         }
     }

@@ -63,7 +63,7 @@ public sealed class SweepGrid
     public IReadOnlyList<SweepCell> Cells { get; }
 
     /// <summary>True for the methods whose rank is a parameter (svd-k, sbe-k).</summary>
-    public static bool HasRank(UpdateMethod method) => method is UpdateMethod.TruncatedSvd or UpdateMethod.Sbe;
+    public static bool HasRank(UpdateMethod method) => method is UpdateMethod.TruncatedSvd or UpdateMethod.Sbe or UpdateMethod.Sbpca or UpdateMethod.Lrt;
 
     /// <summary>Cells of shard <paramref name="index"/> of <paramref name="count"/> (0-based): cells whose grid position p has p mod count == index.</summary>
     /// <exception cref="ArgumentOutOfRangeException">count &lt; 1 or index outside 0..count-1.</exception>

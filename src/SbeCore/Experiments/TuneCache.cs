@@ -53,7 +53,10 @@ public sealed class TuneCache
     /// <summary>The cache key: everything the tuned value depends on except the seed.</summary>
     public static string KeyOf(SweepCell cell, ExperimentSettings settings, string dataName, int epochs)
         => SweepCell.Sanitize(string.Create(CultureInfo.InvariantCulture,
-            $"{cell.MethodLabel}_b{cell.BatchSize:D5}_{cell.Device}_{dataName}_h{string.Join('x', settings.Hidden)}_{settings.Activation}_e{epochs}"));
+            $"{cell.MethodLabel}_b{cell.BatchSize:D5}_{cell.Device}_{dataName}_{NetKey(settings)}_{settings.Activation}_e{epochs}"));
+
+    // The MLP's keys are unchanged; a layered network is keyed by its architecture text.
+    private static string NetKey(ExperimentSettings s) => s.Architecture is null ? $"h{string.Join('x', s.Hidden)}" : $"a{s.Architecture.Trim().ToLowerInvariant()}";
 
     /// <summary>The cached entry for <paramref name="key"/>, or null (missing or unreadable).</summary>
     public TuneEntry? TryLoad(string key)

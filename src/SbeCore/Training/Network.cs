@@ -4,6 +4,7 @@ using SbeCore.Crossbar;
 using SbeCore.Eigen;
 using SbeCore.IO;
 using SbeCore.Numerics;
+using SbeCore.Training.Layers;
 using SbeCore.Updates;
 
 namespace SbeCore.Training;
@@ -35,6 +36,7 @@ public sealed class Network
     private readonly CrossbarTile[] _tiles;
     private readonly IUpdateRule[] _rules;
     private readonly ObjectPool<NetworkWorkspace> _pool;
+    private readonly LayerStack? _stack; // set when Options.Architecture names layers; the MLP path never touches it
     private int[] _order = [];
 
     /// <summary>Builds the network with the rules of <see cref="NetworkOptions.Method"/> (see <see cref="UpdateRuleFactory"/>).</summary>
@@ -52,6 +54,14 @@ public sealed class Network
         ArgumentNullException.ThrowIfNull(ruleFactory);
         Validate(options);
         Options = options;
+        if (options.Architecture is not null)
+        {
+            _stack = new LayerStack(this, options, ArchitectureSpec.Parse(options.Architecture), ruleFactory);
+            _sizes = [_stack.InputSize, _stack.OutputSize];
+            _tiles = _stack.Tiles(); _rules = _stack.Rules();
+            _pool = new DefaultObjectPool<NetworkWorkspace>(new NetworkWorkspace.Policy(_sizes), 1);
+            return;
+        }
         _sizes = (int[])options.LayerSizes.Clone();
         int layers = _sizes.Length - 1;
         _tiles = new CrossbarTile[layers];
@@ -83,6 +93,9 @@ public sealed class Network
     public long PeripheralMemoryBytes { get { long s = 0; foreach (var r in _rules) s += r.PeripheralMemoryBytes; return s; } }
     /// <summary>Optional hook that sees every layer's batch before its update (diagnostics).</summary>
     public IBatchObserver? BatchObserver { get; set; }
+
+    /// <summary>The layers of a network built from <see cref="NetworkOptions.Architecture"/> (null for the MLP).</summary>
+    public IReadOnlyList<ILayer>? Layers => _stack?.Layers;
 
     /// <summary>The tile of layer <paramref name="layer"/> (0 = first hidden layer).</summary>
     public CrossbarTile GetTile(int layer) => _tiles[layer];
@@ -152,6 +165,7 @@ public sealed class Network
     {
         ValidateLearningRate(learningRate);
         ValidateSamples(images, labels, requireNonEmpty: true);
+        if (_stack is not null) return _stack.Train(images, labels, learningRate);
         var ws = _pool.Get();
         try
         {
@@ -168,6 +182,7 @@ public sealed class Network
     public Evaluation Evaluate(ReadOnlySpan<float> images, ReadOnlySpan<int> labels)
     {
         ValidateSamples(images, labels, requireNonEmpty: false);
+        if (_stack is not null) return _stack.Evaluate(images, labels);
         int n = labels.Length, classes = OutputSize, correct = 0;
         double loss = 0;
         var ws = _pool.Get();
@@ -203,6 +218,7 @@ public sealed class Network
             throw new ArgumentException($"probabilities has {probabilities.Length} floats, expected {n} x {classes}.", nameof(probabilities));
         for (int i = 0; i < images.Length; i++)
             if (!float.IsFinite(images[i])) throw new ArgumentException($"images[{i}] is {images[i]}; inputs must be finite.", nameof(images));
+        if (_stack is not null) { _stack.Predict(images, probabilities); return; }
         var ws = _pool.Get();
         try
         {
@@ -221,6 +237,7 @@ public sealed class Network
 
     private double TrainOrdered(ReadOnlySpan<float> images, ReadOnlySpan<int> labels, ReadOnlySpan<int> indices, float learningRate)
     {
+        if (_stack is not null) return _stack.Train(images, labels, indices, learningRate);
         var ws = _pool.Get();
         try
         {
@@ -317,7 +334,7 @@ public sealed class Network
             Activations.MultiplyByDerivative(Options.Activation, back.Slice(j * cols, hidden), h.AsSpan(j * cols, hidden), d.AsSpan(j * hidden, hidden));
     }
 
-    private static float[] HeNormal(ref Xoshiro256 rng, int rows, int cols)
+    internal static float[] HeNormal(ref Xoshiro256 rng, int rows, int cols)
     {
         int fanIn = cols - 1;
         double sigma = Math.Sqrt(2.0 / fanIn);
@@ -331,7 +348,7 @@ public sealed class Network
     {
         var est = o.Estimator ?? new EstimatorOptions { Rank = o.Rank, SubBatch = o.SubBatch };
         int rank = Math.Min(est.Rank, Math.Min(rows, cols)); // the factory applies it, keeping every other option
-        return UpdateRuleFactory.Create(o.Method, rows, cols, rank, est, RuleSeed(o.Seed, layer));
+        return UpdateRuleFactory.Create(o.Method, rows, cols, rank, est, RuleSeed(o.Seed, layer), o.PublishedSchedule);
     }
 
     /// <summary>The seed the built-in rule of <paramref name="layer"/> gets (a diagnostic shadow estimator uses the same).</summary>

@@ -18,17 +18,27 @@ public sealed class NetworkOptions
     /// <summary>Weight-update rule of every layer (default SBE).</summary>
     public UpdateMethod Method { get; init; } = UpdateMethod.Sbe;
 
-    /// <summary>k for TruncatedSvd and Sbe (capped per layer at min(rows, cols)); ignored by Sgd and MiniBatch.</summary>
+    /// <summary>k for TruncatedSvd, Sbe, Sbpca and Lrt (capped per layer at min(rows, cols)); ignored by Sgd and MiniBatch.</summary>
     public int Rank { get; init; } = 1;
 
-    /// <summary>m, samples per bi-iteration step of rank-k SBE (1 = fully streaming).</summary>
+    /// <summary>m, samples per bi-iteration step of rank-k SBE and per power-iteration step of SBPCA (1 = fully streaming).</summary>
     public int SubBatch { get; init; } = 1;
+
+    /// <summary>SBPCA only: the published schedule (whole sub-batches only: the tail of a batch, and a batch smaller
+    /// than the sub-batch, are dropped, as in the authors' code). Off: the tail is a shorter last sub-batch.</summary>
+    public bool PublishedSchedule { get; init; }
 
     /// <summary>Full estimator options for Sbe; when set, its Rank and SubBatch win over <see cref="Rank"/> and <see cref="SubBatch"/>.</summary>
     public EstimatorOptions? Estimator { get; init; }
 
     /// <summary>Device and I/O configuration of every tile (null = ideal exact device).</summary>
     public TileConfig? TileConfig { get; init; }
+
+    /// <summary>
+    /// Layers as text (<see cref="Layers.ArchitectureSpec"/>: e.g. "lenet5" or "conv6k5p2-pool2-conv16k5-pool2-fc120-fc84");
+    /// null = the MLP of <see cref="LayerSizes"/>. When set, LayerSizes gives only the features (first) and classes (last).
+    /// </summary>
+    public string? Architecture { get; init; }
 
     /// <summary>Seeds the He-normal initial weights (independent of the method), the tiles' device draws and the rules' estimators.</summary>
     public ulong Seed { get; init; }

@@ -25,4 +25,17 @@ public interface IUpdateRule
     /// (SGD: W -= learningRate * delta_j x_j^T for every sample). Allocation-free in steady state.
     /// </summary>
     void Apply(CrossbarTile tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, float learningRate);
+
+    /// <summary>
+    /// Applies one batch of n samples that each contribute <paramref name="positions"/> rank-1 terms (a convolution's
+    /// output positions): deltas is (n x positions) x Rows and inputs (n x positions) x Cols, sample-major. The gradient
+    /// step of the mean loss is W -= lr (1/n) sum_j sum_p delta_jp x_jp^T, which is a batch-mean rule's mean over the
+    /// n x positions pairs at lr x positions (this default). Per-sample rules override it (<see cref="SgdRule"/>).
+    /// positions = 1 is <see cref="Apply"/>, bit for bit.
+    /// </summary>
+    void ApplyPositions(CrossbarTile tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, int positions, float learningRate)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(positions, 1);
+        Apply(tile, deltas, inputs, checked(n * positions), positions == 1 ? learningRate : learningRate * positions);
+    }
 }

@@ -10,6 +10,7 @@ namespace SbeCore.Updates;
 public sealed class MiniBatchRule : IUpdateRule
 {
     private readonly AlignedMatrix _gradient;
+    private float[] _weights = []; // n copies of 1/n for the one-pass accumulation (grows once to the largest batch)
 
     /// <summary>Creates the rule for a rows x cols layer.</summary>
     public MiniBatchRule(int rows, int cols)
@@ -33,14 +34,23 @@ public sealed class MiniBatchRule : IUpdateRule
     internal void Accumulate(float weight, ReadOnlySpan<float> delta, ReadOnlySpan<float> x)
         => Blas.Ger(weight, delta, x, _gradient.Span, Rows, Cols, _gradient.Stride);
 
+    /// <summary>Adds the batch mean (1/n) sum_j delta_j x_j^T in one pass over the buffer (bit-for-bit the n per-sample
+    /// <see cref="Accumulate"/> calls, in order; measured in ObservePerSampleBenchmarks).</summary>
+    internal void AccumulateBatch(ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n)
+    {
+        if (_weights.Length < n) _weights = new float[n];
+        var w = _weights.AsSpan(0, n);
+        w.Fill(1f / n);
+        Blas.RankK(deltas, w, inputs, _gradient.Span, Rows, Cols, _gradient.Stride);
+    }
+
     /// <inheritdoc />
     public void Apply(CrossbarTile tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, float learningRate)
     {
         RuleGuards.CheckApply(tile, Rows, Cols, deltas, inputs, n, learningRate);
         if (n == 0) return;
         _gradient.Clear();
-        float w = 1f / n;
-        for (int j = 0; j < n; j++) Accumulate(w, deltas.Slice(j * Rows, Rows), inputs.Slice(j * Cols, Cols));
+        AccumulateBatch(deltas, inputs, n);
         long writes = Math.Min(n, Math.Min(Rows, Cols));
         tile.UpdateDense(learningRate, _gradient.Span, _gradient.Stride, writes);
         RankOneWrites += writes;

@@ -8,6 +8,9 @@ namespace SbeCore.Updates;
 public sealed class SbeRule : IUpdateRule
 {
     private readonly float[] _s, _d, _x;
+    private readonly float[] _d0 = [], _x0 = []; // StartRayleigh: the batch's start vectors
+    private readonly float[] _s0 = [];
+    private bool _haveStart;
 
     /// <summary>Creates the rule for a rows x cols layer. The options' Rank is k.</summary>
     public SbeRule(int rows, int cols, EstimatorOptions? options = null, ulong seed = 0)
@@ -15,6 +18,7 @@ public sealed class SbeRule : IUpdateRule
         Estimator = new SbeEstimator(rows, cols, options, seed);
         int k = Estimator.Rank;
         _s = new float[k]; _d = new float[k * rows]; _x = new float[k * cols];
+        if (Estimator.Options.Magnitude == MagnitudeEstimate.StartRayleigh) { _s0 = new float[k]; _d0 = new float[k * rows]; _x0 = new float[k * cols]; }
     }
 
     /// <summary>The estimator (for diagnostics: its last estimate is in <see cref="LastS"/>, <see cref="LastD"/>, <see cref="LastX"/>).</summary>
@@ -27,8 +31,22 @@ public sealed class SbeRule : IUpdateRule
     public string Name => $"sbe-{Estimator.Rank}";
     /// <inheritdoc />
     public long RankOneWrites { get; private set; }
-    /// <summary>(k(a+b) + k) floats of estimator state, plus m(a+b) floats of sub-batch buffer when m &gt; 1.</summary>
-    public long PeripheralMemoryBytes => (Estimator.StateFloats + Estimator.SubBatchBufferFloats) * sizeof(float);
+    /// <summary>(k(a+b) + k) floats of estimator state, plus m(a+b) floats of sub-batch buffer when m &gt; 1, plus the
+    /// k(a+b) floats of start vectors for <see cref="MagnitudeEstimate.StartRayleigh"/>.</summary>
+    public long PeripheralMemoryBytes => (Estimator.StateFloats + Estimator.SubBatchBufferFloats + _d0.Length + _x0.Length) * sizeof(float);
+
+    // s0_c = (1/n) sum_j (delta_j . d0_c)(x_j . x0_c): the exact quotients along the start vectors, in the same pass.
+    private void StartMagnitudes(ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n)
+    {
+        for (int c = 0; c < _s0.Length; c++)
+        {
+            ReadOnlySpan<float> dc = _d0.AsSpan(c * Rows, Rows), xc = _x0.AsSpan(c * Cols, Cols);
+            double acc = 0;
+            for (int j = 0; j < n; j++)
+                acc += (double)Kernels.Blas.Dot(deltas.Slice(j * Rows, Rows), dc) * Kernels.Blas.Dot(inputs.Slice(j * Cols, Cols), xc);
+            _s0[c] = (float)(acc / n);
+        }
+    }
 
     /// <summary>The last applied singular values.</summary>
     public ReadOnlySpan<float> LastS => _s;
@@ -42,10 +60,18 @@ public sealed class SbeRule : IUpdateRule
     {
         RuleGuards.CheckApply(tile, Rows, Cols, deltas, inputs, n, learningRate);
         if (n == 0) return;
+        bool start = Estimator.Options.Magnitude == MagnitudeEstimate.StartRayleigh && _haveStart;
+        if (start) StartMagnitudes(deltas, inputs, n);
         Estimator.ObserveBatch(deltas, inputs, n);
         Estimator.Estimate(_s, _d, _x);
         if (Estimator.Options.Magnitude == MagnitudeEstimate.Rayleigh) Estimator.ReplayMagnitudes(deltas, inputs, n, _s);
-        tile.UpdateRankK(learningRate, _s, _d, _x);
+        if (start) tile.UpdateRankK(learningRate, _s0, _d0, _x0);
+        else tile.UpdateRankK(learningRate, _s, _d, _x); // the first batch has no start vectors yet: the paper's write
+        if (Estimator.Options.Magnitude == MagnitudeEstimate.StartRayleigh)
+        {
+            _d.CopyTo(_d0); _x.CopyTo(_x0);
+            _haveStart = Estimator.Options.WarmStart;
+        }
         RankOneWrites += Estimator.Rank;
         if (!Estimator.Options.WarmStart) Estimator.Reset();
     }

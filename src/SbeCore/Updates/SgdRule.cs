@@ -27,4 +27,16 @@ public sealed class SgdRule : IUpdateRule
         for (int j = 0; j < n; j++) tile.Update(learningRate, deltas.Slice(j * Rows, Rows), inputs.Slice(j * Cols, Cols));
         RankOneWrites += n;
     }
+
+    /// <summary>
+    /// A conv layer's sample: its P terms delta_jp x_jp^T go to the array as P rank-1 writes at lr each (together the
+    /// sample's gradient step), counted as P writes. aihwkit's pulsed update of a conv tile does the same (its batched
+    /// pulsed update draws one pulse train pair per unfolded row); one dense write of the sample's sum would hide up to
+    /// min(P, Rows, Cols) rank-1 terms inside one count and is not what a rank-1 outer-product array can do.
+    /// </summary>
+    public void ApplyPositions(CrossbarTile tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, int positions, float learningRate)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(positions, 1);
+        Apply(tile, deltas, inputs, checked(n * positions), learningRate);
+    }
 }

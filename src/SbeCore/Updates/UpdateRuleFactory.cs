@@ -4,7 +4,7 @@ namespace SbeCore.Updates;
 
 // FROZEN PUBLIC SIGNATURES.
 
-/// <summary>The four update rules SbeCore compares.</summary>
+/// <summary>The update rules SbeCore compares.</summary>
 public enum UpdateMethod
 {
     /// <summary>A rank-1 write per sample.</summary>
@@ -15,17 +15,25 @@ public enum UpdateMethod
     TruncatedSvd,
     /// <summary>Streaming batch eigenupdate, k rank-1 writes.</summary>
     Sbe,
+    /// <summary>Streaming batch PCA (Huang et al. 2023): sub-batch power iteration with QR, k rank-1 writes.</summary>
+    Sbpca,
+    /// <summary>Low-rank training (Gural et al. 2020): a per-sample rank-r SVD update, r rank-1 writes.</summary>
+    Lrt,
 }
 
 /// <summary>Creates update rules by method.</summary>
 public static class UpdateRuleFactory
 {
-    /// <summary>Creates the rule for one rows x cols layer. <paramref name="rank"/> is k for TruncatedSvd and Sbe (ignored otherwise).
-    /// For Sbe, <paramref name="rank"/> overrides the Rank in <paramref name="estimatorOptions"/>.</summary>
+    /// <summary>Creates the rule for one rows x cols layer. <paramref name="rank"/> is k for TruncatedSvd, Sbe, Sbpca and
+    /// Lrt (ignored otherwise). For Sbe, <paramref name="rank"/> overrides the Rank in <paramref name="estimatorOptions"/>;
+    /// Sbpca takes its sub-batch from those options' SubBatch, and <paramref name="publishedSchedule"/> selects its
+    /// published schedule (see <see cref="SbpcaRule"/>).</summary>
     /// <exception cref="ArgumentException">Invalid sizes, rank or options, or an unknown method.</exception>
     public static IUpdateRule Create(UpdateMethod method, int rows, int cols, int rank = 1,
-        EstimatorOptions? estimatorOptions = null, ulong seed = 0) => method switch
+        EstimatorOptions? estimatorOptions = null, ulong seed = 0, bool publishedSchedule = false) => method switch
     {
+        UpdateMethod.Sbpca => new SbpcaRule(rows, cols, rank, (estimatorOptions ?? new EstimatorOptions()).SubBatch, publishedSchedule, seed),
+        UpdateMethod.Lrt => new LrtRule(rows, cols, rank),
         UpdateMethod.Sgd => new SgdRule(rows, cols),
         UpdateMethod.MiniBatch => new MiniBatchRule(rows, cols),
         UpdateMethod.TruncatedSvd => new TruncatedSvdRule(rows, cols, rank),

@@ -11,6 +11,7 @@ public sealed class TrainKnobTests : IDisposable
     [InlineData(1, "--magnitude needs --method sbe", "-m", "sgd", "--magnitude", "rayleigh")]
     [InlineData(1, "--cold-start needs --method sbe", "-m", "svd", "--cold-start")]
     [InlineData(2, "unknown --magnitude 'median'", "--magnitude", "median")] // a usage error: exit code 2
+    [InlineData(1, "--published-schedule needs --method sbpca", "-m", "sbe", "--published-schedule")]
     public void Misuse_is_a_one_line_error(int exitCode, string message, params string[] args)
     {
         CliTests.WriteIdx(_dir, train: 20, test: 10);
@@ -25,16 +26,54 @@ public sealed class TrainKnobTests : IDisposable
     public void Each_variant_trains_and_they_differ()
     {
         CliTests.WriteIdx(_dir, train: 40, test: 10);
-        string Run(string name, params string[] extra)
-        {
-            string outDir = Path.Combine(_dir, name);
-            var (code, _, stderr) = SbeCli.Run(["train", "--data", _dir, "--hidden", "8", "--epochs", "2", "-b", "8", "--lr", "0.3", "--out", outDir, .. extra]);
-            Assert.True(code == 0, stderr);
-            return File.ReadAllText(Path.Combine(outDir, "history.csv")).Split('\n')[^2].Split(',')[5]; // final train loss
-        }
+        string Run(string name, params string[] extra) => FinalTrainLoss(name, extra).Loss;
         string paper = Run("paper"), rayleigh = Run("rayleigh", "--magnitude", "rayleigh"), cold = Run("cold", "--cold-start");
         Assert.Equal(paper, Run("paper-again", "--magnitude", "running-mean")); // the default, spelled out
         Assert.NotEqual(paper, rayleigh);
         Assert.NotEqual(paper, cold);
+    }
+
+    // The other low-rank methods train from the CLI; SBPCA's published schedule at a batch below its sub-batch
+    // never updates its state (the authors' code drops incomplete sub-batches), the default schedule does.
+    [Fact]
+    public void Sbpca_and_lrt_train_and_the_published_schedule_differs()
+    {
+        CliTests.WriteIdx(_dir, train: 40, test: 10);
+        string Run(string name, params string[] extra)
+        {
+            var (loss, stdout) = FinalTrainLoss(name, extra);
+            Assert.Contains(extra[1] + "-", stdout);
+            return loss;
+        }
+        string sane = Run("sbpca", "-m", "sbpca", "--sub-batch", "16"), published = Run("published", "-m", "sbpca", "--sub-batch", "16", "--published-schedule");
+        Assert.NotEqual(sane, published);
+        Assert.True(double.Parse(Run("lrt", "-m", "lrt", "-k", "2"), System.Globalization.CultureInfo.InvariantCulture) >= 0);
+    }
+
+    // Trains 2 epochs on the small data set; returns the final train loss and the printed table.
+    private (string Loss, string Stdout) FinalTrainLoss(string name, string[] extra)
+    {
+        string outDir = Path.Combine(_dir, name);
+        var (code, stdout, stderr) = SbeCli.Run(["train", "--data", _dir, "--hidden", "8", "--epochs", "2", "-b", "8", "--lr", "0.3", "--out", outDir, .. extra]);
+        Assert.True(code == 0, stderr);
+        return (File.ReadAllText(Path.Combine(outDir, "history.csv")).Split('\n')[^2].Split(',')[5], stdout);
+    }
+
+    // `sbe quality` scores each candidate per layer; exact SVD is never worse than no write.
+    [Fact]
+    public void Quality_scores_every_candidate_per_layer()
+    {
+        CliTests.WriteIdx(_dir, train: 64, test: 10);
+        string outDir = Path.Combine(_dir, "quality");
+        var (code, stdout, stderr) = SbeCli.Run(["quality", "--data", _dir, "--hidden", "8", "--epochs", "1", "-b", "16", "--out", outDir, "--candidates", "svd-1,sbe-1:start-rayleigh,lrt-1"]);
+        Assert.True(code == 0, stderr);
+        var rows = File.ReadAllLines(Path.Combine(outDir, "quality.csv")).Skip(1).Select(l => l.Split(',')).ToArray();
+        Assert.Equal(6, rows.Length); // 3 candidates x 2 layers
+        Assert.All(rows.Where(r => r[0] == "svd-1"), r => Assert.Equal("0.0000", r[5]));
+        Assert.All(rows, r => Assert.Equal("4", r[2])); // 64 / 16 batches per layer
+        Assert.Contains("| lrt-1 |", stdout);
+        var (bad, _, err) = SbeCli.Run(["quality", "--data", _dir, "--out", outDir, "--candidates", "sbe-1:median"]);
+        Assert.Equal(1, bad);
+        Assert.Contains("unknown candidate 'sbe-1:median'", err);
     }
 }

@@ -14,6 +14,7 @@ public class UpdateRuleContractTests
     {
         { UpdateMethod.Sgd, 1 }, { UpdateMethod.MiniBatch, 1 }, { UpdateMethod.TruncatedSvd, 1 }, { UpdateMethod.TruncatedSvd, 3 },
         { UpdateMethod.Sbe, 1 }, { UpdateMethod.Sbe, 3 },
+        { UpdateMethod.Sbpca, 1 }, { UpdateMethod.Sbpca, 3 }, { UpdateMethod.Lrt, 1 }, { UpdateMethod.Lrt, 3 },
     };
 
     private static CrossbarTile Tile(ulong seed)

@@ -1,0 +1,20 @@
+"""sbecore.torch: SbeCore tiles inside PyTorch (needs torch; `import sbecore` alone never imports it).
+
+    from sbecore.torch import AnalogLinear, CrossbarOptimizer, convert_to_analog
+    model = convert_to_analog(my_mlp, ConstantStepDevice(dw_min=0.001))
+    opt = CrossbarOptimizer(model, method="sbe", rank=1, lr=0.05)
+    for x, y in loader:
+        opt.zero_grad(); loss_fn(model(x), y).backward(); opt.step()
+
+See docs/torch.md (aihwkit -> SbeCore mapping).
+"""
+try:
+    import torch  # noqa: F401
+except ImportError as e:  # pragma: no cover - depends on the machine
+    raise ImportError("sbecore.torch needs PyTorch (pip install torch, or apt-get install python3-torch)") from e
+
+from .convert import convert_to_analog
+from .linear import AnalogLinear
+from .optimizer import CrossbarOptimizer
+
+__all__ = ["AnalogLinear", "CrossbarOptimizer", "convert_to_analog"]

@@ -1,0 +1,98 @@
+"""CrossbarOptimizer: applies an update rule's writes to every AnalogLinear through its device, plain SGD elsewhere."""
+from __future__ import annotations
+
+from typing import Dict, List
+
+import torch
+from torch import nn
+
+from .linear import AnalogLinear
+from .rules import make_rule
+
+
+class CrossbarOptimizer(torch.optim.Optimizer):
+    """aihwkit: AnalogSGD. step() writes each analog layer with `method` (sgd, minibatch, svd, sbe; rank k for svd and
+    sbe) and then calls the tile's post_update_step once (refresh, decay, diffusion); digital parameters get plain SGD
+    with the same lr. The (delta, x) pairs are captured during backward and handed to each layer's rule as they appear
+    (sbe streams them into its estimator). lr lives in param_groups, so torch's LR schedulers work."""
+
+    def __init__(self, model: nn.Module, method: str = "sbe", rank: int = 1, lr: float = 0.1, *, seed: int = 0,
+                 sub_batch: int = 1) -> None:
+        if method not in ("sgd", "minibatch", "svd", "sbe"):
+            raise ValueError(f"method must be one of sgd, minibatch, svd, sbe; got {method!r}")
+        if isinstance(rank, bool) or not isinstance(rank, int) or rank < 1:
+            raise ValueError(f"rank must be an int >= 1, got {rank!r}")
+        if not (isinstance(lr, (int, float)) and lr > 0 and lr < float("inf")):
+            raise ValueError(f"lr must be a finite number > 0, got {lr!r}")
+        self.layers: List[AnalogLinear] = [m for m in model.modules() if isinstance(m, AnalogLinear)]
+        if not self.layers:
+            raise ValueError("the model has no AnalogLinear layer (use convert_to_analog)")
+        for layer in self.layers:
+            if layer._rule is not None:
+                raise ValueError("an AnalogLinear layer is already driven by another CrossbarOptimizer")
+        anchors = {id(layer.analog_anchor) for layer in self.layers}
+        digital = [p for p in model.parameters() if id(p) not in anchors and p.requires_grad]
+        groups = [{"params": [layer.analog_anchor for layer in self.layers], "analog": True}]
+        if digital:
+            groups.append({"params": digital, "analog": False})
+        super().__init__(groups, {"lr": lr})
+        self.method, self.rank = method, rank
+        for i, layer in enumerate(self.layers):
+            layer._rule = make_rule(method, layer.tile.rows, layer.tile.cols, rank, seed + i, sub_batch)
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        loss = None
+        if closure is not None:
+            with torch.enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            lr = group["lr"]
+            if group.get("analog"):
+                for layer in self.layers:
+                    layer._rule.apply(layer.tile, lr)
+                    layer.tile.post_update_step()
+            else:
+                for p in group["params"]:
+                    if p.grad is not None:
+                        p.add_(p.grad, alpha=-lr)
+        return loss
+
+    def state_dict(self) -> dict:
+        """torch's optimizer state plus each layer's rule state (an sbe estimator's whole state, pending pairs or gradient),
+        so a checkpoint taken between steps, or between backward and step, continues exactly."""
+        state = super().state_dict()
+        state["crossbar"] = {"method": self.method, "rank": self.rank, "rules": [layer._rule.get_state() for layer in self.layers]}
+        return state
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        """Restores state_dict(); a state of another method, rank or layer count raises ValueError and changes nothing."""
+        crossbar = state_dict.get("crossbar")
+        if crossbar is None:
+            raise ValueError("not a CrossbarOptimizer state (no 'crossbar' entry)")
+        if (crossbar["method"], crossbar["rank"], len(crossbar["rules"])) != (self.method, self.rank, len(self.layers)):
+            raise ValueError(f"the state is for {crossbar['method']} rank {crossbar['rank']} over {len(crossbar['rules'])} layers; "
+                             f"this optimizer runs {self.method} rank {self.rank} over {len(self.layers)}")
+        saved = [layer._rule.get_state() for layer in self.layers]
+        try:
+            for layer, rule_state in zip(self.layers, crossbar["rules"]):
+                layer._rule.set_state(rule_state)
+            super().load_state_dict({k: v for k, v in state_dict.items() if k != "crossbar"})
+        except Exception:
+            for layer, rule_state in zip(self.layers, saved):  # all or nothing
+                layer._rule.set_state(rule_state)
+            raise
+
+    def counters(self) -> List[Dict[str, int]]:
+        """Per analog layer: rank-1 writes, pulses and the rule's peripheral memory (bytes)."""
+        out = []
+        for layer in self.layers:
+            c = layer.tile.counters
+            out.append({"rank_one_writes": c["rank_one_writes"], "total_pulses": c["total_pulses"],
+                        "clipped_pulses": c["clipped_pulses"], "peripheral_memory_bytes": layer._rule.peripheral_memory_bytes})
+        return out
+
+    def detach(self) -> None:
+        """Stops capturing updates (the layers can then be driven by another CrossbarOptimizer)."""
+        for layer in self.layers:
+            layer._rule = None

@@ -1,0 +1,58 @@
+namespace SbeCore.Training.Layers;
+
+/// <summary>
+/// Unfolds one sample into the P x cols patch matrix a conv tile reads (im2col; row p = output position p, column
+/// c*k*k + ky*k + kx, zero outside the input) and folds a P x cols matrix back by summation (col2im, the adjoint).
+/// These are copies and additions of k-long runs (k is a handful), not arithmetic kernels: no SIMD body needed.
+/// </summary>
+internal static class Im2Col
+{
+    /// <summary>Writes the patches of <paramref name="x"/> (C x H x W) into rows of <paramref name="patches"/>
+    /// (P rows of <paramref name="cols"/> floats; columns from PatchSize on are left alone: the bias stays 1).</summary>
+    public static void Unfold(in ConvGeometry g, ReadOnlySpan<float> x, Span<float> patches, int cols)
+    {
+        int k = g.Kernel, h = g.Input.Height, w = g.Input.Width, oh = g.OutHeight, ow = g.OutWidth, channels = g.Input.Channels;
+        for (int oy = 0; oy < oh; oy++)
+            for (int ox = 0; ox < ow; ox++)
+            {
+                Span<float> row = patches.Slice((oy * ow + ox) * cols, g.PatchSize);
+                int y0 = oy * g.Stride - g.Padding, x0 = ox * g.Stride - g.Padding;
+                int kxLo = Math.Max(0, -x0), kxHi = Math.Min(k, w - x0); // kernel columns inside the input
+                int q = 0;
+                for (int c = 0; c < channels; c++)
+                    for (int ky = 0; ky < k; ky++, q += k)
+                    {
+                        int iy = y0 + ky;
+                        if ((uint)iy >= (uint)h || kxLo >= kxHi) { row.Slice(q, k).Clear(); continue; }
+                        // k is a handful of floats: an indexed loop beats a span copy call per run (LeNet forward: 1.6x conv1, 2x conv2)
+                        int at = (c * h + iy) * w + x0;
+                        for (int kx = 0; kx < kxLo; kx++) row[q + kx] = 0f;
+                        for (int kx = kxLo; kx < kxHi; kx++) row[q + kx] = x[at + kx];
+                        for (int kx = kxHi; kx < k; kx++) row[q + kx] = 0f;
+                    }
+            }
+    }
+
+    /// <summary>gradX (C x H x W) = the sum of every patch row's entries at the input pixels they came from.</summary>
+    public static void Fold(in ConvGeometry g, ReadOnlySpan<float> patches, int cols, Span<float> gradX)
+    {
+        int k = g.Kernel, h = g.Input.Height, w = g.Input.Width, oh = g.OutHeight, ow = g.OutWidth;
+        gradX[..g.Input.Size].Clear();
+        for (int oy = 0; oy < oh; oy++)
+            for (int ox = 0; ox < ow; ox++)
+            {
+                ReadOnlySpan<float> row = patches.Slice((oy * ow + ox) * cols, g.PatchSize);
+                int y0 = oy * g.Stride - g.Padding, x0 = ox * g.Stride - g.Padding;
+                int kxLo = Math.Max(0, -x0), kxHi = Math.Min(k, w - x0);
+                for (int c = 0; c < g.Input.Channels; c++)
+                    for (int ky = 0; ky < k; ky++)
+                    {
+                        int iy = y0 + ky;
+                        if ((uint)iy >= (uint)h) continue;
+                        ReadOnlySpan<float> run = row.Slice((c * k + ky) * k, k);
+                        int at = (c * h + iy) * w + x0; // + kx stays inside the row for kx in [kxLo, kxHi)
+                        for (int kx = kxLo; kx < kxHi; kx++) gradX[at + kx] += run[kx];
+                    }
+            }
+    }
+}
