@@ -98,7 +98,7 @@ public static class DataLoader
     }
 
     /// <summary>
-    /// Looks for <see cref="DefaultFolder"/> beside the executable (the CLI copies it there), then in the working
+    /// Looks for <see cref="DefaultFolder"/> beside the executable, then in the working
     /// directory and its parents (running from a checkout). Returns null if none holds the two files.
     /// </summary>
     public static string? FindDefaultFolder()
