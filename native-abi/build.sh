@@ -41,9 +41,12 @@ for flavour in "${flavours[@]}"; do
   esac
   case " $restored " in *" $rid "*) ;; *) dotnet restore "$project" -r "$rid"; restored="$restored $rid" ;; esac
   start=$SECONDS
-  # A separate intermediate folder per flavour: the ILC object of one ISA is never reused for another.
+  # A separate intermediate folder and native output folder per flavour: the ILC object and the linked library of one
+  # ISA are never reused for another (with a shared bin/.../native/ an up-to-date rebuild published the last flavour
+  # linked into every folder).
   dotnet publish "$project" -c Release -r "$rid" --no-restore "${extra[@]}" \
     -p:IntermediateOutputPath="$root/artifacts/obj/native/$flavour/" \
+    -p:NativeOutputPath="$root/artifacts/obj/native/$flavour/bin/" \
     -o "artifacts/native/$flavour"
   test -f "artifacts/native/$flavour/SbeCore.Native.so"
   ln -sfn SbeCore.Native.so "artifacts/native/$flavour/libsbecore.so.$major"
