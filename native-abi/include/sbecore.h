@@ -31,7 +31,7 @@ extern "C" {
 #endif
 
 #define SBE_ABI_VERSION_MAJOR 1
-#define SBE_ABI_VERSION_MINOR 3
+#define SBE_ABI_VERSION_MINOR 4
 #define SBE_ABI_VERSION ((SBE_ABI_VERSION_MAJOR << 16) | SBE_ABI_VERSION_MINOR)
 /* ABI history (a minor bump only adds; binaries built against an older minor keep working):
    1.0  first release.
@@ -45,7 +45,8 @@ extern "C" {
    1.3  Device configs as data: sbe_config_t (every device, update and I/O parameter by aihwkit name, or JSON),
         sbe_tile_create_with_config, sbe_tile_get_config, sbe_network_create_with_config, sbe_network_get_layer_config;
         sbe_tile_write_dense, sbe_estimator_get_state/set_state; sbe_tile_post_update_step; SBE_METHOD_SBPCA/LRT;
-        sbe_network_create_layers (convolutional networks from an architecture string), sbe_network_layer_shape. */
+        sbe_network_create_layers (convolutional networks from an architecture string), sbe_network_layer_shape.
+   1.4  sbe_version (the package version string; the library's SONAME is libsbecore.so.<ABI major>). */
 
 /* Largest element count of any matrix or batch buffer (2^26). */
 #define SBE_MAX_ELEMENTS ((size_t)1 << 26)
@@ -173,6 +174,9 @@ typedef struct sbe_estimator_config {
 /* ---- library ---- */
 SBE_API int32_t sbe_abi_version(void); /* (major << 16) | minor; refuse a different major */
 SBE_API uint32_t sbe_isa(void);        /* SBE_ISA_* bits */
+/* The package version ("1.1.0": the same as the NuGet package, `sbe --version` and Python's sbecore.__version__;
+   its major is the SONAME's, libsbecore.so.MAJOR), NUL-terminated, owned by the library. */
+SBE_API const char *sbe_version(void);
 /* Copies this thread's last error message (NUL-terminated, truncated to cap - 1 bytes on a UTF-8 character
    boundary) into buf; every cap >= 1 gets the terminator (cap 1: an empty string). Returns the message's full
    length in bytes whatever cap is (call with buf NULL, cap 0 to size a buffer). */
@@ -377,8 +381,10 @@ static inline const char *sbe_recommended_flavour(void)
     if (v3 && avx512 && os_avx512) return "x86-64-v4";
     return v3 ? "x86-64-v3" : "x86-64-v2";
 }
+#elif defined(__aarch64__)
+static inline const char *sbe_recommended_flavour(void) { return "linux-arm64"; } /* one aarch64 build: NEON (AdvSimd) */
 #else
-static inline const char *sbe_recommended_flavour(void) { return "x86-64-v2"; } /* x86-64 flavours only */
+static inline const char *sbe_recommended_flavour(void) { return "x86-64-v2"; } /* x86-64 and aarch64 builds only */
 #endif
 
 #ifdef __cplusplus

@@ -54,6 +54,10 @@ internal static class Cli
         {
             return Guard(() => throw e.InnerExceptions[0]);
         }
+        catch (SbeCore.Training.TrainingDivergedException e)
+        {
+            return Fail(e.Message + " (--lr)");
+        }
         catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or InvalidOperationException or UnauthorizedAccessException or NotSupportedException)
         {
             return Fail(e.Message);

@@ -1,37 +1,17 @@
 """The paper's experiment through the Python binding: a 784-100-10 ReLU network on the repository's MNIST-10k
 (8,000 train / 2,000 test), trained by SBE rank 1 (or another method) with one rank-1 write per layer and batch.
 
-    SBECORE_LIBRARY=artifacts/native /usr/bin/python3 bindings/python/examples/mnist_sbe.py --epochs 5 --batch 32
+    python -m venv venv && venv/bin/pip install artifacts/wheels/sbecore-*.whl     # the wheel: bindings/python/README.md
+    venv/bin/python bindings/python/examples/mnist_sbe.py --epochs 5 --batch 32
+
+The data (MNIST-10k, 8,000 train / 2,000 test digits) ships inside the package: sbecore.datasets.
 """
 from __future__ import annotations
 
 import argparse
-import gzip
-import sys
-from pathlib import Path
-from typing import Tuple
 
-import numpy as np
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-import sbecore  # noqa: E402
-
-DATA = Path(__file__).resolve().parents[3] / "data" / "mnist-10k"
-
-
-def read_idx(path: Path) -> np.ndarray:
-    """An IDX file (optionally .gz) as a uint8 array of its declared shape."""
-    raw = gzip.open(path).read() if path.suffix == ".gz" else path.read_bytes()
-    dims = raw[3]
-    shape = tuple(int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(dims))
-    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
-
-
-def load_mnist10k(folder: Path = DATA) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(train images, train labels, test images, test labels): float32 in [0, 1] (n, 784) and int32."""
-    images = read_idx(folder / "images-idx3-ubyte.gz").reshape(-1, 784).astype(np.float32) / np.float32(255)
-    labels = read_idx(folder / "labels-idx1-ubyte.gz").astype(np.int32)
-    return images[:8000], labels[:8000], images[8000:], labels[8000:]
+import sbecore
+from sbecore.datasets import load_mnist10k
 
 
 def run(epochs: int = 5, batch: int = 32, learning_rate: float = 0.05, method: str = "sbe", seed: int = 0,

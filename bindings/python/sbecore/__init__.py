@@ -6,7 +6,12 @@ The library is loaded on first use (SBECORE_LIBRARY, else beside this package; f
 """
 from __future__ import annotations
 
-from . import devices, kernels, presets
+from . import datasets, devices, kernels, presets
+try:
+    from ._version import __version__  # written by setup.py from the repository's VERSION file
+except ImportError:  # the package folder used in place, never built: read the repository's VERSION
+    from pathlib import Path as _Path
+    __version__ = (_Path(__file__).resolve().parents[2] / "VERSION").read_text(encoding="ascii").strip()
 from ._errors import SbeError
 from ._loader import cpu_flavour, flavour_for_flags
 from ._native import ABI_MAJOR, ABI_MINOR, library_path
@@ -38,5 +43,11 @@ def isa() -> set:
     return {name for name, bit in ISA_BITS.items() if mask & bit}
 
 
-__all__ = ["ABI_MAJOR", "ABI_MINOR", "Estimator", "devices", "presets", "Network", "SbeError", "Tile", "abi_version", "allocated_bytes", "batch_read", "batch_svd", "batch_read_t", "cpu_flavour",
+def library_version() -> str:
+    """The loaded native library's version (sbe_version(); equals __version__ for the library a wheel bundles)."""
+    from ._native import lib
+    return lib().sbe_version().decode("ascii")
+
+
+__all__ = ["__version__", "datasets", "library_version", "ABI_MAJOR", "ABI_MINOR", "Estimator", "devices", "presets", "Network", "SbeError", "Tile", "abi_version", "allocated_bytes", "batch_read", "batch_svd", "batch_read_t", "cpu_flavour",
            "flavour_for_flags", "gemv", "gemv_t", "ger", "isa", "kernels", "library_path"]

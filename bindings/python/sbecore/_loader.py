@@ -41,9 +41,12 @@ def flavour_for_flags(flags: Iterable[str]) -> str:
 
 
 def cpu_flavour() -> str:
-    """The flavour for this machine."""
-    if platform.machine().lower() not in ("x86_64", "amd64"):
-        raise OSError(f"sbecore ships x86-64 flavours only; this machine is {platform.machine()}")
+    """The flavour for this machine: x86-64-v2/v3/v4 by the CPU's flags, or linux-arm64 (NEON) on aarch64."""
+    machine = platform.machine().lower()
+    if machine in ("aarch64", "arm64"):
+        return "linux-arm64"
+    if machine not in ("x86_64", "amd64"):
+        raise OSError(f"sbecore ships x86-64 and aarch64 libraries only; this machine is {platform.machine()}")
     return flavour_for_flags(cpu_flags())
 
 
@@ -70,4 +73,4 @@ def find_library() -> Path:
     found = _in_directory(Path(__file__).resolve().parent, flavour)
     if found:
         return found
-    raise OSError(f"{LIBRARY_NAME} ({flavour}) not found beside the sbecore package; set SBECORE_LIBRARY")
+    raise OSError(f"{LIBRARY_NAME} ({flavour}) not found beside the sbecore package (a wheel built on this architecture bundles it); set SBECORE_LIBRARY to use another build")

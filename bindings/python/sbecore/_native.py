@@ -10,7 +10,7 @@ from ._errors import SbeError
 from ._loader import find_library
 
 ABI_MAJOR = 1  # the major version of sbecore.h this binding was written against
-ABI_MINOR = 3  # the oldest minor it works with (1.3: sbe_config_* device configs as data; sbe_network_create_layers, sbe_network_layer_shape)
+ABI_MINOR = 4  # the oldest minor it works with (1.3: sbe_config_* device configs as data; sbe_network_create_layers, sbe_network_layer_shape; 1.4: sbe_version)
 
 P = c_void_p   # float* and handles
 S = c_size_t
@@ -58,6 +58,7 @@ class EstimatorConfig(ctypes.Structure):
 _PROTOTYPES = {
     "sbe_abi_version": (c_int32, []),
     "sbe_isa": (c_uint32, []),
+    "sbe_version": (c_char_p, []),
     "sbe_last_error": (c_size_t, [c_char_p, S]),
     "sbe_clear_error": (None, []),
     "sbe_live_handles": (c_int, [POINTER(S), POINTER(S), POINTER(S)]),

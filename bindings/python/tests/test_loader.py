@@ -51,7 +51,7 @@ def test_library_override_accepts_file_and_flavour_folder(monkeypatch):
 
 
 def _run(code: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=str(PACKAGE_ROOT))
+    env = dict(os.environ, PYTHONPATH=str(Path(sbecore.__file__).resolve().parents[1]))  # the package under test
     return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
 
 

@@ -5,21 +5,19 @@
 #include <stdlib.h>
 #include "test_util.h"
 
-static int level(const char *flavour)
+static int level(const char *flavour) /* x86-64 level, or 0 for the aarch64 build */
 {
-    return strcmp(flavour, "x86-64-v4") == 0 ? 4 : strcmp(flavour, "x86-64-v3") == 0 ? 3 : 2;
+    return strcmp(flavour, "linux-arm64") == 0 ? 0 : strcmp(flavour, "x86-64-v4") == 0 ? 4 : strcmp(flavour, "x86-64-v3") == 0 ? 3 : 2;
 }
 
 int main(int argc, char **argv)
 {
-    if (argc != 3) { fprintf(stderr, "usage: test_flavour native_dir flavour\n"); return 2; }
-    const char *flavour = argv[2];
-    if (level(flavour) > level(sbe_recommended_flavour())) {
+    if (argc != 3) { fprintf(stderr, "usage: test_flavour library.so flavour\n"); return 2; }
+    const char *path = argv[1], *flavour = argv[2];
+    if ((level(flavour) == 0) != (level(sbe_recommended_flavour()) == 0) || level(flavour) > level(sbe_recommended_flavour())) {
         printf("this CPU runs up to %s: %s skipped\n", sbe_recommended_flavour(), flavour);
         return 77;
     }
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s/SbeCore.Native.so", argv[1], flavour);
     void *lib = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (!lib) { fprintf(stderr, "dlopen %s: %s\n", path, dlerror()); return 1; }
     int32_t (*abi)(void) = (int32_t (*)(void))dlsym(lib, "sbe_abi_version");
@@ -33,6 +31,7 @@ int main(int argc, char **argv)
     printf("%s: sbe_isa = 0x%x\n", flavour, bits);
     CHECK(bits & SBE_ISA_VECTOR128, "Vector128 not live");
     switch (level(flavour)) {
+    case 0: CHECK((bits & SBE_ISA_ADVSIMD) && !(bits & SBE_ISA_VECTOR256), "aarch64 must run NEON (AdvSimd) 128-bit paths"); break;
     case 2: CHECK(!(bits & SBE_ISA_VECTOR256) && !(bits & SBE_ISA_VECTOR512), "v2 must run 128-bit paths only"); break;
     case 3: CHECK((bits & SBE_ISA_VECTOR256) && (bits & SBE_ISA_AVX2) && (bits & SBE_ISA_FMA) && !(bits & SBE_ISA_VECTOR512),
                   "v3 must run 256-bit paths (AVX2, FMA) and not 512"); break;

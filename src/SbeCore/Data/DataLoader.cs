@@ -35,13 +35,35 @@ public static class DataLoader
     /// <summary>Training images of the default set; the rest are the test set.</summary>
     public const int DefaultTrainCount = 8000;
 
-    /// <summary>Loads the embedded MNIST-10k set, found by <see cref="FindDefaultFolder"/>.</summary>
-    /// <exception cref="FileNotFoundException">The folder cannot be found.</exception>
+    /// <summary>
+    /// Loads the MNIST-10k set embedded in this assembly (first 8,000 digits train, last 2,000 test): no file, no
+    /// folder, no download, so it works from the NuGet package, a published executable or the NativeAOT library.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The embedded resources are missing or corrupt (a broken build).</exception>
     public static DataSplit LoadDefault()
     {
-        string dir = FindDefaultFolder() ?? throw new FileNotFoundException(
-            $"cannot find the MNIST-10k data folder '{DefaultFolder}' next to the executable or in a parent of the working directory; pass --data DIR.");
-        return LoadMnist10k(dir);
+        using var imagesStream = OpenEmbedded(ImagesResource);
+        using var labelsStream = OpenEmbedded(LabelsResource);
+        var (count, rows, cols, pixels) = IdxReader.ReadImages(imagesStream, "embedded " + ImagesResource);
+        byte[] labels = IdxReader.ReadLabels(labelsStream, "embedded " + LabelsResource);
+        return Split(Dataset.FromIdx("mnist-10k", count, rows, cols, pixels, labels));
+    }
+
+    // The two gzipped IDX files of data/mnist-10k, embedded by SbeCore.csproj under these names.
+    internal const string ImagesResource = "SbeCore.Data.mnist-10k.images-idx3-ubyte.gz";
+    internal const string LabelsResource = "SbeCore.Data.mnist-10k.labels-idx1-ubyte.gz";
+
+    private static Stream OpenEmbedded(string name)
+    {
+        var raw = typeof(DataLoader).Assembly.GetManifestResourceStream(name)
+                  ?? throw new InvalidDataException($"the embedded MNIST-10k resource '{name}' is missing from {typeof(DataLoader).Assembly.GetName().Name}.");
+        return new System.IO.Compression.GZipStream(raw, System.IO.Compression.CompressionMode.Decompress);
+    }
+
+    private static DataSplit Split(Dataset all)
+    {
+        int train = Math.Min(DefaultTrainCount, all.Count * 4 / 5);
+        return new DataSplit(all.Slice(0, train, "mnist-10k/train"), all.Slice(train, all.Count - train, "mnist-10k/test"));
     }
 
     /// <summary>Loads a folder in the MNIST-10k layout (images-idx3-ubyte[.gz], labels-idx1-ubyte[.gz]) and splits 8,000/2,000.</summary>
@@ -49,9 +71,7 @@ public static class DataLoader
     {
         string images = FindFile(dir, "images-idx3-ubyte"), labels = FindFile(dir, "labels-idx1-ubyte");
         var (count, rows, cols, pixels) = IdxReader.ReadImages(images);
-        var all = Dataset.FromIdx("mnist-10k", count, rows, cols, pixels, IdxReader.ReadLabels(labels));
-        int train = Math.Min(DefaultTrainCount, all.Count * 4 / 5);
-        return new DataSplit(all.Slice(0, train, "mnist-10k/train"), all.Slice(train, all.Count - train, "mnist-10k/test"));
+        return Split(Dataset.FromIdx("mnist-10k", count, rows, cols, pixels, IdxReader.ReadLabels(labels)));
     }
 
     /// <summary>
@@ -78,7 +98,7 @@ public static class DataLoader
     }
 
     /// <summary>
-    /// Looks for <see cref="DefaultFolder"/> beside the executable (the CLI copies it there), then in the working
+    /// Looks for <see cref="DefaultFolder"/> beside the executable, then in the working
     /// directory and its parents (running from a checkout). Returns null if none holds the two files.
     /// </summary>
     public static string? FindDefaultFolder()

@@ -27,7 +27,16 @@ public static class IdxReader
     /// <exception cref="IOException">The path is not a regular file.</exception>
     public static (int Count, int Rows, int Cols, byte[] Pixels) ReadImages(string path)
     {
-        var (dims, payload) = Read(path, ImagesMagic, "image", 3);
+        using var stream = OpenMaybeGzip(path);
+        return ReadImages(stream, path);
+    }
+
+    /// <summary>Reads an image file from a stream (already inflated if it was gzipped); <paramref name="name"/> names it in messages.</summary>
+    /// <exception cref="InvalidDataException">Wrong magic, impossible sizes, a truncated or overlong stream.</exception>
+    public static (int Count, int Rows, int Cols, byte[] Pixels) ReadImages(Stream stream, string name)
+    {
+        string path = name;
+        var (dims, payload) = Read(stream, path, ImagesMagic, "image", 3);
         if (dims[1] < 1 || dims[2] < 1)
             throw new InvalidDataException($"'{path}' has an invalid IDX header: count {dims[0]}, rows {dims[1]}, cols {dims[2]}.");
         return (dims[0], dims[1], dims[2], payload);
@@ -36,7 +45,15 @@ public static class IdxReader
     /// <summary>Reads a label file: returns the labels (one byte each).</summary>
     /// <exception cref="InvalidDataException">Wrong magic, impossible sizes, a truncated or overlong file.</exception>
     /// <exception cref="IOException">The path is not a regular file.</exception>
-    public static byte[] ReadLabels(string path) => Read(path, LabelsMagic, "label", 1).Payload;
+    public static byte[] ReadLabels(string path)
+    {
+        using var stream = OpenMaybeGzip(path);
+        return ReadLabels(stream, path);
+    }
+
+    /// <summary>Reads a label file from a stream (already inflated if it was gzipped); <paramref name="name"/> names it in messages.</summary>
+    /// <exception cref="InvalidDataException">Wrong magic, impossible sizes, a truncated or overlong stream.</exception>
+    public static byte[] ReadLabels(Stream stream, string name) => Read(stream, name, LabelsMagic, "label", 1).Payload;
 
     /// <summary>Reads a whole regular file of at most <see cref="MaxFileBytes"/>, inflating it (to at most <see cref="MaxFileBytes"/>) if it starts with the gzip magic 1f 8b.</summary>
     /// <exception cref="InvalidDataException">A gzip stream that is corrupt, cut short or inflates beyond the cap.</exception>
@@ -55,9 +72,8 @@ public static class IdxReader
     }
 
     // Header, checked size, exactly that many payload bytes, then end of file.
-    private static (int[] Dims, byte[] Payload) Read(string path, int magic, string kind, int dimensions)
+    private static (int[] Dims, byte[] Payload) Read(Stream stream, string path, int magic, string kind, int dimensions)
     {
-        using var stream = OpenMaybeGzip(path);
         var header = new byte[4 + 4 * dimensions];
         int got = ReadUpTo(path, stream, header);
         if (got < 4) throw new InvalidDataException($"'{path}' is truncated: {got} bytes, too short for an IDX header.");

@@ -17,6 +17,10 @@ public readonly struct EpochMetrics
     public long Pulses { get; init; }
     /// <summary>Wall time of the epoch in seconds.</summary>
     public double Seconds { get; init; }
+
+    /// <summary>One readable line: "8000 samples, 500 batches, train loss 0.2345, 1,000 rank-1 writes, 0 pulses, 0.41 s".</summary>
+    public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{Samples} samples, {Batches} batches, train loss {MeanTrainingLoss:0.0000}, {RankOneWrites:N0} rank-1 writes, {Pulses:N0} pulses, {Seconds:0.00} s");
 }
 
 /// <summary>Loss and accuracy of a network on a labelled set.</summary>
@@ -28,4 +32,8 @@ public readonly struct Evaluation
     public double Accuracy { get; init; }
     /// <summary>Samples evaluated.</summary>
     public int Samples { get; init; }
+
+    /// <summary>One readable line: "accuracy 94.90%, loss 0.1712 on 2000 samples".</summary>
+    public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"accuracy {Accuracy * 100:0.00}%, loss {Loss:0.0000} on {Samples} samples");
 }

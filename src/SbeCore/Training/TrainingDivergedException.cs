@@ -28,6 +28,6 @@ public sealed class TrainingDivergedException : InvalidOperationException
         string what = double.IsFinite(loss)
             ? string.Create(CultureInfo.InvariantCulture, $"the gradients are not finite (loss {loss:0.####})")
             : string.Create(CultureInfo.InvariantCulture, $"loss is {loss}");
-        return where + what + "; try a lower --lr";
+        return where + what + "; try a lower learning rate";
     }
 }

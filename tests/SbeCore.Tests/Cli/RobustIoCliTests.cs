@@ -42,7 +42,7 @@ public sealed class RobustIoCliTests : IDisposable
         var (code, _, stderr) = SbeCli.Run("train", "--data", _dir, "--method", "minibatch", "--lr", "1e30", "--epochs", "2", "--hidden", "8", "--out", Path.Combine(_dir, "out"));
         Assert.Equal(1, code);
         AssertOneLineError(stderr, "diverged at epoch 1, batch ");
-        Assert.Contains("try a lower --lr", stderr);
+        Assert.Contains("try a lower learning rate (--lr)", stderr);
         Assert.DoesNotContain("Parameter", stderr);
     }
 

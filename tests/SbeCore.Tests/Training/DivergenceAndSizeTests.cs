@@ -31,7 +31,7 @@ public class DivergenceAndSizeTests
         var network = new Network(new NetworkOptions { LayerSizes = [8, 16, 3], Method = UpdateMethod.MiniBatch, Seed = 1 });
         var schedule = new TrainingSchedule { Epochs = 3, BatchSize = 8, LearningRate = 1e30f };
         var e = Assert.Throws<TrainingDivergedException>(() => new Trainer(network, data, null, schedule).Run());
-        Assert.Matches(@"^diverged at epoch \d+, batch \d+: (loss is (NaN|-?Infinity)|the gradients are not finite \(loss [0-9.]+\)); try a lower --lr$", e.Message);
+        Assert.Matches(@"^diverged at epoch \d+, batch \d+: (loss is (NaN|-?Infinity)|the gradients are not finite \(loss [0-9.]+\)); try a lower learning rate$", e.Message);
         Assert.DoesNotContain("Parameter", e.Message);
         Assert.True(e.Epoch >= 1 && e.Batch is >= 1 and <= 8);
         Assert.IsAssignableFrom<InvalidOperationException>(e); // callers that catch divergence this way keep working
