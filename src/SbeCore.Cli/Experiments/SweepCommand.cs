@@ -48,9 +48,12 @@ internal static class SweepCommand
             var data = DataOption.Load(o.Data, o.Subset);
             var rates = new LearningRates(o, data, parse.GetValue(lr), tune: !parse.GetValue(noTune));
             int total = cells.Count, finished = 0;
+            int todo = cells.Count(c => !store.IsFinished(c));
             var lockObj = new object();
             var clock = Stopwatch.StartNew();
-            AnsiConsole.MarkupLineInterpolated($"[bold]sbe sweep[/] ({o.PresetName}): shard {index}/{count}, {total} of {o.Grid().Cells.Count} cells, {o.Settings.Epochs} epochs max, stop at loss {o.Settings.StopAtLoss}, {data.Train.Name} ({data.Train.Count}/{data.Test.Count}), folder {Path.GetFullPath(dir)}");
+            AnsiConsole.MarkupLineInterpolated($"[bold]sbe sweep[/] ({o.PresetName}): shard {index}/{count}, {total} of {o.Grid().Cells.Count} cells, {todo} still to do, {o.Settings.Epochs} epochs max, stop at loss {o.Settings.StopAtLoss}, {data.Train.Name} ({data.Train.Count}/{data.Test.Count}), folder {Path.GetFullPath(dir)}");
+            // Finished cells are files of their own: an interrupted sweep resumes where it stopped.
+            Console.CancelKeyPress += (_, _) => Console.Error.WriteLine("interrupted: run the same command to resume (finished cells are kept).");
             void Log(string line) { lock (lockObj) Console.WriteLine($"[{clock.Elapsed:hh\\:mm\\:ss}] {line}"); }
             var summary = SweepRunner.Run(cells, store, cell =>
             {
@@ -59,8 +62,9 @@ internal static class SweepCommand
             }, o.Jobs, (cell, r) =>
             {
                 int n = Interlocked.Increment(ref finished);
+                var eta = TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds / n * Math.Max(0, todo - n));
                 Log(string.Create(CultureInfo.InvariantCulture,
-                    $"{n} done: {cell.Key} lr {r.LearningRate:0.####} ({r.LearningRateSource}) epochs {r.Epochs:0.##} loss {(r.Diverged ? "diverged" : r.TrainLoss.ToString("0.0000", CultureInfo.InvariantCulture))} test {SweepTable.Percent(r.TestAccuracy)} writes {r.RankOneWrites:N0} updates {SweepTable.Count(r.MatrixUpdates)} ({r.WallSeconds:0.0} s)"));
+                    $"{n}/{todo} done (ETA {eta:hh\\:mm\\:ss}): {cell.Key} lr {r.LearningRate:0.####} ({r.LearningRateSource}) epochs {r.Epochs:0.##} loss {(r.Diverged ? "diverged" : r.TrainLoss.ToString("0.0000", CultureInfo.InvariantCulture))} test {SweepTable.Percent(r.TestAccuracy)} writes {r.RankOneWrites:N0} updates {SweepTable.Count(r.MatrixUpdates)} ({r.WallSeconds:0.0} s)"));
             });
             string others = summary.ClaimedElsewhere.Count == 0 ? "" : $", left {summary.ClaimedElsewhere.Count} cells another sweep process is computing";
             AnsiConsole.MarkupLineInterpolated($"Shard {index}/{count}: ran {summary.Ran.Count}, skipped {summary.Skipped.Count} finished cells{others}, {clock.Elapsed.TotalMinutes:0.0} min. Merge with: sbe sweep merge {dir}");

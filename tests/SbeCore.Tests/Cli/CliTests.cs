@@ -80,9 +80,16 @@ public sealed class CliTests : IDisposable
     {
         WriteIdx(_dir, train: 40, test: 10);
         string sweepDir = Path.Combine(_dir, "sweep"), reportDir = Path.Combine(_dir, "report");
-        var (code, _, stderr) = SbeCli.Run("sweep", "--data", _dir, "--hidden", "8", "--methods", "sgd,minibatch,sbe", "--batches", "4", "--epochs", "2",
+        var (code, stdout, stderr) = SbeCli.Run("sweep", "--data", _dir, "--hidden", "8", "--methods", "sgd,minibatch,sbe", "--batches", "4", "--epochs", "2",
             "--stop-at-loss", "0", "--lr", "0.1", "--out", sweepDir, "-j", "1");
         Assert.True(code == 0, stderr);
+        // Progress: the banner counts the cells still to do, each finished cell says k/N and an ETA; a rerun has none left.
+        Assert.Contains("3 of 3 cells, 3 still to do", stdout);
+        Assert.Contains("3/3 done (ETA 00:00:00)", stdout);
+        var (again, rerun, _) = SbeCli.Run("sweep", "--data", _dir, "--hidden", "8", "--methods", "sgd,minibatch,sbe", "--batches", "4", "--epochs", "2",
+            "--stop-at-loss", "0", "--lr", "0.1", "--out", sweepDir, "-j", "1");
+        Assert.Equal(0, again);
+        Assert.Contains("0 still to do", rerun);
 
         (code, _, stderr) = SbeCli.Run("report", "--sweep", sweepDir, "--devices-sweep", "none", "--skip-runs", "--thresholds", "5,0.001", "--out", reportDir);
         Assert.True(code == 0, stderr);
