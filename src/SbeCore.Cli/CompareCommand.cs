@@ -84,7 +84,7 @@ internal static class CompareCommand
                         Diagnostics = parse.GetValue(diagnostics) && method == UpdateMethod.Sbe,
                     }, common.DeviceLabel(parse)));
             }
-            string title = $"{CommonOptions.NetName(arch, sizes)} {Act(parse.GetValue(common.Activation)).ToString().ToLowerInvariant()}, {data.Name} ({data.Train.Count} train / {data.Test.Count} test)";
+            string title = $"{CommonOptions.NetName(arch, sizes)} {Act(parse.GetValue(common.Activation)).ToString().ToLowerInvariant()}, {data.Name} ({data.Train.Count} train / {data.Test.Count} test), device {DeviceOptions.Describe(common.DeviceLabel(parse), tile)}";
             AnsiConsole.MarkupLineInterpolated($"[bold]sbe compare[/]: {title}, {specs[0].Schedule.Epochs} epochs, seed {seed}");
             var results = RunExecutor.Execute(specs, data, parse.GetValue(jobs));
             Reporting.PrintTable(results);

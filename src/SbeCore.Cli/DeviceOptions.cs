@@ -56,6 +56,15 @@ internal static class DeviceOptions
         return parameters is { Count: > 0 } ? $"{label} {string.Join(' ', parameters)}" : label;
     }
 
+    /// <summary>The device as plot titles and console headers name it: the label, and for a pulsed device its model
+    /// and pulse type.</summary>
+    public static string Describe(string label, TileConfig? config)
+    {
+        string model = Describe(config);
+        return model == "ideal" ? label : $"{label} ({model})";
+    }
+
+    /// <summary>The device model and pulse type of a config ("ideal" for exact updates).</summary>
     public static string Describe(TileConfig? config)
     {
         if (config is null) return "ideal";

@@ -22,6 +22,7 @@ internal static class PlotWriter
             line.LineWidth = 2;
             line.MarkerSize = 4;
         }
+        IntegerAxis(plt.Axes.Bottom);
         plt.Title(title);
         plt.XLabel("epoch");
         plt.YLabel("test accuracy (%)");
@@ -66,6 +67,7 @@ internal static class PlotWriter
         }
         LogAxis(plt.Axes.Left);
         if (logX) LogAxis(plt.Axes.Bottom);
+        else IntegerAxis(plt.Axes.Bottom);
         plt.Title(title);
         plt.XLabel(xLabel);
         plt.YLabel("training loss (cross-entropy, whole training set)");
@@ -73,22 +75,9 @@ internal static class PlotWriter
         OutputFolder.SavePng(plt, path, 900, 560);
     }
 
-    /// <summary>Data are log10 values: label ticks as powers of ten with log-spaced minor ticks.</summary>
-    private static void LogAxis(IAxis axis)
-    {
-        var ticks = new ScottPlot.TickGenerators.NumericAutomatic
-        {
-            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
-            IntegerTicksOnly = true,
-            LabelFormatter = v => FormatPower(Math.Pow(10, v)),
-        };
-        axis.TickGenerator = ticks;
-    }
+    /// <summary>Data are log10 values: label ticks with the values, whatever the span (<see cref="LogTicks"/>).</summary>
+    internal static void LogAxis(IAxis axis) => axis.TickGenerator = new LogTicks();
 
-    private static string FormatPower(double v) => v switch
-    {
-        >= 1e6 or < 9.99e-4 => v.ToString("0e0", System.Globalization.CultureInfo.InvariantCulture),
-        >= 1 => v.ToString("#,0", System.Globalization.CultureInfo.InvariantCulture),
-        _ => v.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture),
-    };
+    /// <summary>Epochs are whole numbers: no 0.5-epoch ticks.</summary>
+    internal static void IntegerAxis(IAxis axis) => axis.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
 }

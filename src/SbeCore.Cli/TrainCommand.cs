@@ -80,7 +80,7 @@ internal static class TrainCommand
                     ShuffleSeed = seed, EvaluationsPerEpoch = CommonOptions.EvaluationsPerEpoch(parse.GetValue(common.EvalsPerEpoch), batchSize), Diagnostics = parse.GetValue(diagnostics),
                     StopAtLoss = parse.GetValue(stopAt),
                 }, common.DeviceLabel(parse));
-            string title = $"{spec.Label}, {CommonOptions.NetName(arch, sizes)} {spec.Network.Activation.ToString().ToLowerInvariant()}, {data.Name}, batch {spec.Schedule.BatchSize}, lr {spec.Schedule.LearningRate}";
+            string title = $"{spec.Label}, {CommonOptions.NetName(arch, sizes)} {spec.Network.Activation.ToString().ToLowerInvariant()}, {data.Name}, batch {spec.Schedule.BatchSize}, lr {spec.Schedule.LearningRate}, device {DeviceOptions.Describe(common.DeviceLabel(parse), tile)}";
             AnsiConsole.MarkupLineInterpolated($"[bold]sbe train[/]: {title}, {spec.Schedule.Epochs} epochs, seed {seed}");
             var results = RunExecutor.Execute([spec], data, 1);
             Reporting.PrintTable(results);

@@ -149,13 +149,7 @@ internal static class ReportFigures
         return v.Length == 0 ? double.NaN : v.Length % 2 == 1 ? v[v.Length / 2] : 0.5 * (v[v.Length / 2 - 1] + v[v.Length / 2]);
     }
 
-    private static void LogAxis(IAxis axis)
-        => axis.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
-        {
-            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
-            IntegerTicksOnly = true,
-            LabelFormatter = v => FormatPower(Math.Pow(10, v)),
-        };
+    private static void LogAxis(IAxis axis) => PlotWriter.LogAxis(axis);
 
     private static void Log2Axis(IAxis axis)
         => axis.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
@@ -164,10 +158,4 @@ internal static class ReportFigures
             LabelFormatter = v => Math.Pow(2, v).ToString("0", CultureInfo.InvariantCulture),
         };
 
-    private static string FormatPower(double v) => v switch
-    {
-        >= 1e6 or < 1e-3 => v.ToString("0e0", CultureInfo.InvariantCulture),
-        >= 1 => v.ToString("#,0", CultureInfo.InvariantCulture),
-        _ => v.ToString("0.###", CultureInfo.InvariantCulture),
-    };
 }
