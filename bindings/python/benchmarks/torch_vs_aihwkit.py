@@ -1,7 +1,7 @@
 """One training step (forward + backward + optimizer step) of a 784-100-10 ReLU MLP, batch 32, pulsed ConstantStep
 tiles with aihwkit's default I/O, through sbecore.torch and through aihwkit (CPU), side by side.
 
-    PYTHONPATH=bindings/python:/work/aihwkit-build/src/src SBECORE_LIBRARY=artifacts/native \
+    PYTHONPATH=bindings/python:$AIHWKIT_BUILD/src/src SBECORE_LIBRARY=artifacts/native \
         /usr/bin/python3 bindings/python/benchmarks/torch_vs_aihwkit.py [--steps 200] [--threads 1]
 
 aihwkit is optional: without it only SbeCore's rows are printed. Both use the same device and I/O parameters
