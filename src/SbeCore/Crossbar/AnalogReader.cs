@@ -33,7 +33,7 @@ internal sealed class AnalogReader
         for (int s = 0; s < n; s++)
         {
             var x = input.Slice(s * inLen, inLen);
-            float nmValue = nm ? AbsMax(x) : 1f;
+            float nmValue = nm ? Eigen.SampleScale.MaxAbs(x) : 1f;
             if (nm && io.NmThres > 0) nmValue = MathF.Min(nmValue, io.NmThres);
             _scales[s] = nmValue;
             var xq = dac.Slice(s * inLen, inLen);
@@ -127,12 +127,5 @@ internal sealed class AnalogReader
             y[i] = v;
         }
         return passed;
-    }
-
-    private static float AbsMax(ReadOnlySpan<float> v)
-    {
-        float m = 0;
-        foreach (var e in v) m = MathF.Max(m, MathF.Abs(e));
-        return m;
     }
 }

@@ -85,7 +85,7 @@ public sealed partial class CrossbarTile
     private void ApplyPulsedRankOne(float lr, ReadOnlySpan<float> d, ReadOnlySpan<float> x)
     {
         var up = Config.Update;
-        float xMax = AbsMax(x), dMax = AbsMax(d);
+        float xMax = Eigen.SampleScale.MaxAbs(x), dMax = Eigen.SampleScale.MaxAbs(d);
         LastBl = 0; LastMaxRowProbability = 0; LastMaxColProbability = 0;
         if (lr == 0 || xMax == 0 || dMax == 0) return;
 
@@ -279,12 +279,5 @@ public sealed partial class CrossbarTile
         Counters.ClippedPulses += clipped;
         state[k] = w;
         if (_persistent is not null) _weights[k] = w + _writeNoise * _updateRandom.NextGaussian();
-    }
-
-    private static float AbsMax(ReadOnlySpan<float> v)
-    {
-        float m = 0;
-        foreach (var e in v) m = MathF.Max(m, MathF.Abs(e));
-        return m;
     }
 }

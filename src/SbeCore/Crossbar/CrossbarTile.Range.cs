@@ -1,3 +1,5 @@
+using SbeCore.Eigen;
+
 namespace SbeCore.Crossbar;
 
 // Devices with unbounded weights (the ideal device) could be written past float range by a finite but absurd write.
@@ -8,33 +10,49 @@ public sealed partial class CrossbarTile
 {
     private double _weightBound; // >= max |W| for an ideal device
 
-    // Throws unless W - lr * (change of magnitude at most maxChange, with intermediate lr * max|d| = maxFactor) stays finite.
-    private void RequireWithinRange(double maxFactor, double maxChange, string parameter)
+    // The largest possible |change| of one weight by the write (0 for bounded devices: nothing to check), after
+    // refusing a write that could leave float range (intermediate lr max|d| included).
+    private double RankOneChange(float lr, ReadOnlySpan<float> d, ReadOnlySpan<float> x)
     {
-        if (!_isIdeal) return; // pulsed and clipped writes stay within each device's finite bounds
+        if (!_isIdeal) return 0;
+        double factor = Math.Abs((double)lr) * SampleScale.MaxAbs(d), change = factor * SampleScale.MaxAbs(x);
+        RequireWithinRange(factor, change);
+        return change;
+    }
+
+    private double RankKChange(float lr, ReadOnlySpan<float> s, ReadOnlySpan<float> d, ReadOnlySpan<float> x)
+    {
+        if (!_isIdeal) return 0;
+        double factor = 0, change = 0;
+        for (int c = 0; c < s.Length; c++)
+        {
+            double f = Math.Abs((double)lr * s[c]) * SampleScale.MaxAbs(d.Slice(c * Rows, Rows));
+            factor = Math.Max(factor, f);
+            change += f * SampleScale.MaxAbs(x.Slice(c * Cols, Cols));
+        }
+        RequireWithinRange(factor, change);
+        return change;
+    }
+
+    private double DenseChange(float lr, ReadOnlySpan<float> g, int stride)
+    {
+        if (!_isIdeal) return 0;
+        double change = 0;
+        for (int r = 0; r < Rows; r++) change = Math.Max(change, Math.Abs((double)lr) * SampleScale.MaxAbs(g.Slice(r * stride, Cols)));
+        RequireWithinRange(change, change);
+        return change;
+    }
+
+    private void RequireWithinRange(double maxFactor, double maxChange)
+    {
         if (maxFactor <= float.MaxValue && _weightBound + maxChange <= float.MaxValue) return;
         _weightBound = ExactWeightBound();
         if (maxFactor <= float.MaxValue && _weightBound + maxChange <= float.MaxValue) return;
         throw new ArgumentException(
-            $"The write would take weights past float range (largest change {maxChange:G3}, largest weight {_weightBound:G3}); nothing was written. Lower the learning rate.", parameter);
+            $"The write would take weights past float range (largest change {maxChange:G3}, largest weight {_weightBound:G3}); nothing was written. Lower the learning rate.", "learningRate");
     }
 
-    private void GrowWeightBound(double maxChange)
-    {
-        if (_isIdeal) _weightBound += maxChange;
-    }
+    private void GrowWeightBound(double maxChange) => _weightBound += maxChange;
 
-    private double ExactWeightBound()
-    {
-        double m = 0;
-        foreach (float w in _weights) m = Math.Max(m, Math.Abs(w));
-        return m;
-    }
-
-    private static double MaxAbs(ReadOnlySpan<float> v)
-    {
-        float m = 0;
-        foreach (float e in v) m = MathF.Max(m, MathF.Abs(e));
-        return m;
-    }
+    private double ExactWeightBound() => _isIdeal ? SampleScale.MaxAbs(_weights) : 0;
 }

@@ -180,8 +180,7 @@ public sealed partial class CrossbarTile
         RequireLength(x.Length, Cols, nameof(x));
         RequireFinite(d, nameof(d));
         RequireFinite(x, nameof(x));
-        double factor = Math.Abs((double)learningRate) * MaxAbs(d), change = factor * MaxAbs(x);
-        RequireWithinRange(factor, change, nameof(learningRate));
+        double change = RankOneChange(learningRate, d, x);
         WriteRankOne(learningRate, d, x);
         GrowWeightBound(change);
     }
@@ -196,15 +195,11 @@ public sealed partial class CrossbarTile
         RequireFinite(s, nameof(s));
         RequireFinite(d, nameof(d));
         RequireFinite(x, nameof(x));
-        double factor = 0, change = 0;
         for (int c = 0; c < k; c++)
         {
             if (!float.IsFinite(learningRate * s[c])) throw new ArgumentException($"learningRate * s[{c}] overflows ({learningRate} * {s[c]}).", nameof(s));
-            double f = Math.Abs((double)learningRate * s[c]) * MaxAbs(d.Slice(c * Rows, Rows));
-            factor = Math.Max(factor, f);
-            change += f * MaxAbs(x.Slice(c * Cols, Cols));
         }
-        RequireWithinRange(factor, change, nameof(learningRate));
+        double change = RankKChange(learningRate, s, d, x);
         for (int c = 0; c < k; c++) WriteRankOne(learningRate * s[c], d.Slice(c * Rows, Rows), x.Slice(c * Cols, Cols));
         GrowWeightBound(change);
     }
@@ -229,10 +224,7 @@ public sealed partial class CrossbarTile
         if (g.Length < needed) throw new ArgumentException($"g has {g.Length} elements, {Rows} rows at stride {stride} need {needed}.", nameof(g));
         for (int r = 0; r < Rows; r++) RequireFinite(g.Slice(r * stride, Cols), nameof(g), r * stride);
         if (rankOneEquivalent < 0) throw new ArgumentException($"rankOneEquivalent must be >= 0, got {rankOneEquivalent}.", nameof(rankOneEquivalent));
-        double change = 0;
-        if (_isIdeal)
-            for (int r = 0; r < Rows; r++) change = Math.Max(change, Math.Abs((double)learningRate) * MaxAbs(g.Slice(r * stride, Cols)));
-        RequireWithinRange(change, change, nameof(learningRate));
+        double change = DenseChange(learningRate, g, stride);
         ApplyDense(learningRate, g, stride, rankOneEquivalent);
         GrowWeightBound(change);
         Counters.RankOneWrites += rankOneEquivalent;

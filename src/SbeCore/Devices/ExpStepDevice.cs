@@ -45,7 +45,7 @@ public sealed record ExpStepDevice : PulsedDevice
         {
             float downBias = UpDown > 0 ? -UpDown : 0f;
             float scaleDown = (downBias + 1f) * DwMin;
-            float z = 0f / (WMax - WMin) * A + B;
+            float z = B; // 2 w / (w_max - w_min) a + b at w = 0
             float dwDown = scaleDown * MathF.Max(1f - ADown * MathF.Exp(GammaDown * -z), 0f);
             float granularity = MathF.Max((dwDown + dwDown) / 2f, 0f);
             return granularity > 0 ? granularity : DwMin;

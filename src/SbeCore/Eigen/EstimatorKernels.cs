@@ -111,6 +111,16 @@ internal static class EstimatorKernels
         }
     }
 
+    /// <summary>sum_j (delta_j . d)(x_j . x) over the n samples (deltas n x d.Length, xs n x x.Length): n times a
+    /// Rayleigh quotient d^T M x of the batch-mean gradient M, in one pass over the batch.</summary>
+    public static double SumOfProducts(ReadOnlySpan<float> deltas, ReadOnlySpan<float> xs, int n, ReadOnlySpan<float> d, ReadOnlySpan<float> x)
+    {
+        double acc = 0;
+        for (int j = 0; j < n; j++)
+            acc += (double)Blas.Dot(deltas.Slice(j * d.Length, d.Length), d) * Blas.Dot(xs.Slice(j * x.Length, x.Length), x);
+        return acc;
+    }
+
     /// <summary>Sum of squares (the Euclidean norm squared): float lanes over blocks of 64 vectors flushed into double.</summary>
     public static double SumSquares(ReadOnlySpan<float> x)
     {

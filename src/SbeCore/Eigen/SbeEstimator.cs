@@ -167,10 +167,7 @@ public sealed partial class SbeEstimator
         if (Options.DivisionFree) RefreshNorms();
         for (int c = 0; c < _k; c++)
         {
-            ReadOnlySpan<float> dc = _d.AsSpan(c * Rows, Rows), xc = _x.AsSpan(c * Cols, Cols);
-            double acc = 0;
-            for (int j = 0; j < n; j++)
-                acc += (double)Blas.Dot(deltas.Slice(j * Rows, Rows), dc) * Blas.Dot(xs.Slice(j * Cols, Cols), xc);
+            double acc = EstimatorKernels.SumOfProducts(deltas, xs, n, _d.AsSpan(c * Rows, Rows), _x.AsSpan(c * Cols, Cols));
             double scale = _dNorm[c] * _xNorm[c];
             s[c] = scale > 0 ? (float)(acc / (n * scale)) : 0f;
         }

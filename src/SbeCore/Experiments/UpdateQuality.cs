@@ -17,7 +17,7 @@ public sealed class UpdateQuality : IBatchObserver
 {
     private readonly (string Label, IUpdateRule[] Rules)[] _candidates;
     private readonly CrossbarTile[] _scratch;
-    private readonly float[][] _dense;
+    private readonly float[][] _dense, _zero;
     private readonly float[] _s = new float[1];
     private readonly float[][] _u, _v;
 
@@ -29,6 +29,7 @@ public sealed class UpdateQuality : IBatchObserver
             .Select(l => create(label, l, network.GetTile(l).Rows, network.GetTile(l).Cols)).ToArray())).ToArray();
         _scratch = Enumerable.Range(0, layers).Select(l => new CrossbarTile(network.GetTile(l).Rows, network.GetTile(l).Cols)).ToArray();
         _dense = _scratch.Select(t => new float[t.Rows * t.Cols]).ToArray();
+        _zero = _scratch.Select(t => new float[t.Rows * t.Cols]).ToArray();
         _u = _scratch.Select(t => new float[t.Rows]).ToArray();
         _v = _scratch.Select(t => new float[t.Cols]).ToArray();
         Scores = labels.ToDictionary(l => l, _ => new List<(int Layer, double Residual, double MagnitudeError)>());
@@ -49,10 +50,9 @@ public sealed class UpdateQuality : IBatchObserver
         BatchSvd.TopK(deltas, inputs, n, rows, cols, _s, _u[layer], _v[layer]);
         double s1 = _s[0];
         var tile = _scratch[layer];
-        var zero = new float[rows * cols];
         foreach (var (label, rules) in _candidates)
         {
-            tile.SetWeights(zero);
+            tile.SetWeights(_zero[layer]);
             rules[layer].Apply(tile, deltas, inputs, n, -1f);
             var est = tile.Weights;
             double diff = 0, size = 0;

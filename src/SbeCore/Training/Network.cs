@@ -271,7 +271,8 @@ public sealed class Network
         if (!double.IsFinite(loss))
             throw new InvalidOperationException($"training diverged: the batch loss is {loss}; no weights were changed. Lower the learning rate.");
         for (int l = last; l > 0; l--) BackwardInto(ws, l, n);
-        for (int l = 0; l <= last; l++) CheckUpdateStaysFinite(l, ws.Deltas[l].AsSpan(0, n * _tiles[l].Rows), ws.Inputs[l].AsSpan(0, n * _tiles[l].Cols), n, learningRate);
+        for (int l = 0; l <= last; l++)
+            UpdateBounds.Check(l, _tiles[l], ws.Deltas[l].AsSpan(0, n * _tiles[l].Rows), ws.Inputs[l].AsSpan(0, n * _tiles[l].Cols), n, 1, Options.Rank, learningRate);
         for (int l = 0; l <= last; l++)
         {
             int rows = _tiles[l].Rows, cols = _tiles[l].Cols;
@@ -284,26 +285,6 @@ public sealed class Network
         return loss / n;
     }
 
-    // Before any layer is written: every rule's update of a weight is at most lr k sum_j |delta_j| |x_j| (a rank-1 term
-    // with unit vectors carries s <= max_j |delta_j| |x_j|; SGD applies the n terms one by one), bounded here through
-    // max |elements| (exact, cannot overflow). A learning rate that could push a weight past float is refused, and a
-    // gradient beyond what the update rules accept is reported as divergence, with nothing changed either way and no
-    // parameter named that the caller did not pass.
-    private void CheckUpdateStaysFinite(int layer, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, float learningRate)
-    {
-        int rows = _tiles[layer].Rows, cols = _tiles[layer].Cols;
-        double root = Math.Sqrt((double)rows * cols), sum = 0;
-        for (int j = 0; j < n; j++)
-        {
-            double bound = root * SampleScale.MaxAbs(deltas.Slice(j * rows, rows)) * SampleScale.MaxAbs(inputs.Slice(j * cols, cols));
-            if (!(bound < SampleScale.Limit))
-                throw new InvalidOperationException($"training diverged: layer {layer}'s gradient (|delta| |x| up to {bound:g3}) is beyond float range; no weights were changed. Lower the learning rate.");
-            sum += bound;
-        }
-        double reach = SampleScale.MaxAbs(_tiles[layer].Weights) + Math.Abs((double)learningRate) * Math.Max(1, Options.Rank) * sum;
-        if (!(reach <= float.MaxValue))
-            throw new ArgumentException($"learningRate {learningRate} is too large: layer {layer}'s weights could reach {reach:g3}, beyond float range; no weights were changed. Lower the learning rate.", nameof(learningRate));
-    }
 
     private void Forward(NetworkWorkspace ws, int n)
     {

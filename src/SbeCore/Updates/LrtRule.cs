@@ -1,5 +1,6 @@
 using SbeCore.Crossbar;
 using SbeCore.Eigen;
+using SbeCore.Kernels;
 
 namespace SbeCore.Updates;
 
@@ -86,24 +87,23 @@ public sealed class LrtRule : IUpdateRule
         _filled = keep;
     }
 
-    // Writes the coefficients of y on the r columns of basis into coeffs, the unit remainder into unit (zero if none),
-    // and returns the remainder's norm.
+    // Writes the coefficients of y on the r orthonormal columns of basis into coeffs (modified Gram-Schmidt: with an
+    // orthonormal basis the coefficients on the partial remainders are those of y), the unit remainder into unit
+    // (zero if none), and returns the remainder's norm.
     private static double Complement(ReadOnlySpan<float> y, ReadOnlySpan<float> basis, int r, int len, Span<float> unit, Span<double> coeffs)
     {
         y.CopyTo(unit);
         for (int c = 0; c < r; c++)
         {
             var b = basis.Slice(c * len, len);
-            double dot = SmallDense.Dot(unit, b);
+            float dot = Blas.Dot(unit, b);
             coeffs[c] = dot;
-            for (int i = 0; i < len; i++) unit[i] = (float)(unit[i] - dot * b[i]);
+            Blas.Axpy(-dot, b, unit);
         }
-        // The coefficients of y itself (not of the partial remainders): recompute against y.
-        for (int c = 0; c < r; c++) coeffs[c] = SmallDense.Dot(y, basis.Slice(c * len, len));
-        double norm = Math.Sqrt(SmallDense.Dot(unit, unit));
-        double size = Math.Sqrt(SmallDense.Dot(y, y));
+        double norm = Math.Sqrt(EstimatorKernels.SumSquares(unit));
+        double size = Math.Sqrt(EstimatorKernels.SumSquares(y));
         if (!(norm > 1e-6 * size) || norm == 0) { unit.Clear(); return 0; }
-        for (int i = 0; i < len; i++) unit[i] = (float)(unit[i] / norm);
+        Blas.Scale((float)(1 / norm), unit);
         return norm;
     }
 
@@ -114,8 +114,8 @@ public sealed class LrtRule : IUpdateRule
         {
             var o = output.Slice(c * len, len);
             o.Clear();
-            for (int e = 0; e < r; e++) Kernels.Blas.Axpy((float)rot[e * q + c], basis.Slice(e * len, len), o);
-            Kernels.Blas.Axpy((float)rot[r * q + c], extra, o);
+            for (int e = 0; e < r; e++) Blas.Axpy((float)rot[e * q + c], basis.Slice(e * len, len), o);
+            Blas.Axpy((float)rot[r * q + c], extra, o);
         }
     }
 }

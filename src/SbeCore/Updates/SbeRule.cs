@@ -39,13 +39,7 @@ public sealed class SbeRule : IUpdateRule
     private void StartMagnitudes(ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n)
     {
         for (int c = 0; c < _s0.Length; c++)
-        {
-            ReadOnlySpan<float> dc = _d0.AsSpan(c * Rows, Rows), xc = _x0.AsSpan(c * Cols, Cols);
-            double acc = 0;
-            for (int j = 0; j < n; j++)
-                acc += (double)Kernels.Blas.Dot(deltas.Slice(j * Rows, Rows), dc) * Kernels.Blas.Dot(inputs.Slice(j * Cols, Cols), xc);
-            _s0[c] = (float)(acc / n);
-        }
+            _s0[c] = (float)(EstimatorKernels.SumOfProducts(deltas, inputs, n, _d0.AsSpan(c * Rows, Rows), _x0.AsSpan(c * Cols, Cols)) / n);
     }
 
     /// <summary>The last applied singular values.</summary>

@@ -1,5 +1,6 @@
 using SbeCore.Crossbar;
 using SbeCore.Eigen;
+using SbeCore.Kernels;
 using SbeCore.Numerics;
 
 namespace SbeCore.Updates;
@@ -18,6 +19,7 @@ namespace SbeCore.Updates;
 public sealed class SbpcaRule : IUpdateRule
 {
     private readonly float[] _x, _d, _sigma, _y, _z;
+    private readonly double[] _norms;
     private Xoshiro256 _rng;
 
     /// <summary>Creates the rule for a rows x cols layer, rank k and sub-batch m.</summary>
@@ -31,12 +33,13 @@ public sealed class SbpcaRule : IUpdateRule
         Rows = rows; Cols = cols; Rank = rank; SubBatch = subBatch; PublishedSchedule = publishedSchedule;
         _x = new float[rank * cols]; _d = new float[rank * rows]; _sigma = new float[rank];
         _y = new float[subBatch * rank]; _z = new float[subBatch * rank];
+        _norms = new double[rank];
         // A random orthonormal start and sigma = 1, as published.
         _rng = new Xoshiro256(seed ^ 0x5B9CA5B9CA5B9CA5UL);
         for (int i = 0; i < _x.Length; i++) _x[i] = (float)_rng.NextGaussian();
         for (int i = 0; i < _d.Length; i++) _d[i] = (float)_rng.NextGaussian();
-        SmallDense.Orthonormalize(_x, rank, cols, ref _rng);
-        SmallDense.Orthonormalize(_d, rank, rows, ref _rng);
+        Orthonormalize(_x, cols);
+        Orthonormalize(_d, rows);
         _sigma.AsSpan().Fill(1f);
     }
 
@@ -90,11 +93,11 @@ public sealed class SbpcaRule : IUpdateRule
         // y_jc = d_j . D_c / total; X_c = alpha X_c + sum_j x_j y_jc / sigma_c; orthonormalise.
         Project(deltas, Rows, _d, count, _y, total);
         Accumulate(_x, Cols, inputs, _y, count, alpha);
-        SmallDense.Orthonormalize(_x, k, Cols, ref _rng);
+        Orthonormalize(_x, Cols);
         // z_jc = x_j . X_c / total (new X); D_c = alpha D_c + sum_j d_j z_jc / sigma_c; orthonormalise.
         Project(inputs, Cols, _x, count, _z, total);
         Accumulate(_d, Rows, deltas, _z, count, alpha);
-        SmallDense.Orthonormalize(_d, k, Rows, ref _rng);
+        Orthonormalize(_d, Rows);
         // sigma_c = alpha sigma_c + sum_j (d_j . D_c)(x_j . X_c) / total, with the new factors.
         Project(deltas, Rows, _d, count, _y, 1);
         for (int c = 0; c < k; c++)
@@ -113,8 +116,15 @@ public sealed class SbpcaRule : IUpdateRule
         for (int j = 0; j < count; j++)
         {
             var row = rows.Slice(j * len, len);
-            for (int c = 0; c < Rank; c++) output[j * Rank + c] = (float)(SmallDense.Dot(row, factor.Slice(c * len, len)) / scale);
+            for (int c = 0; c < Rank; c++) output[j * Rank + c] = (float)(Blas.Dot(row, factor.Slice(c * len, len)) / scale);
         }
+    }
+
+    // The Q of a QR with a positive diagonal in R (the published sign fix): the estimator's Gram-Schmidt, normalised.
+    private void Orthonormalize(Span<float> factor, int len)
+    {
+        ColumnOrthogonalizer.Orthogonalize(factor, Rank, len, _norms, ref _rng);
+        for (int c = 0; c < Rank; c++) Blas.Scale((float)(1 / _norms[c]), factor.Slice(c * len, len));
     }
 
     // factor_c = alpha factor_c + sum_j rows_j proj[j k + c] / sigma_c.
@@ -123,9 +133,9 @@ public sealed class SbpcaRule : IUpdateRule
         for (int c = 0; c < Rank; c++)
         {
             var f = factor.Slice(c * len, len);
-            Kernels.Blas.Scale((float)alpha, f);
+            Blas.Scale((float)alpha, f);
             float inverseSigma = 1f / _sigma[c];
-            for (int j = 0; j < count; j++) Kernels.Blas.Axpy(proj[j * Rank + c] * inverseSigma, rows.Slice(j * len, len), f);
+            for (int j = 0; j < count; j++) Blas.Axpy(proj[j * Rank + c] * inverseSigma, rows.Slice(j * len, len), f);
         }
     }
 }

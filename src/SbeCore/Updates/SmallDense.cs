@@ -1,47 +1,8 @@
-using SbeCore.Numerics;
-
 namespace SbeCore.Updates;
 
-/// <summary>
-/// Dense helpers of the streaming low-rank rules (SBPCA, LRT): factors are k columns of length len stored one after
-/// the other (column c at [c len, (c + 1) len)), k small (the rank, at most a few dozen).
-/// </summary>
+/// <summary>The small dense SVD of LRT's (k + 1) x (k + 1) core (k, the rank, at most a few dozen).</summary>
 internal static class SmallDense
 {
-    /// <summary>Modified Gram-Schmidt in place (double accumulation): the Q of a QR with a positive diagonal in R, as
-    /// SBPCA's QR with its sign fix. A column that vanishes is replaced by a random direction orthogonal to the earlier ones.</summary>
-    public static void Orthonormalize(Span<float> columns, int k, int len, ref Xoshiro256 rng)
-    {
-        for (int c = 0; c < k; c++)
-        {
-            var col = columns.Slice(c * len, len);
-            for (int attempt = 0; ; attempt++)
-            {
-                for (int e = 0; e < c; e++)
-                {
-                    var earlier = columns.Slice(e * len, len);
-                    double dot = Dot(col, earlier);
-                    for (int i = 0; i < len; i++) col[i] = (float)(col[i] - dot * earlier[i]);
-                }
-                double norm = Math.Sqrt(Dot(col, col));
-                if (norm > 1e-30 && double.IsFinite(norm))
-                {
-                    for (int i = 0; i < len; i++) col[i] = (float)(col[i] / norm);
-                    break;
-                }
-                if (attempt > 3) throw new InvalidOperationException("Could not complete an orthonormal basis.");
-                for (int i = 0; i < len; i++) col[i] = (float)rng.NextGaussian();
-            }
-        }
-    }
-
-    public static double Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        double s = 0;
-        for (int i = 0; i < a.Length; i++) s += (double)a[i] * b[i];
-        return s;
-    }
-
     /// <summary>
     /// SVD of the m x m matrix a (row-major, overwritten) by one-sided Jacobi: a = P diag(sigma) Q^T with sigma
     /// descending; p and q are m x m row-major (column c of P is p[i m + c]).

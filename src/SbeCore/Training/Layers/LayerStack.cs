@@ -169,7 +169,11 @@ internal sealed class LayerStack
             Span<float> gradInput = i == 0 ? [] : _grads[i].AsSpan(0, n * layer.Input.Size);
             layer.Backward(_acts[i].AsSpan(0, n * layer.Input.Size), _acts[i + 1].AsSpan(0, n * layer.Output.Size), _grads[i + 1].AsSpan(0, n * layer.Output.Size), n, gradInput);
         }
-        for (int l = 0; l < _tileLayers.Length; l++) CheckUpdateStaysFinite(l, n, learningRate);
+        for (int l = 0; l < _tileLayers.Length; l++)
+        {
+            var t = _tileLayers[l];
+            UpdateBounds.Check(l, t.Tile, t.PairDeltas(GradOutput(l, n), n), t.PairInputs(n), n * t.Positions, t.Positions, _owner.Options.Rank, learningRate);
+        }
         for (int l = 0; l < _tileLayers.Length; l++)
         {
             var t = _tileLayers[l];
@@ -189,25 +193,6 @@ internal sealed class LayerStack
         return _grads[i + 1].AsSpan(0, n * _layers[i].Output.Size);
     }
 
-    // The MLP's preflight over the n x P pairs: every rule's change of a weight is at most lr k P sum |delta||x| over the
-    // pairs (a mean rule divides the P-scaled rate by nP; SGD writes each pair at lr), so nothing can pass float range.
-    private void CheckUpdateStaysFinite(int l, int n, float learningRate)
-    {
-        var t = _tileLayers[l];
-        int rows = t.Tile.Rows, cols = t.Tile.Cols, pairs = n * t.Positions;
-        ReadOnlySpan<float> deltas = t.PairDeltas(GradOutput(l, n), n), inputs = t.PairInputs(n);
-        double root = Math.Sqrt((double)rows * cols), sum = 0;
-        for (int j = 0; j < pairs; j++)
-        {
-            double bound = root * SampleScale.MaxAbs(deltas.Slice(j * rows, rows)) * SampleScale.MaxAbs(inputs.Slice(j * cols, cols));
-            if (!(bound < SampleScale.Limit))
-                throw new InvalidOperationException($"training diverged: layer {l}'s gradient (|delta| |x| up to {bound:g3}) is beyond float range; no weights were changed. Lower the learning rate.");
-            sum += bound;
-        }
-        double reach = SampleScale.MaxAbs(t.Tile.Weights) + Math.Abs((double)learningRate) * Math.Max(1, _owner.Options.Rank) * t.Positions * sum;
-        if (!(reach <= float.MaxValue))
-            throw new ArgumentException($"learningRate {learningRate} is too large: layer {l}'s weights could reach {reach:g3}, beyond float range; no weights were changed. Lower the learning rate.", nameof(learningRate));
-    }
 
     private void EnsureCapacity(int n)
     {

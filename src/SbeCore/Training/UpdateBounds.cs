@@ -1,0 +1,30 @@
+using SbeCore.Crossbar;
+using SbeCore.Eigen;
+
+namespace SbeCore.Training;
+
+// Before any layer is written: every rule's update of a weight is at most lr k sum_j |delta_j| |x_j| (a rank-1 term
+// with unit vectors carries s <= max_j |delta_j| |x_j|; SGD applies the n terms one by one), bounded here through
+// max |elements| (exact, cannot overflow). A learning rate that could push a weight past float is refused, and a
+// gradient beyond what the update rules accept is reported as divergence, with nothing changed either way and no
+// parameter named that the caller did not pass.
+// Over a conv layer's n x P pairs the bound is P times larger (a mean rule divides the P-scaled rate by nP; SGD writes
+// each pair at lr).
+internal static class UpdateBounds
+{
+    public static void Check(int layer, CrossbarTile tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int pairs, int positions, int rank, float learningRate)
+    {
+        int rows = tile.Rows, cols = tile.Cols;
+        double root = Math.Sqrt((double)rows * cols), sum = 0;
+        for (int j = 0; j < pairs; j++)
+        {
+            double bound = root * SampleScale.MaxAbs(deltas.Slice(j * rows, rows)) * SampleScale.MaxAbs(inputs.Slice(j * cols, cols));
+            if (!(bound < SampleScale.Limit))
+                throw new InvalidOperationException($"training diverged: layer {layer}'s gradient (|delta| |x| up to {bound:g3}) is beyond float range; no weights were changed. Lower the learning rate.");
+            sum += bound;
+        }
+        double reach = SampleScale.MaxAbs(tile.Weights) + Math.Abs((double)learningRate) * Math.Max(1, rank) * positions * sum;
+        if (!(reach <= float.MaxValue))
+            throw new ArgumentException($"learningRate {learningRate} is too large: layer {layer}'s weights could reach {reach:g3}, beyond float range; no weights were changed. Lower the learning rate.", nameof(learningRate));
+    }
+}
