@@ -194,18 +194,27 @@ internal static unsafe partial class Exports
     // a buffer too small is refused (nothing written) so a caller never mistakes a cut text for the whole.
     private static int CopyOut(string text, byte* buffer, nuint capacity, nuint* length)
     {
-        int needed = Encoding.UTF8.GetByteCount(text);
-        if (length != null) *length = (nuint)needed;
+        byte[] bytes = Encoding.UTF8.GetBytes(text);
+        return CopyOut(bytes, terminate: true, "the text", buffer, capacity, length);
+    }
+
+    // Out-parameters of a variable size (text, blobs): *length gets the data's byte count in every case; buffer NULL
+    // with capacity 0 only asks for it; a buffer too small for the data (and its NUL when terminated) is refused with
+    // nothing written.
+    internal static int CopyOut(ReadOnlySpan<byte> data, bool terminate, string what, byte* buffer, nuint capacity, nuint* length)
+    {
+        if (length != null) *length = (nuint)data.Length;
         if (buffer == null && capacity == 0)
         {
             if (length == null) throw new SbeException(SbeStatus.NullPointer, "buffer and length are both NULL: nothing to return.");
             return 0;
         }
         Args.NotNull(buffer, "buffer");
-        if (capacity < (nuint)needed + 1)
-            throw new SbeException(SbeStatus.InvalidArgument, $"capacity is {capacity}; the text needs {needed + 1} bytes with its NUL (*length has the count).");
-        int written = Encoding.UTF8.GetBytes(text, new Span<byte>(buffer, needed));
-        buffer[written] = 0;
+        nuint needed = (nuint)data.Length + (terminate ? 1u : 0u);
+        if (capacity < needed)
+            throw new SbeException(SbeStatus.InvalidArgument, $"capacity is {capacity}; {what} needs {needed} bytes{(terminate ? " with its NUL" : "")} (*length has the count).");
+        data.CopyTo(new Span<byte>(buffer, data.Length));
+        if (terminate) buffer[data.Length] = 0;
         return 0;
     }
 }

@@ -13,18 +13,7 @@ internal static unsafe partial class Exports
         try
         {
             using var lease = Estimators.Use(estimator, "estimator", out var e);
-            byte[] state = e.SaveState();
-            if (length != null) *length = (nuint)state.Length;
-            if (buffer == null && capacity == 0)
-            {
-                if (length == null) throw new SbeException(SbeStatus.NullPointer, "buffer and length are both NULL: nothing to return.");
-                return 0;
-            }
-            Args.NotNull(buffer, "buffer");
-            if (capacity < (nuint)state.Length)
-                throw new SbeException(SbeStatus.InvalidArgument, $"capacity is {capacity}; the state needs {state.Length} bytes (*length has the count).");
-            state.CopyTo(new Span<byte>(buffer, state.Length));
-            return 0;
+            return CopyOut(e.SaveState(), terminate: false, "the state", buffer, capacity, length);
         }
         catch (Exception e) { return LastError.Fail(e); }
     }
