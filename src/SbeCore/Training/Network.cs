@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Extensions.ObjectPool;
 using SbeCore.Crossbar;
 using SbeCore.Eigen;
 using SbeCore.IO;
@@ -13,30 +12,28 @@ namespace SbeCore.Training;
 // Members may be added; the constructors, TrainEpoch, TrainBatch, Evaluate, Predict and the counters may not change.
 
 /// <summary>
-/// A multi-layer perceptron of crossbar tiles, one <see cref="CrossbarTile"/> per layer (rows = outputs,
-/// cols = inputs + 1: the bias is an extra input column fed a constant 1, so it rides the same rank-1 writes),
-/// ReLU or sigmoid hidden layers and a softmax cross-entropy output. A batch is read forward and backward at once
-/// through the tiles' batched reads with the weights frozen; at its end each layer's <see cref="IUpdateRule"/> gets
-/// <c>deltas</c> (n x rows) and <c>inputs</c> (n x cols), where delta_j = dL_j / dz_j is the gradient of sample j's own
-/// cross-entropy L_j at the layer's pre-activation (NOT divided by n). The rule forms the batch mean, so MiniBatch
-/// applies exactly W -= lr * (1/n) sum_j delta_j x_j^T, the gradient step of the mean loss.
-/// Not thread-safe: one thread per network. Steady-state training steps allocate nothing (scratch is pooled).
+/// A network of crossbar tiles: the multi-layer perceptron of <see cref="NetworkOptions.LayerSizes"/> or the layers of
+/// <see cref="NetworkOptions.Architecture"/> (convolutions, pooling, dense), one code path (<see cref="Layers"/>). Every
+/// weight layer is one <see cref="CrossbarTile"/> (rows = outputs, cols = inputs + 1: the bias is an extra input column
+/// fed a constant 1, so it rides the same rank-1 writes), ReLU or sigmoid hidden layers and a softmax cross-entropy
+/// output. A batch is read forward and backward at once through the tiles' batched reads with the weights frozen; at
+/// its end each layer's <see cref="IUpdateRule"/> gets <c>deltas</c> (n x rows) and <c>inputs</c> (n x cols), where
+/// delta_j = dL_j / dz_j is the gradient of sample j's own cross-entropy L_j at the layer's pre-activation (NOT divided
+/// by n). The rule forms the batch mean, so MiniBatch applies exactly W -= lr * (1/n) sum_j delta_j x_j^T, the gradient
+/// step of the mean loss (a convolution's n x P pairs: <see cref="IUpdateRule.ApplyPositions"/>).
+/// Not thread-safe: one thread per network. Steady-state training steps allocate nothing (scratch grows on demand).
 /// </summary>
 public sealed class Network
 {
-    private const int EvaluationChunk = 256;
-
     /// <summary>
     /// Most devices (sum over layers of outputs x (inputs + 1)) a network may have: 2^26, one 8192 x 8191 layer or
     /// about 1.5 GB of tile state. Checked before any tile is allocated, so absurd layer sizes fail fast instead of
     /// exhausting memory.
     /// </summary>
     public const long MaxTotalDevices = 1L << 26;
-    private readonly int[] _sizes;
     private readonly CrossbarTile[] _tiles;
     private readonly IUpdateRule[] _rules;
-    private readonly ObjectPool<NetworkWorkspace> _pool;
-    private readonly LayerStack? _stack; // set when Options.Architecture names layers; the MLP path never touches it
+    private readonly LayerStack _stack;
     private int[] _order = [];
 
     /// <summary>Builds the network with the rules of <see cref="NetworkOptions.Method"/> (see <see cref="UpdateRuleFactory"/>).</summary>
@@ -54,35 +51,17 @@ public sealed class Network
         ArgumentNullException.ThrowIfNull(ruleFactory);
         Validate(options);
         Options = options;
-        if (options.Architecture is not null)
-        {
-            _stack = new LayerStack(this, options, ArchitectureSpec.Parse(options.Architecture), ruleFactory);
-            _sizes = [_stack.InputSize, _stack.OutputSize];
-            _tiles = _stack.Tiles(); _rules = _stack.Rules();
-            _pool = new DefaultObjectPool<NetworkWorkspace>(new NetworkWorkspace.Policy(_sizes), 1);
-            return;
-        }
-        _sizes = (int[])options.LayerSizes.Clone();
-        int layers = _sizes.Length - 1;
-        _tiles = new CrossbarTile[layers];
-        _rules = new IUpdateRule[layers];
-        var rng = new Xoshiro256(options.Seed);
-        for (int l = 0; l < layers; l++)
-        {
-            int rows = _sizes[l + 1], cols = _sizes[l] + 1;
-            _tiles[l] = new CrossbarTile(rows, cols, options.TileConfig, DeriveSeed(options.Seed, 2 * l + 1));
-            _tiles[l].SetWeights(HeNormal(ref rng, rows, cols));
-            _rules[l] = ruleFactory(l, rows, cols) ?? throw new ArgumentException($"ruleFactory returned null for layer {l}.", nameof(ruleFactory));
-        }
-        _pool = new DefaultObjectPool<NetworkWorkspace>(new NetworkWorkspace.Policy(_sizes), 4);
+        var spec = options.Architecture is not null ? ArchitectureSpec.Parse(options.Architecture) : ArchitectureSpec.Dense(options.LayerSizes.AsSpan(1, options.LayerSizes.Length - 2));
+        _stack = new LayerStack(this, options, spec, ruleFactory);
+        _tiles = _stack.Tiles(); _rules = _stack.Rules();
     }
 
     /// <summary>The options the network was built with.</summary>
     public NetworkOptions Options { get; }
     /// <summary>Floats per input sample (LayerSizes[0]).</summary>
-    public int InputSize => _sizes[0];
+    public int InputSize => _stack.InputSize;
     /// <summary>Number of classes (last entry of LayerSizes).</summary>
-    public int OutputSize => _sizes[^1];
+    public int OutputSize => _stack.OutputSize;
     /// <summary>Number of weight layers (tiles).</summary>
     public int LayerCount => _tiles.Length;
     /// <summary>Rank-1 writes issued to all tiles so far (the paper's "matrix updates").</summary>
@@ -94,8 +73,8 @@ public sealed class Network
     /// <summary>Optional hook that sees every layer's batch before its update (diagnostics).</summary>
     public IBatchObserver? BatchObserver { get; set; }
 
-    /// <summary>The layers of a network built from <see cref="NetworkOptions.Architecture"/> (null for the MLP).</summary>
-    public IReadOnlyList<ILayer>? Layers => _stack?.Layers;
+    /// <summary>The layers in order (for the MLP of LayerSizes: dense layers, each hidden one followed by its activation).</summary>
+    public IReadOnlyList<ILayer> Layers => _stack.Layers;
 
     /// <summary>The tile of layer <paramref name="layer"/> (0 = first hidden layer).</summary>
     public CrossbarTile GetTile(int layer) => _tiles[layer];
@@ -165,16 +144,7 @@ public sealed class Network
     {
         ValidateLearningRate(learningRate);
         ValidateSamples(images, labels, requireNonEmpty: true);
-        if (_stack is not null) return _stack.Train(images, labels, learningRate);
-        var ws = _pool.Get();
-        try
-        {
-            int n = labels.Length;
-            ws.EnsureCapacity(n);
-            for (int j = 0; j < n; j++) Gather(ws, j, images.Slice(j * InputSize, InputSize), labels[j]);
-            return Step(ws, n, learningRate);
-        }
-        finally { _pool.Return(ws); }
+        return _stack.Train(images, labels, learningRate);
     }
 
     /// <summary>Mean cross-entropy and accuracy on images (n x InputSize) and labels (n); weights are not changed.</summary>
@@ -182,29 +152,7 @@ public sealed class Network
     public Evaluation Evaluate(ReadOnlySpan<float> images, ReadOnlySpan<int> labels)
     {
         ValidateSamples(images, labels, requireNonEmpty: false);
-        if (_stack is not null) return _stack.Evaluate(images, labels);
-        int n = labels.Length, classes = OutputSize, correct = 0;
-        double loss = 0;
-        var ws = _pool.Get();
-        try
-        {
-            ws.EnsureCapacity(Math.Min(EvaluationChunk, Math.Max(n, 1)));
-            for (int first = 0; first < n; first += EvaluationChunk)
-            {
-                int m = Math.Min(EvaluationChunk, n - first);
-                for (int j = 0; j < m; j++) Gather(ws, j, images.Slice((first + j) * InputSize, InputSize), labels[first + j]);
-                Forward(ws, m);
-                var logits = ws.Outputs[^1];
-                for (int j = 0; j < m; j++)
-                {
-                    var z = logits.AsSpan(j * classes, classes);
-                    loss += SoftmaxCrossEntropy.Loss(z, ws.Labels[j]);
-                    if (SoftmaxCrossEntropy.ArgMax(z) == ws.Labels[j]) correct++;
-                }
-            }
-        }
-        finally { _pool.Return(ws); }
-        return new Evaluation { Loss = n == 0 ? 0 : loss / n, Accuracy = n == 0 ? 0 : (double)correct / n, Samples = n };
+        return _stack.Evaluate(images, labels);
     }
 
     /// <summary>Class probabilities (softmax) for images (n x InputSize) into probabilities (n x OutputSize).</summary>
@@ -218,102 +166,11 @@ public sealed class Network
             throw new ArgumentException($"probabilities has {probabilities.Length} floats, expected {n} x {classes}.", nameof(probabilities));
         for (int i = 0; i < images.Length; i++)
             if (!float.IsFinite(images[i])) throw new ArgumentException($"images[{i}] is {images[i]}; inputs must be finite.", nameof(images));
-        if (_stack is not null) { _stack.Predict(images, probabilities); return; }
-        var ws = _pool.Get();
-        try
-        {
-            ws.EnsureCapacity(Math.Min(EvaluationChunk, Math.Max(n, 1)));
-            for (int first = 0; first < n; first += EvaluationChunk)
-            {
-                int m = Math.Min(EvaluationChunk, n - first);
-                for (int j = 0; j < m; j++) Gather(ws, j, images.Slice((first + j) * InputSize, InputSize), 0);
-                Forward(ws, m);
-                for (int j = 0; j < m; j++)
-                    SoftmaxCrossEntropy.Softmax(ws.Outputs[^1].AsSpan(j * classes, classes), probabilities.Slice((first + j) * classes, classes));
-            }
-        }
-        finally { _pool.Return(ws); }
+        _stack.Predict(images, probabilities);
     }
 
     private double TrainOrdered(ReadOnlySpan<float> images, ReadOnlySpan<int> labels, ReadOnlySpan<int> indices, float learningRate)
-    {
-        if (_stack is not null) return _stack.Train(images, labels, indices, learningRate);
-        var ws = _pool.Get();
-        try
-        {
-            ws.EnsureCapacity(indices.Length);
-            for (int j = 0; j < indices.Length; j++) Gather(ws, j, images.Slice(indices[j] * InputSize, InputSize), labels[indices[j]]);
-            return Step(ws, indices.Length, learningRate);
-        }
-        finally { _pool.Return(ws); }
-    }
-
-    private void Gather(NetworkWorkspace ws, int j, ReadOnlySpan<float> image, int label)
-    {
-        int cols = InputSize + 1;
-        image.CopyTo(ws.Inputs[0].AsSpan(j * cols, InputSize)); // the bias column stays 1
-        ws.Labels[j] = label;
-    }
-
-    /// <summary>Forward, backward, then every layer's update: the weights stay frozen until all deltas are known.</summary>
-    private double Step(NetworkWorkspace ws, int n, float learningRate)
-    {
-        Forward(ws, n);
-        int classes = OutputSize, last = _tiles.Length - 1;
-        double loss = 0;
-        var logits = ws.Outputs[last];
-        var delta = ws.Deltas[last];
-        for (int j = 0; j < n; j++)
-        {
-            loss += SoftmaxCrossEntropy.Loss(logits.AsSpan(j * classes, classes), ws.Labels[j]);
-            SoftmaxCrossEntropy.Gradient(logits.AsSpan(j * classes, classes), ws.Labels[j], delta.AsSpan(j * classes, classes));
-        }
-        if (!double.IsFinite(loss))
-            throw new InvalidOperationException($"training diverged: the batch loss is {loss}; no weights were changed. Lower the learning rate.");
-        for (int l = last; l > 0; l--) BackwardInto(ws, l, n);
-        for (int l = 0; l <= last; l++)
-            UpdateBounds.Check(l, _tiles[l], ws.Deltas[l].AsSpan(0, n * _tiles[l].Rows), ws.Inputs[l].AsSpan(0, n * _tiles[l].Cols), n, 1, Options.Rank, learningRate);
-        for (int l = 0; l <= last; l++)
-        {
-            int rows = _tiles[l].Rows, cols = _tiles[l].Cols;
-            ReadOnlySpan<float> deltas = ws.Deltas[l].AsSpan(0, n * rows), inputs = ws.Inputs[l].AsSpan(0, n * cols);
-            BatchObserver?.OnBatch(l, deltas, inputs, n, rows, cols);
-            _rules[l].Apply(_tiles[l], deltas, inputs, n, learningRate);
-            _tiles[l].PostUpdateStep(); // once per optimizer step, as aihwkit's analog optimizer does
-            BatchObserver?.AfterUpdate(l, _rules[l]);
-        }
-        return loss / n;
-    }
-
-
-    private void Forward(NetworkWorkspace ws, int n)
-    {
-        for (int l = 0; l < _tiles.Length; l++)
-        {
-            var tile = _tiles[l];
-            int rows = tile.Rows;
-            Span<float> z = ws.Outputs[l].AsSpan(0, n * rows);
-            tile.Read(ws.Inputs[l].AsSpan(0, n * tile.Cols), n, z);
-            if (l == _tiles.Length - 1) break;
-            int nextCols = rows + 1;
-            var next = ws.Inputs[l + 1];
-            for (int j = 0; j < n; j++)
-                Activations.Apply(Options.Activation, z.Slice(j * rows, rows), next.AsSpan(j * nextCols, rows));
-        }
-    }
-
-    /// <summary>delta_{l-1} = (delta_l W_l)[:, :in] * act'(h_{l-1}), read through layer l's tile.</summary>
-    private void BackwardInto(NetworkWorkspace ws, int l, int n)
-    {
-        var tile = _tiles[l];
-        int cols = tile.Cols, hidden = cols - 1;
-        Span<float> back = ws.Back.AsSpan(0, n * cols);
-        tile.ReadTransposed(ws.Deltas[l].AsSpan(0, n * tile.Rows), n, back);
-        var h = ws.Inputs[l];
-        var d = ws.Deltas[l - 1];
-        for (int j = 0; j < n; j++)
-            Activations.MultiplyByDerivative(Options.Activation, back.Slice(j * cols, hidden), h.AsSpan(j * cols, hidden), d.AsSpan(j * hidden, hidden));
-    }
+        => _stack.Train(images, labels, indices, learningRate);
 
     internal static float[] HeNormal(ref Xoshiro256 rng, int rows, int cols)
     {

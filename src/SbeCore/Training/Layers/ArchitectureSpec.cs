@@ -59,6 +59,14 @@ public sealed partial class ArchitectureSpec
         return new ArchitectureSpec(t, input, layers);
     }
 
+    /// <summary>The multi-layer perceptron with the given hidden layer sizes (fcH each; the output layer is appended).</summary>
+    public static ArchitectureSpec Dense(ReadOnlySpan<int> hidden)
+    {
+        var layers = new LayerSpec[hidden.Length];
+        for (int i = 0; i < hidden.Length; i++) layers[i] = new DenseSpec(hidden[i]);
+        return new ArchitectureSpec(string.Join('-', Array.ConvertAll(layers, l => $"fc{((DenseSpec)l).Units}")), null, layers);
+    }
+
     private static int Int(Match m, int group, string token, int min = 1)
     {
         if (!int.TryParse(m.Groups[group].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int v) || v < min)

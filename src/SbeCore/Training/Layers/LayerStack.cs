@@ -16,8 +16,10 @@ namespace SbeCore.Training.Layers;
 /// </summary>
 internal sealed class LayerStack
 {
-    // Smaller than the MLP's 256: a conv layer's unfolded patches are P times a sample.
-    private const int EvaluationChunk = 64;
+    // Evaluation reads chunks of samples whose largest tile input (a conv layer's unfolded patches: P x Cols floats a
+    // sample) fits about a megabyte, between 64 and 256 samples.
+    private const int EvaluationFloats = 1 << 18, MinEvaluationChunk = 64, MaxEvaluationChunk = 256;
+    private readonly int _evaluationChunk;
     private readonly ILayer[] _layers;
     private readonly ITileLayer[] _tileLayers;
     private readonly int[] _tileLayerAt;
@@ -73,6 +75,9 @@ internal sealed class LayerStack
             shape = layers[^1].Output;
         }
         _layers = [.. layers]; _tileLayers = [.. tileLayers]; _tileLayerAt = [.. at];
+        long widest = 1;
+        foreach (var t in _tileLayers) widest = Math.Max(widest, (long)t.Positions * t.Tile.Cols);
+        _evaluationChunk = (int)Math.Clamp(EvaluationFloats / widest, MinEvaluationChunk, MaxEvaluationChunk);
         InputSize = features; OutputSize = classes;
     }
 
@@ -105,10 +110,10 @@ internal sealed class LayerStack
     {
         int n = labels.Length, classes = OutputSize, correct = 0;
         double loss = 0;
-        EnsureCapacity(Math.Min(EvaluationChunk, Math.Max(n, 1)));
-        for (int first = 0; first < n; first += EvaluationChunk)
+        EnsureCapacity(Math.Min(_evaluationChunk, Math.Max(n, 1)));
+        for (int first = 0; first < n; first += _evaluationChunk)
         {
-            int m = Math.Min(EvaluationChunk, n - first);
+            int m = Math.Min(_evaluationChunk, n - first);
             for (int j = 0; j < m; j++) Gather(j, images.Slice((first + j) * InputSize, InputSize), labels[first + j]);
             Forward(m);
             var logits = _acts[^1];
@@ -125,10 +130,10 @@ internal sealed class LayerStack
     public void Predict(ReadOnlySpan<float> images, Span<float> probabilities)
     {
         int n = images.Length / InputSize, classes = OutputSize;
-        EnsureCapacity(Math.Min(EvaluationChunk, Math.Max(n, 1)));
-        for (int first = 0; first < n; first += EvaluationChunk)
+        EnsureCapacity(Math.Min(_evaluationChunk, Math.Max(n, 1)));
+        for (int first = 0; first < n; first += _evaluationChunk)
         {
-            int m = Math.Min(EvaluationChunk, n - first);
+            int m = Math.Min(_evaluationChunk, n - first);
             for (int j = 0; j < m; j++) Gather(j, images.Slice((first + j) * InputSize, InputSize), 0);
             Forward(m);
             for (int j = 0; j < m; j++)
