@@ -4,7 +4,7 @@ using SbeCore.Numerics;
 
 namespace SbeCore.Crossbar;
 
-// Save/load: "SBETILE\0", u32 version, u64 payload length, payload, u32 CRC-32 of the payload (little-endian).
+// Save/load: a FramedFile ("SBETILE\0", u32 version, u64 payload length, payload, u32 CRC-32 of the payload).
 // The payload holds shape, seed, configs, then the state: weights, bounds, hidden parameters, counters, both random
 // streams, hidden (persistent) weights, the post-update step count and a unit cell's two device arrays, so a
 // loaded tile continues bit-identically. Version 1 files (before the device physics followed aihwkit's simulator)
@@ -48,18 +48,11 @@ public sealed partial class CrossbarTile
         var payload = new MemoryStream();
         using (var w = new BinaryWriter(payload, System.Text.Encoding.UTF8, leaveOpen: true)) WritePayload(w);
         var bytes = payload.GetBuffer().AsSpan(0, (int)payload.Length);
-        long fileBytes = 8 + 4 + 8 + (long)bytes.Length + 4;
+        long fileBytes = FramedFile.Overhead + (long)bytes.Length;
         if (fileBytes > MaxFileBytes)
             throw new InvalidOperationException($"A {Rows} x {Cols} tile needs a {fileBytes:N0}-byte file, more than the {MaxFileBytes:N0}-byte limit Load reads; it is not saved.");
         var file = new MemoryStream((int)fileBytes);
-        using (var header = new BinaryWriter(file, System.Text.Encoding.UTF8, leaveOpen: true))
-        {
-            header.Write(Magic);
-            header.Write(FileFormatVersion);
-            header.Write((ulong)bytes.Length);
-            header.Write(bytes);
-            header.Write(Crc32.Compute(bytes));
-        }
+        FramedFile.Write(file, Magic, FileFormatVersion, bytes);
         return file.ToArray();
     }
 
@@ -78,18 +71,7 @@ public sealed partial class CrossbarTile
     /// <summary>Loads a tile from the bytes of a saved file (see <see cref="Load(string, IDeviceModel?)"/>).</summary>
     public static CrossbarTile Load(ReadOnlySpan<byte> file, IDeviceModel? customDevice = null)
     {
-        const int headerLength = 8 + 4 + 8;
-        if (file.Length < headerLength + 4) throw new InvalidDataException($"Not a tile file: {file.Length} bytes is shorter than the {headerLength + 4}-byte frame.");
-        if (!file.Slice(0, 8).SequenceEqual(Magic)) throw new InvalidDataException("Not a tile file: the magic bytes 'SBETILE' are missing.");
-        uint version = BitConverter.ToUInt32(file.Slice(8, 4));
-        if (version != FileFormatVersion) throw new InvalidDataException($"Tile file format version {version} is not supported (this build reads version {FileFormatVersion}).");
-        ulong length = BitConverter.ToUInt64(file.Slice(12, 8));
-        if (length != (ulong)(file.Length - headerLength - 4))
-            throw new InvalidDataException($"Tile file is truncated or padded: the header announces {length} payload bytes, the file holds {file.Length - headerLength - 4}.");
-        var payload = file.Slice(headerLength, (int)length);
-        uint stored = BitConverter.ToUInt32(file.Slice(headerLength + (int)length, 4));
-        uint actual = Crc32.Compute(payload);
-        if (stored != actual) throw new InvalidDataException($"Tile file is corrupt: CRC-32 is 0x{actual:X8}, the file says 0x{stored:X8}.");
+        var payload = FramedFile.Unframe(file, Magic, FileFormatVersion, "tile file");
         try
         {
             using var r = new BinaryReader(new MemoryStream(payload.ToArray(), writable: false));
@@ -103,13 +85,42 @@ public sealed partial class CrossbarTile
 
     private void WritePayload(BinaryWriter w)
     {
+        WriteDescription(w);
+        WriteState(w);
+    }
+
+    // Shape, seed and configs: what the constructor builds from, before any state.
+    private void WriteDescription(BinaryWriter w)
+    {
         w.Write(Rows); w.Write(Cols); w.Write(Seed);
         DeviceCodec.Write(w, _device);
         WriteUpdate(w, Config.Update);
         WriteIO(w, Config.Forward);
         WriteIO(w, Config.Backward);
         w.Write(_parametersPerDevice);
-        WriteState(w);
+    }
+
+    /// <summary>
+    /// Makes this tile continue exactly as <paramref name="source"/> would (weights, device state, counters, random
+    /// streams): how a network checkpoint restores the tiles its layers already hold. Both must have the same shape,
+    /// seed and configs, else <see cref="InvalidDataException"/> and nothing changes.
+    /// </summary>
+    internal void CopyStateFrom(CrossbarTile source)
+    {
+        if (!Description(source).AsSpan().SequenceEqual(Description(this)))
+            throw new InvalidDataException($"the saved {source.Rows} x {source.Cols} tile (seed {source.Seed}) does not match the network's {Rows} x {Cols} tile (seed {Seed}) or its device configuration.");
+        var state = new MemoryStream();
+        using (var w = new BinaryWriter(state, System.Text.Encoding.UTF8, leaveOpen: true)) source.WriteState(w);
+        state.Position = 0;
+        using var r = new BinaryReader(state);
+        ReadState(r);
+    }
+
+    private static byte[] Description(CrossbarTile tile)
+    {
+        var bytes = new MemoryStream();
+        using (var w = new BinaryWriter(bytes, System.Text.Encoding.UTF8, leaveOpen: true)) tile.WriteDescription(w);
+        return bytes.ToArray();
     }
 
     private void WriteState(BinaryWriter w)

@@ -23,7 +23,7 @@ namespace SbeCore.Training;
 /// step of the mean loss (a convolution's n x P pairs: <see cref="IUpdateRule.ApplyPositions"/>).
 /// Not thread-safe: one thread per network. Steady-state training steps allocate nothing (scratch grows on demand).
 /// </summary>
-public sealed class Network
+public sealed partial class Network
 {
     /// <summary>
     /// Most devices (sum over layers of outputs x (inputs + 1)) a network may have: 2^26, one 8192 x 8191 layer or
@@ -104,6 +104,7 @@ public sealed class Network
             int m = Math.Min(batchSize, n - first);
             lossSum += TrainOrdered(images, labels, _order.AsSpan(first, m), learningRate) * m;
         }
+        CompletedEpochs++;
         return new EpochMetrics
         {
             Samples = n, Batches = batches, MeanTrainingLoss = lossSum / n, RankOneWrites = RankOneWrites, Pulses = TotalPulses,

@@ -38,6 +38,13 @@ public sealed class Trainer
         _network = network; _train = train; _test = test; _schedule = schedule;
     }
 
+    /// <summary>
+    /// Called with the network after the last batch of every epoch, once <see cref="Network.CompletedEpochs"/> counts it
+    /// and before that epoch's evaluation: the place to save a checkpoint, so a run resumed from it (evaluating first)
+    /// repeats exactly what the uninterrupted run does next, read noise included.
+    /// </summary>
+    public Action<Network>? EpochTrained { get; set; }
+
     /// <summary>Trains and returns the history. <paramref name="progress"/> is called after every batch (keep it cheap).</summary>
     public TrainingHistory Run(Action<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -48,13 +55,13 @@ public sealed class Trainer
         int batchesPerEpoch = (n + batch - 1) / batch;
         int evals = Math.Min(_schedule.EvaluationsPerEpoch, batchesPerEpoch);
         var order = new int[n];
-        long updates = 0;
+        long updates = (long)_schedule.FirstEpoch * batchesPerEpoch;
         double trainSeconds = 0;
-        history.Records.Add(Evaluate(0, 0, 0));
+        history.Records.Add(Evaluate(_schedule.FirstEpoch, updates, 0));
         try
         {
             if (diagnostics is not null) _network.BatchObserver = diagnostics;
-            for (int epoch = 0; epoch < _schedule.Epochs; epoch++)
+            for (int epoch = _schedule.FirstEpoch; epoch < _schedule.Epochs; epoch++)
             {
                 Network.ShuffledOrder(_schedule.EpochShuffleSeed(epoch), order);
                 int nextEval = 1;
@@ -68,6 +75,11 @@ public sealed class Trainer
                     trainSeconds += Stopwatch.GetElapsedTime(t0).TotalSeconds;
                     updates++;
                     double epochs = epoch + (double)(b + 1) / batchesPerEpoch;
+                    if (b + 1 == batchesPerEpoch)
+                    {
+                        _network.CompletedEpochs = epoch + 1;
+                        EpochTrained?.Invoke(_network);
+                    }
                     if (b + 1 == (int)((long)batchesPerEpoch * nextEval / evals))
                     {
                         history.Records.Add(Evaluate(epochs, updates, trainSeconds));

@@ -15,6 +15,9 @@ public sealed class TrainingSchedule
     public int EvaluationsPerEpoch { get; init; } = 1;
     /// <summary>Record SBE's singular-vector and singular-value errors against the exact SVD of every batch.</summary>
     public bool Diagnostics { get; init; }
+    /// <summary>Epochs already trained (a run resumed from a checkpoint: <see cref="Network.CompletedEpochs"/>): the run
+    /// trains epochs FirstEpoch..Epochs-1 with their own shuffles, so it continues an interrupted run exactly.</summary>
+    public int FirstEpoch { get; init; }
     /// <summary>Stop early once the full training-set loss is at or below this (0 = never).</summary>
     public double StopAtLoss { get; init; }
 
@@ -31,6 +34,7 @@ public sealed class TrainingSchedule
         if (Epochs < 1) throw new ArgumentException($"Epochs is {Epochs}; it must be >= 1.", nameof(Epochs));
         if (BatchSize < 1) throw new ArgumentException($"BatchSize is {BatchSize}; it must be >= 1.", nameof(BatchSize));
         if (!float.IsFinite(LearningRate) || LearningRate <= 0) throw new ArgumentException($"LearningRate is {LearningRate}; it must be finite and > 0.", nameof(LearningRate));
+        if (FirstEpoch < 0 || FirstEpoch >= Epochs) throw new ArgumentException($"FirstEpoch is {FirstEpoch}; it must be in [0, Epochs = {Epochs}).", nameof(FirstEpoch));
         if (EvaluationsPerEpoch < 1) throw new ArgumentException($"EvaluationsPerEpoch is {EvaluationsPerEpoch}; it must be >= 1.", nameof(EvaluationsPerEpoch));
         if (!double.IsFinite(StopAtLoss) || StopAtLoss < 0) throw new ArgumentException($"StopAtLoss is {StopAtLoss}; it must be finite and >= 0.", nameof(StopAtLoss));
     }

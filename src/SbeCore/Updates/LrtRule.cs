@@ -13,7 +13,7 @@ namespace SbeCore.Updates;
 /// implemented). O(r (a + b)) memory and O(r^2 (a + b)) work per sample; the batch writes W -= lr sum_c s_c U_c V_c^T
 /// and starts the next one from zero.
 /// </summary>
-public sealed class LrtRule : IUpdateRule
+public sealed class LrtRule : IUpdateRule, IRuleState
 {
     private readonly float[] _u, _v, _s, _uNew, _vNew, _d1, _x1;
     private readonly double[] _k, _p, _q, _sigma;
@@ -118,4 +118,7 @@ public sealed class LrtRule : IUpdateRule
             Blas.Axpy((float)rot[r * q + c], extra, o);
         }
     }
+
+    void IRuleState.WriteState(BinaryWriter w) => w.Write(RankOneWrites);
+    void IRuleState.ReadState(BinaryReader r) => RankOneWrites = RuleStateCodec.ReadCount(r);
 }

@@ -7,7 +7,7 @@ namespace SbeCore.Updates;
 /// array, then one dense write counted as min(n, a, b) rank-1 writes (SBE.md section 4). The buffer's rows start on
 /// 64-byte boundaries (<see cref="AlignedMatrix"/>): the per-sample accumulation measured 1.25x faster than at the
 /// layer's odd stride (785), with the same bits.</summary>
-public sealed class MiniBatchRule : IUpdateRule
+public sealed class MiniBatchRule : IUpdateRule, IRuleState
 {
     private readonly AlignedMatrix _gradient;
     private float[] _weights = []; // n copies of 1/n for the one-pass accumulation (grows once to the largest batch)
@@ -55,4 +55,7 @@ public sealed class MiniBatchRule : IUpdateRule
         tile.UpdateDense(learningRate, _gradient.Span, _gradient.Stride, writes);
         RankOneWrites += writes;
     }
+
+    void IRuleState.WriteState(BinaryWriter w) => w.Write(RankOneWrites);
+    void IRuleState.ReadState(BinaryReader r) => RankOneWrites = RuleStateCodec.ReadCount(r);
 }

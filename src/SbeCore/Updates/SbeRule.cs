@@ -5,7 +5,7 @@ namespace SbeCore.Updates;
 
 /// <summary>SBE-k: the batch streams through an <see cref="SbeEstimator"/>; its estimate is applied as k rank-1 writes.
 /// The estimator's state is the next batch's warm start (unless <see cref="EstimatorOptions.WarmStart"/> is off).</summary>
-public sealed class SbeRule : IUpdateRule
+public sealed class SbeRule : IUpdateRule, IRuleState
 {
     private readonly float[] _s, _d, _x;
     private readonly float[] _d0 = [], _x0 = []; // StartRayleigh: the batch's start vectors
@@ -68,5 +68,27 @@ public sealed class SbeRule : IUpdateRule
         }
         RankOneWrites += Estimator.Rank;
         if (!Estimator.Options.WarmStart) Estimator.Reset();
+    }
+
+    // Counters, the last estimate and start vectors (StartRayleigh's next write), then the estimator's own state blob.
+    void IRuleState.WriteState(BinaryWriter w)
+    {
+        w.Write(RankOneWrites); w.Write(_haveStart);
+        RuleStateCodec.WriteFloats(w, _s, _d, _x, _d0, _x0);
+        byte[] estimator = Estimator.SaveState();
+        w.Write(estimator.Length); w.Write(estimator);
+    }
+
+    void IRuleState.ReadState(BinaryReader r)
+    {
+        long writes = RuleStateCodec.ReadCount(r);
+        bool haveStart = r.ReadBoolean();
+        float[][] arrays = RuleStateCodec.ReadFloats(r, _s, _d, _x, _d0, _x0);
+        int length = r.ReadInt32();
+        if (length < 0 || length > r.BaseStream.Length - r.BaseStream.Position) throw new InvalidDataException($"the sbe rule's estimator state announces {length} bytes, more than remain.");
+        try { Estimator.LoadState(r.ReadBytes(length)); }
+        catch (ArgumentException e) { throw new InvalidDataException(e.Message, e); }
+        RankOneWrites = writes; _haveStart = haveStart;
+        RuleStateCodec.CopyTo(arrays, _s, _d, _x, _d0, _x0);
     }
 }

@@ -16,7 +16,7 @@ namespace SbeCore.Updates;
 /// sub-batch, so a batch smaller than m leaves the state unchanged and writes the stale estimate again;
 /// <see cref="PublishedSchedule"/> reproduces that, the default processes the tail as a shorter sub-batch.
 /// </summary>
-public sealed class SbpcaRule : IUpdateRule
+public sealed class SbpcaRule : IUpdateRule, IRuleState
 {
     private readonly float[] _x, _d, _sigma, _y, _z;
     private readonly double[] _norms;
@@ -137,5 +137,25 @@ public sealed class SbpcaRule : IUpdateRule
             float inverseSigma = 1f / _sigma[c];
             for (int j = 0; j < count; j++) Blas.Axpy(proj[j * Rank + c] * inverseSigma, rows.Slice(j * len, len), f);
         }
+    }
+
+    // The factors and singular values (the next batch's warm start), the counter and the orthonormaliser's random stream.
+    void IRuleState.WriteState(BinaryWriter w)
+    {
+        w.Write(RankOneWrites);
+        RuleStateCodec.WriteFloats(w, _x, _d, _sigma);
+        var (s0, s1, s2, s3) = _rng.State;
+        w.Write(s0); w.Write(s1); w.Write(s2); w.Write(s3);
+    }
+
+    void IRuleState.ReadState(BinaryReader r)
+    {
+        long writes = RuleStateCodec.ReadCount(r);
+        float[][] arrays = RuleStateCodec.ReadFloats(r, _x, _d, _sigma);
+        var rng = (r.ReadUInt64(), r.ReadUInt64(), r.ReadUInt64(), r.ReadUInt64());
+        if (rng == (0UL, 0UL, 0UL, 0UL)) throw new InvalidDataException("the sbpca rule's random stream is all zero.");
+        RankOneWrites = writes;
+        RuleStateCodec.CopyTo(arrays, _x, _d, _sigma);
+        _rng = Xoshiro256.FromState(rng);
     }
 }

@@ -4,7 +4,7 @@ namespace SbeCore.Updates;
 
 /// <summary>Per-sample SGD: a rank-1 write W -= lr delta_j x_j^T for every sample (weights were frozen while the
 /// deltas were computed, so with n &gt; 1 this is n sequential writes of a frozen-weight batch; n = 1 is the paper's SGD).</summary>
-public sealed class SgdRule : IUpdateRule
+public sealed class SgdRule : IUpdateRule, IRuleState
 {
     /// <summary>Creates the rule for a rows x cols layer.</summary>
     public SgdRule(int rows, int cols) { RuleGuards.CheckShape(rows, cols); Rows = rows; Cols = cols; }
@@ -39,4 +39,7 @@ public sealed class SgdRule : IUpdateRule
         ArgumentOutOfRangeException.ThrowIfLessThan(positions, 1);
         Apply(tile, deltas, inputs, checked(n * positions), learningRate);
     }
+
+    void IRuleState.WriteState(BinaryWriter w) => w.Write(RankOneWrites);
+    void IRuleState.ReadState(BinaryReader r) => RankOneWrites = RuleStateCodec.ReadCount(r);
 }

@@ -5,7 +5,7 @@ namespace SbeCore.Updates;
 
 /// <summary>SVD-k: the exact top-k singular triplets of the batch-mean gradient (computed without the a x b matrix,
 /// <see cref="BatchSvdSolver"/>), applied as k rank-1 writes.</summary>
-public sealed class TruncatedSvdRule : IUpdateRule
+public sealed class TruncatedSvdRule : IUpdateRule, IRuleState
 {
     private readonly BatchSvdSolver _solver;
     private readonly float[] _s, _d, _x;
@@ -49,4 +49,7 @@ public sealed class TruncatedSvdRule : IUpdateRule
         tile.UpdateRankK(learningRate, _s, _d, _x);
         RankOneWrites += Rank;
     }
+
+    void IRuleState.WriteState(BinaryWriter w) => w.Write(RankOneWrites);
+    void IRuleState.ReadState(BinaryReader r) => RankOneWrites = RuleStateCodec.ReadCount(r);
 }
