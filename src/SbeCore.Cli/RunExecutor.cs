@@ -13,7 +13,7 @@ internal static class RunExecutor
         var results = new RunResult[specs.Count];
         // Build every network first: construction errors (bad rank, device config) surface before any training.
         var networks = specs.Select(s => new Network(s.Network)).ToArray();
-        var trainers = specs.Select((s, i) => new Trainer(networks[i], data.Train, data.Test, s.Schedule)).ToArray();
+        var trainers = specs.Select((s, i) => NewTrainer(s, networks[i], data)).ToArray();
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, jobs) };
         if (!AnsiConsole.Profile.Capabilities.Interactive)
         {
@@ -55,5 +55,20 @@ internal static class RunExecutor
                 });
             });
         return results;
+    }
+
+    private static Trainer NewTrainer(RunSpec spec, Network network, DataSplit data)
+    {
+        var schedule = spec.Schedule;
+        if (spec.Resume is not null)
+        {
+            network.Restore(spec.Resume);
+            if (network.CompletedEpochs >= schedule.Epochs)
+                throw new InvalidOperationException($"the checkpoint '{spec.Resume}' has {network.CompletedEpochs} epochs of training already; --epochs {schedule.Epochs} leaves nothing to do.");
+            schedule = schedule.ResumingAt(network.CompletedEpochs);
+        }
+        var trainer = new Trainer(network, data.Train, data.Test, schedule);
+        if (spec.Checkpoint is { } path) trainer.EpochTrained = n => n.Save(path);
+        return trainer;
     }
 }

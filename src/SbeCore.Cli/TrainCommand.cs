@@ -32,6 +32,8 @@ internal static class TrainCommand
         var coldStart = new Option<bool>("--cold-start") { Description = "SBE only: reset the estimator after every batch (each batch estimated from the first sample's delta and x) instead of the paper's warm start" };
         var diagnostics = new Option<bool>("--diagnostics") { Description = "SBE only: record singular-vector and -value errors against the exact SVD of every batch" };
         var stopAt = new Option<double>("--stop-at-loss") { Description = "Stop once the training loss is at or below this (0 = never)" };
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "Save the whole network (tiles with device state, rule state, random streams, epochs done) to this file after every epoch, atomically" };
+        var resume = new Option<string?>("--resume") { Description = "Continue from a --checkpoint file: give the command that wrote it (same network, device, seed, data, batch, lr; --epochs is the total); the result is bit-identical to a run that never stopped" };
         CommonOptions.AtLeast(rank, 1);
         CommonOptions.AtLeast(subBatch, 1);
         batch.Validators.Add(r => { if (CommonOptions.TryValue<int?>(r, out var v) && v is < 1) r.AddError($"--batch must be >= 1 (got {v})."); });
@@ -41,7 +43,7 @@ internal static class TrainCommand
         var command = new Command("train", "Train one network with one update rule and every knob; write results.json, history.csv and PNG plots");
         command.Options.Add(method); command.Options.Add(rank); command.Options.Add(subBatch); command.Options.Add(published); command.Options.Add(magnitude); command.Options.Add(coldStart); command.Options.Add(batch); command.Options.Add(lr);
         common.AddTo(command);
-        command.Options.Add(diagnostics); command.Options.Add(stopAt);
+        command.Options.Add(diagnostics); command.Options.Add(stopAt); command.Options.Add(checkpoint); command.Options.Add(resume);
 
         command.SetAction(parse => Cli.Guard(() =>
         {
@@ -79,9 +81,9 @@ internal static class TrainCommand
                     Epochs = parse.GetValue(common.Epochs), BatchSize = batchSize, LearningRate = parse.GetValue(lr) ?? defLr,
                     ShuffleSeed = seed, EvaluationsPerEpoch = CommonOptions.EvaluationsPerEpoch(parse.GetValue(common.EvalsPerEpoch), batchSize), Diagnostics = parse.GetValue(diagnostics),
                     StopAtLoss = parse.GetValue(stopAt),
-                }, common.DeviceLabel(parse));
+                }, common.DeviceLabel(parse)) { Checkpoint = parse.GetValue(checkpoint), Resume = parse.GetValue(resume) };
             string title = $"{spec.Label}, {CommonOptions.NetName(arch, sizes)} {spec.Network.Activation.ToString().ToLowerInvariant()}, {data.Name}, batch {spec.Schedule.BatchSize}, lr {spec.Schedule.LearningRate}, device {DeviceOptions.Describe(common.DeviceLabel(parse), tile)}";
-            AnsiConsole.MarkupLineInterpolated($"[bold]sbe train[/]: {title}, {spec.Schedule.Epochs} epochs, seed {seed}");
+            AnsiConsole.MarkupLineInterpolated($"[bold]sbe train[/]: {title}, {spec.Schedule.Epochs} epochs, seed {seed}{(spec.Resume is null ? "" : $", resumed from {spec.Resume}")}");
             var results = RunExecutor.Execute([spec], data, 1);
             Reporting.PrintTable(results);
             Reporting.WriteOutputs(parse.GetValue(common.Out)!, "train", data, results, title);

@@ -107,7 +107,7 @@ public sealed partial class CrossbarTile
     /// </summary>
     internal void CopyStateFrom(CrossbarTile source)
     {
-        if (!Description(source).AsSpan().SequenceEqual(Description(this)))
+        if (!SameDescription(source))
             throw new InvalidDataException($"the saved {source.Rows} x {source.Cols} tile (seed {source.Seed}) does not match the network's {Rows} x {Cols} tile (seed {Seed}) or its device configuration.");
         var state = new MemoryStream();
         using (var w = new BinaryWriter(state, System.Text.Encoding.UTF8, leaveOpen: true)) source.WriteState(w);
@@ -115,6 +115,9 @@ public sealed partial class CrossbarTile
         using var r = new BinaryReader(state);
         ReadState(r);
     }
+
+    /// <summary>True if <paramref name="other"/> has this tile's shape, seed and configs.</summary>
+    internal bool SameDescription(CrossbarTile other) => Description(other).AsSpan().SequenceEqual(Description(this));
 
     private static byte[] Description(CrossbarTile tile)
     {

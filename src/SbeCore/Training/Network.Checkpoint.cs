@@ -103,6 +103,47 @@ public sealed partial class Network
         catch (ArgumentException e) when (e.ParamName != "customDevice") { throw new InvalidDataException($"Network checkpoint holds invalid options: {e.Message}", e); }
     }
 
+    /// <summary>
+    /// Restores a checkpoint into this network, which must be built from the same options (architecture, sizes, rule,
+    /// seed, device configuration): how a run resumes with the command line that started it. Everything is checked
+    /// before anything changes; a mismatch throws <see cref="InvalidDataException"/> naming it.
+    /// </summary>
+    public void Restore(string path, IDeviceModel? customDevice = null) => RestoreFrom(Load(path, customDevice));
+
+    /// <summary>Restores a checkpoint's bytes into this network (see <see cref="Restore(string, IDeviceModel?)"/>).</summary>
+    public void Restore(ReadOnlySpan<byte> file, IDeviceModel? customDevice = null) => RestoreFrom(Load(file, customDevice));
+
+    private void RestoreFrom(Network saved)
+    {
+        if (!OptionBytes(saved.Options).AsSpan().SequenceEqual(OptionBytes(Options)))
+            throw new InvalidDataException($"the checkpoint's network ({Describe(saved.Options)}) is not this one ({Describe(Options)}).");
+        for (int l = 0; l < _tiles.Length; l++)
+            if (!_tiles[l].SameDescription(saved._tiles[l]))
+                throw new InvalidDataException($"the checkpoint's layer {l} tile has another seed or device configuration than this network's.");
+        foreach (var rule in _rules)
+            if (rule is not IRuleState) throw new NotSupportedException($"rule '{rule.Name}' is not a built-in rule; only networks built with NetworkOptions.Method can be restored.");
+        for (int l = 0; l < _tiles.Length; l++)
+        {
+            _tiles[l].CopyStateFrom(saved._tiles[l]);
+            var state = new MemoryStream();
+            using (var w = new BinaryWriter(state, System.Text.Encoding.UTF8, leaveOpen: true)) ((IRuleState)saved._rules[l]).WriteState(w);
+            state.Position = 0;
+            using var r = new BinaryReader(state);
+            ((IRuleState)_rules[l]).ReadState(r);
+        }
+        CompletedEpochs = saved.CompletedEpochs;
+    }
+
+    private static byte[] OptionBytes(NetworkOptions o)
+    {
+        var bytes = new MemoryStream();
+        using (var w = new BinaryWriter(bytes, System.Text.Encoding.UTF8, leaveOpen: true)) NetworkOptionsCodec.Write(w, o);
+        return bytes.ToArray();
+    }
+
+    private static string Describe(NetworkOptions o)
+        => $"{o.Architecture ?? string.Join('-', o.LayerSizes)} {o.Activation.ToString().ToLowerInvariant()}, {o.Method} rank {o.Estimator?.Rank ?? o.Rank}, seed {o.Seed}";
+
     private byte[] SerializeCheckpoint()
     {
         foreach (var rule in _rules)

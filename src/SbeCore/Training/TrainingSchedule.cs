@@ -29,6 +29,13 @@ public sealed class TrainingSchedule
         return z ^ (z >> 32);
     }
 
+    /// <summary>This schedule from <paramref name="firstEpoch"/> on (see <see cref="FirstEpoch"/>).</summary>
+    public TrainingSchedule ResumingAt(int firstEpoch) => new()
+    {
+        Epochs = Epochs, BatchSize = BatchSize, LearningRate = LearningRate, ShuffleSeed = ShuffleSeed, EvaluationsPerEpoch = EvaluationsPerEpoch,
+        Diagnostics = Diagnostics, FirstEpoch = firstEpoch, StopAtLoss = StopAtLoss,
+    };
+
     internal void Validate()
     {
         if (Epochs < 1) throw new ArgumentException($"Epochs is {Epochs}; it must be >= 1.", nameof(Epochs));
