@@ -31,7 +31,7 @@ extern "C" {
 #endif
 
 #define SBE_ABI_VERSION_MAJOR 1
-#define SBE_ABI_VERSION_MINOR 4
+#define SBE_ABI_VERSION_MINOR 5
 #define SBE_ABI_VERSION ((SBE_ABI_VERSION_MAJOR << 16) | SBE_ABI_VERSION_MINOR)
 /* ABI history (a minor bump only adds; binaries built against an older minor keep working):
    1.0  first release.
@@ -46,7 +46,8 @@ extern "C" {
         sbe_tile_create_with_config, sbe_tile_get_config, sbe_network_create_with_config, sbe_network_get_layer_config;
         sbe_tile_write_dense, sbe_estimator_get_state/set_state; sbe_tile_post_update_step; SBE_METHOD_SBPCA/LRT;
         sbe_network_create_layers (convolutional networks from an architecture string), sbe_network_layer_shape.
-   1.4  sbe_version (the package version string; the library's SONAME is libsbecore.so.<ABI major>). */
+   1.4  sbe_version (the package version string; the library's SONAME is libsbecore.so.<ABI major>).
+   1.5  Whole-network checkpoints: sbe_network_save, sbe_network_load, sbe_network_completed_epochs. */
 
 /* Largest element count of any matrix or batch buffer (2^26). */
 #define SBE_MAX_ELEMENTS ((size_t)1 << 26)
@@ -354,6 +355,13 @@ SBE_API int sbe_estimator_set_state(sbe_estimator_t *estimator, const uint8_t *s
 SBE_API int sbe_network_create_layers(const sbe_network_config_t *config, const char *architecture, sbe_network_t **out);
 /* Tile shape of layer (0 = first weight layer): rows = outputs or output channels, cols = inputs + 1 (bias). */
 SBE_API int sbe_network_layer_shape(const sbe_network_t *network, size_t layer, size_t *rows, size_t *cols);
+/* Whole-network checkpoints (1.5): save writes the network (options, every tile with its device state and random
+   streams, every rule's state, completed epochs) to a UTF-8 path atomically; load creates a network that continues
+   bit-identically. A truncated, corrupt or foreign file, a directory or special file gives SBE_E_IO. completed_epochs
+   counts sbe_network_train_epoch calls (kept by checkpoints): resume the shuffle-seed sequence from there. */
+SBE_API int sbe_network_save(const sbe_network_t *network, const char *path);
+SBE_API int sbe_network_load(const char *path, sbe_network_t **out);
+SBE_API int sbe_network_completed_epochs(const sbe_network_t *network, uint64_t *epochs);
 
 /* ---- choosing a flavour (header-only helper: the library cannot be asked before it is loaded) ----
    A flavour built for a higher ISA level aborts on a CPU that lacks it, so load

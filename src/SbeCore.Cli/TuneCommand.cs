@@ -59,7 +59,7 @@ internal static class TuneCommand
             var data = DataOption.Load(parse.GetValue(common.Data), parse.GetValue(common.Subset));
             int epochs = parse.GetValue(common.Epochs);
             var cell = new SweepCell(m, parse.GetValue(rank), parse.GetValue(batch) ?? CompareCommand.Defaults[m].Batch,
-                pulse.Length == 0 ? device : $"{device}:{pulse}", parse.GetValue(common.Seed));
+                pulse.Length == 0 ? device : $"{device}:{pulse}", parse.GetValue(common.Seed), parse.GetValue(common.Arch));
             var settings = new ExperimentSettings { Hidden = hidden, Architecture = parse.GetValue(common.Arch), Activation = activation, Epochs = epochs, StopAtLoss = 0, MaxEvaluationsPerEpoch = 1 };
             var tuner = new LearningRateTuner(new TuneCache(parse.GetValue(common.Out)!), settings, data, epochs, search, cell.Seed);
 

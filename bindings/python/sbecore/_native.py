@@ -10,7 +10,7 @@ from ._errors import SbeError
 from ._loader import find_library
 
 ABI_MAJOR = 1  # the major version of sbecore.h this binding was written against
-ABI_MINOR = 4  # the oldest minor it works with (1.3: sbe_config_* device configs as data; sbe_network_create_layers, sbe_network_layer_shape; 1.4: sbe_version)
+ABI_MINOR = 5  # the oldest minor it works with (1.3: sbe_config_* device configs as data; sbe_network_create_layers, sbe_network_layer_shape; 1.4: sbe_version; 1.5: sbe_network_save/load/completed_epochs)
 
 P = c_void_p   # float* and handles
 S = c_size_t
@@ -117,6 +117,9 @@ _PROTOTYPES = {
     "sbe_estimator_set_state": (c_int, [P, c_char_p, S]),
     "sbe_network_create_layers": (c_int, [POINTER(NetworkConfig), c_char_p, POINTER(c_void_p)]),
     "sbe_network_layer_shape": (c_int, [P, S, POINTER(S), POINTER(S)]),
+    "sbe_network_save": (c_int, [P, c_char_p]),
+    "sbe_network_load": (c_int, [c_char_p, POINTER(c_void_p)]),
+    "sbe_network_completed_epochs": (c_int, [P, POINTER(ctypes.c_uint64)]),
 }
 
 _lib: Optional[ctypes.CDLL] = None

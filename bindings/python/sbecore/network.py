@@ -7,9 +7,9 @@ from typing import Any, Dict, Optional, Sequence, Tuple
 import numpy as np
 
 from . import _native
-from ._arrays import f32, output, real, uint
+from ._arrays import f32, output, path_bytes, real, uint
 from ._handle import NativeObject
-from .tile import native_config, tile_config
+from .tile import PathLike, native_config, tile_config
 
 METHODS = {"sgd": 0, "minibatch": 1, "truncated_svd": 2, "sbe": 3, "sbpca": 4, "lrt": 5}
 ACTIVATIONS = {"relu": 0, "sigmoid": 1}
@@ -144,6 +144,32 @@ class Network(NativeObject):
         rows, cols = _native.S(), _native.S()
         _native.check(_native.lib().sbe_network_layer_shape(self._h, layer, ctypes.byref(rows), ctypes.byref(cols)))
         return rows.value, cols.value
+
+    def save(self, path: PathLike) -> None:
+        """Writes the whole network (every tile with its device state and random streams, every rule's state, the
+        completed epochs) to a file, atomically; Network.load continues it bit-identically."""
+        _native.check(_native.lib().sbe_network_save(self._h, path_bytes("path", path)))
+
+    @classmethod
+    def load(cls, path: PathLike) -> "Network":
+        """A network from a file written by save() (its architecture, rule, device and state come from the file)."""
+        handle = ctypes.c_void_p()
+        _native.check(_native.lib().sbe_network_load(path_bytes("path", path), ctypes.byref(handle)))
+        net = cls.__new__(cls)
+        NativeObject.__init__(net, handle)
+        inputs, classes, layers = _native.S(), _native.S(), _native.S()
+        _native.check(_native.lib().sbe_network_shape(net._h, ctypes.byref(inputs), ctypes.byref(classes), ctypes.byref(layers)))
+        net.architecture = None
+        net.layer_sizes = (inputs.value, classes.value)
+        net.inputs, net.classes = inputs.value, classes.value
+        return net
+
+    @property
+    def completed_epochs(self) -> int:
+        """Epochs trained by train_epoch (kept by checkpoints): continue the shuffle seeds from here after load()."""
+        epochs = ctypes.c_uint64()
+        _native.check(_native.lib().sbe_network_completed_epochs(self._h, ctypes.byref(epochs)))
+        return epochs.value
 
     def __repr__(self) -> str:
         return f"Network({self.architecture or self.layer_sizes}{', closed' if self.closed else ''})"

@@ -51,3 +51,34 @@ def test_impossible_architectures_are_refused(arch):
 def test_architecture_must_be_text():
     with pytest.raises(TypeError):
         Network((S * S, CLASSES), architecture=5)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("method, device", [("sbe", "ideal"), ("sgd", "ecram"), ("sbpca", "ideal")])
+def test_a_saved_network_continues_bit_identically(images, tmp_path, method, device):
+    x, y = images
+    spec = dict(architecture="conv4k3p1-maxpool2-fc16", method=method, seed=3, device=device)
+    with Network((S * S, CLASSES), **spec) as whole, Network((S * S, CLASSES), **spec) as part:
+        for epoch in range(4):
+            whole.train_epoch(x, y, batch_size=8, learning_rate=0.05, shuffle_seed=epoch + 1)
+        for epoch in range(2):
+            part.train_epoch(x, y, batch_size=8, learning_rate=0.05, shuffle_seed=epoch + 1)
+        part.save(tmp_path / "net.sbenet")
+        with Network.load(tmp_path / "net.sbenet") as resumed:
+            assert resumed.completed_epochs == 2
+            assert resumed.layer_count == 3 and resumed.inputs == S * S and resumed.classes == CLASSES
+            for epoch in range(resumed.completed_epochs, 4):
+                resumed.train_epoch(x, y, batch_size=8, learning_rate=0.05, shuffle_seed=epoch + 1)
+            for layer in range(3):
+                assert np.array_equal(whole.weights(layer), resumed.weights(layer))
+            assert resumed.evaluate(x, y) == whole.evaluate(x, y)
+
+
+def test_a_bad_checkpoint_is_refused(tmp_path):
+    bad = tmp_path / "bad.sbenet"
+    bad.write_bytes(b"SBENET\0\0 but nothing after it")
+    with pytest.raises(SbeError, match="(?i)network checkpoint"):
+        Network.load(bad)
+    with pytest.raises(SbeError, match="directory"):
+        Network.load(tmp_path)
+    with pytest.raises(TypeError):
+        Network.load(3)

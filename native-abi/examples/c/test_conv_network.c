@@ -80,6 +80,49 @@ static void bad_architectures(void)
     CHECK(net == NULL, "failed create returned a handle");
 }
 
+/* Two epochs, save, two more on the loaded copy: the same weights as four uninterrupted epochs (1.5). */
+static void checkpoint(uint32_t method)
+{
+    sbe_network_config_t c = config(method);
+    sbe_network_t *whole = NULL, *part = NULL, *resumed = NULL;
+    OK(sbe_network_create_layers(&c, "conv4k3p1-maxpool2-fc16", &whole));
+    OK(sbe_network_create_layers(&c, "conv4k3p1-maxpool2-fc16", &part));
+    sbe_epoch_metrics_t m = { .struct_size = sizeof m, .version = SBE_EPOCH_METRICS_VERSION };
+    for (int epoch = 0; epoch < 4; epoch++) OK(sbe_network_train_epoch(whole, images, N * S * S, labels, N, 8, 0.05f, epoch + 1, &m));
+    for (int epoch = 0; epoch < 2; epoch++) OK(sbe_network_train_epoch(part, images, N * S * S, labels, N, 8, 0.05f, epoch + 1, &m));
+    const char *path = "conv_checkpoint.sbenet";
+    OK(sbe_network_save(part, path));
+    OK(sbe_network_destroy(part));
+    OK(sbe_network_load(path, &resumed));
+    uint64_t done = 0;
+    OK(sbe_network_completed_epochs(resumed, &done));
+    CHECK(done == 2, "completed epochs %llu, expected 2", (unsigned long long)done);
+    for (uint64_t epoch = done; epoch < 4; epoch++) OK(sbe_network_train_epoch(resumed, images, N * S * S, labels, N, 8, 0.05f, epoch + 1, &m));
+    for (size_t layer = 0; layer < 3; layer++) {
+        size_t rows, cols;
+        OK(sbe_network_layer_shape(whole, layer, &rows, &cols));
+        float *a = malloc(rows * cols * sizeof(float)), *b = malloc(rows * cols * sizeof(float));
+        OK(sbe_network_get_weights(whole, layer, a, rows * cols));
+        OK(sbe_network_get_weights(resumed, layer, b, rows * cols));
+        CHECK(memcmp(a, b, rows * cols * sizeof(float)) == 0, "method %u layer %zu: resumed weights differ", method, layer);
+        free(a); free(b);
+    }
+    /* a file that is not a checkpoint, a directory, NULL */
+    FILE *f = fopen(path, "wb");
+    fputs("not a checkpoint", f);
+    fclose(f);
+    sbe_network_t *none = NULL;
+    FAILS(SBE_E_IO, sbe_network_load(path, &none));
+    FAILS(SBE_E_IO, sbe_network_load(".", &none));
+    FAILS(SBE_E_IO, sbe_network_save(whole, "."));
+    FAILS(SBE_E_NULL_POINTER, sbe_network_load(NULL, &none));
+    FAILS(SBE_E_NULL_POINTER, sbe_network_save(whole, NULL));
+    CHECK(none == NULL, "failed load returned a handle");
+    remove(path);
+    OK(sbe_network_destroy(whole));
+    OK(sbe_network_destroy(resumed));
+}
+
 int main(void)
 {
     make_data();
@@ -88,6 +131,8 @@ int main(void)
     train(SBE_METHOD_TRUNCATED_SVD, 0.1f);
     train(SBE_METHOD_SBE, 0.1f);
     bad_architectures();
+    checkpoint(SBE_METHOD_SBE);
+    checkpoint(SBE_METHOD_SGD);
     size_t nets = 9;
     OK(sbe_live_handles(NULL, NULL, &nets));
     CHECK(nets == 0, "leaked %zu networks", nets);

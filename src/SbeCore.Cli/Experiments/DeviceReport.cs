@@ -33,7 +33,7 @@ internal static class DeviceReport
         // The bars compare methods at one batch size: the one most (device, method) pairs were run at.
         int barBatch = batches.Count == 0 ? 1 : batches.OrderByDescending(b => groups.Count(g => g.Batch == b)).ThenBy(b => b).First();
 
-        md.Append(CultureInfo.InvariantCulture, $"Run: {cells[0].Data}, {string.Join('-', cells[0].Layers)}, epoch budget {string.Join(",", cells.Select(c => c.EpochBudget).Distinct())} (no early stop: {cells.All(c => c.StopAtLoss == 0)}), seeds {string.Join(",", cells.Select(c => c.Seed).Distinct().Order())}. Per-sample SGD runs at batch 1, the others at batch {string.Join(", ", batches)}. Learning rates: {string.Join(", ", cells.GroupBy(c => c.LearningRateSource).Select(g => $"{g.Count()} {g.Key}"))}. Each row gives the median over its seeds (test accuracy: median and range).\n\n");
+        md.Append(CultureInfo.InvariantCulture, $"Run: {cells[0].Data}, {cells[0].NetworkName}, epoch budget {string.Join(",", cells.Select(c => c.EpochBudget).Distinct())} (no early stop: {cells.All(c => c.StopAtLoss == 0)}), seeds {string.Join(",", cells.Select(c => c.Seed).Distinct().Order())}. Per-sample SGD runs at batch 1, the others at batch {string.Join(", ", batches)}. Learning rates: {string.Join(", ", cells.GroupBy(c => c.LearningRateSource).Select(g => $"{g.Count()} {g.Key}"))}. Each row gives the median over its seeds (test accuracy: median and range).\n\n");
 
         double? AtBarBatch(string d, string m, Func<CellResult, double> f)
             => groups.FirstOrDefault(g => g.Device == d && g.Method == m && (g.Batch == barBatch || m == "sgd")) is { } g ? g.Median(f) : null;

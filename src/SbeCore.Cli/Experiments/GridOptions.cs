@@ -23,6 +23,7 @@ internal sealed class GridOptions
     public Option<int?> TuneEpochs { get; } = new("--tune-epochs") { Description = "Epochs per learning-rate probe (the paper: 5)" };
     public Option<string?> TuneDevice { get; } = new("--tune-device") { Description = "Device the learning rate is tuned on: a preset name, or 'same' for each cell's own device" };
     public Option<string> Hidden { get; } = new("--hidden") { Description = "Hidden layer sizes, comma-separated", DefaultValueFactory = _ => "100" };
+    public Option<string?> Arch { get; } = new("--arch") { Description = "Layers instead of the MLP of --hidden: lenet5, or e.g. conv6k5p2-pool2-conv16k5-pool2-fc120-fc84 (docs/cnn.md); cell keys and results carry it" };
     public Option<string> Activation { get; } = new("--activation") { Description = "relu or sigmoid", DefaultValueFactory = _ => "relu" };
     public Option<string?> Data { get; } = new("--data") { Description = "Data directory (full MNIST / Fashion-MNIST IDX files); default: the embedded MNIST-10k" };
     public Option<string?> Subset { get; } = DataOption.CreateSubset();
@@ -31,7 +32,7 @@ internal sealed class GridOptions
 
     public void AddTo(Command command)
     {
-        foreach (Option o in new Option[] { Preset, Methods, Batches, Ranks, Devices, Seeds, Epochs, StopAtLoss, TuneEpochs, TuneDevice, Hidden, Activation, Data, Subset, TuneCache, Jobs })
+        foreach (Option o in new Option[] { Preset, Methods, Batches, Ranks, Devices, Seeds, Epochs, StopAtLoss, TuneEpochs, TuneDevice, Hidden, Arch, Activation, Data, Subset, TuneCache, Jobs })
             command.Options.Add(o);
     }
 
@@ -39,7 +40,7 @@ internal sealed class GridOptions
     public sealed record Resolved(string PresetName, List<(UpdateMethod Method, int Rank)> MethodRanks, int[] Batches, string[] Devices, ulong[] Seeds,
         ExperimentSettings Settings, int TuneEpochs, string TuneDevice, string? Data, string? Subset, string TuneCache, int Jobs)
     {
-        public SweepGrid Grid() => new(MethodRanks, Batches, Devices, Seeds);
+        public SweepGrid Grid() => new(MethodRanks, Batches, Devices, Seeds, Settings.Architecture);
     }
 
     private sealed record PresetValues(string Methods, string Batches, string Ranks, string Devices, string Seeds, int Epochs, double StopAtLoss, int TuneEpochs, string TuneDevice);
@@ -69,6 +70,12 @@ internal sealed class GridOptions
         string tuneDevice = parse.GetValue(TuneDevice) ?? p.TuneDevice;
         if (!tuneDevice.Equals("same", StringComparison.OrdinalIgnoreCase) && !DeviceCatalog.TryCreate(tuneDevice, out _, out error)) return false;
         if (!CommonOptions.TryParseHidden(parse.GetValue(Hidden)!, out int[] hidden, out error)) return false;
+        string? arch = parse.GetValue(Arch)?.Trim().ToLowerInvariant();
+        if (arch is not null)
+        {
+            try { SbeCore.Training.Layers.ArchitectureSpec.Parse(arch); }
+            catch (ArgumentException e) { error = $"--arch: {e.Message.Split(" (Parameter")[0]}"; return false; }
+        }
         if (!CommonOptions.TryParseActivation(parse.GetValue(Activation), out var activation)) { error = $"--activation must be relu or sigmoid (got '{parse.GetValue(Activation)}')."; return false; }
         int epochs = parse.GetValue(Epochs) ?? p.Epochs;
         if (epochs < 1) { error = $"--epochs must be >= 1 (got {epochs})."; return false; }
@@ -79,7 +86,7 @@ internal sealed class GridOptions
         int jobs = parse.GetValue(Jobs);
         if (jobs < 1) { error = $"--jobs must be >= 1 (got {jobs})."; return false; }
         resolved = new Resolved(presetName.ToLowerInvariant(), methodRanks, batches, devices, seeds,
-            new ExperimentSettings { Hidden = hidden, Activation = activation, Epochs = epochs, StopAtLoss = stop },
+            new ExperimentSettings { Hidden = hidden, Architecture = arch, Activation = activation, Epochs = epochs, StopAtLoss = stop },
             tuneEpochs, tuneDevice, parse.GetValue(Data), parse.GetValue(Subset), parse.GetValue(TuneCache) ?? Path.Combine("results", "tune"), jobs);
         return true;
     }

@@ -33,6 +33,7 @@ internal static class ReportCommand
         var skipRuns = new Option<bool>("--skip-runs") { Description = "Only the figures from sweep folders (no Fig. 3 / Fig. 1 runs)" };
         var data = new Option<string?>("--data") { Description = "Data directory for the Fig. 3 / Fig. 1 runs (default: embedded MNIST-10k)" };
         var subset = DataOption.CreateSubset();
+        var arch = new Option<string?>("--arch") { Description = "The network whose sweep cells are reported: mlp (cells without an architecture, as every cell written before architectures existed), or an architecture text such as lenet5; default: the one network the folders hold (several: an error naming them)" };
         var thresholds = new Option<string>("--thresholds") { Description = "Training-loss thresholds of Fig. 5, comma-separated (the paper's: 0.1,0.01; a harder set such as Fashion-MNIST needs higher ones)", DefaultValueFactory = _ => "0.1,0.01" };
         thresholds.Validators.Add(r =>
         {
@@ -41,7 +42,7 @@ internal static class ReportCommand
         CommonOptions.AtLeast(tuneEpochs, 1); CommonOptions.AtLeast(traceBatches, 1); CommonOptions.AtLeast(spectrumBatch, 1); CommonOptions.AtLeast(spectrumEpochs, 1);
 
         var command = new Command("report", "PNG figures and report.md: Fig. 5 from a sweep, Fig. 3 (SBE within-batch errors), Fig. 1 (gradient spectra), device comparison");
-        foreach (Option o in new Option[] { sweep, devices, outDir, tuneCache, tuneEpochs, traceBatches, spectrumBatch, spectrumEpochs, skipRuns, data, subset, thresholds }) command.Options.Add(o);
+        foreach (Option o in new Option[] { sweep, devices, outDir, tuneCache, tuneEpochs, traceBatches, spectrumBatch, spectrumEpochs, skipRuns, data, subset, arch, thresholds }) command.Options.Add(o);
         command.SetAction(parse => Cli.Guard(() =>
         {
             string output = parse.GetValue(outDir)!;
@@ -56,12 +57,15 @@ internal static class ReportCommand
             string? devDir = parse.GetValue(devices) ?? (Directory.Exists(Path.Combine("results", "sweep-devices", "cells")) ? Path.Combine("results", "sweep-devices") : null);
             if (devDir == "none") devDir = null;
             if (devDir is not null && !Directory.Exists(Path.Combine(devDir, "cells"))) return Cli.Fail($"no sweep folder at '{devDir}' (expected {Path.Combine(devDir, "cells")}); give --devices-sweep none to leave the device section out.");
-            var fig5Cells = sweepDirs.SelectMany(d => new CellStore(Path.Combine(d, "cells")).LoadAll()).Where(r => r.Device == "ideal")
+            var sweepCells = sweepDirs.SelectMany(d => new CellStore(Path.Combine(d, "cells")).LoadAll()).ToList();
+            var deviceCells = devDir is null ? [] : new CellStore(Path.Combine(devDir, "cells")).LoadAll();
+            if (!TrySelectNetwork(parse.GetValue(arch), [.. sweepCells, .. deviceCells], out var network, out string archError)) return Cli.Fail(archError);
+            var fig5Cells = sweepCells.Where(r => r.Device == "ideal" && r.Architecture == network)
                 .GroupBy(r => r.Key).Select(g => g.OrderByDescending(r => r.EpochBudget).First()).ToList();
             TryParseThresholds(parse.GetValue(thresholds)!, out double[] losses);
             if (sweepDirs.Length > 0) Fig5(fig5Cells, losses, output, md);
 
-            if (devDir is not null) DeviceReport.Write(new CellStore(Path.Combine(devDir, "cells")).LoadAll(), output, md, Ordered);
+            if (devDir is not null) DeviceReport.Write([.. deviceCells.Where(r => r.Architecture == network)], output, md, Ordered);
 
             if (!parse.GetValue(skipRuns))
             {
@@ -86,6 +90,18 @@ internal static class ReportCommand
     private static IEnumerable<string> Ordered(IEnumerable<string> methods)
         => methods.Distinct().OrderBy(m => Array.IndexOf(s_methodOrder, m) is int i && i >= 0 ? i : 99).ThenBy(m => m, StringComparer.Ordinal);
 
+    // The architecture the report covers (null = the MLP): the one asked for, else the only one the cells hold.
+    private static bool TrySelectNetwork(string? asked, IReadOnlyList<CellResult> cells, out string? network, out string error)
+    {
+        error = "";
+        network = asked is null || asked.Equals("mlp", StringComparison.OrdinalIgnoreCase) ? null : asked.Trim().ToLowerInvariant();
+        if (asked is not null) return true;
+        var found = cells.Select(c => c.Architecture).Distinct().ToList();
+        if (found.Count <= 1) { network = found.FirstOrDefault(); return true; }
+        error = $"the sweep folders hold cells of several networks ({string.Join(", ", found.Select(a => a ?? "mlp"))}); choose one with --arch.";
+        return false;
+    }
+
     private static bool TryParseThresholds(string text, out double[] thresholds)
     {
         var list = new List<double>();
@@ -103,7 +119,7 @@ internal static class ReportCommand
         string[] names = [.. thresholds.Select(t => t.ToString(CultureInfo.InvariantCulture))];
         md.Append(CultureInfo.InvariantCulture, $"## Fig. 5: epochs, rank-1 writes and matrix updates to reach training loss {string.Join(" and ", names)} against batch size\n\n");
         if (cells.Count == 0) { md.Append("No finished ideal-device cells.\n\n"); return; }
-        md.Append(CultureInfo.InvariantCulture, $"Run: {cells[0].Data} ({cells[0].TrainCount} training samples), {string.Join('-', cells[0].Layers)} {cells[0].Activation}, ideal device, seeds {string.Join(",", cells.Select(c => c.Seed).Distinct())}, epoch budget {string.Join(",", cells.Select(c => c.EpochBudget).Distinct())} (stop at loss {cells[0].StopAtLoss}), learning rates: {string.Join(", ", cells.GroupBy(c => c.LearningRateSource).Select(g => $"{g.Count()} {g.Key}"))}. With several seeds the median is shown and a point counts as censored if any seed is.\n\n");
+        md.Append(CultureInfo.InvariantCulture, $"Run: {cells[0].Data} ({cells[0].TrainCount} training samples), {cells[0].NetworkName} {cells[0].Activation}, ideal device, seeds {string.Join(",", cells.Select(c => c.Seed).Distinct())}, epoch budget {string.Join(",", cells.Select(c => c.EpochBudget).Distinct())} (stop at loss {cells[0].StopAtLoss}), learning rates: {string.Join(", ", cells.GroupBy(c => c.LearningRateSource).Select(g => $"{g.Count()} {g.Key}"))}. With several seeds the median is shown and a point counts as censored if any seed is.\n\n");
         md.Append(CountingNote);
         var methods = Ordered(cells.Select(c => c.Method)).ToList();
         foreach (var (threshold, name) in thresholds.Zip(names))

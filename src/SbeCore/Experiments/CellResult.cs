@@ -27,8 +27,13 @@ public sealed record CellResult
     public string Data { get; init; } = "";
     /// <summary>Training samples.</summary>
     public int TrainCount { get; init; }
-    /// <summary>Layer sizes, input first.</summary>
+    /// <summary>Layer sizes, input first, then every weight layer's outputs (a convolution's: its output channels).</summary>
     public int[] Layers { get; init; } = [];
+    /// <summary>The architecture text of a layered network (e.g. lenet5); null for the MLP of <see cref="Layers"/> (and in
+    /// every cell written before architectures existed).</summary>
+    public string? Architecture { get; init; }
+    /// <summary>The network's name: the architecture text, else the layer sizes joined by '-' (784-100-10).</summary>
+    public string NetworkName => Architecture ?? string.Join('-', Layers ?? []);
     /// <summary>relu or sigmoid.</summary>
     public string Activation { get; init; } = "";
     /// <summary>Epoch budget of the cell.</summary>

@@ -20,6 +20,8 @@ public static class CellRunner
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(data);
         settings.Validate();
+        if (cell.Architecture != settings.Architecture)
+            throw new ArgumentException($"cell {cell.Key} is for architecture '{cell.Architecture ?? "MLP"}', the settings build '{settings.Architecture ?? "MLP"}'.", nameof(cell));
         var tile = DeviceCatalog.Create(cell.Device);
         return new Network(new NetworkOptions
         {
@@ -67,7 +69,8 @@ public static class CellRunner
             Key = cell.Key, Method = cell.MethodLabel, Rank = cell.Rank, BatchSize = cell.BatchSize, Device = cell.Device, Seed = cell.Seed,
             LearningRate = learningRate, LearningRateSource = learningRateSource,
             Data = data.Train.Name, TrainCount = data.Train.Count,
-            Layers = [data.Train.Features, .. settings.Hidden, data.Train.ClassCount],
+            Layers = [data.Train.Features, .. Enumerable.Range(0, network.LayerCount).Select(l => network.GetTile(l).Rows)],
+            Architecture = settings.Architecture,
             Activation = settings.Activation.ToString().ToLowerInvariant(),
             EpochBudget = schedule.Epochs, StopAtLoss = schedule.StopAtLoss, Diverged = blewUp,
             Epochs = final?.Epoch ?? 0,

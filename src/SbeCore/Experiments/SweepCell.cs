@@ -5,15 +5,19 @@ namespace SbeCore.Experiments;
 
 /// <summary>
 /// One point of a sweep grid: update method, rank (svd-k and sbe-k only; 1 for sgd and minibatch), batch size,
-/// device preset name (see <see cref="DeviceCatalog"/>) and seed. Its <see cref="Key"/> names its result file.
+/// device preset name (see <see cref="DeviceCatalog"/>), seed and the network's architecture (null: the MLP of the
+/// sweep's hidden sizes). Its <see cref="Key"/> names its result file.
 /// </summary>
-public sealed record SweepCell(UpdateMethod Method, int Rank, int BatchSize, string Device, ulong Seed)
+public sealed record SweepCell(UpdateMethod Method, int Rank, int BatchSize, string Device, ulong Seed, string? Architecture = null)
 {
     /// <summary>Display label of the method: sgd, minibatch, svd-k, sbe-k.</summary>
     public string MethodLabel => LabelOf(Method, Rank);
 
-    /// <summary>A file-name-safe unique key, e.g. <c>sbe-1_b00032_ecram_s1</c> (batch zero-padded so keys sort by batch).</summary>
-    public string Key => string.Create(CultureInfo.InvariantCulture, $"{MethodLabel}_b{BatchSize:D5}_{Sanitize(Device)}_s{Seed}");
+    /// <summary>A file-name-safe unique key, e.g. <c>sbe-1_b00032_ecram_s1</c> (batch zero-padded so keys sort by batch),
+    /// with <c>_a</c> and the architecture appended for a layered network (<c>sbe-1_b00032_ideal_s1_alenet5</c>); MLP keys
+    /// are those of sweeps before architectures existed.</summary>
+    public string Key => string.Create(CultureInfo.InvariantCulture,
+        $"{MethodLabel}_b{BatchSize:D5}_{Sanitize(Device)}_s{Seed}{(Architecture is null ? "" : "_a" + Sanitize(Architecture.Trim()))}");
 
     /// <summary>Display label of a method at rank k.</summary>
     public static string LabelOf(UpdateMethod method, int rank) => method switch

@@ -21,7 +21,7 @@ public sealed class SweepGrid
     /// <summary>Builds the grid from explicit (method, rank) pairs, e.g. sgd, minibatch, svd-1, sbe-1, sbe-4.</summary>
     /// <exception cref="ArgumentException">An axis is empty, a batch size or rank is &lt; 1, or a device name is blank.</exception>
     public SweepGrid(IReadOnlyList<(UpdateMethod Method, int Rank)> methodRanks, IReadOnlyList<int> batchSizes,
-        IReadOnlyList<string> devices, IReadOnlyList<ulong> seeds)
+        IReadOnlyList<string> devices, IReadOnlyList<ulong> seeds, string? architecture = null)
     {
         ArgumentNullException.ThrowIfNull(methodRanks);
         ArgumentNullException.ThrowIfNull(batchSizes);
@@ -42,7 +42,7 @@ public sealed class SweepGrid
                 foreach (var (method, rank) in methodRanks)
                     foreach (int batch in method == UpdateMethod.Sgd ? [1] : batchSizes)
                     {
-                        var cell = new SweepCell(method, HasRank(method) ? rank : 1, batch, device, seed);
+                        var cell = new SweepCell(method, HasRank(method) ? rank : 1, batch, device, seed, architecture);
                         if (seen.Add(cell.Key)) cells.Add(cell);
                     }
         Cells = cells;
