@@ -26,7 +26,7 @@ public static class MatrixUpdateCount
     public static long Count(UpdateMethod method, int batchSize, int trainCount, int layerCount, double epochs)
     {
         if (layerCount < 1) throw new ArgumentException($"layerCount is {layerCount}; it must be >= 1.", nameof(layerCount));
-        long perLayer = method == UpdateMethod.Sgd ? SamplesAfter(epochs, batchSize, trainCount) : BatchesAfter(epochs, batchSize, trainCount);
+        long perLayer = UpdateRules.Get(method).WritesPerSample ? SamplesAfter(epochs, batchSize, trainCount) : BatchesAfter(epochs, batchSize, trainCount);
         return perLayer * layerCount;
     }
 
