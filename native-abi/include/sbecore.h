@@ -47,7 +47,8 @@ extern "C" {
         sbe_tile_write_dense, sbe_estimator_get_state/set_state; sbe_tile_post_update_step; SBE_METHOD_SBPCA/LRT;
         sbe_network_create_layers (convolutional networks from an architecture string), sbe_network_layer_shape.
    1.4  sbe_version (the package version string; the library's SONAME is libsbecore.so.<ABI major>).
-   1.5  sbe_method_names, sbe_method_by_name, sbe_method_label: the update methods listed and resolved by name. */
+   1.5  sbe_method_names, sbe_method_by_name, sbe_method_label: the update methods listed and resolved by name;
+        sbe_device_names: the preset names in sbe_device order. */
 
 /* Largest element count of any matrix or batch buffer (2^26). */
 #define SBE_MAX_ELEMENTS ((size_t)1 << 26)
@@ -103,6 +104,8 @@ typedef enum sbe_device {
     SBE_DEVICE_PCM = 7,            /* "PCM": a refreshed pair of one-sided PCM devices (aihwkit PCMPresetUnitCell) */
     SBE_DEVICE_ECRAM_MO = 8        /* "EcRamMO" */
 } sbe_device;
+/* The preset names, '\n'-separated in ascending sbe_device order (text out-parameter, as sbe_method_names). (1.5) */
+SBE_API int sbe_device_names(char *buffer, size_t capacity, size_t *length);
 
 typedef enum sbe_pulse_type {
     SBE_PULSE_DEFAULT = 0,                /* the preset's */

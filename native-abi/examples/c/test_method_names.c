@@ -1,4 +1,4 @@
-/* The update methods by name (ABI 1.5): sbe_method_names lists exactly the sbe_method constants in order, every name
+/* The update methods and device presets by name (ABI 1.5): sbe_method_names lists exactly the sbe_method constants in order, every name
    and alias resolves to its constant, labels follow the CLI's form, and bad input is refused with nothing written. */
 #include <stdlib.h>
 #include "test_util.h"
@@ -38,6 +38,25 @@ static void test_aliases_and_labels(void)
     OK(sbe_method_label(SBE_METHOD_TRUNCATED_SVD, 2, label, sizeof label, &len)); CHECK(strcmp(label, "svd-2") == 0, "label %s", label);
 }
 
+/* sbe_device_names lists the presets in sbe_device order: each name resolves to its line's value. */
+static void test_device_names_are_the_enum(void)
+{
+    size_t len = 0;
+    OK(sbe_device_names(NULL, 0, &len));
+    char *buf = malloc(len + 1);
+    OK(sbe_device_names(buf, len + 1, &len));
+    CHECK(strncmp(buf, "Ideal\n", 6) == 0, "first preset: %s", buf);
+    uint32_t i = 0;
+    for (char *line = strtok(buf, "\n"); line != NULL; line = strtok(NULL, "\n"), i++)
+    {
+        sbe_tile_config_t c = tile_config(2, 3, 1);
+        OK(sbe_tile_config_preset(line, &c));
+        CHECK(c.device == i, "'%s' -> %u, expected %u", line, c.device, i);
+    }
+    CHECK(i == SBE_DEVICE_ECRAM_MO + 1, "%u presets", i);
+    free(buf);
+}
+
 static void test_bad_input(void)
 {
     uint32_t v = 77;
@@ -57,6 +76,7 @@ int main(void)
     CHECK(sbe_abi_version() >= ((1 << 16) | 5), "sbe_method_* needs ABI 1.5, library has 0x%x", sbe_abi_version());
     test_names_list_the_enum_in_order();
     test_aliases_and_labels();
+    test_device_names_are_the_enum();
     test_bad_input();
     return test_summary("method_names");
 }

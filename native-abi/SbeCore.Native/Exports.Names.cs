@@ -3,8 +3,8 @@ using SbeCore.Updates;
 
 namespace SbeCore.Native;
 
-// Update-method exports: the rule registry (UpdateRules) seen from C, so hosts list and resolve methods by name
-// instead of keeping their own copy of the sbe_method values.
+// Name-list exports: the rule registry (UpdateRules) and the preset catalog (TilePresets) seen from C, so hosts list and
+// resolve methods and devices by name instead of keeping their own copy of the sbe_method and sbe_device values.
 internal static unsafe partial class Exports
 {
     /// <summary>sbe_method_names: the canonical names of the methods reachable from C, one per line in ascending
@@ -43,6 +43,14 @@ internal static unsafe partial class Exports
             int k = Args.Dim(rank, "rank");
             return CopyOut(rule.Label(k), buffer, capacity, length);
         }
+        catch (Exception e) { return LastError.Fail(e); }
+    }
+
+    /// <summary>sbe_device_names: the preset names, one per line in ascending sbe_device order (text out-parameter).</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sbe_device_names")]
+    public static int DeviceNames(byte* buffer, nuint capacity, nuint* length)
+    {
+        try { return CopyOut(string.Join('\n', TileConfigs.DeviceNames), buffer, capacity, length); }
         catch (Exception e) { return LastError.Fail(e); }
     }
 
