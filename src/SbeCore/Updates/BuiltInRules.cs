@@ -1,5 +1,3 @@
-using SbeCore.Eigen;
-
 namespace SbeCore.Updates;
 
 /// <summary>The rules SbeCore ships, in C ABI order (their <see cref="UpdateMethod"/> values are the SBE_METHOD_*
@@ -15,22 +13,11 @@ internal static class BuiltIn
         new(UpdateMethod.TruncatedSvd, "svd", ["truncatedsvd", "truncated-svd", "truncated_svd"], HasRank: true, AbiId: 2, WritesPerSample: false,
             "exact top-k of the batch-mean gradient, k rank-1 writes", r => new TruncatedSvdRule(r.Rows, r.Cols, r.Rank)),
         new(UpdateMethod.Sbe, "sbe", [], HasRank: true, AbiId: 3, WritesPerSample: false,
-            "streaming batch eigenupdate, k rank-1 writes", r => new SbeRule(r.Rows, r.Cols, WithRank(r.EstimatorOptions, r.Rank), r.Seed)),
+            "streaming batch eigenupdate, k rank-1 writes", r => new SbeRule(r.Rows, r.Cols, r.EstimatorOptions with { Rank = r.Rank }, r.Seed)),
         new(UpdateMethod.Sbpca, "sbpca", [], HasRank: true, AbiId: 4, WritesPerSample: false,
             "streaming batch PCA (sub-batch power iteration with QR), k rank-1 writes",
             r => new SbpcaRule(r.Rows, r.Cols, r.Rank, r.EstimatorOptions.SubBatch, r.PublishedSchedule, r.Seed)),
         new(UpdateMethod.Lrt, "lrt", [], HasRank: true, AbiId: 5, WritesPerSample: false,
             "low-rank training (per-sample rank-k SVD update), k rank-1 writes", r => new LrtRule(r.Rows, r.Cols, r.Rank)),
     ];
-
-    private static EstimatorOptions WithRank(EstimatorOptions o, int rank)
-    {
-        if (o.Rank == rank) return o;
-        return new EstimatorOptions
-        {
-            Rank = rank, SubBatch = o.SubBatch, DivisionFree = o.DivisionFree, OjaRate = o.OjaRate,
-            QuantizationBits = o.QuantizationBits, StochasticRounding = o.StochasticRounding, Magnitude = o.Magnitude,
-            Initialization = o.Initialization, WarmStart = o.WarmStart,
-        };
-    }
 }

@@ -15,13 +15,16 @@ public class SbeRuleOptionsTests
         var options = new EstimatorOptions
         {
             Rank = 1, SubBatch = 2, QuantizationBits = 8, StochasticRounding = true, Magnitude = MagnitudeEstimate.Rayleigh,
-            Initialization = InitialState.FirstSample, WarmStart = false,
+            Initialization = InitialState.FirstSample, WarmStart = false, OjaRate = 0.05f,
         };
         var rule = (SbeRule)UpdateRuleFactory.Create(UpdateMethod.Sbe, A, B, rank: 2, options);
         var o = rule.Estimator.Options;
         Assert.Equal(2, o.Rank);
         Assert.Equal((2, 8, true, MagnitudeEstimate.Rayleigh, InitialState.FirstSample, false),
             (o.SubBatch, o.QuantizationBits, o.StochasticRounding, o.Magnitude, o.Initialization, o.WarmStart));
+        // Every option, including any added later: the options are a record, so equality compares them all.
+        Assert.Equal(options with { Rank = 2 }, o);
+        Assert.NotEqual(options, o);
     }
 
     [Fact]
