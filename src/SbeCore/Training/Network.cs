@@ -9,9 +9,6 @@ using SbeCore.Updates;
 
 namespace SbeCore.Training;
 
-// FROZEN PUBLIC SIGNATURES (the C ABI wraps: sbe_network_create / train_epoch / evaluate / destroy).
-// Members may be added; the constructors, TrainEpoch, TrainBatch, Evaluate, Predict and the counters may not change.
-
 /// <summary>
 /// A multi-layer perceptron of crossbar tiles, one <see cref="CrossbarTile"/> per layer (rows = outputs,
 /// cols = inputs + 1: the bias is an extra input column fed a constant 1, so it rides the same rank-1 writes),

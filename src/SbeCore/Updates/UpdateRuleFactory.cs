@@ -17,7 +17,7 @@ public static class UpdateRuleFactory
     /// <summary>Creates a rule by name or alias (see <see cref="UpdateRules.TryFind"/>), as
     /// <see cref="Create(UpdateMethod, int, int, int, EstimatorOptions?, ulong, bool)"/> does by id.</summary>
     /// <exception cref="ArgumentException">An unknown name, or invalid sizes, rank or options.</exception>
-    public static IUpdateRule Create(string method, int rows, int cols, int rank = 1,
+    public static IUpdateRule CreateByName(string method, int rows, int cols, int rank = 1,
         EstimatorOptions? estimatorOptions = null, ulong seed = 0, bool publishedSchedule = false) =>
         UpdateRules.TryFind(method, out var rule)
             ? Create(rule.Id, rows, cols, rank, estimatorOptions, seed, publishedSchedule)

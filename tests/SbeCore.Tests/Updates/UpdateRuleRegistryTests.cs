@@ -38,8 +38,8 @@ public class UpdateRuleRegistryTests
     public void RuleRegisteredOutsideTheLibraryIsUsableByNameIdAndLabel()
     {
         var twin = s_twin.Value;
-        Assert.IsType<SgdTwin>(UpdateRuleFactory.Create("SGD-Twin", 3, 4));
-        Assert.IsType<SgdTwin>(UpdateRuleFactory.Create(" twin ", 3, 4));
+        Assert.IsType<SgdTwin>(UpdateRuleFactory.CreateByName("SGD-Twin", 3, 4));
+        Assert.IsType<SgdTwin>(UpdateRuleFactory.CreateByName(" twin ", 3, 4));
         Assert.IsType<SgdTwin>(UpdateRuleFactory.Create(TwinId, 3, 4));
         Assert.Same(twin, UpdateRules.Get(TwinId));
         Assert.Equal("sgd-twin", SweepCell.LabelOf(TwinId, 7));
@@ -143,7 +143,7 @@ public class UpdateRuleRegistryTests
         var e = Assert.Throws<ArgumentException>(() => UpdateRuleFactory.Create((UpdateMethod)77, 3, 4));
         Assert.Equal("method", e.ParamName);
         Assert.Contains("sbpca", e.Message);
-        e = Assert.Throws<ArgumentException>(() => UpdateRuleFactory.Create("adam", 3, 4));
+        e = Assert.Throws<ArgumentException>(() => UpdateRuleFactory.CreateByName("adam", 3, 4));
         Assert.Equal("method", e.ParamName);
         Assert.Contains("lrt", e.Message);
     }
