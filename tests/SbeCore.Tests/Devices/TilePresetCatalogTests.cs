@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using SbeCore.Crossbar;
 using SbeCore.Devices;
 using SbeCore.Experiments;
@@ -6,7 +5,7 @@ using SbeCore.Experiments;
 namespace SbeCore.Tests.Devices;
 
 /// <summary>The preset catalog (<see cref="TilePresets"/>) is the one list of device names: the name look-ups, the sweep
-/// names, the C header's sbe_device enum and Python's preset functions agree with it.</summary>
+/// names and the report order agree with it (the C header and Python: Native/RegistryListTests).</summary>
 public class TilePresetCatalogTests
 {
     [Fact]
@@ -41,25 +40,5 @@ public class TilePresetCatalogTests
         Assert.Equal(TilePresets.All.Select(p => p.Name.ToLowerInvariant()), names.Where(n => n != "constantstep"));
         Assert.Equal(names.IndexOf("gokmenvlasov") - 1, names.IndexOf("constantstep"));
         Assert.Equal(string.Join(", ", names), DeviceCatalog.PresetNames);
-    }
-
-    [Fact]
-    public void AbiIdsAreZeroToNMinusOneAndTheHeaderEnumNamesThem()
-    {
-        Assert.Equal(Enumerable.Range(0, TilePresets.All.Count).Select(i => (uint)i), TilePresets.ByAbiId.Select(p => p.AbiId));
-        string header = RepositoryFiles.Read("native-abi/include/sbecore.h");
-        string body = Regex.Match(header, @"typedef enum sbe_device \{(?<body>[^}]*)\} sbe_device;").Groups["body"].Value;
-        var entries = Regex.Matches(body, @"SBE_DEVICE_[A-Z_]+ = (?<value>\d+),?\s*/\* ""(?<name>[A-Za-z]+)""")
-            .Select(m => (uint.Parse(m.Groups["value"].Value), m.Groups["name"].Value)).ToList();
-        Assert.Equal(TilePresets.ByAbiId.Select(p => (p.AbiId, p.Name)), entries);
-    }
-
-    [Fact]
-    public void PythonHasAPresetFunctionForEveryPresetAndNoOther()
-    {
-        string presets = RepositoryFiles.Read("bindings/python/sbecore/presets.py");
-        var defined = Regex.Matches(presets, @"^def (?<name>[A-Za-z]+)Preset\(", RegexOptions.Multiline).Select(m => m.Groups["name"].Value).ToHashSet();
-        Assert.Equal(TilePresets.All.Select(p => p.Name).Where(n => n != TilePresets.IdealName).Order(), defined.Order());
-        Assert.Contains("sbe_device_names", presets);
     }
 }

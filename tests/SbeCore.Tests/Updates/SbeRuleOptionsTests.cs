@@ -10,7 +10,7 @@ public class SbeRuleOptionsTests
     private const int A = 6, B = 9;
 
     [Fact]
-    public void A_rank_override_keeps_every_other_estimator_option()
+    public void ARankOverrideKeepsEveryOtherEstimatorOption()
     {
         var options = new EstimatorOptions
         {
@@ -28,7 +28,7 @@ public class SbeRuleOptionsTests
     }
 
     [Fact]
-    public void Without_warm_start_each_batch_is_estimated_from_scratch()
+    public void WithoutWarmStartEachBatchIsEstimatedFromScratch()
     {
         // Cold: the update of batch 2 does not depend on batch 1. Warm (the default): it does.
         var cold = new EstimatorOptions { WarmStart = false, Initialization = InitialState.FirstSample };

@@ -1,4 +1,4 @@
-namespace SbeCore.Tests;
+namespace SbeCore.Tests.Native;
 
 /// <summary>Files of the source tree the tests read as text (the C header, the Python binding, docs).</summary>
 internal static class RepositoryFiles
