@@ -2,7 +2,7 @@ namespace SbeCore.Updates;
 
 /// <summary>The rules SbeCore ships, in C ABI order (their <see cref="UpdateMethod"/> values are the SBE_METHOD_*
 /// constants of sbecore.h).</summary>
-internal static class BuiltIn
+internal static class BuiltInRules
 {
     public static UpdateRuleInfo[] All() =>
     [

@@ -10,7 +10,7 @@ namespace SbeCore.Updates;
 public static class UpdateRules
 {
     private static readonly object s_gate = new();
-    private static UpdateRuleInfo[] s_rules = BuiltIn.All();
+    private static UpdateRuleInfo[] s_rules = BuiltInRules.All();
 
     /// <summary>Every registered rule in ascending id order (the built-in rules first, in C ABI order).</summary>
     public static IReadOnlyList<UpdateRuleInfo> All => Volatile.Read(ref s_rules);
