@@ -11,7 +11,7 @@ try:
     from ._version import __version__  # written by setup.py from the repository's VERSION file
 except ImportError:  # the package folder used in place, never built: read the repository's VERSION
     from pathlib import Path as _Path
-    __version__ = (_Path(__file__).resolve().parents[2] / "VERSION").read_text(encoding="ascii").strip()
+    __version__ = (_Path(__file__).resolve().parents[3] / "VERSION").read_text(encoding="ascii").strip()
 from ._errors import SbeError
 from ._loader import cpu_flavour, flavour_for_flags
 from ._native import ABI_MAJOR, ABI_MINOR, library_path

@@ -1,4 +1,5 @@
-"""convert_to_analog: every nn.Linear of a model replaced by an AnalogLinear with its weights (aihwkit's name)."""
+"""convert_to_analog: every nn.Linear and nn.Conv2d of a model replaced by its analog layer with the same weights
+(aihwkit's name)."""
 from __future__ import annotations
 
 import copy
@@ -6,20 +7,29 @@ from typing import Any
 
 from torch import nn
 
+from .conv import AnalogConv2d
 from .linear import AnalogLinear
+
+ANALOG_OF = ((nn.Linear, AnalogLinear), (nn.Conv2d, AnalogConv2d))
 
 
 def convert_to_analog(model: nn.Module, rpu_config: Any = None, *, seed: int = 0, inplace: bool = False) -> nn.Module:
-    """A copy of model (or model itself with inplace=True) whose nn.Linear layers are AnalogLinear tiles with the same
-    weights; layer i (in module order) gets device seed seed + i. rpu_config: as AnalogLinear's."""
+    """A copy of model (or model itself with inplace=True) whose nn.Linear and nn.Conv2d layers are AnalogLinear and
+    AnalogConv2d tiles with the same weights; analog layer i (in module order) gets device seed seed + i. A grouped
+    Conv2d is refused (ValueError) before anything is replaced. rpu_config: as AnalogLinear's."""
+    for name, module in model.named_modules():
+        if isinstance(module, nn.Conv2d) and (module.groups != 1 or module.padding_mode != "zeros"):
+            raise ValueError(f"layer {name!r}: AnalogConv2d takes groups=1 and padding_mode='zeros' "
+                             f"(got groups={module.groups}, padding_mode={module.padding_mode!r})")
     if not inplace:
         model = copy.deepcopy(model)
     counter = [0]
 
     def replace(module: nn.Module) -> nn.Module:
-        if isinstance(module, nn.Linear):
-            counter[0] += 1
-            return AnalogLinear.from_digital(module, rpu_config, seed + counter[0] - 1)
+        for digital, analog in ANALOG_OF:
+            if isinstance(module, digital):
+                counter[0] += 1
+                return analog.from_digital(module, rpu_config, seed + counter[0] - 1)
         for name, child in module.named_children():
             setattr(module, name, replace(child))
         return module
