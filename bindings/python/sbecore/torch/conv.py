@@ -59,9 +59,6 @@ class AnalogConv2d(AnalogLayer):
         layer.set_weights(conv.weight.detach(), None if conv.bias is None else conv.bias.detach())
         return layer
 
-    def _unfold_args(self) -> dict:
-        return {"kernel_size": self.kernel_size, "dilation": self.dilation, "padding": self.padding, "stride": self.stride}
-
     def output_size(self, height: int, width: int) -> Tuple[int, int]:
         """(out_h, out_w) for an input of height x width (torch's formula)."""
         size = []
@@ -79,13 +76,25 @@ class AnalogConv2d(AnalogLayer):
             raise ValueError(f"AnalogConv2d: the input {x.shape[-2]}x{x.shape[-1]} is smaller than the kernel {self.kernel_size} "
                              f"(dilation {self.dilation}, padding {self.padding})")
         x4 = x.detach().reshape(-1, *x.shape[-3:]).to(torch.float32)
-        patches = F.unfold(x4, **self._unfold_args())  # (n, C kh kw, P)
-        n, width, positions = patches.shape
-        inputs = torch.empty((n * positions, self.tile.cols), dtype=torch.float32)
-        inputs.view(n, positions, -1)[:, :, :width].copy_(patches.transpose(1, 2))
+        (ph, pw), n = self.padding, x4.shape[0]
+        if ph or pw:
+            x4 = F.pad(x4, (pw, pw, ph, ph))
+        inputs = torch.empty((n * oh * ow, self.tile.cols), dtype=torch.float32)
+        # im2col as one strided copy: row (j, y, x) of the tile's inputs is the patch under output position (y, x)
+        self._patch_view(inputs, n, oh, ow).copy_(self._windows(x4, oh, ow))
         if self.use_bias:
-            inputs[:, width] = 1.0  # the bias column's input
+            inputs[:, -1] = 1.0  # the bias column's input
         return inputs
+
+    def _patch_view(self, rows: torch.Tensor, n: int, oh: int, ow: int) -> torch.Tensor:
+        """(n oh ow, cols) tile rows seen as (n, oh, ow, C, kh, kw) without the bias column (a view)."""
+        return rows.view(n, oh, ow, -1)[..., :self.weight_columns].unflatten(-1, (self.in_channels, *self.kernel_size))
+
+    def _windows(self, padded: torch.Tensor, oh: int, ow: int) -> torch.Tensor:
+        """The (n, oh, ow, C, kh, kw) view of a padded (n, C, H, W) input: the patch under every output position."""
+        (kh, kw), (sh, sw), (dh, dw) = self.kernel_size, self.stride, self.dilation
+        v = padded.unfold(2, dh * (kh - 1) + 1, sh).unfold(3, dw * (kw - 1) + 1, sw)[:, :, :oh, :ow, ::dh, ::dw]
+        return v.permute(0, 2, 3, 1, 4, 5)
 
     def tile_outputs(self, y: torch.Tensor, x_shape: torch.Size) -> torch.Tensor:
         oh, ow = self.output_size(x_shape[-2], x_shape[-1])
@@ -98,10 +107,18 @@ class AnalogConv2d(AnalogLayer):
         return as_f32_rows(rows, self.out_channels)
 
     def input_grad(self, z: torch.Tensor, x_shape: torch.Size) -> torch.Tensor:
+        """col2im: every patch row of the transposed read added back onto the input pixels it came from."""
         oh, ow = self.output_size(x_shape[-2], x_shape[-1])
-        width = self.weight_columns
-        cols = z[:, :width].reshape(-1, oh * ow, width).transpose(1, 2)
-        return F.fold(cols, output_size=(x_shape[-2], x_shape[-1]), **self._unfold_args()).reshape(x_shape)
+        (kh, kw), (sh, sw), (dh, dw), (ph, pw) = self.kernel_size, self.stride, self.dilation, self.padding
+        n, height, width = z.shape[0] // (oh * ow), x_shape[-2], x_shape[-1]
+        patches = self._patch_view(z, n, oh, ow).permute(0, 3, 4, 5, 1, 2)  # (n, C, kh, kw, oh, ow)
+        grad = torch.zeros((n, self.in_channels, height + 2 * ph, width + 2 * pw), dtype=torch.float32)
+        # one strided add per kernel offset (kh kw of them) beats F.fold's per-element scatter on the CPU
+        for ky in range(kh):
+            for kx in range(kw):
+                y0, x0 = ky * dh, kx * dw
+                grad[:, :, y0:y0 + sh * (oh - 1) + 1:sh, x0:x0 + sw * (ow - 1) + 1:sw] += patches[:, :, ky, kx]
+        return grad[:, :, ph:ph + height, pw:pw + width].reshape(x_shape)
 
     def get_weights(self):
         """(weight (out, in, kh, kw), bias (out,) or None) as torch tensors (copies of the tile's weights)."""

@@ -8,11 +8,14 @@ floats of state, nothing of size a x b) and writes its top-k estimate.
 from __future__ import annotations
 
 import numpy as np
+import torch
 
 from ..estimator import Estimator, batch_svd
 
 
 class Rule:
+    """observe(deltas (N, rows), xs (N, cols)) gets float32 C-contiguous arrays the rule may keep: the caller never
+    writes them again."""
     name = ""
 
     def __init__(self, rows: int, cols: int) -> None:
@@ -44,10 +47,12 @@ class _PairsRule(Rule):
         self._pairs = []
 
     def observe(self, deltas, xs):
-        self._pairs.append((deltas.copy(), xs.copy()))
+        self._pairs.append((deltas, xs))  # the layer hands over arrays nobody else writes (AnalogFunction)
         self.samples += deltas.shape[0]
 
     def _batch(self):
+        if len(self._pairs) == 1:
+            return self._pairs[0]
         d = np.ascontiguousarray(np.concatenate([p[0] for p in self._pairs]))
         x = np.ascontiguousarray(np.concatenate([p[1] for p in self._pairs]))
         return d, x
@@ -80,9 +85,10 @@ class MiniBatchRule(Rule):
     def __init__(self, rows: int, cols: int) -> None:
         super().__init__(rows, cols)
         self._g = np.zeros((rows, cols), np.float32)
+        self._g_view = torch.from_numpy(self._g)
 
     def observe(self, deltas, xs):
-        self._g += deltas.T @ xs
+        self._g_view.addmm_(torch.from_numpy(deltas).T, torch.from_numpy(xs))  # in place, no (rows, cols) temporary
         self.samples += deltas.shape[0]
 
     def apply(self, tile, lr):
