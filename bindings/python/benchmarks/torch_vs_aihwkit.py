@@ -132,14 +132,16 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--steps", type=int, default=10, help="steps per path per round")
     parser.add_argument("--arch", choices=["mlp", "lenet5", "both"], default="both")
+    parser.add_argument("--no-aihwkit", action="store_true", help="SbeCore's rows only")
     args = parser.parse_args()
     torch.set_num_threads(1)
-    try:
-        import aihwkit  # noqa: F401
-        have_aihwkit = True
-    except ImportError:
-        have_aihwkit = False
-        print("aihwkit not importable: SbeCore only")
+    have_aihwkit = False
+    if not args.no_aihwkit:
+        try:
+            import aihwkit  # noqa: F401
+            have_aihwkit = True
+        except ImportError:
+            print("aihwkit not importable: SbeCore only")
     print(f"load average before: {os.getloadavg()[0]:.1f}; batch {args.batch}, {args.rounds} rounds x {args.steps} steps, 1 thread")
     for arch in (["mlp", "lenet5"] if args.arch == "both" else [args.arch]):
         data = batches(arch, args.batch)
