@@ -108,22 +108,48 @@ def analog_weights(model) -> list:
     return out
 
 
-def update_statistics(model, opt, x, y, repeats: int = 5) -> list:
-    """Per analog layer: the pulsed dW of one step from the same start, as (mean |dW|, std dW, fraction of devices
-    changed, correlation with the digital step -lr G) averaged over `repeats` steps on different batches."""
-    stats = []
-    for r in range(repeats):
-        before = analog_weights(model)
-        step(model, opt, x[r], y[r])
-        after = analog_weights(model)
-        for layer, (b, a) in enumerate(zip(before, after)):
-            dw = a - b
-            row = (np.abs(dw).mean(), dw.std(), (dw != 0).mean())
-            if r == 0:
-                stats.append(np.array(row) / repeats)
-            else:
-                stats[layer] += np.array(row) / repeats
-    return stats
+def dw_statistics(dw: np.ndarray, ideal: np.ndarray) -> np.ndarray:
+    """mean |dW|, std dW, fraction of devices changed, correlation of dW with the exact step."""
+    return np.array([np.abs(dw).mean(), dw.std(), (dw != 0).mean(), np.corrcoef(dw.ravel(), ideal.ravel())[0, 1]])
+
+
+def tile_update_statistics(arch: str, batch: int, repeats: int = 5) -> list:
+    """Per layer: one sgd step's (delta, input) pairs, captured from sbecore.torch (n pairs per dense layer, n x P per
+    conv layer), written as that many pulsed rank-1 updates into a fresh tile of each simulator with the same start
+    weights and lr. Returns [(sbecore statistics, aihwkit statistics)] averaged over `repeats` tile seeds."""
+    from aihwkit.simulator.configs import ConstantStepDevice, IOParameters, SingleRPUConfig, UpdateParameters
+    from aihwkit.simulator.tiles.analog import AnalogTile
+    from sbecore import Tile
+    model, opt = sbecore_path(arch, "sgd", 1)
+    x, y = batches(arch, batch, 1)[0]
+    opt.zero_grad()
+    nn.functional.cross_entropy(model(x), y).backward()
+    result = []
+    for layer in opt.layers:
+        deltas, inputs = layer._rule._batch()  # the pairs sgd would write at step()
+        start = layer.tile.get_weights()
+        ideal = -LR * (deltas.T.astype(np.float64) @ inputs)
+        ours, theirs = np.zeros(4), np.zeros(4)
+        for seed in range(repeats):
+            with Tile(*start.shape, seed=seed + 1, device=layer.tile.config) as tile:
+                tile.set_weights(start)
+                tile.write(LR, np.zeros(len(start), np.float32), inputs[0])  # as for aihwkit below
+                base = tile.get_weights().astype(np.float64)
+                tile.write_rank_k(LR, np.ones(len(deltas), np.float32), deltas, inputs)
+                ours += dw_statistics(tile.get_weights().astype(np.float64) - base, ideal) / repeats
+            rpu = SingleRPUConfig(device=ConstantStepDevice(), update=UpdateParameters(), forward=IOParameters(), backward=IOParameters())
+            rpu.device.construction_seed = seed + 1
+            aih = AnalogTile(start.shape[0], start.shape[1], rpu, bias=False)
+            aih.set_weights(torch.from_numpy(start))
+            aih.set_learning_rate(LR)
+            # aihwkit clips programmed weights to its sampled device bounds at the first update, not at set_weights:
+            # a zero update first, so dW holds only the pulses
+            aih.update(torch.from_numpy(inputs[:1]), torch.zeros(1, len(start)))
+            base = aih.get_weights()[0].double().numpy()
+            aih.update(torch.from_numpy(inputs), torch.from_numpy(deltas))
+            theirs += dw_statistics(aih.get_weights()[0].double().numpy() - base, ideal) / repeats
+        result.append((len(deltas), start.shape, ours, theirs))
+    return result
 
 
 def main() -> None:
@@ -161,15 +187,11 @@ def main() -> None:
                 line += f"   {statistics.median(ratios):5.1f}x [{min(ratios):.1f}, {max(ratios):.1f}]"
             print(line)
         if have_aihwkit:
-            x = [d[0] for d in data]
-            y = [d[1] for d in data]
-            ours = update_statistics(*sbecore_path(arch, "sgd", 1), x, y)
-            theirs = update_statistics(*aihwkit_path(arch), x, y)
-            print(f"  pulsed update of one sgd step, lr {LR}, same start and batches (mean over 5 steps): "
-                  "mean |dW|, std dW, fraction of devices changed")
-            for layer, (a, b) in enumerate(zip(ours, theirs)):
-                print(f"    layer {layer}: sbecore {a[0]:.3e} {a[1]:.3e} {a[2]:.3f} | aihwkit {b[0]:.3e} {b[1]:.3e} {b[2]:.3f}"
-                      f" | ratio {a[0] / b[0]:.2f} {a[1] / b[1]:.2f} {a[2] / b[2]:.2f}")
+            print(f"  pulsed sgd update, same start weights, lr {LR} and (delta, input) pairs in both simulators (5 tile seeds): "
+                  "mean |dW|, std dW, fraction of devices changed, corr(dW, exact step)")
+            for layer, (pairs, shape, a, b) in enumerate(tile_update_statistics(arch, args.batch)):
+                print(f"    layer {layer} ({shape[0]} x {shape[1]}, {pairs} pairs): sbecore {a[0]:.3e} {a[1]:.3e} {a[2]:.3f} {a[3]:.3f}"
+                      f" | aihwkit {b[0]:.3e} {b[1]:.3e} {b[2]:.3f} {b[3]:.3f} | ratio {a[0] / b[0]:.2f} {a[1] / b[1]:.2f} {a[2] / b[2]:.2f}")
     print(f"\nload average after: {os.getloadavg()[0]:.1f}")
 
 
