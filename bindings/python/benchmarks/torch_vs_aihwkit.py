@@ -1,6 +1,7 @@
 """A training step (forward + backward + optimizer step) of the 784-100-10 ReLU MLP and of LeNet-5 with pulsed
 ConstantStep tiles, through sbecore.torch and through aihwkit (CPU), side by side in one process, plus a check that
-the two simulators' pulsed updates have the same statistics.
+the two simulators' pulsed updates have the same statistics (the same start weights, lr and (delta, input) pairs of one
+sgd step written into a tile of each).
 
     PYTHONPATH=bindings/python:$AIHWKIT_BUILD/src/src SBECORE_LIBRARY=artifacts/native \
         /usr/bin/python3 bindings/python/benchmarks/torch_vs_aihwkit.py [--batch 64] [--rounds 7] [--steps 10]
@@ -92,20 +93,6 @@ def time_paths(paths, data, rounds: int, steps: int):
                 step(model, opt, x, y)
             times[name].append((time.perf_counter() - start) / steps)
     return times
-
-
-def analog_weights(model) -> list:
-    """Every analog layer's [weights | bias] matrix (rows = outputs), for either simulator."""
-    from sbecore.torch import AnalogLayer
-    ours = [m for m in model.modules() if isinstance(m, AnalogLayer)]
-    if ours:
-        return [m.tile.get_weights().astype(np.float64) for m in ours]
-    out = []
-    for m in model.analog_layers():  # aihwkit
-        w, b = m.get_weights()
-        w = w.reshape(w.shape[0], -1).double()
-        out.append((torch.cat([w, b.double()[:, None]], 1) if b is not None else w).numpy())
-    return out
 
 
 def dw_statistics(dw: np.ndarray, ideal: np.ndarray) -> np.ndarray:
