@@ -16,7 +16,10 @@ Pair = Union[int, Tuple[int, int]]
 
 
 def _pair(name: str, value: Any, minimum: int) -> Tuple[int, int]:
-    pair = (value, value) if isinstance(value, int) and not isinstance(value, bool) else tuple(value) if isinstance(value, (tuple, list)) else None
+    if isinstance(value, int) and not isinstance(value, bool):
+        pair = (value, value)
+    else:
+        pair = tuple(value) if isinstance(value, (tuple, list)) else None
     if pair is None or len(pair) != 2 or any(isinstance(v, bool) or not isinstance(v, int) or v < minimum for v in pair):
         raise ValueError(f"{name} must be an int >= {minimum} or a pair of them, got {value!r}")
     return pair

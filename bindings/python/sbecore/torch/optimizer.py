@@ -15,7 +15,8 @@ class CrossbarOptimizer(torch.optim.Optimizer):
     sbe) and then calls the tile's post_update_step once (refresh, decay, diffusion); digital parameters get plain SGD
     with the same lr. The (delta, x) pairs are captured during backward and handed to each layer's rule as they appear
     (sbe streams them into its estimator). An AnalogConv2d hands n x P pairs per batch (one per sample and output
-    position), as SbeCore's own conv layer does: sgd writes each as a rank-1 update, the others see all n x P. lr lives in param_groups, so torch's LR schedulers work."""
+    position), as SbeCore's own conv layer does: sgd writes each as a rank-1 update, the others see all n x P.
+    lr lives in param_groups, so torch's LR schedulers work."""
 
     def __init__(self, model: nn.Module, method: str = "sbe", rank: int = 1, lr: float = 0.1, *, seed: int = 0,
                  sub_batch: int = 1) -> None:
