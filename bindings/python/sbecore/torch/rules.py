@@ -8,7 +8,6 @@ floats of state, nothing of size a x b) and writes its top-k estimate.
 from __future__ import annotations
 
 import numpy as np
-import torch
 
 from ..estimator import Estimator, batch_svd
 
@@ -85,10 +84,9 @@ class MiniBatchRule(Rule):
     def __init__(self, rows: int, cols: int) -> None:
         super().__init__(rows, cols)
         self._g = np.zeros((rows, cols), np.float32)
-        self._g_view = torch.from_numpy(self._g)
 
     def observe(self, deltas, xs):
-        self._g_view.addmm_(torch.from_numpy(deltas).T, torch.from_numpy(xs))  # in place, no (rows, cols) temporary
+        self._g += deltas.T @ xs  # numpy's BLAS: torch builds with a generic BLAS are several times slower here
         self.samples += deltas.shape[0]
 
     def apply(self, tile, lr):
