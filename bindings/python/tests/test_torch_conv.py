@@ -173,8 +173,12 @@ def test_bad_input_and_unmappable_layers_are_refused_clearly():
         AnalogConv2d(2, 4, 3, groups=2)
     with pytest.raises(ValueError, match="padding_mode"):
         AnalogConv2d(2, 4, 3, padding_mode="reflect")
-    with pytest.raises(ValueError, match="padding"):
-        AnalogConv2d(2, 4, 3, padding="same")
+    with pytest.raises(ValueError, match="padding='same' needs stride 1 and an odd"):
+        AnalogConv2d(2, 4, 4, padding="same")
+    with pytest.raises(ValueError, match="padding='same' needs stride 1"):
+        AnalogConv2d(2, 4, 3, stride=2, padding="same")
+    with pytest.raises(ValueError, match="padding must be"):
+        AnalogConv2d(2, 4, 3, padding="full")
     with pytest.raises(ValueError, match="kernel_size"):
         AnalogConv2d(2, 4, 0)
     with pytest.raises(ValueError, match="stride"):
@@ -184,5 +188,18 @@ def test_bad_input_and_unmappable_layers_are_refused_clearly():
     with pytest.raises(ValueError, match="weight must have shape"):
         layer.set_weights(torch.zeros(3, 2, 2, 2))
     model = nn.Sequential(nn.Conv2d(4, 4, 3), nn.Conv2d(4, 4, 3, groups=2))
-    with pytest.raises(ValueError, match="layer '1'.*groups=2"):
+    with pytest.raises(ValueError, match="layer '1'.*groups must be 1"):
         convert_to_analog(model)
+    model = nn.Sequential(nn.Linear(4, 4), nn.Unflatten(1, (1, 2, 2)), nn.Conv2d(1, 2, 2, padding="same"))
+    with pytest.raises(ValueError, match="layer '2'.*padding='same'"):
+        convert_to_analog(model, inplace=True)
+    assert isinstance(model[0], nn.Linear)  # refused before anything was replaced
+
+
+@pytest.mark.parametrize("kernel, dilation", [(3, 1), ((5, 3), 1), (3, 2), (2, 2)])
+def test_same_padding_equals_nn_conv2d_when_symmetric(kernel, dilation):
+    torch.manual_seed(8)
+    digital, analog = pair(nn.Conv2d(2, 3, kernel, padding="same", dilation=dilation))
+    x = torch.randn(2, 2, 7, 6)
+    assert analog(x).shape == x.shape[:1] + (3,) + x.shape[2:]
+    torch.testing.assert_close(analog(x), digital(x), rtol=1e-5, atol=1e-5)

@@ -25,12 +25,38 @@ def _pair(name: str, value: Any, minimum: int) -> Tuple[int, int]:
     return pair
 
 
+def _explicit_padding(padding: Any, kernel: Tuple[int, int], stride: Tuple[int, int], dilation: Tuple[int, int]) -> Tuple[int, int]:
+    """nn.Conv2d's padding as (ph, pw): 'valid' is 0; 'same' (stride 1) is dilation (k - 1) / 2 when that is whole (an
+    even total would pad one side more, which one tile read per patch does not model; refused)."""
+    if padding == "valid":
+        return 0, 0
+    if padding == "same":
+        totals = [d * (k - 1) for k, d in zip(kernel, dilation)]
+        if stride != (1, 1) or any(t % 2 for t in totals):
+            raise ValueError(f"padding='same' needs stride 1 and an odd dilated kernel (symmetric padding); got kernel_size={kernel}, "
+                             f"stride={stride}, dilation={dilation}")
+        return totals[0] // 2, totals[1] // 2
+    if isinstance(padding, str):
+        raise ValueError(f"padding must be an int, a pair, 'valid' or 'same', got {padding!r}")
+    return _pair("padding", padding, 0)
+
+
+def check_mappable(conv: nn.Conv2d) -> None:
+    """Raises ValueError naming what an AnalogConv2d cannot take from this nn.Conv2d (before anything is built)."""
+    if conv.groups != 1:
+        raise ValueError(f"groups must be 1 (a grouped convolution needs a tile per group, not supported), got {conv.groups!r}")
+    if conv.padding_mode != "zeros":
+        raise ValueError(f"padding_mode must be 'zeros', got {conv.padding_mode!r}")
+    _explicit_padding(conv.padding, tuple(conv.kernel_size), tuple(conv.stride), tuple(conv.dilation))
+
+
 class AnalogConv2d(AnalogLayer):
     """aihwkit: AnalogConv2d. A 2-D convolution (stride, padding, dilation, bias) read through a tile of
     out_channels x (in_channels * kh * kw + bias): forward unfolds the input into its P patches per sample and reads
     all n x P in one batched tile read (the tile's I/O model on every patch); backward reads the n x P output
-    gradients through the transposed tile and folds them back onto the input. groups > 1 (a tile per group) and
-    padding modes other than zeros are refused. rpu_config and seed: as AnalogLinear's."""
+    gradients through the transposed tile and folds them back onto the input. padding: ints, 'valid', or 'same' when
+    symmetric; groups > 1 (a tile per group) and padding modes other than zeros are refused. rpu_config and seed: as
+    AnalogLinear's."""
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: Pair, stride: Pair = 1, padding: Union[Pair, str] = 0,
                  dilation: Pair = 1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros", rpu_config: Any = None,
@@ -42,12 +68,8 @@ class AnalogConv2d(AnalogLayer):
             raise ValueError(f"groups must be 1 (a grouped convolution needs a tile per group, not supported), got {groups!r}")
         if padding_mode != "zeros":
             raise ValueError(f"padding_mode must be 'zeros', got {padding_mode!r}")
-        if padding == "valid":
-            padding = 0
-        elif isinstance(padding, str):
-            raise ValueError(f"padding must be an int, a pair or 'valid', got {padding!r}")
-        kernel, stride, padding, dilation = (_pair("kernel_size", kernel_size, 1), _pair("stride", stride, 1),
-                                             _pair("padding", padding, 0), _pair("dilation", dilation, 1))
+        kernel, stride, dilation = _pair("kernel_size", kernel_size, 1), _pair("stride", stride, 1), _pair("dilation", dilation, 1)
+        padding = _explicit_padding(padding, kernel, stride, dilation)
         super().__init__(out_channels, in_channels * kernel[0] * kernel[1] + (1 if bias else 0), bias, rpu_config, seed)
         self.in_channels, self.out_channels = in_channels, out_channels
         self.kernel_size, self.stride, self.padding, self.dilation = kernel, stride, padding, dilation

@@ -7,7 +7,7 @@ from typing import Any
 
 from torch import nn
 
-from .conv import AnalogConv2d
+from .conv import AnalogConv2d, check_mappable
 from .linear import AnalogLinear
 
 ANALOG_OF = ((nn.Linear, AnalogLinear), (nn.Conv2d, AnalogConv2d))
@@ -15,12 +15,15 @@ ANALOG_OF = ((nn.Linear, AnalogLinear), (nn.Conv2d, AnalogConv2d))
 
 def convert_to_analog(model: nn.Module, rpu_config: Any = None, *, seed: int = 0, inplace: bool = False) -> nn.Module:
     """A copy of model (or model itself with inplace=True) whose nn.Linear and nn.Conv2d layers are AnalogLinear and
-    AnalogConv2d tiles with the same weights; analog layer i (in module order) gets device seed seed + i. A grouped
-    Conv2d is refused (ValueError) before anything is replaced. rpu_config: as AnalogLinear's."""
+    AnalogConv2d tiles with the same weights; analog layer i (in module order) gets device seed seed + i. A Conv2d an
+    AnalogConv2d cannot map (grouped, reflect padding, asymmetric 'same') is refused (ValueError naming the layer)
+    before anything is replaced. rpu_config: as AnalogLinear's."""
     for name, module in model.named_modules():
-        if isinstance(module, nn.Conv2d) and (module.groups != 1 or module.padding_mode != "zeros"):
-            raise ValueError(f"layer {name!r}: AnalogConv2d takes groups=1 and padding_mode='zeros' "
-                             f"(got groups={module.groups}, padding_mode={module.padding_mode!r})")
+        if isinstance(module, nn.Conv2d):
+            try:
+                check_mappable(module)
+            except ValueError as e:
+                raise ValueError(f"layer {name!r}: {e}") from None
     if not inplace:
         model = copy.deepcopy(model)
     counter = [0]
