@@ -20,13 +20,10 @@ def as_f32_rows(t: torch.Tensor, width: int) -> torch.Tensor:
     return t.detach().reshape(-1, width).to(torch.float32).contiguous()
 
 
-def _storage_address(t: torch.Tensor) -> int:
-    storage = t.untyped_storage() if hasattr(t, "untyped_storage") else t.storage()  # torch >= 2.0 / 1.x
-    return storage.data_ptr()
-
-
-def _shares_memory(a: torch.Tensor, b: torch.Tensor) -> bool:
-    return _storage_address(a) == _storage_address(b)
+def _same_memory(a: torch.Tensor, b: torch.Tensor) -> bool:
+    """Whether a layer's row view a still is b's memory: the layers build their rows from b with reshape, detach, to and
+    contiguous only, which either keep b's first element or copy everything (a cheap test; storage() is not)."""
+    return a.data_ptr() == b.data_ptr()
 
 
 class AnalogFunction(torch.autograd.Function):
@@ -38,7 +35,7 @@ class AnalogFunction(torch.autograd.Function):
     @staticmethod
     def forward(ctx, x: torch.Tensor, anchor: torch.Tensor, layer) -> torch.Tensor:  # noqa: ARG004
         inputs = layer.tile_inputs(x)
-        if _shares_memory(inputs, x):  # kept for backward and the update rule: never a view of the caller's tensor
+        if _same_memory(inputs, x):  # kept for backward and the update rule: never a view of the caller's tensor
             inputs = inputs.clone()
         out = torch.empty((inputs.shape[0], layer.tile.rows), dtype=torch.float32)
         layer.tile.read(inputs.numpy(), out=out.numpy())  # numpy views: zero-copy both ways
@@ -55,7 +52,7 @@ class AnalogFunction(torch.autograd.Function):
             layer.tile.read_t(deltas.numpy(), out=full.numpy())
             grad_x = layer.input_grad(full, ctx.in_shape)
         if layer._rule is not None:
-            if _shares_memory(deltas, grad):  # the rule may keep the pairs until step(): give it its own copy
+            if layer._rule.keeps_pairs and _same_memory(deltas, grad):  # the rule may keep the pairs until step(): give it its own copy
                 deltas = deltas.clone()
             layer._rule.observe(deltas.numpy(), inputs.numpy())
         ctx.inputs = None

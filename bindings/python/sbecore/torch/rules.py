@@ -13,9 +13,10 @@ from ..estimator import Estimator, batch_svd
 
 
 class Rule:
-    """observe(deltas (N, rows), xs (N, cols)) gets float32 C-contiguous arrays the rule may keep: the caller never
-    writes them again."""
+    """observe(deltas (N, rows), xs (N, cols)) gets float32 C-contiguous arrays. A rule with keeps_pairs holds them until
+    apply(): the caller then hands over arrays nobody writes again; the others use them during observe only."""
     name = ""
+    keeps_pairs = False
 
     def __init__(self, rows: int, cols: int) -> None:
         self.rows, self.cols, self.samples = rows, cols, 0
@@ -40,6 +41,7 @@ class Rule:
 
 class _PairsRule(Rule):
     """A rule that keeps the batch's pairs until step()."""
+    keeps_pairs = True
 
     def __init__(self, rows: int, cols: int) -> None:
         super().__init__(rows, cols)
