@@ -177,6 +177,8 @@ def test_bad_input_is_a_clear_error():
         CrossbarOptimizer(nn.Linear(2, 2))
     with pytest.raises(ValueError, match="method"):
         CrossbarOptimizer(layer, method="adam")
+    with pytest.raises(ValueError, match="one per analog layer"):
+        CrossbarOptimizer(layer, seed=[1, 2])
     CrossbarOptimizer(layer)
     with pytest.raises(ValueError, match="already driven"):
         CrossbarOptimizer(layer)

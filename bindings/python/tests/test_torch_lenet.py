@@ -60,12 +60,23 @@ def test_lenet5_trains_with_each_rule_in_a_plain_torch_loop(mnist, method, rank,
         assert writes == [steps * rank] * 5
 
 
-@pytest.mark.parametrize("method, batch", [("minibatch", 8), ("truncated_svd", 8), ("sgd", 1)])
-def test_the_torch_path_and_the_librarys_lenet5_reach_the_same_weights(mnist, method, batch):
-    """Ideal device, the library's initial weights, the same batches in the same order: Network(architecture="lenet5")
-    .train_batch and a plain torch loop over AnalogConv2d / AnalogLinear + CrossbarOptimizer end within float rounding."""
+def library_rule_seed(seed: int, layer: int) -> int:
+    """The library's Network.RuleSeed: SplitMix64's finaliser over (seed, stream 2 layer + 2)."""
+    mask = (1 << 64) - 1
+    z = (seed + 0x9E3779B97F4A7C15 * (2 * layer + 3)) & mask
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & mask
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
+    return z ^ (z >> 31)
+
+
+# sbe over 3 batches only: its warm-started estimate of the 6 x 26 conv-1 gradient (near-equal singular values) turns a
+# float-rounding difference into a 10x larger one per batch after the first few, as any power iteration would.
+@pytest.mark.parametrize("method, batch, samples", [("minibatch", 8, 160), ("truncated_svd", 8, 160), ("sgd", 1, 48), ("sbe", 8, 24)])
+def test_the_torch_path_and_the_librarys_lenet5_reach_the_same_weights(mnist, method, batch, samples):
+    """Ideal device, the library's initial weights (and rule seeds), the same batches in the same order:
+    Network(architecture="lenet5").train_batch and a plain torch loop over AnalogConv2d / AnalogLinear +
+    CrossbarOptimizer end within float rounding."""
     images, labels = mnist
-    samples = 48 if method == "sgd" else 160
     xs, ys = images[:samples], labels[:samples]
     with Network((784, 10), architecture="lenet5", method=method, seed=5) as net:
         model = lenet5()
@@ -77,7 +88,8 @@ def test_the_torch_path_and_the_librarys_lenet5_reach_the_same_weights(mnist, me
             w = torch.from_numpy(net.weights(i))
             layer.set_weights(w[:, :-1].reshape(layer.weight.shape), w[:, -1])
         start = [layer.tile.get_weights() for layer in layers]
-        opt = CrossbarOptimizer(model, method="svd" if method == "truncated_svd" else method, rank=1, lr=0.05)
+        seeds = [library_rule_seed(5, i) for i in range(len(layers))]
+        opt = CrossbarOptimizer(model, method="svd" if method == "truncated_svd" else method, rank=1, lr=0.05, seed=seeds)
         for i in range(0, samples, batch):
             xb, yb = np.ascontiguousarray(xs[i:i + batch]), np.ascontiguousarray(ys[i:i + batch])
             net.train_batch(xb, yb, 0.05)
