@@ -2,7 +2,6 @@ using System.Runtime.Intrinsics;
 
 namespace SbeCore.Kernels;
 
-// FROZEN PUBLIC SIGNATURES (other layers compile against them).
 // Matrices are row-major with an explicit row stride (>= cols) so a tile may be a view of a larger matrix.
 // Each public method checks every argument before writing anything, then dispatches once to the widest
 // accelerated path (Vector512, Vector256, Vector128, scalar); IsHardwareAccelerated is a JIT-time constant,
