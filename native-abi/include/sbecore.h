@@ -31,7 +31,7 @@ extern "C" {
 #endif
 
 #define SBE_ABI_VERSION_MAJOR 1
-#define SBE_ABI_VERSION_MINOR 5
+#define SBE_ABI_VERSION_MINOR 6
 #define SBE_ABI_VERSION ((SBE_ABI_VERSION_MAJOR << 16) | SBE_ABI_VERSION_MINOR)
 /* ABI history (a minor bump only adds; binaries built against an older minor keep working):
    1.0  first release.
@@ -47,7 +47,9 @@ extern "C" {
         sbe_tile_write_dense, sbe_estimator_get_state/set_state; sbe_tile_post_update_step; SBE_METHOD_SBPCA/LRT;
         sbe_network_create_layers (convolutional networks from an architecture string), sbe_network_layer_shape.
    1.4  sbe_version (the package version string; the library's SONAME is libsbecore.so.<ABI major>).
-   1.5  Whole-network checkpoints: sbe_network_save, sbe_network_load, sbe_network_completed_epochs. */
+   1.5  sbe_method_names, sbe_method_by_name, sbe_method_label: the update methods listed and resolved by name;
+        sbe_device_names: the preset names in sbe_device order.
+   1.6  Whole-network checkpoints: sbe_network_save, sbe_network_load, sbe_network_completed_epochs. */
 
 /* Largest element count of any matrix or batch buffer (2^26). */
 #define SBE_MAX_ELEMENTS ((size_t)1 << 26)
@@ -103,6 +105,8 @@ typedef enum sbe_device {
     SBE_DEVICE_PCM = 7,            /* "PCM": a refreshed pair of one-sided PCM devices (aihwkit PCMPresetUnitCell) */
     SBE_DEVICE_ECRAM_MO = 8        /* "EcRamMO" */
 } sbe_device;
+/* The preset names, '\n'-separated in ascending sbe_device order (text out-parameter, as sbe_method_names). (1.5) */
+SBE_API int sbe_device_names(char *buffer, size_t capacity, size_t *length);
 
 typedef enum sbe_pulse_type {
     SBE_PULSE_DEFAULT = 0,                /* the preset's */
@@ -263,6 +267,16 @@ typedef enum sbe_method {
     SBE_METHOD_SBPCA = 4,         /* streaming batch PCA (sub_batch samples per QR power step), k rank-1 writes */
     SBE_METHOD_LRT = 5            /* low-rank training (per-sample rank-k SVD update), k rank-1 writes */
 } sbe_method;
+/* The methods by name, as the library's rule registry declares them (the same names as the `sbe` CLI and Python).
+   sbe_method_names: the canonical names, '\n'-separated in ascending sbe_method order (text out-parameter: *length
+   gets the byte count without the NUL; buffer NULL and capacity 0 only ask for it; a buffer too small is refused).
+   sbe_method_by_name: the sbe_method of a name or alias ("svd", "truncated-svd", "mbgd"; case-insensitive);
+   SBE_E_INVALID_ARGUMENT for an unknown name (sbe_last_error lists the names), *method unchanged.
+   sbe_method_label: the label of a method at rank k >= 1 ("sgd", "svd-2", "sbe-1"), as sweeps and reports write it.
+   (1.5) */
+SBE_API int sbe_method_names(char *buffer, size_t capacity, size_t *length);
+SBE_API int sbe_method_by_name(const char *name, uint32_t *method);
+SBE_API int sbe_method_label(uint32_t method, uint32_t rank, char *buffer, size_t capacity, size_t *length);
 
 #define SBE_NETWORK_CONFIG_VERSION 1u
 typedef struct sbe_network_config {
@@ -355,7 +369,7 @@ SBE_API int sbe_estimator_set_state(sbe_estimator_t *estimator, const uint8_t *s
 SBE_API int sbe_network_create_layers(const sbe_network_config_t *config, const char *architecture, sbe_network_t **out);
 /* Tile shape of layer (0 = first weight layer): rows = outputs or output channels, cols = inputs + 1 (bias). */
 SBE_API int sbe_network_layer_shape(const sbe_network_t *network, size_t layer, size_t *rows, size_t *cols);
-/* Whole-network checkpoints (1.5): save writes the network (options, every tile with its device state and random
+/* Whole-network checkpoints (1.6): save writes the network (options, every tile with its device state and random
    streams, every rule's state, completed epochs) to a UTF-8 path atomically; load creates a network that continues
    bit-identically. A truncated, corrupt or foreign file, a directory or special file gives SBE_E_IO. completed_epochs
    counts sbe_network_train_epoch calls (kept by checkpoints): resume the shuffle-seed sequence from there. */

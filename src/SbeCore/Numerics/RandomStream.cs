@@ -7,8 +7,8 @@ namespace SbeCore.Numerics;
 /// <summary>
 /// Buffered uniform and standard-normal draws refilled in bulk from <see cref="Xoshiro256Lanes"/>
 /// (vectorised Box-Muller, both values of each pair used). One draw is an array read; refills happen
-/// every <see cref="BufferLength"/> draws and allocate nothing. Gaussian values may differ in the last
-/// bits between ISA paths (vector log/sincos); uniform values are bit-identical on every path.
+/// every <see cref="BufferLength"/> draws and allocate nothing. Uniform and Gaussian values are bit-identical on
+/// every ISA path (<see cref="GaussianTransform"/>).
 /// </summary>
 public sealed class RandomStream
 {
@@ -70,7 +70,7 @@ public sealed class RandomStream
         var u2 = g.Slice(BufferLength / 2);
         ToUnit(draws.Slice(0, BufferLength / 2), u1, 1);
         ToUnit(draws.Slice(BufferLength / 2), u2, 0);
-        BoxMuller(u1, u2);
+        GaussianTransform.BoxMuller(u1, u2);
         _gaussianNext = 0;
     }
 
@@ -97,41 +97,6 @@ public sealed class RandomStream
             }
         }
         for (; i < draws.Length; i++) destination[i] = ((draws[i] >> 8) + offset) * (1.0f / (1 << 24));
-    }
-
-    // In place: (u1, u2) -> (r cos, r sin) with r = sqrt(-2 ln u1), angle 2 pi u2.
-    private static void BoxMuller(Span<float> u1, Span<float> u2)
-    {
-        int i = 0;
-        ref float a = ref MemoryMarshal.GetReference(u1);
-        ref float b = ref MemoryMarshal.GetReference(u2);
-        if (Vector512.IsHardwareAccelerated)
-        {
-            for (; i + 16 <= u1.Length; i += 16)
-            {
-                var r = Vector512.Sqrt(Vector512.Create(-2f) * Vector512.Log(Vector512.LoadUnsafe(ref a, (nuint)i)));
-                var (sin, cos) = Vector512.SinCos(Vector512.Create(2f * MathF.PI) * Vector512.LoadUnsafe(ref b, (nuint)i));
-                (r * cos).StoreUnsafe(ref a, (nuint)i);
-                (r * sin).StoreUnsafe(ref b, (nuint)i);
-            }
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i + 8 <= u1.Length; i += 8)
-            {
-                var r = Vector256.Sqrt(Vector256.Create(-2f) * Vector256.Log(Vector256.LoadUnsafe(ref a, (nuint)i)));
-                var (sin, cos) = Vector256.SinCos(Vector256.Create(2f * MathF.PI) * Vector256.LoadUnsafe(ref b, (nuint)i));
-                (r * cos).StoreUnsafe(ref a, (nuint)i);
-                (r * sin).StoreUnsafe(ref b, (nuint)i);
-            }
-        }
-        for (; i < u1.Length; i++)
-        {
-            float r = MathF.Sqrt(-2f * MathF.Log(u1[i]));
-            var (sin, cos) = MathF.SinCos(2f * MathF.PI * u2[i]);
-            u1[i] = r * cos;
-            u2[i] = r * sin;
-        }
     }
 
     /// <summary>Writes the generator state, both buffers and their positions.</summary>

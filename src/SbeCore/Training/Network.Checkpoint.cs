@@ -16,7 +16,7 @@ public sealed partial class Network
     /// <summary>Version of the checkpoint format written by <see cref="Save(string)"/>.</summary>
     public const uint CheckpointFormatVersion = 1;
 
-    /// <summary>Largest checkpoint <see cref="Load(string, IDeviceModel?)"/> reads (2 x 10^9 bytes, within one array); checked before anything is allocated.</summary>
+    /// <summary>Largest checkpoint <see cref="Load(string)"/> reads (2 x 10^9 bytes, within one array); checked before anything is allocated.</summary>
     public const long MaxCheckpointBytes = 2_000_000_000;
 
     /// <summary>Epochs of training behind this network: <see cref="TrainEpoch"/> and <see cref="Trainer"/> count them,
@@ -25,7 +25,7 @@ public sealed partial class Network
 
     /// <summary>
     /// Saves the whole network atomically (a temporary file next to <paramref name="path"/>, renamed over it; only a
-    /// regular file is replaced). <see cref="Load(string, IDeviceModel?)"/> continues it bit-identically.
+    /// regular file is replaced). <see cref="Load(string)"/> continues it bit-identically.
     /// </summary>
     /// <exception cref="NotSupportedException">A layer's rule is not one of the built-in rules (a custom ruleFactory).</exception>
     public void Save(string path)
@@ -49,9 +49,12 @@ public sealed partial class Network
     /// <summary>
     /// Loads a network saved by <see cref="Save(string)"/>. A truncated, corrupt or foreign file, or one over
     /// <see cref="MaxCheckpointBytes"/>, throws <see cref="InvalidDataException"/>; a directory, FIFO or device is refused
-    /// with an IOException naming it. Pass <paramref name="customDevice"/> if the tiles use your own device model.
+    /// with an IOException naming it.
     /// </summary>
-    public static Network Load(string path, IDeviceModel? customDevice = null)
+    public static Network Load(string path) => Load(path, null);
+
+    /// <summary>Loads a network whose tiles use your own device model <paramref name="customDevice"/> (see <see cref="Load(string)"/>).</summary>
+    public static Network Load(string path, IDeviceModel? customDevice)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         byte[] file = SafeFile.ReadAllBytes(path, MaxCheckpointBytes, "network checkpoint");
@@ -59,8 +62,11 @@ public sealed partial class Network
         catch (InvalidDataException e) { throw new InvalidDataException($"'{path}': {e.Message}", e); }
     }
 
-    /// <summary>Loads a network from the bytes of a checkpoint (see <see cref="Load(string, IDeviceModel?)"/>).</summary>
-    public static Network Load(ReadOnlySpan<byte> file, IDeviceModel? customDevice = null)
+    /// <summary>Loads a network from the bytes of a checkpoint (see <see cref="Load(string)"/>).</summary>
+    public static Network Load(ReadOnlySpan<byte> file) => Load(file, null);
+
+    /// <summary>Loads a network from the bytes of a checkpoint whose tiles use <paramref name="customDevice"/>.</summary>
+    public static Network Load(ReadOnlySpan<byte> file, IDeviceModel? customDevice)
     {
         var payload = FramedFile.Unframe(file, CheckpointMagic, CheckpointFormatVersion, "network checkpoint");
         try
@@ -108,10 +114,10 @@ public sealed partial class Network
     /// seed, device configuration): how a run resumes with the command line that started it. Everything is checked
     /// before anything changes; a mismatch throws <see cref="InvalidDataException"/> naming it.
     /// </summary>
-    public void Restore(string path, IDeviceModel? customDevice = null) => RestoreFrom(Load(path, customDevice));
+    public void Restore(string path) => RestoreFrom(Load(path));
 
-    /// <summary>Restores a checkpoint's bytes into this network (see <see cref="Restore(string, IDeviceModel?)"/>).</summary>
-    public void Restore(ReadOnlySpan<byte> file, IDeviceModel? customDevice = null) => RestoreFrom(Load(file, customDevice));
+    /// <summary>Restores a checkpoint's bytes into this network (see <see cref="Restore(string)"/>).</summary>
+    public void Restore(ReadOnlySpan<byte> file) => RestoreFrom(Load(file));
 
     private void RestoreFrom(Network saved)
     {
