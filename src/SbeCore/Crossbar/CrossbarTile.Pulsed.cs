@@ -160,7 +160,11 @@ public sealed partial class CrossbarTile
         }
 
         var firingCols = _firingCols.AsSpan(0, firing);
-        if (words == 1 && _constantStepStd >= 0 && !IsSparse(firing)) CoincideConstantStep(lrSign, d);
+        if (words == 1 && _constantStepStd >= 0)
+        {
+            if (IsSparse(firing)) CoincideConstantStepSparse(firingCols, lrSign, d);
+            else CoincideConstantStep(lrSign, d);
+        }
         else if (words == 1) CoincideSingleWord(firingCols, lrSign, d);
         else CoincideMultiWord(firingCols, words, lrSign, d);
     }

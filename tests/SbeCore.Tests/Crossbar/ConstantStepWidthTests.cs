@@ -83,6 +83,29 @@ public class ConstantStepWidthTests
     }
 
     [Fact]
+    public void SparseWritesPulseOnlyFiringColumnsCountExactlyAndAllocateNothing()
+    {
+        // One input in 20 non-zero: fewer than one column in eight fires, so the one-by-one path runs.
+        var tile = new CrossbarTile(30, 200, TileConfig.GokmenVlasov(), seed: 4);
+        var rng = new Xoshiro256(8);
+        float[] d = TileTestHelpers.Uniform(ref rng, 30), x = new float[200];
+        for (int j = 0; j < x.Length; j += 20) x[j] = 0.5f + 0.5f * rng.NextSingle();
+        float[] before = tile.Weights.ToArray();
+        for (int w = 0; w < 50; w++) tile.Update(w % 2 == 0 ? 0.05f : -0.05f, d, x);
+        float[] after = tile.Weights.ToArray();
+        long[] pulses = tile.Counters.PulsesPerDevice.ToArray();
+        for (int k = 0; k < after.Length; k++)
+        {
+            bool silent = x[k % 200] == 0;
+            if (silent) { Assert.Equal(before[k], after[k]); Assert.Equal(0, pulses[k]); }
+        }
+        Assert.True(pulses.Count(p => p > 0) > 30, "the firing columns got pulses");
+        Assert.Equal(pulses.Sum(), tile.Counters.TotalPulses);
+        Assert.True(after.Where((v, k) => v != before[k]).Any());
+        SteadyState.AssertAllocatesNothing(() => { for (int i = 0; i < 20; i++) { tile.Update(0.05f, d, x); tile.Update(-0.05f, d, x); } });
+    }
+
+    [Fact]
     public void SteadyStateUpdatesAllocateNothingAtEveryBlockWidth()
     {
         var config = new TileConfig { Device = new ConstantStepDevice { WMax = 0.05f, WMin = -0.03f }, Update = new UpdateConfig { UpdateBlManagement = false } };
