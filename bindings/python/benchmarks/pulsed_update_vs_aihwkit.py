@@ -11,12 +11,18 @@ rounds, each timing one batch of each simulator in turn (the sign of d alternate
 piling up at a bound); reported are medians, ranges and the median of the per-round ratios. Also printed: the mean
 |dW| per write of each, which should agree (same lr, same pairs, same device law).
 aihwkit is optional: without it only SbeCore's row is printed.
+
+--processes N runs SbeCore alone in N fresh processes and prints each one's median and the spread: timings that
+settle per process in separate modes (memory placement, a different code path after the JIT) show as a spread well
+above the rounds' own ranges.
 """
 from __future__ import annotations
 
 import argparse
 import os
 import statistics
+import subprocess
+import sys
 import time
 
 for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -60,7 +66,12 @@ def main() -> None:
     parser.add_argument("--data", choices=("dense", "training"), default="dense",
                         help="dense: x, d uniform in [-1, 1] (every device pulsed); training: as SGD on MNIST writes "
                              "(x: 80%% zeros, else uniform in [0, 1]; d uniform in [-0.05, 0.05])")
+    parser.add_argument("--processes", type=int, default=0, help="SbeCore alone in this many fresh processes")
+    parser.add_argument("--median-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.processes > 0:
+        fresh_processes(args)
+        return
     rng = np.random.default_rng(2)
     if args.data == "dense":
         x = rng.uniform(-1, 1, (args.batch, args.cols)).astype(np.float32)
@@ -72,6 +83,14 @@ def main() -> None:
 
     ours = sbecore_tile(args.rows, args.cols, seed=1)
     ours.write_rank_k(args.lr, ones, d, x)  # warm-up (and the JIT of the first call)
+    if args.median_only:
+        ms = []
+        for r in range(args.rounds):
+            t = time.thread_time()
+            ours.write_rank_k(args.lr, ones, (1.0 if r % 2 == 0 else -1.0) * d, x)
+            ms.append(1e3 * (time.thread_time() - t))
+        print(f"{statistics.median(ms):.3f} {min(ms):.3f} {max(ms):.3f}")
+        return
     try:
         import torch
         theirs = aihwkit_tile(args.rows, args.cols, args.lr)
@@ -107,6 +126,21 @@ def main() -> None:
     if times["aihwkit"]:
         ratios = [a / s for a, s in zip(times["aihwkit"], times["SbeCore"])]
         print(f"\nSbeCore is {statistics.median(ratios):.1f}x faster (per-round ratios {min(ratios):.1f}-{max(ratios):.1f})")
+
+
+def fresh_processes(args) -> None:
+    rows = []
+    for p in range(args.processes):
+        command = [sys.executable, __file__, "--median-only", "--rows", str(args.rows), "--cols", str(args.cols),
+                   "--batch", str(args.batch), "--lr", str(args.lr), "--rounds", str(args.rounds), "--data", args.data]
+        out = subprocess.run(command, check=True, capture_output=True, text=True).stdout.split()
+        rows.append(tuple(float(v) for v in out[-3:]))
+        print(f"process {p + 1}: median {rows[-1][0]:.2f} ms (rounds {rows[-1][1]:.2f}-{rows[-1][2]:.2f})")
+    medians = [r[0] for r in rows]
+    within = max(r[2] / r[1] for r in rows)
+    print(f"SbeCore, {args.data} data, {args.rows}x{args.cols}, batch {args.batch}: per-process medians "
+          f"{min(medians):.2f}-{max(medians):.2f} ms, spread {max(medians) / min(medians):.2f}x "
+          f"(largest spread within one process {within:.2f}x)")
 
 
 if __name__ == "__main__":
