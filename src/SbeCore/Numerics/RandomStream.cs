@@ -1,14 +1,15 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
+using SbeCore.Kernels;
 
 namespace SbeCore.Numerics;
 
 /// <summary>
 /// Buffered uniform and standard-normal draws refilled in bulk from <see cref="Xoshiro256Lanes"/>
 /// (vectorised Box-Muller, both values of each pair used). One draw is an array read; refills happen
-/// every <see cref="BufferLength"/> draws and allocate nothing. Gaussian values may differ in the last
-/// bits between ISA paths (vector log/sincos); uniform values are bit-identical on every path.
+/// every <see cref="BufferLength"/> draws and allocate nothing. Uniform values are bit-identical on every path;
+/// Gaussian values are bit-identical on the vector widths (one vector log/sincos algorithm) and may differ in the last
+/// bits on the scalar path (MathF.Log/SinCos).
 /// </summary>
 public sealed class RandomStream
 {
@@ -56,7 +57,7 @@ public sealed class RandomStream
     {
         _lanes.Fill(_bits.AsSpan(0, BufferLength / 2));
         // Each 32-bit half of a word gives one uniform from its top 24 bits.
-        ToUnit(MemoryMarshal.Cast<ulong, uint>(_bits.AsSpan(0, BufferLength / 2)), _uniform, 0);
+        RandomKernels.ToUnit(MemoryMarshal.Cast<ulong, uint>(_bits.AsSpan(0, BufferLength / 2)), _uniform, 0);
         _uniformNext = 0;
     }
 
@@ -68,69 +69,23 @@ public sealed class RandomStream
         Span<float> g = _gaussian;
         var u1 = g.Slice(0, BufferLength / 2);
         var u2 = g.Slice(BufferLength / 2);
-        ToUnit(draws.Slice(0, BufferLength / 2), u1, 1);
-        ToUnit(draws.Slice(BufferLength / 2), u2, 0);
-        BoxMuller(u1, u2);
+        RandomKernels.ToUnit(draws.Slice(0, BufferLength / 2), u1, 1);
+        RandomKernels.ToUnit(draws.Slice(BufferLength / 2), u2, 0);
+        RandomKernels.BoxMuller(u1, u2);
         _gaussianNext = 0;
     }
 
-    // destination[i] = ((draws[i] >> 8) + offset) / 2^24: exact in float, identical on every path.
-    private static void ToUnit(ReadOnlySpan<uint> draws, Span<float> destination, uint offset)
+    /// <summary>y[i] += sigma * (the next Gaussian draw), the draws taken in order from the buffer in whole runs: the
+    /// same numbers, in the same places, as one <see cref="NextGaussian"/> per element.</summary>
+    internal void AddGaussian(float sigma, Span<float> y)
     {
-        int i = 0;
-        ref uint d = ref MemoryMarshal.GetReference(draws);
-        ref float f = ref MemoryMarshal.GetReference(destination);
-        if (Vector512.IsHardwareAccelerated)
+        while (!y.IsEmpty)
         {
-            for (; i + 16 <= draws.Length; i += 16)
-            {
-                var v = (Vector512.LoadUnsafe(ref d, (nuint)i) >>> 8) + Vector512.Create(offset);
-                (Vector512.ConvertToSingle(v) * Vector512.Create(1.0f / (1 << 24))).StoreUnsafe(ref f, (nuint)i);
-            }
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i + 8 <= draws.Length; i += 8)
-            {
-                var v = (Vector256.LoadUnsafe(ref d, (nuint)i) >>> 8) + Vector256.Create(offset);
-                (Vector256.ConvertToSingle(v) * Vector256.Create(1.0f / (1 << 24))).StoreUnsafe(ref f, (nuint)i);
-            }
-        }
-        for (; i < draws.Length; i++) destination[i] = ((draws[i] >> 8) + offset) * (1.0f / (1 << 24));
-    }
-
-    // In place: (u1, u2) -> (r cos, r sin) with r = sqrt(-2 ln u1), angle 2 pi u2.
-    private static void BoxMuller(Span<float> u1, Span<float> u2)
-    {
-        int i = 0;
-        ref float a = ref MemoryMarshal.GetReference(u1);
-        ref float b = ref MemoryMarshal.GetReference(u2);
-        if (Vector512.IsHardwareAccelerated)
-        {
-            for (; i + 16 <= u1.Length; i += 16)
-            {
-                var r = Vector512.Sqrt(Vector512.Create(-2f) * Vector512.Log(Vector512.LoadUnsafe(ref a, (nuint)i)));
-                var (sin, cos) = Vector512.SinCos(Vector512.Create(2f * MathF.PI) * Vector512.LoadUnsafe(ref b, (nuint)i));
-                (r * cos).StoreUnsafe(ref a, (nuint)i);
-                (r * sin).StoreUnsafe(ref b, (nuint)i);
-            }
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i + 8 <= u1.Length; i += 8)
-            {
-                var r = Vector256.Sqrt(Vector256.Create(-2f) * Vector256.Log(Vector256.LoadUnsafe(ref a, (nuint)i)));
-                var (sin, cos) = Vector256.SinCos(Vector256.Create(2f * MathF.PI) * Vector256.LoadUnsafe(ref b, (nuint)i));
-                (r * cos).StoreUnsafe(ref a, (nuint)i);
-                (r * sin).StoreUnsafe(ref b, (nuint)i);
-            }
-        }
-        for (; i < u1.Length; i++)
-        {
-            float r = MathF.Sqrt(-2f * MathF.Log(u1[i]));
-            var (sin, cos) = MathF.SinCos(2f * MathF.PI * u2[i]);
-            u1[i] = r * cos;
-            u2[i] = r * sin;
+            if (_gaussianNext == BufferLength) RefillGaussian();
+            int n = Math.Min(y.Length, BufferLength - _gaussianNext);
+            SimdMap.Binary(new AddScaledOperator(sigma), y.Slice(0, n), _gaussian.AsSpan(_gaussianNext, n), y.Slice(0, n));
+            _gaussianNext += n;
+            y = y.Slice(n);
         }
     }
 
