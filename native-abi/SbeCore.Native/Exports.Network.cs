@@ -40,8 +40,8 @@ internal static unsafe partial class Exports
         for (int i = 0; i + 1 < sizes.Length; i++) Args.Product(sizes[i + 1], sizes[i] + 1, $"layer {i}");
         if (config->Activation > (uint)Activation.Sigmoid)
             throw new SbeException(SbeStatus.InvalidArgument, $"config->activation is {config->Activation}; valid values are 0 (relu) and 1 (sigmoid).");
-        if (config->Method > (uint)UpdateMethod.Lrt)
-            throw new SbeException(SbeStatus.InvalidArgument, $"config->method is {config->Method}; valid values are 0 (sgd), 1 (minibatch), 2 (truncated svd), 3 (sbe), 4 (sbpca), 5 (lrt).");
+        if (!UpdateRules.TryGetByAbiId(config->Method, out var rule))
+            throw new SbeException(SbeStatus.InvalidArgument, $"config->method is {config->Method}; valid values are {MethodValues()}.");
         int rank = Args.Dim(config->Rank, "config->rank"), subBatch = Args.Dim(config->SubBatch, "config->sub_batch");
         if (config->Reserved != 0) throw new SbeException(SbeStatus.InvalidArgument, $"config->reserved is {config->Reserved}; it must be 0.");
         if (tile is null && (config->Tile.Rows != 0 || config->Tile.Cols != 0))
@@ -50,7 +50,7 @@ internal static unsafe partial class Exports
         {
             LayerSizes = sizes,
             Activation = (Activation)config->Activation,
-            Method = (UpdateMethod)config->Method,
+            Method = rule.Id,
             Rank = rank,
             SubBatch = subBatch,
             TileConfig = tile ?? TileConfigs.From(&config->Tile, "config->tile"),

@@ -5,16 +5,16 @@ namespace SbeCore.Native;
 
 /// <summary>
 /// Maps sbe_tile_config_t's device preset and overrides onto a <see cref="TileConfig"/>; every enum is range-checked.
-/// Presets are resolved by name through <see cref="TileConfig.TryPreset"/> only (the mechanism DeviceCatalog and the
-/// CLI use): the sbe_device enum is just a frozen index into <see cref="DeviceNames"/>, so there is one preset table.
+/// Presets come from <see cref="TilePresets"/> only (the catalog DeviceCatalog and the CLI use): an sbe_device value is
+/// a preset's <see cref="TilePresetInfo.AbiId"/>, so there is one preset table.
 /// </summary>
 internal static unsafe class TileConfigs
 {
-    /// <summary>sbe_device value -> preset name. Part of the ABI: append only, never reorder.</summary>
-    public static readonly string[] DeviceNames = ["Ideal", "Idealized", "GokmenVlasov", "Capacitor", "EcRam", "ReRamSB", "ReRamES", "PCM", "EcRamMO"];
+    /// <summary>sbe_device value -> preset name (the catalog's ids are 0..n-1, a test checks them against sbecore.h).</summary>
+    public static readonly string[] DeviceNames = TilePresets.ByAbiId.Select(p => p.Name).ToArray();
 
     /// <summary>The names sbe_tile_config_preset accepts, for error messages (TryPreset ignores case, '-' and '_').</summary>
-    public static string AcceptedNames => "Ideal, " + string.Join(", ", TileConfig.PresetNames);
+    public static string AcceptedNames => string.Join(", ", TilePresets.All.Select(p => p.Name));
 
     public static TileConfig From(TileConfigV1* c, string name)
     {
@@ -39,16 +39,13 @@ internal static unsafe class TileConfigs
     }
 
     /// <summary>
-    /// The sbe_device value of a preset name: the name is resolved by <see cref="TileConfig.TryPreset"/> and matched to
-    /// the enum entry whose preset is the same configuration (TileConfig and its parts are records: value equality).
+    /// The sbe_device value of a preset name, looked up in <see cref="TilePresets"/> as <see cref="TileConfig.TryPreset"/> does.
     /// </summary>
     public static uint DeviceOf(string presetName, string name)
     {
-        if (!TileConfig.TryPreset(presetName, out var config))
+        if (!TilePresets.TryFind(presetName, out var preset))
             throw new SbeException(SbeStatus.InvalidArgument, $"{name} is '{Shown(presetName)}', not a known preset; accepted (case, '-' and '_' ignored): {AcceptedNames}.");
-        for (int i = 0; i < DeviceNames.Length; i++)
-            if (TileConfig.TryPreset(DeviceNames[i], out var candidate) && candidate == config) return (uint)i;
-        throw new SbeException(SbeStatus.NotSupported, $"{name} is '{Shown(presetName)}', a preset this library knows but sbe_tile_config_t (version {TileConfigV1.CurrentVersion}) has no sbe_device value for.");
+        return preset.AbiId;
     }
 
     // A caller's string echoed in a message is cut short: it may be any length.

@@ -31,7 +31,7 @@ extern "C" {
 #endif
 
 #define SBE_ABI_VERSION_MAJOR 1
-#define SBE_ABI_VERSION_MINOR 4
+#define SBE_ABI_VERSION_MINOR 5
 #define SBE_ABI_VERSION ((SBE_ABI_VERSION_MAJOR << 16) | SBE_ABI_VERSION_MINOR)
 /* ABI history (a minor bump only adds; binaries built against an older minor keep working):
    1.0  first release.
@@ -46,7 +46,9 @@ extern "C" {
         sbe_tile_create_with_config, sbe_tile_get_config, sbe_network_create_with_config, sbe_network_get_layer_config;
         sbe_tile_write_dense, sbe_estimator_get_state/set_state; sbe_tile_post_update_step; SBE_METHOD_SBPCA/LRT;
         sbe_network_create_layers (convolutional networks from an architecture string), sbe_network_layer_shape.
-   1.4  sbe_version (the package version string; the library's SONAME is libsbecore.so.<ABI major>). */
+   1.4  sbe_version (the package version string; the library's SONAME is libsbecore.so.<ABI major>).
+   1.5  sbe_method_names, sbe_method_by_name, sbe_method_label: the update methods listed and resolved by name;
+        sbe_device_names: the preset names in sbe_device order. */
 
 /* Largest element count of any matrix or batch buffer (2^26). */
 #define SBE_MAX_ELEMENTS ((size_t)1 << 26)
@@ -102,6 +104,8 @@ typedef enum sbe_device {
     SBE_DEVICE_PCM = 7,            /* "PCM": a refreshed pair of one-sided PCM devices (aihwkit PCMPresetUnitCell) */
     SBE_DEVICE_ECRAM_MO = 8        /* "EcRamMO" */
 } sbe_device;
+/* The preset names, '\n'-separated in ascending sbe_device order (text out-parameter, as sbe_method_names). (1.5) */
+SBE_API int sbe_device_names(char *buffer, size_t capacity, size_t *length);
 
 typedef enum sbe_pulse_type {
     SBE_PULSE_DEFAULT = 0,                /* the preset's */
@@ -262,6 +266,16 @@ typedef enum sbe_method {
     SBE_METHOD_SBPCA = 4,         /* streaming batch PCA (sub_batch samples per QR power step), k rank-1 writes */
     SBE_METHOD_LRT = 5            /* low-rank training (per-sample rank-k SVD update), k rank-1 writes */
 } sbe_method;
+/* The methods by name, as the library's rule registry declares them (the same names as the `sbe` CLI and Python).
+   sbe_method_names: the canonical names, '\n'-separated in ascending sbe_method order (text out-parameter: *length
+   gets the byte count without the NUL; buffer NULL and capacity 0 only ask for it; a buffer too small is refused).
+   sbe_method_by_name: the sbe_method of a name or alias ("svd", "truncated-svd", "mbgd"; case-insensitive);
+   SBE_E_INVALID_ARGUMENT for an unknown name (sbe_last_error lists the names), *method unchanged.
+   sbe_method_label: the label of a method at rank k >= 1 ("sgd", "svd-2", "sbe-1"), as sweeps and reports write it.
+   (1.5) */
+SBE_API int sbe_method_names(char *buffer, size_t capacity, size_t *length);
+SBE_API int sbe_method_by_name(const char *name, uint32_t *method);
+SBE_API int sbe_method_label(uint32_t method, uint32_t rank, char *buffer, size_t capacity, size_t *length);
 
 #define SBE_NETWORK_CONFIG_VERSION 1u
 typedef struct sbe_network_config {

@@ -12,16 +12,12 @@ namespace SbeCore.Cli;
 /// </summary>
 internal static class CompareCommand
 {
+    /// <summary>Defaults of a rule that writes once per sample (SGD) and of one that writes once per batch.</summary>
+    private static readonly (int Batch, float Lr) PerSampleDefaults = (1, 0.02f), PerBatchDefaults = (16, 0.2f);
+
     /// <summary>Per-method defaults: batch size and learning rate.</summary>
-    internal static readonly IReadOnlyDictionary<UpdateMethod, (int Batch, float Lr)> Defaults = new Dictionary<UpdateMethod, (int, float)>
-    {
-        [UpdateMethod.Sgd] = (1, 0.02f),
-        [UpdateMethod.MiniBatch] = (16, 0.2f),
-        [UpdateMethod.TruncatedSvd] = (16, 0.2f),
-        [UpdateMethod.Sbe] = (16, 0.2f),
-        [UpdateMethod.Sbpca] = (16, 0.2f),
-        [UpdateMethod.Lrt] = (16, 0.2f),
-    };
+    internal static (int Batch, float Lr) Defaults(UpdateMethod method) =>
+        UpdateRules.Get(method).WritesPerSample ? PerSampleDefaults : PerBatchDefaults;
 
     internal const int DefaultEpochs = 20;
 
@@ -34,19 +30,14 @@ internal static class CompareCommand
             foreach (var m in ((CommonOptions.TryValue<string>(r, out var text) ? text : null) ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
                 if (!MethodNames.TryParse(m, out _)) { r.AddError($"unknown method '{m}' in --methods; expected: {MethodNames.Accepted}."); return; }
         });
-        var rank = new Option<int>("--rank") { Description = "k of svd-k, sbe-k, sbpca-k and lrt-k", DefaultValueFactory = _ => 1 };
+        var rank = new Option<int>("--rank") { Description = $"k of {MethodNames.RankedLabels}", DefaultValueFactory = _ => 1 };
         CommonOptions.AtLeast(rank, 1);
-        var batch = new Option<int?>("--batch") { Description = $"Batch size of minibatch, svd and sbe (default {Defaults[UpdateMethod.Sbe].Batch}); SGD always uses 1" };
+        var batch = new Option<int?>("--batch") { Description = $"Batch size of the batch methods (default {PerBatchDefaults.Batch}); SGD always uses 1" };
         batch.Validators.Add(r => { if (CommonOptions.TryValue<int?>(r, out var v) && v is < 1) r.AddError($"--batch must be >= 1 (got {v})."); });
-        var lrs = new Dictionary<UpdateMethod, Option<float?>>
+        var lrs = UpdateRules.All.ToDictionary(r => r.Id, r => new Option<float?>($"--lr-{r.Name}")
         {
-            [UpdateMethod.Sgd] = new("--lr-sgd") { Description = $"Learning rate of SGD (default {Defaults[UpdateMethod.Sgd].Lr})" },
-            [UpdateMethod.MiniBatch] = new("--lr-minibatch") { Description = $"Learning rate of minibatch (default {Defaults[UpdateMethod.MiniBatch].Lr})" },
-            [UpdateMethod.TruncatedSvd] = new("--lr-svd") { Description = $"Learning rate of svd-k (default {Defaults[UpdateMethod.TruncatedSvd].Lr})" },
-            [UpdateMethod.Sbe] = new("--lr-sbe") { Description = $"Learning rate of sbe-k (default {Defaults[UpdateMethod.Sbe].Lr})" },
-            [UpdateMethod.Sbpca] = new("--lr-sbpca") { Description = $"Learning rate of sbpca-k (default {Defaults[UpdateMethod.Sbpca].Lr})" },
-            [UpdateMethod.Lrt] = new("--lr-lrt") { Description = $"Learning rate of lrt-k (default {Defaults[UpdateMethod.Lrt].Lr})" },
-        };
+            Description = $"Learning rate of {(r.HasRank ? r.Name + "-k" : r.Name)} (default {Defaults(r.Id).Lr})",
+        });
         var jobs = new Option<int>("--jobs", "-j") { Description = "Runs trained at once (each is deterministic on its own)", DefaultValueFactory = _ => Math.Clamp(Environment.ProcessorCount, 1, 4) };
         CommonOptions.AtLeast(jobs, 1);
         var diagnostics = new Option<bool>("--diagnostics") { Description = "Record SBE's singular-vector and -value errors against the exact SVD of every batch (slow)" };
@@ -72,8 +63,8 @@ internal static class CompareCommand
             foreach (var name in parse.GetValue(methods)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
             {
                 MethodNames.TryParse(name, out var method);
-                var (defBatch, defLr) = Defaults[method];
-                int b = method == UpdateMethod.Sgd ? 1 : parse.GetValue(batch) ?? defBatch;
+                var (defBatch, defLr) = Defaults(method);
+                int b = UpdateRules.Get(method).WritesPerSample ? 1 : parse.GetValue(batch) ?? defBatch;
                 float lr = parse.GetValue(lrs[method]) ?? defLr;
                 specs.Add(new RunSpec(MethodNames.Label(method, k),
                     new NetworkOptions { LayerSizes = sizes, Architecture = arch, Activation = Act(parse.GetValue(common.Activation)), Method = method, Rank = k, TileConfig = tile, Seed = seed },

@@ -1,27 +1,26 @@
-using SbeCore.Experiments;
 using SbeCore.Updates;
 
 namespace SbeCore.Cli;
 
-/// <summary>A method name on the command line: sgd, minibatch (mbgd), svd (truncated-svd), sbe, sbpca or lrt.</summary>
+/// <summary>A method name on the command line: a registered rule's name or alias (<see cref="UpdateRules"/>).</summary>
 internal static class MethodNames
 {
-    public const string Accepted = "sgd, minibatch, svd, sbe, sbpca, lrt";
+    /// <summary>The canonical names, for help and error texts.</summary>
+    public static string Accepted => UpdateRules.Names;
+
+    /// <summary>The names with "-K" after each ranked one, for options that take method-rank pairs ("sgd, svd, svd-K, ...").</summary>
+    public static string AcceptedWithRanks => string.Join(", ", UpdateRules.All.SelectMany(r => r.HasRank ? [r.Name, r.Name + "-K"] : new[] { r.Name }));
+
+    /// <summary>The ranked rules as "svd-k, sbe-k, ...", for the --rank help.</summary>
+    public static string RankedLabels => string.Join(", ", UpdateRules.All.Where(r => r.HasRank).Select(r => r.Name + "-k"));
 
     public static bool TryParse(string text, out UpdateMethod method)
     {
-        switch (text.Trim().ToLowerInvariant())
-        {
-            case "sgd": method = UpdateMethod.Sgd; return true;
-            case "minibatch" or "mini-batch" or "mbgd": method = UpdateMethod.MiniBatch; return true;
-            case "svd" or "truncatedsvd" or "truncated-svd": method = UpdateMethod.TruncatedSvd; return true;
-            case "sbe": method = UpdateMethod.Sbe; return true;
-            case "sbpca": method = UpdateMethod.Sbpca; return true;
-            case "lrt": method = UpdateMethod.Lrt; return true;
-            default: method = default; return false;
-        }
+        bool found = UpdateRules.TryFind(text, out var rule);
+        method = found ? rule.Id : default;
+        return found;
     }
 
-    /// <summary>Display label, e.g. "sbe-1" (the library's, <see cref="SweepCell.LabelOf"/>).</summary>
-    public static string Label(UpdateMethod method, int rank) => SweepCell.LabelOf(method, rank);
+    /// <summary>Display label, e.g. "sbe-1" (<see cref="UpdateRules.Label"/>).</summary>
+    public static string Label(UpdateMethod method, int rank) => UpdateRules.Label(method, rank);
 }

@@ -61,8 +61,8 @@ internal static class QualityCommand
     {
         rule = null; error = $"unknown candidate '{label}'; expected svd-k, sbe-k[:rayleigh|:start-rayleigh|:right-norm], sbpca-k[:m] or lrt-k.";
         var parts = label.Split(':', 2);
-        if (!SweepCell.TryParseLabel(parts[0], out var method) || method is UpdateMethod.Sgd or UpdateMethod.MiniBatch) return false;
-        int k = Math.Min(int.Parse(parts[0][(parts[0].IndexOf('-') + 1)..], CultureInfo.InvariantCulture), Math.Min(rows, cols));
+        if (!UpdateRules.TryParseLabel(parts[0], out var method, out int labelRank) || !UpdateRules.Get(method).HasRank) return false;
+        int k = Math.Min(labelRank, Math.Min(rows, cols));
         string option = parts.Length > 1 ? parts[1].Replace("-", "", StringComparison.Ordinal).ToLowerInvariant() : "";
         switch (method)
         {

@@ -18,7 +18,7 @@ internal static class TrainCommand
             string v = (CommonOptions.TryValue<string>(r, out var text) ? text : null) ?? "";
             if (!MethodNames.TryParse(v, out _)) r.AddError($"unknown method '{v}'; expected one of: {MethodNames.Accepted}.");
         });
-        var rank = new Option<int>("--rank", "-k") { Description = "k of svd-k, sbe-k, sbpca-k and lrt-k", DefaultValueFactory = _ => 1 };
+        var rank = new Option<int>("--rank", "-k") { Description = $"k of {MethodNames.RankedLabels}", DefaultValueFactory = _ => 1 };
         var subBatch = new Option<int>("--sub-batch") { Description = "m, samples per bi-iteration step of rank-k SBE and per power step of SBPCA (1 = fully streaming; the SBPCA authors' default is 32)", DefaultValueFactory = _ => 1 };
         var published = new Option<bool>("--published-schedule") { Description = "SBPCA only: the authors' schedule (whole sub-batches only: a batch's tail, and a batch smaller than the sub-batch, are dropped)" };
         var batch = new Option<int?>("--batch", "-b") { Description = "Batch size (default: the compare default of the method)" };
@@ -59,7 +59,7 @@ internal static class TrainCommand
             var data = DataOption.Load(parse.GetValue(common.Data), parse.GetValue(common.Subset));
             int k = parse.GetValue(rank);
             ulong seed = parse.GetValue(common.Seed);
-            var (defBatch, defLr) = CompareCommand.Defaults[m];
+            var (defBatch, defLr) = CompareCommand.Defaults(m);
             int batchSize = parse.GetValue(batch) ?? defBatch;
             string? arch = parse.GetValue(common.Arch);
             int[] sizes = CommonOptions.Sizes(arch, hidden, data.Train.Features, data.Train.ClassCount);

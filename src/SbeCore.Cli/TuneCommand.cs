@@ -21,7 +21,7 @@ internal static class TuneCommand
         {
             if (CommonOptions.TryValue<string>(r, out var v) && !MethodNames.TryParse(v ?? "", out _)) r.AddError($"unknown method '{v}'; expected one of: {MethodNames.Accepted}.");
         });
-        var rank = new Option<int>("--rank", "-k") { Description = "k of svd-k and sbe-k", DefaultValueFactory = _ => 1 };
+        var rank = new Option<int>("--rank", "-k") { Description = $"k of {MethodNames.RankedLabels}", DefaultValueFactory = _ => 1 };
         var batch = new Option<int?>("--batch", "-b") { Description = "Batch size (default: the compare default of the method)" };
         var lrMin = new Option<float?>("--lr-min") { Description = "Smallest learning rate of the coarse log grid (default 0.001)" };
         var lrMax = new Option<float?>("--lr-max") { Description = "Largest learning rate of the coarse log grid (default 3.2)" };
@@ -58,7 +58,7 @@ internal static class TuneCommand
             OutputFolder.Prepare(parse.GetValue(common.Out)!);
             var data = DataOption.Load(parse.GetValue(common.Data), parse.GetValue(common.Subset));
             int epochs = parse.GetValue(common.Epochs);
-            var cell = new SweepCell(m, parse.GetValue(rank), parse.GetValue(batch) ?? CompareCommand.Defaults[m].Batch,
+            var cell = new SweepCell(m, parse.GetValue(rank), parse.GetValue(batch) ?? CompareCommand.Defaults(m).Batch,
                 pulse.Length == 0 ? device : $"{device}:{pulse}", parse.GetValue(common.Seed));
             var settings = new ExperimentSettings { Hidden = hidden, Architecture = parse.GetValue(common.Arch), Activation = activation, Epochs = epochs, StopAtLoss = 0, MaxEvaluationsPerEpoch = 1 };
             var tuner = new LearningRateTuner(new TuneCache(parse.GetValue(common.Out)!), settings, data, epochs, search, cell.Seed);

@@ -14,7 +14,7 @@ public class PlatformTests(ITestOutputHelper output)
     private static readonly string? s_expect = Environment.GetEnvironmentVariable("SBECORE_EXPECT");
 
     [Fact]
-    public void Architecture_and_vector_paths_are_the_expected_ones()
+    public void ArchitectureAndVectorPathsAreTheExpectedOnes()
     {
         output.WriteLine($"{RuntimeInformation.ProcessArchitecture}, AdvSimd {AdvSimd.IsSupported}, Vector128 {Vector128.IsHardwareAccelerated}, Vector256 {Vector256.IsHardwareAccelerated}");
         switch (s_expect)

@@ -5,7 +5,7 @@ public class SteadyStateTests
     private static object? s_sink;
 
     [Fact]
-    public void A_window_that_allocates_every_time_is_reported_in_every_run()
+    public void AWindowThatAllocatesEveryTimeIsReportedInEveryRun()
     {
         var (least, runs) = SteadyState.AllocatedBytes(() => s_sink = new byte[1000]);
         Assert.True(least >= 1000, runs);
@@ -14,7 +14,7 @@ public class SteadyStateTests
     }
 
     [Fact]
-    public void A_quiet_window_stops_at_the_first_run()
+    public void AQuietWindowStopsAtTheFirstRun()
     {
         int calls = 0;
         var (least, runs) = SteadyState.AllocatedBytes(() => calls++);

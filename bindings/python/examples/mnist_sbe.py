@@ -31,7 +31,7 @@ if __name__ == "__main__":
     p.add_argument("--epochs", type=int, default=5)
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--lr", type=float, default=0.05)
-    p.add_argument("--method", default="sbe", choices=["sgd", "minibatch", "truncated_svd", "sbe"])
+    p.add_argument("--method", default="sbe", help="an update method name or alias (sbecore.method_names())")
     p.add_argument("--device", default="ideal")
     p.add_argument("--seed", type=int, default=0)
     a = p.parse_args()

@@ -11,12 +11,13 @@ try:
     from ._version import __version__  # written by setup.py from the repository's VERSION file
 except ImportError:  # the package folder used in place, never built: read the repository's VERSION
     from pathlib import Path as _Path
-    __version__ = (_Path(__file__).resolve().parents[2] / "VERSION").read_text(encoding="ascii").strip()
+    __version__ = (_Path(__file__).resolve().parents[3] / "VERSION").read_text(encoding="ascii").strip()
 from ._errors import SbeError
 from ._loader import cpu_flavour, flavour_for_flags
 from ._native import ABI_MAJOR, ABI_MINOR, library_path
 from .estimator import Estimator, batch_svd
 from .kernels import batch_read, batch_read_t, gemv, gemv_t, ger
+from .methods import method_id, method_label, method_names
 from .network import Network
 from .tile import Tile
 
@@ -50,4 +51,4 @@ def library_version() -> str:
 
 
 __all__ = ["__version__", "datasets", "library_version", "ABI_MAJOR", "ABI_MINOR", "Estimator", "devices", "presets", "Network", "SbeError", "Tile", "abi_version", "allocated_bytes", "batch_read", "batch_svd", "batch_read_t", "cpu_flavour",
-           "flavour_for_flags", "gemv", "gemv_t", "ger", "isa", "kernels", "library_path"]
+           "flavour_for_flags", "gemv", "gemv_t", "ger", "isa", "kernels", "library_path", "method_id", "method_label", "method_names"]

@@ -3,20 +3,14 @@ from __future__ import annotations
 
 import ctypes
 import json
-from typing import Callable, List
+from typing import List
 
 from . import _native
 from ._arrays import text
 from ._handle import NativeObject
 
 
-def _read_text(fn: Callable, *args) -> str:
-    """Calls an sbe_* text getter twice: once for the length, once into a buffer of that size."""
-    n = ctypes.c_size_t()
-    _native.check(fn(*args, None, 0, ctypes.byref(n)))
-    buf = ctypes.create_string_buffer(n.value + 1)
-    _native.check(fn(*args, buf, n.value + 1, ctypes.byref(n)))
-    return buf.value.decode("utf-8")
+_read_text = _native.read_text
 
 
 class NativeConfig(NativeObject):

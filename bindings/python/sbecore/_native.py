@@ -10,7 +10,7 @@ from ._errors import SbeError
 from ._loader import find_library
 
 ABI_MAJOR = 1  # the major version of sbecore.h this binding was written against
-ABI_MINOR = 4  # the oldest minor it works with (1.3: sbe_config_* device configs as data; sbe_network_create_layers, sbe_network_layer_shape; 1.4: sbe_version)
+ABI_MINOR = 5  # the oldest minor it works with (1.3: sbe_config_* device configs as data; sbe_network_create_layers, sbe_network_layer_shape; 1.4: sbe_version; 1.5: sbe_method_*, sbe_device_names)
 
 P = c_void_p   # float* and handles
 S = c_size_t
@@ -117,6 +117,10 @@ _PROTOTYPES = {
     "sbe_estimator_set_state": (c_int, [P, c_char_p, S]),
     "sbe_network_create_layers": (c_int, [POINTER(NetworkConfig), c_char_p, POINTER(c_void_p)]),
     "sbe_network_layer_shape": (c_int, [P, S, POINTER(S), POINTER(S)]),
+    "sbe_method_names": (c_int, [c_char_p, S, POINTER(S)]),
+    "sbe_device_names": (c_int, [c_char_p, S, POINTER(S)]),
+    "sbe_method_by_name": (c_int, [c_char_p, POINTER(c_uint32)]),
+    "sbe_method_label": (c_int, [c_uint32, c_uint32, c_char_p, S, POINTER(S)]),
 }
 
 _lib: Optional[ctypes.CDLL] = None
@@ -149,6 +153,15 @@ def library_path() -> Path:
     lib()
     assert _path is not None
     return _path
+
+
+def read_text(fn, *args) -> str:
+    """Calls an sbe_* text getter twice: once for the length, once into a buffer of that size."""
+    n = c_size_t()
+    check(fn(*args, None, 0, ctypes.byref(n)))
+    buf = ctypes.create_string_buffer(n.value + 1)
+    check(fn(*args, buf, n.value + 1, ctypes.byref(n)))
+    return buf.value.decode("utf-8")
 
 
 def last_error() -> str:

@@ -8,11 +8,28 @@ import numpy as np
 
 from . import _native
 from ._arrays import f32, output, real, uint
+from ._errors import SbeError
+from .methods import method_id, methods
 from ._handle import NativeObject
 from .tile import native_config, tile_config
 
-METHODS = {"sgd": 0, "minibatch": 1, "truncated_svd": 2, "sbe": 3, "sbpca": 4, "lrt": 5}
 ACTIVATIONS = {"relu": 0, "sigmoid": 1}
+
+
+def __getattr__(name: str) -> Any:
+    # METHODS (canonical name -> sbe_method value) comes from the library's rule registry, read on first use so that
+    # importing sbecore does not load the library.
+    if name == "METHODS":
+        return methods()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _method(method: object) -> int:
+    """The sbe_method value of a method name or alias (ValueError for anything else, listing the names)."""
+    try:
+        return method_id(method) if isinstance(method, str) else -1
+    except SbeError:
+        return -1
 
 
 def _labels(labels: object, n: int) -> int:
@@ -40,14 +57,15 @@ class Network(NativeObject):
                  sub_batch: int = 1, activation: str = "relu", seed: int = 0, device: Any = "ideal",
                  pulse_type: str = "default", desired_bl: int = 0, io: str = "default",
                  architecture: Optional[str] = None) -> None:
-        if method not in METHODS:
-            raise ValueError(f"method must be one of {sorted(METHODS)}, got {method!r}")
+        method_value = _method(method)
+        if method_value < 0:
+            raise ValueError(f"method must be one of {sorted(methods())} (or an alias such as truncated_svd), got {method!r}")
         if activation not in ACTIVATIONS:
             raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
         sizes = (ctypes.c_uint32 * len(layer_sizes))(*(uint(f"layer_sizes[{i}]", v) for i, v in enumerate(layer_sizes)))
         config = _native.NetworkConfig(
             ctypes.sizeof(_native.NetworkConfig), _native.NetworkConfig.VERSION, sizes, len(layer_sizes),
-            ACTIVATIONS[activation], METHODS[method], uint("rank", rank), uint("sub_batch", sub_batch), 0, uint("seed", seed, 64),
+            ACTIVATIONS[activation], method_value, uint("rank", rank), uint("sub_batch", sub_batch), 0, uint("seed", seed, 64),
             tile_config(0, 0, 0, device if isinstance(device, str) else "ideal"))
         handle = ctypes.c_void_p()
         if architecture is not None and not isinstance(architecture, str):

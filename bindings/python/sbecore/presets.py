@@ -4,8 +4,14 @@ XPresetDevice() is the device, XPreset() a SingleRPUConfig with PresetUpdatePara
 """
 from __future__ import annotations
 
+from . import _native
 from ._config import NativeConfig
 from .devices import IOParameters, SingleRPUConfig, UpdateParameters
+
+
+def names() -> list:
+    """The preset names in sbe_device order ("Ideal", "Idealized", ...), from the library's preset catalog."""
+    return _native.read_text(_native.lib().sbe_device_names).split("\n")
 
 
 def _preset(name: str) -> SingleRPUConfig:

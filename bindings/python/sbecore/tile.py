@@ -30,7 +30,7 @@ def tile_config(rows: int, cols: int, seed: int = 0, device: str = "ideal", puls
     """The native config struct (also used, with rows = cols = 0, inside a network config).
 
     device is a preset name resolved by the library (sbe_tile_config_preset: the same lookup as the .NET API and the
-    sbe CLI; case, '-' and '_' are ignored): Ideal, Idealized, GokmenVlasov, Capacitor, EcRam, EcRamMO, ReRamSB, ReRamES, PCM.
+    sbe CLI; case, '-' and '_' are ignored), one of sbecore.presets.names() ("Ideal", "EcRam", "ReRamSB", ...).
     An unknown name raises SbeError (SBE_E_INVALID_ARGUMENT) whose message lists the accepted names."""
     if not isinstance(device, str):
         raise TypeError(f"device must be a preset name (str), got {type(device).__name__}")

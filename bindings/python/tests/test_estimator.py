@@ -16,7 +16,7 @@ def ilogb(v):
 
 
 def sbe_reference(batches):
-    """SBE.md section 2, rank 1, state seeded from the first sample (x scaled by 2^ilogb max|delta|, delta by
+    """docs/method.md section 2, rank 1, state seeded from the first sample (x scaled by 2^ilogb max|delta|, delta by
     2^ilogb max|x|: the estimator's scale-invariant seeding); returns (s, d, x) per batch."""
     X = D = None
     s = 0.0

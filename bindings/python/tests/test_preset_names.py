@@ -7,7 +7,19 @@ import pytest
 from sbecore import Network, SbeError, Tile, _native
 from sbecore.tile import tile_config
 
-CANONICAL = ["Ideal", "Idealized", "GokmenVlasov", "Capacitor", "EcRam", "ReRamSB", "ReRamES", "PCM", "EcRamMO"]  # sbe_device order
+from sbecore import presets
+
+CANONICAL = presets.names()  # sbe_device order, from the library's preset catalog
+
+
+def test_catalog_names_are_the_sbe_device_values_and_have_preset_functions():
+    assert CANONICAL[0] == "Ideal" and len(CANONICAL) == len(set(CANONICAL)) >= 9
+    for value, name in enumerate(CANONICAL):
+        assert tile_config(1, 1, device=name).device == value
+        if name != "Ideal":
+            assert callable(getattr(presets, f"{name}Preset")), name
+    defined = {n[:-len("Preset")] for n in dir(presets) if n.endswith("Preset") and callable(getattr(presets, n))}
+    assert defined <= set(CANONICAL), defined - set(CANONICAL)
 
 
 @pytest.mark.parametrize("name, device", [

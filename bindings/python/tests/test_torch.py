@@ -177,6 +177,8 @@ def test_bad_input_is_a_clear_error():
         CrossbarOptimizer(nn.Linear(2, 2))
     with pytest.raises(ValueError, match="method"):
         CrossbarOptimizer(layer, method="adam")
+    with pytest.raises(ValueError, match="one per analog layer"):
+        CrossbarOptimizer(layer, seed=[1, 2])
     CrossbarOptimizer(layer)
     with pytest.raises(ValueError, match="already driven"):
         CrossbarOptimizer(layer)
@@ -271,3 +273,21 @@ def test_an_optimizer_state_of_another_kind_is_refused_and_changes_nothing():
     other_seed.detach()
     with pytest.raises(ValueError, match="sbe rank 2"):
         CrossbarOptimizer(model, method="sbe", rank=1).load_state_dict(state)
+
+
+@pytest.mark.parametrize("method", ["sgd", "svd", "minibatch", "sbe"])
+def test_the_rule_keeps_its_own_pairs_when_the_caller_reuses_its_tensors(method):
+    """Inputs and output gradients overwritten between backward and step() (zero-copy on the way in) leave the update
+    as it was: the layer hands its rule copies of anything it shares with the caller."""
+    def run(clobber):
+        torch.manual_seed(9)
+        layer = AnalogLinear(5, 3, bias=False)
+        opt = CrossbarOptimizer(layer, method=method, rank=3, lr=0.1, seed=2)
+        x, g = torch.randn(4, 5), torch.randn(4, 3)
+        layer(x).backward(g)
+        if clobber:
+            x.fill_(7.0)
+            g.fill_(-3.0)
+        opt.step()
+        return layer.weight
+    torch.testing.assert_close(run(True), run(False), rtol=0, atol=0)

@@ -4,7 +4,7 @@
  * delta_j = W x_j - T x_j). Per batch the firmware reads the tile, streams (delta, x) into the estimator and,
  * at the batch end, applies one rank-1 write W -= eta * s * d x^T.
  *
- * Beside it runs a straightforward C reference of the same recurrence (SBE.md section 2, rank 1, state seeded
+ * Beside it runs a straightforward C reference of the same recurrence (docs/method.md section 2, rank 1, state seeded
  * from the first sample) on its own copy of W. Each batch the library's (s, d, x) and weights must match the
  * reference to float tolerance, and the training error must fall.
  */

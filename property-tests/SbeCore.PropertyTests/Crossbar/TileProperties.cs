@@ -29,32 +29,36 @@ public class TileProperties
 
     // Any sequence of rank-1, rank-k and dense writes, with any finite rates and magnitudes, keeps every
     // weight finite and every device state inside its own bounds (with write noise, the hidden state: what reads
-    // see is that plus noise, as in aihwkit, and may stand beyond a bound).
+    // see is that plus noise, as in aihwkit, and may stand beyond a bound). 37 columns are two full 16-column blocks of
+    // the vector ConstantStep path and a scalar tail; every block width (512, 256, 128, scalar) is drawn.
     [Property(MaxTest = 60)]
     public bool WeightsNeverLeaveTheirBounds(byte kind, byte pulse, ulong seed, NormalFloat[] rates)
     {
-        var tile = new CrossbarTile(5, 7, ConfigFor(kind, pulse), seed);
+        const int Rows = 5, Cols = 37;
+        var tile = new CrossbarTile(Rows, Cols, ConfigFor(kind, pulse), seed) { MaxBlockWidth = s_widths[(pulse >> 4) & 3] };
         var rng = new Xoshiro256(seed ^ 0xABCDEF);
         foreach (var rate in rates.Take(25))
         {
             float lr = (float)Math.Clamp(rate.Get, -1e3, 1e3);
             float scale = (float)Math.Pow(10, 4 * rng.NextDouble() - 2);
-            var d = Vector(ref rng, 5, scale); var x = Vector(ref rng, 7, 1 / scale);
+            var d = Vector(ref rng, Rows, scale); var x = Vector(ref rng, Cols, 1 / scale);
             switch (rng.NextInt(3))
             {
                 case 0: tile.Update(lr, d, x); break;
-                case 1: tile.UpdateRankK(lr, [1f, -0.5f], [.. d, .. d], [.. x, .. Vector(ref rng, 7, 1)]); break;
-                default: tile.UpdateDense(lr, Vector(ref rng, 35, scale), 2); break;
+                case 1: tile.UpdateRankK(lr, [1f, -0.5f], [.. d, .. d], [.. x, .. Vector(ref rng, Cols, 1)]); break;
+                default: tile.UpdateDense(lr, Vector(ref rng, Rows * Cols, scale), 2); break;
             }
         }
         var state = tile.PersistentWeights.IsEmpty ? tile.Weights : tile.PersistentWeights;
-        for (int k = 0; k < 35; k++)
+        for (int k = 0; k < Rows * Cols; k++)
         {
             float w = state[k];
             if (!float.IsFinite(w) || !float.IsFinite(tile.Weights[k]) || w < tile.MinBounds[k] || w > tile.MaxBounds[k]) return false;
         }
         return true;
     }
+
+    private static readonly int[] s_widths = [512, 256, 128, 0];
 
     // Saving and loading gives a tile that continues bit-identically.
     [Property(MaxTest = 20)]

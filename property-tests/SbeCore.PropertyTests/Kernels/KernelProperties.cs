@@ -8,7 +8,7 @@ public class KernelProperties
     private const double U = Widths.U;
 
     [Property]
-    public bool Gemv_and_GemvT_are_adjoint(MatrixCase c)
+    public bool GemvAndGemvTAreAdjoint(MatrixCase c)
     {
         // <W x, d> = <x, W^T d>: each side in double from the float kernel outputs; the gap is bounded by the
         // rounding of both products, (rows + cols + 2) u sum |w_rc x_c d_r|.
@@ -31,7 +31,7 @@ public class KernelProperties
     }
 
     [Property]
-    public bool Ger_is_linear_in_alpha(MatrixCase c)
+    public bool GerIsLinearInAlpha(MatrixCase c)
     {
         // Ger(alpha) then Ger(beta) equals Ger(alpha + beta), up to the rounding of three float additions.
         foreach (int w in Widths.Supported())
@@ -49,7 +49,7 @@ public class KernelProperties
     }
 
     [Property]
-    public bool Ger_then_Ger_with_minus_alpha_restores_W(MatrixCase c)
+    public bool GerThenGerWithMinusAlphaRestoresW(MatrixCase c)
     {
         foreach (int w in Widths.Supported())
         {
@@ -68,7 +68,7 @@ public class KernelProperties
     }
 
     [Property]
-    public bool RankK_equals_k_Ger_calls_bit_for_bit(MatrixCase c)
+    public bool RankKEqualsKGerCallsBitForBit(MatrixCase c)
     {
         foreach (int w in Widths.Supported())
         {
@@ -83,7 +83,7 @@ public class KernelProperties
     }
 
     [Property]
-    public bool All_widths_agree_on_Dot_Gemv_GemvT_and_BatchRead(MatrixCase c)
+    public bool AllWidthsAgreeOnDotGemvGemvTAndBatchRead(MatrixCase c)
     {
         // Every width against the scalar path, within twice the rounding bound of each sum.
         var yRef = new float[c.Rows];

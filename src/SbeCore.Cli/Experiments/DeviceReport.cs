@@ -12,7 +12,7 @@ namespace SbeCore.Cli.Experiments;
 /// </summary>
 internal static class DeviceReport
 {
-    private static readonly string[] s_deviceOrder = ["ideal", "idealized", "constantstep", "gokmenvlasov", "capacitor", "ecram", "ecrammo", "reramsb", "rerames", "pcm"];
+    private static readonly List<string> s_deviceOrder = [.. DeviceCatalog.Names];
 
     private sealed record Group(string Device, string Method, int Batch, List<CellResult> Cells)
     {
@@ -24,7 +24,7 @@ internal static class DeviceReport
         md.Append("## Past the paper: the same methods through device models\n\n");
         if (cells.Count == 0) { md.Append("No finished cells.\n\n"); return; }
         var devices = cells.Select(c => c.Device).Distinct()
-            .OrderBy(d => Array.IndexOf(s_deviceOrder, d.Split(':')[0]) is int i && i >= 0 ? i : 99).ThenBy(d => d, StringComparer.Ordinal).ToList();
+            .OrderBy(d => s_deviceOrder.IndexOf(d.Split(':')[0]) is int i && i >= 0 ? i : 99).ThenBy(d => d, StringComparer.Ordinal).ToList();
         var methods = orderMethods(cells.Select(c => c.Method)).ToList();
         var groups = cells.GroupBy(c => (c.Device, c.Method, c.BatchSize))
             .Select(g => new Group(g.Key.Device, g.Key.Method, g.Key.BatchSize, g.OrderBy(c => c.Seed).ToList()))

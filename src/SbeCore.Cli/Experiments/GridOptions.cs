@@ -95,7 +95,7 @@ internal sealed class GridOptions
             {
                 name = token[..dash]; k = parsedK;
             }
-            if (!MethodNames.TryParse(name, out var m)) { error = $"unknown method '{token}' in --methods; expected sgd, minibatch, svd, sbe, svd-K or sbe-K."; return false; }
+            if (!MethodNames.TryParse(name, out var m)) { error = $"unknown method '{token}' in --methods; expected {MethodNames.AcceptedWithRanks}."; return false; }
             if (k is < 1) { error = $"rank in '{token}' must be >= 1."; return false; }
             if (!SweepGrid.HasRank(m)) pairs.Add((m, 1));
             else if (k is { } kk) pairs.Add((m, kk));

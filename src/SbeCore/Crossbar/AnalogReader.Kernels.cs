@@ -19,7 +19,7 @@ internal sealed partial class AnalogReader
             return Math.Clamp(v, -bound, bound);
         }
 
-        public TVec Invoke<TOps, TVec>(TVec x) where TOps : struct, ISimdMathOps<TVec> where TVec : struct
+        public TVec Invoke<TOps, TVec>(TVec x) where TOps : struct, ISimdElementOps<TVec> where TVec : struct
         {
             TVec v = TOps.Multiply(x, TOps.Broadcast(scale));
             if (step > 0)
@@ -44,7 +44,7 @@ internal sealed partial class AnalogReader
     };
 
     private static bool AdcCore<TOps, TVec>(Span<float> y, float step, float bound, bool testNegative)
-        where TOps : struct, ISimdMathOps<TVec> where TVec : struct
+        where TOps : struct, ISimdElementOps<TVec> where TVec : struct
     {
         ref float r = ref MemoryMarshal.GetReference(y);
         nuint n = (nuint)TOps.Count, length = (nuint)y.Length, i = 0;

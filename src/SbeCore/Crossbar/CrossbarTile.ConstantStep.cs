@@ -43,7 +43,7 @@ public sealed partial class CrossbarTile
     {
         for (int j = 0; j < Cols; j++) _colDirection[j] = _colSign[j];
         // Blocks whose columns never fire cannot get pulses: list the others once, with their masks' union,
-        // so sparse inputs (x with many zeros) cost little. Skipping a block takes no Gaussians, as before.
+        // so sparse inputs (x with many zeros) cost little. Skipping a block takes no Gaussians.
         int active = 0;
         for (int b = 0, j0 = 0; j0 < Cols; b++, j0 += Block)
         {

@@ -4,9 +4,7 @@ using SbeCore.Numerics;
 
 namespace SbeCore.Crossbar;
 
-// FROZEN PUBLIC SIGNATURES (update rules, trainer and C ABI compile against them): the constructor, Rows,
-// Cols, Config, Counters, Weights, SetWeights, Read, ReadTransposed, Update, UpdateRankK, UpdateDense.
-// Members may be added. Every public method checks its arguments before touching any state.
+// Every public method checks its arguments before touching any state.
 
 /// <summary>
 /// A rows x cols crossbar array. Weights are row-major (row = output, column = input). Each device has

@@ -44,8 +44,8 @@ public sealed record TileConfig
     /// <summary>A preset config around <paramref name="device"/>: <see cref="PresetUpdate"/> and <see cref="PresetIO"/> both ways.</summary>
     public static TileConfig FromPreset(IDeviceModel device) => new() { Device = device, Update = PresetUpdate(), Forward = PresetIO(), Backward = PresetIO() };
 
-    /// <summary>Names accepted by <see cref="Preset"/>.</summary>
-    public static IReadOnlyList<string> PresetNames { get; } = ["Idealized", "GokmenVlasov", "Capacitor", "EcRam", "EcRamMO", "ReRamSB", "ReRamES", "PCM"];
+    /// <summary>Names accepted by <see cref="Preset"/> besides "Ideal" (from <see cref="TilePresets"/>).</summary>
+    public static IReadOnlyList<string> PresetNames { get; } = TilePresets.All.Where(p => p.Name != TilePresets.IdealName).Select(p => p.Name).ToArray();
 
     /// <summary>A preset config by name (see <see cref="PresetNames"/>; case, '-' and '_' are ignored, so "reram-sb" is ReRamSB;
     /// "Ideal" gives <c>new TileConfig()</c>).</summary>
@@ -56,20 +56,7 @@ public sealed record TileConfig
     /// <summary>Like <see cref="Preset"/>, returning false for an unknown name.</summary>
     public static bool TryPreset(string? name, [NotNullWhen(true)] out TileConfig? config)
     {
-        string folded = (name ?? "").Replace("-", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal).Trim().ToLowerInvariant();
-        config = folded switch
-        {
-            "ideal" => new TileConfig(),
-            "idealized" => Idealized(),
-            "gokmenvlasov" => GokmenVlasov(),
-            "capacitor" => Capacitor(),
-            "ecram" => EcRam(),
-            "ecrammo" => EcRamMO(),
-            "reramsb" => ReRamSB(),
-            "rerames" => ReRamES(),
-            "pcm" => Pcm(),
-            _ => null,
-        };
+        config = TilePresets.TryFind(name, out var preset) ? preset.Create() : null;
         return config is not null;
     }
 

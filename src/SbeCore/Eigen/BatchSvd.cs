@@ -1,8 +1,6 @@
 namespace SbeCore.Eigen;
 
-// FROZEN PUBLIC SIGNATURE (the trainer's diagnostic mode uses it).
-
-/// <summary>Exact top-k singular triplets of a batch-mean gradient without forming the a*b matrix (SBE.md section 4).</summary>
+/// <summary>Exact top-k singular triplets of a batch-mean gradient without forming the a*b matrix (docs/method.md section 4).</summary>
 public static class BatchSvd
 {
     private const int CacheSize = 4;

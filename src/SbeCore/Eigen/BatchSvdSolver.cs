@@ -2,7 +2,7 @@ namespace SbeCore.Eigen;
 
 /// <summary>
 /// Exact top-k singular triplets of a batch-mean gradient M = (1/n) sum_j delta_j x_j^T without forming the a x b
-/// matrix (SBE.md section 4), with reusable double-precision scratch: allocation-free once it has seen the largest n.
+/// matrix (docs/method.md section 4), with reusable double-precision scratch: allocation-free once it has seen the largest n.
 /// </summary>
 /// <remarks>
 /// Two exact routes, picked per call by their multiply-add count (the sample route for n up to about 1.3 min(a, b)).

@@ -17,7 +17,7 @@ internal static class EstimatorKernels
     public static bool AllFinite(ReadOnlySpan<float> x) => Blas.IndexOfNonFinite(x) < 0;
 
     // Float lanes accumulate at most this many vectors before they are flushed into double, which bounds the float
-    // rounding of each lane sum to ~BlockVectors ulps whatever the length (DESIGN.md: norms accumulate in double).
+    // rounding of each lane sum to ~BlockVectors ulps whatever the length (norms accumulate in double so long vectors lose no bits).
     private const int BlockVectors = 64;
 
     /// <summary>In place: v = alpha v + beta u; returns u.v and |v|^2 of the new v.</summary>
@@ -40,8 +40,8 @@ internal static class EstimatorKernels
         }
     }
 
-    // Width entry points (lengths already checked). AVX2 runs one accumulator chain, as it always has, so its results
-    // stay bit-identical to earlier releases; the others run two to hide the FMA latency.
+    // Width entry points (lengths already checked). AVX2 runs one accumulator chain so its results stay bit-identical to
+    // the published AVX2 figures (docs/results.md); the others run two to hide the FMA latency.
     internal static void ScaleAddDotNorm512(float alpha, float beta, ReadOnlySpan<float> u, ReadOnlySpan<float> v, Span<float> w, out double dot, out double sumSq)
         => ScaleAddDotNormCore<Simd512, Vector512<float>, Vector512<double>>(alpha, beta, u, v, w, twoChains: true, out dot, out sumSq);
 

@@ -1,7 +1,8 @@
 namespace SbeCore.Eigen;
 
-/// <summary>Estimator options (see docs: SBE.md sections 2 and 3, docs/estimator.md).</summary>
-public sealed class EstimatorOptions
+/// <summary>Estimator options (docs/estimator.md). A record: derive variants with <c>with</c>
+/// (<c>options with { Rank = 4 }</c>) so that no option is dropped by a hand-written copy.</summary>
+public sealed record EstimatorOptions
 {
     /// <summary>k, number of singular triplets.</summary>
     public int Rank { get; init; } = 1;

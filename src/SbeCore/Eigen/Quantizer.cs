@@ -18,7 +18,7 @@ internal static class Quantizer
     private readonly struct RoundToGrid(float inv, float step) : IUnaryOperator
     {
         public float Invoke(float x) => MathF.Round(x * inv) * step;
-        public TVec Invoke<TOps, TVec>(TVec x) where TOps : struct, ISimdMathOps<TVec> where TVec : struct
+        public TVec Invoke<TOps, TVec>(TVec x) where TOps : struct, ISimdElementOps<TVec> where TVec : struct
             => TOps.Multiply(TOps.Round(TOps.Multiply(x, TOps.Broadcast(inv))), TOps.Broadcast(step));
     }
 
@@ -26,7 +26,7 @@ internal static class Quantizer
     private readonly struct RoundToGridStochastic(float inv, float step, float levels) : IBinaryOperator
     {
         public float Invoke(float x, float u) => MathF.Min(levels, MathF.Floor(x * inv + u)) * step;
-        public TVec Invoke<TOps, TVec>(TVec x, TVec u) where TOps : struct, ISimdMathOps<TVec> where TVec : struct
+        public TVec Invoke<TOps, TVec>(TVec x, TVec u) where TOps : struct, ISimdElementOps<TVec> where TVec : struct
             => TOps.Multiply(TOps.Min(TOps.Broadcast(levels), TOps.Floor(TOps.Add(TOps.Multiply(x, TOps.Broadcast(inv)), u))), TOps.Broadcast(step));
     }
 

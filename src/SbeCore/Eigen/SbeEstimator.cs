@@ -3,8 +3,6 @@ using SbeCore.Numerics;
 
 namespace SbeCore.Eigen;
 
-// FROZEN PUBLIC SIGNATURES (update rules and C ABI compile against them). Members may be added; these may not change.
-
 /// <summary>
 /// Streaming estimator of the top-k singular triplets of a batch-mean gradient M = (1/n) sum_j delta_j x_j^T,
 /// fed one (delta, x) pair at a time in O(k(a+b)) memory (Hoskins et al. 2019, SBE).
@@ -14,7 +12,7 @@ namespace SbeCore.Eigen;
 /// <remarks>
 /// State: X (k columns of length b), D (k columns of length a), s (k). Columns are kept mutually orthogonal but
 /// not normalised: as in the paper, |X_c| and |D_c| carry the magnitude of the running means. For k = 1 and m = 1
-/// every sample runs exactly the recurrence of SBE.md section 2 (a fused single-pass form of it when quantisation is off).
+/// every sample runs exactly the recurrence of docs/method.md section 2 (a fused single-pass form of it when quantisation is off).
 /// Each column of X and D is stored as a float part times its own power of two, renormalised at every step by
 /// folding the power into the step's coefficients: bit-for-bit the same arithmetic, scaled exactly, so a zero or
 /// tiny stream cannot decay the state into denormals and a huge sample cannot overflow it. The random start is
@@ -278,7 +276,7 @@ public sealed partial class SbeEstimator
         return shift;
     }
 
-    // The paper's recurrence (SBE.md section 2) for one validated sample, each vector update fused with the dot and
+    // The paper's recurrence (docs/method.md section 2) for one validated sample, each vector update fused with the dot and
     // norm that follow it and renormalised by a power of two. j counts samples in this batch; the carried state counts
     // as one sample.
     private void RankOneStep(ReadOnlySpan<float> delta, ReadOnlySpan<float> x, float md, float mx)
@@ -311,7 +309,7 @@ public sealed partial class SbeEstimator
         ColumnOrthogonalizer.Orthogonalize(_d, 1, Rows, _dNorm, ref _rng);
     }
 
-    // One bi-iteration step over c samples (SBE.md section 3) with sample-count running-mean weights:
+    // One bi-iteration step over c samples (docs/method.md section 3) with sample-count running-mean weights:
     // after N samples of this batch, new = (N+1-c)/(N+1) old + 1/(N+1) sum over the c samples.
     // md, mx: the samples' largest |elements| (for the renormalisation bound).
     private void ProcessSubBatch(ReadOnlySpan<float> deltas, ReadOnlySpan<float> xs, int c, ReadOnlySpan<float> md, ReadOnlySpan<float> mx)
@@ -377,7 +375,7 @@ public sealed partial class SbeEstimator
         }
     }
 
-    // The division-free (Oja/Hebbian) form of SBE.md section 2 with projections from the old unit-ish vectors.
+    // The division-free (Oja/Hebbian) form of docs/method.md section 2 with projections from the old unit-ish vectors.
     private void OjaStep(ReadOnlySpan<float> delta, ReadOnlySpan<float> x)
     {
         float xi = Options.OjaRate;

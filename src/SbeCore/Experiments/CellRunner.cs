@@ -11,7 +11,7 @@ namespace SbeCore.Experiments;
 public static class CellRunner
 {
     /// <summary>Untuned learning rates (per-sample SGD 0.01, batch methods 0.1), used only when no tuned value exists.</summary>
-    public static float FallbackLearningRate(UpdateMethod method) => method == UpdateMethod.Sgd ? 0.01f : 0.1f;
+    public static float FallbackLearningRate(UpdateMethod method) => UpdateRules.Get(method).WritesPerSample ? 0.01f : 0.1f;
 
     /// <summary>Builds the network of <paramref name="cell"/> (784-hidden-10 from the data set's shape).</summary>
     public static Network BuildNetwork(SweepCell cell, ExperimentSettings settings, DataSplit data)

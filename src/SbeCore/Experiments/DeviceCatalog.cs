@@ -14,8 +14,14 @@ public static class DeviceCatalog
     // Sweep-friendly names on top of TileConfig's presets (which ignore case, '-' and '_').
     private const string ConstantStepAlias = "constantstep";
 
+    /// <summary>The sweep names of the presets in the catalog's order (<see cref="TilePresets"/>, lower case), with
+    /// <c>constantstep</c> just before the preset it names.</summary>
+    public static IReadOnlyList<string> Names { get; } = TilePresets.All
+        .SelectMany(p => p.Name == nameof(TileConfig.GokmenVlasov) ? [ConstantStepAlias, p.Name.ToLowerInvariant()] : new[] { p.Name.ToLowerInvariant() })
+        .ToArray();
+
     /// <summary>The accepted preset names, comma-separated (without the pulse-type suffixes).</summary>
-    public static string PresetNames => $"ideal, {ConstantStepAlias}, " + string.Join(", ", TileConfig.PresetNames.Select(n => n.ToLowerInvariant()));
+    public static string PresetNames => string.Join(", ", Names);
 
     /// <summary>The accepted preset names, comma-separated.</summary>
     public static string Accepted => PresetNames + " (optionally :none, :stochastic or :deterministic), or a device file NAME.json (docs/crossbar.md, Configs as data)";

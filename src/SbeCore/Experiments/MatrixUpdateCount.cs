@@ -3,7 +3,7 @@ using SbeCore.Updates;
 namespace SbeCore.Experiments;
 
 /// <summary>
-/// The paper's cost count (SBE.md section 5, result 3), kept beside the crossbar's rank-1 writes: a <b>matrix update</b>
+/// The paper's cost count (docs/method.md section 5, result 3), kept beside the crossbar's rank-1 writes: a <b>matrix update</b>
 /// is one update of one layer's array, summed over the layers. Per-sample SGD updates every layer once per sample;
 /// mini-batch once per batch (its dense a x b update is one matrix update, although a crossbar applies it as
 /// min(n, a, b) rank-1 writes); svd-k and sbe-k once per batch (a rank-k write is one matrix update made of k rank-1
@@ -26,7 +26,7 @@ public static class MatrixUpdateCount
     public static long Count(UpdateMethod method, int batchSize, int trainCount, int layerCount, double epochs)
     {
         if (layerCount < 1) throw new ArgumentException($"layerCount is {layerCount}; it must be >= 1.", nameof(layerCount));
-        long perLayer = method == UpdateMethod.Sgd ? SamplesAfter(epochs, batchSize, trainCount) : BatchesAfter(epochs, batchSize, trainCount);
+        long perLayer = UpdateRules.Get(method).WritesPerSample ? SamplesAfter(epochs, batchSize, trainCount) : BatchesAfter(epochs, batchSize, trainCount);
         return perLayer * layerCount;
     }
 

@@ -15,38 +15,11 @@ public sealed record SweepCell(UpdateMethod Method, int Rank, int BatchSize, str
     /// <summary>A file-name-safe unique key, e.g. <c>sbe-1_b00032_ecram_s1</c> (batch zero-padded so keys sort by batch).</summary>
     public string Key => string.Create(CultureInfo.InvariantCulture, $"{MethodLabel}_b{BatchSize:D5}_{Sanitize(Device)}_s{Seed}");
 
-    /// <summary>Display label of a method at rank k.</summary>
-    public static string LabelOf(UpdateMethod method, int rank) => method switch
-    {
-        UpdateMethod.Sgd => "sgd",
-        UpdateMethod.MiniBatch => "minibatch",
-        UpdateMethod.TruncatedSvd => string.Create(CultureInfo.InvariantCulture, $"svd-{rank}"),
-        UpdateMethod.Sbpca => string.Create(CultureInfo.InvariantCulture, $"sbpca-{rank}"),
-        UpdateMethod.Lrt => string.Create(CultureInfo.InvariantCulture, $"lrt-{rank}"),
-        _ => string.Create(CultureInfo.InvariantCulture, $"sbe-{rank}"),
-    };
+    /// <summary>Display label of a method at rank k (<see cref="UpdateRules.Label"/>).</summary>
+    public static string LabelOf(UpdateMethod method, int rank) => UpdateRules.Label(method, rank);
 
     /// <summary>Reads a method label (sgd, minibatch, svd-k, sbe-k, sbpca-k, lrt-k; see <see cref="LabelOf"/>, its inverse).</summary>
-    public static bool TryParseLabel(string? label, out UpdateMethod method)
-    {
-        method = UpdateMethod.Sgd;
-        switch (label)
-        {
-            case "sgd": return true;
-            case "minibatch": method = UpdateMethod.MiniBatch; return true;
-        }
-        int dash = label?.IndexOf('-') ?? -1;
-        if (label is null || dash < 1
-            || !int.TryParse(label.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int rank) || rank < 1) return false;
-        switch (label[..dash])
-        {
-            case "svd": method = UpdateMethod.TruncatedSvd; return true;
-            case "sbe": method = UpdateMethod.Sbe; return true;
-            case "sbpca": method = UpdateMethod.Sbpca; return true;
-            case "lrt": method = UpdateMethod.Lrt; return true;
-            default: return false;
-        }
-    }
+    public static bool TryParseLabel(string? label, out UpdateMethod method) => UpdateRules.TryParseLabel(label, out method, out _);
 
     /// <summary>Lower-case letters, digits and '-' kept; anything else becomes '-'.</summary>
     internal static string Sanitize(string text)

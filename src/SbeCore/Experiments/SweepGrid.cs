@@ -40,7 +40,7 @@ public sealed class SweepGrid
         foreach (string device in devices)
             foreach (ulong seed in seeds)
                 foreach (var (method, rank) in methodRanks)
-                    foreach (int batch in method == UpdateMethod.Sgd ? [1] : batchSizes)
+                    foreach (int batch in UpdateRules.Get(method).WritesPerSample ? [1] : batchSizes)
                     {
                         var cell = new SweepCell(method, HasRank(method) ? rank : 1, batch, device, seed);
                         if (seen.Add(cell.Key)) cells.Add(cell);
@@ -62,8 +62,8 @@ public sealed class SweepGrid
     /// <summary>Every cell in grid order.</summary>
     public IReadOnlyList<SweepCell> Cells { get; }
 
-    /// <summary>True for the methods whose rank is a parameter (svd-k, sbe-k).</summary>
-    public static bool HasRank(UpdateMethod method) => method is UpdateMethod.TruncatedSvd or UpdateMethod.Sbe or UpdateMethod.Sbpca or UpdateMethod.Lrt;
+    /// <summary>True for the methods whose rank is a parameter (svd-k, sbe-k, ...; <see cref="UpdateRuleInfo.HasRank"/>).</summary>
+    public static bool HasRank(UpdateMethod method) => UpdateRules.Get(method).HasRank;
 
     /// <summary>Cells of shard <paramref name="index"/> of <paramref name="count"/> (0-based): cells whose grid position p has p mod count == index.</summary>
     /// <exception cref="ArgumentOutOfRangeException">count &lt; 1 or index outside 0..count-1.</exception>

@@ -10,6 +10,10 @@ public static partial class Blas
     // output is a dot product. A 4 x 4 register tile (4 rows of W by 4 inputs) keeps 16 accumulators
     // live: every loaded vector feeds four FMAs, which makes the loop FMA-bound instead of load-bound.
     // Long rows are cut into blocks of cols so the 4 + 4 rows of a tile stay in L1 while the tile moves on.
+    // With 16 vector registers (x86 without AVX-512) 16 accumulators and 5 operands do not fit and the JIT spills
+    // accumulators to the stack, so the tile there is 4 inputs by 3 rows (12 + 4). Each output's sum runs in the
+    // same order in both tiles (Sum4 reduces each vector on its own) and the 3-row tiles cover the same rows, so the
+    // shape does not change the bits.
 
     /// <summary>Floats of cols per block when cols is large (8 rows x 512 floats = 16 KiB, half of L1d).</summary>
     private const int BatchReadBlock = 512;
@@ -50,6 +54,24 @@ public static partial class Blas
         TVec mask = fresh != 0 ? TOps.TailMask(fresh) : TOps.Zero;
         nuint ys = (nuint)rows;
         int r0 = 0;
+        if (FewVectorRegisters)
+        {
+            // Cover exactly the rows the 4 x 4 tiling covers (the rest take BlockDot on every machine); the last 3-row
+            // tile is moved back to end there and stores only its new rows, so every output keeps its 4 x 4 bits.
+            int tiled = rows / 4 * 4;
+            for (; r0 < tiled; r0 += 3)
+            {
+                int start = Math.Min(r0, tiled - 3);
+                ref float wt = ref Unsafe.Add(ref w, (nuint)start * ws);
+                int j0 = 0;
+                for (; j0 + 4 <= n; j0 += 4)
+                    Tile4x3<TOps, TVec>(ref wt, ws, ref Unsafe.Add(ref x, (nuint)j0 * xs), xs, ref Unsafe.Add(ref y, (nuint)j0 * ys + (nuint)start), ys, klen, fresh, mask, accumulate, r0 - start);
+                for (; j0 < n; j0++)
+                    for (int r = r0; r < start + 3; r++)
+                        Accumulate(ref Unsafe.Add(ref y, (nuint)j0 * ys + (nuint)r), BlockDot<TOps, TVec>(ref Unsafe.Add(ref w, (nuint)r * ws), ref Unsafe.Add(ref x, (nuint)j0 * xs), klen, fresh, mask), accumulate);
+            }
+            r0 = tiled;
+        }
         for (; r0 + 4 <= rows; r0 += 4)
         {
             ref float wt = ref Unsafe.Add(ref w, (nuint)r0 * ws);
@@ -144,5 +166,58 @@ public static partial class Blas
     {
         if (accumulate) sums += Vector128.LoadUnsafe(ref y);
         sums.StoreUnsafe(ref y);
+    }
+
+    /// <summary>Y[j, r] (+)= dot(X[j], W[r]) for 3 rows of W by 4 inputs (<see cref="Tile4x4{TOps, TVec}"/> for 16 registers);
+    /// the first <paramref name="skip"/> rows are computed but not stored (a tile moved back over rows already done).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile4x3<TOps, TVec>(ref float w0, nuint ws, ref float x0, nuint xs, ref float y, nuint ys, int klen, int fresh, TVec mask, bool accumulate, int skip)
+        where TOps : struct, ISimdOps<TVec> where TVec : struct
+    {
+        ref float w1 = ref Unsafe.Add(ref w0, ws);
+        ref float w2 = ref Unsafe.Add(ref w1, ws);
+        ref float x1 = ref Unsafe.Add(ref x0, xs);
+        ref float x2 = ref Unsafe.Add(ref x1, xs);
+        ref float x3 = ref Unsafe.Add(ref x2, xs);
+        TVec c00 = TOps.Zero, c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00;
+        TVec c20 = c00, c21 = c00, c22 = c00, c30 = c00, c31 = c00, c32 = c00;
+        nuint n = (nuint)TOps.Count, len = (nuint)klen;
+        for (nuint i = 0; i + n <= len; i += n)
+        {
+            TVec wa = TOps.Load(ref w0, i), wb = TOps.Load(ref w1, i), wc = TOps.Load(ref w2, i);
+            TVec xv = TOps.Load(ref x0, i);
+            c00 = TOps.MultiplyAdd(wa, xv, c00); c01 = TOps.MultiplyAdd(wb, xv, c01); c02 = TOps.MultiplyAdd(wc, xv, c02);
+            xv = TOps.Load(ref x1, i);
+            c10 = TOps.MultiplyAdd(wa, xv, c10); c11 = TOps.MultiplyAdd(wb, xv, c11); c12 = TOps.MultiplyAdd(wc, xv, c12);
+            xv = TOps.Load(ref x2, i);
+            c20 = TOps.MultiplyAdd(wa, xv, c20); c21 = TOps.MultiplyAdd(wb, xv, c21); c22 = TOps.MultiplyAdd(wc, xv, c22);
+            xv = TOps.Load(ref x3, i);
+            c30 = TOps.MultiplyAdd(wa, xv, c30); c31 = TOps.MultiplyAdd(wb, xv, c31); c32 = TOps.MultiplyAdd(wc, xv, c32);
+        }
+        if (fresh != 0)
+        {
+            nint t = klen - TOps.Count;
+            TVec wa = TOps.And(TOps.Load(ref Unsafe.Add(ref w0, t), 0), mask), wb = TOps.And(TOps.Load(ref Unsafe.Add(ref w1, t), 0), mask);
+            TVec wc = TOps.And(TOps.Load(ref Unsafe.Add(ref w2, t), 0), mask);
+            TVec xv = TOps.And(TOps.Load(ref Unsafe.Add(ref x0, t), 0), mask);
+            c00 = TOps.MultiplyAdd(wa, xv, c00); c01 = TOps.MultiplyAdd(wb, xv, c01); c02 = TOps.MultiplyAdd(wc, xv, c02);
+            xv = TOps.And(TOps.Load(ref Unsafe.Add(ref x1, t), 0), mask);
+            c10 = TOps.MultiplyAdd(wa, xv, c10); c11 = TOps.MultiplyAdd(wb, xv, c11); c12 = TOps.MultiplyAdd(wc, xv, c12);
+            xv = TOps.And(TOps.Load(ref Unsafe.Add(ref x2, t), 0), mask);
+            c20 = TOps.MultiplyAdd(wa, xv, c20); c21 = TOps.MultiplyAdd(wb, xv, c21); c22 = TOps.MultiplyAdd(wc, xv, c22);
+            xv = TOps.And(TOps.Load(ref Unsafe.Add(ref x3, t), 0), mask);
+            c30 = TOps.MultiplyAdd(wa, xv, c30); c31 = TOps.MultiplyAdd(wb, xv, c31); c32 = TOps.MultiplyAdd(wc, xv, c32);
+        }
+        TVec zero = TOps.Zero;
+        Store3(TOps.Sum4(c00, c01, c02, zero), ref y, accumulate, skip);
+        Store3(TOps.Sum4(c10, c11, c12, zero), ref Unsafe.Add(ref y, ys), accumulate, skip);
+        Store3(TOps.Sum4(c20, c21, c22, zero), ref Unsafe.Add(ref y, 2 * ys), accumulate, skip);
+        Store3(TOps.Sum4(c30, c31, c32, zero), ref Unsafe.Add(ref y, 3 * ys), accumulate, skip);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store3(Vector128<float> sums, ref float y, bool accumulate, int skip)
+    {
+        for (int l = skip; l < 3; l++) Accumulate(ref Unsafe.Add(ref y, l), sums.GetElement(l), accumulate);
     }
 }

@@ -9,7 +9,9 @@ public static partial class Blas
     // Z (n x cols) = D (n x rows) W runs along the rows of W: an outer-product form. A register tile
     // holds 4 inputs by 4 vectors of cols (16 accumulators); each step loads 4 vectors of one W row and
     // broadcasts 4 entries of D into 16 FMAs. W is walked in strips of 4 vectors of cols by blocks of
-    // rows, so a block of a strip stays in L1 while every input group passes over it.
+    // rows, so a block of a strip stays in L1 while every input group passes over it. With 16 vector registers
+    // the strip is 3 vectors wide (12 accumulators + 3 + 1 fit; 16 + 4 + 1 would spill). Every element of Z is the
+    // same chain of multiply-adds over the rows in either shape, so the shape does not change the bits.
 
     /// <summary>Rows of W per block when rows is large (64 rows x 4 x 64 bytes = 16 KiB strip).</summary>
     private const int BatchReadTBlock = 64;
@@ -38,18 +40,40 @@ public static partial class Blas
         TVec tailMask = fresh != 0 ? TOps.TailMask(fresh) : TOps.Zero;
         int block = rows <= 2 * BatchReadTBlock ? rows : BatchReadTBlock;
         // Strips outermost, so a strip of Z (n x 4 vectors) stays in L1 while the row blocks of W pass through it.
-        nuint c0 = 0;
-        for (; c0 + 4 * vn <= c; c0 += 4 * vn)
+        nuint c0 = 0, strip = FewVectorRegisters ? 3 * vn : 4 * vn;
+        // Rows a multiple of 4 KiB apart fall in the same L1 sets, so a block of a strip evicts itself while the
+        // inputs pass over it: such blocks are first copied into a contiguous panel (BLIS's packing; same values, same
+        // operations, so the same bits). Worth it only when enough inputs reuse the panel.
+        bool pack = stride % 1024 == 0 && n >= 8;
+        Span<float> panel = pack ? stackalloc float[BatchReadTBlock * 4 * 16] : default;
+        nuint panelStride = strip;
+        for (; c0 + strip <= c; c0 += strip)
             for (int r0 = 0; r0 < rows; r0 += block)
             {
                 nuint rlen = (nuint)Math.Min(block, rows - r0);
-                ref float wb = ref Unsafe.Add(ref wr, (nuint)r0 * ws + c0);
+                scoped ref float wb = ref Unsafe.Add(ref wr, (nuint)r0 * ws + c0);
+                nuint wbs = ws;
+                if (pack)
+                {
+                    for (int r = 0; r < (int)rlen; r++)
+                        MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref wb, (nuint)r * ws), (int)strip).CopyTo(panel.Slice(r * (int)panelStride));
+                    wb = ref MemoryMarshal.GetReference(panel);
+                    wbs = panelStride;
+                }
                 ref float db = ref Unsafe.Add(ref dr, r0);
                 int j = 0;
+                if (FewVectorRegisters)
+                {
+                    for (; j + 4 <= n; j += 4)
+                        TileT4x3<TOps, TVec>(ref wb, wbs, ref Unsafe.Add(ref db, (nuint)j * ds), ds, ref Unsafe.Add(ref zr, (nuint)j * zs + c0), zs, rlen);
+                    for (; j < n; j++)
+                        TileT1x3<TOps, TVec>(ref wb, wbs, ref Unsafe.Add(ref db, (nuint)j * ds), ref Unsafe.Add(ref zr, (nuint)j * zs + c0), rlen);
+                    continue;
+                }
                 for (; j + 4 <= n; j += 4)
-                    TileT4x4<TOps, TVec>(ref wb, ws, ref Unsafe.Add(ref db, (nuint)j * ds), ds, ref Unsafe.Add(ref zr, (nuint)j * zs + c0), zs, rlen);
+                    TileT4x4<TOps, TVec>(ref wb, wbs, ref Unsafe.Add(ref db, (nuint)j * ds), ds, ref Unsafe.Add(ref zr, (nuint)j * zs + c0), zs, rlen);
                 for (; j < n; j++)
-                    TileT1x4<TOps, TVec>(ref wb, ws, ref Unsafe.Add(ref db, (nuint)j * ds), ref Unsafe.Add(ref zr, (nuint)j * zs + c0), rlen);
+                    TileT1x4<TOps, TVec>(ref wb, wbs, ref Unsafe.Add(ref db, (nuint)j * ds), ref Unsafe.Add(ref zr, (nuint)j * zs + c0), rlen);
             }
         for (; c0 + vn <= c; c0 += vn)
             TileT1Vector<TOps, TVec>(ref Unsafe.Add(ref wr, c0), ws, ref dr, ds, ref Unsafe.Add(ref zr, c0), zs, n, (nuint)rows, ones);
@@ -113,6 +137,60 @@ public static partial class Blas
             wrow = ref Unsafe.Add(ref wrow, ws);
         }
         TOps.Store(c0, ref z, 0); TOps.Store(c1, ref z, n); TOps.Store(c2, ref z, 2 * n); TOps.Store(c3, ref z, 3 * n);
+    }
+
+    /// <summary>Four inputs by three vectors of cols: <see cref="TileT4x4{TOps, TVec}"/> for 16 registers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TileT4x3<TOps, TVec>(ref float w, nuint ws, ref float d0, nuint ds, ref float z0, nuint zs, nuint rlen)
+        where TOps : struct, ISimdOps<TVec> where TVec : struct
+    {
+        nuint n = (nuint)TOps.Count;
+        ref float d1 = ref Unsafe.Add(ref d0, ds);
+        ref float d2 = ref Unsafe.Add(ref d1, ds);
+        ref float d3 = ref Unsafe.Add(ref d2, ds);
+        ref float z1 = ref Unsafe.Add(ref z0, zs);
+        ref float z2 = ref Unsafe.Add(ref z1, zs);
+        ref float z3 = ref Unsafe.Add(ref z2, zs);
+        TVec c00 = TOps.Load(ref z0, 0), c01 = TOps.Load(ref z0, n), c02 = TOps.Load(ref z0, 2 * n);
+        TVec c10 = TOps.Load(ref z1, 0), c11 = TOps.Load(ref z1, n), c12 = TOps.Load(ref z1, 2 * n);
+        TVec c20 = TOps.Load(ref z2, 0), c21 = TOps.Load(ref z2, n), c22 = TOps.Load(ref z2, 2 * n);
+        TVec c30 = TOps.Load(ref z3, 0), c31 = TOps.Load(ref z3, n), c32 = TOps.Load(ref z3, 2 * n);
+        ref float wrow = ref w;
+        for (nuint r = 0; r < rlen; r++)
+        {
+            TVec wa = TOps.Load(ref wrow, 0), wb = TOps.Load(ref wrow, n), wc = TOps.Load(ref wrow, 2 * n);
+            TVec b = TOps.Broadcast(Unsafe.Add(ref d0, r));
+            c00 = TOps.MultiplyAdd(b, wa, c00); c01 = TOps.MultiplyAdd(b, wb, c01); c02 = TOps.MultiplyAdd(b, wc, c02);
+            b = TOps.Broadcast(Unsafe.Add(ref d1, r));
+            c10 = TOps.MultiplyAdd(b, wa, c10); c11 = TOps.MultiplyAdd(b, wb, c11); c12 = TOps.MultiplyAdd(b, wc, c12);
+            b = TOps.Broadcast(Unsafe.Add(ref d2, r));
+            c20 = TOps.MultiplyAdd(b, wa, c20); c21 = TOps.MultiplyAdd(b, wb, c21); c22 = TOps.MultiplyAdd(b, wc, c22);
+            b = TOps.Broadcast(Unsafe.Add(ref d3, r));
+            c30 = TOps.MultiplyAdd(b, wa, c30); c31 = TOps.MultiplyAdd(b, wb, c31); c32 = TOps.MultiplyAdd(b, wc, c32);
+            wrow = ref Unsafe.Add(ref wrow, ws);
+        }
+        TOps.Store(c00, ref z0, 0); TOps.Store(c01, ref z0, n); TOps.Store(c02, ref z0, 2 * n);
+        TOps.Store(c10, ref z1, 0); TOps.Store(c11, ref z1, n); TOps.Store(c12, ref z1, 2 * n);
+        TOps.Store(c20, ref z2, 0); TOps.Store(c21, ref z2, n); TOps.Store(c22, ref z2, 2 * n);
+        TOps.Store(c30, ref z3, 0); TOps.Store(c31, ref z3, n); TOps.Store(c32, ref z3, 2 * n);
+    }
+
+    /// <summary>One input by three vectors of cols.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TileT1x3<TOps, TVec>(ref float w, nuint ws, ref float d, ref float z, nuint rlen)
+        where TOps : struct, ISimdOps<TVec> where TVec : struct
+    {
+        nuint n = (nuint)TOps.Count;
+        TVec c0 = TOps.Load(ref z, 0), c1 = TOps.Load(ref z, n), c2 = TOps.Load(ref z, 2 * n);
+        ref float wrow = ref w;
+        for (nuint r = 0; r < rlen; r++)
+        {
+            TVec b = TOps.Broadcast(Unsafe.Add(ref d, r));
+            c0 = TOps.MultiplyAdd(b, TOps.Load(ref wrow, 0), c0); c1 = TOps.MultiplyAdd(b, TOps.Load(ref wrow, n), c1);
+            c2 = TOps.MultiplyAdd(b, TOps.Load(ref wrow, 2 * n), c2);
+            wrow = ref Unsafe.Add(ref wrow, ws);
+        }
+        TOps.Store(c0, ref z, 0); TOps.Store(c1, ref z, n); TOps.Store(c2, ref z, 2 * n);
     }
 
     /// <summary>Every input by one vector of cols, with W lanes masked (all-ones for a full vector).</summary>

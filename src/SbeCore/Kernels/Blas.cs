@@ -1,7 +1,7 @@
+using System.Runtime.Intrinsics;
 
 namespace SbeCore.Kernels;
 
-// FROZEN PUBLIC SIGNATURES (other layers compile against them).
 // Matrices are row-major with an explicit row stride (>= cols) so a tile may be a view of a larger matrix.
 // Each public method checks every argument before writing anything, then dispatches once to SimdDispatch.Widest.
 // Below one vector of that width a kernel runs its scalar loop rather than a narrower width: the BLAS kernels' own
@@ -17,6 +17,12 @@ namespace SbeCore.Kernels;
 /// </remarks>
 public static partial class Blas
 {
+    /// <summary>
+    /// True where vector code has 16 registers (x86 without AVX-512; AVX-512 hardware gives Vector256 code 32, as ARM64
+    /// does): register tiles there are 4 x 3 instead of 4 x 4 so accumulators are not spilled. A JIT-time constant.
+    /// </summary>
+    private static bool FewVectorRegisters => !Vector512.IsHardwareAccelerated && !System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.IsSupported;
+
     /// <summary>Bits of the vector path the kernels take on this machine: 512, 256, 128, or 0 for scalar.</summary>
     public static int VectorBits => (int)SimdDispatch.Hardware;
 

@@ -10,14 +10,14 @@ namespace SbeCore.Kernels;
 internal interface IUnaryOperator
 {
     float Invoke(float x);
-    TVec Invoke<TOps, TVec>(TVec x) where TOps : struct, ISimdMathOps<TVec> where TVec : struct;
+    TVec Invoke<TOps, TVec>(TVec x) where TOps : struct, ISimdElementOps<TVec> where TVec : struct;
 }
 
 /// <summary>An element-wise function of two floats, in scalar and vector form with the same bits (see <see cref="IUnaryOperator"/>).</summary>
 internal interface IBinaryOperator
 {
     float Invoke(float x, float y);
-    TVec Invoke<TOps, TVec>(TVec x, TVec y) where TOps : struct, ISimdMathOps<TVec> where TVec : struct;
+    TVec Invoke<TOps, TVec>(TVec x, TVec y) where TOps : struct, ISimdElementOps<TVec> where TVec : struct;
 }
 
 /// <summary>
@@ -53,7 +53,7 @@ internal static class SimdMap
     }
 
     private static void UnaryCore<TOps, TVec, TOp>(TOp op, ReadOnlySpan<float> x, Span<float> destination)
-        where TOps : struct, ISimdMathOps<TVec> where TVec : struct where TOp : struct, IUnaryOperator
+        where TOps : struct, ISimdElementOps<TVec> where TVec : struct where TOp : struct, IUnaryOperator
     {
         ref float rx = ref MemoryMarshal.GetReference(x);
         ref float rd = ref MemoryMarshal.GetReference(destination);
@@ -68,7 +68,7 @@ internal static class SimdMap
     }
 
     private static void BinaryCore<TOps, TVec, TOp>(TOp op, ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> destination)
-        where TOps : struct, ISimdMathOps<TVec> where TVec : struct where TOp : struct, IBinaryOperator
+        where TOps : struct, ISimdElementOps<TVec> where TVec : struct where TOp : struct, IBinaryOperator
     {
         ref float rx = ref MemoryMarshal.GetReference(x);
         ref float ry = ref MemoryMarshal.GetReference(y);

@@ -7,7 +7,7 @@ namespace SbeCore.Kernels;
 internal readonly struct MultiplyOperator(float factor) : IUnaryOperator
 {
     public float Invoke(float x) => x * factor;
-    public TVec Invoke<TOps, TVec>(TVec x) where TOps : struct, ISimdMathOps<TVec> where TVec : struct
+    public TVec Invoke<TOps, TVec>(TVec x) where TOps : struct, ISimdElementOps<TVec> where TVec : struct
         => TOps.Multiply(x, TOps.Broadcast(factor));
 }
 
@@ -15,6 +15,6 @@ internal readonly struct MultiplyOperator(float factor) : IUnaryOperator
 internal readonly struct AddScaledOperator(float factor) : IBinaryOperator
 {
     public float Invoke(float x, float y) => x + factor * y;
-    public TVec Invoke<TOps, TVec>(TVec x, TVec y) where TOps : struct, ISimdMathOps<TVec> where TVec : struct
+    public TVec Invoke<TOps, TVec>(TVec x, TVec y) where TOps : struct, ISimdElementOps<TVec> where TVec : struct
         => TOps.Add(x, TOps.Multiply(TOps.Broadcast(factor), y));
 }

@@ -45,7 +45,7 @@ internal interface ISimdOps<TVec> where TVec : struct
 }
 
 /// <summary>A float width with the double vector of the same size (half the lanes): float lanes widened before they
-/// are squared or summed, so long sums neither lose bits nor overflow (DESIGN.md: norms accumulate in double).</summary>
+/// are squared or summed, so long sums neither lose bits nor overflow (norms accumulate in double so long vectors lose no bits).</summary>
 internal interface ISimdWideningOps<TVec, TWide> : ISimdOps<TVec> where TVec : struct where TWide : struct
 {
     static abstract TWide WideZero { get; }

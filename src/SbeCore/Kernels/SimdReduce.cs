@@ -41,7 +41,7 @@ internal static class SimdReduce
         };
     }
 
-    private static uint AbsMaxBits<TOps, TVec>(ReadOnlySpan<float> v) where TOps : struct, ISimdMathOps<TVec> where TVec : struct
+    private static uint AbsMaxBits<TOps, TVec>(ReadOnlySpan<float> v) where TOps : struct, ISimdElementOps<TVec> where TVec : struct
     {
         ref float r = ref MemoryMarshal.GetReference(v);
         nuint n = (nuint)TOps.Count, length = (nuint)v.Length, i = 0;
@@ -62,7 +62,7 @@ internal static class SimdReduce
         return max;
     }
 
-    private static float MaxCore<TOps, TVec>(ReadOnlySpan<float> v) where TOps : struct, ISimdMathOps<TVec> where TVec : struct
+    private static float MaxCore<TOps, TVec>(ReadOnlySpan<float> v) where TOps : struct, ISimdElementOps<TVec> where TVec : struct
     {
         ref float r = ref MemoryMarshal.GetReference(v);
         nuint n = (nuint)TOps.Count, length = (nuint)v.Length, i = n;
@@ -73,7 +73,7 @@ internal static class SimdReduce
         return MaxTail(v, (int)i, m);
     }
 
-    private static float MaxLanes<TOps, TVec>(TVec a) where TOps : struct, ISimdMathOps<TVec> where TVec : struct
+    private static float MaxLanes<TOps, TVec>(TVec a) where TOps : struct, ISimdElementOps<TVec> where TVec : struct
     {
         Span<float> lanes = stackalloc float[TOps.Count];
         TOps.Store(a, ref MemoryMarshal.GetReference(lanes), 0);

@@ -7,9 +7,8 @@ namespace SbeCore.Numerics;
 /// <summary>
 /// Buffered uniform and standard-normal draws refilled in bulk from <see cref="Xoshiro256Lanes"/>
 /// (vectorised Box-Muller, both values of each pair used). One draw is an array read; refills happen
-/// every <see cref="BufferLength"/> draws and allocate nothing. Uniform values are bit-identical on every path;
-/// Gaussian values are bit-identical on the vector widths (one vector log/sincos algorithm) and may differ in the last
-/// bits on the scalar path (MathF.Log/SinCos).
+/// every <see cref="BufferLength"/> draws and allocate nothing. Uniform and Gaussian values are bit-identical on
+/// every ISA path (<see cref="GaussianTransform"/>).
 /// </summary>
 public sealed class RandomStream
 {
@@ -71,7 +70,7 @@ public sealed class RandomStream
         var u2 = g.Slice(BufferLength / 2);
         RandomKernels.ToUnit(draws.Slice(0, BufferLength / 2), u1, 1);
         RandomKernels.ToUnit(draws.Slice(BufferLength / 2), u2, 0);
-        RandomKernels.BoxMuller(u1, u2);
+        GaussianTransform.BoxMuller(u1, u2);
         _gaussianNext = 0;
     }
 

@@ -25,7 +25,7 @@ internal static class Activations
     internal readonly struct Relu : IUnaryOperator
     {
         public float Invoke(float z) => z > 0 ? z : 0f;
-        public TVec Invoke<TOps, TVec>(TVec z) where TOps : struct, ISimdMathOps<TVec> where TVec : struct
+        public TVec Invoke<TOps, TVec>(TVec z) where TOps : struct, ISimdElementOps<TVec> where TVec : struct
             => TOps.And(z, TOps.GreaterThan(z, TOps.Zero));
     }
 
@@ -33,7 +33,7 @@ internal static class Activations
     internal readonly struct ReluGate : IBinaryOperator
     {
         public float Invoke(float g, float h) => h > 0 ? g : 0f;
-        public TVec Invoke<TOps, TVec>(TVec g, TVec h) where TOps : struct, ISimdMathOps<TVec> where TVec : struct
+        public TVec Invoke<TOps, TVec>(TVec g, TVec h) where TOps : struct, ISimdElementOps<TVec> where TVec : struct
             => TOps.And(g, TOps.GreaterThan(h, TOps.Zero));
     }
 
@@ -41,7 +41,7 @@ internal static class Activations
     internal readonly struct SigmoidSlope : IBinaryOperator
     {
         public float Invoke(float g, float h) => g * h * (1f - h);
-        public TVec Invoke<TOps, TVec>(TVec g, TVec h) where TOps : struct, ISimdMathOps<TVec> where TVec : struct
+        public TVec Invoke<TOps, TVec>(TVec g, TVec h) where TOps : struct, ISimdElementOps<TVec> where TVec : struct
             => TOps.Multiply(TOps.Multiply(g, h), TOps.Subtract(TOps.Broadcast(1f), h));
     }
 }

@@ -1,7 +1,5 @@
 namespace SbeCore.Training;
 
-// FROZEN PUBLIC SIGNATURES (the C ABI returns these; members may be added, these may not change).
-
 /// <summary>What one call of <see cref="Network.TrainEpoch"/> did.</summary>
 public readonly struct EpochMetrics
 {

@@ -9,9 +9,6 @@ using SbeCore.Updates;
 
 namespace SbeCore.Training;
 
-// FROZEN PUBLIC SIGNATURES (the C ABI wraps: sbe_network_create / train_epoch / evaluate / destroy).
-// Members may be added; the constructors, TrainEpoch, TrainBatch, Evaluate, Predict and the counters may not change.
-
 /// <summary>
 /// A multi-layer perceptron of crossbar tiles, one <see cref="CrossbarTile"/> per layer (rows = outputs,
 /// cols = inputs + 1: the bias is an extra input column fed a constant 1, so it rides the same rank-1 writes),
@@ -356,7 +353,7 @@ public sealed class Network
             if (!CheckedSize.TryProduct([s[l + 1], s[l] + 1L], MaxTotalDevices, out long devices) || !CheckedSize.TrySum(total, devices, MaxTotalDevices, out total))
                 throw new ArgumentException($"LayerSizes [{string.Join(", ", s)}] need more than {MaxTotalDevices:N0} devices (the limit); use smaller layers.", nameof(o));
         if (!Enum.IsDefined(o.Activation)) throw new ArgumentException($"Activation {(int)o.Activation} is not defined.", nameof(o));
-        if (!Enum.IsDefined(o.Method)) throw new ArgumentException($"Method {(int)o.Method} is not defined.", nameof(o));
+        if (!UpdateRules.TryGet(o.Method, out _)) throw new ArgumentException($"Method {(int)o.Method} is not defined; registered: {UpdateRules.Names}.", nameof(o));
         int rank = o.Estimator?.Rank ?? o.Rank, sub = o.Estimator?.SubBatch ?? o.SubBatch;
         if (rank < 1) throw new ArgumentException($"Rank is {rank}; it must be >= 1.", nameof(o));
         if (sub < 1) throw new ArgumentException($"SubBatch is {sub}; it must be >= 1.", nameof(o));

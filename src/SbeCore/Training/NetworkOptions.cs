@@ -4,8 +4,6 @@ using SbeCore.Updates;
 
 namespace SbeCore.Training;
 
-// FROZEN PUBLIC SIGNATURES (the C ABI wraps Network; members may be added, these may not change).
-
 /// <summary>What a <see cref="Network"/> is built from. The same options and seed give bit-identical weights and runs.</summary>
 public sealed class NetworkOptions
 {

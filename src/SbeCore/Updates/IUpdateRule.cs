@@ -2,8 +2,6 @@ using SbeCore.Crossbar;
 
 namespace SbeCore.Updates;
 
-// FROZEN PUBLIC SIGNATURES: the trainer and C ABI compile against this.
-
 /// <summary>
 /// A per-layer, per-batch weight-update rule (SGD, MiniBatch, TruncatedSvd-k, Sbe-k). One instance per layer:
 /// it may carry state across batches (SBE's warm start). Weights are frozen while a batch streams; the rule writes at its end.

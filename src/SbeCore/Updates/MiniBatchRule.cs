@@ -4,7 +4,7 @@ using SbeCore.Kernels;
 namespace SbeCore.Updates;
 
 /// <summary>Mini-batch gradient descent: the batch-mean gradient accumulated densely in an a x b buffer beside the
-/// array, then one dense write counted as min(n, a, b) rank-1 writes (SBE.md section 4). The buffer's rows start on
+/// array, then one dense write counted as min(n, a, b) rank-1 writes (docs/method.md section 4). The buffer's rows start on
 /// 64-byte boundaries (<see cref="AlignedMatrix"/>): the per-sample accumulation measured 1.25x faster than at the
 /// layer's odd stride (785), with the same bits.</summary>
 public sealed class MiniBatchRule : IUpdateRule

@@ -32,7 +32,7 @@ public sealed class TruncatedSvdRule : IUpdateRule
     public string Name => $"svd-{Rank}";
     /// <inheritdoc />
     public long RankOneWrites { get; private set; }
-    /// <summary>a*b floats: the buffer a peripheral computing the exact SVD would need (SBE.md section 4). The software
+    /// <summary>a*b floats: the buffer a peripheral computing the exact SVD would need (docs/method.md section 4). The software
     /// solver itself works in O(n(a+b) + n^2) doubles for small batches, O(min(a,b)^2 + 64 max(a,b)) for large ones.</summary>
     public long PeripheralMemoryBytes => (long)Rows * Cols * sizeof(float);
 

@@ -12,7 +12,7 @@ public sealed class ArchCliTests : IDisposable
     [Theory]
     [InlineData(2, "--arch: architecture token 'conv6x5'", "--arch", "conv6x5")]
     [InlineData(1, "conv6k29", "--arch", "conv6k29")] // geometry is checked against the data when the network is built
-    public void A_bad_architecture_is_a_one_line_error(int exitCode, string message, params string[] args)
+    public void ABadArchitectureIsAOneLineError(int exitCode, string message, params string[] args)
     {
         CliTests.WriteIdx(_dir, train: 20, test: 10);
         var (code, _, stderr) = SbeCli.Run(["train", "--data", _dir, "--epochs", "1", "--out", Path.Combine(_dir, "o"), .. args]);
@@ -23,7 +23,7 @@ public sealed class ArchCliTests : IDisposable
     }
 
     [Fact]
-    public void Train_and_compare_run_a_conv_net_and_record_it()
+    public void TrainAndCompareRunAConvNetAndRecordIt()
     {
         CliTests.WriteIdx(_dir, train: 40, test: 10);
         string outDir = Path.Combine(_dir, "t");
@@ -45,7 +45,7 @@ public sealed class ArchCliTests : IDisposable
     }
 
     [Fact]
-    public void Tune_caches_a_conv_net_apart_from_the_mlp()
+    public void TuneCachesAConvNetApartFromTheMlp()
     {
         CliTests.WriteIdx(_dir, train: 40, test: 10);
         string cache = Path.Combine(_dir, "tune");

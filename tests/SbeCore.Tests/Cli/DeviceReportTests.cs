@@ -10,7 +10,7 @@ public sealed class DeviceReportTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
-    public void Rows_are_medians_per_device_method_and_batch_with_curves_against_batch_size()
+    public void RowsAreMediansPerDeviceMethodAndBatchWithCurvesAgainstBatchSize()
     {
         CliTests.WriteIdx(_dir, train: 40, test: 10);
         string sweepDir = Path.Combine(_dir, "sweep"), reportDir = Path.Combine(_dir, "report");

@@ -12,7 +12,7 @@ public sealed class TrainKnobTests : IDisposable
     [InlineData(1, "--cold-start needs --method sbe", "-m", "svd", "--cold-start")]
     [InlineData(2, "unknown --magnitude 'median'", "--magnitude", "median")] // a usage error: exit code 2
     [InlineData(1, "--published-schedule needs --method sbpca", "-m", "sbe", "--published-schedule")]
-    public void Misuse_is_a_one_line_error(int exitCode, string message, params string[] args)
+    public void MisuseIsAOneLineError(int exitCode, string message, params string[] args)
     {
         CliTests.WriteIdx(_dir, train: 20, test: 10);
         var (code, _, stderr) = SbeCli.Run(["train", "--data", _dir, "--hidden", "8", "--epochs", "1", "--out", Path.Combine(_dir, "o"), .. args]);
@@ -23,7 +23,7 @@ public sealed class TrainKnobTests : IDisposable
     }
 
     [Fact]
-    public void Each_variant_trains_and_they_differ()
+    public void EachVariantTrainsAndTheyDiffer()
     {
         CliTests.WriteIdx(_dir, train: 40, test: 10);
         string Run(string name, params string[] extra) => FinalTrainLoss(name, extra).Loss;
@@ -36,7 +36,7 @@ public sealed class TrainKnobTests : IDisposable
     // The other low-rank methods train from the CLI; SBPCA's published schedule at a batch below its sub-batch
     // never updates its state (the authors' code drops incomplete sub-batches), the default schedule does.
     [Fact]
-    public void Sbpca_and_lrt_train_and_the_published_schedule_differs()
+    public void SbpcaAndLrtTrainAndThePublishedScheduleDiffers()
     {
         CliTests.WriteIdx(_dir, train: 40, test: 10);
         string Run(string name, params string[] extra)
@@ -61,7 +61,7 @@ public sealed class TrainKnobTests : IDisposable
 
     // `sbe quality` scores each candidate per layer; exact SVD is never worse than no write.
     [Fact]
-    public void Quality_scores_every_candidate_per_layer()
+    public void QualityScoresEveryCandidatePerLayer()
     {
         CliTests.WriteIdx(_dir, train: 64, test: 10);
         string outDir = Path.Combine(_dir, "quality");

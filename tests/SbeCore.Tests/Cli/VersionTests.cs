@@ -18,7 +18,7 @@ public class VersionTests
     }
 
     [Fact]
-    public void Library_version_is_the_VERSION_file()
+    public void LibraryVersionIsTheVERSIONFile()
     {
         string version = RepositoryVersion();
         Assert.Matches(@"^\d+\.\d+\.\d+$", version);
@@ -28,7 +28,7 @@ public class VersionTests
     }
 
     [Fact]
-    public void Sbe_version_prints_the_VERSION_file()
+    public void SbeVersionPrintsTheVERSIONFile()
     {
         var (code, stdout, stderr) = SbeCli.Run("--version");
         Assert.True(code == 0, stderr);
@@ -36,7 +36,7 @@ public class VersionTests
     }
 
     [Fact]
-    public void No_project_pins_another_version()
+    public void NoProjectPinsAnotherVersion()
     {
         var d = new DirectoryInfo(AppContext.BaseDirectory);
         while (!File.Exists(Path.Combine(d!.FullName, "SbeCore.sln"))) d = d.Parent;
@@ -55,7 +55,7 @@ public class VersionTests
 public class EmbeddedDataTests
 {
     [Fact]
-    public void LoadDefault_reads_the_resources_embedded_in_the_library()
+    public void LoadDefaultReadsTheResourcesEmbeddedInTheLibrary()
     {
         var names = typeof(SbeCore.Data.DataLoader).Assembly.GetManifestResourceNames();
         Assert.Contains("SbeCore.Data.mnist-10k.images-idx3-ubyte.gz", names);
@@ -67,7 +67,7 @@ public class EmbeddedDataTests
     }
 
     [Fact]
-    public void Library_messages_name_no_command_line_flag()
+    public void LibraryMessagesNameNoCommandLineFlag()
     {
         var e = new SbeCore.Training.TrainingDivergedException(3, 7, double.NaN);
         Assert.DoesNotContain("--", e.Message);

@@ -14,12 +14,13 @@ public class ConstantStepWidthTests
     private static readonly int[] BlockWidths = [512, 256, 128, 0];
 
     [Theory]
+    [InlineData(512, 512, 0.3f, 31)]
     [InlineData(64, 80, 0.3f, 31)]
     [InlineData(37, 45, 0.3f, 31)]
     [InlineData(20, 33, 0f, 31)]
     [InlineData(17, 50, 0.2f, 64)]
     [InlineData(9, 16, 0.5f, 7)]
-    public void Every_block_width_gives_the_scalar_paths_weights_and_counters(int rows, int cols, float std, int bl)
+    public void EveryBlockWidthGivesTheScalarPathsWeightsAndCounters(int rows, int cols, float std, int bl)
     {
         var device = new ConstantStepDevice { DwMinStd = std, WMax = 0.05f, WMin = -0.03f };
         var config = new TileConfig { Device = device, Update = new UpdateConfig { DesiredBl = bl, UpdateBlManagement = false } };
@@ -47,7 +48,7 @@ public class ConstantStepWidthTests
     }
 
     [Theory, MemberData(nameof(Widths))]
-    public void Below16_matches_the_scalar_mask(Width width)
+    public void Below16MatchesTheScalarMask(Width width)
     {
         var rng = new Xoshiro256(6);
         var draws = new uint[16];
@@ -70,7 +71,7 @@ public class ConstantStepWidthTests
     }
 
     [Fact]
-    public void Steady_state_updates_allocate_nothing_at_every_block_width()
+    public void SteadyStateUpdatesAllocateNothingAtEveryBlockWidth()
     {
         var config = new TileConfig { Device = new ConstantStepDevice { WMax = 0.05f, WMin = -0.03f }, Update = new UpdateConfig { UpdateBlManagement = false } };
         CrossbarTile[] tiles = BlockWidths.Select(w => new CrossbarTile(24, 70, config, 3) { MaxBlockWidth = w }).ToArray();

@@ -15,7 +15,7 @@ public class StridedDenseUpdateTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Strided_g_updates_exactly_like_the_same_g_stored_contiguously(string preset, int stride)
+    public void StridedGUpdatesExactlyLikeTheSameGStoredContiguously(string preset, int stride)
     {
         const int rows = 4, cols = 5;
         var config = TileConfig.Preset(preset);
@@ -38,7 +38,7 @@ public class StridedDenseUpdateTests
     }
 
     [Fact]
-    public void A_non_finite_element_is_reported_at_its_index_in_the_strided_span()
+    public void ANonFiniteElementIsReportedAtItsIndexInTheStridedSpan()
     {
         var tile = new CrossbarTile(3, 2, null, 1);
         float[] g = new float[2 * 16 + 2];
@@ -51,7 +51,7 @@ public class StridedDenseUpdateTests
     }
 
     [Fact]
-    public void An_aligned_matrix_buffer_feeds_the_tile_directly()
+    public void AnAlignedMatrixBufferFeedsTheTileDirectly()
     {
         var g = new AlignedMatrix(3, 5);
         for (int r = 0; r < 3; r++) for (int j = 0; j < 5; j++) g.Row(r)[j] = r - j;

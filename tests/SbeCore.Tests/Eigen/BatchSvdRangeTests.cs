@@ -2,7 +2,7 @@ using SbeCore.Eigen;
 
 namespace SbeCore.Tests.Eigen;
 
-/// <summary>Issue 12, items 5 and 9: a top singular value beyond float is refused (it came back as s = 0 with no
+/// <summary>Range safety of the exact SVD: a top singular value beyond float is refused (it came back as s = 0 with no
 /// error), outputs untouched; sizes are checked at creation and the sample route never overflows its scratch.</summary>
 public class BatchSvdRangeTests
 {

@@ -39,7 +39,7 @@ public class EstimatorKernelWidthTests
     }
 
     [Theory, MemberData(nameof(Widths))]
-    public void ScaleAddDotNorm_matches_double_reference_and_writes_only_w(Width width)
+    public void ScaleAddDotNormMatchesDoubleReferenceAndWritesOnlyW(Width width)
     {
         var rng = new Xoshiro256(21);
         foreach (int n in Lengths())
@@ -71,7 +71,7 @@ public class EstimatorKernelWidthTests
     }
 
     [Theory, MemberData(nameof(Widths))]
-    public void SumSquares_matches_double_reference(Width width)
+    public void SumSquaresMatchesDoubleReference(Width width)
     {
         var rng = new Xoshiro256(22);
         foreach (int n in Lengths())
@@ -84,7 +84,7 @@ public class EstimatorKernelWidthTests
     }
 
     [Theory, MemberData(nameof(Widths))]
-    public void A_non_finite_input_shows_in_the_sum_of_squares(Width width)
+    public void ANonFiniteInputShowsInTheSumOfSquares(Width width)
     {
         for (int n = 1; n <= 40; n++)
             for (int at = 0; at < n; at += 3)
@@ -99,7 +99,7 @@ public class EstimatorKernelWidthTests
     }
 
     [Fact]
-    public void Public_methods_equal_the_width_they_dispatch_to()
+    public void PublicMethodsEqualTheWidthTheyDispatchTo()
     {
         // The public method takes the widest accelerated width whose vector fits; a shorter vector falls to a narrower one.
         var rng = new Xoshiro256(23);
@@ -118,7 +118,7 @@ public class EstimatorKernelWidthTests
     }
 
     [Fact]
-    public void Steady_state_calls_allocate_nothing()
+    public void SteadyStateCallsAllocateNothing()
     {
         var rng = new Xoshiro256(24);
         float[] u = Reference.RandomVector(ref rng, 785), v = Reference.RandomVector(ref rng, 785), w = new float[785];

@@ -2,7 +2,7 @@ using SbeCore.Eigen;
 
 namespace SbeCore.Tests.Eigen;
 
-/// <summary>Hostile inputs to the estimator (issue 12, items 2, 3, 4, 7, 9): one verdict per sample whatever the path,
+/// <summary>Hostile inputs to the estimator: one verdict per sample whatever the path,
 /// unit outputs always, directions independent of the data's power-of-two scale, sizes checked at creation.</summary>
 public class EstimatorRobustnessTests
 {

@@ -58,7 +58,7 @@ public class MagnitudeTests
     [Fact]
     public void RunningMeanOverestimatesOnPureNoise()
     {
-        // SBE.md section 2, "known bias": on a batch that is mostly noise each sample is already inside X and D when
+        // docs/method.md section 2, "known bias": on a batch that is mostly noise each sample is already inside X and D when
         // projected, so the running mean of q*r exceeds the Rayleigh quotient of the final vectors.
         var opts = new EstimatorOptions { Magnitude = MagnitudeEstimate.Rayleigh };
         var (est, s, _, _, deltas, xs) = Run(opts, [0.0], 1.0);

@@ -2,13 +2,13 @@ using SbeCore.Eigen;
 
 namespace SbeCore.Tests.Eigen;
 
-/// <summary>Rank 1, m = 1 is the paper's recurrence (SBE.md section 2): checked against a direct double-precision
+/// <summary>Rank 1, m = 1 is the paper's recurrence (docs/method.md section 2): checked against a direct double-precision
 /// transcription of the pseudo-code, for both the fused fast path and the general rank-k path.</summary>
 public class PaperRecurrenceTests
 {
     private const int A = 13, B = 29;
 
-    // The pseudo-code of SBE.md section 2, literally, in double.
+    // The pseudo-code of docs/method.md section 2, literally, in double.
     private static void PaperBatch(double[] x, double[] d, ref double s, float[] deltas, float[] xs, int n)
     {
         for (int j = 1; j <= n; j++)

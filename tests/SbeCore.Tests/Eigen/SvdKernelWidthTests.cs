@@ -27,7 +27,7 @@ public class SvdKernelWidthTests
     }
 
     [Fact]
-    public void Stride_pads_to_four_of_the_widest_vectors()
+    public void StridePadsToFourOfTheWidestVectors()
     {
         for (int len = 0; len <= 300; len++)
         {
@@ -37,7 +37,7 @@ public class SvdKernelWidthTests
     }
 
     [Theory, MemberData(nameof(Widths))]
-    public void Widen_converts_exactly_and_zero_pads(Width width)
+    public void WidenConvertsExactlyAndZeroPads(Width width)
     {
         var rng = new Xoshiro256(31);
         for (int len = 0; len <= 70; len++)
@@ -61,7 +61,7 @@ public class SvdKernelWidthTests
     }
 
     [Theory, MemberData(nameof(Widths))]
-    public void Gram_matches_reference_both_triangles_and_accumulates(Width width)
+    public void GramMatchesReferenceBothTrianglesAndAccumulates(Width width)
     {
         var rng = new Xoshiro256(32);
         foreach (int m in RowCounts)
@@ -93,7 +93,7 @@ public class SvdKernelWidthTests
     }
 
     [Theory, MemberData(nameof(Widths))]
-    public void Cross_matches_reference_and_writes_only_m1_by_m2(Width width)
+    public void CrossMatchesReferenceAndWritesOnlyM1ByM2(Width width)
     {
         var rng = new Xoshiro256(33);
         foreach (int m1 in RowCounts)
@@ -118,7 +118,7 @@ public class SvdKernelWidthTests
     }
 
     [Theory, MemberData(nameof(Widths))]
-    public void AddTransposedProduct_matches_reference(Width width)
+    public void AddTransposedProductMatchesReference(Width width)
     {
         var rng = new Xoshiro256(34);
         foreach (int s in new[] { 1, 2, 3, 4, 5, 6, 9, 13 })
@@ -148,7 +148,7 @@ public class SvdKernelWidthTests
     }
 
     [Theory, MemberData(nameof(Widths))]
-    public void Dot_and_Axpy_match_reference_at_every_length(Width width)
+    public void DotAndAxpyMatchReferenceAtEveryLength(Width width)
     {
         var rng = new Xoshiro256(35);
         for (int n = 0; n <= 1000; n = n < 80 ? n + 1 : n * 2 - 51)
@@ -180,7 +180,7 @@ public class SvdKernelWidthTests
     }
 
     [Fact]
-    public void Widths_agree_with_each_other_within_rounding()
+    public void WidthsAgreeWithEachOtherWithinRounding()
     {
         // Different widths sum in different orders, so they may differ, but only by rounding: each pair of widths
         // within the sum of both bounds of the exact value. All four widths run here, the ones this process does not
@@ -212,7 +212,7 @@ public class SvdKernelWidthTests
     }
 
     [Fact]
-    public void Public_methods_equal_the_width_they_dispatch_to()
+    public void PublicMethodsEqualTheWidthTheyDispatchTo()
     {
         var rng = new Xoshiro256(37);
         Width widest = AcceleratedWidths()[0];
@@ -248,7 +248,7 @@ public class SvdKernelWidthTests
     }
 
     [Fact]
-    public void Steady_state_calls_allocate_nothing()
+    public void SteadyStateCallsAllocateNothing()
     {
         var rng = new Xoshiro256(38);
         Width[] widths = AcceleratedWidths();

@@ -30,7 +30,7 @@ public class AlignedMatrixTests
     }
 
     [Fact]
-    public void Empty_shapes_and_bad_arguments()
+    public void EmptyShapesAndBadArguments()
     {
         Assert.Equal(0, new AlignedMatrix(0, 5).Span.Length);
         Assert.Equal(0, new AlignedMatrix(4, 0).Span.Length);
@@ -43,7 +43,7 @@ public class AlignedMatrixTests
     }
 
     [Fact]
-    public void Clear_zeroes_everything()
+    public void ClearZeroesEverything()
     {
         var m = new AlignedMatrix(3, 20);
         m.Span.Fill(7f);
@@ -55,7 +55,7 @@ public class AlignedMatrixTests
     [InlineData(10, 101)]
     [InlineData(100, 785)]
     [InlineData(7, 33)]
-    public void Ger_and_RankK_on_it_give_the_bits_of_the_contiguous_layout_and_leave_the_gaps(int rows, int cols)
+    public void GerAndRankKOnItGiveTheBitsOfTheContiguousLayoutAndLeaveTheGaps(int rows, int cols)
     {
         var rng = new Xoshiro256(5);
         float[] u = Fill(ref rng, 3 * rows), v = Fill(ref rng, 3 * cols), s = [0.5f, -0.25f, 2f], w = Fill(ref rng, rows * cols);

@@ -8,7 +8,7 @@ namespace SbeCore.Tests.Kernels;
 public class AllocationAndDispatchTests(ITestOutputHelper output)
 {
     [Fact]
-    public void Steady_state_calls_allocate_nothing()
+    public void SteadyStateCallsAllocateNothing()
     {
         var rng = new Xoshiro256(51);
         const int rows = 37, cols = 101, stride = 103, n = 9, k = 3;
@@ -40,7 +40,7 @@ public class AllocationAndDispatchTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Public_methods_take_the_widest_accelerated_path()
+    public void PublicMethodsTakeTheWidestAcceleratedPath()
     {
         int expected = Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : Vector128.IsHardwareAccelerated ? 128 : 0;
         Assert.Equal(expected, Blas.VectorBits);

@@ -23,14 +23,14 @@ public class ArgumentTests
     }
 
     [Fact]
-    public void Dot_rejects_a_length_mismatch()
+    public void DotRejectsALengthMismatch()
     {
         float[] x = Filled(5), y = Filled(4);
         AssertRejected(() => Blas.Dot(x, y), "y", y, "has 4 elements", "5 expected");
     }
 
     [Fact]
-    public void Axpy_rejects_mismatch_short_destination_and_shifted_overlap()
+    public void AxpyRejectsMismatchShortDestinationAndShiftedOverlap()
     {
         float[] x = Filled(5), shortY = Filled(4), longY = Filled(6);
         AssertRejected(() => Blas.Axpy(2f, x, shortY), "y", shortY, "has 4 elements", "5 expected");
@@ -40,7 +40,7 @@ public class ArgumentTests
     }
 
     [Fact]
-    public void Gemv_rejects_bad_shapes_lengths_and_overlaps()
+    public void GemvRejectsBadShapesLengthsAndOverlaps()
     {
         float[] w = Filled(3 * 6), x = Filled(4), y = Filled(3);
         AssertRejected(() => Blas.Gemv(w, 3, 4, 6, Filled(3), y), "x", y, "has 3 elements", "4 expected");
@@ -55,7 +55,7 @@ public class ArgumentTests
     }
 
     [Fact]
-    public void GemvT_rejects_bad_shapes_lengths_and_overlaps()
+    public void GemvTRejectsBadShapesLengthsAndOverlaps()
     {
         float[] w = Filled(3 * 6), d = Filled(3), z = Filled(4);
         AssertRejected(() => Blas.GemvT(w, 3, 4, 6, Filled(4), z), "d", z, "has 4 elements", "3 expected");
@@ -68,7 +68,7 @@ public class ArgumentTests
     }
 
     [Fact]
-    public void Ger_rejects_bad_shapes_lengths_and_overlaps()
+    public void GerRejectsBadShapesLengthsAndOverlaps()
     {
         float[] w = Filled(3 * 6), u = Filled(3), v = Filled(4);
         AssertRejected(() => Blas.Ger(1f, Filled(2), v, w, 3, 4, 6), "u", w, "has 2 elements", "3 expected");
@@ -81,7 +81,7 @@ public class ArgumentTests
     }
 
     [Fact]
-    public void RankK_rejects_bad_shapes_lengths_and_overlaps()
+    public void RankKRejectsBadShapesLengthsAndOverlaps()
     {
         float[] w = Filled(3 * 6), u = Filled(2 * 3), v = Filled(2 * 4), s = Filled(2);
         AssertRejected(() => Blas.RankK(Filled(5), s, v, w, 3, 4, 6), "u", w, "has 5 elements", "6 expected");
@@ -96,7 +96,7 @@ public class ArgumentTests
     }
 
     [Fact]
-    public void BatchRead_rejects_bad_shapes_lengths_and_overlaps()
+    public void BatchReadRejectsBadShapesLengthsAndOverlaps()
     {
         float[] w = Filled(3 * 6), x = Filled(2 * 4), y = Filled(2 * 3);
         AssertRejected(() => Blas.BatchRead(w, 3, 4, 6, Filled(7), 2, y), "x", y, "has 7 elements", "8 expected");
@@ -110,7 +110,7 @@ public class ArgumentTests
     }
 
     [Fact]
-    public void BatchReadTransposed_rejects_bad_shapes_lengths_and_overlaps()
+    public void BatchReadTransposedRejectsBadShapesLengthsAndOverlaps()
     {
         float[] w = Filled(3 * 6), d = Filled(2 * 3), z = Filled(2 * 4);
         AssertRejected(() => Blas.BatchReadTransposed(w, 3, 4, 6, Filled(5), 2, z), "d", z, "has 5 elements", "6 expected");
@@ -123,7 +123,7 @@ public class ArgumentTests
     }
 
     [Fact]
-    public void Empty_shapes_are_accepted_and_write_only_what_they_own()
+    public void EmptyShapesAreAcceptedAndWriteOnlyWhatTheyOwn()
     {
         float[] z = Filled(3);
         Blas.GemvT(ReadOnlySpan<float>.Empty, 0, 3, 3, ReadOnlySpan<float>.Empty, z);

@@ -9,7 +9,7 @@ public class BatchReadTests
     private static readonly int[] s_batchSizes = [0, 1, 3, 4, 5, 8, 11];
 
     [Theory, MemberData(nameof(Widths))]
-    public void BatchRead_matches_n_double_reference_Gemvs_on_every_shape(Width width)
+    public void BatchReadMatchesNDoubleReferenceGemvsOnEveryShape(Width width)
     {
         var rng = new Xoshiro256(41);
         int shape = 0;
@@ -30,7 +30,7 @@ public class BatchReadTests
     }
 
     [Theory, MemberData(nameof(Widths))]
-    public void BatchReadTransposed_matches_n_double_reference_GemvTs_on_every_shape(Width width)
+    public void BatchReadTransposedMatchesNDoubleReferenceGemvTsOnEveryShape(Width width)
     {
         var rng = new Xoshiro256(42);
         int shape = 0;
@@ -51,7 +51,7 @@ public class BatchReadTests
     }
 
     [Theory, MemberData(nameof(Widths))]
-    public void BatchRead_on_the_papers_first_layer_with_64_inputs_matches_reference(Width width)
+    public void BatchReadOnThePapersFirstLayerWith64InputsMatchesReference(Width width)
     {
         // The benchmark shape: every register tile full (100 rows, 64 inputs), one masked tail lane (785 = 49*16 + 1).
         var rng = new Xoshiro256(43);

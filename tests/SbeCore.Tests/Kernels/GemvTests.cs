@@ -7,7 +7,7 @@ public class GemvTests
     public static TheoryData<Width> Widths => Paths.Supported();
 
     [Theory, MemberData(nameof(Widths))]
-    public void Gemv_matches_double_reference_on_every_shape(Width width)
+    public void GemvMatchesDoubleReferenceOnEveryShape(Width width)
     {
         var rng = new Xoshiro256(21);
         AssertGemvMatchesReference(width, ref rng, Reference.Shapes());
@@ -29,7 +29,7 @@ public class GemvTests
     }
 
     [Theory, MemberData(nameof(Widths))]
-    public void GemvT_matches_double_reference_on_every_shape(Width width)
+    public void GemvTMatchesDoubleReferenceOnEveryShape(Width width)
     {
         var rng = new Xoshiro256(22);
         foreach (var (rows, cols, stride) in Reference.Shapes())
@@ -45,7 +45,7 @@ public class GemvTests
     }
 
     [Theory, MemberData(nameof(Widths))]
-    public void GemvT_row_groups_of_8_4_2_1_and_zero_rows_match_reference(Width width)
+    public void GemvTRowGroupsOf8421AndZeroRowsMatchReference(Width width)
     {
         // Every combination of the row groups (the first group writes z, the later ones add), rows = 0 included:
         // z must then be all zeros, written by the vector path when cols is at least one vector.

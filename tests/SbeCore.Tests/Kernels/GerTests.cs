@@ -7,7 +7,7 @@ public class GerTests
     public static TheoryData<Width> Widths => Paths.Supported();
 
     [Theory, MemberData(nameof(Widths))]
-    public void Ger_matches_double_reference_and_leaves_stride_gaps_alone(Width width)
+    public void GerMatchesDoubleReferenceAndLeavesStrideGapsAlone(Width width)
     {
         var rng = new Xoshiro256(31);
         foreach (var (rows, cols, stride) in Reference.Shapes())
@@ -31,7 +31,7 @@ public class GerTests
     }
 
     [Theory, MemberData(nameof(Widths))]
-    public void RankK_matches_double_reference_for_k_0_to_9(Width width)
+    public void RankKMatchesDoubleReferenceForK0To9(Width width)
     {
         var rng = new Xoshiro256(32);
         int shape = 0;
@@ -57,7 +57,7 @@ public class GerTests
     }
 
     [Theory, MemberData(nameof(Widths))]
-    public void RankK_is_bit_identical_to_k_Ger_calls(Width width)
+    public void RankKIsBitIdenticalToKGerCalls(Width width)
     {
         var rng = new Xoshiro256(33);
         foreach (var (rows, cols, stride) in new[] { (7, 37, 40), (100, 785, 785), (5, 300, 301), (3, 5, 5) })

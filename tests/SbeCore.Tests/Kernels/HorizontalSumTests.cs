@@ -17,7 +17,7 @@ public class HorizontalSumTests
     private static float Sum(float[] a) => a.Sum();
 
     [Fact]
-    public void Sum4_of_128_bit_vectors_gives_each_vectors_sum_in_order()
+    public void Sum4Of128BitVectorsGivesEachVectorsSumInOrder()
     {
         float[] a = Lanes(4, 1), b = Lanes(4, 2), c = Lanes(4, 3), d = Lanes(4, 4);
         Vector128<float> s = Simd128.Sum4(Vector128.Create(a), Vector128.Create(b), Vector128.Create(c), Vector128.Create(d));
@@ -25,7 +25,7 @@ public class HorizontalSumTests
     }
 
     [Fact]
-    public void Sum4_of_256_bit_vectors_gives_each_vectors_sum_in_order()
+    public void Sum4Of256BitVectorsGivesEachVectorsSumInOrder()
     {
         float[] a = Lanes(8, 5), b = Lanes(8, 6), c = Lanes(8, 7), d = Lanes(8, 8);
         Vector128<float> s = Simd256.Sum4(Vector256.Create(a), Vector256.Create(b), Vector256.Create(c), Vector256.Create(d));
@@ -33,7 +33,7 @@ public class HorizontalSumTests
     }
 
     [Fact]
-    public void Sum4_of_512_bit_vectors_gives_each_vectors_sum_in_order()
+    public void Sum4Of512BitVectorsGivesEachVectorsSumInOrder()
     {
         float[] a = Lanes(16, 9), b = Lanes(16, 10), c = Lanes(16, 11), d = Lanes(16, 12);
         Vector128<float> s = Simd512.Sum4(Vector512.Create(a), Vector512.Create(b), Vector512.Create(c), Vector512.Create(d));

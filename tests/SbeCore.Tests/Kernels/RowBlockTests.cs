@@ -14,7 +14,7 @@ public class RowBlockTests
     private static readonly int[] StripCols = [16, 17, 31, 33, 47, 48, 49, 63, 64, 65, 80, 96, 101, 128, 129, 200, 256, 257, 300];
 
     [Theory, MemberData(nameof(Widths))]
-    public void Gemv_row_groups_of_8_4_2_1_match_reference(Width width)
+    public void GemvRowGroupsOf8421MatchReference(Width width)
     {
         var rng = new Xoshiro256(41);
         // Strides of a multiple of 1024 floats (4 KiB) keep groups of 4 on the 512-bit path: cover both choices.
@@ -26,7 +26,7 @@ public class RowBlockTests
     }
 
     [Theory, MemberData(nameof(Widths))]
-    public void GemvT_strips_and_row_groups_add_rows_in_order_bit_for_bit(Width width)
+    public void GemvTStripsAndRowGroupsAddRowsInOrderBitForBit(Width width)
     {
         // Both GemvT paths compute z[c] as the chain over r = 0, 1, ... starting from +0: fused multiply-adds where
         // the vector path fuses (x86 FMA3, ARM64), else multiply then add (the scalar path always).
@@ -52,7 +52,7 @@ public class RowBlockTests
     }
 
     [Theory, MemberData(nameof(Widths))]
-    public void RankK_row_blocks_and_term_groups_match_reference_and_k_Ger_calls(Width width)
+    public void RankKRowBlocksAndTermGroupsMatchReferenceAndKGerCalls(Width width)
     {
         var rng = new Xoshiro256(43);
         foreach (int cols in new[] { 16, 33, 101 })
@@ -82,7 +82,7 @@ public class RowBlockTests
     }
 
     [Theory, MemberData(nameof(Widths))]
-    public void Ger_past_1_MiB_in_row_blocks_equals_the_per_element_update_bit_for_bit(Width width)
+    public void GerPast1MiBInRowBlocksEqualsThePerElementUpdateBitForBit(Width width)
     {
         // 7 rows (a block of 4 on the 512-bit path, then a pair and a single row) x 150001 cols: 1.05 M elements,
         // past the size (256 K elements) where Ger switches to 4-row blocks. Each element is w + (alpha u[r]) v[c], one rounding

@@ -7,7 +7,7 @@ public class VectorKernelTests
     public static TheoryData<Width> Widths => Paths.Supported();
 
     [Theory, MemberData(nameof(Widths))]
-    public void Dot_matches_double_reference_for_every_length_0_to_300(Width width)
+    public void DotMatchesDoubleReferenceForEveryLength0To300(Width width)
     {
         var rng = new Xoshiro256(11);
         for (int n = 0; n <= 300; n++)
@@ -20,7 +20,7 @@ public class VectorKernelTests
     }
 
     [Theory, MemberData(nameof(Widths))]
-    public void Dot_counts_each_lane_of_the_overlapping_tail_vector_once(Width width)
+    public void DotCountsEachLaneOfTheOverlappingTailVectorOnce(Width width)
     {
         // Lengths whose tail vector overlaps the main loop: a large value in an overlapped lane must count once.
         for (int n = 17; n <= 40; n++)
@@ -33,7 +33,7 @@ public class VectorKernelTests
     }
 
     [Theory, MemberData(nameof(Widths))]
-    public void Axpy_matches_double_reference_and_writes_only_y(Width width)
+    public void AxpyMatchesDoubleReferenceAndWritesOnlyY(Width width)
     {
         var rng = new Xoshiro256(12);
         for (int n = 0; n <= 300; n++)
@@ -53,7 +53,7 @@ public class VectorKernelTests
     }
 
     [Theory, MemberData(nameof(Widths))]
-    public void Axpy_with_y_aliasing_x_doubles_each_element_once(Width width)
+    public void AxpyWithYAliasingXDoublesEachElementOnce(Width width)
     {
         for (int n = 0; n <= 70; n++)
         {
@@ -65,7 +65,7 @@ public class VectorKernelTests
     }
 
     [Theory, MemberData(nameof(Widths))]
-    public void Scale_matches_double_reference_and_scales_each_element_once(Width width)
+    public void ScaleMatchesDoubleReferenceAndScalesEachElementOnce(Width width)
     {
         var rng = new Xoshiro256(13);
         for (int n = 0; n <= 300; n++)
@@ -81,7 +81,7 @@ public class VectorKernelTests
     }
 
     [Theory, MemberData(nameof(Widths))]
-    public void Nrm2_matches_double_reference_and_does_not_overflow(Width width)
+    public void Nrm2MatchesDoubleReferenceAndDoesNotOverflow(Width width)
     {
         var rng = new Xoshiro256(14);
         for (int n = 0; n <= 300; n++)

@@ -4,7 +4,7 @@ using SbeCore.Updates;
 
 namespace SbeCore.Tests.Training;
 
-/// <summary>Issue 12, items 6 and 7 at the network level: an absurd learning rate is refused before any layer is
+/// <summary>Hostile input at the network level: an absurd learning rate is refused before any layer is
 /// written; a NaN prediction is never correct; SBE rank 2 with batches of one sample never gets stuck.</summary>
 public class NetworkRobustnessTests
 {

@@ -10,22 +10,25 @@ public class SbeRuleOptionsTests
     private const int A = 6, B = 9;
 
     [Fact]
-    public void A_rank_override_keeps_every_other_estimator_option()
+    public void ARankOverrideKeepsEveryOtherEstimatorOption()
     {
         var options = new EstimatorOptions
         {
             Rank = 1, SubBatch = 2, QuantizationBits = 8, StochasticRounding = true, Magnitude = MagnitudeEstimate.Rayleigh,
-            Initialization = InitialState.FirstSample, WarmStart = false,
+            Initialization = InitialState.FirstSample, WarmStart = false, OjaRate = 0.05f,
         };
         var rule = (SbeRule)UpdateRuleFactory.Create(UpdateMethod.Sbe, A, B, rank: 2, options);
         var o = rule.Estimator.Options;
         Assert.Equal(2, o.Rank);
         Assert.Equal((2, 8, true, MagnitudeEstimate.Rayleigh, InitialState.FirstSample, false),
             (o.SubBatch, o.QuantizationBits, o.StochasticRounding, o.Magnitude, o.Initialization, o.WarmStart));
+        // Every option, including any added later: the options are a record, so equality compares them all.
+        Assert.Equal(options with { Rank = 2 }, o);
+        Assert.NotEqual(options, o);
     }
 
     [Fact]
-    public void Without_warm_start_each_batch_is_estimated_from_scratch()
+    public void WithoutWarmStartEachBatchIsEstimatedFromScratch()
     {
         // Cold: the update of batch 2 does not depend on batch 1. Warm (the default): it does.
         var cold = new EstimatorOptions { WarmStart = false, Initialization = InitialState.FirstSample };

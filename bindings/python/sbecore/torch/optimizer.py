@@ -1,12 +1,13 @@
-"""CrossbarOptimizer: applies an update rule's writes to every AnalogLinear through its device, plain SGD elsewhere."""
+"""CrossbarOptimizer: applies an update rule's writes to every analog layer through its device, plain SGD elsewhere."""
 from __future__ import annotations
 
-from typing import Dict, List
+import numbers
+from typing import Dict, List, Sequence, Union
 
 import torch
 from torch import nn
 
-from .linear import AnalogLinear
+from .layer import AnalogLayer
 from .rules import make_rule
 
 
@@ -14,9 +15,12 @@ class CrossbarOptimizer(torch.optim.Optimizer):
     """aihwkit: AnalogSGD. step() writes each analog layer with `method` (sgd, minibatch, svd, sbe; rank k for svd and
     sbe) and then calls the tile's post_update_step once (refresh, decay, diffusion); digital parameters get plain SGD
     with the same lr. The (delta, x) pairs are captured during backward and handed to each layer's rule as they appear
-    (sbe streams them into its estimator). lr lives in param_groups, so torch's LR schedulers work."""
+    (sbe streams them into its estimator). An AnalogConv2d hands n x P pairs per batch (one per sample and output
+    position), as SbeCore's own conv layer does: sgd writes each as a rank-1 update, the others see all n x P.
+    lr lives in param_groups, so torch's LR schedulers work. seed: analog layer i's rule (sbe's estimator) gets seed + i,
+    or seed[i] from a sequence of one seed per analog layer (e.g. the library network's rule seeds)."""
 
-    def __init__(self, model: nn.Module, method: str = "sbe", rank: int = 1, lr: float = 0.1, *, seed: int = 0,
+    def __init__(self, model: nn.Module, method: str = "sbe", rank: int = 1, lr: float = 0.1, *, seed: Union[int, Sequence[int]] = 0,
                  sub_batch: int = 1) -> None:
         if method not in ("sgd", "minibatch", "svd", "sbe"):
             raise ValueError(f"method must be one of sgd, minibatch, svd, sbe; got {method!r}")
@@ -24,12 +28,20 @@ class CrossbarOptimizer(torch.optim.Optimizer):
             raise ValueError(f"rank must be an int >= 1, got {rank!r}")
         if not (isinstance(lr, (int, float)) and lr > 0 and lr < float("inf")):
             raise ValueError(f"lr must be a finite number > 0, got {lr!r}")
-        self.layers: List[AnalogLinear] = [m for m in model.modules() if isinstance(m, AnalogLinear)]
+        self.layers: List[AnalogLayer] = [m for m in model.modules() if isinstance(m, AnalogLayer)]
         if not self.layers:
-            raise ValueError("the model has no AnalogLinear layer (use convert_to_analog)")
+            raise ValueError("the model has no AnalogLinear or AnalogConv2d layer (use convert_to_analog)")
+        def whole(v) -> bool:
+            return isinstance(v, numbers.Integral) and not isinstance(v, bool)
+        if whole(seed):
+            seeds = [int(seed) + i for i in range(len(self.layers))]
+        elif isinstance(seed, (list, tuple)) and len(seed) == len(self.layers) and all(whole(v) for v in seed):
+            seeds = [int(v) for v in seed]
+        else:
+            raise ValueError(f"seed must be an int or a sequence of {len(self.layers)} ints (one per analog layer), got {seed!r}")
         for layer in self.layers:
             if layer._rule is not None:
-                raise ValueError("an AnalogLinear layer is already driven by another CrossbarOptimizer")
+                raise ValueError("an analog layer is already driven by another CrossbarOptimizer")
         anchors = {id(layer.analog_anchor) for layer in self.layers}
         digital = [p for p in model.parameters() if id(p) not in anchors and p.requires_grad]
         groups = [{"params": [layer.analog_anchor for layer in self.layers], "analog": True}]
@@ -38,7 +50,7 @@ class CrossbarOptimizer(torch.optim.Optimizer):
         super().__init__(groups, {"lr": lr})
         self.method, self.rank = method, rank
         for i, layer in enumerate(self.layers):
-            layer._rule = make_rule(method, layer.tile.rows, layer.tile.cols, rank, seed + i, sub_batch)
+            layer._rule = make_rule(method, layer.tile.rows, layer.tile.cols, rank, seeds[i], sub_batch)
 
     @torch.no_grad()
     def step(self, closure=None):

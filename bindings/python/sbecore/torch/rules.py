@@ -13,7 +13,10 @@ from ..estimator import Estimator, batch_svd
 
 
 class Rule:
+    """observe(deltas (N, rows), xs (N, cols)) gets float32 C-contiguous arrays. A rule with keeps_pairs holds them until
+    apply(): the caller then hands over arrays nobody writes again; the others use them during observe only."""
     name = ""
+    keeps_pairs = False
 
     def __init__(self, rows: int, cols: int) -> None:
         self.rows, self.cols, self.samples = rows, cols, 0
@@ -38,16 +41,19 @@ class Rule:
 
 class _PairsRule(Rule):
     """A rule that keeps the batch's pairs until step()."""
+    keeps_pairs = True
 
     def __init__(self, rows: int, cols: int) -> None:
         super().__init__(rows, cols)
         self._pairs = []
 
     def observe(self, deltas, xs):
-        self._pairs.append((deltas.copy(), xs.copy()))
+        self._pairs.append((deltas, xs))  # the layer hands over arrays nobody else writes (AnalogFunction)
         self.samples += deltas.shape[0]
 
     def _batch(self):
+        if len(self._pairs) == 1:
+            return self._pairs[0]
         d = np.ascontiguousarray(np.concatenate([p[0] for p in self._pairs]))
         x = np.ascontiguousarray(np.concatenate([p[1] for p in self._pairs]))
         return d, x
@@ -82,7 +88,7 @@ class MiniBatchRule(Rule):
         self._g = np.zeros((rows, cols), np.float32)
 
     def observe(self, deltas, xs):
-        self._g += deltas.T @ xs
+        self._g += deltas.T @ xs  # numpy's BLAS: torch builds with a generic BLAS are several times slower here
         self.samples += deltas.shape[0]
 
     def apply(self, tile, lr):

@@ -3,13 +3,13 @@ using System.Runtime.Intrinsics;
 
 namespace SbeCore.Kernels;
 
-// The element-wise mathematics the operator layer (SimdMap, SimdReduce) and the random-number fills need, for each
-// float width. Kept apart from SimdOps.cs, whose members serve the BLAS-style kernels.
+// The element-wise operations the operator layer (SimdMap, SimdReduce) and the uniform conversion need, on the float
+// width structs of SimdOps.cs. (SimdMathOps.cs is a different family: the always-fused arithmetic, with a scalar
+// "width", of the polynomial log/sin/cos in GaussianTransform.)
 
 /// <summary>Element-wise float operations beyond <see cref="ISimdOps{TVec}"/>. Each one gives, lane by lane, exactly the
-/// bits of the scalar expression named in its summary (the operator layer's scalar tails rely on that), except
-/// <see cref="Exp"/>, <see cref="Log"/> and <see cref="SinCos"/>, which share one vector algorithm across the widths.</summary>
-internal interface ISimdMathOps<TVec> : ISimdOps<TVec> where TVec : struct
+/// bits of the scalar expression named in its summary (the operator layer's scalar tails rely on that).</summary>
+internal interface ISimdElementOps<TVec> : ISimdOps<TVec> where TVec : struct
 {
     /// <summary>a - b.</summary>
     static abstract TVec Subtract(TVec a, TVec b);
@@ -29,14 +29,11 @@ internal interface ISimdMathOps<TVec> : ISimdOps<TVec> where TVec : struct
     static abstract TVec MaxBits(TVec a, TVec b);
     /// <summary>The largest lane read as an unsigned 32-bit integer.</summary>
     static abstract uint MaxLaneBits(TVec value);
-    static abstract TVec Exp(TVec a);
-    static abstract TVec Log(TVec a);
-    static abstract (TVec Sin, TVec Cos) SinCos(TVec a);
     /// <summary>((source[offset + l] &gt;&gt; 8) + add) * 2^-24 per lane: 32-bit random draws to floats on a 2^-24 grid (exact).</summary>
     static abstract TVec UnitFromDraws(ref uint source, nuint offset, uint add);
 }
 
-internal readonly partial struct Simd512 : ISimdMathOps<Vector512<float>>
+internal readonly partial struct Simd512 : ISimdElementOps<Vector512<float>>
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Subtract(Vector512<float> a, Vector512<float> b) => a - b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Divide(Vector512<float> a, Vector512<float> b) => a / b;
@@ -46,9 +43,6 @@ internal readonly partial struct Simd512 : ISimdMathOps<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Min(Vector512<float> a, Vector512<float> b) => Vector512.Min(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Max(Vector512<float> a, Vector512<float> b) => Vector512.Max(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> MaxBits(Vector512<float> a, Vector512<float> b) => Vector512.Max(a.AsUInt32(), b.AsUInt32()).AsSingle();
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Exp(Vector512<float> a) => Vector512.Exp(a);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Log(Vector512<float> a) => Vector512.Log(a);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static (Vector512<float> Sin, Vector512<float> Cos) SinCos(Vector512<float> a) => Vector512.SinCos(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> UnitFromDraws(ref uint source, nuint offset, uint add) =>
         Vector512.ConvertToSingle((Vector512.LoadUnsafe(ref source, offset) >>> 8) + Vector512.Create(add)) * Vector512.Create(1.0f / (1 << 24));
@@ -59,7 +53,7 @@ internal readonly partial struct Simd512 : ISimdMathOps<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> ShiftLeftBits(Vector512<ulong> value, int shift) => value << shift;
 }
 
-internal readonly partial struct Simd256 : ISimdMathOps<Vector256<float>>
+internal readonly partial struct Simd256 : ISimdElementOps<Vector256<float>>
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Subtract(Vector256<float> a, Vector256<float> b) => a - b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Divide(Vector256<float> a, Vector256<float> b) => a / b;
@@ -69,9 +63,6 @@ internal readonly partial struct Simd256 : ISimdMathOps<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Min(Vector256<float> a, Vector256<float> b) => Vector256.Min(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Max(Vector256<float> a, Vector256<float> b) => Vector256.Max(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> MaxBits(Vector256<float> a, Vector256<float> b) => Vector256.Max(a.AsUInt32(), b.AsUInt32()).AsSingle();
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Exp(Vector256<float> a) => Vector256.Exp(a);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Log(Vector256<float> a) => Vector256.Log(a);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static (Vector256<float> Sin, Vector256<float> Cos) SinCos(Vector256<float> a) => Vector256.SinCos(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> UnitFromDraws(ref uint source, nuint offset, uint add) =>
         Vector256.ConvertToSingle((Vector256.LoadUnsafe(ref source, offset) >>> 8) + Vector256.Create(add)) * Vector256.Create(1.0f / (1 << 24));
@@ -82,7 +73,7 @@ internal readonly partial struct Simd256 : ISimdMathOps<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> ShiftLeftBits(Vector256<ulong> value, int shift) => value << shift;
 }
 
-internal readonly partial struct Simd128 : ISimdMathOps<Vector128<float>>
+internal readonly partial struct Simd128 : ISimdElementOps<Vector128<float>>
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Subtract(Vector128<float> a, Vector128<float> b) => a - b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Divide(Vector128<float> a, Vector128<float> b) => a / b;
@@ -92,9 +83,6 @@ internal readonly partial struct Simd128 : ISimdMathOps<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Min(Vector128<float> a, Vector128<float> b) => Vector128.Min(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Max(Vector128<float> a, Vector128<float> b) => Vector128.Max(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> MaxBits(Vector128<float> a, Vector128<float> b) => Vector128.Max(a.AsUInt32(), b.AsUInt32()).AsSingle();
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Exp(Vector128<float> a) => Vector128.Exp(a);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Log(Vector128<float> a) => Vector128.Log(a);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static (Vector128<float> Sin, Vector128<float> Cos) SinCos(Vector128<float> a) => Vector128.SinCos(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> UnitFromDraws(ref uint source, nuint offset, uint add) =>
         Vector128.ConvertToSingle((Vector128.LoadUnsafe(ref source, offset) >>> 8) + Vector128.Create(add)) * Vector128.Create(1.0f / (1 << 24));
