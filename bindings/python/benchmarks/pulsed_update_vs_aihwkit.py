@@ -1,6 +1,7 @@
 """The pulsed update alone, SbeCore against aihwkit (CPU), side by side in one process: a batch of n rank-1 writes
 into a rows x cols tile of aihwkit's GokmenVlasovPresetDevice (ConstantStep, dw_min 0.0016, aihwkit's device-to-device
-and cycle-to-cycle spreads), stochastic pulses, BL 31, update and BL management, x and d uniform in [-1, 1].
+and cycle-to-cycle spreads), stochastic pulses, BL 31, update and BL management; x and d uniform in [-1, 1] (every
+device pulsed) or, with --data training, as SGD on MNIST writes them (sparse x, small d: few devices pulsed).
 
     PYTHONPATH=bindings/python:$AIHWKIT_BUILD/src/src SBECORE_LIBRARY=artifacts/native \
         /usr/bin/python3 bindings/python/benchmarks/pulsed_update_vs_aihwkit.py [--rows 512 --cols 512 --batch 100]
@@ -56,10 +57,17 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--lr", type=float, default=0.01)
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--data", choices=("dense", "training"), default="dense",
+                        help="dense: x, d uniform in [-1, 1] (every device pulsed); training: as SGD on MNIST writes "
+                             "(x: 80%% zeros, else uniform in [0, 1]; d uniform in [-0.05, 0.05])")
     args = parser.parse_args()
     rng = np.random.default_rng(2)
-    x = rng.uniform(-1, 1, (args.batch, args.cols)).astype(np.float32)
-    d = rng.uniform(-1, 1, (args.batch, args.rows)).astype(np.float32)
+    if args.data == "dense":
+        x = rng.uniform(-1, 1, (args.batch, args.cols)).astype(np.float32)
+        d = rng.uniform(-1, 1, (args.batch, args.rows)).astype(np.float32)
+    else:
+        x = np.where(rng.random((args.batch, args.cols)) < 0.8, 0, rng.random((args.batch, args.cols))).astype(np.float32)
+        d = rng.uniform(-0.05, 0.05, (args.batch, args.rows)).astype(np.float32)
     ones = np.ones(args.batch, np.float32)
 
     ours = sbecore_tile(args.rows, args.cols, seed=1)
@@ -88,7 +96,7 @@ def main() -> None:
             times["aihwkit"].append(time.thread_time() - t)
             change["aihwkit"].append(float(np.abs(theirs.get_weights()[0].numpy() - before).mean()))
 
-    print(f"pulsed update, {args.rows}x{args.cols}, batch {args.batch}, lr {args.lr}, GokmenVlasov, BL 31, both managements, "
+    print(f"pulsed update, {args.data} data, {args.rows}x{args.cols}, batch {args.batch}, lr {args.lr}, GokmenVlasov, BL 31, both managements, "
           f"1 thread, {args.rounds} rounds (thread CPU time)")
     print("| simulator | ms per batch (median) | range | mean abs dW per batch |")
     print("|---|---:|---:|---:|")

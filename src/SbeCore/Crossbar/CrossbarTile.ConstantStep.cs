@@ -77,6 +77,44 @@ public sealed partial class CrossbarTile
         Counters.ClippedPulses += clipped;
     }
 
+    // Few firing columns: each firing row visits them one by one, one Gaussian per device that got pulses. The same
+    // aggregated step as the pulse-by-pulse path (ApplyConstantStep), written out with the arrays in locals so the
+    // loop compiles tight without profile-guided inlining (the NativeAOT library has none).
+    private void CoincideConstantStepSparse(ReadOnlySpan<int> firingCols, int lrSign, ReadOnlySpan<float> d)
+    {
+        float std = _constantStepStd;
+        float[] weights = _weights, up = _scaleUp, down = _scaleDown, sqrt = s_sqrt;
+        long[] pulses = Counters.PulsesPerDeviceArray;
+        ulong[] colMasks = _colMasks;
+        sbyte[] signs = _colSign;
+        RandomStream random = _updateRandom;
+        long total = 0, clipped = 0;
+        for (int i = 0; i < Rows; i++)
+        {
+            ulong rowMask = _rowMasks[i];
+            if (rowMask == 0) continue;
+            int rowDir = -lrSign * Math.Sign(d[i]);
+            int row = i * Cols;
+            foreach (int j in firingCols)
+            {
+                int n = BitOperations.PopCount(rowMask & colMasks[j]);
+                if (n == 0) continue;
+                int k = row + j;
+                pulses[k] += n;
+                total += n;
+                int direction = rowDir * signs[j];
+                float step = direction > 0 ? up[k] : down[k];
+                float sum = std > 0 ? step * (n + std * sqrt[n] * random.NextGaussian()) : step * n;
+                float before = weights[k];
+                float next = before + direction * sum;
+                ClipOne(k, n, before, step, ref next, ref clipped);
+                weights[k] = next;
+            }
+        }
+        Counters.TotalPulses += total;
+        Counters.ClippedPulses += clipped;
+    }
+
     // Gaussians for one block of up to 16 devices: refill when fewer than 16 remain (the rest is skipped).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int TakeGaussianBlock(ref int g)

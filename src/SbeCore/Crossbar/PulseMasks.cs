@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -6,68 +7,99 @@ using SbeCore.Kernels;
 namespace SbeCore.Crossbar;
 
 /// <summary>
-/// Builds a line's pulse train as a bit mask: bit t is set when uniform draw t falls below the firing
-/// probability. Draws come 16 at a time (a Vector512 of uint), so a line uses <see cref="DrawsPerLine"/> draws.
-/// Every ISA path produces the same mask.
+/// Builds the pulse trains of all lines of a write as bit masks: bit t of line l is set when uniform draw
+/// (t, l) falls below the line's threshold (its firing probability times 2^32). Draws are laid out slot-major,
+/// draws[t * PaddedLines + l], so one vector compare decides a slot for 16 lines and a write uses exactly
+/// BL draws per line (padded to 16 lines): a training write (BL 1-2 after BL management) needs few draws, and the
+/// bits are scattered only where a line fires. Every ISA path produces the same masks.
 /// </summary>
 internal static class PulseMasks
 {
-    /// <summary>Uniform 32-bit draws one line consumes for a train of <paramref name="bl"/> slots.</summary>
-    public static int DrawsPerLine(int bl) => (bl + 15) & ~15;
+    /// <summary>Lines rounded up to a whole Vector512 of draws; the padding lines have threshold 0 and never fire.</summary>
+    public static int PaddedLines(int lines) => (lines + 15) & ~15;
 
     /// <summary>Words of one line's mask.</summary>
     public static int WordsPerLine(int bl) => (bl + 63) >> 6;
 
-    /// <summary>Writes the mask of a line firing with probability <paramref name="p"/> in each of <paramref name="bl"/> slots.</summary>
-    public static void Build(ReadOnlySpan<uint> draws, float p, int bl, Span<ulong> mask)
+    /// <summary>Uniform 32-bit draws one write of <paramref name="lines"/> lines and <paramref name="bl"/> slots consumes.</summary>
+    public static int Draws(int lines, int bl) => PaddedLines(lines) * bl;
+
+    /// <summary>The compare threshold of firing probability <paramref name="p"/>: a draw fires when below it;
+    /// <see cref="uint.MaxValue"/> marks p &gt;= 1 (the line fires in every slot), 0 never fires.</summary>
+    public static uint Threshold(float p) => p > 0 ? (p < 1f ? (uint)(p * 4294967296.0) : uint.MaxValue) : 0; // p < 1 fits below MaxValue
+
+    /// <summary>
+    /// Writes every line's mask (<paramref name="masks"/>: line l at l * WordsPerLine(bl)) from the slot-major draws
+    /// and the per-line thresholds (PaddedLines(lines) long, padding 0).
+    /// </summary>
+    public static void Build(ReadOnlySpan<uint> draws, ReadOnlySpan<uint> thresholds, int lines, int bl, Span<ulong> masks)
     {
-        mask.Clear();
-        if (!(p > 0)) return;
-        if (p >= 1f)
-        {
-            for (int t = 0; t < bl; t += 64) mask[t >> 6] = bl - t >= 64 ? ulong.MaxValue : (1UL << (bl - t)) - 1;
-            return;
-        }
-        uint threshold = (uint)(p * 4294967296.0); // p < 1, so this fits
-        int chunks = DrawsPerLine(bl) >> 4;
-        for (int c = 0; c < chunks; c++)
-        {
-            ulong bits = Below16(draws.Slice(c << 4, 16), threshold);
-            mask[c >> 2] |= bits << ((c & 3) << 4);
-        }
-        int tail = bl & 63;
-        if (tail != 0) mask[bl >> 6] &= (1UL << tail) - 1;
+        if (Vector512.IsHardwareAccelerated) Build512(draws, thresholds, lines, bl, masks);
+        else if (Vector256.IsHardwareAccelerated) Build256(draws, thresholds, lines, bl, masks);
+        else if (Vector128.IsHardwareAccelerated) Build128(draws, thresholds, lines, bl, masks);
+        else BuildScalar(draws, thresholds, lines, bl, masks);
     }
 
-    // Bit i set when draws[i] < threshold, for 16 draws: the widest accelerated width (JIT-time constants).
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Below16(ReadOnlySpan<uint> draws, uint threshold)
+    internal static void Build512(ReadOnlySpan<uint> draws, ReadOnlySpan<uint> thresholds, int lines, int bl, Span<ulong> masks) => BuildCore<Simd512, Vector512<float>>(draws, thresholds, lines, bl, masks);
+    internal static void Build256(ReadOnlySpan<uint> draws, ReadOnlySpan<uint> thresholds, int lines, int bl, Span<ulong> masks) => BuildCore<Simd256, Vector256<float>>(draws, thresholds, lines, bl, masks);
+    internal static void Build128(ReadOnlySpan<uint> draws, ReadOnlySpan<uint> thresholds, int lines, int bl, Span<ulong> masks) => BuildCore<Simd128, Vector128<float>>(draws, thresholds, lines, bl, masks);
+
+    internal static void BuildScalar(ReadOnlySpan<uint> draws, ReadOnlySpan<uint> thresholds, int lines, int bl, Span<ulong> masks)
     {
-        if (Vector512.IsHardwareAccelerated) return Below16_512(draws, threshold);
-        if (Vector256.IsHardwareAccelerated) return Below16_256(draws, threshold);
-        if (Vector128.IsHardwareAccelerated) return Below16_128(draws, threshold);
-        return Below16Scalar(draws, threshold);
+        Check(draws, thresholds, lines, bl, masks, out int padded, out int words);
+        masks.Slice(0, lines * words).Clear();
+        for (int t = 0; t < bl; t++)
+            for (int l = 0; l < lines; l++)
+                if (draws[t * padded + l] < thresholds[l]) masks[l * words + (t >> 6)] |= 1UL << (t & 63);
+        FillCertainLines(thresholds, lines, bl, masks);
     }
 
-    internal static ulong Below16_512(ReadOnlySpan<uint> draws, uint threshold) => Below16Core<Simd512, Vector512<float>>(draws, threshold);
-    internal static ulong Below16_256(ReadOnlySpan<uint> draws, uint threshold) => Below16Core<Simd256, Vector256<float>>(draws, threshold);
-    internal static ulong Below16_128(ReadOnlySpan<uint> draws, uint threshold) => Below16Core<Simd128, Vector128<float>>(draws, threshold);
-
-    internal static ulong Below16Scalar(ReadOnlySpan<uint> draws, uint threshold)
-    {
-        ulong r = 0;
-        for (int i = 0; i < 16; i++) if (draws[i] < threshold) r |= 1UL << i;
-        return r;
-    }
-
-    // draws has at least 16 elements (the callers slice exactly 16).
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Below16Core<TOps, TVec>(ReadOnlySpan<uint> draws, uint threshold)
+    private static void BuildCore<TOps, TVec>(ReadOnlySpan<uint> draws, ReadOnlySpan<uint> thresholds, int lines, int bl, Span<ulong> masks)
         where TOps : struct, ISimdOps<TVec> where TVec : struct
     {
+        Check(draws, thresholds, lines, bl, masks, out int padded, out int words);
+        masks.Slice(0, lines * words).Clear();
         ref uint d = ref MemoryMarshal.GetReference(draws);
-        ulong r = 0;
-        for (int q = 0; q < 16; q += TOps.Count) r |= (ulong)TOps.LessThanBits(ref d, (nuint)q, threshold) << q;
-        return r;
+        ref uint th = ref MemoryMarshal.GetReference(thresholds);
+        ref ulong m = ref MemoryMarshal.GetReference(masks);
+        for (int t = 0; t < bl; t++)
+        {
+            ref uint slot = ref Unsafe.Add(ref d, (nuint)(t * padded));
+            ulong bit = 1UL << (t & 63);
+            int word = t >> 6;
+            for (int l0 = 0; l0 < padded; l0 += TOps.Count)
+            {
+                uint fired = TOps.LessThanBits(ref slot, ref th, (nuint)l0);
+                // Firing lines are few in a training write: visit only them. Padding lines have threshold 0.
+                while (fired != 0)
+                {
+                    int l = l0 + BitOperations.TrailingZeroCount(fired);
+                    Unsafe.Add(ref m, (nuint)(l * words + word)) |= bit;
+                    fired &= fired - 1;
+                }
+            }
+        }
+        FillCertainLines(thresholds, lines, bl, masks);
+    }
+
+    // Lines with p >= 1 fire in every slot (a draw of exactly 2^32 - 1 would miss the compare).
+    private static void FillCertainLines(ReadOnlySpan<uint> thresholds, int lines, int bl, Span<ulong> masks)
+    {
+        int words = WordsPerLine(bl);
+        for (int l = 0; l < lines; l++)
+        {
+            if (thresholds[l] != uint.MaxValue) continue;
+            for (int t = 0; t < bl; t += 64) masks[l * words + (t >> 6)] = bl - t >= 64 ? ulong.MaxValue : (1UL << (bl - t)) - 1;
+        }
+    }
+
+    private static void Check(ReadOnlySpan<uint> draws, ReadOnlySpan<uint> thresholds, int lines, int bl, Span<ulong> masks, out int padded, out int words)
+    {
+        padded = PaddedLines(lines);
+        words = WordsPerLine(bl);
+        if (bl < 1) throw new ArgumentOutOfRangeException(nameof(bl), bl, "BL must be at least 1.");
+        if (draws.Length < padded * bl) throw new ArgumentException($"draws has {draws.Length} elements; {lines} lines x BL {bl} need {padded * bl}.", nameof(draws));
+        if (thresholds.Length < padded) throw new ArgumentException($"thresholds has {thresholds.Length} elements; {lines} lines need {padded} (padded).", nameof(thresholds));
+        if (masks.Length < lines * words) throw new ArgumentException($"masks has {masks.Length} elements; {lines} lines need {lines * words}.", nameof(masks));
     }
 }

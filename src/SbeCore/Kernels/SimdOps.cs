@@ -35,8 +35,8 @@ internal interface ISimdOps<TVec> where TVec : struct
     static abstract TVec Select(TVec mask, TVec whenSet, TVec whenClear);
     /// <summary>True when any bit of <paramref name="value"/> is set (a compare mask with a lane set).</summary>
     static abstract bool AnyBitSet(TVec value);
-    /// <summary>Bit l set when source[offset + l] &lt; threshold, for the <see cref="Count"/> unsigned 32-bit lanes at offset.</summary>
-    static abstract uint LessThanBits(ref uint source, nuint offset, uint threshold);
+    /// <summary>Bit l set when source[offset + l] &lt; thresholds[offset + l], for the <see cref="Count"/> unsigned 32-bit lanes at offset.</summary>
+    static abstract uint LessThanBits(ref uint source, ref uint thresholds, nuint offset);
     /// <summary>All-ones in the last <paramref name="fresh"/> lanes, zero elsewhere (masks the overlapping tail vector).</summary>
     static abstract TVec TailMask(int fresh);
     static abstract float Sum(TVec value);
@@ -148,7 +148,7 @@ internal readonly partial struct Simd512 : ISimdWideningOps<Vector512<float>, Ve
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> EqualTo(Vector512<float> a, Vector512<float> b) => Vector512.Equals(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Select(Vector512<float> mask, Vector512<float> whenSet, Vector512<float> whenClear) => Vector512.ConditionalSelect(mask, whenSet, whenClear);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AnyBitSet(Vector512<float> value) => value.AsUInt32() != Vector512<uint>.Zero;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static uint LessThanBits(ref uint source, nuint offset, uint threshold) => (uint)Vector512.LessThan(Vector512.LoadUnsafe(ref source, offset), Vector512.Create(threshold)).ExtractMostSignificantBits();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static uint LessThanBits(ref uint source, ref uint thresholds, nuint offset) => (uint)Vector512.LessThan(Vector512.LoadUnsafe(ref source, offset), Vector512.LoadUnsafe(ref thresholds, offset)).ExtractMostSignificantBits();
     public static Vector512<double> WideZero => Vector512<double>.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static (Vector512<double> Lower, Vector512<double> Upper) Widen(Vector512<float> value) => Vector512.Widen(value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> AddWide(Vector512<double> a, Vector512<double> b) => a + b;
@@ -189,7 +189,7 @@ internal readonly partial struct Simd256 : ISimdWideningOps<Vector256<float>, Ve
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> EqualTo(Vector256<float> a, Vector256<float> b) => Vector256.Equals(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Select(Vector256<float> mask, Vector256<float> whenSet, Vector256<float> whenClear) => Vector256.ConditionalSelect(mask, whenSet, whenClear);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AnyBitSet(Vector256<float> value) => value.AsUInt32() != Vector256<uint>.Zero;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static uint LessThanBits(ref uint source, nuint offset, uint threshold) => (uint)Vector256.LessThan(Vector256.LoadUnsafe(ref source, offset), Vector256.Create(threshold)).ExtractMostSignificantBits();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static uint LessThanBits(ref uint source, ref uint thresholds, nuint offset) => (uint)Vector256.LessThan(Vector256.LoadUnsafe(ref source, offset), Vector256.LoadUnsafe(ref thresholds, offset)).ExtractMostSignificantBits();
     public static Vector256<double> WideZero => Vector256<double>.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static (Vector256<double> Lower, Vector256<double> Upper) Widen(Vector256<float> value) => Vector256.Widen(value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> AddWide(Vector256<double> a, Vector256<double> b) => a + b;
@@ -229,7 +229,7 @@ internal readonly partial struct Simd128 : ISimdWideningOps<Vector128<float>, Ve
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> EqualTo(Vector128<float> a, Vector128<float> b) => Vector128.Equals(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Select(Vector128<float> mask, Vector128<float> whenSet, Vector128<float> whenClear) => Vector128.ConditionalSelect(mask, whenSet, whenClear);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AnyBitSet(Vector128<float> value) => value.AsUInt32() != Vector128<uint>.Zero;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static uint LessThanBits(ref uint source, nuint offset, uint threshold) => (uint)Vector128.LessThan(Vector128.LoadUnsafe(ref source, offset), Vector128.Create(threshold)).ExtractMostSignificantBits();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static uint LessThanBits(ref uint source, ref uint thresholds, nuint offset) => (uint)Vector128.LessThan(Vector128.LoadUnsafe(ref source, offset), Vector128.LoadUnsafe(ref thresholds, offset)).ExtractMostSignificantBits();
     public static Vector128<double> WideZero => Vector128<double>.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static (Vector128<double> Lower, Vector128<double> Upper) Widen(Vector128<float> value) => Vector128.Widen(value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<double> AddWide(Vector128<double> a, Vector128<double> b) => a + b;

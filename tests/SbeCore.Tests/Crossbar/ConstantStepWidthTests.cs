@@ -48,26 +48,61 @@ public class ConstantStepWidthTests
     }
 
     [Theory, MemberData(nameof(Widths))]
-    public void Below16MatchesTheScalarMask(Width width)
+    public void MaskBuilderMatchesTheDefinitionOnEveryWidth(Width width)
     {
         var rng = new Xoshiro256(6);
-        var draws = new uint[16];
-        for (int trial = 0; trial < 2000; trial++)
+        foreach (var (lines, bl) in new[] { (1, 1), (17, 1), (37, 31), (64, 64), (5, 100), (130, 7) })
         {
-            for (int i = 0; i < 16; i++) draws[i] = (uint)rng.NextUInt64();
-            uint threshold = trial % 5 == 0 ? draws[trial % 16] : (uint)rng.NextUInt64(); // ties: draw == threshold is not below
-            if (trial % 7 == 0) draws[3] = uint.MaxValue;
-            ulong expected = 0;
-            for (int i = 0; i < 16; i++) if (draws[i] < threshold) expected |= 1UL << i;
-            ulong actual = width switch
+            int padded = PulseMasks.PaddedLines(lines), words = PulseMasks.WordsPerLine(bl);
+            var draws = new uint[PulseMasks.Draws(lines, bl)];
+            for (int i = 0; i < draws.Length; i++) draws[i] = (uint)rng.NextUInt64();
+            var thresholds = new uint[padded];
+            for (int l = 0; l < lines; l++)
+                thresholds[l] = (l % 6) switch
+                {
+                    0 => 0, // p = 0: never fires
+                    1 => uint.MaxValue, // p >= 1: every slot, even a draw of 2^32 - 1
+                    2 => draws[l], // a tie: a draw equal to the threshold is not below it
+                    _ => (uint)rng.NextUInt64(),
+                };
+            if (lines > 1) draws[1] = uint.MaxValue; // slot 0 of line 1 (threshold MaxValue) must still fire
+            var expected = new ulong[lines * words];
+            for (int l = 0; l < lines; l++)
+                for (int t = 0; t < bl; t++)
+                    if (thresholds[l] == uint.MaxValue || draws[t * padded + l] < thresholds[l]) expected[l * words + (t >> 6)] |= 1UL << (t & 63);
+            var actual = Enumerable.Repeat(ulong.MaxValue, lines * words).ToArray(); // stale bits must be cleared
+            switch (width)
             {
-                Width.V512 => PulseMasks.Below16_512(draws, threshold),
-                Width.V256 => PulseMasks.Below16_256(draws, threshold),
-                Width.V128 => PulseMasks.Below16_128(draws, threshold),
-                _ => PulseMasks.Below16Scalar(draws, threshold),
-            };
+                case Width.V512: PulseMasks.Build512(draws, thresholds, lines, bl, actual); break;
+                case Width.V256: PulseMasks.Build256(draws, thresholds, lines, bl, actual); break;
+                case Width.V128: PulseMasks.Build128(draws, thresholds, lines, bl, actual); break;
+                default: PulseMasks.BuildScalar(draws, thresholds, lines, bl, actual); break;
+            }
             Assert.Equal(expected, actual);
         }
+    }
+
+    [Fact]
+    public void SparseWritesPulseOnlyFiringColumnsCountExactlyAndAllocateNothing()
+    {
+        // One input in 20 non-zero: fewer than one column in eight fires, so the one-by-one path runs.
+        var tile = new CrossbarTile(30, 200, TileConfig.GokmenVlasov(), seed: 4);
+        var rng = new Xoshiro256(8);
+        float[] d = TileTestHelpers.Uniform(ref rng, 30), x = new float[200];
+        for (int j = 0; j < x.Length; j += 20) x[j] = 0.5f + 0.5f * rng.NextSingle();
+        float[] before = tile.Weights.ToArray();
+        for (int w = 0; w < 50; w++) tile.Update(w % 2 == 0 ? 0.05f : -0.05f, d, x);
+        float[] after = tile.Weights.ToArray();
+        long[] pulses = tile.Counters.PulsesPerDevice.ToArray();
+        for (int k = 0; k < after.Length; k++)
+        {
+            bool silent = x[k % 200] == 0;
+            if (silent) { Assert.Equal(before[k], after[k]); Assert.Equal(0, pulses[k]); }
+        }
+        Assert.True(pulses.Count(p => p > 0) > 30, "the firing columns got pulses");
+        Assert.Equal(pulses.Sum(), tile.Counters.TotalPulses);
+        Assert.True(after.Where((v, k) => v != before[k]).Any());
+        SteadyState.AssertAllocatesNothing(() => { for (int i = 0; i < 20; i++) { tile.Update(0.05f, d, x); tile.Update(-0.05f, d, x); } });
     }
 
     [Fact]

@@ -94,35 +94,27 @@ public class RandomGeneratorTests
     }
 
     [Fact]
-    public void MaskBitsFireWithTheRequestedProbabilityOnEveryPath()
+    public void MaskBitsFireWithTheRequestedProbability()
     {
+        const int lines = 1000, bl = 31;
+        const float p = 0.3f;
         var lanes = new Xoshiro256Lanes(5);
-        var words = new ulong[8 * 1000];
+        var words = new ulong[(PulseMasks.Draws(lines, bl) + 1) / 2 + 8];
         lanes.Fill(words);
         var draws = System.Runtime.InteropServices.MemoryMarshal.Cast<ulong, uint>(words.AsSpan());
-        const float p = 0.3f;
-        const int bl = 31;
-        int perLine = PulseMasks.DrawsPerLine(bl), lines = draws.Length / perLine;
-        long ones = 0;
-        var mask = new ulong[1];
-        uint threshold = (uint)(p * 4294967296.0);
-        for (int l = 0; l < lines; l++)
-        {
-            var line = draws.Slice(l * perLine, perLine);
-            PulseMasks.Build(line, p, bl, mask);
-            ulong scalar = PulseMasks.Below16Scalar(line[..16], threshold) | (PulseMasks.Below16Scalar(line[16..32], threshold) << 16);
-            Assert.Equal(scalar & ((1UL << bl) - 1), mask[0]);
-            ones += System.Numerics.BitOperations.PopCount(mask[0]);
-        }
+        var thresholds = new uint[PulseMasks.PaddedLines(lines)];
+        for (int l = 0; l < lines; l++) thresholds[l] = PulseMasks.Threshold(p);
+        var masks = new ulong[lines];
+        PulseMasks.Build(draws, thresholds, lines, bl, masks);
+        long ones = masks.Sum(m => (long)System.Numerics.BitOperations.PopCount(m));
+        Assert.All(masks, m => Assert.Equal(0UL, m >> bl)); // no bit beyond the train
         double trials = (double)lines * bl;
         Assert.InRange(ones / trials, p - 5 * Math.Sqrt(p * (1 - p) / trials), p + 5 * Math.Sqrt(p * (1 - p) / trials));
-        PulseMasks.Build(draws[..perLine], 1f, bl, mask);
-        Assert.Equal((1UL << bl) - 1, mask[0]);
-        PulseMasks.Build(draws[..perLine], 0f, bl, mask);
-        Assert.Equal(0UL, mask[0]);
-        var wide = new ulong[2];
-        PulseMasks.Build(draws[..PulseMasks.DrawsPerLine(100)], 1f, 100, wide);
-        Assert.Equal((ulong.MaxValue, (1UL << 36) - 1), (wide[0], wide[1]));
+        Assert.Equal(0u, PulseMasks.Threshold(0f));
+        Assert.Equal(0u, PulseMasks.Threshold(-1f));
+        Assert.Equal(uint.MaxValue, PulseMasks.Threshold(1f));
+        Assert.Equal(uint.MaxValue, PulseMasks.Threshold(float.PositiveInfinity));
+        Assert.True(PulseMasks.Threshold(BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(1f) - 1)) < uint.MaxValue); // largest p below 1
     }
 
     [Fact]

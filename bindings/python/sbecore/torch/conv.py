@@ -156,14 +156,6 @@ class AnalogConv2d(AnalogLayer):
             raise ValueError(f"weight must have shape {(self.out_channels, self.in_channels, *self.kernel_size)}, got {tuple(weight.shape)}")
         self._set_matrix(weight, bias)
 
-    @property
-    def weight(self) -> torch.Tensor:
-        return self.get_weights()[0]
-
-    @property
-    def bias(self) -> Optional[torch.Tensor]:
-        return self.get_weights()[1]
-
     def extra_repr(self) -> str:
         return (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}, "
                 f"padding={self.padding}, dilation={self.dilation}, bias={self.use_bias}, rpu_config={self.rpu_config!r}")

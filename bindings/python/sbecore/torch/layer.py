@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from typing import Any, Tuple
+from typing import Any, Optional, Tuple
 
 import torch
 from torch import nn
@@ -48,6 +48,18 @@ class AnalogLayer(nn.Module):
     def weight_columns(self) -> int:
         """Tile columns that hold weights (the rest is the bias column)."""
         return self.tile.cols - (1 if self.use_bias else 0)
+
+    def get_weights(self):
+        """(weight, bias or None) as torch tensors, in the torch layer's shapes (copies of the tile's weights)."""
+        raise NotImplementedError
+
+    @property
+    def weight(self) -> torch.Tensor:
+        return self.get_weights()[0]
+
+    @property
+    def bias(self) -> Optional[torch.Tensor]:
+        return self.get_weights()[1]
 
     def _get_matrix(self) -> Tuple[torch.Tensor, Any]:
         """(weights (rows, weight_columns), bias (rows,) or None) as copies of the tile's weights."""

@@ -55,13 +55,5 @@ class AnalogLinear(AnalogLayer):
         """Programs the tile (not counted as training writes)."""
         self._set_matrix(weight, bias)
 
-    @property
-    def weight(self) -> torch.Tensor:
-        return self.get_weights()[0]
-
-    @property
-    def bias(self) -> Optional[torch.Tensor]:
-        return self.get_weights()[1]
-
     def extra_repr(self) -> str:
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.use_bias}, rpu_config={self.rpu_config!r}"
