@@ -14,7 +14,7 @@ namespace SbeCore.Crossbar;
 /// <see cref="IOConfig.BackwardBoundManagement"/>. Scratch grows to the largest batch seen, so steady-state reads
 /// allocate nothing.
 /// </summary>
-internal sealed class AnalogReader
+internal sealed partial class AnalogReader
 {
     private float[] _inputs = [];
     private float[] _scales = [];
@@ -33,7 +33,7 @@ internal sealed class AnalogReader
         for (int s = 0; s < n; s++)
         {
             var x = input.Slice(s * inLen, inLen);
-            float nmValue = nm ? Eigen.SampleScale.MaxAbs(x) : 1f;
+            float nmValue = nm ? Kernels.SimdReduce.AbsMax(x) : 1f;
             if (nm && io.NmThres > 0) nmValue = MathF.Min(nmValue, io.NmThres);
             _scales[s] = nmValue;
             var xq = dac.Slice(s * inLen, inLen);
@@ -68,7 +68,7 @@ internal sealed class AnalogReader
             bool scaling = (nm && nmValue > 0) || bm;
             if (!scaling) continue;
             float factor = transposed && !bm ? nmValue : 1f / scale;
-            for (int i = 0; i < y.Length; i++) y[i] *= factor;
+            SimdMap.Unary(new MultiplyOperator(factor), y, y);
         }
     }
 
@@ -91,41 +91,17 @@ internal sealed class AnalogReader
     // x * scale, quantised (rint: round half to even) to steps of Δin, clipped to ±inp_bound, plus input noise.
     private static void Convert(IOConfig io, ReadOnlySpan<float> x, float scale, float step, Span<float> destination, RandomStream random)
     {
-        float bound = io.InpBound, noise = io.InpNoise;
-        for (int j = 0; j < x.Length; j++)
-        {
-            float v = x[j] * scale;
-            if (step > 0) v = MathF.Round(v / step) * step;
-            destination[j] = Math.Clamp(v, -bound, bound);
-        }
-        if (noise > 0)
-            for (int j = 0; j < destination.Length; j++) destination[j] += noise * random.NextGaussian();
+        SimdMap.Unary(new DacOperator(scale, step, io.InpBound), x, destination);
+        if (io.InpNoise > 0) random.AddGaussian(io.InpNoise, destination);
     }
 
     // Weight noise, output noise, ADC quantisation and clipping. Returns false if an output hit the bound (+out_bound,
     // or -out_bound with bm_test_negative_bound), i.e. if bound management should try again.
     private static bool Finalize(IOConfig io, Span<float> y, ReadOnlySpan<float> xq, float step, RandomStream random)
     {
-        if (io.WNoise > 0)
-        {
-            // aihwkit ADDITIVE_CONSTANT: fresh N(0, w_noise^2) weight noise summed over the inputs, N(0, w_noise^2 ||x'||^2) per output.
-            float sigma = io.WNoise * (float)Blas.Nrm2(xq);
-            for (int i = 0; i < y.Length; i++) y[i] += sigma * random.NextGaussian();
-        }
-        if (io.OutNoise > 0)
-        {
-            for (int i = 0; i < y.Length; i++) y[i] += io.OutNoise * random.NextGaussian();
-        }
-        float bound = io.OutBound;
-        bool passed = true;
-        for (int i = 0; i < y.Length; i++)
-        {
-            float v = y[i];
-            if (step > 0) v = MathF.Round(v / step) * step;
-            if (v > bound) { v = bound; passed = false; }
-            else if (v < -bound) { v = -bound; passed &= !io.BmTestNegativeBound; }
-            y[i] = v;
-        }
-        return passed;
+        // aihwkit ADDITIVE_CONSTANT: fresh N(0, w_noise^2) weight noise summed over the inputs, N(0, w_noise^2 ||x'||^2) per output.
+        if (io.WNoise > 0) random.AddGaussian(io.WNoise * (float)Blas.Nrm2(xq), y);
+        if (io.OutNoise > 0) random.AddGaussian(io.OutNoise, y);
+        return Adc(y, step, io.OutBound, io.BmTestNegativeBound);
     }
 }

@@ -94,7 +94,7 @@ public sealed partial class CrossbarTile
     private void ApplyPulsedRankOne(float lr, ReadOnlySpan<float> d, ReadOnlySpan<float> x)
     {
         var up = Config.Update;
-        float xMax = Eigen.SampleScale.MaxAbs(x), dMax = Eigen.SampleScale.MaxAbs(d);
+        float xMax = Kernels.SimdReduce.AbsMax(x), dMax = Kernels.SimdReduce.AbsMax(d);
         LastBl = 0; LastMaxRowProbability = 0; LastMaxColProbability = 0;
         if (lr == 0 || xMax == 0 || dMax == 0) return;
 

@@ -1,3 +1,4 @@
+using SbeCore.Kernels;
 using SbeCore.Eigen;
 
 namespace SbeCore.Crossbar;
@@ -15,7 +16,7 @@ public sealed partial class CrossbarTile
     private double RankOneChange(float lr, ReadOnlySpan<float> d, ReadOnlySpan<float> x)
     {
         if (!_isIdeal) return 0;
-        double factor = Math.Abs((double)lr) * SampleScale.MaxAbs(d), change = factor * SampleScale.MaxAbs(x);
+        double factor = Math.Abs((double)lr) * SimdReduce.AbsMax(d), change = factor * SimdReduce.AbsMax(x);
         RequireWithinRange(factor, change);
         return change;
     }
@@ -26,9 +27,9 @@ public sealed partial class CrossbarTile
         double factor = 0, change = 0;
         for (int c = 0; c < s.Length; c++)
         {
-            double f = Math.Abs((double)lr * s[c]) * SampleScale.MaxAbs(d.Slice(c * Rows, Rows));
+            double f = Math.Abs((double)lr * s[c]) * SimdReduce.AbsMax(d.Slice(c * Rows, Rows));
             factor = Math.Max(factor, f);
-            change += f * SampleScale.MaxAbs(x.Slice(c * Cols, Cols));
+            change += f * SimdReduce.AbsMax(x.Slice(c * Cols, Cols));
         }
         RequireWithinRange(factor, change);
         return change;
@@ -38,7 +39,7 @@ public sealed partial class CrossbarTile
     {
         if (!_isIdeal) return 0;
         double change = 0;
-        for (int r = 0; r < Rows; r++) change = Math.Max(change, Math.Abs((double)lr) * SampleScale.MaxAbs(g.Slice(r * stride, Cols)));
+        for (int r = 0; r < Rows; r++) change = Math.Max(change, Math.Abs((double)lr) * SimdReduce.AbsMax(g.Slice(r * stride, Cols)));
         RequireWithinRange(change, change);
         return change;
     }
@@ -54,5 +55,5 @@ public sealed partial class CrossbarTile
 
     private void GrowWeightBound(double maxChange) => _weightBound += maxChange;
 
-    private double ExactWeightBound() => _isIdeal ? SampleScale.MaxAbs(_weights) : 0;
+    private double ExactWeightBound() => _isIdeal ? SimdReduce.AbsMax(_weights) : 0;
 }

@@ -17,30 +17,39 @@ internal static class DoubleOps
     public static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
     {
         int n = x.Length;
-        if (Vector512.IsHardwareAccelerated && n >= Vector512<double>.Count) return Dot512(x, y);
-        if (Vector256.IsHardwareAccelerated && n >= Vector256<double>.Count) return Dot256(x, y);
-        if (Vector128.IsHardwareAccelerated && n >= Vector128<double>.Count) return Dot128(x, y);
-        return DotScalar(x, y);
+        return SimdDispatch.ForDouble(n) switch
+        {
+            SimdWidth.V512 => Dot512(x, y),
+            SimdWidth.V256 => Dot256(x, y),
+            SimdWidth.V128 => Dot128(x, y),
+            _ => DotScalar(x, y),
+        };
     }
 
     /// <summary>y += a x.</summary>
     public static void Axpy(double a, ReadOnlySpan<double> x, Span<double> y)
     {
         int n = x.Length;
-        if (Vector512.IsHardwareAccelerated && n >= Vector512<double>.Count) Axpy512(a, x, y);
-        else if (Vector256.IsHardwareAccelerated && n >= Vector256<double>.Count) Axpy256(a, x, y);
-        else if (Vector128.IsHardwareAccelerated && n >= Vector128<double>.Count) Axpy128(a, x, y);
-        else AxpyScalar(a, x, y);
+        switch (SimdDispatch.ForDouble(n))
+        {
+            case SimdWidth.V512: Axpy512(a, x, y); break;
+            case SimdWidth.V256: Axpy256(a, x, y); break;
+            case SimdWidth.V128: Axpy128(a, x, y); break;
+            default: AxpyScalar(a, x, y); break;
+        }
     }
 
     /// <summary>y += a x with x in float (each element widened exactly).</summary>
     public static void Axpy(double a, ReadOnlySpan<float> x, Span<double> y)
     {
         int n = x.Length;
-        if (Vector512.IsHardwareAccelerated && n >= Vector512<double>.Count) Axpy512(a, x, y);
-        else if (Vector256.IsHardwareAccelerated && n >= Vector256<double>.Count) Axpy256(a, x, y);
-        else if (Vector128.IsHardwareAccelerated && n >= Vector128<double>.Count) Axpy128(a, x, y);
-        else AxpyScalar(a, x, y);
+        switch (SimdDispatch.ForDouble(n))
+        {
+            case SimdWidth.V512: Axpy512(a, x, y); break;
+            case SimdWidth.V256: Axpy256(a, x, y); break;
+            case SimdWidth.V128: Axpy128(a, x, y); break;
+            default: AxpyScalar(a, x, y); break;
+        }
     }
 
     // Width entry points (tests and benchmarks call them directly).

@@ -31,10 +31,13 @@ internal static class EstimatorKernels
         if (u.Length != v.Length || w.Length != v.Length)
             throw new ArgumentException($"u has {u.Length} elements, v has {v.Length}, w has {w.Length}.", nameof(w));
         int n = u.Length;
-        if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count) ScaleAddDotNorm512(alpha, beta, u, v, w, out dot, out sumSq);
-        else if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count) ScaleAddDotNorm256(alpha, beta, u, v, w, out dot, out sumSq);
-        else if (Vector128.IsHardwareAccelerated && n >= Vector128<float>.Count) ScaleAddDotNorm128(alpha, beta, u, v, w, out dot, out sumSq);
-        else ScaleAddDotNormScalar(alpha, beta, u, v, w, out dot, out sumSq);
+        switch (SimdDispatch.For(n))
+        {
+            case SimdWidth.V512: ScaleAddDotNorm512(alpha, beta, u, v, w, out dot, out sumSq); break;
+            case SimdWidth.V256: ScaleAddDotNorm256(alpha, beta, u, v, w, out dot, out sumSq); break;
+            case SimdWidth.V128: ScaleAddDotNorm128(alpha, beta, u, v, w, out dot, out sumSq); break;
+            default: ScaleAddDotNormScalar(alpha, beta, u, v, w, out dot, out sumSq); break;
+        }
     }
 
     // Width entry points (lengths already checked). AVX2 runs one accumulator chain so its results stay bit-identical to
@@ -125,10 +128,13 @@ internal static class EstimatorKernels
     public static double SumSquares(ReadOnlySpan<float> x)
     {
         int n = x.Length;
-        if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count) return SumSquares512(x);
-        if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count) return SumSquares256(x);
-        if (Vector128.IsHardwareAccelerated && n >= Vector128<float>.Count) return SumSquares128(x);
-        return SumSquaresScalar(x);
+        return SimdDispatch.For(n) switch
+        {
+            SimdWidth.V512 => SumSquares512(x),
+            SimdWidth.V256 => SumSquares256(x),
+            SimdWidth.V128 => SumSquares128(x),
+            _ => SumSquaresScalar(x),
+        };
     }
 
     internal static double SumSquares512(ReadOnlySpan<float> x) => SumSquaresCore<Simd512, Vector512<float>, Vector512<double>>(x);

@@ -1,3 +1,4 @@
+using SbeCore.Kernels;
 using SbeCore.Numerics;
 
 namespace SbeCore.Eigen;
@@ -11,28 +12,51 @@ namespace SbeCore.Eigen;
 /// </summary>
 internal static class Quantizer
 {
+    private const int DrawBlock = 256;
+
+    /// <summary>rint(x inv) step: x onto the grid step {.., -1, 0, 1, ..} (inv = 1/step, both rounded as given).</summary>
+    private readonly struct RoundToGrid(float inv, float step) : IUnaryOperator
+    {
+        public float Invoke(float x) => MathF.Round(x * inv) * step;
+        public TVec Invoke<TOps, TVec>(TVec x) where TOps : struct, ISimdElementOps<TVec> where TVec : struct
+            => TOps.Multiply(TOps.Round(TOps.Multiply(x, TOps.Broadcast(inv))), TOps.Broadcast(step));
+    }
+
+    /// <summary>min(levels, floor(x inv + u)) step for a uniform u in [0, 1) (multiply, then add: not fused).</summary>
+    private readonly struct RoundToGridStochastic(float inv, float step, float levels) : IBinaryOperator
+    {
+        public float Invoke(float x, float u) => MathF.Min(levels, MathF.Floor(x * inv + u)) * step;
+        public TVec Invoke<TOps, TVec>(TVec x, TVec u) where TOps : struct, ISimdElementOps<TVec> where TVec : struct
+            => TOps.Multiply(TOps.Min(TOps.Broadcast(levels), TOps.Floor(TOps.Add(TOps.Multiply(x, TOps.Broadcast(inv)), u))), TOps.Broadcast(step));
+    }
+
     /// <summary>Rounds v in place onto the per-vector grid max|v| * {-L..L} / L.</summary>
     public static void QuantizeVector(Span<float> v, int bits)
     {
         if (bits == 0) return;
-        float maxAbs = 0;
-        foreach (float e in v) maxAbs = MathF.Max(maxAbs, MathF.Abs(e));
+        float maxAbs = SimdReduce.AbsMax(v);
         if (maxAbs == 0) return;
         float levels = (1 << (bits - 1)) - 1;
-        float step = maxAbs / levels, inv = levels / maxAbs;
-        for (int i = 0; i < v.Length; i++) v[i] = MathF.Round(v[i] * inv) * step;
+        SimdMap.Unary(new RoundToGrid(levels / maxAbs, maxAbs / levels), v, v);
     }
 
     /// <summary>Stochastic rounding onto the same per-vector grid.</summary>
     public static void QuantizeVector(Span<float> v, int bits, ref Xoshiro256 rng)
     {
         if (bits == 0) return;
-        float maxAbs = 0;
-        foreach (float e in v) maxAbs = MathF.Max(maxAbs, MathF.Abs(e));
+        float maxAbs = SimdReduce.AbsMax(v);
         if (maxAbs == 0) return;
         float levels = (1 << (bits - 1)) - 1;
-        float step = maxAbs / levels, inv = levels / maxAbs;
-        for (int i = 0; i < v.Length; i++) v[i] = MathF.Min(levels, MathF.Floor(v[i] * inv + rng.NextSingle())) * step;
+        var op = new RoundToGridStochastic(levels / maxAbs, maxAbs / levels, levels);
+        // The uniforms are drawn in element order (one per element, as the stream defines), a block at a time.
+        Span<float> draws = stackalloc float[DrawBlock];
+        for (int start = 0; start < v.Length; start += DrawBlock)
+        {
+            var block = v.Slice(start, Math.Min(DrawBlock, v.Length - start));
+            var u = draws.Slice(0, block.Length);
+            for (int i = 0; i < u.Length; i++) u[i] = rng.NextSingle();
+            SimdMap.Binary(op, block, u, block);
+        }
     }
 
     /// <summary>Stochastic rounding of x to <paramref name="bits"/> significant bits.</summary>

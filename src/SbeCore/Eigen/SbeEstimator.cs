@@ -448,7 +448,7 @@ public sealed partial class SbeEstimator
         float inv = (float)(1.0 / norm);
         if (IsUsableNorm(norm) && float.IsFinite(inv))
         {
-            for (int i = 0; i < source.Length; i++) destination[i] = source[i] * inv;
+            SimdMap.Unary(new MultiplyOperator(inv), source, destination);
         }
         else if (IsUsableNorm(norm))
         {

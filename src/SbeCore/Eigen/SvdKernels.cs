@@ -25,10 +25,13 @@ internal static class SvdKernels
     /// <summary>rows rows of len floats (row j at src[j * srcStride]) -> rows rows of stride doubles, zero-padded.</summary>
     public static void Widen(ReadOnlySpan<float> src, int rows, int srcStride, int len, Span<double> dst, int stride)
     {
-        if (Vector512.IsHardwareAccelerated) Widen512(src, rows, srcStride, len, dst, stride);
-        else if (Vector256.IsHardwareAccelerated) Widen256(src, rows, srcStride, len, dst, stride);
-        else if (Vector128.IsHardwareAccelerated) Widen128(src, rows, srcStride, len, dst, stride);
-        else WidenScalar(src, rows, srcStride, len, dst, stride);
+        switch (SimdDispatch.ForDouble(stride))
+        {
+            case SimdWidth.V512: Widen512(src, rows, srcStride, len, dst, stride); break;
+            case SimdWidth.V256: Widen256(src, rows, srcStride, len, dst, stride); break;
+            case SimdWidth.V128: Widen128(src, rows, srcStride, len, dst, stride); break;
+            default: WidenScalar(src, rows, srcStride, len, dst, stride); break;
+        }
     }
 
     /// <summary>
@@ -37,19 +40,25 @@ internal static class SvdKernels
     /// </summary>
     public static void Gram(ReadOnlySpan<double> a, int m, int stride, Span<double> g, int gs, bool accumulate = false)
     {
-        if (Vector512.IsHardwareAccelerated) Gram512(a, m, stride, g, gs, accumulate);
-        else if (Vector256.IsHardwareAccelerated) Gram256(a, m, stride, g, gs, accumulate);
-        else if (Vector128.IsHardwareAccelerated) Gram128(a, m, stride, g, gs, accumulate);
-        else GramScalar(a, m, stride, g, gs, accumulate);
+        switch (SimdDispatch.ForDouble(stride))
+        {
+            case SimdWidth.V512: Gram512(a, m, stride, g, gs, accumulate); break;
+            case SimdWidth.V256: Gram256(a, m, stride, g, gs, accumulate); break;
+            case SimdWidth.V128: Gram128(a, m, stride, g, gs, accumulate); break;
+            default: GramScalar(a, m, stride, g, gs, accumulate); break;
+        }
     }
 
     /// <summary>g (m1 x m2, row stride gs) = A B^T: g[i, l] = A_i . B_l for m1 rows of A and m2 rows of B (stride doubles each).</summary>
     public static void Cross(ReadOnlySpan<double> a, int m1, ReadOnlySpan<double> b, int m2, int stride, Span<double> g, int gs)
     {
-        if (Vector512.IsHardwareAccelerated) Cross512(a, m1, b, m2, stride, g, gs);
-        else if (Vector256.IsHardwareAccelerated) Cross256(a, m1, b, m2, stride, g, gs);
-        else if (Vector128.IsHardwareAccelerated) Cross128(a, m1, b, m2, stride, g, gs);
-        else CrossScalar(a, m1, b, m2, stride, g, gs);
+        switch (SimdDispatch.ForDouble(stride))
+        {
+            case SimdWidth.V512: Cross512(a, m1, b, m2, stride, g, gs); break;
+            case SimdWidth.V256: Cross256(a, m1, b, m2, stride, g, gs); break;
+            case SimdWidth.V128: Cross128(a, m1, b, m2, stride, g, gs); break;
+            default: CrossScalar(a, m1, b, m2, stride, g, gs); break;
+        }
     }
 
     /// <summary>
@@ -58,10 +67,13 @@ internal static class SvdKernels
     /// </summary>
     public static void AddTransposedProduct(ReadOnlySpan<double> sMat, int s, ReadOnlySpan<double> b, int stride, int t, Span<double> c)
     {
-        if (Vector512.IsHardwareAccelerated) AddTransposedProduct512(sMat, s, b, stride, t, c);
-        else if (Vector256.IsHardwareAccelerated) AddTransposedProduct256(sMat, s, b, stride, t, c);
-        else if (Vector128.IsHardwareAccelerated) AddTransposedProduct128(sMat, s, b, stride, t, c);
-        else AddTransposedProductScalar(sMat, s, b, stride, t, c);
+        switch (SimdDispatch.ForDouble(stride))
+        {
+            case SimdWidth.V512: AddTransposedProduct512(sMat, s, b, stride, t, c); break;
+            case SimdWidth.V256: AddTransposedProduct256(sMat, s, b, stride, t, c); break;
+            case SimdWidth.V128: AddTransposedProduct128(sMat, s, b, stride, t, c); break;
+            default: AddTransposedProductScalar(sMat, s, b, stride, t, c); break;
+        }
     }
 
     // Width entry points (tests and benchmarks call them directly; every stride from Stride suits every width).

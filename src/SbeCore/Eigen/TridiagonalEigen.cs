@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -139,55 +138,6 @@ internal sealed partial class TridiagonalEigen
         double kk = -0.5 * tau * pu;
         for (int i = 0; i < m; i++) p[i] += kk * u[i];
         for (int i = 0; i < m; i++) RankTwoRow(a.Slice((o + i) * r + o, i + 1), u, p, u[i], p[i]);
-    }
-
-    // returns row[0..i] . u[0..i], and p[0..i) += u[i] row[0..i)
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double DotAndAxpy(ReadOnlySpan<double> row, ReadOnlySpan<double> u, Span<double> p, int i)
-    {
-        double ui = u[i], dot = row[i] * ui;
-        int l = 0;
-        if (Vector.IsHardwareAccelerated && i >= Vector<double>.Count)
-        {
-            ref double rr = ref MemoryMarshal.GetReference(row);
-            ref double ru = ref MemoryMarshal.GetReference(u);
-            ref double rp = ref MemoryMarshal.GetReference(p);
-            var vu = new Vector<double>(ui);
-            Vector<double> acc = default;
-            int last = i - Vector<double>.Count;
-            for (; l <= last; l += Vector<double>.Count)
-            {
-                Vector<double> x = Vector.LoadUnsafe(ref rr, (nuint)l);
-                acc = Vector.FusedMultiplyAdd(x, Vector.LoadUnsafe(ref ru, (nuint)l), acc);
-                Vector.FusedMultiplyAdd(vu, x, Vector.LoadUnsafe(ref rp, (nuint)l)).StoreUnsafe(ref rp, (nuint)l);
-            }
-            dot += Vector.Sum(acc);
-        }
-        for (; l < i; l++) { dot += row[l] * u[l]; p[l] += ui * row[l]; }
-        return dot;
-    }
-
-    // row[l] -= ui w[l] + wi u[l] for l in 0..row.Length
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void RankTwoRow(Span<double> row, ReadOnlySpan<double> u, ReadOnlySpan<double> w, double ui, double wi)
-    {
-        int len = row.Length, l = 0;
-        if (Vector.IsHardwareAccelerated && len >= Vector<double>.Count)
-        {
-            ref double rr = ref MemoryMarshal.GetReference(row);
-            ref double ru = ref MemoryMarshal.GetReference(u);
-            ref double rw = ref MemoryMarshal.GetReference(w);
-            var vui = new Vector<double>(-ui);
-            var vwi = new Vector<double>(-wi);
-            int last = len - Vector<double>.Count;
-            for (; l <= last; l += Vector<double>.Count)
-            {
-                Vector<double> x = Vector.LoadUnsafe(ref rr, (nuint)l);
-                x = Vector.FusedMultiplyAdd(vui, Vector.LoadUnsafe(ref rw, (nuint)l), x);
-                Vector.FusedMultiplyAdd(vwi, Vector.LoadUnsafe(ref ru, (nuint)l), x).StoreUnsafe(ref rr, (nuint)l);
-            }
-        }
-        for (; l < len; l++) row[l] = row[l] - ui * w[l] - wi * u[l];
     }
 
     // y <- Q y = H_0 H_1 ... H_{r-3} y (innermost first)

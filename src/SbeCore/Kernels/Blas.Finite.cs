@@ -11,10 +11,13 @@ public static partial class Blas
     /// <summary>Index of the first NaN or infinite element, or -1 when every element is finite.</summary>
     public static int IndexOfNonFinite(ReadOnlySpan<float> x)
     {
-        bool finite = Vector512.IsHardwareAccelerated ? AllFinite512(x)
-            : Vector256.IsHardwareAccelerated ? AllFinite256(x)
-            : Vector128.IsHardwareAccelerated ? AllFinite128(x)
-            : AllFiniteScalar(x);
+        bool finite = SimdDispatch.For(x.Length) switch
+        {
+            SimdWidth.V512 => AllFinite512(x),
+            SimdWidth.V256 => AllFinite256(x),
+            SimdWidth.V128 => AllFinite128(x),
+            _ => AllFiniteScalar(x),
+        };
         if (finite) return -1;
         for (int i = 0; i < x.Length; i++) if (!float.IsFinite(x[i])) return i;
         return -1;

@@ -3,9 +3,10 @@ using System.Runtime.Intrinsics;
 namespace SbeCore.Kernels;
 
 // Matrices are row-major with an explicit row stride (>= cols) so a tile may be a view of a larger matrix.
-// Each public method checks every argument before writing anything, then dispatches once to the widest
-// accelerated path (Vector512, Vector256, Vector128, scalar); IsHardwareAccelerated is a JIT-time constant,
-// so the untaken branches vanish. The width entry points (Dot512 ... DotScalar) live in the partial files.
+// Each public method checks every argument before writing anything, then dispatches once to SimdDispatch.Widest.
+// Below one vector of that width a kernel runs its scalar loop rather than a narrower width: the BLAS kernels' own
+// short-input rule, kept because their summation order (and FMA or not) fixes the bits of every training result of
+// record. The width entry points (Dot512 ... DotScalar) live in the partial files.
 
 /// <summary>float32 linear-algebra kernels over spans: allocation-free, argument-checked up front.</summary>
 /// <remarks>
@@ -23,18 +24,20 @@ public static partial class Blas
     private static bool FewVectorRegisters => !Vector512.IsHardwareAccelerated && !System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.IsSupported;
 
     /// <summary>Bits of the vector path the kernels take on this machine: 512, 256, 128, or 0 for scalar.</summary>
-    public static int VectorBits =>
-        Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : Vector128.IsHardwareAccelerated ? 128 : 0;
+    public static int VectorBits => (int)SimdDispatch.Hardware;
 
     /// <summary>Effectively computes sum_i x[i] * y[i].</summary>
     /// <exception cref="ArgumentException">x and y differ in length.</exception>
     public static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
     {
         BlasThrow.CheckExact(nameof(y), y.Length, x.Length, "the length of x");
-        if (Vector512.IsHardwareAccelerated) return Dot512(x, y);
-        if (Vector256.IsHardwareAccelerated) return Dot256(x, y);
-        if (Vector128.IsHardwareAccelerated) return Dot128(x, y);
-        return DotScalar(x, y);
+        return SimdDispatch.Widest switch
+        {
+            SimdWidth.V512 => Dot512(x, y),
+            SimdWidth.V256 => Dot256(x, y),
+            SimdWidth.V128 => Dot128(x, y),
+            _ => DotScalar(x, y),
+        };
     }
 
     /// <summary>Effectively computes y[i] += a * x[i].</summary>
@@ -44,28 +47,37 @@ public static partial class Blas
         BlasThrow.CheckExact(nameof(y), y.Length, x.Length, "the length of x");
         // Exact aliasing (y += a y) is elementwise and safe; a shifted overlap would read updated values.
         if (x.Overlaps(y, out int offset) && offset != 0) BlasThrow.Overlap(nameof(y), nameof(x));
-        if (Vector512.IsHardwareAccelerated) Axpy512(a, x, y);
-        else if (Vector256.IsHardwareAccelerated) Axpy256(a, x, y);
-        else if (Vector128.IsHardwareAccelerated) Axpy128(a, x, y);
-        else AxpyScalar(a, x, y);
+        switch (SimdDispatch.Widest)
+        {
+            case SimdWidth.V512: Axpy512(a, x, y); break;
+            case SimdWidth.V256: Axpy256(a, x, y); break;
+            case SimdWidth.V128: Axpy128(a, x, y); break;
+            default: AxpyScalar(a, x, y); break;
+        }
     }
 
     /// <summary>Effectively computes x[i] *= a.</summary>
     public static void Scale(float a, Span<float> x)
     {
-        if (Vector512.IsHardwareAccelerated) Scale512(a, x);
-        else if (Vector256.IsHardwareAccelerated) Scale256(a, x);
-        else if (Vector128.IsHardwareAccelerated) Scale128(a, x);
-        else ScaleScalar(a, x);
+        switch (SimdDispatch.Widest)
+        {
+            case SimdWidth.V512: Scale512(a, x); break;
+            case SimdWidth.V256: Scale256(a, x); break;
+            case SimdWidth.V128: Scale128(a, x); break;
+            default: ScaleScalar(a, x); break;
+        }
     }
 
     /// <summary>Euclidean norm, accumulated in double.</summary>
     public static double Nrm2(ReadOnlySpan<float> x)
     {
-        if (Vector512.IsHardwareAccelerated) return Nrm2_512(x);
-        if (Vector256.IsHardwareAccelerated) return Nrm2_256(x);
-        if (Vector128.IsHardwareAccelerated) return Nrm2_128(x);
-        return Nrm2Scalar(x);
+        return SimdDispatch.Widest switch
+        {
+            SimdWidth.V512 => Nrm2_512(x),
+            SimdWidth.V256 => Nrm2_256(x),
+            SimdWidth.V128 => Nrm2_128(x),
+            _ => Nrm2Scalar(x),
+        };
     }
 
     /// <summary>y = W x, W rows x cols row-major with row stride.</summary>
@@ -79,10 +91,13 @@ public static partial class Blas
         BlasThrow.CheckAtLeast(nameof(y), y.Length, rows, "rows");
         BlasThrow.CheckNoOverlap(y.Slice(0, rows), nameof(y), w.Slice(0, span), nameof(w));
         BlasThrow.CheckNoOverlap(y.Slice(0, rows), nameof(y), x, nameof(x));
-        if (Vector512.IsHardwareAccelerated) Gemv512(w, rows, cols, stride, x, y);
-        else if (Vector256.IsHardwareAccelerated) Gemv256(w, rows, cols, stride, x, y);
-        else if (Vector128.IsHardwareAccelerated) Gemv128(w, rows, cols, stride, x, y);
-        else GemvScalar(w, rows, cols, stride, x, y);
+        switch (SimdDispatch.Widest)
+        {
+            case SimdWidth.V512: Gemv512(w, rows, cols, stride, x, y); break;
+            case SimdWidth.V256: Gemv256(w, rows, cols, stride, x, y); break;
+            case SimdWidth.V128: Gemv128(w, rows, cols, stride, x, y); break;
+            default: GemvScalar(w, rows, cols, stride, x, y); break;
+        }
     }
 
     /// <summary>z = W^T d.</summary>
@@ -95,10 +110,13 @@ public static partial class Blas
         BlasThrow.CheckAtLeast(nameof(z), z.Length, cols, "cols");
         BlasThrow.CheckNoOverlap(z.Slice(0, cols), nameof(z), w.Slice(0, span), nameof(w));
         BlasThrow.CheckNoOverlap(z.Slice(0, cols), nameof(z), d, nameof(d));
-        if (Vector512.IsHardwareAccelerated) GemvT512(w, rows, cols, stride, d, z);
-        else if (Vector256.IsHardwareAccelerated) GemvT256(w, rows, cols, stride, d, z);
-        else if (Vector128.IsHardwareAccelerated) GemvT128(w, rows, cols, stride, d, z);
-        else GemvTScalar(w, rows, cols, stride, d, z);
+        switch (SimdDispatch.Widest)
+        {
+            case SimdWidth.V512: GemvT512(w, rows, cols, stride, d, z); break;
+            case SimdWidth.V256: GemvT256(w, rows, cols, stride, d, z); break;
+            case SimdWidth.V128: GemvT128(w, rows, cols, stride, d, z); break;
+            default: GemvTScalar(w, rows, cols, stride, d, z); break;
+        }
     }
 
     /// <summary>W += alpha u v^T (u length rows, v length cols).</summary>
@@ -111,10 +129,13 @@ public static partial class Blas
         BlasThrow.CheckExact(nameof(v), v.Length, cols, "cols");
         BlasThrow.CheckNoOverlap(w.Slice(0, span), nameof(w), u, nameof(u));
         BlasThrow.CheckNoOverlap(w.Slice(0, span), nameof(w), v, nameof(v));
-        if (Vector512.IsHardwareAccelerated) Ger512(alpha, u, v, w, rows, cols, stride);
-        else if (Vector256.IsHardwareAccelerated) Ger256(alpha, u, v, w, rows, cols, stride);
-        else if (Vector128.IsHardwareAccelerated) Ger128(alpha, u, v, w, rows, cols, stride);
-        else GerScalar(alpha, u, v, w, rows, cols, stride);
+        switch (SimdDispatch.Widest)
+        {
+            case SimdWidth.V512: Ger512(alpha, u, v, w, rows, cols, stride); break;
+            case SimdWidth.V256: Ger256(alpha, u, v, w, rows, cols, stride); break;
+            case SimdWidth.V128: Ger128(alpha, u, v, w, rows, cols, stride); break;
+            default: GerScalar(alpha, u, v, w, rows, cols, stride); break;
+        }
     }
 
     /// <summary>W += U diag(s) V^T: u is k x rows, v is k x cols (each term a row), s has k entries; one pass over W.</summary>
@@ -130,10 +151,13 @@ public static partial class Blas
         BlasThrow.CheckNoOverlap(w.Slice(0, span), nameof(w), u, nameof(u));
         BlasThrow.CheckNoOverlap(w.Slice(0, span), nameof(w), s, nameof(s));
         BlasThrow.CheckNoOverlap(w.Slice(0, span), nameof(w), v, nameof(v));
-        if (Vector512.IsHardwareAccelerated) RankK512(u, s, v, w, rows, cols, stride);
-        else if (Vector256.IsHardwareAccelerated) RankK256(u, s, v, w, rows, cols, stride);
-        else if (Vector128.IsHardwareAccelerated) RankK128(u, s, v, w, rows, cols, stride);
-        else RankKScalar(u, s, v, w, rows, cols, stride);
+        switch (SimdDispatch.Widest)
+        {
+            case SimdWidth.V512: RankK512(u, s, v, w, rows, cols, stride); break;
+            case SimdWidth.V256: RankK256(u, s, v, w, rows, cols, stride); break;
+            case SimdWidth.V128: RankK128(u, s, v, w, rows, cols, stride); break;
+            default: RankKScalar(u, s, v, w, rows, cols, stride); break;
+        }
     }
 
     /// <summary>Batched forward read: Y (n x rows) = X (n x cols) W^T.</summary>
@@ -149,10 +173,13 @@ public static partial class Blas
         Span<float> used = y.Slice(0, n * rows);
         BlasThrow.CheckNoOverlap(used, nameof(y), w.Slice(0, span), nameof(w));
         BlasThrow.CheckNoOverlap(used, nameof(y), x, nameof(x));
-        if (Vector512.IsHardwareAccelerated) BatchRead512(w, rows, cols, stride, x, n, y);
-        else if (Vector256.IsHardwareAccelerated) BatchRead256(w, rows, cols, stride, x, n, y);
-        else if (Vector128.IsHardwareAccelerated) BatchRead128(w, rows, cols, stride, x, n, y);
-        else BatchReadScalar(w, rows, cols, stride, x, n, y);
+        switch (SimdDispatch.Widest)
+        {
+            case SimdWidth.V512: BatchRead512(w, rows, cols, stride, x, n, y); break;
+            case SimdWidth.V256: BatchRead256(w, rows, cols, stride, x, n, y); break;
+            case SimdWidth.V128: BatchRead128(w, rows, cols, stride, x, n, y); break;
+            default: BatchReadScalar(w, rows, cols, stride, x, n, y); break;
+        }
     }
 
     /// <summary>Batched backward read: Z (n x cols) = D (n x rows) W.</summary>
@@ -168,9 +195,12 @@ public static partial class Blas
         Span<float> used = z.Slice(0, n * cols);
         BlasThrow.CheckNoOverlap(used, nameof(z), w.Slice(0, span), nameof(w));
         BlasThrow.CheckNoOverlap(used, nameof(z), d, nameof(d));
-        if (Vector512.IsHardwareAccelerated) BatchReadTransposed512(w, rows, cols, stride, d, n, z);
-        else if (Vector256.IsHardwareAccelerated) BatchReadTransposed256(w, rows, cols, stride, d, n, z);
-        else if (Vector128.IsHardwareAccelerated) BatchReadTransposed128(w, rows, cols, stride, d, n, z);
-        else BatchReadTransposedScalar(w, rows, cols, stride, d, n, z);
+        switch (SimdDispatch.Widest)
+        {
+            case SimdWidth.V512: BatchReadTransposed512(w, rows, cols, stride, d, n, z); break;
+            case SimdWidth.V256: BatchReadTransposed256(w, rows, cols, stride, d, n, z); break;
+            case SimdWidth.V128: BatchReadTransposed128(w, rows, cols, stride, d, n, z); break;
+            default: BatchReadTransposedScalar(w, rows, cols, stride, d, n, z); break;
+        }
     }
 }

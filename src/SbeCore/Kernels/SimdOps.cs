@@ -69,6 +69,9 @@ internal interface ISimdBitOps<TVec, TBits> : ISimdOps<TVec> where TVec : struct
     static abstract TBits SubtractBits(TBits a, TBits b);
     static abstract TBits ShiftRightBits(TBits value, int shift);
     static abstract ulong SumBits(TBits value);
+    static abstract TBits OrBits(TBits a, TBits b);
+    static abstract TBits XorBits(TBits a, TBits b);
+    static abstract TBits ShiftLeftBits(TBits value, int shift);
     /// <summary>The lanes of <paramref name="lower"/> then <paramref name="upper"/> as <see cref="ISimdOps{TVec}.Count"/> floats;
     /// exact for values below 2^31 (they are narrowed to 32 bits first).</summary>
     static abstract TVec NarrowToSingle(TBits lower, TBits upper);
@@ -122,7 +125,7 @@ internal static class Horizontal
 }
 
 /// <summary>512-bit operations (AVX-512 on x86).</summary>
-internal readonly struct Simd512 : ISimdWideningOps<Vector512<float>, Vector512<double>>, ISimdBitOps<Vector512<float>, Vector512<ulong>>
+internal readonly partial struct Simd512 : ISimdWideningOps<Vector512<float>, Vector512<double>>, ISimdBitOps<Vector512<float>, Vector512<ulong>>
 {
     public static int Count => Vector512<float>.Count;
     public static Vector512<float> Zero => Vector512<float>.Zero;
@@ -163,7 +166,7 @@ internal readonly struct Simd512 : ISimdWideningOps<Vector512<float>, Vector512<
 }
 
 /// <summary>256-bit operations (AVX2 on x86).</summary>
-internal readonly struct Simd256 : ISimdWideningOps<Vector256<float>, Vector256<double>>, ISimdBitOps<Vector256<float>, Vector256<ulong>>
+internal readonly partial struct Simd256 : ISimdWideningOps<Vector256<float>, Vector256<double>>, ISimdBitOps<Vector256<float>, Vector256<ulong>>
 {
     public static int Count => Vector256<float>.Count;
     public static Vector256<float> Zero => Vector256<float>.Zero;
@@ -204,7 +207,7 @@ internal readonly struct Simd256 : ISimdWideningOps<Vector256<float>, Vector256<
 }
 
 /// <summary>128-bit operations: SSE on x86, AdvSimd (NEON) on ARM64; only cross-platform Vector128 APIs.</summary>
-internal readonly struct Simd128 : ISimdWideningOps<Vector128<float>, Vector128<double>>, ISimdBitOps<Vector128<float>, Vector128<ulong>>
+internal readonly partial struct Simd128 : ISimdWideningOps<Vector128<float>, Vector128<double>>, ISimdBitOps<Vector128<float>, Vector128<ulong>>
 {
     public static int Count => Vector128<float>.Count;
     public static Vector128<float> Zero => Vector128<float>.Zero;

@@ -15,10 +15,13 @@ internal static class GaussianTransform
 {
     public static void BoxMuller(Span<float> u1, Span<float> u2)
     {
-        if (Vector512.IsHardwareAccelerated) BoxMuller512(u1, u2);
-        else if (Vector256.IsHardwareAccelerated) BoxMuller256(u1, u2);
-        else if (Vector128.IsHardwareAccelerated) BoxMuller128(u1, u2);
-        else BoxMullerScalar(u1, u2);
+        switch (SimdDispatch.For(u1.Length))
+        {
+            case SimdWidth.V512: BoxMuller512(u1, u2); break;
+            case SimdWidth.V256: BoxMuller256(u1, u2); break;
+            case SimdWidth.V128: BoxMuller128(u1, u2); break;
+            default: BoxMullerScalar(u1, u2); break;
+        }
     }
 
     internal static void BoxMuller512(Span<float> u1, Span<float> u2) => BoxMullerCore<SimdMath512, Vector512<float>>(u1, u2);

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
+using SbeCore.Kernels;
 
 namespace SbeCore.Numerics;
 
@@ -56,7 +56,7 @@ public sealed class RandomStream
     {
         _lanes.Fill(_bits.AsSpan(0, BufferLength / 2));
         // Each 32-bit half of a word gives one uniform from its top 24 bits.
-        ToUnit(MemoryMarshal.Cast<ulong, uint>(_bits.AsSpan(0, BufferLength / 2)), _uniform, 0);
+        RandomKernels.ToUnit(MemoryMarshal.Cast<ulong, uint>(_bits.AsSpan(0, BufferLength / 2)), _uniform, 0);
         _uniformNext = 0;
     }
 
@@ -68,35 +68,24 @@ public sealed class RandomStream
         Span<float> g = _gaussian;
         var u1 = g.Slice(0, BufferLength / 2);
         var u2 = g.Slice(BufferLength / 2);
-        ToUnit(draws.Slice(0, BufferLength / 2), u1, 1);
-        ToUnit(draws.Slice(BufferLength / 2), u2, 0);
+        RandomKernels.ToUnit(draws.Slice(0, BufferLength / 2), u1, 1);
+        RandomKernels.ToUnit(draws.Slice(BufferLength / 2), u2, 0);
         GaussianTransform.BoxMuller(u1, u2);
         _gaussianNext = 0;
     }
 
-    // destination[i] = ((draws[i] >> 8) + offset) / 2^24: exact in float, identical on every path.
-    private static void ToUnit(ReadOnlySpan<uint> draws, Span<float> destination, uint offset)
+    /// <summary>y[i] += sigma * (the next Gaussian draw), the draws taken in order from the buffer in whole runs: the
+    /// same numbers, in the same places, as one <see cref="NextGaussian"/> per element.</summary>
+    internal void AddGaussian(float sigma, Span<float> y)
     {
-        int i = 0;
-        ref uint d = ref MemoryMarshal.GetReference(draws);
-        ref float f = ref MemoryMarshal.GetReference(destination);
-        if (Vector512.IsHardwareAccelerated)
+        while (!y.IsEmpty)
         {
-            for (; i + 16 <= draws.Length; i += 16)
-            {
-                var v = (Vector512.LoadUnsafe(ref d, (nuint)i) >>> 8) + Vector512.Create(offset);
-                (Vector512.ConvertToSingle(v) * Vector512.Create(1.0f / (1 << 24))).StoreUnsafe(ref f, (nuint)i);
-            }
+            if (_gaussianNext == BufferLength) RefillGaussian();
+            int n = Math.Min(y.Length, BufferLength - _gaussianNext);
+            SimdMap.Binary(new AddScaledOperator(sigma), y.Slice(0, n), _gaussian.AsSpan(_gaussianNext, n), y.Slice(0, n));
+            _gaussianNext += n;
+            y = y.Slice(n);
         }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i + 8 <= draws.Length; i += 8)
-            {
-                var v = (Vector256.LoadUnsafe(ref d, (nuint)i) >>> 8) + Vector256.Create(offset);
-                (Vector256.ConvertToSingle(v) * Vector256.Create(1.0f / (1 << 24))).StoreUnsafe(ref f, (nuint)i);
-            }
-        }
-        for (; i < draws.Length; i++) destination[i] = ((draws[i] >> 8) + offset) * (1.0f / (1 << 24));
     }
 
     /// <summary>Writes the generator state, both buffers and their positions.</summary>

@@ -1,12 +1,13 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using SbeCore.Kernels;
 
 namespace SbeCore.Numerics;
 
 /// <summary>
 /// Eight independent xoshiro256** generators advanced in lock-step, so a bulk fill runs as one
-/// Vector512 (or two Vector256) step per eight outputs. The output order is fixed (block b, lane l
+/// Vector512 step (or two Vector256, or four Vector128 steps) per eight outputs. The output order is fixed (block b, lane l
 /// goes to index 8b + l), so every ISA path produces the same bits.
 /// </summary>
 public sealed class Xoshiro256Lanes
@@ -55,51 +56,49 @@ public sealed class Xoshiro256Lanes
     public void Fill(Span<ulong> destination)
     {
         if (destination.Length % Lanes != 0) throw new ArgumentException($"destination has {destination.Length} words, not a multiple of {Lanes}.", nameof(destination));
-        if (Vector512.IsHardwareAccelerated) Fill512(destination);
-        else if (Vector256.IsHardwareAccelerated) Fill256(destination);
-        else FillScalar(destination);
-    }
-
-    internal void Fill512(Span<ulong> destination)
-    {
-        ref ulong s = ref MemoryMarshal.GetArrayDataReference(_state);
-        var s0 = Vector512.LoadUnsafe(ref s, 0); var s1 = Vector512.LoadUnsafe(ref s, 8);
-        var s2 = Vector512.LoadUnsafe(ref s, 16); var s3 = Vector512.LoadUnsafe(ref s, 24);
-        ref ulong d = ref MemoryMarshal.GetReference(destination);
-        for (nuint i = 0; i < (nuint)destination.Length; i += Lanes)
+        switch (SimdDispatch.ForDouble(destination.Length))
         {
-            var m5 = (s1 << 2) + s1;
-            var r = (m5 << 7) | (m5 >>> 57);
-            ((r << 3) + r).StoreUnsafe(ref d, i);
-            var t = s1 << 17;
-            s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t;
-            s3 = (s3 << 45) | (s3 >>> 19);
+            case SimdWidth.V512: FillCore<Simd512, Vector512<float>, Vector512<ulong>>(destination); break;
+            case SimdWidth.V256: FillCore<Simd256, Vector256<float>, Vector256<ulong>>(destination); break;
+            case SimdWidth.V128: FillCore<Simd128, Vector128<float>, Vector128<ulong>>(destination); break;
+            default: FillScalar(destination); break;
         }
-        s0.StoreUnsafe(ref s, 0); s1.StoreUnsafe(ref s, 8); s2.StoreUnsafe(ref s, 16); s3.StoreUnsafe(ref s, 24);
     }
 
-    internal void Fill256(Span<ulong> destination)
+    // The eight generators in groups of one vector's worth of 64-bit lanes (one group at 512 bits, two at 256, four
+    // at 128), each group run through the whole destination: output word 8b + l is always generator l's b-th draw.
+    private void FillCore<TOps, TVec, TBits>(Span<ulong> destination)
+        where TOps : struct, ISimdBitOps<TVec, TBits> where TVec : struct where TBits : struct
     {
         ref ulong s = ref MemoryMarshal.GetArrayDataReference(_state);
         ref ulong d = ref MemoryMarshal.GetReference(destination);
-        for (nuint half = 0; half < Lanes; half += 4)
+        nuint group = (nuint)TOps.Count / 2, length = (nuint)destination.Length;
+        for (nuint first = 0; first < Lanes; first += group)
         {
-            var s0 = Vector256.LoadUnsafe(ref s, half); var s1 = Vector256.LoadUnsafe(ref s, 8 + half);
-            var s2 = Vector256.LoadUnsafe(ref s, 16 + half); var s3 = Vector256.LoadUnsafe(ref s, 24 + half);
-            for (nuint i = half; i < (nuint)destination.Length; i += Lanes)
+            TBits s0 = TOps.LoadBits(ref s, first), s1 = TOps.LoadBits(ref s, 8 + first);
+            TBits s2 = TOps.LoadBits(ref s, 16 + first), s3 = TOps.LoadBits(ref s, 24 + first);
+            for (nuint i = first; i < length; i += Lanes)
             {
-                var m5 = (s1 << 2) + s1;
-                var r = (m5 << 7) | (m5 >>> 57);
-                ((r << 3) + r).StoreUnsafe(ref d, i);
-                var t = s1 << 17;
-                s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t;
-                s3 = (s3 << 45) | (s3 >>> 19);
+                // result = rotl(s1 * 5, 7) * 9, with the multiplies as shifts and adds (no 64-bit vector multiply before AVX-512)
+                TBits m5 = TOps.AddBits(TOps.ShiftLeftBits(s1, 2), s1);
+                TBits r = RotateLeft<TOps, TVec, TBits>(m5, 7);
+                TOps.StoreBits(TOps.AddBits(TOps.ShiftLeftBits(r, 3), r), ref d, i);
+                TBits t = TOps.ShiftLeftBits(s1, 17);
+                s2 = TOps.XorBits(s2, s0); s3 = TOps.XorBits(s3, s1); s1 = TOps.XorBits(s1, s2); s0 = TOps.XorBits(s0, s3);
+                s2 = TOps.XorBits(s2, t);
+                s3 = RotateLeft<TOps, TVec, TBits>(s3, 45);
             }
-            s0.StoreUnsafe(ref s, half); s1.StoreUnsafe(ref s, 8 + half); s2.StoreUnsafe(ref s, 16 + half); s3.StoreUnsafe(ref s, 24 + half);
+            TOps.StoreBits(s0, ref s, first); TOps.StoreBits(s1, ref s, 8 + first);
+            TOps.StoreBits(s2, ref s, 16 + first); TOps.StoreBits(s3, ref s, 24 + first);
         }
     }
 
-    internal void FillScalar(Span<ulong> destination)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TBits RotateLeft<TOps, TVec, TBits>(TBits x, int k)
+        where TOps : struct, ISimdBitOps<TVec, TBits> where TVec : struct where TBits : struct
+        => TOps.OrBits(TOps.ShiftLeftBits(x, k), TOps.ShiftRightBits(x, 64 - k));
+
+    private void FillScalar(Span<ulong> destination)
     {
         for (int lane = 0; lane < Lanes; lane++)
         {

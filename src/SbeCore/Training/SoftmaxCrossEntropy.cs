@@ -37,10 +37,7 @@ internal static class SoftmaxCrossEntropy
         return best;
     }
 
-    private static float Max(ReadOnlySpan<float> z)
-    {
-        float m = z[0];
-        for (int i = 1; i < z.Length; i++) if (z[i] > m) m = z[i];
-        return m;
-    }
+    // The maximum is order-free, so the operator layer takes it; the exponential sums stay sequential in double, their
+    // order (and the gradients' bits) fixed.
+    private static float Max(ReadOnlySpan<float> z) => Kernels.SimdReduce.Max(z);
 }

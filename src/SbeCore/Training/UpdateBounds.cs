@@ -1,3 +1,4 @@
+using SbeCore.Kernels;
 using SbeCore.Crossbar;
 using SbeCore.Eigen;
 
@@ -18,12 +19,12 @@ internal static class UpdateBounds
         double root = Math.Sqrt((double)rows * cols), sum = 0;
         for (int j = 0; j < pairs; j++)
         {
-            double bound = root * SampleScale.MaxAbs(deltas.Slice(j * rows, rows)) * SampleScale.MaxAbs(inputs.Slice(j * cols, cols));
+            double bound = root * SimdReduce.AbsMax(deltas.Slice(j * rows, rows)) * SimdReduce.AbsMax(inputs.Slice(j * cols, cols));
             if (!(bound < SampleScale.Limit))
                 throw new InvalidOperationException($"training diverged: layer {layer}'s gradient (|delta| |x| up to {bound:g3}) is beyond float range; no weights were changed. Lower the learning rate.");
             sum += bound;
         }
-        double reach = SampleScale.MaxAbs(tile.Weights) + Math.Abs((double)learningRate) * Math.Max(1, rank) * positions * sum;
+        double reach = SimdReduce.AbsMax(tile.Weights) + Math.Abs((double)learningRate) * Math.Max(1, rank) * positions * sum;
         if (!(reach <= float.MaxValue))
             throw new ArgumentException($"learningRate {learningRate} is too large: layer {layer}'s weights could reach {reach:g3}, beyond float range; no weights were changed. Lower the learning rate.", nameof(learningRate));
     }

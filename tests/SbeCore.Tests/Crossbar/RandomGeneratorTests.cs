@@ -1,4 +1,5 @@
 using SbeCore.Crossbar;
+using SbeCore.Kernels;
 using SbeCore.Numerics;
 
 namespace SbeCore.Tests.Crossbar;
@@ -6,14 +7,59 @@ namespace SbeCore.Tests.Crossbar;
 public class RandomGeneratorTests
 {
     [Fact]
-    public void EveryIsaPathOfTheLaneGeneratorGivesTheSameBits()
+    public void EveryWidthOfTheLaneGeneratorGivesTheSameBits()
     {
-        var a = new Xoshiro256Lanes(42); var b = new Xoshiro256Lanes(42); var c = new Xoshiro256Lanes(42);
-        var ra = new ulong[8 * 37]; var rb = new ulong[8 * 37]; var rc = new ulong[8 * 37];
-        for (int round = 0; round < 3; round++)
+        ulong[] Run(SimdWidth width)
         {
-            a.Fill512(ra); b.Fill256(rb); c.FillScalar(rc);
-            Assert.Equal(rc, ra); Assert.Equal(rc, rb);
+            using var scope = SimdDispatch.Force(width);
+            var lanes = new Xoshiro256Lanes(42);
+            var all = new ulong[3 * 8 * 37];
+            for (int round = 0; round < 3; round++) lanes.Fill(all.AsSpan(round * 8 * 37, 8 * 37));
+            return all;
+        }
+        ulong[] scalar = Run(SimdWidth.Scalar);
+        foreach (SimdWidth width in SimdDispatch.Available) Assert.Equal(scalar, Run(width));
+    }
+
+    [Fact]
+    public void EveryWidthOfTheRandomStreamGivesTheSameUniformsAndGaussians()
+    {
+        (float[] Uniform, float[] Gaussian) Run(SimdWidth width)
+        {
+            using var scope = SimdDispatch.Force(width);
+            var stream = new RandomStream(11);
+            var u = new float[3 * RandomStream.BufferLength + 5];
+            var g = new float[3 * RandomStream.BufferLength + 5];
+            for (int i = 0; i < u.Length; i++) u[i] = stream.NextUniform();
+            for (int i = 0; i < g.Length; i++) g[i] = stream.NextGaussian();
+            return (u, g);
+        }
+        var scalar = Run(SimdWidth.Scalar);
+        foreach (SimdWidth width in SimdDispatch.Available)
+        {
+            var (u, g) = Run(width);
+            Assert.Equal(scalar.Uniform, u);
+            Assert.Equal(scalar.Gaussian, g);
+        }
+    }
+
+    [Fact]
+    public void AddGaussianTakesTheSameDrawsAsOneAtATime()
+    {
+        foreach (SimdWidth width in SimdDispatch.Available)
+        {
+            using var scope = SimdDispatch.Force(width);
+            var bulk = new RandomStream(5); var single = new RandomStream(5);
+            var rng = new Xoshiro256(1);
+            foreach (int n in new[] { 3, 700, 1, 1024, 2500, 17 })
+            {
+                var y = new float[n];
+                for (int i = 0; i < n; i++) y[i] = (float)rng.NextDouble();
+                var expected = (float[])y.Clone();
+                for (int i = 0; i < n; i++) expected[i] += 0.3f * single.NextGaussian();
+                bulk.AddGaussian(0.3f, y);
+                Assert.Equal(expected, y);
+            }
         }
     }
 

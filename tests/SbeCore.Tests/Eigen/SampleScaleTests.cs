@@ -1,3 +1,4 @@
+using SbeCore.Kernels;
 using SbeCore.Eigen;
 
 namespace SbeCore.Tests.Eigen;
@@ -12,17 +13,17 @@ public class SampleScaleTests
             var v = new float[n];
             for (int i = 0; i < n; i++) v[i] = (i % 3 == 0 ? -1 : 1) * (i + 0.5f) * 1e-3f;
             float expected = n == 0 ? 0 : v.Max(MathF.Abs);
-            Assert.Equal(expected, SampleScale.MaxAbs(v));
+            Assert.Equal(expected, SimdReduce.AbsMax(v));
             for (int i = 0; i < n; i++)
                 foreach (float bad in new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity, -float.NaN })
                 {
                     float keep = v[i]; v[i] = bad;
-                    Assert.True(float.IsNaN(SampleScale.MaxAbs(v)), $"n {n}, {bad} at {i}");
+                    Assert.True(float.IsNaN(SimdReduce.AbsMax(v)), $"n {n}, {bad} at {i}");
                     v[i] = keep;
                 }
         }
-        Assert.Equal(float.Epsilon, SampleScale.MaxAbs([0f, -float.Epsilon, -0f]));
-        Assert.Equal(float.MaxValue, SampleScale.MaxAbs([1f, -float.MaxValue]));
+        Assert.Equal(float.Epsilon, SimdReduce.AbsMax([0f, -float.Epsilon, -0f]));
+        Assert.Equal(float.MaxValue, SimdReduce.AbsMax([1f, -float.MaxValue]));
     }
 
     [Fact]

@@ -1,0 +1,89 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace SbeCore.Kernels;
+
+/// <summary>
+/// The order-free reductions (maxima), one generic body over the width structs at the width
+/// <see cref="SimdDispatch.For"/> picks. A maximum does not depend on the order it is taken in, so every width gives
+/// the same bits.
+/// </summary>
+internal static class SimdReduce
+{
+    private const uint MagnitudeMask = 0x7FFFFFFF, NonFiniteBits = 0x7F800000;
+
+    /// <summary>max |v_i| (0 for an empty span), or NaN when v holds a NaN or an infinity. One integer scan of the float
+    /// bits with the sign cleared: for finite floats the larger bits are the larger magnitude, and NaN/Inf are the bit
+    /// patterns at or above 0x7F800000, so the scan also finds them.</summary>
+    public static float AbsMax(ReadOnlySpan<float> v)
+    {
+        uint max = SimdDispatch.For(v.Length) switch
+        {
+            SimdWidth.V512 => AbsMaxBits<Simd512, Vector512<float>>(v),
+            SimdWidth.V256 => AbsMaxBits<Simd256, Vector256<float>>(v),
+            SimdWidth.V128 => AbsMaxBits<Simd128, Vector128<float>>(v),
+            _ => AbsMaxBitsTail(v, 0, 0),
+        };
+        return max >= NonFiniteBits ? float.NaN : BitConverter.UInt32BitsToSingle(max);
+    }
+
+    /// <summary>max v_i as MathF.Max takes it (NaN if any element is NaN); v must not be empty.</summary>
+    public static float Max(ReadOnlySpan<float> v)
+    {
+        if (v.IsEmpty) throw new ArgumentException("The span is empty.", nameof(v));
+        return SimdDispatch.For(v.Length) switch
+        {
+            SimdWidth.V512 => MaxCore<Simd512, Vector512<float>>(v),
+            SimdWidth.V256 => MaxCore<Simd256, Vector256<float>>(v),
+            SimdWidth.V128 => MaxCore<Simd128, Vector128<float>>(v),
+            _ => MaxTail(v, 1, v[0]),
+        };
+    }
+
+    private static uint AbsMaxBits<TOps, TVec>(ReadOnlySpan<float> v) where TOps : struct, ISimdElementOps<TVec> where TVec : struct
+    {
+        ref float r = ref MemoryMarshal.GetReference(v);
+        nuint n = (nuint)TOps.Count, length = (nuint)v.Length, i = 0;
+        TVec mask = TOps.Broadcast(BitConverter.UInt32BitsToSingle(MagnitudeMask)), a0 = TOps.Zero, a1 = a0;
+        for (; i + 2 * n <= length; i += 2 * n)
+        {
+            a0 = TOps.MaxBits(a0, TOps.And(TOps.Load(ref r, i), mask));
+            a1 = TOps.MaxBits(a1, TOps.And(TOps.Load(ref r, i + n), mask));
+        }
+        if (i + n <= length) { a0 = TOps.MaxBits(a0, TOps.And(TOps.Load(ref r, i), mask)); i += n; }
+        return AbsMaxBitsTail(v, (int)i, TOps.MaxLaneBits(TOps.MaxBits(a0, a1)));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint AbsMaxBitsTail(ReadOnlySpan<float> v, int start, uint max)
+    {
+        for (int i = start; i < v.Length; i++) max = Math.Max(max, BitConverter.SingleToUInt32Bits(v[i]) & MagnitudeMask);
+        return max;
+    }
+
+    private static float MaxCore<TOps, TVec>(ReadOnlySpan<float> v) where TOps : struct, ISimdElementOps<TVec> where TVec : struct
+    {
+        ref float r = ref MemoryMarshal.GetReference(v);
+        nuint n = (nuint)TOps.Count, length = (nuint)v.Length, i = n;
+        TVec a = TOps.Load(ref r, 0);
+        for (; i + n <= length; i += n) a = TOps.Max(a, TOps.Load(ref r, i));
+        // The lanes fold in any order: MathF.Max is commutative and associative (NaN absorbing, +0 above -0).
+        float m = MaxLanes<TOps, TVec>(a);
+        return MaxTail(v, (int)i, m);
+    }
+
+    private static float MaxLanes<TOps, TVec>(TVec a) where TOps : struct, ISimdElementOps<TVec> where TVec : struct
+    {
+        Span<float> lanes = stackalloc float[TOps.Count];
+        TOps.Store(a, ref MemoryMarshal.GetReference(lanes), 0);
+        return MaxTail(lanes, 1, lanes[0]);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float MaxTail(ReadOnlySpan<float> v, int start, float max)
+    {
+        for (int i = start; i < v.Length; i++) max = MathF.Max(max, v[i]);
+        return max;
+    }
+}
