@@ -35,7 +35,9 @@ public class TileProperties
     public bool WeightsNeverLeaveTheirBounds(byte kind, byte pulse, ulong seed, NormalFloat[] rates)
     {
         const int Rows = 5, Cols = 37;
-        var tile = new CrossbarTile(Rows, Cols, ConfigFor(kind, pulse), seed) { MaxBlockWidth = s_widths[(pulse >> 4) & 3] };
+        var tile = new CrossbarTile(Rows, Cols, ConfigFor(kind, pulse), seed);
+        var widths = SbeCore.Kernels.SimdDispatch.Available;
+        using var width = SbeCore.Kernels.SimdDispatch.Force(widths[((pulse >> 4) & 3) % widths.Count]);
         var rng = new Xoshiro256(seed ^ 0xABCDEF);
         foreach (var rate in rates.Take(25))
         {
@@ -57,8 +59,6 @@ public class TileProperties
         }
         return true;
     }
-
-    private static readonly int[] s_widths = [512, 256, 128, 0];
 
     // Saving and loading gives a tile that continues bit-identically.
     [Property(MaxTest = 20)]

@@ -24,9 +24,6 @@ public sealed partial class CrossbarTile
     private int[] _activeBlocks = [];
     private ulong[] _blockUnion = [];
 
-    /// <summary>Tests: the widest block path to use (512, 256, 128, or 0 for scalar), so every path runs on one machine.</summary>
-    internal int MaxBlockWidth { get; set; } = 512;
-
     private void RefreshConstantStepScales()
     {
         if (_constantStepStd < 0) return;
@@ -53,9 +50,8 @@ public sealed partial class CrossbarTile
         }
         long total = 0, clipped = 0;
         int g = _updateRandom.GaussianPosition;
-        int width = Vector512.IsHardwareAccelerated && MaxBlockWidth >= 512 ? 512
-            : Vector256.IsHardwareAccelerated && MaxBlockWidth >= 256 ? 256
-            : Vector128.IsHardwareAccelerated && MaxBlockWidth >= 128 ? 128 : 0;
+        // A block is 16 floats, a whole vector at every width, so the widest width in force is taken.
+        SimdWidth width = SimdDispatch.Widest;
         for (int i = 0; i < Rows; i++)
         {
             ulong rowMask = _rowMasks[i];
@@ -66,9 +62,9 @@ public sealed partial class CrossbarTile
                 if ((rowMask & _blockUnion[a]) == 0) continue;
                 int j = _activeBlocks[a] * Block;
                 if (j + Block > Cols) RowBlockScalar(i, j, Cols - j, rowMask, rowDir, ref g, ref total, ref clipped);
-                else if (width == 512) RowBlock512(i, j, rowMask, rowDir, ref g, ref total, ref clipped);
-                else if (width == 256) RowBlock256(i, j, rowMask, rowDir, ref g, ref total, ref clipped);
-                else if (width == 128) RowBlock128(i, j, rowMask, rowDir, ref g, ref total, ref clipped);
+                else if (width == SimdWidth.V512) RowBlock512(i, j, rowMask, rowDir, ref g, ref total, ref clipped);
+                else if (width == SimdWidth.V256) RowBlock256(i, j, rowMask, rowDir, ref g, ref total, ref clipped);
+                else if (width == SimdWidth.V128) RowBlock128(i, j, rowMask, rowDir, ref g, ref total, ref clipped);
                 else RowBlockScalar(i, j, Block, rowMask, rowDir, ref g, ref total, ref clipped);
             }
         }
@@ -156,7 +152,7 @@ public sealed partial class CrossbarTile
         }
     }
 
-    // Width entry points of the block step (tests reach them through MaxBlockWidth).
+    // Width entry points of the block step (tests reach each through SimdDispatch.Force).
     private void RowBlock512(int i, int j, ulong rowMask, float rowDir, ref int g, ref long total, ref long clipped)
         => RowBlock<Simd512, Vector512<float>, Vector512<ulong>>(i, j, rowMask, rowDir, ref g, ref total, ref clipped);
     private void RowBlock256(int i, int j, ulong rowMask, float rowDir, ref int g, ref long total, ref long clipped)

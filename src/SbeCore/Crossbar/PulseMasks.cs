@@ -34,10 +34,14 @@ internal static class PulseMasks
     /// </summary>
     public static void Build(ReadOnlySpan<uint> draws, ReadOnlySpan<uint> thresholds, int lines, int bl, Span<ulong> masks)
     {
-        if (Vector512.IsHardwareAccelerated) Build512(draws, thresholds, lines, bl, masks);
-        else if (Vector256.IsHardwareAccelerated) Build256(draws, thresholds, lines, bl, masks);
-        else if (Vector128.IsHardwareAccelerated) Build128(draws, thresholds, lines, bl, masks);
-        else BuildScalar(draws, thresholds, lines, bl, masks);
+        // Lines are padded to 16, a whole vector at every width, so the widest width in force is taken.
+        switch (SimdDispatch.Widest)
+        {
+            case SimdWidth.V512: Build512(draws, thresholds, lines, bl, masks); break;
+            case SimdWidth.V256: Build256(draws, thresholds, lines, bl, masks); break;
+            case SimdWidth.V128: Build128(draws, thresholds, lines, bl, masks); break;
+            default: BuildScalar(draws, thresholds, lines, bl, masks); break;
+        }
     }
 
     internal static void Build512(ReadOnlySpan<uint> draws, ReadOnlySpan<uint> thresholds, int lines, int bl, Span<ulong> masks) => BuildCore<Simd512, Vector512<float>>(draws, thresholds, lines, bl, masks);

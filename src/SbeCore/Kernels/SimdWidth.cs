@@ -13,8 +13,8 @@ internal enum SimdWidth
 
 /// <summary>
 /// The one width choice. Kernels ask <see cref="For"/> (float lanes), <see cref="ForDouble"/> (64-bit lanes) or, for
-/// <see cref="Blas"/>, <see cref="Widest"/>, and switch on the answer once per call (docs/simd.md lists the loops that
-/// still read <c>IsHardwareAccelerated</c> themselves: the pulsed update's).
+/// <see cref="Blas"/>, the ConstantStep pulse block and the pulse-mask builder, <see cref="Widest"/>, and switch on the
+/// answer once per call.
 /// </summary>
 /// <remarks>
 /// Short-input policy: the widest width this process accelerates whose vector fits the length, so a 10-float vector

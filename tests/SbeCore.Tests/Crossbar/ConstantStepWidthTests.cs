@@ -1,5 +1,6 @@
 using SbeCore.Crossbar;
 using SbeCore.Devices;
+using SbeCore.Kernels;
 using SbeCore.Numerics;
 using SbeCore.Tests.Kernels;
 
@@ -11,7 +12,13 @@ public class ConstantStepWidthTests
 {
     public static TheoryData<Width> Widths => Paths.Supported();
 
-    private static readonly int[] BlockWidths = [512, 256, 128, 0];
+    // Every width this process runs, widest first, scalar last.
+    private static readonly IReadOnlyList<SimdWidth> BlockWidths = SimdDispatch.Available;
+
+    private static void UpdateAt(SimdWidth width, CrossbarTile tile, float lr, float[] d, float[] x)
+    {
+        using (SimdDispatch.Force(width)) tile.Update(lr, d, x);
+    }
 
     [Theory]
     [InlineData(512, 512, 0.3f, 31)]
@@ -24,7 +31,7 @@ public class ConstantStepWidthTests
     {
         var device = new ConstantStepDevice { DwMinStd = std, WMax = 0.05f, WMin = -0.03f };
         var config = new TileConfig { Device = device, Update = new UpdateConfig { DesiredBl = bl, UpdateBlManagement = false } };
-        CrossbarTile[] tiles = BlockWidths.Select(w => new CrossbarTile(rows, cols, config, 9) { MaxBlockWidth = w }).ToArray();
+        CrossbarTile[] tiles = BlockWidths.Select(_ => new CrossbarTile(rows, cols, config, 9)).ToArray();
         var rng = new Xoshiro256(5);
         for (int t = 0; t < 12; t++)
         {
@@ -32,14 +39,14 @@ public class ConstantStepWidthTests
             if (t % 3 == 0) x[1] = 0;
             if (t % 2 == 0) Array.Clear(x, Math.Min(16, cols - 1), Math.Max(0, Math.Min(24, cols - 16))); // whole blocks without pulses
             if (t % 4 == 1) d[0] = 0;
-            foreach (CrossbarTile tile in tiles) tile.Update(t % 2 == 0 ? 0.01f : -0.01f, d, x);
+            for (int v = 0; v < tiles.Length; v++) UpdateAt(BlockWidths[v], tiles[v], t % 2 == 0 ? 0.01f : -0.01f, d, x);
         }
         CrossbarTile scalar = tiles[^1];
         Assert.True(scalar.Counters.TotalPulses > 0);
         Assert.True(scalar.Counters.ClippedPulses > 0, "the narrow bounds must be hit");
         for (int v = 0; v < tiles.Length - 1; v++)
         {
-            string what = $"MaxBlockWidth {BlockWidths[v]}";
+            string what = $"width {BlockWidths[v]}";
             Assert.True(tiles[v].Weights.ToArray().SequenceEqual(scalar.Weights.ToArray()), what + ": weights");
             Assert.True(tiles[v].Counters.PulsesPerDevice.ToArray().SequenceEqual(scalar.Counters.PulsesPerDevice.ToArray()), what + ": pulses per device");
             Assert.Equal(scalar.Counters.ClippedPulses, tiles[v].Counters.ClippedPulses);
@@ -109,10 +116,13 @@ public class ConstantStepWidthTests
     public void SteadyStateUpdatesAllocateNothingAtEveryBlockWidth()
     {
         var config = new TileConfig { Device = new ConstantStepDevice { WMax = 0.05f, WMin = -0.03f }, Update = new UpdateConfig { UpdateBlManagement = false } };
-        CrossbarTile[] tiles = BlockWidths.Select(w => new CrossbarTile(24, 70, config, 3) { MaxBlockWidth = w }).ToArray();
+        CrossbarTile[] tiles = BlockWidths.Select(_ => new CrossbarTile(24, 70, config, 3)).ToArray();
         var rng = new Xoshiro256(7);
         float[] d = TileTestHelpers.Uniform(ref rng, 24), x = TileTestHelpers.Uniform(ref rng, 70);
-        void Run() { foreach (CrossbarTile tile in tiles) { tile.Update(0.05f, d, x); tile.Update(-0.05f, d, x); } }
+        void Run()
+        {
+            for (int v = 0; v < tiles.Length; v++) { UpdateAt(BlockWidths[v], tiles[v], 0.05f, d, x); UpdateAt(BlockWidths[v], tiles[v], -0.05f, d, x); }
+        }
         for (int i = 0; i < 20; i++) Run();
         SteadyState.AssertAllocatesNothing(() => { for (int i = 0; i < 20; i++) Run(); });
         Assert.True(tiles[0].Counters.ClippedPulses > 0, "the clipping lane path must run too");
