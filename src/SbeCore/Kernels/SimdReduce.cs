@@ -52,7 +52,11 @@ internal static class SimdReduce
             a1 = TOps.MaxBits(a1, TOps.And(TOps.Load(ref r, i + n), mask));
         }
         if (i + n <= length) { a0 = TOps.MaxBits(a0, TOps.And(TOps.Load(ref r, i), mask)); i += n; }
-        return AbsMaxBitsTail(v, (int)i, TOps.MaxLaneBits(TOps.MaxBits(a0, a1)));
+        // The rest as one vector ending at the last element: re-reading elements cannot change a maximum, and it is
+        // cheaper than a scalar tail on the short vectors the estimator checks per sample (the dispatcher only picks a
+        // width whose vector fits the length).
+        if (i < length) a1 = TOps.MaxBits(a1, TOps.And(TOps.Load(ref r, length - n), mask));
+        return TOps.MaxLaneBits(TOps.MaxBits(a0, a1));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -68,9 +72,9 @@ internal static class SimdReduce
         nuint n = (nuint)TOps.Count, length = (nuint)v.Length, i = n;
         TVec a = TOps.Load(ref r, 0);
         for (; i + n <= length; i += n) a = TOps.Max(a, TOps.Load(ref r, i));
+        if (i < length) a = TOps.Max(a, TOps.Load(ref r, length - n)); // overlapping last vector: max is idempotent
         // The lanes fold in any order: MathF.Max is commutative and associative (NaN absorbing, +0 above -0).
-        float m = MaxLanes<TOps, TVec>(a);
-        return MaxTail(v, (int)i, m);
+        return MaxLanes<TOps, TVec>(a);
     }
 
     private static float MaxLanes<TOps, TVec>(TVec a) where TOps : struct, ISimdElementOps<TVec> where TVec : struct
