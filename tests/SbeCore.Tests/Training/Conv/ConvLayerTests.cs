@@ -76,6 +76,22 @@ public class ConvLayerTests
             }
     }
 
+    [Fact]
+    public void MaxPoolingRoutesTiesToTheFirstMaximum()
+    {
+        // ReLU outputs tie at zero all the time: the gradient must go to the window's first maximum, in window order.
+        var pool = new PoolLayer(PoolKind.Max, 2, new TensorShape(1, 2, 4));
+        pool.EnsureCapacity(1);
+        float[] x = [0, 0, 1, 3,
+                     0, 0, 3, 2]; // window 0: all zero; window 1: 3 at (0, 1) and at (1, 0)
+        var y = new float[2];
+        pool.Forward(x, 1, y);
+        Assert.Equal([0f, 3f], y);
+        var dx = new float[8];
+        pool.Backward(x, y, [10f, 20f], 1, dx);
+        Assert.Equal([10f, 0, 0, 20f, 0, 0, 0, 0], dx);
+    }
+
     [Theory]
     [InlineData(PoolKind.Max, 2, 2, 4, 4)]
     [InlineData(PoolKind.Max, 3, 1, 7, 8)]
