@@ -27,12 +27,8 @@ public sealed partial class CrossbarTile
     public void Save(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        string full = Path.GetFullPath(path);
-        string temp = full + ".tmp-" + Environment.ProcessId + "-" + Environment.CurrentManagedThreadId;
-        SafeFile.EnsureReplaceable(full, "tile file");
-        StaleTempFiles.Remove(Path.GetDirectoryName(full)!, Path.GetFileName(full) + ".tmp-*", StaleTempFiles.PidOfDashName);
-        var bytes = Serialize();
-        SafeFile.WriteAtomically(full, temp, stream => stream.Write(bytes), "tile file");
+        SafeFile.EnsureReplaceable(Path.GetFullPath(path), "tile file"); // before the work of serialising
+        SafeFile.SaveBytesAtomically(path, Serialize(), "tile file");
     }
 
     /// <summary>Writes the tile to <paramref name="stream"/>.</summary>

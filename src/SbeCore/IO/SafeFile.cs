@@ -81,6 +81,21 @@ public static class SafeFile
     }
 
     /// <summary>
+    /// Replaces <paramref name="path"/> (missing or a regular file) with <paramref name="bytes"/> atomically, through
+    /// "PATH.tmp-PID-TID" beside it; temporary files of writers that were killed mid-save (their pid is gone) go first.
+    /// </summary>
+    public static void SaveBytesAtomically(string path, byte[] bytes, string what)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(bytes);
+        string full = Path.GetFullPath(path);
+        string temp = full + ".tmp-" + Environment.ProcessId + "-" + Environment.CurrentManagedThreadId;
+        EnsureReplaceable(full, what);
+        StaleTempFiles.Remove(Path.GetDirectoryName(full)!, Path.GetFileName(full) + ".tmp-*", StaleTempFiles.PidOfDashName);
+        WriteAtomically(full, temp, stream => stream.Write(bytes), what);
+    }
+
+    /// <summary>
     /// Writes <paramref name="path"/> atomically: <paramref name="write"/> fills <paramref name="tempPath"/> (created new, in
     /// the target's folder), which is flushed to disk and renamed over the target. The target must be missing or a regular file.
     /// </summary>

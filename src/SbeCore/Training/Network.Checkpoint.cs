@@ -31,12 +31,8 @@ public sealed partial class Network
     public void Save(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        string full = Path.GetFullPath(path);
-        string temp = full + ".tmp-" + Environment.ProcessId + "-" + Environment.CurrentManagedThreadId;
-        SafeFile.EnsureReplaceable(full, "network checkpoint");
-        StaleTempFiles.Remove(Path.GetDirectoryName(full)!, Path.GetFileName(full) + ".tmp-*", StaleTempFiles.PidOfDashName);
-        var bytes = SerializeCheckpoint();
-        SafeFile.WriteAtomically(full, temp, stream => stream.Write(bytes), "network checkpoint");
+        SafeFile.EnsureReplaceable(Path.GetFullPath(path), "network checkpoint"); // before the work of serialising
+        SafeFile.SaveBytesAtomically(path, SerializeCheckpoint(), "network checkpoint");
     }
 
     /// <summary>Writes the checkpoint to <paramref name="stream"/> (see <see cref="Save(string)"/>).</summary>
