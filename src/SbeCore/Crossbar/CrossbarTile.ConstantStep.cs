@@ -79,7 +79,7 @@ public sealed partial class CrossbarTile
     private void CoincideConstantStepSparse(ReadOnlySpan<int> firingCols, int lrSign, ReadOnlySpan<float> d)
     {
         float std = _constantStepStd;
-        float[] weights = _weights, up = _scaleUp, down = _scaleDown, sqrt = s_sqrt;
+        float[] weights = _weights, up = _scaleUp, down = _scaleDown;
         long[] pulses = Counters.PulsesPerDeviceArray;
         ulong[] colMasks = _colMasks;
         sbyte[] signs = _colSign;
@@ -100,7 +100,7 @@ public sealed partial class CrossbarTile
                 total += n;
                 int direction = rowDir * signs[j];
                 float step = direction > 0 ? up[k] : down[k];
-                float sum = std > 0 ? step * (n + std * sqrt[n] * random.NextGaussian()) : step * n;
+                float sum = AggregatedStep(step, n, std, std > 0 ? random.NextGaussian() : 0f);
                 float before = weights[k];
                 float next = before + direction * sum;
                 ClipOne(k, n, before, step, ref next, ref clipped);
@@ -143,8 +143,7 @@ public sealed partial class CrossbarTile
             total += n;
             float direction = rowDir * _colDirection[j];
             float step = direction > 0 ? _scaleUp[k] : _scaleDown[k];
-            float pulses = n;
-            float sum = std > 0 ? step * (pulses + std * MathF.Sqrt(pulses) * gaussians[gStart + l]) : step * pulses;
+            float sum = AggregatedStep(step, n, std, std > 0 ? gaussians[gStart + l] : 0f);
             float before = _weights[k];
             float next = before + direction * sum;
             ClipOne(k, n, before, step, ref next, ref clipped);
@@ -231,6 +230,11 @@ public sealed partial class CrossbarTile
 
     [InlineArray(Block)]
     private struct BlockLanes { private float _lane; }
+
+    // The sum of n steps s (1 + std xi_t) is s (n + std sqrt(n) xi): exact in distribution, one Gaussian per device
+    // (docs/crossbar.md). The vector block computes the same expression lane by lane.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float AggregatedStep(float step, int n, float std, float xi) => std > 0 ? step * (n + std * MathF.Sqrt(n) * xi) : step * n;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ClipOne(int k, int n, float before, float step, ref float next, ref long clipped)

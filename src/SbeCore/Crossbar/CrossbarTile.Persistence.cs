@@ -26,9 +26,7 @@ public sealed partial class CrossbarTile
     /// </summary>
     public void Save(string path)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        SafeFile.EnsureReplaceable(Path.GetFullPath(path), "tile file"); // before the work of serialising
-        SafeFile.SaveBytesAtomically(path, Serialize(), "tile file");
+        SafeFile.SaveAtomically(path, Serialize, "tile file");
     }
 
     /// <summary>Writes the tile to <paramref name="stream"/>.</summary>

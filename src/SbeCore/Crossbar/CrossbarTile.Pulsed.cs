@@ -8,9 +8,6 @@ namespace SbeCore.Crossbar;
 // applying them through the device model. Arguments are validated by the public members before this runs.
 public sealed partial class CrossbarTile
 {
-    // sqrt(n) for the aggregated noise of n ConstantStep pulses (n <= MaxBl in the rank-1 path).
-    private static readonly float[] s_sqrt = BuildSqrtTable(UpdateConfig.MaxBl);
-
     private ulong[] _draws = [];
     private ulong[] _rowMasks = [];
     private ulong[] _colMasks = [];
@@ -31,13 +28,6 @@ public sealed partial class CrossbarTile
 
     /// <summary>Largest unclipped column (x side) firing probability of the last pulsed rank-1 write.</summary>
     internal float LastMaxColProbability { get; private set; }
-
-    private static float[] BuildSqrtTable(int n)
-    {
-        var t = new float[n + 1];
-        for (int i = 0; i <= n; i++) t[i] = MathF.Sqrt(i);
-        return t;
-    }
 
     private void AllocatePulseScratch()
     {
@@ -108,9 +98,14 @@ public sealed partial class CrossbarTile
         for (int j = 0; j < Cols; j++)
         {
             _colProbability[j] = MathF.Min(b * MathF.Abs(x[j]), 1f);
+            _colThreshold[j] = PulseMasks.Threshold(_colProbability[j]);
             _colSign[j] = (sbyte)Math.Sign(x[j]);
         }
-        for (int i = 0; i < Rows; i++) _rowProbability[i] = MathF.Min(a * MathF.Abs(d[i]), 1f);
+        for (int i = 0; i < Rows; i++)
+        {
+            _rowProbability[i] = MathF.Min(a * MathF.Abs(d[i]), 1f);
+            _rowThreshold[i] = PulseMasks.Threshold(_rowProbability[i]);
+        }
 
         if (up.PulseType == PulseType.DeterministicImplicit) ApplyDeterministic(bl, lrSign, d);
         else ApplyStochastic(bl, lrSign, d);
@@ -142,8 +137,6 @@ public sealed partial class CrossbarTile
         var drawWords = _draws.AsSpan(0, DrawWords(bl));
         _updateRandom.Lanes.Fill(drawWords);
         var draws = MemoryMarshal.Cast<ulong, uint>(drawWords);
-        for (int j = 0; j < Cols; j++) _colThreshold[j] = PulseMasks.Threshold(_colProbability[j]);
-        for (int i = 0; i < Rows; i++) _rowThreshold[i] = PulseMasks.Threshold(_rowProbability[i]);
         int colDraws = PulseMasks.Draws(Cols, bl);
         PulseMasks.Build(draws.Slice(0, colDraws), _colThreshold, Cols, bl, _colMasks);
         PulseMasks.Build(draws.Slice(colDraws, PulseMasks.Draws(Rows, bl)), _rowThreshold, Rows, bl, _rowMasks);
@@ -262,24 +255,12 @@ public sealed partial class CrossbarTile
 
     private void ApplyConstantStep(int k, int n, int direction)
     {
-        float w = _weights[k];
+        float w = _weights[k], std = _constantStepStd;
         float step = _params[2 * k + (direction > 0 ? 0 : 1)];
-        // The sum of n steps s (1 + std xi_t) is s (n + std sqrt(n) xi): exact in distribution.
-        float total = _constantStepStd > 0
-            ? step * (n + _constantStepStd * ((uint)n < (uint)s_sqrt.Length ? s_sqrt[n] : MathF.Sqrt(n)) * _updateRandom.NextGaussian())
-            : step * n;
-        float next = w + direction * total;
-        float hi = _wMax[k], lo = _wMin[k];
-        if (next > hi)
-        {
-            Counters.ClippedPulses += ClippedCount(n, hi - w, step);
-            next = hi;
-        }
-        else if (next < lo)
-        {
-            Counters.ClippedPulses += ClippedCount(n, w - lo, step);
-            next = lo;
-        }
+        float next = w + direction * AggregatedStep(step, n, std, std > 0 ? _updateRandom.NextGaussian() : 0f);
+        long clipped = 0;
+        ClipOne(k, n, w, step, ref next, ref clipped);
+        Counters.ClippedPulses += clipped;
         _weights[k] = next;
     }
 

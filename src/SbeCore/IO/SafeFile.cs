@@ -81,17 +81,19 @@ public static class SafeFile
     }
 
     /// <summary>
-    /// Replaces <paramref name="path"/> (missing or a regular file) with <paramref name="bytes"/> atomically, through
-    /// "PATH.tmp-PID-TID" beside it; temporary files of writers that were killed mid-save (their pid is gone) go first.
+    /// Replaces <paramref name="path"/> (missing or a regular file) with the bytes <paramref name="serialize"/> returns,
+    /// atomically, through "PATH.tmp-PID-TID" beside it. The path is checked before anything is serialised; temporary files
+    /// of writers that were killed mid-save (their pid is gone) are removed first.
     /// </summary>
-    public static void SaveBytesAtomically(string path, byte[] bytes, string what)
+    public static void SaveAtomically(string path, Func<byte[]> serialize, string what)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        ArgumentNullException.ThrowIfNull(bytes);
+        ArgumentNullException.ThrowIfNull(serialize);
         string full = Path.GetFullPath(path);
         string temp = full + ".tmp-" + Environment.ProcessId + "-" + Environment.CurrentManagedThreadId;
         EnsureReplaceable(full, what);
         StaleTempFiles.Remove(Path.GetDirectoryName(full)!, Path.GetFileName(full) + ".tmp-*", StaleTempFiles.PidOfDashName);
+        byte[] bytes = serialize();
         WriteAtomically(full, temp, stream => stream.Write(bytes), what);
     }
 

@@ -26,9 +26,6 @@ internal enum SimdWidth
 internal static class SimdDispatch
 {
     [ThreadStatic] private static SimdWidth? t_forced;
-    // Scopes open in the process: while none is (production), Widest costs one plain read instead of a thread-static
-    // lookup (a few ns on every kernel call, which the estimator's per-sample steps feel on small layers).
-    private static int s_openScopes;
 
     /// <summary>The widest width this process accelerates (a JIT-time constant).</summary>
     public static SimdWidth Hardware =>
@@ -42,7 +39,7 @@ internal static class SimdDispatch
         new[] { SimdWidth.V512, SimdWidth.V256, SimdWidth.V128, SimdWidth.Scalar }.Where(w => w <= Hardware).ToArray();
 
     /// <summary>The widest width in force on this thread: the hardware's, or the one a test forced.</summary>
-    public static SimdWidth Widest => Volatile.Read(ref s_openScopes) == 0 ? Hardware : t_forced ?? Hardware;
+    public static SimdWidth Widest => t_forced ?? Hardware;
 
     /// <summary>The width for a loop over <paramref name="length"/> floats (the short-input policy above).</summary>
     public static SimdWidth For(int length) => Fit(Widest, length, 32);
@@ -66,7 +63,6 @@ internal static class SimdDispatch
         if (!Available.Contains(width)) throw new ArgumentOutOfRangeException(nameof(width), width, $"This process runs at most {Hardware}.");
         var scope = new Scope(t_forced);
         t_forced = width;
-        Interlocked.Increment(ref s_openScopes);
         return scope;
     }
 
@@ -75,10 +71,6 @@ internal static class SimdDispatch
     {
         private readonly SimdWidth? _previous;
         internal Scope(SimdWidth? previous) => _previous = previous;
-        public void Dispose()
-        {
-            t_forced = _previous;
-            Interlocked.Decrement(ref s_openScopes);
-        }
+        public void Dispose() => t_forced = _previous;
     }
 }

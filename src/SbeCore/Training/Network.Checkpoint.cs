@@ -30,9 +30,7 @@ public sealed partial class Network
     /// <exception cref="NotSupportedException">A layer's rule is not one of the built-in rules (a custom ruleFactory).</exception>
     public void Save(string path)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        SafeFile.EnsureReplaceable(Path.GetFullPath(path), "network checkpoint"); // before the work of serialising
-        SafeFile.SaveBytesAtomically(path, SerializeCheckpoint(), "network checkpoint");
+        SafeFile.SaveAtomically(path, SerializeCheckpoint, "network checkpoint");
     }
 
     /// <summary>Writes the checkpoint to <paramref name="stream"/> (see <see cref="Save(string)"/>).</summary>
