@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -10,18 +11,26 @@ internal static unsafe class Args
     /// <summary>Largest matrix (elements) accepted anywhere, so a wrong size fails fast instead of exhausting memory.</summary>
     public const long MaxElements = 1L << 26;
 
+    // The checks below run on every call (a 1 x 1 sbe_gemv is mostly checks): each is a compare that inlines, with the
+    // message built out of line.
     public static void NotNull(void* pointer, string name)
     {
-        if (pointer == null) throw new SbeException(SbeStatus.NullPointer, $"{name} is NULL.");
+        if (pointer == null) ThrowNull(name);
     }
+
+    [DoesNotReturn]
+    private static void ThrowNull(string name) => throw new SbeException(SbeStatus.NullPointer, $"{name} is NULL.");
 
     /// <summary>A dimension in [1, MaxElements].</summary>
     public static int Dim(nuint value, string name)
     {
-        if (value == 0 || value > (nuint)MaxElements)
-            throw new SbeException(SbeStatus.InvalidArgument, $"{name} is {value}; it must be in [1, {MaxElements}].");
+        if (value - 1 >= (nuint)MaxElements) ThrowDim(value, name); // 0 wraps around
         return (int)value;
     }
+
+    [DoesNotReturn]
+    private static void ThrowDim(nuint value, string name) =>
+        throw new SbeException(SbeStatus.InvalidArgument, $"{name} is {value}; it must be in [1, {MaxElements}].");
 
     /// <summary>a * b elements, rejected when above MaxElements.</summary>
     public static int Product(int a, int b, string what)
@@ -34,9 +43,12 @@ internal static unsafe class Args
     /// <summary>Checks that a caller-declared buffer length equals the expected element count.</summary>
     public static void Length(nuint actual, long expected, string name, string expectation)
     {
-        if (actual != (ulong)expected)
-            throw new SbeException(SbeStatus.InvalidArgument, $"{name} has {actual} elements; {expectation} needs {expected}.");
+        if (actual != (ulong)expected) ThrowLength(actual, expected, name, expectation);
     }
+
+    [DoesNotReturn]
+    private static void ThrowLength(nuint actual, long expected, string name, string expectation) =>
+        throw new SbeException(SbeStatus.InvalidArgument, $"{name} has {actual} elements; {expectation} needs {expected}.");
 
     /// <summary>A read-only span over a caller buffer after the NULL check.</summary>
     public static ReadOnlySpan<float> In(float* pointer, int length, string name)
@@ -56,8 +68,12 @@ internal static unsafe class Args
     public static void Finite(ReadOnlySpan<float> values, string name)
     {
         int bad = SbeCore.Kernels.Blas.IndexOfNonFinite(values);
-        if (bad >= 0) throw new SbeException(SbeStatus.NonFinite, $"{name}[{bad}] is {values[bad]}; data must be finite.");
+        if (bad >= 0) ThrowNonFinite(values[bad], bad, name);
     }
+
+    [DoesNotReturn]
+    private static void ThrowNonFinite(float value, int index, string name) =>
+        throw new SbeException(SbeStatus.NonFinite, $"{name}[{index}] is {value}; data must be finite.");
 
     public static void Finite(float value, string name)
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
 using SbeCore.Kernels;
 
@@ -12,12 +13,17 @@ internal static unsafe partial class Exports
     private static MatrixShape Matrix(nuint wLen, nuint rows, nuint cols, nuint stride)
     {
         int r = Args.Dim(rows, "rows"), c = Args.Dim(cols, "cols"), s = Args.Dim(stride, "stride");
-        if (s < c) throw new SbeException(SbeStatus.InvalidArgument, $"stride is {s}, less than cols {c}.");
         long span = (long)(r - 1) * s + c;
-        if (span > Args.MaxElements) throw new SbeException(SbeStatus.InvalidArgument, $"the matrix spans {span} elements, more than {Args.MaxElements}.");
-        if (wLen < (nuint)span)
-            throw new SbeException(SbeStatus.InvalidArgument, $"w_len is {wLen}; a {r} x {c} matrix with stride {s} needs at least {span}.");
+        if (s < c || span > Args.MaxElements || wLen < (nuint)span) ThrowMatrix(wLen, r, c, s, span);
         return new MatrixShape(r, c, s, (int)span);
+    }
+
+    [DoesNotReturn]
+    private static void ThrowMatrix(nuint wLen, int r, int c, int s, long span)
+    {
+        if (s < c) throw new SbeException(SbeStatus.InvalidArgument, $"stride is {s}, less than cols {c}.");
+        if (span > Args.MaxElements) throw new SbeException(SbeStatus.InvalidArgument, $"the matrix spans {span} elements, more than {Args.MaxElements}.");
+        throw new SbeException(SbeStatus.InvalidArgument, $"w_len is {wLen}; a {r} x {c} matrix with stride {s} needs at least {span}.");
     }
 
     /// <summary>sbe_gemv: y = W x.</summary>

@@ -24,13 +24,23 @@ internal static class BlasThrow
     /// <summary>Checks a rows x cols row-major view with a row stride; returns the elements it spans.</summary>
     public static int CheckMatrix(string name, int length, int rows, int cols, int stride)
     {
-        if (rows < 0) BadShape(nameof(rows), rows, "it must not be negative");
-        if (cols < 0) BadShape(nameof(cols), cols, "it must not be negative");
-        if (stride < cols) BadShape(nameof(stride), stride, $"it must be at least cols ({cols})");
+        if ((rows | cols) < 0 || stride < cols) BadMatrix(rows, cols, stride);
         long span = rows == 0 || cols == 0 ? 0 : (long)(rows - 1) * stride + cols;
-        if (length < span) TooShort(name, length, span, $"(rows-1)*stride+cols for {rows}x{cols} with stride {stride}");
+        if (length < span) MatrixTooShort(name, length, span, rows, cols, stride);
         return (int)span;
     }
+
+    [DoesNotReturn]
+    private static void BadMatrix(int rows, int cols, int stride)
+    {
+        if (rows < 0) BadShape(nameof(rows), rows, "it must not be negative");
+        if (cols < 0) BadShape(nameof(cols), cols, "it must not be negative");
+        BadShape(nameof(stride), stride, $"it must be at least cols ({cols})");
+    }
+
+    [DoesNotReturn]
+    private static void MatrixTooShort(string name, int length, long span, int rows, int cols, int stride) =>
+        TooShort(name, length, span, $"(rows-1)*stride+cols for {rows}x{cols} with stride {stride}");
 
     public static void CheckExact(string name, int length, long expected, string what)
     {

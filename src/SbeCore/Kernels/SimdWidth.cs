@@ -26,6 +26,9 @@ internal enum SimdWidth
 internal static class SimdDispatch
 {
     [ThreadStatic] private static SimdWidth? t_forced;
+    // Set by the first Force: until then no thread-static is read, which in the NativeAOT library (a shared object,
+    // general-dynamic TLS) is a __tls_get_addr call on every kernel call.
+    private static volatile bool s_forcedEver;
 
     /// <summary>The widest width this process accelerates (a JIT-time constant).</summary>
     public static SimdWidth Hardware =>
@@ -39,7 +42,7 @@ internal static class SimdDispatch
         new[] { SimdWidth.V512, SimdWidth.V256, SimdWidth.V128, SimdWidth.Scalar }.Where(w => w <= Hardware).ToArray();
 
     /// <summary>The widest width in force on this thread: the hardware's, or the one a test forced.</summary>
-    public static SimdWidth Widest => t_forced ?? Hardware;
+    public static SimdWidth Widest => s_forcedEver ? t_forced ?? Hardware : Hardware;
 
     /// <summary>The width for a loop over <paramref name="length"/> floats (the short-input policy above).</summary>
     public static SimdWidth For(int length) => Fit(Widest, length, 32);
@@ -63,6 +66,7 @@ internal static class SimdDispatch
         if (!Available.Contains(width)) throw new ArgumentOutOfRangeException(nameof(width), width, $"This process runs at most {Hardware}.");
         var scope = new Scope(t_forced);
         t_forced = width;
+        s_forcedEver = true;
         return scope;
     }
 
