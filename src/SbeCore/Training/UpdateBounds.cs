@@ -17,6 +17,12 @@ internal static class UpdateBounds
     {
         int rows = tile.Rows, cols = tile.Cols;
         double root = Math.Sqrt((double)rows * cols), sum = 0;
+        double weights = SimdReduce.AbsMax(tile.Weights), rate = Math.Abs((double)learningRate) * Math.Max(1, rank) * positions;
+        // The batch's largest |delta| and |x| bound every pair's term: two long scans instead of two short ones per pair
+        // (a conv layer has n x P pairs of a few floats). When even that bound is far inside both limits, every exact
+        // check below passes; otherwise they decide, so the verdicts are those of the exact bound. NaN fails here.
+        double loose = root * SimdReduce.AbsMax(deltas.Slice(0, pairs * rows)) * SimdReduce.AbsMax(inputs.Slice(0, pairs * cols));
+        if (loose < SampleScale.Limit && weights + rate * pairs * loose <= 0.5 * float.MaxValue) return;
         for (int j = 0; j < pairs; j++)
         {
             double bound = root * SimdReduce.AbsMax(deltas.Slice(j * rows, rows)) * SimdReduce.AbsMax(inputs.Slice(j * cols, cols));
@@ -24,7 +30,7 @@ internal static class UpdateBounds
                 throw new InvalidOperationException($"training diverged: layer {layer}'s gradient (|delta| |x| up to {bound:g3}) is beyond float range; no weights were changed. Lower the learning rate.");
             sum += bound;
         }
-        double reach = SimdReduce.AbsMax(tile.Weights) + Math.Abs((double)learningRate) * Math.Max(1, rank) * positions * sum;
+        double reach = weights + rate * sum;
         if (!(reach <= float.MaxValue))
             throw new ArgumentException($"learningRate {learningRate} is too large: layer {layer}'s weights could reach {reach:g3}, beyond float range; no weights were changed. Lower the learning rate.", nameof(learningRate));
     }
