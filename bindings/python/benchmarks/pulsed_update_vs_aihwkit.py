@@ -14,7 +14,8 @@ aihwkit is optional: without it only SbeCore's row is printed.
 
 --processes N runs SbeCore alone in N fresh processes and prints each one's median and the spread: timings that
 settle per process in separate modes (memory placement, a different code path after the JIT) show as a spread well
-above the rounds' own ranges.
+above the rounds' own ranges. With --max-spread X it is a check: the exit status is 1 when the per-process medians
+spread by more than X (e.g. 1.25: the two modes once measured were 83-88 against 129-133 ms, 1.5x apart).
 """
 from __future__ import annotations
 
@@ -67,6 +68,8 @@ def main() -> None:
                         help="dense: x, d uniform in [-1, 1] (every device pulsed); training: as SGD on MNIST writes "
                              "(x: 80%% zeros, else uniform in [0, 1]; d uniform in [-0.05, 0.05])")
     parser.add_argument("--processes", type=int, default=0, help="SbeCore alone in this many fresh processes")
+    parser.add_argument("--max-spread", type=float, default=0.0,
+                        help="with --processes: exit 1 when the per-process medians spread by more than this factor")
     parser.add_argument("--median-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.processes > 0:
@@ -141,6 +144,9 @@ def fresh_processes(args) -> None:
     print(f"SbeCore, {args.data} data, {args.rows}x{args.cols}, batch {args.batch}: per-process medians "
           f"{min(medians):.2f}-{max(medians):.2f} ms, spread {max(medians) / min(medians):.2f}x "
           f"(largest spread within one process {within:.2f}x)")
+    if args.max_spread > 0 and max(medians) / min(medians) > args.max_spread:
+        print(f"FAIL: the per-process medians spread by more than {args.max_spread:.2f}x (timing settles in separate modes)")
+        sys.exit(1)
 
 
 if __name__ == "__main__":
