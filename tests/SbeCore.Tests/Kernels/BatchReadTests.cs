@@ -71,4 +71,26 @@ public class BatchReadTests
         Reference.AssertUntouched(y, n * rows, "y");
         Reference.AssertUntouched(z, n * cols, "z");
     }
+
+    [Theory, MemberData(nameof(Widths))]
+    public void RowsBelowTheRegisterTilesGiveTheBitsOfOneDotEach(Width width)
+    {
+        // 6 rows: rows 4 and 5 are below the 4 x 4 tiles and go four inputs at a time (Dot1x4); each output must be the
+        // bits of the single dot product (BlockDot) that a one-row, one-input read computes, tail lanes included.
+        var rng = new Xoshiro256(44);
+        foreach (int cols in new[] { 26, 16, 33, 101, 1100 })
+        {
+            const int rows = 6, n = 11;
+            float[] w = Reference.RandomMatrix(ref rng, rows, cols, cols);
+            float[] x = Reference.RandomVector(ref rng, n * cols);
+            float[] y = new float[n * rows], one = new float[1];
+            Paths.BatchRead(width, w, rows, cols, cols, x, n, y);
+            for (int r = 4; r < rows; r++)
+                for (int j = 0; j < n; j++)
+                {
+                    Paths.BatchRead(width, w.AsSpan(r * cols, cols).ToArray(), 1, cols, cols, x.AsSpan(j * cols, cols).ToArray(), 1, one);
+                    Assert.Equal(BitConverter.SingleToInt32Bits(one[0]), BitConverter.SingleToInt32Bits(y[j * rows + r]));
+                }
+        }
+    }
 }
