@@ -14,6 +14,7 @@ namespace SbeCore.Training.Layers;
 public sealed class Conv2dLayer : ITileLayer
 {
     private readonly ConvGeometry _g;
+    private readonly PaddedInput? _padded; // a padded convolution unfolds from a zero-bordered copy
     private float[] _patches = [], _z = [], _delta = [], _back = [];
     private int _capacity;
 
@@ -28,6 +29,7 @@ public sealed class Conv2dLayer : ITileLayer
         if (tile.Rows != geometry.OutChannels || tile.Cols != geometry.PatchSize + 1)
             throw new ArgumentException($"layer {Name}: the tile is {tile.Rows} x {tile.Cols}, the geometry needs {geometry.OutChannels} x {geometry.PatchSize + 1}.", nameof(tile));
         Tile = tile; Rule = rule;
+        if (geometry.Padding > 0) _padded = new PaddedInput(geometry);
     }
 
     /// <summary>The convolution's geometry.</summary>
@@ -62,7 +64,13 @@ public sealed class Conv2dLayer : ITileLayer
     public void Forward(ReadOnlySpan<float> input, int n, Span<float> output)
     {
         int p = Positions, cols = Tile.Cols, rows = Tile.Rows, inSize = Input.Size;
-        for (int j = 0; j < n; j++) Im2Col.Unfold(_g, input.Slice(j * inSize, inSize), _patches.AsSpan(j * p * cols, p * cols), cols);
+        for (int j = 0; j < n; j++)
+        {
+            ReadOnlySpan<float> sample = input.Slice(j * inSize, inSize);
+            Span<float> patches = _patches.AsSpan(j * p * cols, p * cols);
+            if (_padded is null) Im2Col.Unfold(_g, sample, patches, cols);
+            else Im2Col.Unfold(_padded.Geometry, _padded.Load(sample), patches, cols);
+        }
         Span<float> z = _z.AsSpan(0, n * p * rows);
         Tile.Read(_patches.AsSpan(0, n * p * cols), n * p, z);
         for (int j = 0; j < n; j++) // position-major tile output to channel-major samples
@@ -89,7 +97,14 @@ public sealed class Conv2dLayer : ITileLayer
         if (gradInput.IsEmpty) return;
         Span<float> back = _back.AsSpan(0, n * p * cols);
         Tile.ReadTransposed(delta, n * p, back);
-        for (int j = 0; j < n; j++) Im2Col.Fold(_g, back.Slice(j * p * cols, p * cols), cols, gradInput.Slice(j * inSize, inSize));
+        for (int j = 0; j < n; j++)
+        {
+            ReadOnlySpan<float> patches = back.Slice(j * p * cols, p * cols);
+            Span<float> gradSample = gradInput.Slice(j * inSize, inSize);
+            if (_padded is null) { Im2Col.Fold(_g, patches, cols, gradSample); continue; }
+            Im2Col.Fold(_padded.Geometry, patches, cols, _padded.Gradient);
+            _padded.Crop(gradSample);
+        }
     }
 
     /// <inheritdoc />
