@@ -180,7 +180,7 @@ public sealed partial class Network
         return w;
     }
 
-    private static IUpdateRule CreateRule(NetworkOptions o, int layer, int rows, int cols)
+    internal static IUpdateRule CreateRule(NetworkOptions o, int layer, int rows, int cols)
     {
         var est = o.Estimator ?? new EstimatorOptions { Rank = o.Rank, SubBatch = o.SubBatch };
         int rank = Math.Min(est.Rank, Math.Min(rows, cols)); // the factory applies it, keeping every other option
