@@ -50,5 +50,5 @@ def read_options(getter, handle) -> Dict[str, Any]:
     _native.check(getter(handle, ctypes.byref(o)))
     name = {v: k for k, v in MAGNITUDE.items()}, {v: k for k, v in INITIALIZATION.items()}
     return {"magnitude": name[0][o.magnitude], "initialization": name[1][o.initialization], "division_free": bool(o.division_free),
-            "quantization_bits": o.quantization_bits, "oja_rate": float(np.float32(o.oja_rate)), "stochastic_rounding": bool(o.stochastic_rounding),
+            "quantization_bits": o.quantization_bits, "oja_rate": float(str(np.float32(o.oja_rate))), "stochastic_rounding": bool(o.stochastic_rounding),
             "warm_start": not o.cold_start, "published_schedule": bool(o.published_schedule)}
