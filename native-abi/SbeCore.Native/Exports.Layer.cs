@@ -111,6 +111,7 @@ internal static unsafe partial class Exports
             var xs = StridedRows.In(x, xLen, xLd, count, l.InputSize, "x");
             var ys = StridedRows.Out(y, yLen, yLd, count, l.OutputSize, "y");
             StridedRows.Disjoint(x, xs.Length, y, ys.Length, "x", "y");
+            StridedRows.Finite(xs, count, l.InputSize, xLd, "x");
             l.Forward(xs, count, StridedRows.Stride(xLd, l.InputSize), ys, StridedRows.Stride(yLd, l.OutputSize));
             return 0;
         }
@@ -127,6 +128,7 @@ internal static unsafe partial class Exports
             var l = box.Layer;
             int count = Args.Dim(n, "n");
             var dys = StridedRows.In(dy, dyLen, dyLd, count, l.OutputSize, "dy");
+            StridedRows.Finite(dys, count, l.OutputSize, dyLd, "dy");
             Span<float> dxs = [];
             if (dx != null)
             {

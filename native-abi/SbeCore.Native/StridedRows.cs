@@ -16,6 +16,17 @@ internal static unsafe class StridedRows
     public static Span<float> Out(float* pointer, nuint len, nuint ld, int n, int width, string name)
         => Args.Out(pointer, Needed(len, ld, n, width, name), name);
 
+    /// <summary>NaN or +-Inf in any row gives SBE_E_NON_FINITE (checked here, at the edge, so the status says so).</summary>
+    public static void Finite(ReadOnlySpan<float> span, int n, int width, nuint ld, string name)
+    {
+        int stride = Stride(ld, width);
+        for (int j = 0; j < n; j++)
+        {
+            int bad = SbeCore.Kernels.Blas.IndexOfNonFinite(span.Slice(j * stride, width));
+            if (bad >= 0) throw new SbeException(SbeStatus.NonFinite, $"{name}[{j}, {bad}] is {span[j * stride + bad]}; data must be finite.");
+        }
+    }
+
     /// <summary>Input and output may not share memory: the output is written while the input is still read.</summary>
     public static void Disjoint(float* a, int aLen, float* b, int bLen, string aName, string bName)
     {

@@ -87,7 +87,7 @@ public sealed partial class Network
     /// <exception cref="InvalidOperationException">Training diverged (a batch loss is not finite); batches before it were applied.</exception>
     public EpochMetrics TrainEpoch(ReadOnlySpan<float> images, ReadOnlySpan<int> labels, int batchSize, float learningRate, ulong shuffleSeed)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        Check.AtLeast(batchSize, 1);
         ValidateLearningRate(learningRate);
         ValidateSamples(images, labels, requireNonEmpty: true);
         int n = labels.Length;
