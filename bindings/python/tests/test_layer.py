@@ -184,3 +184,15 @@ def test_bad_rule_options_are_refused():
         Network((IN, OUT), stochastic_rounding=True)
     with pytest.raises(TypeError, match="unknown rule options"):
         Layer.dense(IN, OUT, magnitud="rayleigh")
+
+
+def test_one_create_call_takes_a_device_config_with_an_architecture():
+    from sbecore.devices import ConstantStepDevice
+    with Network((36, 3), architecture="conv2k3-fc4", device=ConstantStepDevice(dw_min=0.002), method="sgd", seed=1) as net:
+        assert net.layer_shape(0) == (2, 10)
+        assert net.layer_config(0).device.dw_min == pytest.approx(0.002)
+    with Layer.dense(IN, OUT, device=ConstantStepDevice(dw_min=0.003), method="sgd", seed=1) as layer:
+        layer.forward(batch())
+        layer.backward(batch(width=OUT))
+        layer.update(0.05)
+        assert layer.counters["total_pulses"] > 0
