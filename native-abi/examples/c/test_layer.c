@@ -1,6 +1,8 @@
 /* Layers driven call by call (sbe_layer_*) with row-strided batches, and rule options for networks and layers (ABI 1.7):
    the update is the step of the summed gradient, strided rows give the packed results and leave the gaps alone,
-   every bad call returns its status and changes nothing, steady-state steps allocate nothing. */
+   every bad call returns its status and changes nothing, steady-state steps allocate nothing, and two threads on one
+   layer get SBE_E_BUSY (or, between their calls, SBE_E_INVALID_STATE) instead of racing. */
+#include <pthread.h>
 #include <stdlib.h>
 #include "test_util.h"
 
@@ -207,10 +209,67 @@ static void rule_options_round_trip(void)
     OK(sbe_layer_destroy(layer));
 }
 
+typedef struct { sbe_layer_t *layer; int backwards, busy, state, other; } worker;
+static pthread_barrier_t g_start;
+
+static void count(worker *w, int st)
+{
+    if (st == SBE_E_BUSY) w->busy++;
+    else if (st == SBE_E_INVALID_STATE) w->state++;  /* the other thread's backward took this forward */
+    else if (st != SBE_OK) w->other++;
+}
+
+static void *step_loop(void *arg)
+{
+    worker *w = arg;
+    float x[N * IN], dy[N * OUT], y[N * OUT];
+    for (int i = 0; i < N * IN; i++) x[i] = 0.1f * (float)(i % 7 - 3);
+    for (int i = 0; i < N * OUT; i++) dy[i] = 0.05f * (float)(i % 5 - 2);
+    pthread_barrier_wait(&g_start);
+    for (int k = 0; k < 3000; k++) {
+        count(w, sbe_layer_forward(w->layer, x, N * IN, 0, N, y, N * OUT, 0));
+        int st = sbe_layer_backward(w->layer, dy, N * OUT, 0, N, NULL, 0, 0);
+        if (st == SBE_OK) w->backwards++;
+        count(w, st);
+        count(w, sbe_layer_update(w->layer, 0.01f));
+    }
+    return NULL;
+}
+
+/* sgd writes every pair it was given: after a last update the tile has counted N writes per backward that succeeded. */
+static void concurrent_use_is_detected(void)
+{
+    sbe_layer_config_t config = dense_config(SBE_METHOD_SGD, 6);
+    config.tile.device = SBE_DEVICE_ECRAM;
+    sbe_layer_t *layer = NULL;
+    OK(sbe_layer_create(&config, NULL, NULL, &layer));
+    pthread_barrier_init(&g_start, NULL, 2);
+    worker w[2] = {{layer, 0, 0, 0, 0}, {layer, 0, 0, 0, 0}};
+    pthread_t th[2];
+    for (int i = 0; i < 2; i++) pthread_create(&th[i], NULL, step_loop, &w[i]);
+    for (int i = 0; i < 2; i++) pthread_join(th[i], NULL);
+    pthread_barrier_destroy(&g_start);
+    OK(sbe_layer_update(layer, 0.01f));
+    sbe_layer_counters_t counters;
+    memset(&counters, 0, sizeof counters);
+    counters.struct_size = sizeof counters;
+    counters.version = SBE_LAYER_COUNTERS_VERSION;
+    OK(sbe_layer_get_counters(layer, &counters));
+    CHECK(w[0].other == 0 && w[1].other == 0, "statuses other than OK, BUSY, INVALID_STATE: %d, %d", w[0].other, w[1].other);
+    CHECK(counters.rank_one_writes == (int64_t)N * (w[0].backwards + w[1].backwards), "%lld writes, %d backwards of %d pairs",
+          (long long)counters.rank_one_writes, w[0].backwards + w[1].backwards, N);
+    float weights[OUT * COLS];
+    OK(sbe_layer_get_weights(layer, weights, OUT * COLS));
+    for (int i = 0; i < OUT * COLS; i++) CHECK(isfinite(weights[i]), "weight %d is %g", i, weights[i]);
+    printf("two threads: %d backwards, %d busy, %d out of turn\n", w[0].backwards + w[1].backwards, w[0].busy + w[1].busy, w[0].state + w[1].state);
+    OK(sbe_layer_destroy(layer));
+}
+
 int main(void)
 {
     summed_gradient_step();
     bad_calls_change_nothing();
     rule_options_round_trip();
+    concurrent_use_is_detected();
     return test_summary("test_layer");
 }
