@@ -220,7 +220,6 @@ internal static unsafe partial class Exports
         try
         {
             using var lease = Layers.Use(layer, "layer", out var box);
-            var l = box.Layer;
             RuleOptions.Fill(options, box.Estimator, box.PublishedSchedule, "options");
             return 0;
         }

@@ -1,17 +1,13 @@
 namespace SbeCore.Native;
 
 /// <summary>Checks of row-strided batches over caller buffers: n rows of width floats, ld floats between row starts
-/// (0 = packed, ld = width), in a buffer of len floats that must hold (n - 1) ld + width.</summary>
+/// (0 = packed, ld = width), in a buffer of exactly (n - 1) ld + width floats.</summary>
 internal static unsafe class StridedRows
 {
     public static int Stride(nuint ld, int width) => ld == 0 ? width : (int)ld;
 
     public static ReadOnlySpan<float> In(float* pointer, nuint len, nuint ld, int n, int width, string name)
-    {
-        int needed = Needed(len, ld, n, width, name);
-        var span = Args.In(pointer, needed, name);
-        return span;
-    }
+        => Args.In(pointer, Needed(len, ld, n, width, name), name);
 
     public static Span<float> Out(float* pointer, nuint len, nuint ld, int n, int width, string name)
         => Args.Out(pointer, Needed(len, ld, n, width, name), name);

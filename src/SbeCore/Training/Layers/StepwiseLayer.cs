@@ -93,15 +93,15 @@ public sealed class StepwiseLayer
     public void Forward(ReadOnlySpan<float> input, int n, int inputStride, Span<float> output, int outputStride)
     {
         int inSize = InputSize, outSize = OutputSize;
-        Rows.Check(input, n, inSize, inputStride, nameof(input));
-        Rows.Check(output, n, outSize, outputStride, nameof(output));
-        Rows.CheckFinite(input, n, inSize, inputStride, nameof(input));
+        StridedBatch.Check(input, n, inSize, inputStride, nameof(input));
+        StridedBatch.Check(output, n, outSize, outputStride, nameof(output));
+        StridedBatch.CheckFinite(input, n, inSize, inputStride, nameof(input));
         EnsureCapacity(n);
         _forwardN = 0;
-        ReadOnlySpan<float> packedIn = Rows.Packed(input, n, inSize, inputStride, _in);
+        ReadOnlySpan<float> packedIn = StridedBatch.Packed(input, n, inSize, inputStride, _in);
         Span<float> packedOut = outputStride == outSize ? output[..(n * outSize)] : _out.AsSpan(0, n * outSize);
         _layer.Forward(packedIn, n, packedOut);
-        if (outputStride != outSize) Rows.Scatter(packedOut, n, outSize, output, outputStride);
+        if (outputStride != outSize) StridedBatch.Scatter(packedOut, n, outSize, output, outputStride);
         _forwardN = n;
     }
 
@@ -115,16 +115,16 @@ public sealed class StepwiseLayer
         int inSize = InputSize, outSize = OutputSize;
         if (_forwardN == 0) throw new InvalidOperationException("backward needs a forward first (each forward arms one backward).");
         if (n != _forwardN) throw new ArgumentException($"n is {n}; the forward this backward belongs to read {_forwardN} samples.", nameof(n));
-        Rows.Check(gradOutput, n, outSize, gradOutputStride, nameof(gradOutput));
-        if (!gradInput.IsEmpty) Rows.Check(gradInput, n, inSize, gradInputStride, nameof(gradInput));
-        Rows.CheckFinite(gradOutput, n, outSize, gradOutputStride, nameof(gradOutput));
+        StridedBatch.Check(gradOutput, n, outSize, gradOutputStride, nameof(gradOutput));
+        if (!gradInput.IsEmpty) StridedBatch.Check(gradInput, n, inSize, gradInputStride, nameof(gradInput));
+        StridedBatch.CheckFinite(gradOutput, n, outSize, gradOutputStride, nameof(gradOutput));
         int positions = _layer.Positions;
         long pairs = (long)n * positions;
         if (_streaming is null) EnsurePending(_pending + pairs);
-        ReadOnlySpan<float> grad = Rows.Packed(gradOutput, n, outSize, gradOutputStride, _grad);
+        ReadOnlySpan<float> grad = StridedBatch.Packed(gradOutput, n, outSize, gradOutputStride, _grad);
         Span<float> packedIn = gradInput.IsEmpty ? [] : gradInputStride == inSize ? gradInput[..(n * inSize)] : _gradIn.AsSpan(0, n * inSize);
         _layer.Backward([], [], grad, n, packedIn);
-        if (!gradInput.IsEmpty && gradInputStride != inSize) Rows.Scatter(packedIn, n, inSize, gradInput, gradInputStride);
+        if (!gradInput.IsEmpty && gradInputStride != inSize) StridedBatch.Scatter(packedIn, n, inSize, gradInput, gradInputStride);
         ReadOnlySpan<float> deltas = _layer.PairDeltas(grad, n), inputs = _layer.PairInputs(n);
         if (_streaming is not null) _streaming.Observe(deltas, inputs, (int)pairs);
         else
@@ -181,7 +181,7 @@ public sealed class StepwiseLayer
     }
 
     /// <summary>Checks and copies of row-strided batches.</summary>
-    private static class Rows
+    private static class StridedBatch
     {
         public static void Check(ReadOnlySpan<float> span, int n, int width, int stride, string name)
         {
