@@ -122,9 +122,9 @@ public sealed class StepwiseLayer
         long pairs = (long)n * positions;
         if (_streaming is null) EnsurePending(_pending + pairs);
         ReadOnlySpan<float> grad = StridedBatch.Packed(gradOutput, n, outSize, gradOutputStride, _grad);
-        Span<float> packedIn = gradInput.IsEmpty ? [] : gradInputStride == inSize ? gradInput[..(n * inSize)] : _gradIn.AsSpan(0, n * inSize);
-        _layer.Backward([], [], grad, n, packedIn);
-        if (!gradInput.IsEmpty && gradInputStride != inSize) StridedBatch.Scatter(packedIn, n, inSize, gradInput, gradInputStride);
+        // The pairs first (without gradInput the layers only lay them out), so a rule that refuses them leaves the
+        // caller's gradInput as it was; then the transposed read.
+        _layer.Backward([], [], grad, n, []);
         ReadOnlySpan<float> deltas = _layer.PairDeltas(grad, n), inputs = _layer.PairInputs(n);
         if (_streaming is not null) _streaming.Observe(deltas, inputs, (int)pairs);
         else
@@ -134,6 +134,10 @@ public sealed class StepwiseLayer
         }
         _pending += pairs;
         _forwardN = 0;
+        if (gradInput.IsEmpty) return;
+        Span<float> packedIn = gradInputStride == inSize ? gradInput[..(n * inSize)] : _gradIn.AsSpan(0, n * inSize);
+        _layer.Backward([], [], grad, n, packedIn);
+        if (gradInputStride != inSize) StridedBatch.Scatter(packedIn, n, inSize, gradInput, gradInputStride);
     }
 
     /// <summary>

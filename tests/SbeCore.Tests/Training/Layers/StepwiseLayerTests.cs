@@ -160,6 +160,24 @@ public class StepwiseLayerTests
     }
 
     [Fact]
+    public void PairsTheRuleRefusesLeaveTheGradientBufferAndTheArmedForwardAlone()
+    {
+        var layer = StepwiseLayer.Dense(In, Out, Options(UpdateMethod.Sbe));
+        float[] x = new float[N * In], dy = new float[N * Out], y = new float[N * Out], dx = new float[N * In];
+        x.AsSpan().Fill(1f);
+        dy.AsSpan().Fill(1e38f);   // finite, but |delta| |x| beyond what the estimator accepts
+        dx.AsSpan().Fill(-7f);
+        layer.Forward(x, N, In, y, Out);
+        Assert.Throws<ArgumentException>(() => layer.Backward(dy, N, Out, dx, In));
+        Assert.All(dx, v => Assert.Equal(-7f, v));
+        Assert.Equal(0, layer.PendingPairs);
+        dy.AsSpan().Fill(0.5f);
+        layer.Backward(dy, N, Out, dx, In);   // the forward is still armed
+        Assert.Equal(N, layer.PendingPairs);
+        Assert.DoesNotContain(-7f, dx);
+    }
+
+    [Fact]
     public void AConvLayerStreamsItsSamplesPositions()
     {
         var g = new ConvGeometry(new TensorShape(2, 6, 6), 3, 3, 1, 1);
