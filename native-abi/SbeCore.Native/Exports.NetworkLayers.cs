@@ -20,10 +20,7 @@ internal static unsafe partial class Exports
             Args.NotNull(outNetwork, "out");
             *outNetwork = 0;
             Args.NotNull(architecture, "architecture");
-            var span = MemoryMarshal.CreateReadOnlySpanFromNullTerminated(architecture);
-            if (span.Length > MaxArchitectureBytes)
-                throw new SbeException(SbeStatus.InvalidArgument, $"architecture is {span.Length} bytes; at most {MaxArchitectureBytes}.");
-            string text = System.Text.Encoding.UTF8.GetString(span);
+            string text = ArchitectureOf(architecture);
             var options = NetworkOptionsOf(config, null);
             *outNetwork = Networks.Add(new Network(new NetworkOptions
             {
@@ -33,6 +30,15 @@ internal static unsafe partial class Exports
             return 0;
         }
         catch (Exception e) { return LastError.Fail(e); }
+    }
+
+    /// <summary>A NUL-terminated UTF-8 architecture spec of at most <see cref="MaxArchitectureBytes"/> bytes.</summary>
+    internal static string ArchitectureOf(byte* architecture)
+    {
+        var span = MemoryMarshal.CreateReadOnlySpanFromNullTerminated(architecture);
+        if (span.Length > MaxArchitectureBytes)
+            throw new SbeException(SbeStatus.InvalidArgument, $"architecture is {span.Length} bytes; at most {MaxArchitectureBytes}.");
+        return System.Text.Encoding.UTF8.GetString(span);
     }
 
     /// <summary>sbe_network_layer_shape: rows and cols (bias column included) of tile <paramref name="layer"/>.</summary>

@@ -112,3 +112,58 @@ internal static unsafe class StructHeader
             throw new SbeException(SbeStatus.BadStruct, $"{name}->version is {version}; this library expects {expectedVersion}.");
     }
 }
+
+/// <summary>sbe_rule_options_t, version 1 (ABI 1.7): the update rule's options beyond method, rank and sub-batch.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct RuleOptionsV1
+{
+    public const uint CurrentVersion = 1;
+    public uint StructSize;
+    public uint Version;
+    public uint Initialization;
+    public uint Magnitude;
+    public uint DivisionFree;
+    public uint QuantizationBits;
+    public float OjaRate;
+    public uint StochasticRounding;
+    public uint ColdStart;
+    public uint PublishedSchedule;
+}
+
+/// <summary>sbe_layer_config_t, version 1 (ABI 1.7).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct LayerConfigV1
+{
+    public const uint CurrentVersion = 1;
+    public uint StructSize;
+    public uint Version;
+    public uint Kind;
+    public uint Inputs;
+    public uint Outputs;
+    public uint Height;
+    public uint Width;
+    public uint Kernel;
+    public uint Stride;
+    public uint Padding;
+    public uint Method;
+    public uint Rank;
+    public uint SubBatch;
+    public uint Reserved;
+    public ulong Seed;
+    public TileConfigV1 Tile;
+}
+
+/// <summary>sbe_layer_counters_t, version 1 (ABI 1.7; filled by the library, the caller sets struct_size and version).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct LayerCountersV1
+{
+    public const uint CurrentVersion = 1;
+    public uint StructSize;
+    public uint Version;
+    public long RankOneWrites;
+    public long TotalPulses;
+    public long ClippedPulses;
+    public long MaxPulsesPerDevice;
+    public long PendingPairs;
+    public long PeripheralMemoryBytes;
+}

@@ -31,7 +31,7 @@ extern "C" {
 #endif
 
 #define SBE_ABI_VERSION_MAJOR 1
-#define SBE_ABI_VERSION_MINOR 6
+#define SBE_ABI_VERSION_MINOR 7
 #define SBE_ABI_VERSION ((SBE_ABI_VERSION_MAJOR << 16) | SBE_ABI_VERSION_MINOR)
 /* ABI history (a minor bump only adds; binaries built against an older minor keep working):
    1.0  first release.
@@ -49,7 +49,10 @@ extern "C" {
    1.4  sbe_version (the package version string; the library's SONAME is libsbecore.so.<ABI major>).
    1.5  sbe_method_names, sbe_method_by_name, sbe_method_label: the update methods listed and resolved by name;
         sbe_device_names: the preset names in sbe_device order.
-   1.6  Whole-network checkpoints: sbe_network_save, sbe_network_load, sbe_network_completed_epochs. */
+   1.6  Whole-network checkpoints: sbe_network_save, sbe_network_load, sbe_network_completed_epochs.
+   1.7  Layers driven call by call (sbe_layer_*: forward, backward, update, with row strides); rule options
+        (sbe_rule_options_t: estimator magnitudes incl. SBE_MAGNITUDE_START_RAYLEIGH, initial state, quantisation,
+        cold start, SBPCA's schedule) for networks (sbe_network_create_ex, sbe_network_get_rule_options) and layers. */
 
 /* Largest element count of any matrix or batch buffer (2^26). */
 #define SBE_MAX_ELEMENTS ((size_t)1 << 26)
@@ -152,7 +155,9 @@ typedef enum sbe_initialization {
 typedef enum sbe_magnitude {
     SBE_MAGNITUDE_RUNNING_MEAN = 0, /* the paper's running mean of q * r */
     SBE_MAGNITUDE_RIGHT_NORM = 1,   /* |X|, the norm of the unnormalised right vector */
-    SBE_MAGNITUDE_RAYLEIGH = 2      /* reported as the running mean by estimate; a caller replays the batch */
+    SBE_MAGNITUDE_RAYLEIGH = 2,     /* reported as the running mean by estimate; a caller replays the batch */
+    SBE_MAGNITUDE_START_RAYLEIGH = 3 /* rule options only (1.7): write along the batch's start vectors with their exact
+                                        quotients (single pass); an estimator handle refuses it */
 } sbe_magnitude;
 
 #define SBE_ESTIMATOR_CONFIG_VERSION 1u
@@ -376,6 +381,98 @@ SBE_API int sbe_network_layer_shape(const sbe_network_t *network, size_t layer, 
 SBE_API int sbe_network_save(const sbe_network_t *network, const char *path);
 SBE_API int sbe_network_load(const char *path, sbe_network_t **out);
 SBE_API int sbe_network_completed_epochs(const sbe_network_t *network, uint64_t *epochs);
+
+/* ---- rule options and layers (1.7) ---- */
+typedef struct sbe_layer sbe_layer_t;
+
+/* The update rule's options beyond method, rank and sub_batch. A zeroed struct (with struct_size and version set) is
+   the defaults, the same as passing NULL. Estimator options are read by SBE_METHOD_SBE only, published_schedule by
+   SBE_METHOD_SBPCA only: a non-default value for another method is refused (SBE_E_INVALID_ARGUMENT). */
+#define SBE_RULE_OPTIONS_VERSION 1u
+typedef struct sbe_rule_options {
+    uint32_t struct_size;         /* sizeof(sbe_rule_options_t) */
+    uint32_t version;             /* SBE_RULE_OPTIONS_VERSION */
+    uint32_t initialization;      /* sbe_initialization */
+    uint32_t magnitude;           /* sbe_magnitude (START_RAYLEIGH included) */
+    uint32_t division_free;       /* 0 or 1: the Oja/Hebbian form (rank 1, sub_batch 1 only) */
+    uint32_t quantization_bits;   /* 0 = float32 state, else 2..24 */
+    float oja_rate;               /* xi in (0, 1) for division_free (0 selects the default 0.01) */
+    uint32_t stochastic_rounding; /* 0 or 1 (needs quantization_bits 2..24) */
+    uint32_t cold_start;          /* 0: the estimator's state is the next batch's warm start (the paper's); 1: reset per batch */
+    uint32_t published_schedule;  /* SBPCA: 1 = the authors' schedule (whole sub-batches only) */
+} sbe_rule_options_t;
+
+/* sbe_network_create with rule options (NULL: the defaults), every tile from device when it is not NULL (config->tile
+   is then ignored) and the layers of architecture when it is not NULL (as sbe_network_create_layers). */
+SBE_API int sbe_network_create_ex(const sbe_network_config_t *config, const sbe_rule_options_t *options,
+                                  const sbe_config_t *device, const char *architecture, sbe_network_t **out);
+/* The rule options the network was built with (the defaults when it was given none; oja_rate reads 0.01 then). */
+SBE_API int sbe_network_get_rule_options(const sbe_network_t *network, sbe_rule_options_t *options);
+
+/* A layer: one dense or conv2d tile (rows = outputs or output channels, cols = inputs + 1 bias column fed 1) with its
+   update rule, driven call by call as an autograd function drives it. It is built as layer 0 of a network with the
+   same method, rank, rule options, device and seed: the same tile, He-normal weights and rule seed.
+   Batches are n rows with a row stride ld (floats between row starts, >= the row width; 0 = packed): a buffer of len
+   floats must span exactly (n - 1) * ld + width. A dense row is one sample's features; a conv2d row is one sample,
+   channel-major (C x H x W in, out_channels x OH x OW out, OH = (H + 2 padding - kernel) / stride + 1).
+   forward arms one backward of the same n; backward reads dy (the loss gradient at this forward's outputs), writes dx
+   (NULL with dx_len = dx_ld = 0 when not needed) and hands the (delta, input) pairs to the rule: SBE with running-mean
+   or right-norm magnitudes streams them into its estimator (nothing of size rows x cols, nothing of the batch kept),
+   the other rules keep them until the update. update writes W -= learning_rate * (the sum over the pending pairs of
+   delta x^T, as the rule writes it): the step of a summed loss, as autograd's gradients are (sgd writes each pair at
+   learning_rate; batch rules their estimate of the sum), then runs the tile's post-update step once.
+   A backward without a forward, or with another n, gives SBE_E_INVALID_STATE / SBE_E_INVALID_ARGUMENT and changes
+   nothing. */
+typedef enum sbe_layer_kind { SBE_LAYER_DENSE = 0, SBE_LAYER_CONV2D = 1 } sbe_layer_kind;
+
+#define SBE_LAYER_CONFIG_VERSION 1u
+typedef struct sbe_layer_config {
+    uint32_t struct_size;   /* sizeof(sbe_layer_config_t) */
+    uint32_t version;       /* SBE_LAYER_CONFIG_VERSION */
+    uint32_t kind;          /* sbe_layer_kind */
+    uint32_t inputs;        /* dense: input features; conv2d: input channels */
+    uint32_t outputs;       /* dense: output features; conv2d: output channels */
+    uint32_t height;        /* conv2d: input height (dense: 0) */
+    uint32_t width;         /* conv2d: input width (dense: 0) */
+    uint32_t kernel;        /* conv2d: square kernel size (dense: 0) */
+    uint32_t stride;        /* conv2d: >= 1 (dense: 0) */
+    uint32_t padding;       /* conv2d: zero padding on every side (dense: 0) */
+    uint32_t method;        /* sbe_method */
+    uint32_t rank;          /* k (>= 1; capped at min(rows, cols)) */
+    uint32_t sub_batch;     /* m (>= 1) */
+    uint32_t reserved;      /* must be 0 */
+    uint64_t seed;          /* initial weights, device draws, the rule's estimator */
+    sbe_tile_config_t tile; /* device when no config handle is given; struct_size/version set, rows = cols = 0 */
+} sbe_layer_config_t;
+
+#define SBE_LAYER_COUNTERS_VERSION 1u
+typedef struct sbe_layer_counters {
+    uint32_t struct_size;            /* set by the caller: sizeof(sbe_layer_counters_t) */
+    uint32_t version;                /* set by the caller: SBE_LAYER_COUNTERS_VERSION */
+    int64_t rank_one_writes;         /* the tile's, as sbe_tile_counters_t */
+    int64_t total_pulses;
+    int64_t clipped_pulses;
+    int64_t max_pulses_per_device;
+    int64_t pending_pairs;           /* pairs observed since the last update */
+    int64_t peripheral_memory_bytes; /* the rule's state plus the pairs it keeps until the update */
+} sbe_layer_counters_t;
+
+/* options may be NULL (defaults); device may be NULL (config->tile). */
+SBE_API int sbe_layer_create(const sbe_layer_config_t *config, const sbe_rule_options_t *options, const sbe_config_t *device,
+                             sbe_layer_t **out);
+SBE_API int sbe_layer_destroy(sbe_layer_t *layer);
+/* Floats per input and output sample, and the tile's shape. */
+SBE_API int sbe_layer_shape(const sbe_layer_t *layer, size_t *inputs, size_t *outputs, size_t *rows, size_t *cols);
+SBE_API int sbe_layer_forward(sbe_layer_t *layer, const float *x, size_t x_len, size_t x_ld, size_t n,
+                              float *y, size_t y_len, size_t y_ld);
+SBE_API int sbe_layer_backward(sbe_layer_t *layer, const float *dy, size_t dy_len, size_t dy_ld, size_t n,
+                               float *dx, size_t dx_len, size_t dx_ld);
+SBE_API int sbe_layer_update(sbe_layer_t *layer, float learning_rate);
+SBE_API int sbe_layer_get_weights(const sbe_layer_t *layer, float *weights, size_t weights_len); /* rows x cols */
+SBE_API int sbe_layer_set_weights(sbe_layer_t *layer, const float *weights, size_t weights_len); /* not counted as writes */
+SBE_API int sbe_layer_get_counters(const sbe_layer_t *layer, sbe_layer_counters_t *counters);
+SBE_API int sbe_layer_get_rule_options(const sbe_layer_t *layer, sbe_rule_options_t *options);
+SBE_API int sbe_live_layers(size_t *layers); /* live layer handles (sbe_live_handles predates them) */
 
 /* ---- choosing a flavour (header-only helper: the library cannot be asked before it is loaded) ----
    A flavour built for a higher ISA level aborts on a CPU that lacks it, so load

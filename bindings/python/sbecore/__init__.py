@@ -18,6 +18,7 @@ from ._native import ABI_MAJOR, ABI_MINOR, library_path
 from .estimator import Estimator, batch_svd
 from .kernels import batch_read, batch_read_t, gemv, gemv_t, ger
 from .methods import method_id, method_label, method_names
+from .layer import Layer
 from .network import Network
 from .tile import Tile
 
@@ -50,5 +51,5 @@ def library_version() -> str:
     return lib().sbe_version().decode("ascii")
 
 
-__all__ = ["__version__", "datasets", "library_version", "ABI_MAJOR", "ABI_MINOR", "Estimator", "devices", "presets", "Network", "SbeError", "Tile", "abi_version", "allocated_bytes", "batch_read", "batch_svd", "batch_read_t", "cpu_flavour",
+__all__ = ["__version__", "datasets", "library_version", "ABI_MAJOR", "ABI_MINOR", "Estimator", "devices", "presets", "Layer", "Network", "SbeError", "Tile", "abi_version", "allocated_bytes", "batch_read", "batch_svd", "batch_read_t", "cpu_flavour",
            "flavour_for_flags", "gemv", "gemv_t", "ger", "isa", "kernels", "library_path", "method_id", "method_label", "method_names"]

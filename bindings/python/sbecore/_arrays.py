@@ -78,3 +78,34 @@ def path_bytes(name: str, value: object) -> bytes:
     if b"\0" in encoded:
         raise ValueError(f"{name} contains an embedded null byte")
     return encoded
+
+
+def f32_rows(name: str, a: object, width: int, writable: bool = False, n: Optional[int] = None) -> Tuple[np.ndarray, int, int, int]:
+    """A batch of float32 rows of `width` for the calls that take a row stride: (array, address, n, ld) with ld the
+    elements between row starts. A 2-D array whose elements are 4 bytes apart and whose rows start a whole number of
+    elements apart (>= width) passes as it is, e.g. a[:, :width] or a[::2]; a (width,) array is one row. Any other layout
+    is copied when it is an input and refused when it is an output (the library writes into it). TypeError for a
+    non-array or another dtype; ValueError for a wrong shape."""
+    if not isinstance(a, np.ndarray):
+        raise TypeError(f"{name} must be a numpy.ndarray of float32, got {type(a).__name__}")
+    if a.dtype != _F32:
+        raise TypeError(f"{name} must have dtype float32 in native byte order, got {a.dtype.str} "
+                        f"(convert explicitly: {name}.astype(numpy.float32))")
+    rows = a.reshape(1, -1) if a.ndim == 1 else a
+    if rows.ndim != 2 or rows.shape[1] != width or (n is not None and rows.shape[0] != n):
+        expected = f"({n if n is not None else 'n'}, {width})"
+        raise ValueError(f"{name} has shape {a.shape}, expected {expected} or ({width},)")
+    if writable and not a.flags.writeable:
+        raise ValueError(f"{name} is read-only")
+    count = rows.shape[0]
+    row_stride, element_stride = rows.strides
+    strided = (element_stride == 4 or width == 1) and a.flags.aligned and (
+        count == 1 or (row_stride > 0 and row_stride % 4 == 0 and row_stride // 4 >= width))
+    if not strided:
+        if writable:
+            raise ValueError(f"{name} has strides {a.strides}: an output needs elements 4 bytes apart and rows a whole, "
+                             f"positive number of elements (>= {width}) apart (pass numpy.empty(({count}, {width}), numpy.float32))")
+        rows = np.ascontiguousarray(rows)
+        row_stride = rows.strides[0]
+    ld = width if count == 1 else row_stride // 4
+    return rows, rows.__array_interface__["data"][0], count, ld

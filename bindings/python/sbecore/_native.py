@@ -10,7 +10,7 @@ from ._errors import SbeError
 from ._loader import find_library
 
 ABI_MAJOR = 1  # the major version of sbecore.h this binding was written against
-ABI_MINOR = 6  # the oldest minor it works with (1.3: sbe_config_* device configs as data; sbe_network_create_layers, sbe_network_layer_shape; 1.4: sbe_version; 1.5: sbe_method_*, sbe_device_names; 1.6: sbe_network_save/load/completed_epochs)
+ABI_MINOR = 7  # the oldest minor it works with (1.3: sbe_config_* device configs as data; sbe_network_create_layers, sbe_network_layer_shape; 1.4: sbe_version; 1.5: sbe_method_*, sbe_device_names; 1.6: sbe_network_save/load/completed_epochs; 1.7: sbe_layer_*, sbe_rule_options_t, sbe_network_create_ex)
 
 P = c_void_p   # float* and handles
 S = c_size_t
@@ -52,6 +52,28 @@ class EstimatorConfig(ctypes.Structure):
                 ("rank", c_uint32), ("sub_batch", c_uint32), ("seed", c_uint64), ("initialization", c_uint32),
                 ("magnitude", c_uint32), ("division_free", c_uint32), ("quantization_bits", c_uint32),
                 ("oja_rate", c_float), ("stochastic_rounding", c_uint32)]
+    VERSION = 1
+
+
+class RuleOptions(ctypes.Structure):
+    _fields_ = [("struct_size", c_uint32), ("version", c_uint32), ("initialization", c_uint32), ("magnitude", c_uint32),
+                ("division_free", c_uint32), ("quantization_bits", c_uint32), ("oja_rate", c_float),
+                ("stochastic_rounding", c_uint32), ("cold_start", c_uint32), ("published_schedule", c_uint32)]
+    VERSION = 1
+
+
+class LayerConfig(ctypes.Structure):
+    _fields_ = [("struct_size", c_uint32), ("version", c_uint32), ("kind", c_uint32), ("inputs", c_uint32), ("outputs", c_uint32),
+                ("height", c_uint32), ("width", c_uint32), ("kernel", c_uint32), ("stride", c_uint32), ("padding", c_uint32),
+                ("method", c_uint32), ("rank", c_uint32), ("sub_batch", c_uint32), ("reserved", c_uint32), ("seed", c_uint64),
+                ("tile", TileConfig)]
+    VERSION = 1
+
+
+class LayerCounters(ctypes.Structure):
+    _fields_ = [("struct_size", c_uint32), ("version", c_uint32), ("rank_one_writes", c_int64), ("total_pulses", c_int64),
+                ("clipped_pulses", c_int64), ("max_pulses_per_device", c_int64), ("pending_pairs", c_int64),
+                ("peripheral_memory_bytes", c_int64)]
     VERSION = 1
 
 
@@ -124,6 +146,19 @@ _PROTOTYPES = {
     "sbe_network_save": (c_int, [P, c_char_p]),
     "sbe_network_load": (c_int, [c_char_p, POINTER(c_void_p)]),
     "sbe_network_completed_epochs": (c_int, [P, POINTER(c_uint64)]),
+    "sbe_network_create_ex": (c_int, [POINTER(NetworkConfig), P, P, c_char_p, POINTER(c_void_p)]),
+    "sbe_network_get_rule_options": (c_int, [P, POINTER(RuleOptions)]),
+    "sbe_layer_create": (c_int, [POINTER(LayerConfig), P, P, POINTER(c_void_p)]),
+    "sbe_layer_destroy": (c_int, [P]),
+    "sbe_layer_shape": (c_int, [P, POINTER(S), POINTER(S), POINTER(S), POINTER(S)]),
+    "sbe_layer_forward": (c_int, [P, P, S, S, S, P, S, S]),
+    "sbe_layer_backward": (c_int, [P, P, S, S, S, P, S, S]),
+    "sbe_layer_update": (c_int, [P, c_float]),
+    "sbe_layer_get_weights": (c_int, [P, P, S]),
+    "sbe_layer_set_weights": (c_int, [P, P, S]),
+    "sbe_layer_get_counters": (c_int, [P, POINTER(LayerCounters)]),
+    "sbe_layer_get_rule_options": (c_int, [P, POINTER(RuleOptions)]),
+    "sbe_live_layers": (c_int, [POINTER(S)]),
 }
 
 _lib: Optional[ctypes.CDLL] = None

@@ -11,7 +11,7 @@ from ._arrays import f32, output, real, uint
 from ._handle import NativeObject
 
 INITIALIZATION = {"gaussian": 0, "first_sample": 1}
-MAGNITUDE = {"running_mean": 0, "right_norm": 1, "rayleigh": 2}
+MAGNITUDE = {"running_mean": 0, "right_norm": 1, "rayleigh": 2, "start_rayleigh": 3}  # start_rayleigh: rule options only
 
 
 def _rows(name: str, a: object, width: int) -> int:

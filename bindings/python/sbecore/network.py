@@ -7,10 +7,11 @@ from typing import Any, Dict, Optional, Sequence, Tuple
 import numpy as np
 
 from . import _native
-from ._arrays import f32, output, path_bytes, real, uint
+from ._arrays import f32, output, path_bytes, real, text, uint
 from ._errors import SbeError
 from .methods import method_id, methods
 from ._handle import NativeObject
+from .rule_options import native_options, read_options
 from .tile import PathLike, native_config, tile_config
 
 ACTIVATIONS = {"relu": 0, "sigmoid": 1}
@@ -49,6 +50,11 @@ class Network(NativeObject):
 
     architecture: layers instead of the MLP, e.g. "lenet5" or "conv6k5p2-pool2-conv16k5-pool2-fc120-fc84" (docs/cnn.md);
     then layer_sizes gives only (features, classes), and images are channel-major rows (1 x s x s for s*s features).
+
+    Rule options (None: the library's default): magnitude ('running_mean', 'right_norm', 'rayleigh', 'start_rayleigh'),
+    initialization ('gaussian', 'first_sample'), division_free, oja_rate, quantization_bits, stochastic_rounding and
+    warm_start (False: the estimator restarts every batch) for method 'sbe'; published_schedule for 'sbpca'. An option
+    the method does not read, set to a non-default value, raises SbeError (SBE_E_INVALID_ARGUMENT), as the CLI refuses it.
     """
 
     _destroy_name = "sbe_network_destroy"
@@ -56,29 +62,34 @@ class Network(NativeObject):
     def __init__(self, layer_sizes: Sequence[int] = (784, 100, 10), *, method: str = "sbe", rank: int = 1,
                  sub_batch: int = 1, activation: str = "relu", seed: int = 0, device: Any = "ideal",
                  pulse_type: str = "default", desired_bl: int = 0, io: str = "default",
-                 architecture: Optional[str] = None) -> None:
+                 architecture: Optional[str] = None, magnitude: Optional[str] = None, initialization: Optional[str] = None,
+                 division_free: Optional[bool] = None, quantization_bits: Optional[int] = None, oja_rate: Optional[float] = None,
+                 stochastic_rounding: Optional[bool] = None, warm_start: Optional[bool] = None,
+                 published_schedule: Optional[bool] = None) -> None:
         method_value = _method(method)
         if method_value < 0:
             raise ValueError(f"method must be one of {sorted(methods())} (or an alias such as truncated_svd), got {method!r}")
         if activation not in ACTIVATIONS:
             raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
+        options = native_options({"magnitude": magnitude, "initialization": initialization, "division_free": division_free,
+                                  "quantization_bits": quantization_bits, "oja_rate": oja_rate,
+                                  "stochastic_rounding": stochastic_rounding, "warm_start": warm_start,
+                                  "published_schedule": published_schedule})
         sizes = (ctypes.c_uint32 * len(layer_sizes))(*(uint(f"layer_sizes[{i}]", v) for i, v in enumerate(layer_sizes)))
         config = _native.NetworkConfig(
             ctypes.sizeof(_native.NetworkConfig), _native.NetworkConfig.VERSION, sizes, len(layer_sizes),
             ACTIVATIONS[activation], method_value, uint("rank", rank), uint("sub_batch", sub_batch), 0, uint("seed", seed, 64),
-            tile_config(0, 0, 0, device if isinstance(device, str) else "ideal"))
+            tile_config(0, 0, 0, device, pulse_type, desired_bl, io) if isinstance(device, str) else tile_config(0, 0, 0))
         handle = ctypes.c_void_p()
         if architecture is not None and not isinstance(architecture, str):
             raise TypeError(f"architecture must be a str, got {type(architecture).__name__}")
-        if architecture is not None and not isinstance(device, str):
-            raise ValueError("an architecture network takes its device by preset name (device configs are for dense networks for now)")
-        if architecture is not None:
-            _native.check(_native.lib().sbe_network_create_layers(ctypes.byref(config), architecture.encode("utf-8"), ctypes.byref(handle)))
-        elif isinstance(device, str):
-            _native.check(_native.lib().sbe_network_create(ctypes.byref(config), ctypes.byref(handle)))
+        arch = None if architecture is None else text("architecture", architecture)
+        opts = None if options is None else ctypes.byref(options)
+        if isinstance(device, str):
+            _native.check(_native.lib().sbe_network_create_ex(ctypes.byref(config), opts, None, arch, ctypes.byref(handle)))
         else:  # a device dataclass or SingleRPUConfig (sbecore.devices) for every layer
             with native_config(device, pulse_type, desired_bl, io) as native:
-                _native.check(_native.lib().sbe_network_create_with_config(ctypes.byref(config), native._h, ctypes.byref(handle)))
+                _native.check(_native.lib().sbe_network_create_ex(ctypes.byref(config), opts, native._h, arch, ctypes.byref(handle)))
         super().__init__(handle)
         self.architecture = architecture
         self.layer_sizes = tuple(layer_sizes)
@@ -181,6 +192,13 @@ class Network(NativeObject):
         net.layer_sizes = (inputs.value, classes.value)
         net.inputs, net.classes = inputs.value, classes.value
         return net
+
+    @property
+    def rule_options(self) -> Dict[str, Any]:
+        """The update rule's options the network was built with (the keyword arguments magnitude, initialization,
+        division_free, quantization_bits, oja_rate, stochastic_rounding, warm_start, published_schedule; the library's
+        defaults where none were given). A checkpoint keeps them: Network.load(path).rule_options is the same."""
+        return read_options(_native.lib().sbe_network_get_rule_options, self._h)
 
     @property
     def completed_epochs(self) -> int:

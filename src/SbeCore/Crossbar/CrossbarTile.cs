@@ -33,8 +33,8 @@ public sealed partial class CrossbarTile
     /// <exception cref="ArgumentException">An invalid configuration (the exception names the parameter).</exception>
     public CrossbarTile(int rows, int cols, TileConfig? config = null, ulong seed = 0)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(cols, 1);
+        Check.AtLeast(rows, 1);
+        Check.AtLeast(cols, 1);
         if ((long)rows * cols > Array.MaxLength / 4) throw new ArgumentException($"A {rows} x {cols} tile is too large.", nameof(cols));
         config ??= new TileConfig();
         config.Validate();
@@ -237,7 +237,7 @@ public sealed partial class CrossbarTile
 
     private static void CheckRead(ReadOnlySpan<float> input, int n, int inLen, Span<float> output, int outLen, string inputName)
     {
-        if (n < 0) throw new ArgumentOutOfRangeException(nameof(n), n, "The batch size must be >= 0.");
+        Check.AtLeast(n, 0);
         if (input.Length < (long)n * inLen) throw new ArgumentException($"{inputName} has {input.Length} elements, a batch of {n} x {inLen} needs {(long)n * inLen}.", inputName);
         if (output.Length < (long)n * outLen) throw new ArgumentException($"outputs has {output.Length} elements, a batch of {n} x {outLen} needs {(long)n * outLen}.", "outputs");
         RequireFinite(input.Slice(0, n * inLen), inputName);

@@ -12,8 +12,8 @@ public sealed class Dataset
     {
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(labels);
-        ArgumentOutOfRangeException.ThrowIfLessThan(features, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 2);
+        Check.AtLeast(features, 1);
+        Check.AtLeast(classCount, 2);
         if ((long)labels.Length * features != images.Length)
             throw new ArgumentException($"images has {images.Length} floats, expected labels ({labels.Length}) x features ({features}).", nameof(images));
         foreach (int y in labels)
@@ -38,8 +38,8 @@ public sealed class Dataset
     /// <summary>A copy of images [start, start + count) as a new data set.</summary>
     public Dataset Slice(int start, int count, string name)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(start);
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        Check.AtLeast(start, 0);
+        Check.AtLeast(count, 0);
         if (start + count > Count) throw new ArgumentException($"slice [{start}, {start + count}) exceeds the {Count} images.", nameof(count));
         return new Dataset(name, Images.AsSpan(start * Features, count * Features).ToArray(), Labels.AsSpan(start, count).ToArray(), Features, ClassCount);
     }

@@ -39,7 +39,7 @@ public sealed class GradientSpectrum : IBatchObserver
     /// <summary>Records layer <paramref name="layer"/> at every batch index for which <paramref name="record"/> is true.</summary>
     public GradientSpectrum(int layer, Func<long, bool> record)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(layer);
+        Check.AtLeast(layer, 0);
         ArgumentNullException.ThrowIfNull(record);
         _layer = layer; _record = record;
     }

@@ -73,11 +73,11 @@ public sealed class SweepGrid
     public static bool HasRank(UpdateMethod method) => UpdateRules.Get(method).HasRank;
 
     /// <summary>Cells of shard <paramref name="index"/> of <paramref name="count"/> (0-based): cells whose grid position p has p mod count == index.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">count &lt; 1 or index outside 0..count-1.</exception>
+    /// <exception cref="ArgumentException">count &lt; 1 or index outside 0..count-1.</exception>
     public IReadOnlyList<SweepCell> Shard(int index, int count)
     {
-        if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "The shard count must be >= 1.");
-        if (index < 0 || index >= count) throw new ArgumentOutOfRangeException(nameof(index), index, $"The shard index must be in 0..{count - 1}.");
+        Check.AtLeast(count, 1);
+        Check.Index(index, count);
         var slice = new List<SweepCell>();
         for (int p = index; p < Cells.Count; p += count) slice.Add(Cells[p]);
         return slice;

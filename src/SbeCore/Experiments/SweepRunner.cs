@@ -28,7 +28,7 @@ public static class SweepRunner
         ArgumentNullException.ThrowIfNull(cells);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(compute);
-        if (jobs < 1) throw new ArgumentOutOfRangeException(nameof(jobs), jobs, "jobs must be >= 1.");
+        Check.AtLeast(jobs, 1);
         store.RemoveStaleTempFiles();
         var skipped = new List<SweepCell>();
         var todo = new List<SweepCell>();

@@ -24,15 +24,15 @@ public sealed class AlignedMatrix
     private readonly int _offset;
 
     /// <summary>Creates a zeroed rows x cols matrix.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A negative size, or more elements than an array holds.</exception>
+    /// <exception cref="ArgumentException">A negative size, or more elements than an array holds.</exception>
     public AlignedMatrix(int rows, int cols)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(rows);
-        ArgumentOutOfRangeException.ThrowIfNegative(cols);
+        Check.AtLeast(rows, 0);
+        Check.AtLeast(cols, 0);
         long stride = ((long)cols + RowAlignment - 1) / RowAlignment * RowAlignment;
         long length = rows * stride;
         if (length + RowAlignment > Array.MaxLength)
-            throw new ArgumentOutOfRangeException(nameof(cols), $"A {rows} x {cols} matrix padded to a stride of {stride} is too large.");
+            throw new ArgumentException($"A {rows} x {cols} matrix padded to a stride of {stride} is too large.", nameof(cols));
         Rows = rows; Cols = cols; Stride = (int)stride;
         _storage = GC.AllocateArray<float>((int)length + RowAlignment - 1, pinned: true);
         _offset = OffsetToAlignment(_storage);
@@ -54,8 +54,7 @@ public sealed class AlignedMatrix
     /// <summary>Row r (Cols floats).</summary>
     public Span<float> Row(int r)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(r);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(r, Rows);
+        Check.Index(r, Rows);
         return _storage.AsSpan(_offset + r * Stride, Cols);
     }
 

@@ -60,10 +60,10 @@ internal static class SimdDispatch
     }
 
     /// <summary>Runs this thread's kernels at most at <paramref name="width"/> until the scope is disposed (tests and benchmarks).</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The process does not accelerate <paramref name="width"/>.</exception>
+    /// <exception cref="ArgumentException">The process does not accelerate <paramref name="width"/>.</exception>
     public static Scope Force(SimdWidth width)
     {
-        if (!Available.Contains(width)) throw new ArgumentOutOfRangeException(nameof(width), width, $"This process runs at most {Hardware}.");
+        if (!Available.Contains(width)) throw new ArgumentException($"width is {width}; this process runs at most {Hardware}.", nameof(width));
         var scope = new Scope(t_forced);
         t_forced = width;
         s_forcedEver = true;

@@ -87,7 +87,7 @@ public sealed partial class Network
     /// <exception cref="InvalidOperationException">Training diverged (a batch loss is not finite); batches before it were applied.</exception>
     public EpochMetrics TrainEpoch(ReadOnlySpan<float> images, ReadOnlySpan<int> labels, int batchSize, float learningRate, ulong shuffleSeed)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        Check.AtLeast(batchSize, 1);
         ValidateLearningRate(learningRate);
         ValidateSamples(images, labels, requireNonEmpty: true);
         int n = labels.Length;
@@ -180,7 +180,7 @@ public sealed partial class Network
         return w;
     }
 
-    private static IUpdateRule CreateRule(NetworkOptions o, int layer, int rows, int cols)
+    internal static IUpdateRule CreateRule(NetworkOptions o, int layer, int rows, int cols)
     {
         var est = o.Estimator ?? new EstimatorOptions { Rank = o.Rank, SubBatch = o.SubBatch };
         int rank = Math.Min(est.Rank, Math.Min(rows, cols)); // the factory applies it, keeping every other option

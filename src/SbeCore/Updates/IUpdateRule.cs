@@ -33,7 +33,7 @@ public interface IUpdateRule
     /// </summary>
     void ApplyPositions(CrossbarTile tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, int positions, float learningRate)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(positions, 1);
+        Check.AtLeast(positions, 1);
         Apply(tile, deltas, inputs, checked(n * positions), positions == 1 ? learningRate : learningRate * positions);
     }
 }

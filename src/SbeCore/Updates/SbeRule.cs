@@ -5,7 +5,7 @@ namespace SbeCore.Updates;
 
 /// <summary>SBE-k: the batch streams through an <see cref="SbeEstimator"/>; its estimate is applied as k rank-1 writes.
 /// The estimator's state is the next batch's warm start (unless <see cref="EstimatorOptions.WarmStart"/> is off).</summary>
-public sealed class SbeRule : IUpdateRule, IRuleState
+public sealed class SbeRule : IStreamingUpdateRule, IRuleState
 {
     private readonly float[] _s, _d, _x;
     private readonly float[] _d0 = [], _x0 = []; // StartRayleigh: the batch's start vectors
@@ -68,6 +68,34 @@ public sealed class SbeRule : IUpdateRule, IRuleState
         }
         RankOneWrites += Estimator.Rank;
         if (!Estimator.Options.WarmStart) Estimator.Reset();
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Running-mean and right-norm magnitudes stream; Rayleigh and StartRayleigh read the batch twice.</remarks>
+    public bool CanStream => Estimator.Options.Magnitude is MagnitudeEstimate.RunningMean or MagnitudeEstimate.RightNorm;
+
+    /// <inheritdoc />
+    public void Observe(ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n)
+    {
+        RequireStreaming();
+        Estimator.ObserveBatch(deltas, inputs, n);
+    }
+
+    /// <inheritdoc />
+    public void WriteObserved(CrossbarTile tile, float learningRate)
+    {
+        RequireStreaming();
+        RuleGuards.CheckApply(tile, Rows, Cols, [], [], 0, learningRate);
+        Estimator.Estimate(_s, _d, _x);
+        tile.UpdateRankK(learningRate, _s, _d, _x);
+        RankOneWrites += Estimator.Rank;
+        if (!Estimator.Options.WarmStart) Estimator.Reset();
+    }
+
+    private void RequireStreaming()
+    {
+        if (!CanStream)
+            throw new InvalidOperationException($"an sbe rule with {Estimator.Options.Magnitude} magnitudes reads the batch twice and cannot stream it; use Apply.");
     }
 
     // Counters, the last estimate and start vectors (StartRayleigh's next write), then the estimator's own state blob.

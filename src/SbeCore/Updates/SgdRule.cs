@@ -36,7 +36,7 @@ public sealed class SgdRule : IUpdateRule, IRuleState
     /// </summary>
     public void ApplyPositions(CrossbarTile tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, int positions, float learningRate)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(positions, 1);
+        Check.AtLeast(positions, 1);
         Apply(tile, deltas, inputs, checked(n * positions), learningRate);
     }
 

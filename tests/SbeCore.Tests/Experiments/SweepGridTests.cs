@@ -74,8 +74,8 @@ public class SweepGridTests
         Assert.Throws<ArgumentException>(() => new SweepGrid([UpdateMethod.Sbe], [1], [0], ["ideal"], [1]));
         Assert.Throws<ArgumentException>(() => new SweepGrid([UpdateMethod.Sbe], [1], [1], [" "], [1]));
         Assert.Throws<ArgumentException>(() => new SweepGrid([UpdateMethod.Sbe], [1], [1], ["ideal"], []));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Grid().Shard(3, 3));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Grid().Shard(0, 0));
+        Assert.Throws<ArgumentException>(() => Grid().Shard(3, 3));
+        Assert.Throws<ArgumentException>(() => Grid().Shard(0, 0));
     }
 
     [Fact]

@@ -47,6 +47,21 @@ public class AbiSchemaTests
         }
         var c = HeaderAbi.Structs()["network_config"];   // a pointer after two uint32, a uint64 after an odd count, a nested struct
         Assert.Equal((8, 40, 48, 88), (Offset(c, "layer_sizes"), Offset(c, "seed"), Offset(c, "tile"), c.Size));
+        var layer = HeaderAbi.Structs()["layer_config"];      // 14 uint32, then a uint64 and the nested tile config
+        Assert.Equal((56, 64, 104), (Offset(layer, "seed"), Offset(layer, "tile"), layer.Size));
+        var options = HeaderAbi.Structs()["rule_options"];    // a float among the uint32
+        Assert.Equal((24, 40), (Offset(options, "oja_rate"), options.Size));
+    }
+
+    [Fact]
+    public void TheLayerAndRuleOptionStructsAreInEveryDescription()
+    {
+        foreach (var name in new[] { "layer_config", "layer_counters", "rule_options" })
+        {
+            Assert.Contains(name, HeaderAbi.Structs().Keys);
+            Assert.Contains(name, ManagedAbi.Structs().Keys);
+            Assert.Contains(name, PythonAbi.Structs().Keys);
+        }
     }
 
     private static int Offset(AbiStruct s, string field) => s.Fields.Single(f => f.Name == field).Offset;
@@ -59,6 +74,7 @@ public class AbiSchemaTests
         { "sbe_initialization", "SBE_INIT_", "estimator.py", "INITIALIZATION", typeof(InitialState), 0 },
         { "sbe_magnitude", "SBE_MAGNITUDE_", "estimator.py", "MAGNITUDE", typeof(MagnitudeEstimate), 0 },
         { "sbe_activation", "SBE_ACTIVATION_", "network.py", "ACTIVATIONS", typeof(Activation), 0 },
+        { "sbe_layer_kind", "SBE_LAYER_", "layer.py", "KINDS", null, 0 },
         { "sbe_status", "SBE_", null, null, typeof(SbeStatus), 0 },
     };
 
