@@ -14,7 +14,7 @@ internal sealed class TransferPair
     private readonly float _gammaFast, _gammaSlow;
     private readonly int _inSize;        // columns (column transfers) or rows
     private readonly int _reads;         // n_reads_per_transfer, at most _inSize
-    private readonly long _every;        // in optimizer steps or rank-1 writes; 0 never
+    private readonly double _every;      // in optimizer steps (may be fractional) or rank-1 writes (whole); 0 never
     private readonly float[] _unit;      // the one-hot transfer vector
     private readonly float[] _read;      // A's read-out, negated (aihwkit reads with alpha = -1)
     private readonly RandomStream _resetRandom;
@@ -28,7 +28,7 @@ internal sealed class TransferPair
         Slow = new CrossbarTile(rows, cols, new TileConfig { Device = cell.SlowDevice, Update = cell.TransferUpdate, Forward = io, Backward = io }, slowSeed);
         _inSize = cell.TransferColumns ? cols : rows;
         _reads = Math.Min(cell.NReadsPerTransfer, _inSize);
-        _every = cell.UnitsInMbatch ? (long)cell.TransferEvery : (long)MathF.Round(cell.TransferEvery, MidpointRounding.AwayFromZero);
+        _every = cell.UnitsInMbatch ? cell.TransferEvery : MathF.Round(cell.TransferEvery, MidpointRounding.AwayFromZero);
         _unit = new float[_inSize];
         _read = new float[cell.TransferColumns ? rows : cols];
         _resetRandom = new RandomStream(resetSeed);
@@ -90,8 +90,7 @@ internal sealed class TransferPair
         if (_cell.UnitsInMbatch) return;
         long before = Count;
         Count += writes;
-        if (_every <= 0) return;
-        long due = Count / _every - before / _every;
+        long due = Due(before);
         for (long t = 0; t < due; t++) Transfer();
         if (due > 0) Reduce(visible);
     }
@@ -102,12 +101,20 @@ internal sealed class TransferPair
     {
         if (_cell.UnitsInMbatch)
         {
-            Count++;
-            if (_every > 0 && Count % _every == 0) Transfer();
+            long due = Due(Count++);
+            for (long t = 0; t < due; t++) Transfer();
         }
         Fast.PostUpdateStep();
         Slow.PostUpdateStep();
         Reduce(visible);
+    }
+
+    // Transfers that fell due as the count went from before to Count: multiples of transfer_every crossed (for a whole
+    // transfer_every, aihwkit's count % every == 0).
+    private long Due(long before)
+    {
+        if (_every <= 0) return 0;
+        return (long)Math.Floor(Count / _every) - (long)Math.Floor(before / _every);
     }
 
     // aihwkit's transfer: n_reads consecutive one-hot reads from the current slice, wrapping at the edge.

@@ -31,8 +31,9 @@ public sealed record TransferCompound : IDeviceModel
     /// C# API only (the data form has no lists of numbers).</summary>
     public (float Fast, float Slow)? GammaVec { get; init; }
 
-    /// <summary>aihwkit: transfer_every. Transfer every this many optimizer steps (<see cref="UnitsInMbatch"/>,
-    /// a whole number here) or rank-1 writes (rounded); 0 never transfers.</summary>
+    /// <summary>aihwkit: transfer_every. Transfer every this many optimizer steps (<see cref="UnitsInMbatch"/>; a
+    /// fraction gives several transfers at the end of some steps, where aihwkit spreads them over the batch's rows)
+    /// or rank-1 writes (rounded); 0 never transfers.</summary>
     public float TransferEvery { get; init; } = 1f;
 
     /// <summary>aihwkit: units_in_mbatch. True: <see cref="TransferEvery"/> counts optimizer steps (aihwkit counts
@@ -93,8 +94,6 @@ public sealed record TransferCompound : IDeviceModel
         if (GammaVec is { } g && !(float.IsFinite(g.Fast) && float.IsFinite(g.Slow) && g.Slow != 0))
             throw new ArgumentException($"GammaVec (gamma_vec) must be finite with a non-zero slow entry, got ({g.Fast}, {g.Slow}).", nameof(GammaVec));
         if (!(TransferEvery >= 0 && float.IsFinite(TransferEvery))) throw new ArgumentException($"TransferEvery (transfer_every) must be finite and >= 0, got {TransferEvery}.", nameof(TransferEvery));
-        if (UnitsInMbatch && TransferEvery != MathF.Floor(TransferEvery))
-            throw new ArgumentException($"TransferEvery (transfer_every) counts optimizer steps with units_in_mbatch and must be a whole number, got {TransferEvery}.", nameof(TransferEvery));
         if (NReadsPerTransfer < 1) throw new ArgumentException($"NReadsPerTransfer (n_reads_per_transfer) must be >= 1, got {NReadsPerTransfer}.", nameof(NReadsPerTransfer));
         if (!(TransferLr >= 0 && float.IsFinite(TransferLr))) throw new ArgumentException($"TransferLr (transfer_lr) must be finite and >= 0, got {TransferLr}.", nameof(TransferLr));
         if (!(FastLr >= 0 && float.IsFinite(FastLr))) throw new ArgumentException($"FastLr (fast_lr) must be finite and >= 0, got {FastLr}.", nameof(FastLr));
