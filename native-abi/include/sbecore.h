@@ -106,7 +106,9 @@ typedef enum sbe_device {
     SBE_DEVICE_RERAM_SB = 5,       /* "ReRamSB" */
     SBE_DEVICE_RERAM_ES = 6,       /* "ReRamES" */
     SBE_DEVICE_PCM = 7,            /* "PCM": a refreshed pair of one-sided PCM devices (aihwkit PCMPresetUnitCell) */
-    SBE_DEVICE_ECRAM_MO = 8        /* "EcRamMO" */
+    SBE_DEVICE_ECRAM_MO = 8,       /* "EcRamMO" */
+    SBE_DEVICE_TIKI_TAKA_ECRAM = 9,   /* "TikiTakaEcRam": Tiki-Taka transfer compound of two EcRam devices (aihwkit TikiTakaEcRamPreset) */
+    SBE_DEVICE_TIKI_TAKA_RERAM_SB = 10 /* "TikiTakaReRamSB": the same with two ReRamSB devices (aihwkit TikiTakaReRamSBPreset) */
 } sbe_device;
 /* The preset names, '\n'-separated in ascending sbe_device order (text out-parameter, as sbe_method_names). (1.5) */
 SBE_API int sbe_device_names(char *buffer, size_t capacity, size_t *length);

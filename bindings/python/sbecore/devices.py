@@ -172,8 +172,27 @@ class OneSidedUnitCell:
     refresh_update: UpdateParameters = field(default_factory=UpdateParameters)
 
 
+@dataclass
+class TransferCompound:
+    """aihwkit: TransferCompound (Tiki-Taka) with two devices: unit_cell_devices = [fast, slow] (one entry: both).
+    gamma_vec, transfer_every_vec, transfer_lr_vec, random_selection and no_self_transfer are not implemented."""
+    unit_cell_devices: List[PulsedDevice] = field(default_factory=lambda: [ConstantStepDevice(), ConstantStepDevice()])
+    gamma: float = 0.0
+    transfer_every: float = 1.0
+    units_in_mbatch: bool = True
+    n_reads_per_transfer: int = 1
+    transfer_columns: bool = True
+    with_reset_prob: float = 0.0
+    fast_lr: float = 1.0
+    transfer_lr: float = 1.0
+    scale_transfer_lr: bool = True
+    scale_fast_lr: bool = True
+    transfer_forward: IOParameters = field(default_factory=IOParameters)
+    transfer_update: UpdateParameters = field(default_factory=UpdateParameters)
+
+
 Device = Union[IdealDevice, ConstantStepDevice, LinearStepDevice, SoftBoundsDevice, ExpStepDevice, PowStepDevice,
-               SoftBoundsReferenceDevice, OneSidedUnitCell]
+               SoftBoundsReferenceDevice, OneSidedUnitCell, TransferCompound]
 
 
 @dataclass
@@ -194,7 +213,7 @@ class SingleRPUConfig:
 
 
 DEVICE_CLASSES = {c.__name__: c for c in (IdealDevice, ConstantStepDevice, LinearStepDevice, SoftBoundsDevice, ExpStepDevice,
-                                           PowStepDevice, SoftBoundsReferenceDevice, OneSidedUnitCell)}
+                                           PowStepDevice, SoftBoundsReferenceDevice, OneSidedUnitCell, TransferCompound)}
 # Schema section name -> class, for the drift test and from_dict.
 SECTIONS = {**DEVICE_CLASSES, "UpdateParameters": UpdateParameters, "IOParameters": IOParameters, "SingleRPUConfig": SingleRPUConfig}
 
@@ -249,9 +268,9 @@ def from_dict(data: Dict[str, Any], section: str = "SingleRPUConfig") -> Any:
             kwargs[name] = [from_dict(d) for d in value]
         elif name == "device":
             kwargs[name] = from_dict(value)
-        elif name in ("update", "refresh_update"):
+        elif name in ("update", "refresh_update", "transfer_update"):
             kwargs[name] = from_dict(value, "UpdateParameters")
-        elif name in ("forward", "backward", "refresh_forward"):
+        elif name in ("forward", "backward", "refresh_forward", "transfer_forward"):
             kwargs[name] = from_dict(value, "IOParameters")
         else:
             kwargs[name] = _from_scalar(hints[name].default, value)

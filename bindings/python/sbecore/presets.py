@@ -37,6 +37,8 @@ def EcRamMOPreset() -> SingleRPUConfig: return _preset("EcRamMO")
 def ReRamSBPreset() -> SingleRPUConfig: return _preset("ReRamSB")
 def ReRamESPreset() -> SingleRPUConfig: return _preset("ReRamES")
 def PCMPreset() -> SingleRPUConfig: return _preset("PCM")
+def TikiTakaEcRamPreset() -> SingleRPUConfig: return _preset("TikiTakaEcRam")
+def TikiTakaReRamSBPreset() -> SingleRPUConfig: return _preset("TikiTakaReRamSB")
 
 
 def IdealizedPresetDevice(): return IdealizedPreset().device

@@ -101,8 +101,11 @@ def change_every_field(obj, section):
 
 def sample_configs():
     names = ["IdealizedPreset", "GokmenVlasovPreset", "CapacitorPreset", "EcRamPreset", "EcRamMOPreset", "ReRamSBPreset",
-             "ReRamESPreset", "PCMPreset"]
+             "ReRamESPreset", "PCMPreset", "TikiTakaEcRamPreset", "TikiTakaReRamSBPreset"]
     configs = [getattr(presets, n)() for n in names]
+    for c in configs:
+        if isinstance(c.device, dv.TransferCompound):
+            c.device.transfer_columns = False  # flipped to True below: with_reset_prob > 0 needs column transfers
     configs += [dv.SingleRPUConfig(), dv.SingleRPUConfig(device=dv.SoftBoundsDevice()), dv.SingleRPUConfig(device=dv.PowStepDevice()),
                 dv.SingleRPUConfig(device=dv.OneSidedUnitCell(unit_cell_devices=[dv.LinearStepDevice()]))]
     return configs
@@ -124,7 +127,7 @@ def test_every_parameter_reaches_the_tile_and_reads_back_unchanged(index):
         assert flat["device.type"] == type(config.device).__name__
         assert float(flat["update.um_grad_scale"]) == f32(config.update.um_grad_scale)
         assert flat["forward.is_perfect"] == str(config.forward.is_perfect).lower()
-        assert len(flat) == changed + (2 if isinstance(config.device, dv.OneSidedUnitCell) else 1)
+        assert len(flat) == changed + (2 if isinstance(config.device, (dv.OneSidedUnitCell, dv.TransferCompound)) else 1)
 
 
 def test_a_device_alone_gets_the_default_update_and_exact_reads():

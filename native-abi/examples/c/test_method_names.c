@@ -53,7 +53,7 @@ static void test_device_names_are_the_enum(void)
         OK(sbe_tile_config_preset(line, &c));
         CHECK(c.device == i, "'%s' -> %u, expected %u", line, c.device, i);
     }
-    CHECK(i == SBE_DEVICE_ECRAM_MO + 1, "%u presets", i);
+    CHECK(i == SBE_DEVICE_TIKI_TAKA_RERAM_SB + 1, "%u presets", i);
     free(buf);
 }
 

@@ -6,7 +6,8 @@
 
 enum { R = 5, C = 7, WRITES = 12 };
 
-static const char *const k_canonical[] = { "Ideal", "Idealized", "GokmenVlasov", "Capacitor", "EcRam", "ReRamSB", "ReRamES", "PCM", "EcRamMO" };
+static const char *const k_canonical[] = { "Ideal", "Idealized", "GokmenVlasov", "Capacitor", "EcRam", "ReRamSB", "ReRamES", "PCM", "EcRamMO",
+                                           "TikiTakaEcRam", "TikiTakaReRamSB" };
 enum { PRESETS = sizeof k_canonical / sizeof k_canonical[0] };
 
 /* A config whose every field is set to a recognisable non-default value. */
@@ -29,6 +30,8 @@ static void test_names_resolve(void)
         { "ReRamES", SBE_DEVICE_RERAM_ES }, { "reram_es", SBE_DEVICE_RERAM_ES },
         { "PCM", SBE_DEVICE_PCM }, { "pcm", SBE_DEVICE_PCM }, { " pcm ", SBE_DEVICE_PCM },
         { "EcRamMO", SBE_DEVICE_ECRAM_MO }, { "ecram-mo", SBE_DEVICE_ECRAM_MO },
+        { "TikiTakaEcRam", SBE_DEVICE_TIKI_TAKA_ECRAM }, { "tiki-taka-ecram", SBE_DEVICE_TIKI_TAKA_ECRAM },
+        { "TikiTakaReRamSB", SBE_DEVICE_TIKI_TAKA_RERAM_SB }, { "tiki_taka_reram_sb", SBE_DEVICE_TIKI_TAKA_RERAM_SB },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         sbe_tile_config_t c = dirty_config();

@@ -335,7 +335,7 @@ static void lifecycle_bad(void)
     switch (rng_below(&rng, 12)) {
     case 0: tc.struct_size = (uint32_t)rng_below(&rng, sizeof tc); st = sbe_tile_create(&tc, &t); break;
     case 1: tc.version = 2 + (uint32_t)rng_below(&rng, 1000); st = sbe_tile_create(&tc, &t); break;
-    case 2: if (rng_below(&rng, 2)) tc.rows = 0; else tc.device = SBE_DEVICE_ECRAM_MO + 1 + (uint32_t)rng_below(&rng, 1000); st = sbe_tile_create(&tc, &t); break;
+    case 2: if (rng_below(&rng, 2)) tc.rows = 0; else tc.device = SBE_DEVICE_TIKI_TAKA_RERAM_SB + 1 + (uint32_t)rng_below(&rng, 1000); st = sbe_tile_create(&tc, &t); break;
     case 3: if (rng_below(&rng, 2)) { st = sbe_tile_create(&tc, NULL); break; }
             {   /* a preset by an unknown name, a NULL name or a bad struct header: *config stays as it was */
                 static const char *const bad_names[] = { "memristor", "", "reram sb", "pcm:none", NULL };

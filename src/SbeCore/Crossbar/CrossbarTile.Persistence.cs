@@ -129,6 +129,12 @@ public sealed partial class CrossbarTile
         _readRandom.Save(w);
         if (_persistent is not null) WriteFloats(w, _persistent);
         w.Write(PostUpdateSteps);
+        if (_transfer is not null)
+        {
+            _transfer.WriteState(w);
+            _transfer.Fast.WriteState(w);
+            _transfer.Slow.WriteState(w);
+        }
         if (_pair is null) return;
         w.Write(_pair.Refreshes); w.Write(_pair.LastRefreshWrites);
         _pair.Plus.WriteState(w);
@@ -169,6 +175,12 @@ public sealed partial class CrossbarTile
         _readRandom.Load(r);
         if (_persistent is not null) ReadFloats(r, _persistent);
         PostUpdateSteps = r.ReadInt64();
+        if (_transfer is not null)
+        {
+            _transfer.ReadState(r);
+            _transfer.Fast.ReadState(r);
+            _transfer.Slow.ReadState(r);
+        }
         if (_pair is null) return;
         _pair.Refreshes = r.ReadInt64(); _pair.LastRefreshWrites = r.ReadInt64();
         _pair.Plus.ReadState(r);

@@ -242,7 +242,7 @@ public sealed partial class CrossbarTile
     }
 
     // n pulses of one direction on device k. ConstantStep: one aggregated step (see docs/crossbar.md);
-    // a unit cell routes them to one of its devices; other models go pulse by pulse, because their step depends on w.
+    // a unit cell routes them to one of its devices (a transfer compound to its fast device); other models go pulse by pulse, because their step depends on w.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ApplyPulses(int k, int n, int direction)
     {
@@ -250,6 +250,7 @@ public sealed partial class CrossbarTile
         Counters.TotalPulses += n;
         if (_constantStepStd >= 0) ApplyConstantStep(k, n, direction);
         else if (_pair is not null) Counters.ClippedPulses += _pair.ApplyPulses(k, n, direction, _weights);
+        else if (_transfer is not null) Counters.ClippedPulses += _transfer.ApplyPulses(k, n, direction, _weights);
         else ApplyPulseByPulse(k, n, direction);
     }
 

@@ -20,7 +20,8 @@ public sealed partial class CrossbarTile
 
     /// <summary>
     /// Call once per optimizer step (mini-batch), after its writes, as aihwkit's analog optimizer calls
-    /// post_update_step: a one-sided unit cell refreshes saturated pairs (every refresh_every steps), then weights
+    /// post_update_step: a one-sided unit cell refreshes saturated pairs (every refresh_every steps), a transfer
+    /// compound transfers (every transfer_every steps with units_in_mbatch), then weights
     /// diffuse (diffusion) and decay (lifetime), in aihwkit's order. Does nothing for devices without these settings.
     /// </summary>
     public void PostUpdateStep()
@@ -29,6 +30,11 @@ public sealed partial class CrossbarTile
         if (_pair is not null)
         {
             _pair.PostUpdateStep(PostUpdateSteps, Counters.RankOneWrites, _weights);
+            return;
+        }
+        if (_transfer is not null)
+        {
+            _transfer.PostUpdateStep(_weights);
             return;
         }
         if (_decayScale is null && _diffusionRate is null) return;
@@ -72,6 +78,19 @@ public sealed partial class CrossbarTile
 
     /// <summary>A one-sided unit cell's two device arrays (null for single devices).</summary>
     internal OneSidedPair? Pair => _pair;
+
+    /// <summary>A transfer compound's fast and slow device arrays (null for other devices).</summary>
+    internal TransferPair? Transfer => _transfer;
+
+    /// <summary>Transfer events of a transfer compound so far (aihwkit: transfer calls); 0 for other devices.</summary>
+    public long Transfers => _transfer?.Transfers ?? 0;
+
+    /// <summary>Rank-1 writes of a transfer compound's transfers onto its slow device (one per column or row read),
+    /// not counted in <see cref="TileCounters.RankOneWrites"/>, which counts the gradient writes; 0 for other devices.</summary>
+    public long TransferWrites => _transfer?.Slow.Counters.RankOneWrites ?? 0;
+
+    /// <summary>Pulses of a transfer compound's transfer writes (not in <see cref="TileCounters.TotalPulses"/>); 0 for other devices.</summary>
+    public long TransferPulses => _transfer?.Slow.Counters.TotalPulses ?? 0;
 
     /// <summary>Tests: replaces the sampled hidden parameters and bounds (e.g. with ones recorded from aihwkit).</summary>
     internal void SetDeviceState(ReadOnlySpan<float> parameters, ReadOnlySpan<float> wMin, ReadOnlySpan<float> wMax)

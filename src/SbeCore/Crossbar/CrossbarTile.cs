@@ -24,6 +24,7 @@ public sealed partial class CrossbarTile
     private readonly float[]? _persistent;   // hidden weights the pulses move when write noise is on (else null)
     private readonly float _writeNoise;      // write_noise_std * dw_min
     private readonly OneSidedPair? _pair;    // a one-sided unit cell's two devices (else null)
+    private readonly TransferPair? _transfer; // a transfer compound's fast and slow devices (else null)
     private readonly RandomStream _updateRandom;
     private readonly RandomStream _readRandom;
     private readonly AnalogReader _forwardReader = new();
@@ -56,6 +57,11 @@ public sealed partial class CrossbarTile
         {
             _pair = new OneSidedPair(rows, cols, cell, StreamSeed(seed, 4), StreamSeed(seed, 5));
             _pair.VisibleBounds(_wMin, _wMax);
+        }
+        else if (_device is TransferCompound compound)
+        {
+            _transfer = new TransferPair(rows, cols, compound, StreamSeed(seed, 4), StreamSeed(seed, 5), StreamSeed(seed, 6));
+            _transfer.VisibleBounds(_wMin, _wMax);
         }
         else
         {
@@ -136,6 +142,7 @@ public sealed partial class CrossbarTile
         RequireLength(weights.Length, Rows * Cols, nameof(weights));
         RequireFinite(weights, nameof(weights));
         for (int k = 0; k < weights.Length; k++) WriteHidden(k, Math.Clamp(weights[k], _wMin[k], _wMax[k]));
+        _transfer?.RestartSchedule();
         _weightBound = ExactWeightBound();
     }
 
@@ -146,6 +153,7 @@ public sealed partial class CrossbarTile
     private void WriteHidden(int k, float w)
     {
         if (_pair is not null) _weights[k] = _pair.Program(k, w);
+        else if (_transfer is not null) _weights[k] = _transfer.Program(k, w);
         else if (_persistent is not null)
         {
             _persistent[k] = w;
@@ -179,6 +187,7 @@ public sealed partial class CrossbarTile
         RequireFinite(d, nameof(d));
         RequireFinite(x, nameof(x));
         double change = RankOneChange(learningRate, d, x);
+        RememberLearningRate(learningRate);
         WriteRankOne(learningRate, d, x);
         GrowWeightBound(change);
     }
@@ -198,6 +207,7 @@ public sealed partial class CrossbarTile
             if (!float.IsFinite(learningRate * s[c])) throw new ArgumentException($"learningRate * s[{c}] overflows ({learningRate} * {s[c]}).", nameof(s));
         }
         double change = RankKChange(learningRate, s, d, x);
+        RememberLearningRate(learningRate);
         for (int c = 0; c < k; c++) WriteRankOne(learningRate * s[c], d.Slice(c * Rows, Rows), x.Slice(c * Cols, Cols));
         GrowWeightBound(change);
     }
@@ -223,16 +233,28 @@ public sealed partial class CrossbarTile
         for (int r = 0; r < Rows; r++) RequireFinite(g.Slice(r * stride, Cols), nameof(g), r * stride);
         if (rankOneEquivalent < 0) throw new ArgumentException($"rankOneEquivalent must be >= 0, got {rankOneEquivalent}.", nameof(rankOneEquivalent));
         double change = DenseChange(learningRate, g, stride);
-        ApplyDense(learningRate, g, stride, rankOneEquivalent);
+        RememberLearningRate(learningRate);
+        ApplyDense(PulseCountLearningRate(learningRate), g, stride, rankOneEquivalent);
         GrowWeightBound(change);
         Counters.RankOneWrites += rankOneEquivalent;
+        _transfer?.AfterWrites(rankOneEquivalent, _weights);
     }
 
     private void WriteRankOne(float lr, ReadOnlySpan<float> d, ReadOnlySpan<float> x)
     {
         if (_isIdeal || Config.Update.PulseType == PulseType.None) ApplyExactRankOne(lr, d, x);
-        else ApplyPulsedRankOne(lr, d, x);
+        else ApplyPulsedRankOne(PulseCountLearningRate(lr), d, x);
         Counters.RankOneWrites++;
+        _transfer?.AfterWrites(1, _weights);
+    }
+
+    // A transfer compound's fast learning rate sets the pulses of its gradient writes (aihwkit: getPulseCountLearningRate).
+    private float PulseCountLearningRate(float lr) => _device is TransferCompound compound ? compound.PulseCountLearningRate(lr) : lr;
+
+    // The optimizer's learning rate, which scales a transfer compound's transfer writes (aihwkit's current_lr).
+    private void RememberLearningRate(float lr)
+    {
+        if (_transfer is not null) _transfer.LearningRate = lr;
     }
 
     private static void CheckRead(ReadOnlySpan<float> input, int n, int inLen, Span<float> output, int outLen, string inputName)

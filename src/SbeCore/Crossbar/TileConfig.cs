@@ -31,6 +31,8 @@ public sealed record TileConfig
         if (Device.ParametersPerDevice < 0) throw new ArgumentException($"Device.ParametersPerDevice must be >= 0, got {Device.ParametersPerDevice}.", nameof(Device));
         Device.Validate();
         Update.Validate();
+        if (Device is TransferCompound && Update.PulseType == PulseType.None)
+            throw new ArgumentException("A TransferCompound routes pulses to its fast device: Update (update.pulse_type) must be a pulsed update.", nameof(Update));
         Forward.Validate();
         Backward.Validate();
     }
@@ -68,6 +70,10 @@ public sealed record TileConfig
     public static TileConfig Capacitor() => FromPreset(DevicePresets.Capacitor());
     /// <summary>aihwkit: EcRamPreset.</summary>
     public static TileConfig EcRam() => FromPreset(DevicePresets.EcRam());
+    /// <summary>aihwkit: TikiTakaEcRamPreset (a transfer compound of two EcRam devices).</summary>
+    public static TileConfig TikiTakaEcRam() => FromPreset(DevicePresets.TikiTakaEcRam());
+    /// <summary>aihwkit: TikiTakaReRamSBPreset (a transfer compound of two ReRamSB devices).</summary>
+    public static TileConfig TikiTakaReRamSB() => FromPreset(DevicePresets.TikiTakaReRamSB());
     /// <summary>aihwkit: EcRamMOPreset.</summary>
     public static TileConfig EcRamMO() => FromPreset(DevicePresets.EcRamMO());
 

@@ -27,6 +27,8 @@ public static class TilePresets
         new("ReRamSB", 5, "SoftBounds with large write noise", TileConfig.ReRamSB),
         new("ReRamES", 6, "ExpStep", TileConfig.ReRamES),
         new("PCM", 7, "a refreshed pair of one-sided PCM devices", TileConfig.Pcm),
+        new("TikiTakaEcRam", 9, "Tiki-Taka: EcRam fast and slow devices, one column transferred per mini-batch", TileConfig.TikiTakaEcRam),
+        new("TikiTakaReRamSB", 10, "Tiki-Taka: ReRamSB fast and slow devices (symmetry point subtracted)", TileConfig.TikiTakaReRamSB),
     ];
 
     /// <summary>Finds a preset by name, ignoring case, '-', '_' and surrounding white space.</summary>

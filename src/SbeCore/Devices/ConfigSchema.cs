@@ -39,11 +39,15 @@ public sealed class ConfigSection
 /// </summary>
 public static class ConfigSchema
 {
-    /// <summary>Every section: the device models, then OneSidedUnitCell, UpdateParameters, IOParameters, SingleRPUConfig.</summary>
+    /// <summary>Every section: the device models, then OneSidedUnitCell, TransferCompound, UpdateParameters, IOParameters, SingleRPUConfig.</summary>
     public static IReadOnlyList<ConfigSection> Sections { get; } = Build();
 
     /// <summary>The device sections (the "type" values a device may have).</summary>
     public static IEnumerable<ConfigSection> Devices => Sections.Where(s => s.IsDevice);
+
+    /// <summary>aihwkit's TransferCompound parameters SbeCore does not implement: refused by name in the data form.</summary>
+    public static IReadOnlyList<string> TransferCompoundNotImplemented { get; } =
+        ["gamma_vec", "transfer_every_vec", "transfer_lr_vec", "random_selection", "no_self_transfer"];
 
     /// <summary>The section of UpdateConfig (aihwkit UpdateParameters).</summary>
     public static ConfigSection Update => Section("UpdateParameters");
@@ -131,6 +135,24 @@ public static class ConfigSchema
                 F<OneSidedUnitCell>("refresh_lower_thres", nameof(OneSidedUnitCell.RefreshLowerThres), u => u.RefreshLowerThres, (u, v) => u with { RefreshLowerThres = v }, min: 0, max: 1),
                 Nested<OneSidedUnitCell>("refresh_forward", nameof(OneSidedUnitCell.RefreshForward), ParameterKind.IO, u => u.RefreshForward, (u, v) => u with { RefreshForward = (IOConfig)v }),
                 Nested<OneSidedUnitCell>("refresh_update", nameof(OneSidedUnitCell.RefreshUpdate), ParameterKind.Update, u => u.RefreshUpdate, (u, v) => u with { RefreshUpdate = (UpdateConfig)v }),
+            ]),
+            // unit_cell_devices is [fast, slow] in JSON; here it names the fast device, and setting it sets both
+            // (as a path sets both devices of a cell whose two devices are equal).
+            new("TransferCompound", typeof(TransferCompound), () => new TransferCompound(),
+            [
+                Nested<TransferCompound>("unit_cell_devices", nameof(TransferCompound.FastDevice), ParameterKind.Device, u => u.FastDevice, (u, v) => u with { FastDevice = (PulsedDevice)v, SlowDevice = (PulsedDevice)v }),
+                F<TransferCompound>("gamma", nameof(TransferCompound.Gamma), u => u.Gamma, (u, v) => u with { Gamma = v }),
+                F<TransferCompound>("transfer_every", nameof(TransferCompound.TransferEvery), u => u.TransferEvery, (u, v) => u with { TransferEvery = v }, min: 0),
+                B<TransferCompound>("units_in_mbatch", nameof(TransferCompound.UnitsInMbatch), u => u.UnitsInMbatch, (u, v) => u with { UnitsInMbatch = v }),
+                I<TransferCompound>("n_reads_per_transfer", nameof(TransferCompound.NReadsPerTransfer), u => u.NReadsPerTransfer, (u, v) => u with { NReadsPerTransfer = v }, min: 1),
+                B<TransferCompound>("transfer_columns", nameof(TransferCompound.TransferColumns), u => u.TransferColumns, (u, v) => u with { TransferColumns = v }),
+                F<TransferCompound>("with_reset_prob", nameof(TransferCompound.WithResetProb), u => u.WithResetProb, (u, v) => u with { WithResetProb = v }, min: 0, max: 1),
+                F<TransferCompound>("fast_lr", nameof(TransferCompound.FastLr), u => u.FastLr, (u, v) => u with { FastLr = v }, min: 0),
+                F<TransferCompound>("transfer_lr", nameof(TransferCompound.TransferLr), u => u.TransferLr, (u, v) => u with { TransferLr = v }, min: 0),
+                B<TransferCompound>("scale_transfer_lr", nameof(TransferCompound.ScaleTransferLr), u => u.ScaleTransferLr, (u, v) => u with { ScaleTransferLr = v }),
+                B<TransferCompound>("scale_fast_lr", nameof(TransferCompound.ScaleFastLr), u => u.ScaleFastLr, (u, v) => u with { ScaleFastLr = v }),
+                Nested<TransferCompound>("transfer_forward", nameof(TransferCompound.TransferForward), ParameterKind.IO, u => u.TransferForward, (u, v) => u with { TransferForward = (IOConfig)v }),
+                Nested<TransferCompound>("transfer_update", nameof(TransferCompound.TransferUpdate), ParameterKind.Update, u => u.TransferUpdate, (u, v) => u with { TransferUpdate = (UpdateConfig)v }),
             ]),
             new("UpdateParameters", typeof(UpdateConfig), () => new UpdateConfig(),
             [

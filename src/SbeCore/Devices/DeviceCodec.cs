@@ -6,7 +6,7 @@ namespace SbeCore.Devices;
 internal static class DeviceCodec
 {
     private const byte IdealTag = 0, ConstantStepTag = 1, LinearStepTag = 2, SoftBoundsTag = 3, ExpStepTag = 4, PowStepTag = 5,
-        SoftBoundsReferenceTag = 6, OneSidedTag = 7, CustomTag = 255;
+        SoftBoundsReferenceTag = 6, OneSidedTag = 7, TransferTag = 8, CustomTag = 255;
 
     public static void Write(BinaryWriter w, IDeviceModel device)
     {
@@ -33,6 +33,13 @@ internal static class DeviceCodec
                 w.Write(OneSidedTag); Write(w, u.Device);
                 w.Write(u.RefreshEvery); w.Write(u.UnitsInMbatch); w.Write(u.RefreshUpperThres); w.Write(u.RefreshLowerThres);
                 CrossbarTile.WriteIO(w, u.RefreshForward); CrossbarTile.WriteUpdate(w, u.RefreshUpdate);
+                break;
+            case TransferCompound t:
+                w.Write(TransferTag); Write(w, t.FastDevice); Write(w, t.SlowDevice);
+                w.Write(t.Gamma); w.Write(t.GammaVec.HasValue); w.Write(t.GammaVec?.Fast ?? 0f); w.Write(t.GammaVec?.Slow ?? 0f);
+                w.Write(t.TransferEvery); w.Write(t.UnitsInMbatch); w.Write(t.NReadsPerTransfer); w.Write(t.TransferColumns);
+                w.Write(t.TransferLr); w.Write(t.ScaleTransferLr); w.Write(t.FastLr); w.Write(t.ScaleFastLr); w.Write(t.WithResetProb);
+                CrossbarTile.WriteIO(w, t.TransferForward); CrossbarTile.WriteUpdate(w, t.TransferUpdate);
                 break;
             default:
                 w.Write(CustomTag); w.Write(device.Name); w.Write(device.ParametersPerDevice);
@@ -69,6 +76,18 @@ internal static class DeviceCodec
                 {
                     Device = inner, RefreshEvery = r.ReadInt32(), UnitsInMbatch = r.ReadBoolean(), RefreshUpperThres = r.ReadSingle(), RefreshLowerThres = r.ReadSingle(),
                     RefreshForward = CrossbarTile.ReadIO(r), RefreshUpdate = CrossbarTile.ReadUpdate(r),
+                };
+            case TransferTag:
+                if (Read(r, null) is not PulsedDevice fast || Read(r, null) is not PulsedDevice slow) throw new InvalidDataException("A transfer compound must hold two pulsed devices.");
+                float gamma = r.ReadSingle();
+                bool hasVec = r.ReadBoolean();
+                (float, float) vec = (r.ReadSingle(), r.ReadSingle());
+                return new TransferCompound
+                {
+                    FastDevice = fast, SlowDevice = slow, Gamma = gamma, GammaVec = hasVec ? vec : null,
+                    TransferEvery = r.ReadSingle(), UnitsInMbatch = r.ReadBoolean(), NReadsPerTransfer = r.ReadInt32(), TransferColumns = r.ReadBoolean(),
+                    TransferLr = r.ReadSingle(), ScaleTransferLr = r.ReadBoolean(), FastLr = r.ReadSingle(), ScaleFastLr = r.ReadBoolean(), WithResetProb = r.ReadSingle(),
+                    TransferForward = CrossbarTile.ReadIO(r), TransferUpdate = CrossbarTile.ReadUpdate(r),
                 };
             case CustomTag:
                 string name = r.ReadString();

@@ -81,4 +81,20 @@ public static class DevicePresets
         Device = Pcm(), RefreshEvery = 1, UnitsInMbatch = true,
         RefreshForward = Crossbar.TileConfig.PresetIO(), RefreshUpdate = Crossbar.TileConfig.PresetUpdate(),
     };
+
+    /// <summary>aihwkit: TikiTakaEcRamPreset's device. A transfer compound of two <see cref="EcRam"/> devices (read
+    /// weight C, gamma 0), one column transferred after every mini-batch, read with the preset I/O without noise and
+    /// bound management and written with the preset update (BL 31); aihwkit's TransferCompound defaults otherwise.</summary>
+    public static TransferCompound TikiTakaEcRam() => TikiTaka(EcRam());
+
+    /// <summary>aihwkit: TikiTakaReRamSBPreset's device. Two <see cref="ReRamSB"/> devices with their symmetry point
+    /// subtracted (subtract_symmetry_point), transferred as in <see cref="TikiTakaEcRam"/>.</summary>
+    public static TransferCompound TikiTakaReRamSB() => TikiTaka(ReRamSB() with { SubtractSymmetryPoint = true });
+
+    private static TransferCompound TikiTaka(PulsedDevice device) => new()
+    {
+        FastDevice = device, SlowDevice = device, TransferEvery = 1f, UnitsInMbatch = true,
+        TransferForward = Crossbar.TileConfig.PresetIO() with { NoiseManagement = Crossbar.NoiseManagement.None, BoundManagement = Crossbar.BoundManagement.None },
+        TransferUpdate = Crossbar.TileConfig.PresetUpdate(),
+    };
 }

@@ -111,6 +111,12 @@ public static class TileConfigJson
                     WriteRecord(w, value, ConfigSchema.SectionOf((IDeviceModel)value));
                     w.WriteEndArray();
                     break;
+                case ParameterKind.Device when record is TransferCompound t: // [fast, slow]
+                    w.WriteStartArray();
+                    WriteRecord(w, t.FastDevice, ConfigSchema.SectionOf(t.FastDevice));
+                    WriteRecord(w, t.SlowDevice, ConfigSchema.SectionOf(t.SlowDevice));
+                    w.WriteEndArray();
+                    break;
                 case ParameterKind.Device: WriteRecord(w, value, ConfigSchema.SectionOf((IDeviceModel)value)); break;
                 case ParameterKind.IO: WriteRecord(w, value, ConfigSchema.IO); break;
                 case ParameterKind.Update: WriteRecord(w, value, ConfigSchema.Update); break;
@@ -130,7 +136,14 @@ public static class TileConfigJson
             string name = property.Name, at = path.Length == 0 ? name : $"{path}.{name}";
             if (!seen.Add(name)) throw new ArgumentException($"{at} is given twice.", at);
             if (section.IsDevice && name == "type") continue;
+            if (record is TransferCompound && ConfigSchema.TransferCompoundNotImplemented.Contains(name))
+                throw new ArgumentException($"{at}: aihwkit's TransferCompound.{name} is not implemented in SbeCore (docs/crossbar.md, Transfer compound).", at);
             var p = section.Find(name) ?? throw Unknown(section, at);
+            if (record is TransferCompound && p.Kind == ParameterKind.Device)
+            {
+                record = ReadTransferDevices((TransferCompound)record, property.Value, at);
+                continue;
+            }
             object value = p.Kind switch
             {
                 ParameterKind.Device => ReadDevice(Unwrap(property.Value, record is OneSidedUnitCell, at), at, nestedInCell: record is OneSidedUnitCell),
@@ -141,6 +154,17 @@ public static class TileConfigJson
             record = p.With(record, value);
         }
         return record;
+    }
+
+    // A transfer compound's unit_cell_devices: [fast, slow], or one entry for both (aihwkit's further devices of
+    // longer chains are not implemented).
+    private static TransferCompound ReadTransferDevices(TransferCompound cell, JsonElement e, string path)
+    {
+        if (e.ValueKind != JsonValueKind.Array || e.GetArrayLength() is not (1 or 2))
+            throw new ArgumentException($"{path} must be a list of one or two devices ([fast, slow]; one is used for both; chains of more are not implemented).", path);
+        var fast = (PulsedDevice)ReadDevice(e[0], $"{path}[0]", nestedInCell: true);
+        var slow = e.GetArrayLength() == 2 ? (PulsedDevice)ReadDevice(e[1], $"{path}[1]", nestedInCell: true) : fast;
+        return cell with { FastDevice = fast, SlowDevice = slow };
     }
 
     // A unit cell's unit_cell_devices is a list in aihwkit; both devices of the pair use its one entry.

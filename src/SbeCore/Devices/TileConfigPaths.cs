@@ -7,7 +7,8 @@ namespace SbeCore.Devices;
 /// (sbe_config_set/get) use it: <c>device.dw_min</c>, <c>update.desired_bl</c>, <c>forward.out_noise</c>,
 /// <c>device.unit_cell_devices.w_max</c>, <c>device.refresh_forward.out_bound</c>; <c>device.type</c> swaps the model
 /// (its parameters take the new model's defaults). A bare name (<c>dw_min</c>) means the device's parameter, or,
-/// for a unit cell, its device's. Values are text in invariant culture (floats round-trip with "R").
+/// for a unit cell, its device's. A transfer compound's unit_cell_devices path reads its fast device and sets both
+/// devices (refused when the two differ: set them in the JSON form). Values are text in invariant culture (floats round-trip with "R").
 /// </summary>
 public static class TileConfigPaths
 {
@@ -62,6 +63,7 @@ public static class TileConfigPaths
         string head = name.Split('.')[0];
         if (ConfigSchema.Tile.Find(head) is not null) return name;
         if (config.Device is OneSidedUnitCell && ConfigSchema.Section("OneSidedUnitCell").Find(head) is null && head != "type") return $"device.unit_cell_devices.{name}";
+        if (config.Device is TransferCompound && ConfigSchema.Section("TransferCompound").Find(head) is null && head != "type") return $"device.unit_cell_devices.{name}";
         return $"device.{name}";
     }
 
@@ -71,10 +73,12 @@ public static class TileConfigPaths
         var p = section.Find(parts[i]) ?? throw TileConfigJson.Unknown(section, at);
         if (i == parts.Length - 1) return p.With(record, ConfigValues.FromText(p, value, at));
         object child = p.Get(record);
+        if (record is TransferCompound t && p.Kind == ParameterKind.Device && t.FastDevice != t.SlowDevice)
+            throw new ArgumentException($"{at}: this transfer compound's fast and slow devices differ and a path sets both; give them in the JSON form (\"unit_cell_devices\": [fast, slow]).", at);
         if (p.Kind == ParameterKind.Device && parts[i + 1] == "type")
         {
             if (i + 2 != parts.Length) throw new ArgumentException($"{at}.type has no fields.", $"{at}.type");
-            return p.With(record, TileConfigJson.DeviceSection(value, $"{at}.type", pulsedOnly: record is OneSidedUnitCell).CreateDefault());
+            return p.With(record, TileConfigJson.DeviceSection(value, $"{at}.type", pulsedOnly: record is OneSidedUnitCell or TransferCompound).CreateDefault());
         }
         if (p.Kind is not (ParameterKind.Device or ParameterKind.IO or ParameterKind.Update))
             throw new ArgumentException($"{at} is a value, not an object: '{string.Join('.', parts)}' has no meaning.", at);

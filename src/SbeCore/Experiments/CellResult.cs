@@ -62,6 +62,10 @@ public sealed record CellResult
     /// written before the blow-up).
     /// </summary>
     public long? MatrixUpdates => Diverged && History is not { Count: > 0 } ? null : MatrixUpdatesAt(Epochs);
+    /// <summary>Rank-1 writes of transfer compounds' transfers (fast to slow device) over all tiles; not in <see cref="RankOneWrites"/>.</summary>
+    public long TransferWrites { get; init; }
+    /// <summary>Pulses of those transfer writes; not in <see cref="TotalPulses"/>.</summary>
+    public long TransferPulses { get; init; }
     /// <summary>Device pulses applied over all tiles (0 for exact-write devices).</summary>
     public long TotalPulses { get; init; }
     /// <summary>Mean pulses per device over all tiles.</summary>

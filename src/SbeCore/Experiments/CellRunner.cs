@@ -53,10 +53,12 @@ public static class CellRunner
         catch (ArithmeticException) { diverged = true; }
         catch (InvalidOperationException) { diverged = true; } // the network reports a non-finite batch loss this way
 
-        long pulses = 0, maxPulses = 0, devices = 0;
+        long pulses = 0, maxPulses = 0, devices = 0, transferWrites = 0, transferPulses = 0;
         for (int l = 0; l < network.LayerCount; l++)
         {
             var c = network.GetTile(l).Counters;
+            transferWrites += network.GetTile(l).TransferWrites;
+            transferPulses += network.GetTile(l).TransferPulses;
             pulses += c.TotalPulses;
             maxPulses = Math.Max(maxPulses, c.MaxPulsesPerDevice);
             devices += (long)network.GetTile(l).Rows * network.GetTile(l).Cols;
@@ -80,6 +82,8 @@ public static class CellRunner
             BestTestAccuracy = points.Count == 0 ? double.NaN : points.Max(p => double.IsNaN(p.TestAccuracy) ? 0 : p.TestAccuracy),
             RankOneWrites = network.RankOneWrites,
             TotalPulses = pulses,
+            TransferWrites = transferWrites,
+            TransferPulses = transferPulses,
             MeanPulsesPerDevice = devices == 0 ? 0 : (double)pulses / devices,
             MaxPulsesPerDevice = maxPulses,
             PeripheralMemoryBytes = network.PeripheralMemoryBytes,

@@ -7,7 +7,7 @@ namespace SbeCore.Tests.Crossbar;
 
 public class AllocationTests
 {
-    public static TheoryData<string> Configs => new() { "ConstantStep", "ConstantStepDI", "LinearStep", "ExpStep", "None", "Ideal", "LongTrain" };
+    public static TheoryData<string> Configs => new() { "ConstantStep", "ConstantStepDI", "LinearStep", "ExpStep", "None", "Ideal", "LongTrain", "TikiTaka" };
 
     private static TileConfig ConfigFor(string name) => name switch
     {
@@ -17,6 +17,7 @@ public class AllocationTests
         "ExpStep" => TileConfig.ReRamES(),
         "None" => TileConfig.Capacitor() with { Update = new UpdateConfig { PulseType = PulseType.None } },
         "LongTrain" => TileConfig.GokmenVlasov() with { Update = new UpdateConfig { DesiredBl = 200, UpdateBlManagement = false } },
+        "TikiTaka" => TileConfig.TikiTakaEcRam() with { Device = DevicePresets.TikiTakaEcRam() with { NReadsPerTransfer = 3, TransferForward = TileConfig.PresetIO() } },
         _ => new TileConfig(),
     };
 
@@ -42,10 +43,12 @@ public class AllocationTests
                 tile.UpdateDense(0.05f, g, 3);
                 tile.Read(inputs, n, outF);
                 tile.ReadTransposed(errors, n, outB);
+                tile.PostUpdateStep(); // a transfer compound transfers here
             }
         }
         Run(); // warm up: scratch grows to the batch size, JIT tiers settle
         SteadyState.AssertAllocatesNothing(Run);
         Assert.True(name == "Ideal" || name == "None" || tile.Counters.TotalPulses > 0);
+        Assert.True(name != "TikiTaka" || tile.TransferWrites > 0);
     }
 }

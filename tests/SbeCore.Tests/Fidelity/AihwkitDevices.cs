@@ -54,7 +54,7 @@ internal static class AihwkitDevices
     /// <summary>True when SbeCore models this aihwkit class (PowStepReference and SoftBoundsPmax are not modelled).</summary>
     public static bool Modelled(string aihwkitClass) =>
         s_presetBase.ContainsKey(aihwkitClass) || aihwkitClass is "ConstantStepDevice" or "LinearStepDevice" or "SoftBoundsDevice"
-            or "ExpStepDevice" or "PowStepDevice" or "SoftBoundsReferenceDevice" or "PCMPresetUnitCell" or "OneSidedUnitCell";
+            or "ExpStepDevice" or "PowStepDevice" or "SoftBoundsReferenceDevice" or "PCMPresetUnitCell" or "OneSidedUnitCell" or "TransferCompound";
 
     public static PulsedDevice Device(string aihwkitClass, JsonElement p)
     {
