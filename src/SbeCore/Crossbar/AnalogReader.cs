@@ -37,8 +37,7 @@ internal sealed partial class AnalogReader
             if (nm && io.NmThres > 0) nmValue = MathF.Min(nmValue, io.NmThres);
             _scales[s] = nmValue;
             var xq = dac.Slice(s * inLen, inLen);
-            // aihwkit: an all-zero input with noise management reads 0 (forward: unless there is input noise).
-            if (nm && nmValue <= 0 && (transposed || io.InpNoise <= 0)) xq.Clear();
+            if (ReadsZero(io, nm, nmValue, transposed)) xq.Clear();
             else Convert(io, x, InputScale(nm, nmValue, 1f), inStep, xq, random);
         }
         if (transposed) Blas.BatchReadTransposed(weights, rows, cols, cols, dac, n, output.Slice(0, n * outLen));
@@ -48,7 +47,7 @@ internal sealed partial class AnalogReader
         {
             var y = output.Slice(s * outLen, outLen);
             float nmValue = _scales[s];
-            if (nm && nmValue <= 0 && (transposed || io.InpNoise <= 0)) { y.Clear(); continue; }
+            if (ReadsZero(io, nm, nmValue, transposed)) { y.Clear(); continue; }
             var x = input.Slice(s * inLen, inLen);
             var xq = dac.Slice(s * inLen, inLen);
             float reduction = 1f, scale = InputScale(nm, nmValue, reduction);
@@ -71,6 +70,13 @@ internal sealed partial class AnalogReader
             SimdMap.Unary(new MultiplyOperator(factor), y, y);
         }
     }
+
+    // aihwkit: an all-zero input with noise management reads 0 (forward: unless there is input noise). An input so small
+    // that 1 / max|x| overflows (all subnormal) reads 0 too: aihwkit's forward read returns 0 there (its output is
+    // multiplied by 1 / scale = 0), while its backward read returns NaN (0 x inf in the DAC); both directions give 0 here,
+    // the value the read would have without the scaling (documented in docs/crossbar.md, parity).
+    private static bool ReadsZero(IOConfig io, bool nm, float nmValue, bool transposed) =>
+        nm && (nmValue <= 0 ? transposed || io.InpNoise <= 0 : float.IsPositiveInfinity(1f / nmValue));
 
     // aihwkit: scale = 1; scale /= nm_scale (if managed and > 0); scale /= bm reduction. The DAC multiplies by it.
     private static float InputScale(bool nm, float nmValue, float reduction)

@@ -72,4 +72,25 @@ public class ReadSemanticsTests
         Assert.Equal(0f, AnalogReader.Step(0f, 1f));
         Assert.Equal(2f / 126f * 3f, AnalogReader.Step(1f / 126f, 3f), 7);
     }
+
+    [Fact]
+    public void AnInputWhoseNoiseManagementScaleOverflowsReadsZeroBothWays()
+    {
+        // Every element subnormal: 1 / max|x| is +inf. aihwkit's forward returns 0 there, its backward NaN; both read 0 here.
+        var (tile, _) = Pair(new IOConfig(), 0.5f);
+        var x = new float[Cols]; var d = new float[Rows];
+        for (int i = 0; i < Cols; i++) x[i] = i == 1 ? 0f : (i % 2 == 0 ? 1 : -1) * 1e-39f; // 0 x inf is NaN
+        for (int i = 0; i < Rows; i++) d[i] = (i % 3 == 0 ? 0 : 2e-39f);
+        var y = new float[Rows]; var z = new float[Cols];
+        y.AsSpan().Fill(7f); z.AsSpan().Fill(7f);
+        tile.Read(x, 1, y);
+        tile.ReadTransposed(d, 1, z);
+        Assert.All(y, v => Assert.Equal(0f, v));
+        Assert.All(z, v => Assert.Equal(0f, v));
+
+        // The smallest input whose scale is finite still reads through the DAC (not zero).
+        x[0] = 1f / float.MaxValue * 1.01f;
+        tile.Read(x, 1, y);
+        Assert.Contains(y, v => v != 0f && float.IsFinite(v));
+    }
 }
