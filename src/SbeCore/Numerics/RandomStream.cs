@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using SbeCore.Kernels;
@@ -10,29 +11,68 @@ namespace SbeCore.Numerics;
 /// every <see cref="BufferLength"/> draws and allocate nothing. Uniform and Gaussian values are bit-identical on
 /// every ISA path (<see cref="GaussianTransform"/>).
 /// </summary>
+/// <remarks>
+/// A tile's pulsed write hands device models a keyed stream instead: its draws are those of one line (a row) of one
+/// write, computed from Philox4x32-10 counters (position, line, write), so they do not depend on which thread runs
+/// the row or on what other rows drew. Such a stream has no <see cref="Lanes"/>.
+/// </remarks>
 public sealed class RandomStream
 {
     /// <summary>Values held per buffer between bulk refills.</summary>
     public const int BufferLength = 1024;
 
-    private readonly Xoshiro256Lanes _lanes;
+    private readonly Xoshiro256Lanes? _lanes; // null for a keyed stream
     private readonly ulong[] _bits = new ulong[BufferLength];
     private readonly float[] _gaussian = new float[BufferLength];
     private readonly float[] _uniform = new float[BufferLength];
-    private int _gaussianNext = BufferLength;
-    private int _uniformNext = BufferLength;
+    private int _gaussianNext = BufferLength, _gaussianEnd = BufferLength;
+    private int _uniformNext = BufferLength, _uniformEnd = BufferLength;
+
+    // A keyed stream: the keys of its Gaussian and uniform draws, the line and write it is at, the next Philox block of
+    // each, and how many blocks a refill computes (a hint: the values do not depend on it).
+    private readonly ulong _gaussianKey, _uniformKey;
+    private ulong _write;
+    private uint _line, _gaussianBlock, _uniformBlock;
+    private int _gaussianRefill = 1, _uniformRefill = 1;
 
     /// <summary>Creates a stream seeded with <paramref name="seed"/>.</summary>
     public RandomStream(ulong seed) => _lanes = new Xoshiro256Lanes(seed);
 
+    private RandomStream(ulong gaussianKey, ulong uniformKey)
+    {
+        _gaussianKey = gaussianKey; _uniformKey = uniformKey;
+        _gaussianNext = _gaussianEnd = _uniformNext = _uniformEnd = 0;
+    }
+
+    /// <summary>A keyed stream (see the remarks): call <see cref="Seek"/> before drawing.</summary>
+    internal static RandomStream Keyed(ulong gaussianKey, ulong uniformKey) => new(gaussianKey, uniformKey);
+
     /// <summary>The underlying bulk generator (for raw 64-bit fills).</summary>
-    public Xoshiro256Lanes Lanes => _lanes;
+    /// <exception cref="InvalidOperationException">A keyed stream (a pulsed write's): it has no sequential generator.</exception>
+    public Xoshiro256Lanes Lanes => _lanes ?? throw new InvalidOperationException("A pulsed write's keyed random stream has no sequential lane generator; draw with NextGaussian and NextUniform.");
+
+    /// <summary>
+    /// Keyed streams: moves to the start of <paramref name="line"/>'s draws in write <paramref name="write"/> (both
+    /// buffers emptied). The expected counts size the first refills only; the values drawn do not depend on them.
+    /// </summary>
+    internal void Seek(uint line, ulong write, int expectedGaussians, int expectedUniforms)
+    {
+        Debug.Assert(_lanes is null, "only a keyed stream seeks");
+        _line = line; _write = write;
+        _gaussianBlock = 0; _uniformBlock = 0;
+        _gaussianNext = _gaussianEnd = 0;
+        _uniformNext = _uniformEnd = 0;
+        _gaussianRefill = RefillBlocks(expectedGaussians);
+        _uniformRefill = RefillBlocks(expectedUniforms);
+    }
+
+    private static int RefillBlocks(int expected) => Math.Clamp((expected + Philox4x32.BlockWords - 1) / Philox4x32.BlockWords, 1, BufferLength / Philox4x32.BlockWords);
 
     /// <summary>Next standard normal draw.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float NextGaussian()
     {
-        if (_gaussianNext == BufferLength) RefillGaussian();
+        if (_gaussianNext >= _gaussianEnd) RefillGaussian();
         return _gaussian[_gaussianNext++];
     }
 
@@ -40,7 +80,7 @@ public sealed class RandomStream
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float NextUniform()
     {
-        if (_uniformNext == BufferLength) RefillUniform();
+        if (_uniformNext >= _uniformEnd) RefillUniform();
         return _uniform[_uniformNext++];
     }
 
@@ -49,11 +89,15 @@ public sealed class RandomStream
 
     internal int GaussianPosition { get => _gaussianNext; set => _gaussianNext = value; }
 
+    /// <summary>End of the valid Gaussians in <see cref="GaussianBuffer"/> (a multiple of 16).</summary>
+    internal int GaussianEnd => _gaussianEnd;
+
     /// <summary>Refills the Gaussian buffer and sets its position to 0.</summary>
     internal void RefillGaussianBuffer() => RefillGaussian();
 
     private void RefillUniform()
     {
+        if (_lanes is null) { RefillUniformKeyed(); return; }
         _lanes.Fill(_bits.AsSpan(0, BufferLength / 2));
         // Each 32-bit half of a word gives one uniform from its top 24 bits.
         RandomKernels.ToUnit(MemoryMarshal.Cast<ulong, uint>(_bits.AsSpan(0, BufferLength / 2)), _uniform, 0);
@@ -62,6 +106,7 @@ public sealed class RandomStream
 
     private void RefillGaussian()
     {
+        if (_lanes is null) { RefillGaussianKeyed(); return; }
         _lanes.Fill(_bits.AsSpan(0, BufferLength / 2));
         // 1024 32-bit draws: the first half gives u1 in (0, 1] (log finite), the second u2 in [0, 1).
         var draws = MemoryMarshal.Cast<ulong, uint>(_bits.AsSpan(0, BufferLength / 2));
@@ -74,14 +119,43 @@ public sealed class RandomStream
         _gaussianNext = 0;
     }
 
+    // Each Philox block (16 counters, 64 words) gives 64 uniforms, or 32 Box-Muller pairs: u1 from its first 32 words,
+    // u2 from the last 32, cosines then sines, so Gaussian g of a line is always the same function of its block.
+    private void RefillUniformKeyed()
+    {
+        int words = _uniformRefill * Philox4x32.BlockWords;
+        var draws = MemoryMarshal.Cast<ulong, uint>(_bits.AsSpan()).Slice(0, words);
+        Philox4x32.FillStream(_uniformKey, _write, _line, _uniformBlock, draws);
+        RandomKernels.ToUnit(draws, _uniform, 0);
+        _uniformBlock += (uint)_uniformRefill;
+        _uniformNext = 0; _uniformEnd = words;
+    }
+
+    private void RefillGaussianKeyed()
+    {
+        const int half = Philox4x32.BlockWords / 2;
+        int words = _gaussianRefill * Philox4x32.BlockWords;
+        var draws = MemoryMarshal.Cast<ulong, uint>(_bits.AsSpan()).Slice(0, words);
+        Philox4x32.FillStream(_gaussianKey, _write, _line, _gaussianBlock, draws);
+        for (int b = 0; b < words; b += Philox4x32.BlockWords)
+        {
+            Span<float> u1 = _gaussian.AsSpan(b, half), u2 = _gaussian.AsSpan(b + half, half);
+            RandomKernels.ToUnit(draws.Slice(b, half), u1, 1); // (0, 1]: log finite
+            RandomKernels.ToUnit(draws.Slice(b + half, half), u2, 0);
+            GaussianTransform.BoxMuller(u1, u2);
+        }
+        _gaussianBlock += (uint)_gaussianRefill;
+        _gaussianNext = 0; _gaussianEnd = words;
+    }
+
     /// <summary>y[i] += sigma * (the next Gaussian draw), the draws taken in order from the buffer in whole runs: the
     /// same numbers, in the same places, as one <see cref="NextGaussian"/> per element.</summary>
     internal void AddGaussian(float sigma, Span<float> y)
     {
         while (!y.IsEmpty)
         {
-            if (_gaussianNext == BufferLength) RefillGaussian();
-            int n = Math.Min(y.Length, BufferLength - _gaussianNext);
+            if (_gaussianNext >= _gaussianEnd) RefillGaussian();
+            int n = Math.Min(y.Length, _gaussianEnd - _gaussianNext);
             SimdMap.Binary(new AddScaledOperator(sigma), y.Slice(0, n), _gaussian.AsSpan(_gaussianNext, n), y.Slice(0, n));
             _gaussianNext += n;
             y = y.Slice(n);
@@ -91,6 +165,7 @@ public sealed class RandomStream
     /// <summary>Writes the generator state, both buffers and their positions.</summary>
     internal void Save(BinaryWriter writer)
     {
+        if (_lanes is null) throw new InvalidOperationException("A keyed stream has no state to save.");
         Span<ulong> state = stackalloc ulong[Xoshiro256Lanes.StateWords];
         _lanes.GetState(state);
         foreach (var w in state) writer.Write(w);
@@ -102,6 +177,7 @@ public sealed class RandomStream
     /// <summary>Reads what <see cref="Save"/> wrote (validated before anything is changed).</summary>
     internal void Load(BinaryReader reader)
     {
+        if (_lanes is null) throw new InvalidOperationException("A keyed stream has no state to load.");
         Span<ulong> state = stackalloc ulong[Xoshiro256Lanes.StateWords];
         for (int i = 0; i < state.Length; i++) state[i] = reader.ReadUInt64();
         int g = reader.ReadInt32(), u = reader.ReadInt32();

@@ -1,0 +1,58 @@
+using SbeCore.Numerics;
+
+namespace SbeCore.Crossbar;
+
+/// <summary>
+/// What one thread of a pulsed write owns: the rows it runs, its keyed random stream (the Gaussians and uniforms of
+/// one row at a time), its mask-draw scratch and its counter sums, merged into the tile's counters when the write
+/// ends (sums of integers, so the order of the merge does not matter).
+/// </summary>
+internal sealed class PulseContext
+{
+    public PulseContext(ulong gaussianKey, ulong uniformKey) => Random = RandomStream.Keyed(gaussianKey, uniformKey);
+
+    /// <summary>Draws of the row being written (see <see cref="RandomStream.Seek"/>).</summary>
+    public RandomStream Random { get; }
+
+    /// <summary>The rows [First, End) this context writes; First is a multiple of <see cref="PulseTuning.RowAlignment"/>.</summary>
+    public int First, End;
+
+    /// <summary>Slot-major row-mask draws of the row block.</summary>
+    public uint[] Draws = [];
+
+    /// <summary>Pulses and clipped pulses of this write so far; a unit cell's per-side sums (plus, minus).</summary>
+    public long Pulses, Clipped, PlusPulses, PlusClipped, MinusPulses, MinusClipped;
+
+    public void Begin(int first, int end)
+    {
+        First = first; End = end;
+        Pulses = Clipped = PlusPulses = PlusClipped = MinusPulses = MinusClipped = 0;
+    }
+
+    public void EnsureDraws(int words)
+    {
+        if (Draws.Length < words) Draws = new uint[words];
+    }
+}
+
+/// <summary>The pulsed write's tuning: where work is split, and when a path or a thread pays off.</summary>
+internal static class PulseTuning
+{
+    /// <summary>Row blocks start at multiples of 16 lines: the mask builder's padding (a whole Vector512 of draws per
+    /// slot), so a block's thresholds are a slice of the tile's. Not a machine constant.</summary>
+    public const int RowAlignment = 16;
+
+    /// <summary>
+    /// A write whose firing columns are at most one in this many takes the one-by-one ConstantStep path, which beats
+    /// the 16-wide blocks when a block holds a single firing column. Measured on Zen 4 (100x785, MNIST-like x and d):
+    /// the crossover is near one firing column in eight; other cores may put it elsewhere.
+    /// </summary>
+    public const int SparseColumnRatio = 8;
+
+    /// <summary>
+    /// Device visits (rows x firing columns) a thread must get before a write is split: waking a worker and joining it
+    /// costs a few microseconds on the 2-core Zen 4 this was tuned on (measured: a 512 x 512 dense write split in two
+    /// gains, a 100 x 785 training write with a few firing columns does not), about the time of 16k device visits.
+    /// </summary>
+    public const int MinVisitsPerThread = 16384;
+}
