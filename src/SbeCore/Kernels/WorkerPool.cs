@@ -31,6 +31,10 @@ internal sealed class WorkerPool
     public long WorkerAllocatedBytes => Interlocked.Read(ref _workerAllocated);
     private long _workerAllocated;
 
+    /// <summary>Parts run on worker threads so far, over the process (tests: a split job really ran in parallel).</summary>
+    public long PartsOnWorkers => Interlocked.Read(ref _partsOnWorkers);
+    private long _partsOnWorkers;
+
     /// <summary>Runs body(0) .. body(parts - 1), each once, and returns when all have finished; rethrows the first failure.</summary>
     public void Run(Action<int> body, int parts)
     {
@@ -76,6 +80,7 @@ internal sealed class WorkerPool
         }
         catch (Exception e) { Interlocked.CompareExchange(ref _failure, ExceptionDispatchInfo.Capture(e), null); }
         Interlocked.Add(ref _workerAllocated, GC.GetAllocatedBytesForCurrentThread() - before);
+        Interlocked.Increment(ref _partsOnWorkers);
         if (Interlocked.Decrement(ref _pending) == 0) _done.Set();
     }
 
