@@ -9,9 +9,9 @@ namespace SbeCore.Crossbar;
 
 // The hot path of pulsed training: single-word masks (BL <= 64) on a ConstantStep device.
 // Each device (i, j) gets n = PopCount(rowMask_i & colMask_j) pulses, applied as one aggregated step
-// s (n + std sqrt(n) xi). Rows with an empty mask are skipped. Columns go in blocks of 16: a block with any
-// pulse takes the next 16 Gaussians of the row's keyed stream (lane l's used only when its n > 0), a block without
-// pulses takes none, so every path reads the same draws: the Vector512, Vector256, Vector128 and scalar paths give bit-identical weights and counters
+// s (n + std sqrt(n) xi). Rows with an empty mask are skipped. Columns go in blocks of 16; each device with pulses
+// takes the next Gaussian of its row's keyed stream, in column order, on every path (the vector block through an
+// expanding load), so every path reads the same draws: the Vector512, Vector256, Vector128 and scalar paths give bit-identical weights and counters
 // (one generic block body over the kernels' ISimdBitOps, in 16 / Count chunks).
 public sealed partial class CrossbarTile
 {
@@ -67,25 +67,20 @@ public sealed partial class CrossbarTile
             ulong rowMask = _rowMasks[i];
             if (rowMask == 0) continue;
             float rowDir = _rowDirection[i];
-            if (noisy)
-            {
-                // The row's Gaussians, 16 per block it meets, computed in one refill.
-                int hits = 0;
-                for (int a = 0; a < active; a++) hits += (rowMask & _blockUnion[a]) != 0 ? 1 : 0;
-                random.Seek((uint)i, _writes, Block * hits, 0);
-            }
-            int g = random.GaussianPosition;
+            // The previous row's count sizes this row's first refill (rows of a write draw alike); the values do not
+            // depend on it.
+            if (noisy) random.Seek((uint)i, _writes, c.LastRowGaussians, 0);
             for (int a = 0; a < active; a++)
             {
                 if ((rowMask & _blockUnion[a]) == 0) continue;
                 int j = _activeBlocks[a] * Block;
-                if (j + Block > Cols) RowBlockScalar(i, j, Cols - j, rowMask, rowDir, random, ref g, ref total, ref clipped);
-                else if (width == SimdWidth.V512) RowBlock512(i, j, rowMask, rowDir, random, ref g, ref total, ref clipped);
-                else if (width == SimdWidth.V256) RowBlock256(i, j, rowMask, rowDir, random, ref g, ref total, ref clipped);
-                else if (width == SimdWidth.V128) RowBlock128(i, j, rowMask, rowDir, random, ref g, ref total, ref clipped);
-                else RowBlockScalar(i, j, Block, rowMask, rowDir, random, ref g, ref total, ref clipped);
+                if (j + Block > Cols) RowBlockScalar(i, j, Cols - j, rowMask, rowDir, random, ref total, ref clipped);
+                else if (width == SimdWidth.V512) RowBlock512(i, j, rowMask, rowDir, random, ref total, ref clipped);
+                else if (width == SimdWidth.V256) RowBlock256(i, j, rowMask, rowDir, random, ref total, ref clipped);
+                else if (width == SimdWidth.V128) RowBlock128(i, j, rowMask, rowDir, random, ref total, ref clipped);
+                else RowBlockScalar(i, j, Block, rowMask, rowDir, random, ref total, ref clipped);
             }
-            random.GaussianPosition = g;
+            if (noisy) c.LastRowGaussians = random.GaussiansDrawn;
         }
         c.Pulses += total;
         c.Clipped += clipped;
@@ -107,7 +102,7 @@ public sealed partial class CrossbarTile
         {
             ulong rowMask = _rowMasks[i];
             if (rowMask == 0) continue;
-            if (std > 0) random.Seek((uint)i, _writes, 0, 0);
+            if (std > 0) random.Seek((uint)i, _writes, c.LastRowGaussians, 0);
             int rowDir = _rowDirection[i];
             int row = i * Cols;
             foreach (int j in firingCols)
@@ -125,23 +120,13 @@ public sealed partial class CrossbarTile
                 ClipOne(k, n, before, step, ref next, ref clipped);
                 weights[k] = next;
             }
+            if (std > 0) c.LastRowGaussians = random.GaussiansDrawn;
         }
         c.Pulses += total;
         c.Clipped += clipped;
     }
 
-    // Gaussians for one block of up to 16 devices: refill when fewer than 16 remain (a keyed stream's refills are
-    // whole multiples of 16, so nothing is skipped).
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int TakeGaussianBlock(RandomStream random, ref int g)
-    {
-        if (g > random.GaussianEnd - Block) { random.RefillGaussianBuffer(); g = 0; }
-        int start = g;
-        g += Block;
-        return start;
-    }
-
-    internal void RowBlockScalar(int i, int j0, int count, ulong rowMask, float rowDir, RandomStream random, ref int g, ref long total, ref long clipped)
+    internal void RowBlockScalar(int i, int j0, int count, ulong rowMask, float rowDir, RandomStream random, ref long total, ref long clipped)
     {
         Span<int> counts = stackalloc int[Block];
         bool any = false;
@@ -152,8 +137,6 @@ public sealed partial class CrossbarTile
         }
         if (!any) return;
         float std = _constantStepStd;
-        int gStart = std > 0 ? TakeGaussianBlock(random, ref g) : 0;
-        float[] gaussians = random.GaussianBuffer;
         for (int l = 0; l < count; l++)
         {
             int n = counts[l];
@@ -163,7 +146,7 @@ public sealed partial class CrossbarTile
             total += n;
             float direction = rowDir * _colDirection[j];
             float step = direction > 0 ? _scaleUp[k] : _scaleDown[k];
-            float sum = AggregatedStep(step, n, std, std > 0 ? gaussians[gStart + l] : 0f);
+            float sum = AggregatedStep(step, n, std, std > 0 ? random.NextGaussian() : 0f);
             float before = _weights[k];
             float next = before + direction * sum;
             ClipOne(k, n, before, step, ref next, ref clipped);
@@ -172,22 +155,21 @@ public sealed partial class CrossbarTile
     }
 
     // Width entry points of the block step (tests reach each through SimdDispatch.Force).
-    private void RowBlock512(int i, int j, ulong rowMask, float rowDir, RandomStream random, ref int g, ref long total, ref long clipped)
-        => RowBlock<Simd512, Vector512<float>, Vector512<ulong>>(i, j, rowMask, rowDir, random, ref g, ref total, ref clipped);
-    private void RowBlock256(int i, int j, ulong rowMask, float rowDir, RandomStream random, ref int g, ref long total, ref long clipped)
-        => RowBlock<Simd256, Vector256<float>, Vector256<ulong>>(i, j, rowMask, rowDir, random, ref g, ref total, ref clipped);
-    private void RowBlock128(int i, int j, ulong rowMask, float rowDir, RandomStream random, ref int g, ref long total, ref long clipped)
-        => RowBlock<Simd128, Vector128<float>, Vector128<ulong>>(i, j, rowMask, rowDir, random, ref g, ref total, ref clipped);
+    private void RowBlock512(int i, int j, ulong rowMask, float rowDir, RandomStream random, ref long total, ref long clipped)
+        => RowBlock<Simd512, Vector512<float>, Vector512<ulong>>(i, j, rowMask, rowDir, random, ref total, ref clipped);
+    private void RowBlock256(int i, int j, ulong rowMask, float rowDir, RandomStream random, ref long total, ref long clipped)
+        => RowBlock<Simd256, Vector256<float>, Vector256<ulong>>(i, j, rowMask, rowDir, random, ref total, ref clipped);
+    private void RowBlock128(int i, int j, ulong rowMask, float rowDir, RandomStream random, ref long total, ref long clipped)
+        => RowBlock<Simd128, Vector128<float>, Vector128<ulong>>(i, j, rowMask, rowDir, random, ref total, ref clipped);
 
-    // One full block of 16 devices in Block / Count chunks of Count lanes. The caller passes only blocks with at least one
-    // pulse (rowMask meets the block's union), so the block takes its Gaussians up front, like the scalar path.
+    // One full block of 16 devices in Block / Count chunks of Count lanes. The lanes with pulses take the row's next
+    // Gaussians in lane (column) order, as the scalar path does, through an expanding load.
     // Not inlined: each width is its own specialised method, so the row loop stays small.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void RowBlock<TOps, TVec, TBits>(int i, int j, ulong rowMask, float rowDir, RandomStream random, ref int g, ref long total, ref long clipped)
-        where TOps : struct, ISimdBitOps<TVec, TBits> where TVec : struct where TBits : struct
+    private void RowBlock<TOps, TVec, TBits>(int i, int j, ulong rowMask, float rowDir, RandomStream random, ref long total, ref long clipped)
+        where TOps : struct, ISimdBitOps<TVec, TBits>, ISimdExpandOps<TVec> where TVec : struct where TBits : struct
     {
         float std = _constantStepStd;
-        int gStart = std > 0 ? TakeGaussianBlock(random, ref g) : 0;
         int lanes = TOps.Count, half = lanes / 2;
         TBits rowMaskV = TOps.BroadcastBits(rowMask);
         ref ulong cols = ref MemoryMarshal.GetArrayDataReference(_colMasks);
@@ -213,7 +195,12 @@ public sealed partial class CrossbarTile
             TVec sum;
             if (std > 0)
             {
-                TVec xi = TOps.Load(ref MemoryMarshal.GetArrayDataReference(random.GaussianBuffer), (nuint)(gStart + part));
+                TVec live = TOps.GreaterThan(n, TOps.Zero);
+                uint liveBits = TOps.MaskBits(live);
+                random.EnsureGaussians(lanes);
+                int g = random.GaussianPosition;
+                TVec xi = TOps.LoadExpanded(ref random.GaussianBuffer[g], live, liveBits);
+                random.GaussianPosition = g + BitOperations.PopCount(liveBits);
                 sum = TOps.Multiply(step, TOps.Add(n, TOps.Multiply(TOps.Multiply(TOps.Broadcast(std), TOps.Sqrt(n)), xi)));
             }
             else sum = TOps.Multiply(step, n);

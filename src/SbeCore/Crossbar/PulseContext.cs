@@ -20,6 +20,9 @@ internal sealed class PulseContext
     /// <summary>Slot-major row-mask draws of the row block.</summary>
     public uint[] Draws = [];
 
+    /// <summary>Gaussians the last row drew: the next row's first refill size (a hint; values do not depend on it).</summary>
+    public int LastRowGaussians = 64;
+
     /// <summary>Pulses and clipped pulses of this write so far; a unit cell's per-side sums (plus, minus).</summary>
     public long Pulses, Clipped, PlusPulses, PlusClipped, MinusPulses, MinusClipped;
 

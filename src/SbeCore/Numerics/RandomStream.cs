@@ -23,7 +23,7 @@ public sealed class RandomStream
 
     private readonly Xoshiro256Lanes? _lanes; // null for a keyed stream
     private readonly ulong[] _bits = new ulong[BufferLength];
-    private readonly float[] _gaussian = new float[BufferLength];
+    private readonly float[] _gaussian = GC.AllocateArray<float>(BufferLength, pinned: true); // pinned: vector loads take its address
     private readonly float[] _uniform = new float[BufferLength];
     private int _gaussianNext = BufferLength, _gaussianEnd = BufferLength;
     private int _uniformNext = BufferLength, _uniformEnd = BufferLength;
@@ -89,11 +89,25 @@ public sealed class RandomStream
 
     internal int GaussianPosition { get => _gaussianNext; set => _gaussianNext = value; }
 
-    /// <summary>End of the valid Gaussians in <see cref="GaussianBuffer"/> (a multiple of 16).</summary>
-    internal int GaussianEnd => _gaussianEnd;
+    /// <summary>Keyed streams: Gaussians drawn since the last <see cref="Seek"/>.</summary>
+    internal int GaussiansDrawn => (int)_gaussianBlock * Philox4x32.BlockWords - (_gaussianEnd - _gaussianNext);
 
-    /// <summary>Refills the Gaussian buffer and sets its position to 0.</summary>
-    internal void RefillGaussianBuffer() => RefillGaussian();
+    /// <summary>Keyed streams: makes at least <paramref name="count"/> (at most 64) Gaussians available from
+    /// <see cref="GaussianPosition"/> on, keeping those not yet drawn (moved to the front), so a loop can read them
+    /// straight from <see cref="GaussianBuffer"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void EnsureGaussians(int count)
+    {
+        if (_gaussianEnd - _gaussianNext < count) KeepAndRefillGaussians();
+    }
+
+    private void KeepAndRefillGaussians()
+    {
+        Debug.Assert(_lanes is null, "only a keyed stream keeps its undrawn Gaussians");
+        int left = _gaussianEnd - _gaussianNext;
+        _gaussian.AsSpan(_gaussianNext, left).CopyTo(_gaussian);
+        FillGaussiansKeyed(left);
+    }
 
     private void RefillUniform()
     {
@@ -131,21 +145,27 @@ public sealed class RandomStream
         _uniformNext = 0; _uniformEnd = words;
     }
 
-    private void RefillGaussianKeyed()
+    private void RefillGaussianKeyed() => FillGaussiansKeyed(0);
+
+    // The next blocks of the line's Gaussians go to the buffer from `offset` on. Each refill computes twice as many
+    // blocks as the one before (from the Seek's estimate, up to the buffer), so a row that draws many costs few refills.
+    private void FillGaussiansKeyed(int offset)
     {
         const int half = Philox4x32.BlockWords / 2;
-        int words = _gaussianRefill * Philox4x32.BlockWords;
+        int blocks = Math.Min(_gaussianRefill, (BufferLength - offset) / Philox4x32.BlockWords);
+        int words = blocks * Philox4x32.BlockWords;
         var draws = MemoryMarshal.Cast<ulong, uint>(_bits.AsSpan()).Slice(0, words);
         Philox4x32.FillStream(_gaussianKey, _write, _line, _gaussianBlock, draws);
         for (int b = 0; b < words; b += Philox4x32.BlockWords)
         {
-            Span<float> u1 = _gaussian.AsSpan(b, half), u2 = _gaussian.AsSpan(b + half, half);
+            Span<float> u1 = _gaussian.AsSpan(offset + b, half), u2 = _gaussian.AsSpan(offset + b + half, half);
             RandomKernels.ToUnit(draws.Slice(b, half), u1, 1); // (0, 1]: log finite
             RandomKernels.ToUnit(draws.Slice(b + half, half), u2, 0);
             GaussianTransform.BoxMuller(u1, u2);
         }
-        _gaussianBlock += (uint)_gaussianRefill;
-        _gaussianNext = 0; _gaussianEnd = words;
+        _gaussianBlock += (uint)blocks;
+        _gaussianNext = 0; _gaussianEnd = offset + words;
+        _gaussianRefill = Math.Min(2 * _gaussianRefill, BufferLength / Philox4x32.BlockWords);
     }
 
     /// <summary>y[i] += sigma * (the next Gaussian draw), the draws taken in order from the buffer in whole runs: the
