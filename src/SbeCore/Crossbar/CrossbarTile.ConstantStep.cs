@@ -67,9 +67,7 @@ public sealed partial class CrossbarTile
             ulong rowMask = _rowMasks[i];
             if (rowMask == 0) continue;
             float rowDir = _rowDirection[i];
-            // The previous row's count sizes this row's first refill (rows of a write draw alike); the values do not
-            // depend on it.
-            if (noisy) random.Seek((uint)i, _writes, c.LastRowGaussians, 0);
+            if (noisy) EnterRow(c, i, 0);
             for (int a = 0; a < active; a++)
             {
                 if ((rowMask & _blockUnion[a]) == 0) continue;
@@ -80,7 +78,6 @@ public sealed partial class CrossbarTile
                 else if (width == SimdWidth.V128) RowBlock128(i, j, rowMask, rowDir, random, ref total, ref clipped);
                 else RowBlockScalar(i, j, Block, rowMask, rowDir, random, ref total, ref clipped);
             }
-            if (noisy) c.LastRowGaussians = random.GaussiansDrawn;
         }
         c.Pulses += total;
         c.Clipped += clipped;
@@ -102,7 +99,7 @@ public sealed partial class CrossbarTile
         {
             ulong rowMask = _rowMasks[i];
             if (rowMask == 0) continue;
-            if (std > 0) random.Seek((uint)i, _writes, c.LastRowGaussians, 0);
+            if (std > 0) EnterRow(c, i, 0);
             int rowDir = _rowDirection[i];
             int row = i * Cols;
             foreach (int j in firingCols)
@@ -120,7 +117,6 @@ public sealed partial class CrossbarTile
                 ClipOne(k, n, before, step, ref next, ref clipped);
                 weights[k] = next;
             }
-            if (std > 0) c.LastRowGaussians = random.GaussiansDrawn;
         }
         c.Pulses += total;
         c.Clipped += clipped;

@@ -119,10 +119,8 @@ public sealed partial class CrossbarTile
         if (_colDraws.Length < draws) _colDraws = new uint[draws];
     }
 
-    // Slot-major draws of `padded` lines: whole Philox counters of 4 slots each.
-    private static int MaskDraws(int padded, int bl) => padded * 4 * Quads(bl);
-
-    private static int Quads(int bl) => (bl + 3) >> 2;
+    // Slot-major draws of `padded` lines.
+    private static int MaskDraws(int padded, int bl) => padded * bl;
 
     // Exact float update (pulse type None or an ideal device), then clip to the device bounds.
     private void ApplyExactRankOne(float lr, ReadOnlySpan<float> d, ReadOnlySpan<float> x)
@@ -194,7 +192,7 @@ public sealed partial class CrossbarTile
         int words = _words = PulseMasks.WordsPerLine(bl);
         int padded = PulseMasks.PaddedLines(Cols);
         var draws = _colDraws.AsSpan(0, MaskDraws(padded, bl));
-        Philox4x32.FillSlotMajor(_colMaskKey, _writes, 0, padded, Quads(bl), draws);
+        Philox4x32.FillSlotMajor(_colMaskKey, _writes, 0, padded, bl, draws);
         PulseMasks.Build(draws, _colThreshold, Cols, bl, _colMasks);
         int firing = 0;
         if (words == 1)
@@ -252,7 +250,7 @@ public sealed partial class CrossbarTile
         {
             float pd = _rowProbability[i];
             if (pd == 0) continue;
-            c.Random.Seek((uint)i, _writes, Cols, 0);
+            EnterRow(c, i, 0);
             int rowDir = _rowDirection[i];
             int row = i * Cols;
             for (int j = 0; j < Cols; j++)
@@ -270,7 +268,7 @@ public sealed partial class CrossbarTile
         int padded = PulseMasks.PaddedLines(lines);
         c.EnsureDraws(MaskDraws(padded, bl));
         var draws = c.Draws.AsSpan(0, MaskDraws(padded, bl));
-        Philox4x32.FillSlotMajor(_rowMaskKey, _writes, (uint)c.First, padded, Quads(bl), draws);
+        Philox4x32.FillSlotMajor(_rowMaskKey, _writes, (uint)c.First, padded, bl, draws);
         PulseMasks.Build(draws, _rowThreshold.AsSpan(c.First, padded), lines, bl, _rowMasks.AsSpan(c.First * words, lines * words));
 
         var firingCols = _firingCols.AsSpan(0, _firing);
@@ -281,6 +279,19 @@ public sealed partial class CrossbarTile
         }
         else if (words == 1) CoincideSingleWord(c, firingCols);
         else CoincideMultiWord(c, firingCols, words);
+    }
+
+    // Rows draw their Gaussians and uniforms from the keyed stream of their group of 16 rows (row blocks never split
+    // a group), in row-major device order: a row that needs a few draws does not pay for a refill of its own. The
+    // previous group's count sizes the first refill (groups of a write draw alike; the values do not depend on it).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void EnterRow(PulseContext c, int row, int expectedUniforms)
+    {
+        int group = row / PulseTuning.RowAlignment;
+        if (group == c.Group) return;
+        if (c.Group >= 0) c.LastGroupGaussians = c.Random.GaussiansDrawn;
+        c.Group = group;
+        c.Random.Seek((uint)group, _writes, c.LastGroupGaussians, expectedUniforms);
     }
 
     private static bool IsSparse(int firingColumns, int cols) => (long)firingColumns * PulseTuning.SparseColumnRatio <= cols;
@@ -296,7 +307,7 @@ public sealed partial class CrossbarTile
         {
             ulong rowMask = _rowMasks[i];
             if (rowMask == 0) continue;
-            c.Random.Seek((uint)i, _writes, firingCols.Length, 0);
+            EnterRow(c, i, 0);
             int rowDir = _rowDirection[i];
             int row = i * Cols;
             foreach (int j in firingCols)
@@ -313,7 +324,7 @@ public sealed partial class CrossbarTile
         {
             var rowMask = _rowMasks.AsSpan(i * words, words);
             if (!rowMask.ContainsAnyExcept(0UL)) continue;
-            c.Random.Seek((uint)i, _writes, firingCols.Length, 0);
+            EnterRow(c, i, 0);
             int rowDir = _rowDirection[i];
             int row = i * Cols;
             foreach (int j in firingCols)
@@ -365,7 +376,7 @@ public sealed partial class CrossbarTile
         for (int r = c.First; r < c.End; r++)
         {
             float* gr = _denseG + (long)r * _denseStride;
-            c.Random.Seek((uint)r, _writes, Cols, stochastic ? Cols : 0);
+            EnterRow(c, r, stochastic ? PulseTuning.RowAlignment * Cols : 0);
             for (int j = 0; j < Cols; j++)
             {
                 double v = (double)_denseLr * gr[j];

@@ -11,7 +11,7 @@ internal sealed class PulseContext
 {
     public PulseContext(ulong gaussianKey, ulong uniformKey) => Random = RandomStream.Keyed(gaussianKey, uniformKey);
 
-    /// <summary>Draws of the row being written (see <see cref="RandomStream.Seek"/>).</summary>
+    /// <summary>Draws of the row group being written (see <see cref="RandomStream.Seek"/>).</summary>
     public RandomStream Random { get; }
 
     /// <summary>The rows [First, End) this context writes; First is a multiple of <see cref="PulseTuning.RowAlignment"/>.</summary>
@@ -20,15 +20,18 @@ internal sealed class PulseContext
     /// <summary>Slot-major row-mask draws of the row block.</summary>
     public uint[] Draws = [];
 
-    /// <summary>Gaussians the last row drew: the next row's first refill size (a hint; values do not depend on it).</summary>
-    public int LastRowGaussians = 64;
+    /// <summary>The row group whose keyed stream <see cref="Random"/> is at (-1: none yet in this write).</summary>
+    public int Group = -1;
+
+    /// <summary>Gaussians the last row group drew: the next group's first refill size (a hint; values do not depend on it).</summary>
+    public int LastGroupGaussians = 64;
 
     /// <summary>Pulses and clipped pulses of this write so far; a unit cell's per-side sums (plus, minus).</summary>
     public long Pulses, Clipped, PlusPulses, PlusClipped, MinusPulses, MinusClipped;
 
     public void Begin(int first, int end)
     {
-        First = first; End = end;
+        First = first; End = end; Group = -1;
         Pulses = Clipped = PlusPulses = PlusClipped = MinusPulses = MinusClipped = 0;
     }
 
@@ -42,7 +45,8 @@ internal sealed class PulseContext
 internal static class PulseTuning
 {
     /// <summary>Row blocks start at multiples of 16 lines: the mask builder's padding (a whole Vector512 of draws per
-    /// slot), so a block's thresholds are a slice of the tile's. Not a machine constant.</summary>
+    /// slot), so a block's thresholds are a slice of the tile's; and 16 rows share one keyed stream of Gaussians and
+    /// uniforms (a row group). Not a machine constant: changing it changes the draws.</summary>
     public const int RowAlignment = 16;
 
     /// <summary>

@@ -34,20 +34,21 @@ internal static class Philox4x32
     }
 
     /// <summary>
-    /// Slot-major draws for pulse masks: <c>draws[(4q + w) * lines + l]</c> is word w of counter
-    /// (q, firstLine + l, write) under <paramref name="key"/>, for q &lt; <paramref name="quads"/> and l &lt;
-    /// <paramref name="lines"/> (a multiple of 16), so slot t of line l is word t mod 4 of counter (t / 4, line).
+    /// Slot-major draws for pulse masks: <c>draws[t * lines + (l - firstLine)]</c> for slot t &lt; <paramref name="slots"/>
+    /// and line l in [firstLine, firstLine + lines) (both multiples of 16). Lines go in groups of 64, one counter per
+    /// slot for four lines: line l is word (l / 16) mod 4 of counter (t, 16 (l / 64) + l mod 16, write), so a write
+    /// of BL 1 costs one counter per four lines, and any block of whole 16-line runs can be filled on its own.
     /// </summary>
-    public static void FillSlotMajor(ulong key, ulong write, uint firstLine, int lines, int quads, Span<uint> draws)
+    public static void FillSlotMajor(ulong key, ulong write, uint firstLine, int lines, int slots, Span<uint> draws)
     {
-        if (lines % BlockCounters != 0) throw new ArgumentException($"lines is {lines}, not a multiple of {BlockCounters}.", nameof(lines));
-        if (draws.Length < (long)4 * quads * lines) throw new ArgumentException($"draws has {draws.Length} words, {quads} quads of {lines} lines need {4L * quads * lines}.", nameof(draws));
+        if (lines % BlockCounters != 0 || firstLine % BlockCounters != 0) throw new ArgumentException($"firstLine {firstLine} and lines {lines} must be multiples of {BlockCounters}.", nameof(lines));
+        if (draws.Length < (long)slots * lines) throw new ArgumentException($"draws has {draws.Length} words, {slots} slots of {lines} lines need {(long)slots * lines}.", nameof(draws));
         switch (SimdDispatch.Widest)
         {
-            case SimdWidth.V512: SlotMajorCore<SimdWord512, Vector512<uint>>(key, write, firstLine, lines, quads, draws); break;
-            case SimdWidth.V256: SlotMajorCore<SimdWord256, Vector256<uint>>(key, write, firstLine, lines, quads, draws); break;
-            case SimdWidth.V128: SlotMajorCore<SimdWord128, Vector128<uint>>(key, write, firstLine, lines, quads, draws); break;
-            default: SlotMajorCore<SimdWordScalar, uint>(key, write, firstLine, lines, quads, draws); break;
+            case SimdWidth.V512: SlotMajorCore<SimdWord512, Vector512<uint>>(key, write, firstLine, lines, slots, draws); break;
+            case SimdWidth.V256: SlotMajorCore<SimdWord256, Vector256<uint>>(key, write, firstLine, lines, slots, draws); break;
+            case SimdWidth.V128: SlotMajorCore<SimdWord128, Vector128<uint>>(key, write, firstLine, lines, slots, draws); break;
+            default: SlotMajorCore<SimdWordScalar, uint>(key, write, firstLine, lines, slots, draws); break;
         }
     }
 
@@ -67,24 +68,28 @@ internal static class Philox4x32
         }
     }
 
-    private static void SlotMajorCore<TOps, TW>(ulong key, ulong write, uint firstLine, int lines, int quads, Span<uint> draws)
+    private static void SlotMajorCore<TOps, TW>(ulong key, ulong write, uint firstLine, int lines, int slots, Span<uint> draws)
         where TOps : struct, ISimdWordOps<TW> where TW : struct
     {
         ref uint d = ref MemoryMarshal.GetReference(draws);
         TW c2 = TOps.Broadcast((uint)write), c3 = TOps.Broadcast((uint)(write >> 32));
-        for (int q = 0; q < quads; q++)
+        uint end = firstLine + (uint)lines;
+        for (int t = 0; t < slots; t++)
         {
-            TW c0 = TOps.Broadcast((uint)q);
-            nuint row = (nuint)(4 * q * lines);
-            for (int l = 0; l < lines; l += TOps.Count)
+            TW c0 = TOps.Broadcast((uint)t);
+            nuint row = (nuint)t * (nuint)lines;
+            for (uint group = firstLine / 64; group * 64 < end; group++)
             {
-                TW x0 = c0, x1 = TOps.Sequence(firstLine + (uint)l), x2 = c2, x3 = c3;
-                Rounds<TOps, TW>(ref x0, ref x1, ref x2, ref x3, (uint)key, (uint)(key >> 32));
-                nuint at = row + (nuint)l;
-                TOps.Store(x0, ref d, at);
-                TOps.Store(x1, ref d, at + (nuint)lines);
-                TOps.Store(x2, ref d, at + (nuint)(2 * lines));
-                TOps.Store(x3, ref d, at + (nuint)(3 * lines));
+                for (int l = 0; l < BlockCounters; l += TOps.Count)
+                {
+                    TW x0 = c0, x1 = TOps.Sequence(group * BlockCounters + (uint)l), x2 = c2, x3 = c3;
+                    Rounds<TOps, TW>(ref x0, ref x1, ref x2, ref x3, (uint)key, (uint)(key >> 32));
+                    uint line = group * 64 + (uint)l; // word w serves lines line + 16 w
+                    if (line >= firstLine && line < end) TOps.Store(x0, ref d, row + (line - firstLine));
+                    if (line + 16 >= firstLine && line + 16 < end) TOps.Store(x1, ref d, row + (line + 16 - firstLine));
+                    if (line + 32 >= firstLine && line + 32 < end) TOps.Store(x2, ref d, row + (line + 32 - firstLine));
+                    if (line + 48 >= firstLine && line + 48 < end) TOps.Store(x3, ref d, row + (line + 48 - firstLine));
+                }
             }
         }
     }

@@ -133,8 +133,9 @@ public sealed class RandomStream
         _gaussianNext = 0;
     }
 
-    // Each Philox block (16 counters, 64 words) gives 64 uniforms, or 32 Box-Muller pairs: u1 from its first 32 words,
-    // u2 from the last 32, cosines then sines, so Gaussian g of a line is always the same function of its block.
+    // Each Philox block (16 counters, 64 words) gives 64 uniforms, or 32 Box-Muller pairs: u1 from its first 32 words
+    // (plus 2^-24), u2 from the last 32, cosines then sines, so Gaussian g of a line is always the same function of
+    // its block.
     private void RefillUniformKeyed()
     {
         int words = _uniformRefill * Philox4x32.BlockWords;
@@ -151,18 +152,13 @@ public sealed class RandomStream
     // blocks as the one before (from the Seek's estimate, up to the buffer), so a row that draws many costs few refills.
     private void FillGaussiansKeyed(int offset)
     {
-        const int half = Philox4x32.BlockWords / 2;
         int blocks = Math.Min(_gaussianRefill, (BufferLength - offset) / Philox4x32.BlockWords);
         int words = blocks * Philox4x32.BlockWords;
         var draws = MemoryMarshal.Cast<ulong, uint>(_bits.AsSpan()).Slice(0, words);
         Philox4x32.FillStream(_gaussianKey, _write, _line, _gaussianBlock, draws);
-        for (int b = 0; b < words; b += Philox4x32.BlockWords)
-        {
-            Span<float> u1 = _gaussian.AsSpan(offset + b, half), u2 = _gaussian.AsSpan(offset + b + half, half);
-            RandomKernels.ToUnit(draws.Slice(b, half), u1, 1); // (0, 1]: log finite
-            RandomKernels.ToUnit(draws.Slice(b + half, half), u2, 0);
-            GaussianTransform.BoxMuller(u1, u2);
-        }
+        var values = _gaussian.AsSpan(offset, words);
+        RandomKernels.ToUnit(draws, values, 0);
+        GaussianTransform.BoxMullerBlocks(values);
         _gaussianBlock += (uint)blocks;
         _gaussianNext = 0; _gaussianEnd = offset + words;
         _gaussianRefill = Math.Min(2 * _gaussianRefill, BufferLength / Philox4x32.BlockWords);

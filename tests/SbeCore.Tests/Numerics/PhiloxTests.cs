@@ -24,19 +24,19 @@ public class PhiloxTests
     public void SlotMajorFillIsTheBlockFunctionAtEveryWidth(Width path)
     {
         ulong key = 0x0123456789ABCDEFUL, write = 0x1_0000_0007UL; // the write's high word must reach c3
-        const int lines = 48, quads = 3;
-        const uint firstLine = 32;
-        var draws = new uint[4 * quads * lines];
-        using (SimdDispatch.Force((SimdWidth)path)) Philox4x32.FillSlotMajor(key, write, firstLine, lines, quads, draws);
-        for (int q = 0; q < quads; q++)
-            for (int l = 0; l < lines; l++)
-            {
-                var (w0, w1, w2, w3) = Philox4x32.Block((uint)q, firstLine + (uint)l, (uint)write, (uint)(write >> 32), (uint)key, (uint)(key >> 32));
-                Assert.Equal(w0, draws[(4 * q + 0) * lines + l]);
-                Assert.Equal(w1, draws[(4 * q + 1) * lines + l]);
-                Assert.Equal(w2, draws[(4 * q + 2) * lines + l]);
-                Assert.Equal(w3, draws[(4 * q + 3) * lines + l]);
-            }
+        foreach (var (firstLine, lines) in new[] { (0u, 16), (16u, 48), (48u, 96), (128u, 64) }) // whole and partial 64-line groups
+        {
+            const int slots = 5;
+            var draws = new uint[slots * lines];
+            using (SimdDispatch.Force((SimdWidth)path)) Philox4x32.FillSlotMajor(key, write, firstLine, lines, slots, draws);
+            for (int t = 0; t < slots; t++)
+                for (uint l = firstLine; l < firstLine + lines; l++)
+                {
+                    var (w0, w1, w2, w3) = Philox4x32.Block((uint)t, 16 * (l / 64) + l % 16, (uint)write, (uint)(write >> 32), (uint)key, (uint)(key >> 32));
+                    uint expected = ((l / 16) % 4) switch { 0 => w0, 1 => w1, 2 => w2, _ => w3 };
+                    Assert.Equal(expected, draws[t * lines + (l - firstLine)]);
+                }
+        }
     }
 
     [Theory, MemberData(nameof(Widths))]
@@ -59,8 +59,9 @@ public class PhiloxTests
     [Fact]
     public void FillsRefuseLayoutsTheyCannotWrite()
     {
-        Assert.Throws<ArgumentException>(() => Philox4x32.FillSlotMajor(1, 1, 0, 17, 1, new uint[4 * 32]));
-        Assert.Throws<ArgumentException>(() => Philox4x32.FillSlotMajor(1, 1, 0, 16, 2, new uint[4 * 16]));
+        Assert.Throws<ArgumentException>(() => Philox4x32.FillSlotMajor(1, 1, 0, 17, 1, new uint[32]));
+        Assert.Throws<ArgumentException>(() => Philox4x32.FillSlotMajor(1, 1, 8, 16, 1, new uint[32]));
+        Assert.Throws<ArgumentException>(() => Philox4x32.FillSlotMajor(1, 1, 0, 16, 3, new uint[32]));
         Assert.Throws<ArgumentException>(() => Philox4x32.FillStream(1, 1, 0, 0, new uint[63]));
     }
 
