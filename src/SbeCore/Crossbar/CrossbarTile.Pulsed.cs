@@ -294,9 +294,11 @@ public sealed partial class CrossbarTile
         c.Random.Seek((uint)group, _writes, c.LastGroupGaussians, expectedUniforms);
     }
 
-    private static bool IsSparse(int firingColumns, int cols) => (long)firingColumns * PulseTuning.SparseColumnRatio <= cols;
+    /// <summary>Tests and tuning: the one-by-one ConstantStep path runs when firing columns * this &lt;= Cols
+    /// (<see cref="PulseTuning.SparseColumnRatio"/>; 0: always, int.MaxValue: only when none fires). Both paths give the same bits.</summary>
+    internal int SparseColumnRatio { get; set; } = PulseTuning.SparseColumnRatio;
 
-    private bool IsSparse(int firingColumns) => IsSparse(firingColumns, Cols);
+    private bool IsSparse(int firingColumns) => firingColumns == 0 || (long)firingColumns * SparseColumnRatio <= Cols;
 
     // Devices in row-major order, each once, with its pulse count (firing columns only: the others get none).
     private void CoincideSingleWord(PulseContext c, ReadOnlySpan<int> firingCols)

@@ -110,6 +110,30 @@ public class ThreadedPulsedWriteTests
         Assert.Equal(workerBytes, WorkerPool.Shared.WorkerAllocatedBytes);
     }
 
+    // Every ConstantStep path gives a device with pulses the next Gaussian of its row group in column order, so the
+    // one-by-one path and the 16-wide blocks give the same bits, and the crossover between them is free to move.
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void SparseAndBlockPathsGiveTheSameBits(int threads)
+    {
+        CrossbarTile Run(int ratio)
+        {
+            var tile = new CrossbarTile(Rows, Cols, NoisyPreset(), seed: 6) { Threads = threads, MinVisitsPerThread = 0, SparseColumnRatio = ratio };
+            var rng = new Xoshiro256(4);
+            for (int t = 0; t < 10; t++)
+            {
+                float[] d = Uniform(ref rng, Rows), x = Uniform(ref rng, Cols);
+                for (int j = 0; j < Cols; j++) if (j % 3 != 0) x[j] = 0;
+                tile.Update(t % 2 == 0 ? 0.05f : -0.05f, d, x);
+            }
+            return tile;
+        }
+        CrossbarTile sparse = Run(0), blocks = Run(int.MaxValue);
+        Assert.True(sparse.Counters.TotalPulses > 0);
+        AssertSame(sparse, blocks, "sparse against blocks");
+    }
+
     [Fact]
     public void ThreadsAreValidated()
     {
