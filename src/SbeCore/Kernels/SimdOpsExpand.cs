@@ -16,8 +16,7 @@ internal interface ISimdExpandOps<TVec> : ISimdOps<TVec> where TVec : struct
     static abstract uint MaskBits(TVec mask);
 
     /// <summary>Lanes set in <paramref name="mask"/> (whose bits are <paramref name="bits"/>) take source[0],
-    /// source[1], ... in lane order; the others are 0. Reads popcount(bits) floats; <paramref name="source"/> must
-    /// not move (a pinned array or the stack).</summary>
+    /// source[1], ... in lane order; the others are 0. Count floats from <paramref name="source"/> must be readable.</summary>
     static abstract TVec LoadExpanded(ref float source, TVec mask, uint bits);
 }
 
@@ -47,9 +46,10 @@ internal readonly partial struct Simd512 : ISimdExpandOps<Vector512<float>>
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static uint MaskBits(Vector512<float> mask) => (uint)mask.ExtractMostSignificantBits();
 
+    // The register form (a whole vector loaded, then expanded): the memory form of vexpandps is microcoded on Zen 4.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static unsafe Vector512<float> LoadExpanded(ref float source, Vector512<float> mask, uint bits)
-        => Avx512F.IsSupported ? Avx512F.ExpandLoad((float*)Unsafe.AsPointer(ref source), mask, Vector512<float>.Zero) : SimdExpand.Lanes<Simd512, Vector512<float>>(ref source, bits);
+    public static Vector512<float> LoadExpanded(ref float source, Vector512<float> mask, uint bits)
+        => Avx512F.IsSupported ? Avx512F.Expand(Vector512<float>.Zero, mask, Vector512.LoadUnsafe(ref source)) : SimdExpand.Lanes<Simd512, Vector512<float>>(ref source, bits);
 }
 
 internal readonly partial struct Simd256 : ISimdExpandOps<Vector256<float>>

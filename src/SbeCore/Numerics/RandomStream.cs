@@ -23,7 +23,7 @@ public sealed class RandomStream
 
     private readonly Xoshiro256Lanes? _lanes; // null for a keyed stream
     private readonly ulong[] _bits = new ulong[BufferLength];
-    private readonly float[] _gaussian = GC.AllocateArray<float>(BufferLength, pinned: true); // pinned: vector loads take its address
+    private readonly float[] _gaussian = new float[BufferLength];
     private readonly float[] _uniform = new float[BufferLength];
     private int _gaussianNext = BufferLength, _gaussianEnd = BufferLength;
     private int _uniformNext = BufferLength, _uniformEnd = BufferLength;
