@@ -12,9 +12,10 @@ namespace SbeCore.Numerics;
 /// every ISA path (<see cref="GaussianTransform"/>).
 /// </summary>
 /// <remarks>
-/// A tile's pulsed write hands device models a keyed stream instead: its draws are those of one line (a row) of one
-/// write, computed from Philox4x32-10 counters (position, line, write), so they do not depend on which thread runs
-/// the row or on what other rows drew. Such a stream has no <see cref="Lanes"/>.
+/// A tile's pulsed write hands device models a keyed stream instead: its draws are those of one line (a row group) of
+/// one write: eight xoshiro256** lanes whose whole state is the Philox4x32-10 block of counter (0..15, line, write)
+/// under the stream's key, so they do not depend on which thread runs the line or on what other lines drew. Such a
+/// stream has no <see cref="Lanes"/>.
 /// </remarks>
 public sealed class RandomStream
 {
@@ -31,6 +32,7 @@ public sealed class RandomStream
     // A keyed stream: the keys of its Gaussian and uniform draws, the line and write it is at, the next Philox block of
     // each, and how many blocks a refill computes (a hint: the values do not depend on it).
     private readonly ulong _gaussianKey, _uniformKey;
+    private readonly Xoshiro256Lanes? _gaussianLanes, _uniformLanes; // the line's generators, seeded on first use
     private ulong _write;
     private uint _line, _gaussianBlock, _uniformBlock;
     private int _gaussianRefill = 1, _uniformRefill = 1;
@@ -41,6 +43,7 @@ public sealed class RandomStream
     private RandomStream(ulong gaussianKey, ulong uniformKey)
     {
         _gaussianKey = gaussianKey; _uniformKey = uniformKey;
+        _gaussianLanes = new Xoshiro256Lanes(0); _uniformLanes = new Xoshiro256Lanes(0);
         _gaussianNext = _gaussianEnd = _uniformNext = _uniformEnd = 0;
     }
 
@@ -133,14 +136,23 @@ public sealed class RandomStream
         _gaussianNext = 0;
     }
 
-    // Each Philox block (16 counters, 64 words) gives 64 uniforms, or 32 Box-Muller pairs: u1 from its first 32 words
-    // (plus 2^-24), u2 from the last 32, cosines then sines, so Gaussian g of a line is always the same function of
-    // its block.
+    // A line's generators: their state is the line's first Philox block (32 64-bit words, the eight lanes' four
+    // state words), computed when the line first draws. Then every 64 of the lanes' 32-bit words give 64 uniforms,
+    // or 32 Box-Muller pairs: u1 from the first 32 (plus 2^-24), u2 from the last 32, cosines then sines. The lanes'
+    // output does not depend on how it is split into refills, so Gaussian g of a line is always the same value.
+    private void SeedLine(ulong key, Xoshiro256Lanes lanes)
+    {
+        var state = _bits.AsSpan(0, Xoshiro256Lanes.StateWords);
+        Philox4x32.FillStream(key, _write, _line, 0, MemoryMarshal.Cast<ulong, uint>(state));
+        lanes.Reseed(state);
+    }
+
     private void RefillUniformKeyed()
     {
         int words = _uniformRefill * Philox4x32.BlockWords;
+        if (_uniformBlock == 0) SeedLine(_uniformKey, _uniformLanes!);
+        _uniformLanes!.Fill(_bits.AsSpan(0, words / 2));
         var draws = MemoryMarshal.Cast<ulong, uint>(_bits.AsSpan()).Slice(0, words);
-        Philox4x32.FillStream(_uniformKey, _write, _line, _uniformBlock, draws);
         RandomKernels.ToUnit(draws, _uniform, 0);
         _uniformBlock += (uint)_uniformRefill;
         _uniformNext = 0; _uniformEnd = words;
@@ -154,8 +166,9 @@ public sealed class RandomStream
     {
         int blocks = Math.Min(_gaussianRefill, (BufferLength - offset) / Philox4x32.BlockWords);
         int words = blocks * Philox4x32.BlockWords;
+        if (_gaussianBlock == 0) SeedLine(_gaussianKey, _gaussianLanes!);
+        _gaussianLanes!.Fill(_bits.AsSpan(0, words / 2));
         var draws = MemoryMarshal.Cast<ulong, uint>(_bits.AsSpan()).Slice(0, words);
-        Philox4x32.FillStream(_gaussianKey, _write, _line, _gaussianBlock, draws);
         var values = _gaussian.AsSpan(offset, words);
         RandomKernels.ToUnit(draws, values, 0);
         GaussianTransform.BoxMullerBlocks(values);

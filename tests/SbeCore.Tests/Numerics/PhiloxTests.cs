@@ -4,7 +4,7 @@ using SbeCore.Tests.Kernels;
 
 namespace SbeCore.Tests.Numerics;
 
-/// <summary>Philox4x32-10 against Random123's published known-answer vectors, and its bulk fills against the
+/// <summary>Philox4x32-10 against Random123's published known-answer vectors, its bulk fills against the
 /// reference block function at every width.</summary>
 public class PhiloxTests
 {
@@ -86,9 +86,16 @@ public class PhiloxTests
         Assert.Equal(reference, Draw(width, 64, 3, 9));
         Assert.NotEqual(reference, Draw(width, 64, 4, 9));
         Assert.NotEqual(reference, Draw(width, 64, 3, 10));
-        // Box-Muller pair: Gaussian p (cos) and p + 32 (sin) of a block share u1 = word p and u2 = word p + 32.
-        var (w0, _, w2, _) = Philox4x32.Block(0, 3, 9, 0, 11, 0);
-        float u1 = ((w0 >> 8) + 1) / 16777216f, u2 = (w2 >> 8) / 16777216f;
+        // The line's lanes are seeded with its first Philox block; Gaussian 0 is the pair (u1 = 32-bit word 0,
+        // u2 = word 32) of their output.
+        var seed = new uint[64];
+        Philox4x32.FillStream(11, 9, 3, 0, seed);
+        var lanes = new Xoshiro256Lanes(0);
+        lanes.Reseed(System.Runtime.InteropServices.MemoryMarshal.Cast<uint, ulong>(seed.AsSpan()));
+        var output = new ulong[32];
+        lanes.Fill(output);
+        var words = System.Runtime.InteropServices.MemoryMarshal.Cast<ulong, uint>(output.AsSpan());
+        float u1 = ((words[0] >> 8) + 1) / 16777216f, u2 = (words[32] >> 8) / 16777216f;
         double r = Math.Sqrt(-2 * Math.Log(u1));
         Assert.Equal(r * Math.Cos(2 * Math.PI * u2), reference[0], 4);
     }
