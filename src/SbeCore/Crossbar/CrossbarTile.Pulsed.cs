@@ -209,14 +209,14 @@ public sealed partial class CrossbarTile
         if (words == 1 && _constantStepStd >= 0 && !IsSparse(firing)) ListActiveBlocks();
     }
 
-    // Splits the rows into blocks (starting at multiples of 16) over as many threads as the work pays for, runs
+    // Splits the rows into blocks of whole row groups over as many threads as the work pays for, runs
     // them, then adds the blocks' counter sums to the counters.
     private void RunRows(PulsedStep step, long visits)
     {
         _step = step;
-        int parts = (int)Math.Clamp(Math.Min(_threads, visits / Math.Max(1, MinVisitsPerThread)), 1, (Rows + PulseTuning.RowAlignment - 1) / PulseTuning.RowAlignment);
+        int parts = (int)Math.Clamp(Math.Min(_threads, visits / Math.Max(1, MinVisitsPerThread)), 1, (Rows + PulseTuning.RowGroup - 1) / PulseTuning.RowGroup);
         int per = (Rows + parts - 1) / parts;
-        per = (per + PulseTuning.RowAlignment - 1) / PulseTuning.RowAlignment * PulseTuning.RowAlignment;
+        per = (per + PulseTuning.RowGroup - 1) / PulseTuning.RowGroup * PulseTuning.RowGroup;
         parts = (Rows + per - 1) / per;
         for (int p = 0; p < parts; p++) _contexts[p].Begin(p * per, Math.Min(Rows, (p + 1) * per));
         if (parts == 1) RunPart(0);
@@ -281,13 +281,13 @@ public sealed partial class CrossbarTile
         else CoincideMultiWord(c, firingCols, words);
     }
 
-    // Rows draw their Gaussians and uniforms from the keyed stream of their group of 16 rows (row blocks never split
-    // a group), in row-major device order: a row that needs a few draws does not pay for a refill of its own. The
+    // Rows draw their Gaussians and uniforms from the keyed stream of their row group (PulseTuning.RowGroup rows; row
+    // blocks never split a group), in row-major device order: a row that needs a few draws does not pay for a refill of its own. The
     // previous group's count sizes the first refill (groups of a write draw alike; the values do not depend on it).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void EnterRow(PulseContext c, int row, int expectedUniforms)
     {
-        int group = row / PulseTuning.RowAlignment;
+        int group = row / PulseTuning.RowGroup;
         if (group == c.Group) return;
         if (c.Group >= 0) c.LastGroupGaussians = c.Random.GaussiansDrawn;
         c.Group = group;
@@ -378,7 +378,7 @@ public sealed partial class CrossbarTile
         for (int r = c.First; r < c.End; r++)
         {
             float* gr = _denseG + (long)r * _denseStride;
-            EnterRow(c, r, stochastic ? PulseTuning.RowAlignment * Cols : 0);
+            EnterRow(c, r, stochastic ? PulseTuning.RowGroup * Cols : 0);
             for (int j = 0; j < Cols; j++)
             {
                 double v = (double)_denseLr * gr[j];

@@ -7,12 +7,13 @@ using static SbeCore.Tests.Crossbar.TileTestHelpers;
 namespace SbeCore.Tests.Crossbar;
 
 /// <summary>
-/// A pulsed write split over 1, 2 or 3 threads (row blocks 16-aligned: 45 rows give blocks of 32 + 13 and of
-/// 16 + 16 + 13) gives bit-identical weights and counters, at every SIMD width: every draw is keyed by its row.
+/// A pulsed write split over 1, 2 or 3 threads (row blocks of whole 64-row groups: 150 rows give blocks of 128 + 22
+/// and of 64 + 64 + 22) gives bit-identical weights and counters, at every SIMD width: every draw is keyed by its row
+/// or row group.
 /// </summary>
 public class ThreadedPulsedWriteTests
 {
-    private const int Rows = 45, Cols = 70;
+    private const int Rows = 150, Cols = 70;
 
     public static TheoryData<string> Configs => new()
     {
@@ -170,18 +171,18 @@ public class ThreadedPulsedWriteTests
     [Fact]
     public void ARowGroupsDrawsDoNotDependOnTheOtherRows()
     {
-        // The same tile written with d zero outside rows 16..31 (one row group), or nowhere: those rows come out identical.
+        // The same tile written with d zero outside rows 64..127 (one row group), or nowhere: those rows come out identical.
         var config = TileConfig.GokmenVlasov() with { Update = new UpdateConfig { UpdateBlManagement = false } };
         var all = new CrossbarTile(Rows, Cols, config, seed: 4);
         var group = new CrossbarTile(Rows, Cols, config, seed: 4);
         var rng = new Xoshiro256(9);
         float[] d = Uniform(ref rng, Rows), x = Uniform(ref rng, Cols);
-        d[17] = 1.5f; // the largest |d|, so the pulse-train scaling is the same for both
+        d[65] = 1.5f; // the largest |d|, so the pulse-train scaling is the same for both
         float[] only = new float[Rows];
-        Array.Copy(d, 16, only, 16, 16);
+        Array.Copy(d, 64, only, 64, 64);
         all.Update(0.1f, d, x);
         group.Update(0.1f, only, x);
-        var rows = (16 * Cols)..(32 * Cols);
+        var rows = (64 * Cols)..(128 * Cols);
         Assert.True(all.Weights[rows].SequenceEqual(group.Weights[rows]));
         Assert.False(all.Weights[rows].SequenceEqual(new CrossbarTile(Rows, Cols, config, seed: 4).Weights[rows]), "the group was written");
     }

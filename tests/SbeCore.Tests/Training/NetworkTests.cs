@@ -98,7 +98,7 @@ public class NetworkTests
         {
             var net = new Network(new NetworkOptions
             {
-                LayerSizes = [20, 48, 3], Method = method, Seed = 3, Threads = threads, TileConfig = SbeCore.Crossbar.TileConfig.GokmenVlasov(),
+                LayerSizes = [20, 160, 3], Method = method, Seed = 3, Threads = threads, TileConfig = SbeCore.Crossbar.TileConfig.GokmenVlasov(),
             });
             for (int l = 0; l < net.LayerCount; l++) net.GetTile(l).MinVisitsPerThread = 0; // split even these small writes
             var m = net.TrainEpoch(x, y, method == UpdateMethod.Sgd ? 1 : 10, 0.1f, 1);
