@@ -165,13 +165,13 @@ public sealed partial class CrossbarTile
         {
             _colProbability[j] = MathF.Min(b * MathF.Abs(x[j]), 1f);
             _colThreshold[j] = PulseMasks.Threshold(_colProbability[j]);
-            _colSign[j] = (sbyte)Math.Sign(x[j]);
+            _colSign[j] = SignOf(x[j]);
         }
         for (int i = 0; i < Rows; i++)
         {
             _rowProbability[i] = MathF.Min(a * MathF.Abs(d[i]), 1f);
             _rowThreshold[i] = PulseMasks.Threshold(_rowProbability[i]);
-            _rowDirection[i] = (sbyte)(-lrSign * Math.Sign(d[i]));
+            _rowDirection[i] = (sbyte)(-lrSign * SignOf(d[i]));
         }
         _bl = bl;
         if (up.PulseType == PulseType.DeterministicImplicit) RunRows(PulsedStep.Deterministic, (long)Rows * Cols);
@@ -181,6 +181,11 @@ public sealed partial class CrossbarTile
             RunRows(PulsedStep.Stochastic, (long)Rows * _firing);
         }
     }
+
+    // Math.Sign of a finite float (the inputs are checked), branch-free and inlined: Math.Sign(float) is a call that
+    // also tests for NaN, 8 % of a training write's time (measured).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static sbyte SignOf(float v) => (sbyte)((v > 0 ? 1 : 0) - (v < 0 ? 1 : 0));
 
     /// <summary>round(BL p_x p_d), half away from zero, computed in double.</summary>
     internal static int DeterministicCount(int bl, float px, float pd) => (int)Math.Floor((double)bl * px * pd + 0.5);
