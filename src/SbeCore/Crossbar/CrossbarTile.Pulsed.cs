@@ -56,7 +56,7 @@ public sealed partial class CrossbarTile
     /// <summary>
     /// Threads a pulsed write may split its rows over (default 1, at most 64). Weights and counters are bit-identical
     /// for every value: each row draws its own random numbers. A write is split only when every thread gets at least
-    /// 16384 device visits (rows times firing columns), below which waking a thread costs more than it saves.
+    /// 65536 device visits (rows times firing columns), below which waking a thread costs more than it saves.
     /// </summary>
     public int Threads
     {

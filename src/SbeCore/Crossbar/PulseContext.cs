@@ -61,9 +61,11 @@ internal static class PulseTuning
     public const int SparseColumnRatio = 8;
 
     /// <summary>
-    /// Device visits (rows x firing columns) a thread must get before a write is split: waking a worker and joining it
-    /// costs a few microseconds on the 2-core Zen 4 this was tuned on (measured: a 512 x 512 dense write split in two
-    /// gains, a 100 x 785 training write with a few firing columns does not), about the time of 16k device visits.
+    /// Device visits (rows x firing columns) a thread must get before a write is split. Waking a worker and joining it
+    /// cost about 8 us per write on the (loaded) 2-core Zen 4 this was tuned on: a 100 x 785 training write (about
+    /// 15k visits, 13 us) forced onto 2 threads went from 1.28 to 2.13 ms per batch of 100. A visit costs about 1 ns,
+    /// so 65536 visits (60-80 us) per thread keep that cost under about a tenth; a 512 x 512 dense write (262k visits,
+    /// about 350 us) splits.
     /// </summary>
-    public const int MinVisitsPerThread = 16384;
+    public const int MinVisitsPerThread = 65536;
 }
