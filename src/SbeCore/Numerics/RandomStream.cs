@@ -29,8 +29,8 @@ public sealed class RandomStream
     private int _gaussianNext = BufferLength, _gaussianEnd = BufferLength;
     private int _uniformNext = BufferLength, _uniformEnd = BufferLength;
 
-    // A keyed stream: the keys of its Gaussian and uniform draws, the line and write it is at, the next Philox block of
-    // each, and how many blocks a refill computes (a hint: the values do not depend on it).
+    // A keyed stream: the keys of its Gaussian and uniform draws, the line and write it is at, how many 64-word blocks
+    // each has drawn since the seek, and how many blocks a refill computes (a hint: the values do not depend on it).
     private readonly ulong _gaussianKey, _uniformKey;
     private readonly Xoshiro256Lanes? _gaussianLanes, _uniformLanes; // the line's generators, seeded on first use
     private ulong _write;
