@@ -52,6 +52,11 @@ internal sealed class CommonOptions
         Description = "Set one device parameter, name=value (repeatable; applied after --device/--device-file): dw_min=0.002, w_max=0.8, update.desired_bl=15, forward.out_noise=0",
         AllowMultipleArgumentsPerToken = false,
     };
+    public Option<int> Threads { get; } = new("--threads")
+    {
+        Description = "Threads each tile's pulsed write may use (1-64); results are bit-identical for every value",
+        DefaultValueFactory = _ => 1,
+    };
     public Option<int> EvalsPerEpoch { get; } = new("--evals-per-epoch")
     {
         Description = "Evaluation points per epoch; 0 = auto: clamp(batch / 64, 1, 8), so large batches are recorded more often",
@@ -68,6 +73,10 @@ internal sealed class CommonOptions
             if (TryValue<string>(r, out var v) && !TryParseActivation(v, out _)) r.AddError($"--activation must be relu or sigmoid (got '{v}').");
         });
         AtLeast(EvalsPerEpoch, 0);
+        Threads.Validators.Add(r =>
+        {
+            if (TryValue<int>(r, out int v) && (v < 1 || v > 64)) r.AddError($"--threads must be 1 to 64 (got {v}).");
+        });
         Device.Validators.Add(r =>
         {
             if (TryValue<string>(r, out var v) && !DeviceOptions.TryCreate(v ?? "", null, out _, out string error)) r.AddError(error);
@@ -90,7 +99,7 @@ internal sealed class CommonOptions
 
     public void AddTo(Command command)
     {
-        foreach (Option o in new Option[] { Epochs, Hidden, Arch, Activation, Data, Subset, Seed, Out, Device, PulseType, DeviceFile, DeviceParam, EvalsPerEpoch }) command.Options.Add(o);
+        foreach (Option o in new Option[] { Epochs, Hidden, Arch, Activation, Data, Subset, Seed, Out, Device, PulseType, DeviceFile, DeviceParam, EvalsPerEpoch, Threads }) command.Options.Add(o);
     }
 
     /// <summary>The tile config of --device, --pulse-type, --device-file and --device-param, or a one-line error.</summary>

@@ -67,7 +67,7 @@ internal static class CompareCommand
                 int b = UpdateRules.Get(method).WritesPerSample ? 1 : parse.GetValue(batch) ?? defBatch;
                 float lr = parse.GetValue(lrs[method]) ?? defLr;
                 specs.Add(new RunSpec(MethodNames.Label(method, k),
-                    new NetworkOptions { LayerSizes = sizes, Architecture = arch, Activation = Act(parse.GetValue(common.Activation)), Method = method, Rank = k, TileConfig = tile, Seed = seed },
+                    new NetworkOptions { LayerSizes = sizes, Architecture = arch, Activation = Act(parse.GetValue(common.Activation)), Method = method, Rank = k, TileConfig = tile, Seed = seed, Threads = parse.GetValue(common.Threads) },
                     new TrainingSchedule
                     {
                         Epochs = parse.GetValue(common.Epochs), BatchSize = b, LearningRate = lr, ShuffleSeed = seed,

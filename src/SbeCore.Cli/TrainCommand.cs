@@ -69,7 +69,7 @@ internal static class TrainCommand
                 new NetworkOptions
                 {
                     LayerSizes = sizes, Architecture = arch, Activation = Act(parse.GetValue(common.Activation)), Method = m, Rank = k, SubBatch = parse.GetValue(subBatch),
-                    PublishedSchedule = parse.GetValue(published), TileConfig = tile, Seed = seed,
+                    PublishedSchedule = parse.GetValue(published), TileConfig = tile, Seed = seed, Threads = parse.GetValue(common.Threads),
                     Estimator = mag == MagnitudeEstimate.RunningMean && !cold ? null : new EstimatorOptions
                     {
                         Rank = k, SubBatch = parse.GetValue(subBatch), Magnitude = mag,

@@ -34,6 +34,10 @@ public class PulsedUpdateBenchmarks
     [Params("512x512", "100x785")]
     public string Shape { get; set; } = "512x512";
 
+    /// <summary>Threads the tile's write may use (the same bits for every value).</summary>
+    [Params(1, 2)]
+    public int Threads { get; set; } = 1;
+
     private CrossbarTile _tile = null!;
     private ReferencePulsedUpdate _reference = null!;
     private float[] _d = [], _x = [];
@@ -48,7 +52,7 @@ public class PulsedUpdateBenchmarks
             Device = new ConstantStepDevice(),
             Update = new UpdateConfig { DesiredBl = Bl, UpdateBlManagement = false, UpdateManagement = true },
         };
-        _tile = new CrossbarTile(rows, cols, config, seed: 1);
+        _tile = new CrossbarTile(rows, cols, config, seed: 1) { Threads = Threads };
         _reference = new ReferencePulsedUpdate(rows, cols, config.Device.DwMin, 0.3f, seed: 1);
         var rng = new Xoshiro256(2);
         _d = new float[rows]; _x = new float[cols];

@@ -9,9 +9,9 @@ namespace SbeCore.Crossbar;
 
 // The hot path of pulsed training: single-word masks (BL <= 64) on a ConstantStep device.
 // Each device (i, j) gets n = PopCount(rowMask_i & colMask_j) pulses, applied as one aggregated step
-// s (n + std sqrt(n) xi). Rows with an empty mask are skipped. Columns go in blocks of 16: a block with any
-// pulse takes 16 Gaussians (lane l's used only when its n > 0), a block without pulses takes none, so every
-// path reads the same draws: the Vector512, Vector256, Vector128 and scalar paths give bit-identical weights and counters
+// s (n + std sqrt(n) xi). Rows with an empty mask are skipped. Columns go in blocks of 16; each device with pulses
+// takes the next Gaussian of its row's keyed stream, in column order, on every path (the vector block through an
+// expanding load), so every path reads the same draws: the Vector512, Vector256, Vector128 and scalar paths give bit-identical weights and counters
 // (one generic block body over the kernels' ISimdBitOps, in 16 / Count chunks).
 public sealed partial class CrossbarTile
 {
@@ -36,11 +36,14 @@ public sealed partial class CrossbarTile
         for (int k = 0; k < devices; k++) { _scaleUp[k] = _params[2 * k]; _scaleDown[k] = _params[2 * k + 1]; }
     }
 
-    private void CoincideConstantStep(int lrSign, ReadOnlySpan<float> d)
+    private int _active;
+
+    // Blocks whose columns never fire cannot get pulses: list the others once per write (on the caller, shared by the
+    // row blocks), with their masks' union, so sparse inputs (x with many zeros) cost little. Skipping a block takes
+    // no Gaussians.
+    private void ListActiveBlocks()
     {
         for (int j = 0; j < Cols; j++) _colDirection[j] = _colSign[j];
-        // Blocks whose columns never fire cannot get pulses: list the others once, with their masks' union,
-        // so sparse inputs (x with many zeros) cost little. Skipping a block takes no Gaussians.
         int active = 0;
         for (int b = 0, j0 = 0; j0 < Cols; b++, j0 += Block)
         {
@@ -48,48 +51,56 @@ public sealed partial class CrossbarTile
             for (int j = j0, end = Math.Min(j0 + Block, Cols); j < end; j++) union |= _colMasks[j];
             if (union != 0) { _activeBlocks[active] = b; _blockUnion[active] = union; active++; }
         }
+        _active = active;
+    }
+
+    private void CoincideConstantStep(PulseContext c)
+    {
         long total = 0, clipped = 0;
-        int g = _updateRandom.GaussianPosition;
+        RandomStream random = c.Random;
+        bool noisy = _constantStepStd > 0;
+        int active = _active;
         // A block is 16 floats, a whole vector at every width, so the widest width in force is taken.
         SimdWidth width = SimdDispatch.Widest;
-        for (int i = 0; i < Rows; i++)
+        for (int i = c.First; i < c.End; i++)
         {
             ulong rowMask = _rowMasks[i];
             if (rowMask == 0) continue;
-            float rowDir = -lrSign * Math.Sign(d[i]);
+            float rowDir = _rowDirection[i];
+            if (noisy) EnterRow(c, i, 0);
             for (int a = 0; a < active; a++)
             {
                 if ((rowMask & _blockUnion[a]) == 0) continue;
                 int j = _activeBlocks[a] * Block;
-                if (j + Block > Cols) RowBlockScalar(i, j, Cols - j, rowMask, rowDir, ref g, ref total, ref clipped);
-                else if (width == SimdWidth.V512) RowBlock512(i, j, rowMask, rowDir, ref g, ref total, ref clipped);
-                else if (width == SimdWidth.V256) RowBlock256(i, j, rowMask, rowDir, ref g, ref total, ref clipped);
-                else if (width == SimdWidth.V128) RowBlock128(i, j, rowMask, rowDir, ref g, ref total, ref clipped);
-                else RowBlockScalar(i, j, Block, rowMask, rowDir, ref g, ref total, ref clipped);
+                if (j + Block > Cols) RowBlockScalar(i, j, Cols - j, rowMask, rowDir, random, ref total, ref clipped);
+                else if (width == SimdWidth.V512) RowBlock512(i, j, rowMask, rowDir, random, ref total, ref clipped);
+                else if (width == SimdWidth.V256) RowBlock256(i, j, rowMask, rowDir, random, ref total, ref clipped);
+                else if (width == SimdWidth.V128) RowBlock128(i, j, rowMask, rowDir, random, ref total, ref clipped);
+                else RowBlockScalar(i, j, Block, rowMask, rowDir, random, ref total, ref clipped);
             }
         }
-        _updateRandom.GaussianPosition = g;
-        Counters.TotalPulses += total;
-        Counters.ClippedPulses += clipped;
+        c.Pulses += total;
+        c.Clipped += clipped;
     }
 
     // Few firing columns: each firing row visits them one by one, one Gaussian per device that got pulses. The same
-    // aggregated step as the pulse-by-pulse path (ApplyConstantStep), written out with the arrays in locals so the
+    // aggregated step as the pulse-by-pulse path (ConstantStepPulses), written out with the arrays in locals so the
     // loop compiles tight without profile-guided inlining (the NativeAOT library has none).
-    private void CoincideConstantStepSparse(ReadOnlySpan<int> firingCols, int lrSign, ReadOnlySpan<float> d)
+    private void CoincideConstantStepSparse(PulseContext c, ReadOnlySpan<int> firingCols)
     {
         float std = _constantStepStd;
         float[] weights = _weights, up = _scaleUp, down = _scaleDown;
         long[] pulses = Counters.PulsesPerDeviceArray;
         ulong[] colMasks = _colMasks;
         sbyte[] signs = _colSign;
-        RandomStream random = _updateRandom;
+        RandomStream random = c.Random;
         long total = 0, clipped = 0;
-        for (int i = 0; i < Rows; i++)
+        for (int i = c.First; i < c.End; i++)
         {
             ulong rowMask = _rowMasks[i];
             if (rowMask == 0) continue;
-            int rowDir = -lrSign * Math.Sign(d[i]);
+            if (std > 0) EnterRow(c, i, 0);
+            int rowDir = _rowDirection[i];
             int row = i * Cols;
             foreach (int j in firingCols)
             {
@@ -107,21 +118,11 @@ public sealed partial class CrossbarTile
                 weights[k] = next;
             }
         }
-        Counters.TotalPulses += total;
-        Counters.ClippedPulses += clipped;
+        c.Pulses += total;
+        c.Clipped += clipped;
     }
 
-    // Gaussians for one block of up to 16 devices: refill when fewer than 16 remain (the rest is skipped).
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int TakeGaussianBlock(ref int g)
-    {
-        if (g > RandomStream.BufferLength - Block) { _updateRandom.RefillGaussianBuffer(); g = 0; }
-        int start = g;
-        g += Block;
-        return start;
-    }
-
-    internal void RowBlockScalar(int i, int j0, int count, ulong rowMask, float rowDir, ref int g, ref long total, ref long clipped)
+    internal void RowBlockScalar(int i, int j0, int count, ulong rowMask, float rowDir, RandomStream random, ref long total, ref long clipped)
     {
         Span<int> counts = stackalloc int[Block];
         bool any = false;
@@ -132,8 +133,6 @@ public sealed partial class CrossbarTile
         }
         if (!any) return;
         float std = _constantStepStd;
-        int gStart = std > 0 ? TakeGaussianBlock(ref g) : 0;
-        float[] gaussians = _updateRandom.GaussianBuffer;
         for (int l = 0; l < count; l++)
         {
             int n = counts[l];
@@ -143,7 +142,7 @@ public sealed partial class CrossbarTile
             total += n;
             float direction = rowDir * _colDirection[j];
             float step = direction > 0 ? _scaleUp[k] : _scaleDown[k];
-            float sum = AggregatedStep(step, n, std, std > 0 ? gaussians[gStart + l] : 0f);
+            float sum = AggregatedStep(step, n, std, std > 0 ? random.NextGaussian() : 0f);
             float before = _weights[k];
             float next = before + direction * sum;
             ClipOne(k, n, before, step, ref next, ref clipped);
@@ -152,22 +151,21 @@ public sealed partial class CrossbarTile
     }
 
     // Width entry points of the block step (tests reach each through SimdDispatch.Force).
-    private void RowBlock512(int i, int j, ulong rowMask, float rowDir, ref int g, ref long total, ref long clipped)
-        => RowBlock<Simd512, Vector512<float>, Vector512<ulong>>(i, j, rowMask, rowDir, ref g, ref total, ref clipped);
-    private void RowBlock256(int i, int j, ulong rowMask, float rowDir, ref int g, ref long total, ref long clipped)
-        => RowBlock<Simd256, Vector256<float>, Vector256<ulong>>(i, j, rowMask, rowDir, ref g, ref total, ref clipped);
-    private void RowBlock128(int i, int j, ulong rowMask, float rowDir, ref int g, ref long total, ref long clipped)
-        => RowBlock<Simd128, Vector128<float>, Vector128<ulong>>(i, j, rowMask, rowDir, ref g, ref total, ref clipped);
+    private void RowBlock512(int i, int j, ulong rowMask, float rowDir, RandomStream random, ref long total, ref long clipped)
+        => RowBlock<Simd512, Vector512<float>, Vector512<ulong>>(i, j, rowMask, rowDir, random, ref total, ref clipped);
+    private void RowBlock256(int i, int j, ulong rowMask, float rowDir, RandomStream random, ref long total, ref long clipped)
+        => RowBlock<Simd256, Vector256<float>, Vector256<ulong>>(i, j, rowMask, rowDir, random, ref total, ref clipped);
+    private void RowBlock128(int i, int j, ulong rowMask, float rowDir, RandomStream random, ref long total, ref long clipped)
+        => RowBlock<Simd128, Vector128<float>, Vector128<ulong>>(i, j, rowMask, rowDir, random, ref total, ref clipped);
 
-    // One full block of 16 devices in Block / Count chunks of Count lanes. The caller passes only blocks with at least one
-    // pulse (rowMask meets the block's union), so the block takes its Gaussians up front, like the scalar path.
+    // One full block of 16 devices in Block / Count chunks of Count lanes. The lanes with pulses take the row's next
+    // Gaussians in lane (column) order, as the scalar path does, through an expanding load.
     // Not inlined: each width is its own specialised method, so the row loop stays small.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void RowBlock<TOps, TVec, TBits>(int i, int j, ulong rowMask, float rowDir, ref int g, ref long total, ref long clipped)
-        where TOps : struct, ISimdBitOps<TVec, TBits> where TVec : struct where TBits : struct
+    private void RowBlock<TOps, TVec, TBits>(int i, int j, ulong rowMask, float rowDir, RandomStream random, ref long total, ref long clipped)
+        where TOps : struct, ISimdBitOps<TVec, TBits>, ISimdExpandOps<TVec> where TVec : struct where TBits : struct
     {
         float std = _constantStepStd;
-        int gStart = std > 0 ? TakeGaussianBlock(ref g) : 0;
         int lanes = TOps.Count, half = lanes / 2;
         TBits rowMaskV = TOps.BroadcastBits(rowMask);
         ref ulong cols = ref MemoryMarshal.GetArrayDataReference(_colMasks);
@@ -193,7 +191,12 @@ public sealed partial class CrossbarTile
             TVec sum;
             if (std > 0)
             {
-                TVec xi = TOps.Load(ref MemoryMarshal.GetArrayDataReference(_updateRandom.GaussianBuffer), (nuint)(gStart + part));
+                TVec live = TOps.GreaterThan(n, TOps.Zero);
+                uint liveBits = TOps.MaskBits(live);
+                random.EnsureGaussians(lanes);
+                int g = random.GaussianPosition;
+                TVec xi = TOps.LoadExpanded(ref random.GaussianBuffer[g], live, liveBits);
+                random.GaussianPosition = g + BitOperations.PopCount(liveBits);
                 sum = TOps.Multiply(step, TOps.Add(n, TOps.Multiply(TOps.Multiply(TOps.Broadcast(std), TOps.Sqrt(n)), xi)));
             }
             else sum = TOps.Multiply(step, n);

@@ -14,7 +14,7 @@ public sealed partial class CrossbarTile
     private static ReadOnlySpan<byte> Magic => "SBETILE\0"u8;
 
     /// <summary>Version of the file format written by <see cref="Save(string)"/>.</summary>
-    public const uint FileFormatVersion = 2;
+    public const uint FileFormatVersion = 3;
 
     /// <summary>Largest tile file <see cref="Load(string, IDeviceModel?)"/> reads (1 GiB, about 50 million devices); checked before anything is allocated.</summary>
     public const long MaxFileBytes = 1L << 30;
@@ -129,6 +129,7 @@ public sealed partial class CrossbarTile
         _readRandom.Save(w);
         if (_persistent is not null) WriteFloats(w, _persistent);
         w.Write(PostUpdateSteps);
+        w.Write(_writes);
         if (_transfer is not null)
         {
             _transfer.WriteState(w);
@@ -175,6 +176,7 @@ public sealed partial class CrossbarTile
         _readRandom.Load(r);
         if (_persistent is not null) ReadFloats(r, _persistent);
         PostUpdateSteps = r.ReadInt64();
+        _writes = r.ReadUInt64();
         if (_transfer is not null)
         {
             _transfer.ReadState(r);

@@ -1,24 +1,48 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using SbeCore.Kernels;
+using SbeCore.Numerics;
 
 namespace SbeCore.Crossbar;
 
 // The pulsed write path: turning W -= lr d x^T (or a dense W -= lr G) into per-device pulse counts and
 // applying them through the device model. Arguments are validated by the public members before this runs.
+// Every random number of a write is keyed by (tile seed, write counter, line, position) (docs/crossbar.md), so the
+// rows can be split into blocks that run on any thread in any order and give the same bits.
 public sealed partial class CrossbarTile
 {
-    private ulong[] _draws = [];
     private ulong[] _rowMasks = [];
     private ulong[] _colMasks = [];
+    private uint[] _colDraws = [];
     private float[] _rowProbability = [];
     private float[] _colProbability = [];
     private uint[] _rowThreshold = [];
     private uint[] _colThreshold = [];
     private sbyte[] _colSign = [];
+    private sbyte[] _rowDirection = []; // -sign(lr) sign(d_i) of the write in flight
     // Columns whose pulse train is not empty in the current write, ascending: the coincidence loops visit only these
     // (a training write fires few columns; the others cannot get pulses).
     private int[] _firingCols = [];
+    private int _firing;
+
+    // Keys of the column masks' and row masks' draws; the rows' Gaussians and uniforms are keyed in the contexts.
+    private ulong _colMaskKey, _rowMaskKey;
+    private ulong _writes;             // pulsed writes so far: the write number every keyed draw carries (saved)
+    private PulseContext[] _contexts = [];
+    private Action<int> _runPart = null!;
+    private int _threads = 1;
+
+    // The write in flight, in fields so that the row blocks on other threads read it.
+    private PulsedStep _step;
+    private int _bl, _words;
+    private unsafe float* _denseG;
+    private int _denseStride;
+    private float _denseLr;
+    private double _denseCap, _inverseStep;
+    private bool _denseStochastic;
+
+    private enum PulsedStep { Stochastic, Deterministic, Dense }
 
     /// <summary>Pulse-train length of the last pulsed rank-1 write (diagnostics and tests).</summary>
     internal int LastBl { get; private set; }
@@ -29,15 +53,61 @@ public sealed partial class CrossbarTile
     /// <summary>Largest unclipped column (x side) firing probability of the last pulsed rank-1 write.</summary>
     internal float LastMaxColProbability { get; private set; }
 
+    /// <summary>
+    /// Threads a pulsed write may split its rows over (default 1, at most 64). Weights and counters are bit-identical
+    /// for every value: each row draws its own random numbers. A write is split only when every thread gets at least
+    /// 65536 device visits (rows times firing columns), below which waking a thread costs more than it saves.
+    /// </summary>
+    public int Threads
+    {
+        get => _threads;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, WorkerPool.MaxParts);
+            EnsureContexts(value);
+            _threads = value;
+        }
+    }
+
+    /// <summary>Tests: device visits per thread below which a write is not split (<see cref="PulseTuning.MinVisitsPerThread"/>).</summary>
+    internal long MinVisitsPerThread { get; set; } = PulseTuning.MinVisitsPerThread;
+
+    /// <summary>Pulsed writes issued so far (the write number of the keyed draws).</summary>
+    internal ulong PulsedWrites => _writes;
+
     private void AllocatePulseScratch()
     {
+        _colMaskKey = DrawKey(Seed, 6);
+        _rowMaskKey = DrawKey(Seed, 7);
+        _runPart = RunPart;
         _rowProbability = new float[Rows];
         _colProbability = new float[Cols];
         _rowThreshold = new uint[PulseMasks.PaddedLines(Rows)];
         _colThreshold = new uint[PulseMasks.PaddedLines(Cols)];
         _colSign = new sbyte[Cols];
+        _rowDirection = new sbyte[Rows];
         _firingCols = new int[Cols];
+        EnsureContexts(1);
         EnsureMaskCapacity(Config.Update.DesiredBl);
+    }
+
+    // A key per purpose, mixed (SplitMix64's finaliser) so that nearby seeds give unrelated keys.
+    private static ulong DrawKey(ulong seed, ulong purpose)
+    {
+        ulong z = StreamSeed(seed, purpose);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+
+    private void EnsureContexts(int count)
+    {
+        if (_contexts.Length >= count) return;
+        var grown = new PulseContext[count];
+        _contexts.CopyTo(grown, 0);
+        for (int c = _contexts.Length; c < count; c++) grown[c] = new PulseContext(DrawKey(Seed, 8), DrawKey(Seed, 9));
+        _contexts = grown;
     }
 
     private void EnsureMaskCapacity(int bl)
@@ -45,17 +115,12 @@ public sealed partial class CrossbarTile
         int words = PulseMasks.WordsPerLine(bl);
         if (_rowMasks.Length < Rows * words) _rowMasks = new ulong[Rows * words];
         if (_colMasks.Length < Cols * words) _colMasks = new ulong[Cols * words];
-        int draws = DrawWords(bl);
-        if (_draws.Length < draws) _draws = new ulong[draws];
+        int draws = MaskDraws(PulseMasks.PaddedLines(Cols), bl);
+        if (_colDraws.Length < draws) _colDraws = new uint[draws];
     }
 
-    // Columns' draws first, then rows' (each slot-major, PulseMasks); whole blocks of 8 words for the lane generator.
-    private int DrawWords(int bl)
-    {
-        long uints = (long)PulseMasks.Draws(Cols, bl) + PulseMasks.Draws(Rows, bl);
-        long words = (uints + 1) / 2;
-        return (int)((words + 7) & ~7L);
-    }
+    // Slot-major draws of `padded` lines.
+    private static int MaskDraws(int padded, int bl) => padded * bl;
 
     // Exact float update (pulse type None or an ideal device), then clip to the device bounds.
     private void ApplyExactRankOne(float lr, ReadOnlySpan<float> d, ReadOnlySpan<float> x)
@@ -86,6 +151,7 @@ public sealed partial class CrossbarTile
         var up = Config.Update;
         float xMax = Kernels.SimdReduce.AbsMax(x), dMax = Kernels.SimdReduce.AbsMax(d);
         LastBl = 0; LastMaxRowProbability = 0; LastMaxColProbability = 0;
+        _writes++;
         if (lr == 0 || xMax == 0 || dMax == 0) return;
 
         int bl = PulseTrainScaling.Compute(up, MathF.Abs(lr), xMax, dMax, _device.WeightGranularity, out float a, out float b);
@@ -99,47 +165,40 @@ public sealed partial class CrossbarTile
         {
             _colProbability[j] = MathF.Min(b * MathF.Abs(x[j]), 1f);
             _colThreshold[j] = PulseMasks.Threshold(_colProbability[j]);
-            _colSign[j] = (sbyte)Math.Sign(x[j]);
+            _colSign[j] = SignOf(x[j]);
         }
         for (int i = 0; i < Rows; i++)
         {
             _rowProbability[i] = MathF.Min(a * MathF.Abs(d[i]), 1f);
             _rowThreshold[i] = PulseMasks.Threshold(_rowProbability[i]);
+            _rowDirection[i] = (sbyte)(-lrSign * SignOf(d[i]));
         }
-
-        if (up.PulseType == PulseType.DeterministicImplicit) ApplyDeterministic(bl, lrSign, d);
-        else ApplyStochastic(bl, lrSign, d);
-    }
-
-    private void ApplyDeterministic(int bl, int lrSign, ReadOnlySpan<float> d)
-    {
-        for (int i = 0; i < Rows; i++)
+        _bl = bl;
+        if (up.PulseType == PulseType.DeterministicImplicit) RunRows(PulsedStep.Deterministic, (long)Rows * Cols);
+        else
         {
-            float pd = _rowProbability[i];
-            if (pd == 0) continue;
-            int rowDir = -lrSign * Math.Sign(d[i]);
-            int row = i * Cols;
-            for (int j = 0; j < Cols; j++)
-            {
-                int n = DeterministicCount(bl, _colProbability[j], pd);
-                if (n != 0) ApplyPulses(row + j, n, rowDir * _colSign[j]);
-            }
+            BuildColumnMasks(bl);
+            RunRows(PulsedStep.Stochastic, (long)Rows * _firing);
         }
     }
+
+    // Math.Sign of a finite float (the inputs are checked), branch-free and inlined: Math.Sign(float) is a call that
+    // also tests for NaN, 8 % of a training write's time (measured).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static sbyte SignOf(float v) => (sbyte)((v > 0 ? 1 : 0) - (v < 0 ? 1 : 0));
 
     /// <summary>round(BL p_x p_d), half away from zero, computed in double.</summary>
     internal static int DeterministicCount(int bl, float px, float pd) => (int)Math.Floor((double)bl * px * pd + 0.5);
 
-    private void ApplyStochastic(int bl, int lrSign, ReadOnlySpan<float> d)
+    // The columns' masks (shared by every row block, so built once, on the caller) and the firing columns.
+    private void BuildColumnMasks(int bl)
     {
         EnsureMaskCapacity(bl);
-        int words = PulseMasks.WordsPerLine(bl);
-        var drawWords = _draws.AsSpan(0, DrawWords(bl));
-        _updateRandom.Lanes.Fill(drawWords);
-        var draws = MemoryMarshal.Cast<ulong, uint>(drawWords);
-        int colDraws = PulseMasks.Draws(Cols, bl);
-        PulseMasks.Build(draws.Slice(0, colDraws), _colThreshold, Cols, bl, _colMasks);
-        PulseMasks.Build(draws.Slice(colDraws, PulseMasks.Draws(Rows, bl)), _rowThreshold, Rows, bl, _rowMasks);
+        int words = _words = PulseMasks.WordsPerLine(bl);
+        int padded = PulseMasks.PaddedLines(Cols);
+        var draws = _colDraws.AsSpan(0, MaskDraws(padded, bl));
+        Philox4x32.FillSlotMajor(_colMaskKey, _writes, 0, padded, bl, draws);
+        PulseMasks.Build(draws, _colThreshold, Cols, bl, _colMasks);
         int firing = 0;
         if (words == 1)
         {
@@ -151,54 +210,138 @@ public sealed partial class CrossbarTile
             for (int j = 0; j < Cols; j++)
                 if (_colMasks.AsSpan(j * words, words).ContainsAnyExcept(0UL)) _firingCols[firing++] = j;
         }
-
-        var firingCols = _firingCols.AsSpan(0, firing);
-        if (words == 1 && _constantStepStd >= 0)
-        {
-            if (IsSparse(firing)) CoincideConstantStepSparse(firingCols, lrSign, d);
-            else CoincideConstantStep(lrSign, d);
-        }
-        else if (words == 1) CoincideSingleWord(firingCols, lrSign, d);
-        else CoincideMultiWord(firingCols, words, lrSign, d);
+        _firing = firing;
+        if (words == 1 && _constantStepStd >= 0 && !IsSparse(firing)) ListActiveBlocks();
     }
 
-    // Few firing columns (a training write: sparse inputs, small errors): visiting them one by one beats the 16-wide
-    // ConstantStep blocks, which pay for every column of a block that holds one firing column. Measured on Zen 4
-    // (100x785, MNIST-like x and d): the crossover is near one firing column in eight.
-    private bool IsSparse(int firingColumns) => firingColumns * 8 <= Cols;
-
-    // Devices in row-major order, each once, with its pulse count (firing columns only: the others get none).
-    private void CoincideSingleWord(ReadOnlySpan<int> firingCols, int lrSign, ReadOnlySpan<float> d)
+    // Splits the rows into blocks of whole row groups over as many threads as the work pays for, runs
+    // them, then adds the blocks' counter sums to the counters.
+    private void RunRows(PulsedStep step, long visits)
     {
-        ref ulong cols = ref MemoryMarshal.GetArrayDataReference(_colMasks);
-        ref sbyte signs = ref MemoryMarshal.GetArrayDataReference(_colSign);
-        for (int i = 0; i < Rows; i++)
+        _step = step;
+        // A transfer compound's pulses update its fast array's counters directly, so its writes stay on one thread.
+        int threads = _transfer is null ? _threads : 1;
+        int parts = (int)Math.Clamp(Math.Min(threads, visits / Math.Max(1, MinVisitsPerThread)), 1, (Rows + PulseTuning.RowGroup - 1) / PulseTuning.RowGroup);
+        int per = (Rows + parts - 1) / parts;
+        per = (per + PulseTuning.RowGroup - 1) / PulseTuning.RowGroup * PulseTuning.RowGroup;
+        parts = (Rows + per - 1) / per;
+        for (int p = 0; p < parts; p++) _contexts[p].Begin(p * per, Math.Min(Rows, (p + 1) * per));
+        if (parts == 1) RunPart(0);
+        else WorkerPool.Shared.Run(_runPart, parts);
+        for (int p = 0; p < parts; p++)
         {
-            ulong rowMask = _rowMasks[i];
-            if (rowMask == 0) continue;
-            int rowDir = -lrSign * Math.Sign(d[i]);
+            var c = _contexts[p];
+            Counters.TotalPulses += c.Pulses;
+            Counters.ClippedPulses += c.Clipped;
+            if (_pair is null) continue;
+            _pair.Plus.Counters.TotalPulses += c.PlusPulses; _pair.Plus.Counters.ClippedPulses += c.PlusClipped;
+            _pair.Minus.Counters.TotalPulses += c.MinusPulses; _pair.Minus.Counters.ClippedPulses += c.MinusClipped;
+        }
+    }
+
+    private void RunPart(int part)
+    {
+        var context = _contexts[part];
+        switch (_step)
+        {
+            case PulsedStep.Stochastic: StochasticRows(context); break;
+            case PulsedStep.Deterministic: DeterministicRows(context); break;
+            default: DenseRows(context); break;
+        }
+    }
+
+    private void DeterministicRows(PulseContext c)
+    {
+        int bl = _bl;
+        for (int i = c.First; i < c.End; i++)
+        {
+            float pd = _rowProbability[i];
+            if (pd == 0) continue;
+            EnterRow(c, i, 0);
+            int rowDir = _rowDirection[i];
             int row = i * Cols;
-            foreach (int j in firingCols)
+            for (int j = 0; j < Cols; j++)
             {
-                int n = BitOperations.PopCount(rowMask & Unsafe.Add(ref cols, j));
-                if (n != 0) ApplyPulses(row + j, n, rowDir * Unsafe.Add(ref signs, j));
+                int n = DeterministicCount(bl, _colProbability[j], pd);
+                if (n != 0) ApplyPulses(row + j, n, rowDir * _colSign[j], c);
             }
         }
     }
 
-    private void CoincideMultiWord(ReadOnlySpan<int> firingCols, int words, int lrSign, ReadOnlySpan<float> d)
+    // A row block's own masks (its rows' draws are keyed by row), then its coincidences with the firing columns.
+    private void StochasticRows(PulseContext c)
     {
-        for (int i = 0; i < Rows; i++)
+        int bl = _bl, words = _words, lines = c.End - c.First;
+        int padded = PulseMasks.PaddedLines(lines);
+        c.EnsureDraws(MaskDraws(padded, bl));
+        var draws = c.Draws.AsSpan(0, MaskDraws(padded, bl));
+        Philox4x32.FillSlotMajor(_rowMaskKey, _writes, (uint)c.First, padded, bl, draws);
+        PulseMasks.Build(draws, _rowThreshold.AsSpan(c.First, padded), lines, bl, _rowMasks.AsSpan(c.First * words, lines * words));
+
+        var firingCols = _firingCols.AsSpan(0, _firing);
+        if (words == 1 && _constantStepStd >= 0)
+        {
+            if (IsSparse(_firing)) CoincideConstantStepSparse(c, firingCols);
+            else CoincideConstantStep(c);
+        }
+        else if (words == 1) CoincideSingleWord(c, firingCols);
+        else CoincideMultiWord(c, firingCols, words);
+    }
+
+    // Rows draw their Gaussians and uniforms from the keyed stream of their row group (PulseTuning.RowGroup rows; row
+    // blocks never split a group), in row-major device order: a row that needs a few draws does not pay for a refill of its own. The
+    // previous group's count sizes the first refill (groups of a write draw alike; the values do not depend on it).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void EnterRow(PulseContext c, int row, int expectedUniforms)
+    {
+        int group = row / PulseTuning.RowGroup;
+        if (group == c.Group) return;
+        if (c.Group >= 0) c.LastGroupGaussians = c.Random.GaussiansDrawn;
+        c.Group = group;
+        c.Random.Seek((uint)group, _writes, c.LastGroupGaussians, expectedUniforms);
+    }
+
+    /// <summary>Tests and tuning: the one-by-one ConstantStep path runs when firing columns * this &lt;= Cols
+    /// (<see cref="PulseTuning.SparseColumnRatio"/>; 0: always, int.MaxValue: only when none fires). Both paths give the same bits.</summary>
+    internal int SparseColumnRatio { get; set; } = PulseTuning.SparseColumnRatio;
+
+    private bool IsSparse(int firingColumns) => firingColumns == 0 || (long)firingColumns * SparseColumnRatio <= Cols;
+
+    // Devices in row-major order, each once, with its pulse count (firing columns only: the others get none).
+    private void CoincideSingleWord(PulseContext c, ReadOnlySpan<int> firingCols)
+    {
+        ref ulong cols = ref MemoryMarshal.GetArrayDataReference(_colMasks);
+        ref sbyte signs = ref MemoryMarshal.GetArrayDataReference(_colSign);
+        for (int i = c.First; i < c.End; i++)
+        {
+            ulong rowMask = _rowMasks[i];
+            if (rowMask == 0) continue;
+            EnterRow(c, i, 0);
+            int rowDir = _rowDirection[i];
+            int row = i * Cols;
+            foreach (int j in firingCols)
+            {
+                int n = BitOperations.PopCount(rowMask & Unsafe.Add(ref cols, j));
+                if (n != 0) ApplyPulses(row + j, n, rowDir * Unsafe.Add(ref signs, j), c);
+            }
+        }
+    }
+
+    private void CoincideMultiWord(PulseContext c, ReadOnlySpan<int> firingCols, int words)
+    {
+        for (int i = c.First; i < c.End; i++)
         {
             var rowMask = _rowMasks.AsSpan(i * words, words);
-            int rowDir = -lrSign * Math.Sign(d[i]);
+            if (!rowMask.ContainsAnyExcept(0UL)) continue;
+            EnterRow(c, i, 0);
+            int rowDir = _rowDirection[i];
             int row = i * Cols;
             foreach (int j in firingCols)
             {
                 var colMask = _colMasks.AsSpan(j * words, words);
                 int n = 0;
                 for (int w = 0; w < words; w++) n += BitOperations.PopCount(rowMask[w] & colMask[w]);
-                if (n != 0) ApplyPulses(row + j, n, rowDir * _colSign[j]);
+                if (n != 0) ApplyPulses(row + j, n, rowDir * _colSign[j], c);
             }
         }
     }
@@ -206,8 +349,8 @@ public sealed partial class CrossbarTile
     // Dense write: device ij gets |lr g_ij| / granularity pulses, rounded stochastically (StochasticCompressed)
     // or to nearest (DeterministicImplicit); at most max(1, rankOneEquivalent) * BL per device, what that
     // many rank-1 writes of at most BL coincidences each could deliver.
-    // g: row r at g[r * stride]; devices are visited in row-major order, so the random draws do not depend on stride.
-    private void ApplyDense(float lr, ReadOnlySpan<float> g, int stride, long rankOneEquivalent)
+    // g: row r at g[r * stride]; each row draws its uniforms in column order, so the draws do not depend on stride.
+    private unsafe void ApplyDense(float lr, ReadOnlySpan<float> g, int stride, long rankOneEquivalent)
     {
         var type = Config.Update.PulseType;
         if (_isIdeal || type == PulseType.None)
@@ -220,49 +363,77 @@ public sealed partial class CrossbarTile
             }
             return;
         }
-        double inverseStep = 1.0 / _device.WeightGranularity;
+        _writes++;
+        _inverseStep = 1.0 / _device.WeightGranularity;
         var up = Config.Update;
         int maxBl = !up.FixedBl && !up.UpdateBlManagement ? UpdateConfig.MaxBl : up.DesiredBl;
-        double cap = Math.Min((double)Math.Max(1, rankOneEquivalent) * maxBl, int.MaxValue / 2);
-        for (int r = 0; r < Rows; r++)
+        _denseCap = Math.Min((double)Math.Max(1, rankOneEquivalent) * maxBl, int.MaxValue / 2);
+        _denseLr = lr; _denseStride = stride;
+        _denseStochastic = type != PulseType.DeterministicImplicit;
+        fixed (float* p = g)
+        {
+            _denseG = p;
+            try { RunRows(PulsedStep.Dense, (long)Rows * Cols); }
+            finally { _denseG = null; }
+        }
+    }
+
+    private unsafe void DenseRows(PulseContext c)
+    {
+        double cap = _denseCap, inverseStep = _inverseStep;
+        bool stochastic = _denseStochastic;
+        for (int r = c.First; r < c.End; r++)
+        {
+            float* gr = _denseG + (long)r * _denseStride;
+            EnterRow(c, r, stochastic ? PulseTuning.RowGroup * Cols : 0);
             for (int j = 0; j < Cols; j++)
             {
-                double v = (double)lr * g[r * stride + j];
+                double v = (double)_denseLr * gr[j];
                 if (v == 0) continue;
                 double count = Math.Min(Math.Abs(v) * inverseStep, cap);
                 int n;
-                if (type == PulseType.DeterministicImplicit) n = (int)Math.Floor(count + 0.5);
+                if (!stochastic) n = (int)Math.Floor(count + 0.5);
                 else
                 {
                     double whole = Math.Floor(count);
-                    n = (int)whole + (_updateRandom.NextUniform() < count - whole ? 1 : 0);
+                    n = (int)whole + (c.Random.NextUniform() < count - whole ? 1 : 0);
                 }
-                if (n != 0) ApplyPulses(r * Cols + j, n, v > 0 ? -1 : 1);
+                if (n != 0) ApplyPulses(r * Cols + j, n, v > 0 ? -1 : 1, c);
             }
+        }
     }
 
-    // n pulses of one direction on device k. ConstantStep: one aggregated step (see docs/crossbar.md);
-    // a unit cell routes them to one of its devices (a transfer compound to its fast device); other models go pulse by pulse, because their step depends on w.
+    // n pulses of one direction on device k, drawn from the row's stream. ConstantStep: one aggregated step (see
+    // docs/crossbar.md); a unit cell routes them to one of its devices (a transfer compound to its fast device); other
+    // models go pulse by pulse, because their step depends on w.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void ApplyPulses(int k, int n, int direction)
+    private void ApplyPulses(int k, int n, int direction, PulseContext c)
     {
         Counters.PulsesPerDeviceArray[k] += n;
-        Counters.TotalPulses += n;
-        if (_constantStepStd >= 0) ApplyConstantStep(k, n, direction);
-        else if (_pair is not null) Counters.ClippedPulses += _pair.ApplyPulses(k, n, direction, _weights);
-        else if (_transfer is not null) Counters.ClippedPulses += _transfer.ApplyPulses(k, n, direction, _weights);
-        else ApplyPulseByPulse(k, n, direction);
+        c.Pulses += n;
+        if (_constantStepStd >= 0) c.Clipped += ConstantStepPulses(k, n, direction, c.Random);
+        else if (_pair is not null) c.Clipped += _pair.ApplyPulses(k, n, direction, _weights, c);
+        else if (_transfer is not null) c.Clipped += _transfer.ApplyPulses(k, n, direction, _weights, c.Random);
+        else c.Clipped += PulseByPulse(k, n, direction, c.Random);
     }
 
-    private void ApplyConstantStep(int k, int n, int direction)
+    /// <summary>n pulses in <paramref name="direction"/> on device k of a unit cell's device array, drawn from the cell's
+    /// row stream; returns the clipped pulses (the caller adds the sums to this array's counters).</summary>
+    internal long PulseDevice(int k, int n, int direction, RandomStream random)
+    {
+        Counters.PulsesPerDeviceArray[k] += n;
+        return _constantStepStd >= 0 ? ConstantStepPulses(k, n, direction, random) : PulseByPulse(k, n, direction, random);
+    }
+
+    private long ConstantStepPulses(int k, int n, int direction, RandomStream random)
     {
         float w = _weights[k], std = _constantStepStd;
         float step = _params[2 * k + (direction > 0 ? 0 : 1)];
-        float next = w + direction * AggregatedStep(step, n, std, std > 0 ? _updateRandom.NextGaussian() : 0f);
+        float next = w + direction * AggregatedStep(step, n, std, std > 0 ? random.NextGaussian() : 0f);
         long clipped = 0;
         ClipOne(k, n, w, step, ref next, ref clipped);
-        Counters.ClippedPulses += clipped;
         _weights[k] = next;
+        return clipped;
     }
 
     // Pulses of a train of n steps of size step that would overshoot a bound at distance room.
@@ -275,7 +446,7 @@ public sealed partial class CrossbarTile
 
     // Pulses move the hidden weight; with write noise, what reads see is redrawn once the device is written
     // (aihwkit draws it after every pulse; only the last draw stays visible).
-    private void ApplyPulseByPulse(int k, int n, int direction)
+    private long PulseByPulse(int k, int n, int direction, RandomStream random)
     {
         float[] state = _persistent ?? _weights;
         float w = state[k], hi = _wMax[k], lo = _wMin[k];
@@ -283,13 +454,13 @@ public sealed partial class CrossbarTile
         long clipped = 0;
         for (int t = 0; t < n; t++)
         {
-            float next = _device.Pulse(w, direction, lo, hi, p, _updateRandom);
+            float next = _device.Pulse(w, direction, lo, hi, p, random);
             if (next > hi) { next = hi; clipped++; }
             else if (next < lo) { next = lo; clipped++; }
             w = next;
         }
-        Counters.ClippedPulses += clipped;
         state[k] = w;
-        if (_persistent is not null) _weights[k] = w + _writeNoise * _updateRandom.NextGaussian();
+        if (_persistent is not null) _weights[k] = w + _writeNoise * random.NextGaussian();
+        return clipped;
     }
 }

@@ -99,9 +99,6 @@ public sealed partial class CrossbarTile
         RefreshConstantStepScales();
     }
 
-    /// <summary>n pulses on device k (a unit cell's device array).</summary>
-    internal void PulseDevice(int k, int n, int direction) => ApplyPulses(k, n, direction);
-
     /// <summary>Programs device k to w, clipped to its bounds (a unit cell's device array).</summary>
     internal void ProgramDevice(int k, float w) => WriteHidden(k, MathF.Max(MathF.Min(w, _wMax[k]), _wMin[k]));
 

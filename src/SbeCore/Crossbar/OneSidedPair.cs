@@ -58,14 +58,17 @@ internal sealed class OneSidedPair
         for (int k = 0; k < wMin.Length; k++) { wMin[k] = -Minus.MaxBounds[k]; wMax[k] = Plus.MaxBounds[k]; }
     }
 
-    /// <summary>n pulses raising (direction &gt; 0) or lowering the weight k: up pulses on g+ or g-. Returns the clipped pulses.</summary>
-    public long ApplyPulses(int k, int n, int direction, float[] visible)
+    /// <summary>n pulses raising (direction &gt; 0) or lowering the weight k: up pulses on g+ or g-, drawn from the
+    /// writing thread's row stream, summed into its context (added to each side's counters when the write ends).
+    /// Returns the clipped pulses.</summary>
+    public long ApplyPulses(int k, int n, int direction, float[] visible, PulseContext context)
     {
-        var side = direction > 0 ? Plus : Minus;
-        long before = side.Counters.ClippedPulses;
-        side.PulseDevice(k, n, +1);
+        bool up = direction > 0;
+        long clipped = (up ? Plus : Minus).PulseDevice(k, n, +1, context.Random);
+        if (up) { context.PlusPulses += n; context.PlusClipped += clipped; }
+        else { context.MinusPulses += n; context.MinusClipped += clipped; }
         visible[k] = Plus.Weights[k] - Minus.Weights[k];
-        return side.Counters.ClippedPulses - before;
+        return clipped;
     }
 
     /// <summary>Programs weight k to w (aihwkit's onSetWeights: g+ = max(w, 0), g- = max(-w, 0)); returns the visible weight.</summary>

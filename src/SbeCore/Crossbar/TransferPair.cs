@@ -64,13 +64,15 @@ internal sealed class TransferPair
         }
     }
 
-    /// <summary>n gradient pulses on A's device k; returns the clipped pulses.</summary>
-    public long ApplyPulses(int k, int n, int direction, float[] visible)
+    /// <summary>n gradient pulses on A's device k, drawn from the write's row stream; returns the clipped pulses
+    /// (A's own counters are updated here: a transfer tile's writes run on one thread).</summary>
+    public long ApplyPulses(int k, int n, int direction, float[] visible, RandomStream random)
     {
-        long before = Fast.Counters.ClippedPulses;
-        Fast.PulseDevice(k, n, direction);
+        long clipped = Fast.PulseDevice(k, n, direction, random);
+        Fast.Counters.TotalPulses += n;
+        Fast.Counters.ClippedPulses += clipped;
         visible[k] = Visible(k);
-        return Fast.Counters.ClippedPulses - before;
+        return clipped;
     }
 
     /// <summary>aihwkit's onSetWeights: A = 0, C = w / gamma_slow (clipped to C's bounds), counters restart; returns the visible weight.</summary>

@@ -70,6 +70,18 @@ internal static class SimdDispatch
         return scope;
     }
 
+    /// <summary>This thread's forced width (null: none), for a worker thread to run under its caller's.</summary>
+    internal static SimdWidth? Forced => t_forced;
+
+    /// <summary>Runs this thread's kernels under <paramref name="forced"/> (a caller's <see cref="Forced"/>, already
+    /// checked when it was forced) until the scope is disposed.</summary>
+    internal static Scope Adopt(SimdWidth? forced)
+    {
+        var scope = new Scope(t_forced);
+        t_forced = forced;
+        return scope;
+    }
+
     /// <summary>Restores the width in force before <see cref="Force"/>.</summary>
     public readonly struct Scope : IDisposable
     {

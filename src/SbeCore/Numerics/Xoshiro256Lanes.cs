@@ -52,6 +52,15 @@ public sealed class Xoshiro256Lanes
         state.CopyTo(_state);
     }
 
+    /// <summary>Sets the state to <paramref name="state"/> (<see cref="StateWords"/> random words, e.g. a keyed
+    /// generator's output); a lane that came out all zero (probability 2^-256) gets a 1, as seeding does.</summary>
+    internal void Reseed(ReadOnlySpan<ulong> state)
+    {
+        state.Slice(0, StateWords).CopyTo(_state);
+        for (int lane = 0; lane < Lanes; lane++)
+            if ((_state[lane] | _state[8 + lane] | _state[16 + lane] | _state[24 + lane]) == 0) _state[lane] = 1;
+    }
+
     /// <summary>Fills <paramref name="destination"/> (length a multiple of <see cref="Lanes"/>) with random 64-bit words.</summary>
     public void Fill(Span<ulong> destination)
     {

@@ -210,6 +210,7 @@ public sealed partial class Network
         for (int l = 0; l + 1 < s.Length; l++)
             if (!CheckedSize.TryProduct([s[l + 1], s[l] + 1L], MaxTotalDevices, out long devices) || !CheckedSize.TrySum(total, devices, MaxTotalDevices, out total))
                 throw new ArgumentException($"LayerSizes [{string.Join(", ", s)}] need more than {MaxTotalDevices:N0} devices (the limit); use smaller layers.", nameof(o));
+        if (o.Threads < 1 || o.Threads > 64) throw new ArgumentException($"Threads is {o.Threads}; it must be 1 to 64.", nameof(o));
         if (!Enum.IsDefined(o.Activation)) throw new ArgumentException($"Activation {(int)o.Activation} is not defined.", nameof(o));
         if (!UpdateRules.TryGet(o.Method, out _)) throw new ArgumentException($"Method {(int)o.Method} is not defined; registered: {UpdateRules.Names}.", nameof(o));
         int rank = o.Estimator?.Rank ?? o.Rank, sub = o.Estimator?.SubBatch ?? o.SubBatch;

@@ -38,6 +38,10 @@ public sealed class NetworkOptions
     /// </summary>
     public string? Architecture { get; init; }
 
+    /// <summary>Threads each tile's pulsed write may split its rows over (1 to 64, default 1; see
+    /// <see cref="CrossbarTile.Threads"/>). Results are bit-identical for every value.</summary>
+    public int Threads { get; init; } = 1;
+
     /// <summary>Seeds the He-normal initial weights (independent of the method), the tiles' device draws and the rules' estimators.</summary>
     public ulong Seed { get; init; }
 }

@@ -12,6 +12,7 @@ public sealed class TrainKnobTests : IDisposable
     [InlineData(1, "--cold-start needs --method sbe", "-m", "svd", "--cold-start")]
     [InlineData(2, "unknown --magnitude 'median'", "--magnitude", "median")] // a usage error: exit code 2
     [InlineData(1, "--published-schedule needs --method sbpca", "-m", "sbe", "--published-schedule")]
+    [InlineData(2, "--threads must be 1 to 64 (got 0)", "--threads", "0")]
     public void MisuseIsAOneLineError(int exitCode, string message, params string[] args)
     {
         CliTests.WriteIdx(_dir, train: 20, test: 10);
@@ -31,6 +32,15 @@ public sealed class TrainKnobTests : IDisposable
         Assert.Equal(paper, Run("paper-again", "--magnitude", "running-mean")); // the default, spelled out
         Assert.NotEqual(paper, rayleigh);
         Assert.NotEqual(paper, cold);
+    }
+
+    // --threads reaches the tiles and changes nothing in the results (pulsed writes draw per row).
+    [Fact]
+    public void ThreadsChangeNoResult()
+    {
+        CliTests.WriteIdx(_dir, train: 40, test: 10);
+        string one = FinalTrainLoss("one", ["-m", "sgd", "--device", "ecram"]).Loss;
+        Assert.Equal(one, FinalTrainLoss("two", ["-m", "sgd", "--device", "ecram", "--threads", "2"]).Loss);
     }
 
     // The other low-rank methods train from the CLI; SBPCA's published schedule at a batch below its sub-batch

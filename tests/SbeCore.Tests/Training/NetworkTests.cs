@@ -87,6 +87,31 @@ public class NetworkTests
         Assert.False(a.Weights.AsSpan().SequenceEqual(c.Weights));
     }
 
+    [Theory]
+    [InlineData(UpdateMethod.Sgd)]
+    [InlineData(UpdateMethod.MiniBatch)]
+    [InlineData(UpdateMethod.Sbe)]
+    public void PulsedTrainingOnThreeThreadsIsBitIdenticalToOne(UpdateMethod method)
+    {
+        var (x, y) = RandomData(120, 20, 3, 8);
+        (float[] Weights, long Pulses) Run(int threads)
+        {
+            var net = new Network(new NetworkOptions
+            {
+                LayerSizes = [20, 160, 3], Method = method, Seed = 3, Threads = threads, TileConfig = SbeCore.Crossbar.TileConfig.GokmenVlasov(),
+            });
+            for (int l = 0; l < net.LayerCount; l++) net.GetTile(l).MinVisitsPerThread = 0; // split even these small writes
+            var m = net.TrainEpoch(x, y, method == UpdateMethod.Sgd ? 1 : 10, 0.1f, 1);
+            return ([.. net.GetTile(0).Weights, .. net.GetTile(1).Weights], m.Pulses);
+        }
+        var one = Run(1);
+        var three = Run(3);
+        Assert.True(one.Pulses > 0);
+        Assert.Equal(one.Pulses, three.Pulses);
+        Assert.True(one.Weights.AsSpan().SequenceEqual(three.Weights));
+        Assert.Throws<ArgumentException>(() => new Network(new NetworkOptions { LayerSizes = [4, 2], Threads = 0 }));
+    }
+
     [Fact]
     public void TrainEpochUsesEveryBatchIncludingTheShortLastOne()
     {

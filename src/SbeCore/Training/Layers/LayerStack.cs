@@ -218,7 +218,7 @@ internal sealed class LayerStack
 
     private static CrossbarTile NewTile(NetworkOptions o, int l, int rows, int cols, ref Xoshiro256 rng)
     {
-        var tile = new CrossbarTile(rows, cols, o.TileConfig, Network.DeriveSeed(o.Seed, 2 * l + 1));
+        var tile = new CrossbarTile(rows, cols, o.TileConfig, Network.DeriveSeed(o.Seed, 2 * l + 1)) { Threads = o.Threads };
         tile.SetWeights(Network.HeNormal(ref rng, rows, cols));
         return tile;
     }

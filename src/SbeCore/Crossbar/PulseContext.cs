@@ -1,0 +1,71 @@
+using SbeCore.Numerics;
+
+namespace SbeCore.Crossbar;
+
+/// <summary>
+/// What one thread of a pulsed write owns: the rows it runs, its keyed random stream (the Gaussians and uniforms of
+/// one row at a time), its mask-draw scratch and its counter sums, merged into the tile's counters when the write
+/// ends (sums of integers, so the order of the merge does not matter).
+/// </summary>
+internal sealed class PulseContext
+{
+    public PulseContext(ulong gaussianKey, ulong uniformKey) => Random = RandomStream.Keyed(gaussianKey, uniformKey);
+
+    /// <summary>Draws of the row group being written (see <see cref="RandomStream.Seek"/>).</summary>
+    public RandomStream Random { get; }
+
+    /// <summary>The rows [First, End) this context writes; First is a multiple of <see cref="PulseTuning.RowGroup"/>.</summary>
+    public int First, End;
+
+    /// <summary>Slot-major row-mask draws of the row block.</summary>
+    public uint[] Draws = [];
+
+    /// <summary>The row group whose keyed stream <see cref="Random"/> is at (-1: none yet in this write).</summary>
+    public int Group = -1;
+
+    /// <summary>Gaussians the last row group drew: the next group's first refill size (a hint; values do not depend on it).</summary>
+    public int LastGroupGaussians = 64;
+
+    /// <summary>Pulses and clipped pulses of this write so far; a unit cell's per-side sums (plus, minus).</summary>
+    public long Pulses, Clipped, PlusPulses, PlusClipped, MinusPulses, MinusClipped;
+
+    public void Begin(int first, int end)
+    {
+        First = first; End = end; Group = -1;
+        Pulses = Clipped = PlusPulses = PlusClipped = MinusPulses = MinusClipped = 0;
+    }
+
+    public void EnsureDraws(int words)
+    {
+        if (Draws.Length < words) Draws = new uint[words];
+    }
+}
+
+/// <summary>The pulsed write's tuning: where work is split, and when a path or a thread pays off.</summary>
+internal static class PulseTuning
+{
+    /// <summary>
+    /// Rows per row group: the rows that share one keyed stream of Gaussians and uniforms, and the unit a write is
+    /// split in (row blocks start at multiples of it; a multiple of the mask builder's 16-line padding, so a block's
+    /// thresholds are a slice of the tile's). 64 rather than 16: a training write (a few pulses per firing row) seeds
+    /// a group's generators once for 64 rows, which measured 1.49 -> 1.40 ms per batch of 100 100x785 writes on Zen 4.
+    /// Not a machine constant in effect: changing it changes the draws.
+    /// </summary>
+    public const int RowGroup = 64;
+
+    /// <summary>
+    /// A write whose firing columns are at most one in this many takes the one-by-one ConstantStep path, which beats
+    /// the 16-wide blocks when a block holds a single firing column. Measured on Zen 4 (100x785, MNIST-like x and d):
+    /// the crossover is near one firing column in eight; other cores may put it elsewhere.
+    /// </summary>
+    public const int SparseColumnRatio = 8;
+
+    /// <summary>
+    /// Device visits (rows x firing columns) a thread must get before a write is split. Waking a worker and joining it
+    /// cost about 8 us per write on the (loaded) 2-core Zen 4 this was tuned on: a 100 x 785 training write (about
+    /// 15k visits, 13 us) forced onto 2 threads went from 1.28 to 2.13 ms per batch of 100. A visit costs about 1 ns,
+    /// so 65536 visits (60-80 us) per thread keep that cost under about a tenth; a 512 x 512 dense write (262k visits,
+    /// about 350 us) splits.
+    /// </summary>
+    public const int MinVisitsPerThread = 65536;
+}
