@@ -115,6 +115,7 @@ class LinearStepDevice(PulsedDevice):
     mean_bound_reference: bool = True
     mult_noise: bool = True
     write_noise_std: float = 0.0
+    zero_shift: bool = False
 
 
 @dataclass
@@ -122,6 +123,7 @@ class SoftBoundsDevice(PulsedDevice):
     """aihwkit: SoftBoundsDevice."""
     mult_noise: bool = True
     write_noise_std: float = 0.0
+    zero_shift: bool = False
 
 
 @dataclass
