@@ -27,6 +27,7 @@ class PulseType(str, Enum):
     NONE = "None"
     STOCHASTIC_COMPRESSED = "StochasticCompressed"
     DETERMINISTIC_IMPLICIT = "DeterministicImplicit"
+    IMPLICIT_STOCHASTIC_ROUND = "ImplicitStochasticRound"
 
 
 class NoiseManagementType(str, Enum):

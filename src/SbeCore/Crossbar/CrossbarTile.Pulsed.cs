@@ -108,6 +108,7 @@ public sealed partial class CrossbarTile
         }
 
         if (up.PulseType == PulseType.DeterministicImplicit) ApplyDeterministic(bl, lrSign, d);
+        else if (up.PulseType == PulseType.ImplicitStochasticRound) ApplyImplicitRounded(bl, lrSign, d);
         else ApplyStochastic(bl, lrSign, d);
     }
 
