@@ -96,6 +96,16 @@ devices() { # 10d, the 10% budgets on the pulsed devices, 30 epochs
     $G $L --name $D-lrt3x1-b32-e30 -- -m lrt --layer-ranks 3,1 -b 32 --epochs 30 --device $D
     $G $L --name $D-minibatch-b32-e30 -- -m minibatch -b 32 --epochs 30 --device $D
   done
+  # picks at a grid's lower edge: the grid extended down (the same runs plus the new rates; the lowest loss wins again)
+  $G --lrs 0.0562,0.1,0.1778,0.3162,0.5623 --name ecram-rounded-sbe1-b16-e30 -- -m sbe -k 1 -b 16 --epochs 30 --device ecram:rounded
+  $G --lrs 0.1,0.1778,0.3162,0.5623,1.0 --name ecram-minibatch-b16-e30 -- -m minibatch -b 16 --epochs 30 --device ecram
+  $G --lrs 0.1,0.1778,0.3162,0.5623 --name ecram-sbe1-b16-e30 -- -m sbe -k 1 -b 16 --epochs 30 --device ecram
+  $G --lrs 0.1,0.1778,0.3162,0.5623 --name reramsb-rounded-sbe1-b16-e30 -- -m sbe -k 1 -b 16 --epochs 30 --device reramsb:rounded
+  $G --lrs 0.1,0.1778,0.3162,0.5623 --name reramsb-sbe1-b16-e30 -- -m sbe -k 1 -b 16 --epochs 30 --device reramsb
+  $G --lrs 0.1778,0.3162,0.5623,1.0 --name reramsb-minibatch-b16-e30 -- -m minibatch -b 16 --epochs 30 --device reramsb
+  $G --lrs 0.1778,0.3162,0.5623,1.0 --name ecram-sbe5x2-b64-e30 -- -m sbe --layer-ranks 5,2 -b 64 --epochs 30 --device ecram
+  $G --lrs 0.1778,0.3162,0.5623,1.0 --name reramsb-sbe5x2-b64-e30 -- -m sbe --layer-ranks 5,2 -b 64 --epochs 30 --device reramsb
+  $G --lrs 0.1778,0.3162,0.5623,1.0 --name reramsb-minibatch-b64-e30 -- -m minibatch -b 64 --epochs 30 --device reramsb
 }
 
 parts=("$@")
