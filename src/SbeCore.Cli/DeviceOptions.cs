@@ -9,7 +9,7 @@ namespace SbeCore.Cli;
 internal static class DeviceOptions
 {
     public static string AcceptedDevices => DeviceCatalog.PresetNames;
-    public const string AcceptedPulseTypes = "stochastic (default for device presets), deterministic, none (exact float update, then clip)";
+    public const string AcceptedPulseTypes = "stochastic (default for device presets), deterministic, rounded (the deterministic count rounded stochastically; not in aihwkit), none (exact float update, then clip)";
 
     /// <summary>Builds the tile configuration or returns a one-line error. The ideal device always writes exact floats.</summary>
     public static bool TryCreate(string device, string? pulseType, out TileConfig? config, out string error)

@@ -30,6 +30,7 @@ internal static class ResultWriter
                 label = r.Spec.Label,
                 method = r.Spec.Network.Method,
                 rank = r.Spec.Network.Rank,
+                layerRanks = r.Spec.Network.LayerRanks,
                 subBatch = r.Spec.Network.SubBatch,
                 layers = r.Spec.Network.LayerSizes,
                 architecture = r.Spec.Network.Architecture,

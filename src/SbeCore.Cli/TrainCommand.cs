@@ -19,6 +19,12 @@ internal static class TrainCommand
             if (!MethodNames.TryParse(v, out _)) r.AddError($"unknown method '{v}'; expected one of: {MethodNames.Accepted}.");
         });
         var rank = new Option<int>("--rank", "-k") { Description = $"k of {MethodNames.RankedLabels}", DefaultValueFactory = _ => 1 };
+        var layerRanks = new Option<string?>("--layer-ranks") { Description = $"k per weight layer, input side first (e.g. 4,1: rank 4 on the hidden layer, 1 on the output layer), instead of --rank; {MethodNames.RankedLabels} only" };
+        layerRanks.Validators.Add(r =>
+        {
+            if (CommonOptions.TryValue<string?>(r, out var text) && text is not null && !TryParseRanks(text, out _))
+                r.AddError($"--layer-ranks must be ranks >= 1, comma-separated (got '{text}').");
+        });
         var subBatch = new Option<int>("--sub-batch") { Description = "m, samples per bi-iteration step of rank-k SBE and per power step of SBPCA (1 = fully streaming; the SBPCA authors' default is 32)", DefaultValueFactory = _ => 1 };
         var published = new Option<bool>("--published-schedule") { Description = "SBPCA only: the authors' schedule (whole sub-batches only: a batch's tail, and a batch smaller than the sub-batch, are dropped)" };
         var batch = new Option<int?>("--batch", "-b") { Description = "Batch size (default: the compare default of the method)" };
@@ -41,7 +47,7 @@ internal static class TrainCommand
         stopAt.Validators.Add(r => { if (CommonOptions.TryValue<double>(r, out double v) && (!double.IsFinite(v) || v < 0)) r.AddError($"--stop-at-loss must be >= 0 (got {v})."); });
 
         var command = new Command("train", "Train one network with one update rule and every knob; write results.json, history.csv and PNG plots");
-        command.Options.Add(method); command.Options.Add(rank); command.Options.Add(subBatch); command.Options.Add(published); command.Options.Add(magnitude); command.Options.Add(coldStart); command.Options.Add(batch); command.Options.Add(lr);
+        command.Options.Add(method); command.Options.Add(rank); command.Options.Add(layerRanks); command.Options.Add(subBatch); command.Options.Add(published); command.Options.Add(magnitude); command.Options.Add(coldStart); command.Options.Add(batch); command.Options.Add(lr);
         common.AddTo(command);
         command.Options.Add(diagnostics); command.Options.Add(stopAt); command.Options.Add(checkpoint); command.Options.Add(resume);
 
@@ -55,6 +61,13 @@ internal static class TrainCommand
             TryParseMagnitude(parse.GetValue(magnitude)!, out var mag);
             if (mag != MagnitudeEstimate.RunningMean && m != UpdateMethod.Sbe) return Cli.Fail("--magnitude needs --method sbe.");
             if (parse.GetValue(published) && m != UpdateMethod.Sbpca) return Cli.Fail("--published-schedule needs --method sbpca.");
+            int[]? perLayer = null;
+            if (parse.GetValue(layerRanks) is { } ranksText)
+            {
+                TryParseRanks(ranksText, out perLayer);
+                if (!UpdateRules.Get(m).HasRank) return Cli.Fail($"--layer-ranks needs a ranked method ({MethodNames.RankedLabels}).");
+                if (parse.GetValue(checkpoint) is not null || parse.GetValue(resume) is not null) return Cli.Fail("--layer-ranks cannot be combined with --checkpoint or --resume (a checkpoint keeps one rank).");
+            }
             bool cold = parse.GetValue(coldStart);
             if (cold && m != UpdateMethod.Sbe) return Cli.Fail("--cold-start needs --method sbe.");
             OutputFolder.Prepare(parse.GetValue(common.Out)!);
@@ -65,10 +78,11 @@ internal static class TrainCommand
             int batchSize = parse.GetValue(batch) ?? defBatch;
             string? arch = parse.GetValue(common.Arch);
             int[] sizes = CommonOptions.Sizes(arch, hidden, data.Train.Features, data.Train.ClassCount);
-            var spec = new RunSpec(MethodNames.Label(m, k),
+            string label = perLayer is null ? MethodNames.Label(m, k) : $"{UpdateRules.Get(m).Name}-{string.Join('/', perLayer)}";
+            var spec = new RunSpec(label,
                 new NetworkOptions
                 {
-                    LayerSizes = sizes, Architecture = arch, Activation = Act(parse.GetValue(common.Activation)), Method = m, Rank = k, SubBatch = parse.GetValue(subBatch),
+                    LayerSizes = sizes, Architecture = arch, Activation = Act(parse.GetValue(common.Activation)), Method = m, Rank = k, LayerRanks = perLayer, SubBatch = parse.GetValue(subBatch),
                     PublishedSchedule = parse.GetValue(published), TileConfig = tile, Seed = seed, Threads = parse.GetValue(common.Threads),
                     Estimator = mag == MagnitudeEstimate.RunningMean && !cold ? null : new EstimatorOptions
                     {
@@ -103,6 +117,15 @@ internal static class TrainCommand
             _ => (MagnitudeEstimate)(-1),
         };
         return Enum.IsDefined(magnitude);
+    }
+
+    private static bool TryParseRanks(string text, out int[] ranks)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        ranks = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!int.TryParse(parts[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out ranks[i]) || ranks[i] < 1) return false;
+        return true;
     }
 
     private static Activation Act(string? text) { CommonOptions.TryParseActivation(text, out var a); return a; }

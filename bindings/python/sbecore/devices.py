@@ -27,6 +27,7 @@ class PulseType(str, Enum):
     NONE = "None"
     STOCHASTIC_COMPRESSED = "StochasticCompressed"
     DETERMINISTIC_IMPLICIT = "DeterministicImplicit"
+    IMPLICIT_STOCHASTIC_ROUND = "ImplicitStochasticRound"
 
 
 class NoiseManagementType(str, Enum):
@@ -115,6 +116,7 @@ class LinearStepDevice(PulsedDevice):
     mean_bound_reference: bool = True
     mult_noise: bool = True
     write_noise_std: float = 0.0
+    zero_shift: bool = False
 
 
 @dataclass
@@ -122,6 +124,7 @@ class SoftBoundsDevice(PulsedDevice):
     """aihwkit: SoftBoundsDevice."""
     mult_noise: bool = True
     write_noise_std: float = 0.0
+    zero_shift: bool = False
 
 
 @dataclass

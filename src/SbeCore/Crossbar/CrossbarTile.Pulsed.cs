@@ -42,7 +42,7 @@ public sealed partial class CrossbarTile
     private double _denseCap, _inverseStep;
     private bool _denseStochastic;
 
-    private enum PulsedStep { Stochastic, Deterministic, Dense }
+    private enum PulsedStep { Stochastic, Deterministic, Rounded, Dense }
 
     /// <summary>Pulse-train length of the last pulsed rank-1 write (diagnostics and tests).</summary>
     internal int LastBl { get; private set; }
@@ -175,6 +175,7 @@ public sealed partial class CrossbarTile
         }
         _bl = bl;
         if (up.PulseType == PulseType.DeterministicImplicit) RunRows(PulsedStep.Deterministic, (long)Rows * Cols);
+        else if (up.PulseType == PulseType.ImplicitStochasticRound) RunRows(PulsedStep.Rounded, (long)Rows * Cols);
         else
         {
             BuildColumnMasks(bl);
@@ -246,6 +247,7 @@ public sealed partial class CrossbarTile
         {
             case PulsedStep.Stochastic: StochasticRows(context); break;
             case PulsedStep.Deterministic: DeterministicRows(context); break;
+            case PulsedStep.Rounded: RoundedRows(context); break;
             default: DenseRows(context); break;
         }
     }

@@ -9,6 +9,11 @@ public enum PulseType
     StochasticCompressed = 1,
     /// <summary>aihwkit: DETERMINISTIC_IMPLICIT. round(BL p_x p_d) pulses per device, no randomness.</summary>
     DeterministicImplicit = 2,
+    /// <summary>Not in aihwkit: DeterministicImplicit's coincidence count BL p_x p_d rounded stochastically (floor plus
+    /// one with the fractional part's probability) instead of to nearest, so the expected pulses equal
+    /// |lr d_i x_j| / dw_min (up to BL) with the least rounding noise; a count below 1/2 is not lost. Dense writes
+    /// round stochastically as under StochasticCompressed.</summary>
+    ImplicitStochasticRound = 3,
 }
 
 /// <summary>aihwkit: UpdateParameters. The pulsed-update settings (defaults are aihwkit's).</summary>

@@ -85,6 +85,7 @@ public static class ConfigSchema
                 B<LinearStepDevice>("mean_bound_reference", nameof(LinearStepDevice.MeanBoundReference), d => d.MeanBoundReference, (d, v) => d with { MeanBoundReference = v }),
                 B<LinearStepDevice>("mult_noise", nameof(LinearStepDevice.MultNoise), d => d.MultNoise, (d, v) => d with { MultNoise = v }),
                 writeNoise,
+                B<LinearStepDevice>("zero_shift", nameof(LinearStepDevice.ZeroShift), d => d.ZeroShift, (d, v) => d with { ZeroShift = v }),
             ]),
             // aihwkit's SoftBoundsDevice has no gamma fields: they are fixed by the model.
             new("SoftBoundsDevice", typeof(SoftBoundsDevice), () => new SoftBoundsDevice(),
@@ -92,6 +93,7 @@ public static class ConfigSchema
                 .. pulsed,
                 B<SoftBoundsDevice>("mult_noise", nameof(SoftBoundsDevice.MultNoise), d => d.MultNoise, (d, v) => d with { MultNoise = v }),
                 writeNoise,
+                B<SoftBoundsDevice>("zero_shift", nameof(SoftBoundsDevice.ZeroShift), d => d.ZeroShift, (d, v) => d with { ZeroShift = v }),
             ]),
             new("ExpStepDevice", typeof(ExpStepDevice), () => new ExpStepDevice(),
             [

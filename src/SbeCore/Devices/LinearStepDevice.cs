@@ -5,7 +5,8 @@ namespace SbeCore.Devices;
 /// <summary>
 /// aihwkit: LinearStepDevice. The step depends linearly on the weight: up dw = scale_up + slope_up w with
 /// slope_up = -gamma_up_ij scale_up / w_max (down alike with w_min), so gamma = 1 gives soft bounds.
-/// Hidden parameters per device: [scale_up, scale_down, slope_up, slope_down].
+/// Hidden parameters per device: [scale_up, scale_down, slope_up, slope_down], and with <see cref="ZeroShift"/> the
+/// reference as a fifth.
 /// </summary>
 public record LinearStepDevice : PulsedDevice
 {
@@ -34,8 +35,23 @@ public record LinearStepDevice : PulsedDevice
     /// <summary>aihwkit: mean_bound_reference. True: slopes use the mean bounds w_max/w_min, not each device's own.</summary>
     public bool MeanBoundReference { get; init; } = true;
 
+    /// <summary>Not in aihwkit's LinearStepDevice (its SoftBoundsReferenceDevice's subtract_symmetry_point does the same
+    /// for that model): zero-shifting (Kim et al. 2019, "Zero-shifting technique for deep neural network training on
+    /// resistive cross-point arrays"). Each device is read against a reference programmed to its symmetry point, the
+    /// state where an up and a down step are equal, (scale_up - scale_down) / (slope_down - slope_up), so that state
+    /// reads as weight 0; pulses act on the state, the bounds move with it. Calibration is exact (the noise-free limit
+    /// of the alternating-pulse measurement). A device without a symmetry point inside its bounds keeps reference 0.</summary>
+    public bool ZeroShift { get; init; }
+
     /// <inheritdoc/>
-    public override int ParametersPerDevice => 4;
+    public override int ParametersPerDevice => ZeroShift ? 5 : 4;
+
+    /// <summary>The state where an up and a down step are equal, or 0 when there is none inside [lo, hi].</summary>
+    internal static float SymmetryPoint(float scaleUp, float scaleDown, float slopeUp, float slopeDown, float lo, float hi)
+    {
+        float sp = (scaleUp - scaleDown) / (slopeDown - slopeUp);
+        return float.IsFinite(sp) && sp > lo && sp < hi ? sp : 0f;
+    }
 
     /// <inheritdoc/>
     public override void Validate()
@@ -58,6 +74,13 @@ public record LinearStepDevice : PulsedDevice
         float refMin = MeanBoundReference ? WMin : wMin;
         parameters[2] = refMax != 0 ? -gammaUp * parameters[0] / refMax : 0f;
         parameters[3] = refMin != 0 ? -gammaDown * parameters[1] / refMin : 0f;
+        if (ZeroShift)
+        {
+            float reference = SymmetryPoint(parameters[0], parameters[1], parameters[2], parameters[3], wMin, wMax);
+            parameters[4] = reference;
+            wMin -= reference;
+            wMax -= reference;
+        }
     }
 
     /// <inheritdoc/>
@@ -65,6 +88,12 @@ public record LinearStepDevice : PulsedDevice
     {
         float scale = direction > 0 ? parameters[0] : parameters[1];
         float slope = direction > 0 ? parameters[2] : parameters[3];
+        if (ZeroShift) return Step(w + parameters[4], direction, scale, slope, random) - parameters[4];
+        return Step(w, direction, scale, slope, random);
+    }
+
+    private float Step(float w, int direction, float scale, float slope, RandomStream random)
+    {
         float dw;
         if (DwMinStd == 0) dw = slope * w + scale;
         else if (MultNoise) dw = (slope * w + scale) * (1f + DwMinStd * random.NextGaussian());

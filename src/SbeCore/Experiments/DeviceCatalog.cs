@@ -24,7 +24,7 @@ public static class DeviceCatalog
     public static string PresetNames => string.Join(", ", Names);
 
     /// <summary>The accepted preset names, comma-separated.</summary>
-    public static string Accepted => PresetNames + " (optionally :none, :stochastic or :deterministic), or a device file NAME.json (docs/crossbar.md, Configs as data)";
+    public static string Accepted => PresetNames + " (optionally :none, :stochastic, :deterministic or :rounded), or a device file NAME.json (docs/crossbar.md, Configs as data)";
 
     /// <summary>Builds the tile configuration named by <paramref name="spec"/> (e.g. <c>ecram</c>, <c>reramsb:deterministic</c>).</summary>
     /// <exception cref="ArgumentException">Unknown preset or pulse type.</exception>
@@ -54,11 +54,12 @@ public static class DeviceCatalog
                 "none" => PulseType.None,
                 "stochastic" or "stochasticcompressed" => PulseType.StochasticCompressed,
                 "deterministic" or "deterministicimplicit" => PulseType.DeterministicImplicit,
+                "rounded" or "implicitstochasticround" => PulseType.ImplicitStochasticRound,
                 _ => null,
             };
             if (pulse is null)
             {
-                error = $"unknown pulse type '{parts[1]}' in device '{spec}'; expected none, stochastic or deterministic.";
+                error = $"unknown pulse type '{parts[1]}' in device '{spec}'; expected none, stochastic, deterministic or rounded.";
                 return false;
             }
             config = config with { Update = config.Update with { PulseType = pulse.Value } };

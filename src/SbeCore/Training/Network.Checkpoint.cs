@@ -27,7 +27,8 @@ public sealed partial class Network
     /// Saves the whole network atomically (a temporary file next to <paramref name="path"/>, renamed over it; only a
     /// regular file is replaced). <see cref="Load(string)"/> continues it bit-identically.
     /// </summary>
-    /// <exception cref="NotSupportedException">A layer's rule is not one of the built-in rules (a custom ruleFactory).</exception>
+    /// <exception cref="NotSupportedException">A layer's rule is not one of the built-in rules (a custom ruleFactory), or
+    /// the network has per-layer ranks (<see cref="NetworkOptions.LayerRanks"/>).</exception>
     public void Save(string path)
     {
         SafeFile.SaveAtomically(path, SerializeCheckpoint, "network checkpoint");
@@ -146,6 +147,8 @@ public sealed partial class Network
 
     private byte[] SerializeCheckpoint()
     {
+        if (Options.LayerRanks is not null)
+            throw new NotSupportedException("a network with per-layer ranks (NetworkOptions.LayerRanks) cannot be checkpointed: the checkpoint format keeps one rank.");
         foreach (var rule in _rules)
             if (rule is not IRuleState)
                 throw new NotSupportedException($"rule '{rule.Name}' ({rule.GetType().Name}) is not a built-in rule; only networks built with NetworkOptions.Method can be checkpointed.");

@@ -51,6 +51,8 @@ public sealed partial class Network
         var spec = options.Architecture is not null ? ArchitectureSpec.Parse(options.Architecture) : ArchitectureSpec.Dense(options.LayerSizes.AsSpan(1, options.LayerSizes.Length - 2));
         _stack = new LayerStack(this, options, spec, ruleFactory);
         _tiles = _stack.Tiles(); _rules = _stack.Rules();
+        if (options.LayerRanks is { } ranks && ranks.Length != _tiles.Length)
+            throw new ArgumentException($"LayerRanks has {ranks.Length} entries for {_tiles.Length} weight layers; give one rank per weight layer.", nameof(options));
     }
 
     /// <summary>The options the network was built with.</summary>
@@ -183,7 +185,7 @@ public sealed partial class Network
     internal static IUpdateRule CreateRule(NetworkOptions o, int layer, int rows, int cols)
     {
         var est = o.Estimator ?? new EstimatorOptions { Rank = o.Rank, SubBatch = o.SubBatch };
-        int rank = Math.Min(est.Rank, Math.Min(rows, cols)); // the factory applies it, keeping every other option
+        int rank = Math.Min(o.RankOf(layer), Math.Min(rows, cols)); // the factory applies it, keeping every other option
         return UpdateRuleFactory.Create(o.Method, rows, cols, rank, est, RuleSeed(o.Seed, layer), o.PublishedSchedule);
     }
 
@@ -215,6 +217,12 @@ public sealed partial class Network
         if (!UpdateRules.TryGet(o.Method, out _)) throw new ArgumentException($"Method {(int)o.Method} is not defined; registered: {UpdateRules.Names}.", nameof(o));
         int rank = o.Estimator?.Rank ?? o.Rank, sub = o.Estimator?.SubBatch ?? o.SubBatch;
         if (rank < 1) throw new ArgumentException($"Rank is {rank}; it must be >= 1.", nameof(o));
+        if (o.LayerRanks is { } ranks)
+        {
+            if (ranks.Length == 0) throw new ArgumentException("LayerRanks is empty: give one rank per weight layer, or null for Rank on every layer.", nameof(o));
+            for (int i = 0; i < ranks.Length; i++)
+                if (ranks[i] < 1) throw new ArgumentException($"LayerRanks[{i}] is {ranks[i]}; every rank must be >= 1.", nameof(o));
+        }
         if (sub < 1) throw new ArgumentException($"SubBatch is {sub}; it must be >= 1.", nameof(o));
     }
 

@@ -19,6 +19,12 @@ public sealed class NetworkOptions
     /// <summary>k for TruncatedSvd, Sbe, Sbpca and Lrt (capped per layer at min(rows, cols)); ignored by Sgd and MiniBatch.</summary>
     public int Rank { get; init; } = 1;
 
+    /// <summary>k per weight layer, input side first (e.g. [4, 1]: rank 4 on the hidden layer, 1 on the output layer),
+    /// overriding <see cref="Rank"/> and the estimator's Rank layer by layer; one entry per weight layer, each >= 1 and
+    /// capped at the layer's min(rows, cols) like <see cref="Rank"/>. Null (default): every layer takes <see cref="Rank"/>.
+    /// A small output layer can take a different rank at little cost in rank-1 writes.</summary>
+    public int[]? LayerRanks { get; init; }
+
     /// <summary>m, samples per bi-iteration step of rank-k SBE and per power-iteration step of SBPCA (1 = fully streaming).</summary>
     public int SubBatch { get; init; } = 1;
 
@@ -41,6 +47,10 @@ public sealed class NetworkOptions
     /// <summary>Threads each tile's pulsed write may split its rows over (1 to 64, default 1; see
     /// <see cref="CrossbarTile.Threads"/>). Results are bit-identical for every value.</summary>
     public int Threads { get; init; } = 1;
+
+    /// <summary>The rank weight layer <paramref name="layer"/> asks for: LayerRanks[layer] when set, else the
+    /// estimator's Rank or <see cref="Rank"/> (before the cap at the layer's min(rows, cols)).</summary>
+    internal int RankOf(int layer) => LayerRanks is { } ranks && layer < ranks.Length ? ranks[layer] : Estimator?.Rank ?? Rank;
 
     /// <summary>Seeds the He-normal initial weights (independent of the method), the tiles' device draws and the rules' estimators.</summary>
     public ulong Seed { get; init; }

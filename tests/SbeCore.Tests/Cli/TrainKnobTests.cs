@@ -13,6 +13,10 @@ public sealed class TrainKnobTests : IDisposable
     [InlineData(2, "unknown --magnitude 'median'", "--magnitude", "median")] // a usage error: exit code 2
     [InlineData(1, "--published-schedule needs --method sbpca", "-m", "sbe", "--published-schedule")]
     [InlineData(2, "--threads must be 1 to 64 (got 0)", "--threads", "0")]
+    [InlineData(1, "--layer-ranks needs a ranked method", "-m", "minibatch", "--layer-ranks", "2,1")]
+    [InlineData(2, "--layer-ranks must be ranks >= 1", "--layer-ranks", "2,0")]
+    [InlineData(1, "LayerRanks has 3 entries for 2 weight layers", "--layer-ranks", "2,1,1")]
+    [InlineData(1, "--layer-ranks cannot be combined with --checkpoint", "--layer-ranks", "2,1", "--checkpoint", "c.bin")]
     public void MisuseIsAOneLineError(int exitCode, string message, params string[] args)
     {
         CliTests.WriteIdx(_dir, train: 20, test: 10);
@@ -41,6 +45,20 @@ public sealed class TrainKnobTests : IDisposable
         CliTests.WriteIdx(_dir, train: 40, test: 10);
         string one = FinalTrainLoss("one", ["-m", "sgd", "--device", "ecram"]).Loss;
         Assert.Equal(one, FinalTrainLoss("two", ["-m", "sgd", "--device", "ecram", "--threads", "2"]).Loss);
+    }
+
+    // Per-layer ranks: the label and results name them, the writes count them, equal ranks are --rank.
+    [Fact]
+    public void LayerRanksTrainAndEqualRanksAreRank()
+    {
+        CliTests.WriteIdx(_dir, train: 40, test: 10);
+        var (mixed, stdout) = FinalTrainLoss("mixed", ["--layer-ranks", "3,1"]);
+        Assert.Contains("sbe-3/1", stdout);
+        string json = File.ReadAllText(Path.Combine(_dir, "mixed", "results.json"));
+        Assert.Contains("\"layerRanks\": [", json);
+        Assert.Contains("\"rankOneWrites\": 20,", json); // 5 batches of 8 x (3 + 1) writes
+        Assert.Equal(FinalTrainLoss("rank2", ["-k", "2"]).Loss, FinalTrainLoss("ranks22", ["--layer-ranks", "2,2"]).Loss);
+        Assert.NotEqual(mixed, FinalTrainLoss("rank1", []).Loss);
     }
 
     // The other low-rank methods train from the CLI; SBPCA's published schedule at a batch below its sub-batch

@@ -7,12 +7,13 @@ namespace SbeCore.Tests.Crossbar;
 
 public class AllocationTests
 {
-    public static TheoryData<string> Configs => new() { "ConstantStep", "ConstantStepDI", "LinearStep", "ExpStep", "None", "Ideal", "LongTrain", "TikiTaka" };
+    public static TheoryData<string> Configs => new() { "ConstantStep", "ConstantStepDI", "EcRamRounded", "LinearStep", "ExpStep", "None", "Ideal", "LongTrain", "TikiTaka" };
 
     private static TileConfig ConfigFor(string name) => name switch
     {
         "ConstantStep" => NoisyPreset(),
         "ConstantStepDI" => TileConfig.GokmenVlasov() with { Update = new UpdateConfig { PulseType = PulseType.DeterministicImplicit } },
+        "EcRamRounded" => TileConfig.EcRam() with { Update = TileConfig.PresetUpdate() with { PulseType = PulseType.ImplicitStochasticRound } },
         "LinearStep" => TileConfig.EcRam(),
         "ExpStep" => TileConfig.ReRamES(),
         "None" => TileConfig.Capacitor() with { Update = new UpdateConfig { PulseType = PulseType.None } },

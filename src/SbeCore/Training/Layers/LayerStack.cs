@@ -177,7 +177,7 @@ internal sealed class LayerStack
         for (int l = 0; l < _tileLayers.Length; l++)
         {
             var t = _tileLayers[l];
-            UpdateBounds.Check(l, t.Tile, t.PairDeltas(GradOutput(l, n), n), t.PairInputs(n), n * t.Positions, t.Positions, _owner.Options.Rank, learningRate);
+            UpdateBounds.Check(l, t.Tile, t.PairDeltas(GradOutput(l, n), n), t.PairInputs(n), n * t.Positions, t.Positions, _owner.Options.RankOf(l), learningRate);
         }
         for (int l = 0; l < _tileLayers.Length; l++)
         {
