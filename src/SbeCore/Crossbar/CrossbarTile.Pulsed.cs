@@ -191,6 +191,15 @@ public sealed partial class CrossbarTile
     /// <summary>round(BL p_x p_d), half away from zero, computed in double.</summary>
     internal static int DeterministicCount(int bl, float px, float pd) => (int)Math.Floor((double)bl * px * pd + 0.5);
 
+    /// <summary>ImplicitStochasticRound: floor(BL p_x p_d) plus 1 when <paramref name="uniform"/> (in [0, 1)) is below the
+    /// fractional part, in double, so small counts survive on average (round to nearest drops every count below 1/2).</summary>
+    internal static int StochasticCount(int bl, float px, float pd, double uniform)
+    {
+        double count = (double)bl * px * pd;
+        double whole = Math.Floor(count);
+        return (int)whole + (uniform < count - whole ? 1 : 0);
+    }
+
     // The columns' masks (shared by every row block, so built once, on the caller) and the firing columns.
     private void BuildColumnMasks(int bl)
     {
@@ -246,13 +255,15 @@ public sealed partial class CrossbarTile
         switch (_step)
         {
             case PulsedStep.Stochastic: StochasticRows(context); break;
-            case PulsedStep.Deterministic: DeterministicRows(context); break;
-            case PulsedStep.Rounded: RoundedRows(context); break;
+            case PulsedStep.Deterministic: ImplicitRows(context, stochastic: false); break;
+            case PulsedStep.Rounded: ImplicitRows(context, stochastic: true); break;
             default: DenseRows(context); break;
         }
     }
 
-    private void DeterministicRows(PulseContext c)
+    // Implicit pulse counts, BL p_x p_d per device: rounded to nearest (DeterministicImplicit) or stochastically
+    // (ImplicitStochasticRound, one uniform per device with p_x > 0 from the row's stream).
+    private void ImplicitRows(PulseContext c, bool stochastic)
     {
         int bl = _bl;
         for (int i = c.First; i < c.End; i++)
@@ -264,7 +275,9 @@ public sealed partial class CrossbarTile
             int row = i * Cols;
             for (int j = 0; j < Cols; j++)
             {
-                int n = DeterministicCount(bl, _colProbability[j], pd);
+                float px = _colProbability[j];
+                if (px == 0) continue;
+                int n = stochastic ? StochasticCount(bl, px, pd, c.Random.NextUniform()) : DeterministicCount(bl, px, pd);
                 if (n != 0) ApplyPulses(row + j, n, rowDir * _colSign[j], c);
             }
         }
