@@ -31,7 +31,7 @@ extern "C" {
 #endif
 
 #define SBE_ABI_VERSION_MAJOR 1
-#define SBE_ABI_VERSION_MINOR 7
+#define SBE_ABI_VERSION_MINOR 8
 #define SBE_ABI_VERSION ((SBE_ABI_VERSION_MAJOR << 16) | SBE_ABI_VERSION_MINOR)
 /* ABI history (a minor bump only adds; binaries built against an older minor keep working):
    1.0  first release.
@@ -52,7 +52,8 @@ extern "C" {
    1.6  Whole-network checkpoints: sbe_network_save, sbe_network_load, sbe_network_completed_epochs.
    1.7  Layers driven call by call (sbe_layer_*: forward, backward, update, with row strides); rule options
         (sbe_rule_options_t: estimator magnitudes incl. SBE_MAGNITUDE_START_RAYLEIGH, initial state, quantisation,
-        cold start, SBPCA's schedule) for networks (sbe_network_create_ex, sbe_network_get_rule_options) and layers. */
+        cold start, SBPCA's schedule) for networks (sbe_network_create_ex, sbe_network_get_rule_options) and layers.
+   1.8  sbe_tile_set_threads/get_threads, sbe_network_set_threads/get_threads: pulsed writes over several threads. */
 
 /* Largest element count of any matrix or batch buffer (2^26). */
 #define SBE_MAX_ELEMENTS ((size_t)1 << 26)
@@ -235,6 +236,11 @@ SBE_API int sbe_tile_write_rank_k(sbe_tile_t *tile, float learning_rate, const f
    a one-sided unit cell (SBE_DEVICE_PCM) refreshes saturated pairs, then weights diffuse and decay (lifetime).
    A network's train_batch does this itself. */
 SBE_API int sbe_tile_post_update_step(sbe_tile_t *tile);
+/* Threads a tile's pulsed writes may split their rows over, 1 to 64 (default 1). Weights and counters are the same bits
+   for every value: each group of 64 rows draws its own random numbers. A write splits only when each thread gets at least
+   65,536 device visits (rows x firing columns). sbe_network_set_threads sets every tile of a network. */
+SBE_API int sbe_tile_set_threads(sbe_tile_t *tile, uint32_t threads);
+SBE_API int sbe_tile_get_threads(const sbe_tile_t *tile, uint32_t *threads);
 SBE_API int sbe_tile_get_weights(const sbe_tile_t *tile, float *weights, size_t weights_len);
 SBE_API int sbe_tile_set_weights(sbe_tile_t *tile, const float *weights, size_t weights_len);
 SBE_API int sbe_tile_get_counters(const sbe_tile_t *tile, sbe_tile_counters_t *counters);
@@ -410,6 +416,8 @@ SBE_API int sbe_network_create_ex(const sbe_network_config_t *config, const sbe_
                                   const sbe_config_t *device, const char *architecture, sbe_network_t **out);
 /* The rule options the network was built with (the defaults when it was given none; oja_rate reads 0.01 then). */
 SBE_API int sbe_network_get_rule_options(const sbe_network_t *network, sbe_rule_options_t *options);
+SBE_API int sbe_network_set_threads(sbe_network_t *network, uint32_t threads);
+SBE_API int sbe_network_get_threads(const sbe_network_t *network, uint32_t *threads);
 
 /* A layer: one dense or conv2d tile (rows = outputs or output channels, cols = inputs + 1 bias column fed 1) with its
    update rule, driven call by call as an autograd function drives it. It is built as layer 0 of a network with the

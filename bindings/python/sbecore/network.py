@@ -201,6 +201,17 @@ class Network(NativeObject):
         return read_options(_native.lib().sbe_network_get_rule_options, self._h)
 
     @property
+    def threads(self) -> int:
+        """Threads every tile's pulsed writes may split their rows over (1 to 64, default 1); the same results for every value."""
+        value = ctypes.c_uint32()
+        _native.check(_native.lib().sbe_network_get_threads(self._h, ctypes.byref(value)))
+        return value.value
+
+    @threads.setter
+    def threads(self, value: int) -> None:
+        _native.check(_native.lib().sbe_network_set_threads(self._h, uint("threads", value, 32)))
+
+    @property
     def completed_epochs(self) -> int:
         """Epochs trained by train_epoch (kept by checkpoints): continue the shuffle seeds from here after load()."""
         epochs = ctypes.c_uint64()

@@ -123,6 +123,17 @@ class Tile(NativeObject):
         px = f32("x", x, (self.cols,))
         _native.check(_native.lib().sbe_tile_write(self._h, real("learning_rate", learning_rate), pd, self.rows, px, self.cols))
 
+    @property
+    def threads(self) -> int:
+        """Threads the pulsed writes may split their rows over (1 to 64, default 1); the same results for every value."""
+        value = ctypes.c_uint32()
+        _native.check(_native.lib().sbe_tile_get_threads(self._h, ctypes.byref(value)))
+        return value.value
+
+    @threads.setter
+    def threads(self, value: int) -> None:
+        _native.check(_native.lib().sbe_tile_set_threads(self._h, uint("threads", value, 32)))
+
     def post_update_step(self) -> None:
         """Once per optimizer step, after its writes (aihwkit's post_update_step): a unit cell's refresh, diffusion, decay."""
         _native.check(_native.lib().sbe_tile_post_update_step(self._h))

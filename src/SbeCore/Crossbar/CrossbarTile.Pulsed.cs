@@ -63,8 +63,8 @@ public sealed partial class CrossbarTile
         get => _threads;
         set
         {
-            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
-            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, WorkerPool.MaxParts);
+            if (value < 1 || value > WorkerPool.MaxParts)
+                throw new ArgumentException($"Threads is {value}; it must be 1 to {WorkerPool.MaxParts}.", nameof(value));
             EnsureContexts(value);
             _threads = value;
         }

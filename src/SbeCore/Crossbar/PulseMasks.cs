@@ -101,7 +101,7 @@ internal static class PulseMasks
     {
         padded = PaddedLines(lines);
         words = WordsPerLine(bl);
-        if (bl < 1) throw new ArgumentOutOfRangeException(nameof(bl), bl, "BL must be at least 1.");
+        if (bl < 1) throw new ArgumentException($"BL is {bl}; it must be at least 1.", nameof(bl));
         if (draws.Length < padded * bl) throw new ArgumentException($"draws has {draws.Length} elements; {lines} lines x BL {bl} need {padded * bl}.", nameof(draws));
         if (thresholds.Length < padded) throw new ArgumentException($"thresholds has {thresholds.Length} elements; {lines} lines need {padded} (padded).", nameof(thresholds));
         if (masks.Length < lines * words) throw new ArgumentException($"masks has {masks.Length} elements; {lines} lines need {lines * words}.", nameof(masks));

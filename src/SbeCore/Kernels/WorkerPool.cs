@@ -38,7 +38,7 @@ internal sealed class WorkerPool
     /// <summary>Runs body(0) .. body(parts - 1), each once, and returns when all have finished; rethrows the first failure.</summary>
     public void Run(Action<int> body, int parts)
     {
-        if (parts < 1 || parts > MaxParts) throw new ArgumentOutOfRangeException(nameof(parts), parts, $"A job has 1 to {MaxParts} parts.");
+        if (parts < 1 || parts > MaxParts) throw new ArgumentException($"A job has 1 to {MaxParts} parts, not {parts}.", nameof(parts));
         if (parts == 1 || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
         {
             for (int p = 0; p < parts; p++) body(p);

@@ -63,6 +63,19 @@ public sealed partial class Network
     public int OutputSize => _stack.OutputSize;
     /// <summary>Number of weight layers (tiles).</summary>
     public int LayerCount => _tiles.Length;
+
+    /// <summary>Threads every tile's pulsed write may split its rows over (<see cref="CrossbarTile.Threads"/>, 1 to 64;
+    /// the same bits for every value). Starts at <see cref="NetworkOptions.Threads"/>.</summary>
+    /// <exception cref="ArgumentException">A value outside 1 to 64 (nothing changes).</exception>
+    public int Threads
+    {
+        get => _tiles.Length == 0 ? 1 : _tiles[0].Threads;
+        set
+        {
+            if (value < 1 || value > 64) throw new ArgumentException($"Threads is {value}; it must be 1 to 64.", nameof(value));
+            foreach (var tile in _tiles) tile.Threads = value;
+        }
+    }
     /// <summary>Rank-1 writes issued to all tiles so far (the paper's "matrix updates").</summary>
     public long RankOneWrites { get { long s = 0; foreach (var t in _tiles) s += t.Counters.RankOneWrites; return s; } }
     /// <summary>Device pulses applied to all tiles so far (0 for the ideal device, which writes exact floats).</summary>

@@ -166,8 +166,8 @@ public class ThreadedPulsedWriteTests
     public void ThreadsAreValidated()
     {
         var tile = new CrossbarTile(4, 4, TileConfig.GokmenVlasov());
-        Assert.Throws<ArgumentOutOfRangeException>(() => tile.Threads = 0);
-        Assert.Throws<ArgumentOutOfRangeException>(() => tile.Threads = WorkerPool.MaxParts + 1);
+        Assert.Throws<ArgumentException>(() => tile.Threads = 0);
+        Assert.Throws<ArgumentException>(() => tile.Threads = WorkerPool.MaxParts + 1);
         Assert.Equal(1, tile.Threads);
     }
 
