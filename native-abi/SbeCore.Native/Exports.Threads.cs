@@ -60,7 +60,6 @@ internal static unsafe partial class Exports
         catch (Exception e) { return LastError.Fail(e); }
     }
 
-    private static int ThreadCount(uint threads) => threads is >= 1 and <= 64
-        ? (int)threads
-        : throw new SbeException(SbeStatus.InvalidArgument, $"threads is {threads}; it must be 1 to 64.");
+    // The library refuses counts outside 1 to 64 (CrossbarTile.CheckThreads); larger uints stay out of range as ints.
+    private static int ThreadCount(uint threads) => (int)Math.Min(threads, int.MaxValue);
 }

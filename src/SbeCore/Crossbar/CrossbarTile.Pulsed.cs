@@ -63,11 +63,17 @@ public sealed partial class CrossbarTile
         get => _threads;
         set
         {
-            if (value < 1 || value > WorkerPool.MaxParts)
-                throw new ArgumentException($"Threads is {value}; it must be 1 to {WorkerPool.MaxParts}.", nameof(value));
+            CheckThreads(value);
             EnsureContexts(value);
             _threads = value;
         }
+    }
+
+    /// <summary>Refuses a thread count outside 1 to <see cref="WorkerPool.MaxParts"/>.</summary>
+    internal static void CheckThreads(int threads)
+    {
+        if (threads < 1 || threads > WorkerPool.MaxParts)
+            throw new ArgumentException($"Threads is {threads}; it must be 1 to {WorkerPool.MaxParts}.", nameof(threads));
     }
 
     /// <summary>Tests: device visits per thread below which a write is not split (<see cref="PulseTuning.MinVisitsPerThread"/>).</summary>
@@ -229,9 +235,7 @@ public sealed partial class CrossbarTile
     private void RunRows(PulsedStep step, long visits)
     {
         _step = step;
-        // A transfer compound's pulses update its fast array's counters directly, so its writes stay on one thread.
-        int threads = _transfer is null ? _threads : 1;
-        int parts = (int)Math.Clamp(Math.Min(threads, visits / Math.Max(1, MinVisitsPerThread)), 1, (Rows + PulseTuning.RowGroup - 1) / PulseTuning.RowGroup);
+        int parts = (int)Math.Clamp(Math.Min(_threads, visits / Math.Max(1, MinVisitsPerThread)), 1, (Rows + PulseTuning.RowGroup - 1) / PulseTuning.RowGroup);
         int per = (Rows + parts - 1) / parts;
         per = (per + PulseTuning.RowGroup - 1) / PulseTuning.RowGroup * PulseTuning.RowGroup;
         parts = (Rows + per - 1) / per;
@@ -243,9 +247,11 @@ public sealed partial class CrossbarTile
             var c = _contexts[p];
             Counters.TotalPulses += c.Pulses;
             Counters.ClippedPulses += c.Clipped;
-            if (_pair is null) continue;
-            _pair.Plus.Counters.TotalPulses += c.PlusPulses; _pair.Plus.Counters.ClippedPulses += c.PlusClipped;
-            _pair.Minus.Counters.TotalPulses += c.MinusPulses; _pair.Minus.Counters.ClippedPulses += c.MinusClipped;
+            for (int a = 0; a < _cellArrays.Length; a++)
+            {
+                _cellArrays[a].Counters.TotalPulses += c.CellPulses[a];
+                _cellArrays[a].Counters.ClippedPulses += c.CellClipped[a];
+            }
         }
     }
 
@@ -428,7 +434,7 @@ public sealed partial class CrossbarTile
         c.Pulses += n;
         if (_constantStepStd >= 0) c.Clipped += ConstantStepPulses(k, n, direction, c.Random);
         else if (_pair is not null) c.Clipped += _pair.ApplyPulses(k, n, direction, _weights, c);
-        else if (_transfer is not null) c.Clipped += _transfer.ApplyPulses(k, n, direction, _weights, c.Random);
+        else if (_transfer is not null) c.Clipped += _transfer.ApplyPulses(k, n, direction, _weights, c);
         else c.Clipped += PulseByPulse(k, n, direction, c.Random);
     }
 

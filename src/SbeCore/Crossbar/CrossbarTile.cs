@@ -25,6 +25,7 @@ public sealed partial class CrossbarTile
     private readonly float _writeNoise;      // write_noise_std * dw_min
     private readonly OneSidedPair? _pair;    // a one-sided unit cell's two devices (else null)
     private readonly TransferPair? _transfer; // a transfer compound's fast and slow devices (else null)
+    private readonly CrossbarTile[] _cellArrays = []; // the device arrays a unit cell's pulses go to (PulseContext's cell sums)
     private readonly RandomStream _updateRandom;
     private readonly RandomStream _readRandom;
     private readonly AnalogReader _forwardReader = new();
@@ -57,11 +58,13 @@ public sealed partial class CrossbarTile
         {
             _pair = new OneSidedPair(rows, cols, cell, StreamSeed(seed, 4), StreamSeed(seed, 5));
             _pair.VisibleBounds(_wMin, _wMax);
+            _cellArrays = [_pair.Plus, _pair.Minus];
         }
         else if (_device is TransferCompound compound)
         {
             _transfer = new TransferPair(rows, cols, compound, StreamSeed(seed, 4), StreamSeed(seed, 5), StreamSeed(seed, 6));
             _transfer.VisibleBounds(_wMin, _wMax);
+            _cellArrays = [_transfer.Fast];
         }
         else
         {

@@ -65,8 +65,7 @@ internal sealed class OneSidedPair
     {
         bool up = direction > 0;
         long clipped = (up ? Plus : Minus).PulseDevice(k, n, +1, context.Random);
-        if (up) { context.PlusPulses += n; context.PlusClipped += clipped; }
-        else { context.MinusPulses += n; context.MinusClipped += clipped; }
+        context.AddCellPulses(up ? 0 : 1, n, clipped);
         visible[k] = Plus.Weights[k] - Minus.Weights[k];
         return clipped;
     }

@@ -26,13 +26,25 @@ internal sealed class PulseContext
     /// <summary>Gaussians the last row group drew: the next group's first refill size (a hint; values do not depend on it).</summary>
     public int LastGroupGaussians = 64;
 
-    /// <summary>Pulses and clipped pulses of this write so far; a unit cell's per-side sums (plus, minus).</summary>
-    public long Pulses, Clipped, PlusPulses, PlusClipped, MinusPulses, MinusClipped;
+    /// <summary>Pulses and clipped pulses of this write so far.</summary>
+    public long Pulses, Clipped;
+
+    /// <summary>A unit cell's sums per device array it pulses (<see cref="CrossbarTile"/>'s cell arrays: a one-sided pair's
+    /// g+ and g-, a transfer compound's fast array), added to each array's counters when the write ends.</summary>
+    public readonly long[] CellPulses = new long[2], CellClipped = new long[2];
 
     public void Begin(int first, int end)
     {
         First = first; End = end; Group = -1;
-        Pulses = Clipped = PlusPulses = PlusClipped = MinusPulses = MinusClipped = 0;
+        Pulses = Clipped = 0;
+        CellPulses.AsSpan().Clear(); CellClipped.AsSpan().Clear();
+    }
+
+    /// <summary>Counts n pulses (clipped of them) on the cell's device array <paramref name="array"/>.</summary>
+    public void AddCellPulses(int array, int n, long clipped)
+    {
+        CellPulses[array] += n;
+        CellClipped[array] += clipped;
     }
 
     public void EnsureDraws(int words)

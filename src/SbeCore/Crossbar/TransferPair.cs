@@ -64,13 +64,12 @@ internal sealed class TransferPair
         }
     }
 
-    /// <summary>n gradient pulses on A's device k, drawn from the write's row stream; returns the clipped pulses
-    /// (A's own counters are updated here: a transfer tile's writes run on one thread).</summary>
-    public long ApplyPulses(int k, int n, int direction, float[] visible, RandomStream random)
+    /// <summary>n gradient pulses on A's device k, drawn from the writing thread's row stream, summed into its context
+    /// (added to A's counters when the write ends); returns the clipped pulses.</summary>
+    public long ApplyPulses(int k, int n, int direction, float[] visible, PulseContext context)
     {
-        long clipped = Fast.PulseDevice(k, n, direction, random);
-        Fast.Counters.TotalPulses += n;
-        Fast.Counters.ClippedPulses += clipped;
+        long clipped = Fast.PulseDevice(k, n, direction, context.Random);
+        context.AddCellPulses(0, n, clipped);
         visible[k] = Visible(k);
         return clipped;
     }

@@ -72,7 +72,7 @@ public sealed partial class Network
         get => _tiles.Length == 0 ? 1 : _tiles[0].Threads;
         set
         {
-            if (value < 1 || value > 64) throw new ArgumentException($"Threads is {value}; it must be 1 to 64.", nameof(value));
+            CrossbarTile.CheckThreads(value);
             foreach (var tile in _tiles) tile.Threads = value;
         }
     }
@@ -225,7 +225,7 @@ public sealed partial class Network
         for (int l = 0; l + 1 < s.Length; l++)
             if (!CheckedSize.TryProduct([s[l + 1], s[l] + 1L], MaxTotalDevices, out long devices) || !CheckedSize.TrySum(total, devices, MaxTotalDevices, out total))
                 throw new ArgumentException($"LayerSizes [{string.Join(", ", s)}] need more than {MaxTotalDevices:N0} devices (the limit); use smaller layers.", nameof(o));
-        if (o.Threads < 1 || o.Threads > 64) throw new ArgumentException($"Threads is {o.Threads}; it must be 1 to 64.", nameof(o));
+        CrossbarTile.CheckThreads(o.Threads);
         if (!Enum.IsDefined(o.Activation)) throw new ArgumentException($"Activation {(int)o.Activation} is not defined.", nameof(o));
         if (!UpdateRules.TryGet(o.Method, out _)) throw new ArgumentException($"Method {(int)o.Method} is not defined; registered: {UpdateRules.Names}.", nameof(o));
         int rank = o.Estimator?.Rank ?? o.Rank, sub = o.Estimator?.SubBatch ?? o.SubBatch;
