@@ -20,6 +20,7 @@ public class ObservePerSampleBenchmarks
     private float[] _deltas = [], _xs = [];
     private SbeEstimator _sbe = null!;
     private MiniBatchRule _miniBatch = null!;
+    private SbeCore.Crossbar.CrossbarTile _tile = null!;
     private float[] _denseAtOddStride = []; // the same accumulation into a plain a*b array (rows at stride 785, unaligned)
 
     [GlobalSetup]
@@ -30,6 +31,7 @@ public class ObservePerSampleBenchmarks
         rng.FillGaussian(_deltas); rng.FillGaussian(_xs);
         _sbe = new SbeEstimator(Rows, Cols, seed: 2);
         _miniBatch = new MiniBatchRule(Rows, Cols);
+        _tile = new SbeCore.Crossbar.CrossbarTile(Rows, Cols);
         _denseAtOddStride = new float[Rows * Cols];
     }
 
@@ -43,7 +45,7 @@ public class ObservePerSampleBenchmarks
     [Benchmark(OperationsPerInvoke = N, Description = "MiniBatch one-pass accumulate, RankK (per sample)")]
     public void MiniBatchOnePass()
     {
-        _miniBatch.AccumulateBatch(_deltas, _xs, N);
+        _miniBatch.AccumulateBatch(_deltas, _xs, N, _tile);
     }
 
     [Benchmark(OperationsPerInvoke = N, Description = "Dense accumulate into a plain a*b array (per sample)")]

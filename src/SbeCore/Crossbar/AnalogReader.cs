@@ -20,7 +20,7 @@ internal sealed partial class AnalogReader
     private float[] _scales = [];
 
     public void Read(IOConfig io, float[] weights, int rows, int cols, bool transposed,
-        ReadOnlySpan<float> input, int n, Span<float> output, RandomStream random)
+        ReadOnlySpan<float> input, int n, Span<float> output, RandomStream random, ParallelKernels kernels, int threads)
     {
         int inLen = transposed ? rows : cols, outLen = transposed ? cols : rows;
         if (_inputs.Length < n * inLen) _inputs = new float[n * inLen];
@@ -40,8 +40,9 @@ internal sealed partial class AnalogReader
             if (ReadsZero(io, nm, nmValue, transposed)) xq.Clear();
             else Convert(io, x, InputScale(nm, nmValue, 1f), inStep, xq, random);
         }
-        if (transposed) Blas.BatchReadTransposed(weights, rows, cols, cols, dac, n, output.Slice(0, n * outLen));
-        else Blas.BatchRead(weights, rows, cols, cols, dac, n, output.Slice(0, n * outLen));
+        // The one step without random numbers, and most of the work: the only one split over threads.
+        if (transposed) kernels.BatchReadTransposed(weights, rows, cols, cols, dac, n, output.Slice(0, n * outLen), threads);
+        else kernels.BatchRead(weights, rows, cols, cols, dac, n, output.Slice(0, n * outLen), threads);
 
         for (int s = 0; s < n; s++)
         {

@@ -54,9 +54,12 @@ public sealed partial class CrossbarTile
     internal float LastMaxColProbability { get; private set; }
 
     /// <summary>
-    /// Threads a pulsed write may split its rows over (default 1, at most 64). Weights and counters are bit-identical
-    /// for every value: each row draws its own random numbers. A write is split only when every thread gets at least
-    /// 65536 device visits (rows times firing columns), below which waking a thread costs more than it saves.
+    /// Threads the tile's work may split over (default 1, at most 64): a pulsed write by rows, a batched read by rows
+    /// (forward) or columns (backward; with an I/O model, its matrix product), an ideal dense write and a mini-batch rule's
+    /// gradient by rows. Results are bit-identical for every value: each row of a write draws its own random numbers, and
+    /// each output of a read runs the same operations on any thread. Work is split only when every thread gets at least
+    /// 65536 device visits (rows times firing columns) of a write, or 2^18 multiply-adds of a read or gradient; below
+    /// that, waking a thread costs more than it saves.
     /// </summary>
     public int Threads
     {
@@ -133,7 +136,7 @@ public sealed partial class CrossbarTile
     {
         if (_isIdeal)
         {
-            Kernels.Blas.Ger(-lr, d, x, _weights, Rows, Cols, Cols);
+            Blas.Ger(-lr, d, x, _weights, Rows, Cols, Cols);
             return;
         }
         for (int i = 0; i < Rows; i++)
@@ -155,7 +158,7 @@ public sealed partial class CrossbarTile
     private void ApplyPulsedRankOne(float lr, ReadOnlySpan<float> d, ReadOnlySpan<float> x)
     {
         var up = Config.Update;
-        float xMax = Kernels.SimdReduce.AbsMax(x), dMax = Kernels.SimdReduce.AbsMax(d);
+        float xMax = SimdReduce.AbsMax(x), dMax = SimdReduce.AbsMax(d);
         LastBl = 0; LastMaxRowProbability = 0; LastMaxColProbability = 0;
         _writes++;
         if (lr == 0 || xMax == 0 || dMax == 0) return;
@@ -374,12 +377,16 @@ public sealed partial class CrossbarTile
     private unsafe void ApplyDense(float lr, ReadOnlySpan<float> g, int stride, long rankOneEquivalent)
     {
         var type = Config.Update.PulseType;
-        if (_isIdeal || type == PulseType.None)
+        if (_isIdeal)
+        {
+            Threaded.AddScaled(-lr, g, stride, _weights, Rows, Cols, Cols, _threads);
+            return;
+        }
+        if (type == PulseType.None)
         {
             for (int r = 0; r < Rows; r++)
             {
                 ReadOnlySpan<float> gr = g.Slice(r * stride, Cols);
-                if (_isIdeal) { Kernels.Blas.Axpy(-lr, gr, _weights.AsSpan(r * Cols, Cols)); continue; }
                 for (int j = 0; j < Cols; j++) SetClipped(r * Cols + j, HiddenWeight(r * Cols + j) - lr * gr[j]);
             }
             return;

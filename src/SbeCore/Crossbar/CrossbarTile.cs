@@ -31,6 +31,9 @@ public sealed partial class CrossbarTile
     private readonly AnalogReader _forwardReader = new();
     private readonly AnalogReader _backwardReader = new();
 
+    /// <summary>The tile's reads, and the dense updates of the rules that write it, split over <see cref="Threads"/>.</summary>
+    internal ParallelKernels Threaded { get; } = new();
+
     /// <summary>Creates a tile; hidden device parameters are drawn from <paramref name="seed"/>.</summary>
     /// <exception cref="ArgumentException">An invalid configuration (the exception names the parameter).</exception>
     public CrossbarTile(int rows, int cols, TileConfig? config = null, ulong seed = 0)
@@ -169,16 +172,16 @@ public sealed partial class CrossbarTile
     public void Read(ReadOnlySpan<float> inputs, int n, Span<float> outputs)
     {
         CheckRead(inputs, n, Cols, outputs, Rows, nameof(inputs));
-        if (Config.Forward.IsPerfect) Blas.BatchRead(_weights, Rows, Cols, Cols, inputs.Slice(0, n * Cols), n, outputs.Slice(0, n * Rows));
-        else _forwardReader.Read(Config.Forward, _weights, Rows, Cols, transposed: false, inputs, n, outputs, _readRandom);
+        if (Config.Forward.IsPerfect) Threaded.BatchRead(_weights, Rows, Cols, Cols, inputs.Slice(0, n * Cols), n, outputs.Slice(0, n * Rows), _threads);
+        else _forwardReader.Read(Config.Forward, _weights, Rows, Cols, transposed: false, inputs, n, outputs, _readRandom, Threaded, _threads);
     }
 
     /// <summary>Backward read of a batch: outputs (n x cols) = errors (n x rows) W, through the backward I/O model.</summary>
     public void ReadTransposed(ReadOnlySpan<float> errors, int n, Span<float> outputs)
     {
         CheckRead(errors, n, Rows, outputs, Cols, nameof(errors));
-        if (Config.Backward.IsPerfect) Blas.BatchReadTransposed(_weights, Rows, Cols, Cols, errors.Slice(0, n * Rows), n, outputs.Slice(0, n * Cols));
-        else _backwardReader.Read(Config.Backward, _weights, Rows, Cols, transposed: true, errors, n, outputs, _readRandom);
+        if (Config.Backward.IsPerfect) Threaded.BatchReadTransposed(_weights, Rows, Cols, Cols, errors.Slice(0, n * Rows), n, outputs.Slice(0, n * Cols), _threads);
+        else _backwardReader.Read(Config.Backward, _weights, Rows, Cols, transposed: true, errors, n, outputs, _readRandom, Threaded, _threads);
     }
 
     /// <summary>One rank-1 write: W -= learningRate * d x^T (d has rows entries, x has cols), applied through the device model.</summary>

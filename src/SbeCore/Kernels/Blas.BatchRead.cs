@@ -18,20 +18,38 @@ public static partial class Blas
     /// <summary>Floats of cols per block when cols is large (8 rows x 512 floats = 16 KiB, half of L1d).</summary>
     private const int BatchReadBlock = 512;
 
-    internal static void BatchRead512(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> x, int n, Span<float> y) => BatchReadCore<Simd512, Vector512<float>>(w, rows, cols, stride, x, n, y);
-    internal static void BatchRead256(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> x, int n, Span<float> y) => BatchReadCore<Simd256, Vector256<float>>(w, rows, cols, stride, x, n, y);
-    internal static void BatchRead128(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> x, int n, Span<float> y) => BatchReadCore<Simd128, Vector128<float>>(w, rows, cols, stride, x, n, y);
+    internal static void BatchRead512(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> x, int n, Span<float> y) => BatchReadCore<Simd512, Vector512<float>>(w, rows, cols, stride, x, n, y, rows);
+    internal static void BatchRead256(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> x, int n, Span<float> y) => BatchReadCore<Simd256, Vector256<float>>(w, rows, cols, stride, x, n, y, rows);
+    internal static void BatchRead128(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> x, int n, Span<float> y) => BatchReadCore<Simd128, Vector128<float>>(w, rows, cols, stride, x, n, y, rows);
 
-    internal static void BatchReadScalar(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> x, int n, Span<float> y)
+    internal static void BatchReadScalar(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> x, int n, Span<float> y) => BatchReadScalar(w, rows, cols, stride, x, n, y, rows);
+
+    /// <summary>As above with output j at y[j * ldy] (a block of rows of a taller read).</summary>
+    private static void BatchReadScalar(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> x, int n, Span<float> y, int ldy)
     {
-        for (int j = 0; j < n; j++) GemvScalar(w, rows, cols, stride, x.Slice(j * cols, cols), y.Slice(j * rows, rows));
+        for (int j = 0; j < n; j++) GemvScalar(w, rows, cols, stride, x.Slice(j * cols, cols), y.Slice(j * ldy, rows));
+    }
+
+    /// <summary>Rows [r0, r1) of a batched read (y's rows stay <paramref name="rows"/> apart): the same operations on those
+    /// outputs as the whole read on the same path, so blocks of rows on any threads give the whole read's bits.</summary>
+    internal static void BatchReadRowBlock(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> x, int n, Span<float> y, int r0, int r1)
+    {
+        var wb = w.Slice(r0 * stride);
+        var yb = y.Slice(r0);
+        switch (SimdDispatch.Widest)
+        {
+            case SimdWidth.V512: BatchReadCore<Simd512, Vector512<float>>(wb, r1 - r0, cols, stride, x, n, yb, rows); break;
+            case SimdWidth.V256: BatchReadCore<Simd256, Vector256<float>>(wb, r1 - r0, cols, stride, x, n, yb, rows); break;
+            case SimdWidth.V128: BatchReadCore<Simd128, Vector128<float>>(wb, r1 - r0, cols, stride, x, n, yb, rows); break;
+            default: BatchReadScalar(wb, r1 - r0, cols, stride, x, n, yb, rows); break;
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void BatchReadCore<TOps, TVec>(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> x, int n, Span<float> y)
+    private static void BatchReadCore<TOps, TVec>(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> x, int n, Span<float> y, int ldy)
         where TOps : struct, ISimdOps<TVec> where TVec : struct
     {
-        if (cols < TOps.Count) { BatchReadScalar(w, rows, cols, stride, x, n, y); return; }
+        if (cols < TOps.Count) { BatchReadScalar(w, rows, cols, stride, x, n, y, ldy); return; }
         ref float wr = ref MemoryMarshal.GetReference(w);
         ref float xr = ref MemoryMarshal.GetReference(x);
         ref float yr = ref MemoryMarshal.GetReference(y);
@@ -40,19 +58,18 @@ public static partial class Blas
         {
             int klen = Math.Min(block, cols - k0);
             BatchReadPanel<TOps, TVec>(ref Unsafe.Add(ref wr, k0), (nuint)stride, rows, ref Unsafe.Add(ref xr, k0), (nuint)cols, n,
-                                       ref yr, klen, accumulate: k0 != 0);
+                                       ref yr, (nuint)ldy, klen, accumulate: k0 != 0);
         }
     }
 
     /// <summary>Y (+)= X[:, k0:k0+klen] W[:, k0:k0+klen]^T; the refs point at column k0 (which may be short of one vector
     /// only when it is the last block: its tail vector then reaches back into the previous block, masked).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void BatchReadPanel<TOps, TVec>(ref float w, nuint ws, int rows, ref float x, nuint xs, int n, ref float y, int klen, bool accumulate)
+    private static void BatchReadPanel<TOps, TVec>(ref float w, nuint ws, int rows, ref float x, nuint xs, int n, ref float y, nuint ys, int klen, bool accumulate)
         where TOps : struct, ISimdOps<TVec> where TVec : struct
     {
         int fresh = klen % TOps.Count;
         TVec mask = fresh != 0 ? TOps.TailMask(fresh) : TOps.Zero;
-        nuint ys = (nuint)rows;
         int r0 = 0;
         if (FewVectorRegisters)
         {

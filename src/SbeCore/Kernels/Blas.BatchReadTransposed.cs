@@ -16,25 +16,45 @@ public static partial class Blas
     /// <summary>Rows of W per block when rows is large (64 rows x 4 x 64 bytes = 16 KiB strip).</summary>
     private const int BatchReadTBlock = 64;
 
-    internal static void BatchReadTransposed512(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> d, int n, Span<float> z) => BatchReadTCore<Simd512, Vector512<float>>(w, rows, cols, stride, d, n, z);
-    internal static void BatchReadTransposed256(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> d, int n, Span<float> z) => BatchReadTCore<Simd256, Vector256<float>>(w, rows, cols, stride, d, n, z);
-    internal static void BatchReadTransposed128(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> d, int n, Span<float> z) => BatchReadTCore<Simd128, Vector128<float>>(w, rows, cols, stride, d, n, z);
+    internal static void BatchReadTransposed512(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> d, int n, Span<float> z) => BatchReadTCore<Simd512, Vector512<float>>(w, rows, cols, stride, d, n, z, cols);
+    internal static void BatchReadTransposed256(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> d, int n, Span<float> z) => BatchReadTCore<Simd256, Vector256<float>>(w, rows, cols, stride, d, n, z, cols);
+    internal static void BatchReadTransposed128(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> d, int n, Span<float> z) => BatchReadTCore<Simd128, Vector128<float>>(w, rows, cols, stride, d, n, z, cols);
 
-    internal static void BatchReadTransposedScalar(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> d, int n, Span<float> z)
+    internal static void BatchReadTransposedScalar(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> d, int n, Span<float> z) => BatchReadTransposedScalar(w, rows, cols, stride, d, n, z, cols);
+
+    /// <summary>As above with output j at z[j * ldz] (a block of columns of a wider read).</summary>
+    private static void BatchReadTransposedScalar(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> d, int n, Span<float> z, int ldz)
     {
-        for (int j = 0; j < n; j++) GemvTScalar(w, rows, cols, stride, d.Slice(j * rows, rows), z.Slice(j * cols, cols));
+        for (int j = 0; j < n; j++) GemvTScalar(w, rows, cols, stride, d.Slice(j * rows, rows), z.Slice(j * ldz, cols));
+    }
+
+    /// <summary>Columns [c0, c1) of a batched transposed read (z's rows stay <paramref name="cols"/> apart). Every element of
+    /// Z is one chain of multiply-adds over the rows whatever the tiling, so blocks of columns on any threads give the whole
+    /// read's bits, provided each block is at least one vector wide whenever the whole read is (the same path).</summary>
+    internal static void BatchReadTransposedColumnBlock(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> d, int n, Span<float> z, int c0, int c1)
+    {
+        var wb = w.Slice(c0);
+        var zb = z.Slice(c0);
+        switch (SimdDispatch.Widest)
+        {
+            case SimdWidth.V512: BatchReadTCore<Simd512, Vector512<float>>(wb, rows, c1 - c0, stride, d, n, zb, cols); break;
+            case SimdWidth.V256: BatchReadTCore<Simd256, Vector256<float>>(wb, rows, c1 - c0, stride, d, n, zb, cols); break;
+            case SimdWidth.V128: BatchReadTCore<Simd128, Vector128<float>>(wb, rows, c1 - c0, stride, d, n, zb, cols); break;
+            default: BatchReadTransposedScalar(wb, rows, c1 - c0, stride, d, n, zb, cols); break;
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void BatchReadTCore<TOps, TVec>(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> d, int n, Span<float> z)
+    private static void BatchReadTCore<TOps, TVec>(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> d, int n, Span<float> z, int ldz)
         where TOps : struct, ISimdOps<TVec> where TVec : struct
     {
-        if (cols < TOps.Count) { BatchReadTransposedScalar(w, rows, cols, stride, d, n, z); return; }
-        z.Slice(0, n * cols).Clear();
+        if (cols < TOps.Count) { BatchReadTransposedScalar(w, rows, cols, stride, d, n, z, ldz); return; }
+        if (ldz == cols) z.Slice(0, n * cols).Clear();
+        else for (int j = 0; j < n; j++) z.Slice(j * ldz, cols).Clear();
         ref float wr = ref MemoryMarshal.GetReference(w);
         ref float dr = ref MemoryMarshal.GetReference(d);
         ref float zr = ref MemoryMarshal.GetReference(z);
-        nuint vn = (nuint)TOps.Count, c = (nuint)cols, ws = (nuint)stride, ds = (nuint)rows, zs = (nuint)cols;
+        nuint vn = (nuint)TOps.Count, c = (nuint)cols, ws = (nuint)stride, ds = (nuint)rows, zs = (nuint)ldz;
         int fresh = cols % TOps.Count;
         TVec ones = TOps.TailMask(TOps.Count);
         TVec tailMask = fresh != 0 ? TOps.TailMask(fresh) : TOps.Zero;

@@ -16,19 +16,38 @@ public static partial class Blas
         for (int r = 0; r < rows; r++) AxpyScalar(alpha * u[r], v.Slice(0, cols), w.Slice(r * stride, cols));
     }
 
-    internal static void RankK512(ReadOnlySpan<float> u, ReadOnlySpan<float> s, ReadOnlySpan<float> v, Span<float> w, int rows, int cols, int stride) => RankKCore<Simd512, Vector512<float>>(u, s, v, w, rows, cols, stride);
-    internal static void RankK256(ReadOnlySpan<float> u, ReadOnlySpan<float> s, ReadOnlySpan<float> v, Span<float> w, int rows, int cols, int stride) => RankKCore<Simd256, Vector256<float>>(u, s, v, w, rows, cols, stride);
-    internal static void RankK128(ReadOnlySpan<float> u, ReadOnlySpan<float> s, ReadOnlySpan<float> v, Span<float> w, int rows, int cols, int stride) => RankKCore<Simd128, Vector128<float>>(u, s, v, w, rows, cols, stride);
+    internal static void RankK512(ReadOnlySpan<float> u, ReadOnlySpan<float> s, ReadOnlySpan<float> v, Span<float> w, int rows, int cols, int stride) => RankKCore<Simd512, Vector512<float>>(u, s, v, w, rows, cols, stride, rows);
+    internal static void RankK256(ReadOnlySpan<float> u, ReadOnlySpan<float> s, ReadOnlySpan<float> v, Span<float> w, int rows, int cols, int stride) => RankKCore<Simd256, Vector256<float>>(u, s, v, w, rows, cols, stride, rows);
+    internal static void RankK128(ReadOnlySpan<float> u, ReadOnlySpan<float> s, ReadOnlySpan<float> v, Span<float> w, int rows, int cols, int stride) => RankKCore<Simd128, Vector128<float>>(u, s, v, w, rows, cols, stride, rows);
 
     /// <summary>Same arithmetic order as k successive Ger calls: w = (((w + a0 v0) + a1 v1) + ...).</summary>
     internal static void RankKScalar(ReadOnlySpan<float> u, ReadOnlySpan<float> s, ReadOnlySpan<float> v, Span<float> w, int rows, int cols, int stride)
+        => RankKScalar(u, s, v, w, rows, cols, stride, rows);
+
+    /// <summary>As above with term t's u at u[t * ldu] (a block of rows of a taller W).</summary>
+    private static void RankKScalar(ReadOnlySpan<float> u, ReadOnlySpan<float> s, ReadOnlySpan<float> v, Span<float> w, int rows, int cols, int stride, int ldu)
     {
         int k = s.Length;
         if (cols == 0) return;
         for (int r = 0; r < rows; r++)
         {
             Span<float> row = w.Slice(r * stride, cols);
-            for (int t = 0; t < k; t++) AxpyScalar(s[t] * u[t * rows + r], v.Slice(t * cols, cols), row);
+            for (int t = 0; t < k; t++) AxpyScalar(s[t] * u[t * ldu + r], v.Slice(t * cols, cols), row);
+        }
+    }
+
+    /// <summary>Rows [r0, r1) of <see cref="RankK"/> (u's terms stay <paramref name="rows"/> apart). Each element gets its
+    /// terms in order whatever the row grouping, so blocks of rows on any threads give the whole update's bits.</summary>
+    internal static void RankKRowBlock(ReadOnlySpan<float> u, ReadOnlySpan<float> s, ReadOnlySpan<float> v, Span<float> w, int rows, int cols, int stride, int r0, int r1)
+    {
+        var ub = u.Slice(r0);
+        var wb = w.Slice(r0 * stride);
+        switch (SimdDispatch.Widest)
+        {
+            case SimdWidth.V512: RankKCore<Simd512, Vector512<float>>(ub, s, v, wb, r1 - r0, cols, stride, rows); break;
+            case SimdWidth.V256: RankKCore<Simd256, Vector256<float>>(ub, s, v, wb, r1 - r0, cols, stride, rows); break;
+            case SimdWidth.V128: RankKCore<Simd128, Vector128<float>>(ub, s, v, wb, r1 - r0, cols, stride, rows); break;
+            default: RankKScalar(ub, s, v, wb, r1 - r0, cols, stride, rows); break;
         }
     }
 
@@ -62,17 +81,17 @@ public static partial class Blas
     private const long GerBlockElements = 1 << 18;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RankKCore<TOps, TVec>(ReadOnlySpan<float> u, ReadOnlySpan<float> s, ReadOnlySpan<float> v, Span<float> w, int rows, int cols, int stride)
+    private static void RankKCore<TOps, TVec>(ReadOnlySpan<float> u, ReadOnlySpan<float> s, ReadOnlySpan<float> v, Span<float> w, int rows, int cols, int stride, int ldu)
         where TOps : struct, ISimdOps<TVec> where TVec : struct
     {
-        if (cols < TOps.Count) { RankKScalar(u, s, v, w, rows, cols, stride); return; }
+        if (cols < TOps.Count) { RankKScalar(u, s, v, w, rows, cols, stride, ldu); return; }
         if (s.IsEmpty) return; // k = 0: nothing to add (and u, v are empty: no refs into them)
         ref float ur = ref MemoryMarshal.GetReference(u);
         ref float sr = ref MemoryMarshal.GetReference(s);
         ref float vr = ref MemoryMarshal.GetReference(v);
         ref float wr = ref MemoryMarshal.GetReference(w);
         int k = s.Length;
-        nuint c = (nuint)cols, st = (nuint)stride, ru = (nuint)rows;
+        nuint c = (nuint)cols, st = (nuint)stride, ru = (nuint)ldu;
         // Several rows share each load of v: with one row, a 4-term update needs five loads per vector of W against
         // four FMAs (load-bound). With 32 vector registers (the 512-bit path) four rows (16 coefficients, 4 row vectors,
         // 4 tail vectors), else two. Terms go in groups of four, then one group of the remaining 1-3, each applied to

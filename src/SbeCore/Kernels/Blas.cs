@@ -144,13 +144,7 @@ public static partial class Blas
     /// <exception cref="ArgumentException">A negative size, stride &lt; cols, u or v not k x rows / k x cols, or w overlapping u, s or v.</exception>
     public static void RankK(ReadOnlySpan<float> u, ReadOnlySpan<float> s, ReadOnlySpan<float> v, Span<float> w, int rows, int cols, int stride)
     {
-        int span = BlasThrow.CheckMatrix(nameof(w), w.Length, rows, cols, stride);
-        int k = s.Length;
-        BlasThrow.CheckExact(nameof(u), u.Length, (long)k * Math.Max(rows, 0), "k x rows");
-        BlasThrow.CheckExact(nameof(v), v.Length, (long)k * Math.Max(cols, 0), "k x cols");
-        BlasThrow.CheckNoOverlap(w.Slice(0, span), nameof(w), u, nameof(u));
-        BlasThrow.CheckNoOverlap(w.Slice(0, span), nameof(w), s, nameof(s));
-        BlasThrow.CheckNoOverlap(w.Slice(0, span), nameof(w), v, nameof(v));
+        CheckRankK(u, s, v, w, rows, cols, stride);
         switch (SimdDispatch.Widest)
         {
             case SimdWidth.V512: RankK512(u, s, v, w, rows, cols, stride); break;
@@ -166,13 +160,7 @@ public static partial class Blas
     /// <exception cref="ArgumentException">A negative size, stride &lt; cols, a length that does not fit the shape, or y overlapping w or x.</exception>
     public static void BatchRead(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> x, int n, Span<float> y)
     {
-        int span = BlasThrow.CheckMatrix(nameof(w), w.Length, rows, cols, stride);
-        BlasThrow.CheckCount(nameof(n), n);
-        BlasThrow.CheckExact(nameof(x), x.Length, (long)n * cols, "n x cols");
-        BlasThrow.CheckAtLeast(nameof(y), y.Length, (long)n * rows, "n x rows");
-        Span<float> used = y.Slice(0, n * rows);
-        BlasThrow.CheckNoOverlap(used, nameof(y), w.Slice(0, span), nameof(w));
-        BlasThrow.CheckNoOverlap(used, nameof(y), x, nameof(x));
+        CheckBatchRead(w, rows, cols, stride, x, n, y);
         switch (SimdDispatch.Widest)
         {
             case SimdWidth.V512: BatchRead512(w, rows, cols, stride, x, n, y); break;
@@ -188,13 +176,7 @@ public static partial class Blas
     /// <exception cref="ArgumentException">A negative size, stride &lt; cols, a length that does not fit the shape, or z overlapping w or d.</exception>
     public static void BatchReadTransposed(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> d, int n, Span<float> z)
     {
-        int span = BlasThrow.CheckMatrix(nameof(w), w.Length, rows, cols, stride);
-        BlasThrow.CheckCount(nameof(n), n);
-        BlasThrow.CheckExact(nameof(d), d.Length, (long)n * rows, "n x rows");
-        BlasThrow.CheckAtLeast(nameof(z), z.Length, (long)n * cols, "n x cols");
-        Span<float> used = z.Slice(0, n * cols);
-        BlasThrow.CheckNoOverlap(used, nameof(z), w.Slice(0, span), nameof(w));
-        BlasThrow.CheckNoOverlap(used, nameof(z), d, nameof(d));
+        CheckBatchReadTransposed(w, rows, cols, stride, d, n, z);
         switch (SimdDispatch.Widest)
         {
             case SimdWidth.V512: BatchReadTransposed512(w, rows, cols, stride, d, n, z); break;
@@ -202,5 +184,38 @@ public static partial class Blas
             case SimdWidth.V128: BatchReadTransposed128(w, rows, cols, stride, d, n, z); break;
             default: BatchReadTransposedScalar(w, rows, cols, stride, d, n, z); break;
         }
+    }
+
+    internal static void CheckBatchRead(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> x, int n, Span<float> y)
+    {
+        int span = BlasThrow.CheckMatrix(nameof(w), w.Length, rows, cols, stride);
+        BlasThrow.CheckCount(nameof(n), n);
+        BlasThrow.CheckExact(nameof(x), x.Length, (long)n * cols, "n x cols");
+        BlasThrow.CheckAtLeast(nameof(y), y.Length, (long)n * rows, "n x rows");
+        Span<float> used = y.Slice(0, n * rows);
+        BlasThrow.CheckNoOverlap(used, nameof(y), w.Slice(0, span), nameof(w));
+        BlasThrow.CheckNoOverlap(used, nameof(y), x, nameof(x));
+    }
+
+    internal static void CheckBatchReadTransposed(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> d, int n, Span<float> z)
+    {
+        int span = BlasThrow.CheckMatrix(nameof(w), w.Length, rows, cols, stride);
+        BlasThrow.CheckCount(nameof(n), n);
+        BlasThrow.CheckExact(nameof(d), d.Length, (long)n * rows, "n x rows");
+        BlasThrow.CheckAtLeast(nameof(z), z.Length, (long)n * cols, "n x cols");
+        Span<float> used = z.Slice(0, n * cols);
+        BlasThrow.CheckNoOverlap(used, nameof(z), w.Slice(0, span), nameof(w));
+        BlasThrow.CheckNoOverlap(used, nameof(z), d, nameof(d));
+    }
+
+    internal static void CheckRankK(ReadOnlySpan<float> u, ReadOnlySpan<float> s, ReadOnlySpan<float> v, Span<float> w, int rows, int cols, int stride)
+    {
+        int span = BlasThrow.CheckMatrix(nameof(w), w.Length, rows, cols, stride);
+        int k = s.Length;
+        BlasThrow.CheckExact(nameof(u), u.Length, (long)k * Math.Max(rows, 0), "k x rows");
+        BlasThrow.CheckExact(nameof(v), v.Length, (long)k * Math.Max(cols, 0), "k x cols");
+        BlasThrow.CheckNoOverlap(w.Slice(0, span), nameof(w), u, nameof(u));
+        BlasThrow.CheckNoOverlap(w.Slice(0, span), nameof(w), s, nameof(s));
+        BlasThrow.CheckNoOverlap(w.Slice(0, span), nameof(w), v, nameof(v));
     }
 }

@@ -35,13 +35,14 @@ public sealed class MiniBatchRule : IUpdateRule, IRuleState
         => Blas.Ger(weight, delta, x, _gradient.Span, Rows, Cols, _gradient.Stride);
 
     /// <summary>Adds the batch mean (1/n) sum_j delta_j x_j^T in one pass over the buffer (bit-for-bit the n per-sample
-    /// <see cref="Accumulate"/> calls, in order; measured in ObservePerSampleBenchmarks).</summary>
-    internal void AccumulateBatch(ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n)
+    /// <see cref="Accumulate"/> calls, in order; measured in ObservePerSampleBenchmarks), split by rows over <paramref name="tile"/>'s threads (the same bits
+    /// for any count).</summary>
+    internal void AccumulateBatch(ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, CrossbarTile tile)
     {
         if (_weights.Length < n) _weights = new float[n];
         var w = _weights.AsSpan(0, n);
         w.Fill(1f / n);
-        Blas.RankK(deltas, w, inputs, _gradient.Span, Rows, Cols, _gradient.Stride);
+        tile.Threaded.RankK(deltas, w, inputs, _gradient.Span, Rows, Cols, _gradient.Stride, tile.Threads);
     }
 
     /// <inheritdoc />
@@ -50,7 +51,7 @@ public sealed class MiniBatchRule : IUpdateRule, IRuleState
         RuleGuards.CheckApply(tile, Rows, Cols, deltas, inputs, n, learningRate);
         if (n == 0) return;
         _gradient.Clear();
-        AccumulateBatch(deltas, inputs, n);
+        AccumulateBatch(deltas, inputs, n, tile);
         long writes = Math.Min(n, Math.Min(Rows, Cols));
         tile.UpdateDense(learningRate, _gradient.Span, _gradient.Stride, writes);
         RankOneWrites += writes;

@@ -1,0 +1,144 @@
+namespace SbeCore.Kernels;
+
+/// <summary>
+/// The batched reads, the rank-k update and the scaled matrix add split over threads by blocks of their output (rows
+/// of W for a read and an update, columns for a transposed read). Each block runs the single-thread kernel's
+/// operations on its outputs (blocks start on multiples of <see cref="RowQuantum"/> rows or <see cref="ColumnQuantum"/>
+/// columns, so the kernels tile every output as the whole call does), so the result has the same bits for any thread
+/// count. One instance per owner (a tile, a rule): a job's arguments live in its fields while the parts run.
+/// </summary>
+internal sealed unsafe class ParallelKernels
+{
+    /// <summary>Rows per block unit: a multiple of the read's 4-row register tiles and of a 64-byte line of outputs.</summary>
+    public const int RowQuantum = 16;
+
+    /// <summary>Columns per block unit of the transposed read: a multiple of its widest strip (4 vectors of 16 floats),
+    /// so no block is narrower than a vector and no block's overlapping tail reaches into another's outputs.</summary>
+    public const int ColumnQuantum = 64;
+
+    private enum Job { Read, ReadTransposed, RankK, AddScaled }
+
+    private readonly Action<int> _body;
+    private Job _job;
+    private float* _w, _in, _scale, _out;
+    private int _wLength, _inLength, _scaleLength, _outLength;
+    private int _rows, _cols, _stride, _n, _inStride;
+    private float _alpha;
+    private int _per, _parts, _extent;
+
+    public ParallelKernels() => _body = RunPart;
+
+    /// <summary>Tests: multiply-adds per thread below which a call is not split (<see cref="ParallelTuning.MinMultiplyAddsPerThread"/>).</summary>
+    public long MinWorkPerThread { get; set; } = ParallelTuning.MinMultiplyAddsPerThread;
+
+    /// <summary><see cref="Blas.BatchRead"/> over up to <paramref name="threads"/> threads (arguments as checked there).</summary>
+    public void BatchRead(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> x, int n, Span<float> y, int threads)
+    {
+        Blas.CheckBatchRead(w, rows, cols, stride, x, n, y);
+        if (!Split(threads, (long)rows * cols * n, rows, RowQuantum)) { Blas.BatchRead(w, rows, cols, stride, x, n, y); return; }
+        fixed (float* pw = w, px = x, py = y)
+            Run(Job.Read, pw, w.Length, px, x.Length, null, 0, py, y.Length, rows, cols, stride, n);
+    }
+
+    /// <summary><see cref="Blas.BatchReadTransposed"/> over up to <paramref name="threads"/> threads.</summary>
+    public void BatchReadTransposed(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> d, int n, Span<float> z, int threads)
+    {
+        Blas.CheckBatchReadTransposed(w, rows, cols, stride, d, n, z);
+        if (!Split(threads, (long)rows * cols * n, cols, ColumnQuantum)) { Blas.BatchReadTransposed(w, rows, cols, stride, d, n, z); return; }
+        fixed (float* pw = w, pd = d, pz = z)
+            Run(Job.ReadTransposed, pw, w.Length, pd, d.Length, null, 0, pz, z.Length, rows, cols, stride, n);
+    }
+
+    /// <summary><see cref="Blas.RankK"/> (W += U diag(s) V^T, u k x rows, v k x cols) over up to <paramref name="threads"/> threads.</summary>
+    public void RankK(ReadOnlySpan<float> u, ReadOnlySpan<float> s, ReadOnlySpan<float> v, Span<float> w, int rows, int cols, int stride, int threads)
+    {
+        Blas.CheckRankK(u, s, v, w, rows, cols, stride);
+        if (!Split(threads, (long)rows * cols * s.Length, rows, RowQuantum)) { Blas.RankK(u, s, v, w, rows, cols, stride); return; }
+        fixed (float* pu = u, ps = s, pv = v, pw = w)
+        {
+            _inStride = 0;
+            Run(Job.RankK, pw, w.Length, pu, u.Length, ps, s.Length, pv, v.Length, rows, cols, stride, s.Length);
+        }
+    }
+
+    /// <summary>Row r of W (at <paramref name="stride"/>) += alpha times row r of G (at <paramref name="gStride"/>), rows split
+    /// over up to <paramref name="threads"/> threads; each row is one <see cref="Blas.Axpy"/>.</summary>
+    public void AddScaled(float alpha, ReadOnlySpan<float> g, int gStride, Span<float> w, int rows, int cols, int stride, int threads)
+    {
+        BlasThrow.CheckMatrix(nameof(g), g.Length, rows, cols, gStride);
+        BlasThrow.CheckMatrix(nameof(w), w.Length, rows, cols, stride);
+        if (!Split(threads, (long)rows * cols, rows, RowQuantum)) { AddRows(alpha, g, gStride, w, cols, stride, 0, rows); return; }
+        fixed (float* pg = g, pw = w)
+        {
+            _alpha = alpha; _inStride = gStride;
+            Run(Job.AddScaled, pw, w.Length, pg, g.Length, null, 0, null, 0, rows, cols, stride, 0);
+        }
+    }
+
+    private static void AddRows(float alpha, ReadOnlySpan<float> g, int gStride, Span<float> w, int cols, int stride, int r0, int r1)
+    {
+        for (int r = r0; r < r1; r++) Blas.Axpy(alpha, g.Slice(r * gStride, cols), w.Slice(r * stride, cols));
+    }
+
+    /// <summary>Blocks the last call ran in (1: not split).</summary>
+    public int LastParts { get; private set; }
+
+    // Whether the work pays for more than one thread; if so sets the block size (_per quanta; the last block takes the
+    // remainder, so no block is smaller than one quantum).
+    private bool Split(int threads, long work, int extent, int quantum)
+    {
+        LastParts = 1;
+        int units = extent / quantum;
+        long byWork = work / Math.Max(1, MinWorkPerThread);
+        int parts = (int)Math.Min(Math.Min(threads, byWork), units);
+        if (parts <= 1) return false;
+        _per = (units + parts - 1) / parts * quantum;
+        _parts = (extent - 1) / _per + 1;
+        if (extent - (_parts - 1) * _per < quantum) _parts--; // a short last block joins the one before
+        _extent = extent;
+        LastParts = _parts;
+        return _parts > 1;
+    }
+
+    private void Run(Job job, float* w, int wLength, float* input, int inLength, float* scale, int scaleLength, float* output, int outLength,
+                     int rows, int cols, int stride, int n)
+    {
+        _job = job;
+        _w = w; _wLength = wLength; _in = input; _inLength = inLength; _scale = scale; _scaleLength = scaleLength; _out = output; _outLength = outLength;
+        _rows = rows; _cols = cols; _stride = stride; _n = n;
+        try { WorkerPool.Shared.Run(_body, _parts); }
+        finally { _w = _in = _scale = _out = null; }
+    }
+
+    private void RunPart(int part)
+    {
+        int start = part * _per, end = part == _parts - 1 ? _extent : start + _per;
+        var w = new Span<float>(_w, _wLength);
+        var input = new ReadOnlySpan<float>(_in, _inLength);
+        switch (_job)
+        {
+            case Job.Read:
+                Blas.BatchReadRowBlock(w, _rows, _cols, _stride, input, _n, new Span<float>(_out, _outLength), start, end);
+                break;
+            case Job.ReadTransposed:
+                Blas.BatchReadTransposedColumnBlock(w, _rows, _cols, _stride, input, _n, new Span<float>(_out, _outLength), start, end);
+                break;
+            case Job.RankK:
+                Blas.RankKRowBlock(input, new ReadOnlySpan<float>(_scale, _scaleLength), new ReadOnlySpan<float>(_out, _outLength), w, _rows, _cols, _stride, start, end);
+                break;
+            default:
+                AddRows(_alpha, input, _inStride, w, _cols, _stride, start, end);
+                break;
+        }
+    }
+}
+
+/// <summary>When a kernel call pays for a second thread (measured on the 2-core Zen 4 this project benchmarks on).</summary>
+internal static class ParallelTuning
+{
+    /// <summary>
+    /// Multiply-adds each thread must get before a read or an update is split: waking a worker and waiting for it costs a
+    /// few microseconds, about what one core does in 2^18 multiply-adds at the kernels' speed.
+    /// </summary>
+    public const long MinMultiplyAddsPerThread = 1 << 18;
+}

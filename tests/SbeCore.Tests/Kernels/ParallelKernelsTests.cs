@@ -1,0 +1,155 @@
+using SbeCore.Crossbar;
+using SbeCore.Kernels;
+using SbeCore.Numerics;
+using SbeCore.Training;
+using SbeCore.Updates;
+
+namespace SbeCore.Tests.Kernels;
+
+/// <summary>
+/// Reads, the rank-k update and the scaled add split over 2, 3 and 5 threads give the single-thread kernels' bits at every
+/// width and at shapes whose blocks end off the register tiles (odd rows, columns short of a vector, a short last block),
+/// and really run on the workers when the work is large enough.
+/// </summary>
+public class ParallelKernelsTests
+{
+    public static TheoryData<Width> Widths() => OperatorLayerWidthTests.Widths();
+
+    private static readonly (int Rows, int Cols, int N)[] Shapes =
+    [
+        (16, 64, 1), (33, 17, 5), (37, 130, 4), (100, 785, 7), (130, 129, 9), (257, 200, 3), (64, 1030, 2), (20, 8, 6),
+    ];
+
+    private static float[] Random(int length, ulong seed)
+    {
+        var rng = new Xoshiro256(seed);
+        var v = new float[length];
+        rng.FillGaussian(v);
+        return v;
+    }
+
+    private static void AssertBits(float[] expected, float[] actual, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(actual[i]), $"{what}: element {i}: {expected[i]} vs {actual[i]}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void SplitReadsAndUpdatesGiveTheSingleThreadBits(Width width)
+    {
+        var kernels = new ParallelKernels { MinWorkPerThread = 1 };
+        using var forced = SimdDispatch.Force((SimdWidth)(int)width);
+        foreach (var (rows, cols, n) in Shapes)
+        {
+            int stride = cols + 3;
+            float[] w = Random(rows * stride, (ulong)(rows * 7 + cols));
+            float[] x = Random(n * cols, 11), d = Random(n * rows, 12), s = Random(n, 13);
+            float[] g = Random(rows * cols, 14);
+            float[] y1 = new float[n * rows + 1], z1 = new float[n * cols + 1], w1 = (float[])w.Clone(), a1 = (float[])w.Clone();
+            Blas.BatchRead(w, rows, cols, stride, x, n, y1);
+            Blas.BatchReadTransposed(w, rows, cols, stride, d, n, z1);
+            Blas.RankK(d, s, x, w1, rows, cols, stride);
+            for (int r = 0; r < rows; r++) Blas.Axpy(-0.25f, g.AsSpan(r * cols, cols), a1.AsSpan(r * stride, cols));
+            foreach (int threads in new[] { 2, 3, 5 })
+            {
+                string at = $"{rows}x{cols}, n {n}, {threads} threads";
+                float[] y = new float[n * rows + 1], z = new float[n * cols + 1], wk = (float[])w.Clone(), ak = (float[])w.Clone();
+                y[^1] = z[^1] = 7f; y1[^1] = z1[^1] = 7f;
+                kernels.BatchRead(w, rows, cols, stride, x, n, y, threads);
+                kernels.BatchReadTransposed(w, rows, cols, stride, d, n, z, threads);
+                kernels.RankK(d, s, x, wk, rows, cols, stride, threads);
+                kernels.AddScaled(-0.25f, g, cols, ak, rows, cols, stride, threads);
+                AssertBits(y1, y, "read " + at);
+                AssertBits(z1, z, "transposed read " + at);
+                AssertBits(w1, wk, "rank-k " + at);
+                AssertBits(a1, ak, "scaled add " + at);
+            }
+        }
+    }
+
+    [Fact]
+    public void LargeWorkRunsOnTheWorkersAndSmallWorkStaysOnTheCaller()
+    {
+        var kernels = new ParallelKernels();
+        const int rows = 256, cols = 512, n = 16; // 2M multiply-adds: past the threshold for 2 threads
+        float[] w = Random(rows * cols, 1), x = Random(n * cols, 2), y = new float[n * rows];
+        kernels.BatchRead(w, rows, cols, cols, x.AsSpan(0, cols), 1, y, threads: 2); // 131,072 multiply-adds: below one thread's share
+        Assert.Equal(1, kernels.LastParts);
+        long before = WorkerPool.Shared.PartsOnWorkers;
+        // Another test's job may hold the pool (a job submitted meanwhile runs on its caller): a few tries.
+        for (int i = 0; i < 50 && WorkerPool.Shared.PartsOnWorkers == before; i++)
+        {
+            kernels.BatchRead(w, rows, cols, cols, x, n, y, threads: 2);
+            Assert.Equal(2, kernels.LastParts);
+        }
+        Assert.True(WorkerPool.Shared.PartsOnWorkers > before, "a 256 x 512 read of 16 inputs on 2 threads ran only on the caller");
+    }
+
+    [Fact]
+    public void SplitReadsAllocateNothing()
+    {
+        var kernels = new ParallelKernels();
+        const int rows = 256, cols = 512, n = 16;
+        float[] w = Random(rows * cols, 1), x = Random(n * cols, 2), d = Random(n * rows, 3), y = new float[n * rows], z = new float[n * cols];
+        float[] s = Random(n, 4);
+        for (int warm = 0; warm < 3; warm++)
+        {
+            kernels.BatchRead(w, rows, cols, cols, x, n, y, 2);
+            kernels.BatchReadTransposed(w, rows, cols, cols, d, n, z, 2);
+            kernels.RankK(d, s, x, w, rows, cols, cols, 2);
+        }
+        long workers = WorkerPool.Shared.WorkerAllocatedBytes;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++)
+        {
+            kernels.BatchRead(w, rows, cols, cols, x, n, y, 2);
+            kernels.BatchReadTransposed(w, rows, cols, cols, d, n, z, 2);
+            kernels.RankK(d, s, x, w, rows, cols, cols, 2);
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(workers, WorkerPool.Shared.WorkerAllocatedBytes);
+    }
+
+    [Theory]
+    [InlineData("ideal")]
+    [InlineData("io")]
+    public void TileReadsOnThreeThreadsEqualOne(string config)
+    {
+        TileConfig tc = config == "ideal" ? new TileConfig() : TileConfig.GokmenVlasov();
+        const int rows = 130, cols = 300, n = 24;
+        float[] x = Random(n * cols, 5), d = Random(n * rows, 6);
+        float[] Read(int threads, bool transposed)
+        {
+            var tile = new CrossbarTile(rows, cols, tc, seed: 9) { Threads = threads };
+            tile.Threaded.MinWorkPerThread = 1;
+            var outputs = new float[n * (transposed ? cols : rows)];
+            if (transposed) tile.ReadTransposed(d, n, outputs); else tile.Read(x, n, outputs);
+            return outputs;
+        }
+        AssertBits(Read(1, false), Read(3, false), config + " forward");
+        AssertBits(Read(1, true), Read(3, true), config + " backward");
+    }
+
+    [Fact]
+    public void MiniBatchTrainingOnTwoThreadsIsBitIdenticalToOne()
+    {
+        float[] Train(int threads)
+        {
+            var net = new Network(new NetworkOptions { LayerSizes = [300, 200, 10], Method = UpdateMethod.MiniBatch, Seed = 4, Threads = threads });
+            for (int l = 0; l < net.LayerCount; l++) net.GetTile(l).Threaded.MinWorkPerThread = 1;
+            var rng = new Xoshiro256(8);
+            var inputs = new float[64 * 300];
+            var labels = new int[64];
+            for (int step = 0; step < 3; step++)
+            {
+                rng.FillGaussian(inputs);
+                for (int j = 0; j < labels.Length; j++) labels[j] = (int)(rng.NextDouble() * 10);
+                net.TrainBatch(inputs, labels, 0.1f);
+            }
+            return [.. net.GetTile(0).Weights, .. net.GetTile(1).Weights];
+        }
+        AssertBits(Train(1), Train(2), "minibatch weights");
+    }
+}
