@@ -12,42 +12,126 @@ namespace SbeCore.Crossbar;
 /// iterative bound management (bm = 2, 4, ... while an output hit the bound), and the rescale y · 1/((1/s)/bm).
 /// Backward reads (<c>transposed</c>) run without bound management, as aihwkit does, unless
 /// <see cref="IOConfig.BackwardBoundManagement"/>. Scratch grows to the largest batch seen, so steady-state reads
-/// allocate nothing.
+/// allocate nothing. Every random number is keyed by (tile, read number, group of <see cref="SampleGroup"/> inputs), so
+/// the groups can run on any thread in any order and give the same bits.
 /// </summary>
 internal sealed partial class AnalogReader
 {
+    /// <summary>Inputs per keyed line of read noise. A read split over threads gives each thread whole groups (a multiple
+    /// of the matrix product's 4-input register tiles too), so the bits do not depend on the thread count.</summary>
+    internal const int SampleGroup = 16;
+
+    private readonly ulong _gaussianKey, _uniformKey;
+    private readonly Action<int> _runPart;
+    private readonly ParallelKernels _product = new();
+    private RandomStream[] _streams = [];
     private float[] _inputs = [];
     private float[] _scales = [];
 
-    public void Read(IOConfig io, float[] weights, int rows, int cols, bool transposed,
-        ReadOnlySpan<float> input, int n, Span<float> output, RandomStream random, ParallelKernels kernels, int threads)
+    // The read in flight, in fields so that parts on other threads see it.
+    private IOConfig _io = null!;
+    private float[] _weights = null!;
+    private int _rows, _cols, _n, _per, _productThreads;
+    private bool _transposed;
+    private ulong _read;
+    private unsafe float* _input, _output;
+
+    /// <summary>A reader whose noise is keyed by (<paramref name="gaussianKey"/>, <paramref name="uniformKey"/>), the read
+    /// number and the group of inputs.</summary>
+    public AnalogReader(ulong gaussianKey, ulong uniformKey)
+    {
+        _gaussianKey = gaussianKey; _uniformKey = uniformKey;
+        _runPart = RunPart;
+        EnsureStreams(1);
+    }
+
+    /// <summary>Tests: multiply-adds per thread below which a read (or its matrix product) is not split.</summary>
+    public long MinWorkPerThread
+    {
+        get => _minWork;
+        set { _minWork = value; _product.MinWorkPerThread = value; }
+    }
+    private long _minWork = ParallelTuning.MinMultiplyAddsPerThread;
+
+    /// <summary>Reads n inputs; read <paramref name="readNumber"/> keys its noise (each number once per tile). The groups
+    /// of inputs run on up to <paramref name="threads"/> threads when the work pays for it.</summary>
+    public unsafe void Read(IOConfig io, float[] weights, int rows, int cols, bool transposed,
+        ReadOnlySpan<float> input, int n, Span<float> output, ulong readNumber, int threads)
     {
         int inLen = transposed ? rows : cols, outLen = transposed ? cols : rows;
         if (_inputs.Length < n * inLen) _inputs = new float[n * inLen];
         if (_scales.Length < n) _scales = new float[n];
-        var dac = _inputs.AsSpan(0, n * inLen);
+        int groups = (n + SampleGroup - 1) / SampleGroup;
+        long work = (long)n * rows * cols;
+        int parts = (int)Math.Clamp(Math.Min(threads, work / Math.Max(1, MinWorkPerThread)), 1, Math.Max(1, groups));
+        _per = (groups + parts - 1) / parts * SampleGroup;
+        parts = Math.Max(1, (n + _per - 1) / _per);
+        EnsureStreams(parts);
+        _io = io; _weights = weights; _rows = rows; _cols = cols; _n = n; _transposed = transposed; _read = readNumber;
+        _productThreads = parts == 1 ? threads : 1; // too few inputs to split: the matrix product alone may still split by rows
+        fixed (float* pi = input, po = output)
+        {
+            _input = pi; _output = po;
+            try
+            {
+                if (parts == 1) ReadInputs(_streams[0], 0, n);
+                else WorkerPool.Shared.Run(_runPart, parts);
+            }
+            finally { _input = _output = null; _weights = null!; }
+        }
+    }
+
+    private void EnsureStreams(int count)
+    {
+        if (_streams.Length >= count) return;
+        var grown = new RandomStream[count];
+        _streams.CopyTo(grown, 0);
+        for (int p = _streams.Length; p < count; p++) grown[p] = RandomStream.Keyed(_gaussianKey, _uniformKey);
+        _streams = grown;
+    }
+
+    private void RunPart(int part)
+    {
+        int first = part * _per;
+        ReadInputs(_streams[part], first, Math.Min(_n, first + _per));
+    }
+
+    // Inputs [first, end) (first a multiple of SampleGroup): the DAC of each, one batched matrix product, then per output
+    // vector noise, ADC, bound management and rescale. Group g draws its input-side noise from keyed line 2g and its
+    // output side (bound management's repeated conversions included) from line 2g + 1.
+    private unsafe void ReadInputs(RandomStream random, int first, int end)
+    {
+        IOConfig io = _io;
+        bool transposed = _transposed;
+        int rows = _rows, cols = _cols, count = end - first;
+        int inLen = transposed ? rows : cols, outLen = transposed ? cols : rows;
+        var input = new ReadOnlySpan<float>(_input + (long)first * inLen, count * inLen);
+        var output = new Span<float>(_output + (long)first * outLen, count * outLen);
+        var dac = _inputs.AsSpan(first * inLen, count * inLen);
+        var scales = _scales.AsSpan(first, count);
         bool nm = io.NoiseManagement == NoiseManagement.AbsMax;
         bool bm = io.BoundManagement == BoundManagement.Iterative && (!transposed || io.BackwardBoundManagement);
         float inStep = Step(io.InpRes, io.InpBound), outStep = float.IsFinite(io.OutBound) ? Step(io.OutRes, io.OutBound) : 0f;
 
-        for (int s = 0; s < n; s++)
+        for (int s = 0; s < count; s++)
         {
+            if ((first + s) % SampleGroup == 0) random.Seek(Line(first + s, output: false), _read, SampleGroup * inLen, 0);
             var x = input.Slice(s * inLen, inLen);
-            float nmValue = nm ? Kernels.SimdReduce.AbsMax(x) : 1f;
+            float nmValue = nm ? SimdReduce.AbsMax(x) : 1f;
             if (nm && io.NmThres > 0) nmValue = MathF.Min(nmValue, io.NmThres);
-            _scales[s] = nmValue;
+            scales[s] = nmValue;
             var xq = dac.Slice(s * inLen, inLen);
             if (ReadsZero(io, nm, nmValue, transposed)) xq.Clear();
             else Convert(io, x, InputScale(nm, nmValue, 1f), inStep, xq, random);
         }
-        // The one step without random numbers, and most of the work: the only one split over threads.
-        if (transposed) kernels.BatchReadTransposed(weights, rows, cols, cols, dac, n, output.Slice(0, n * outLen), threads);
-        else kernels.BatchRead(weights, rows, cols, cols, dac, n, output.Slice(0, n * outLen), threads);
+        if (transposed) _product.BatchReadTransposed(_weights, rows, cols, cols, dac, count, output, _productThreads);
+        else _product.BatchRead(_weights, rows, cols, cols, dac, count, output, _productThreads);
 
-        for (int s = 0; s < n; s++)
+        for (int s = 0; s < count; s++)
         {
+            if ((first + s) % SampleGroup == 0) random.Seek(Line(first + s, output: true), _read, 2 * SampleGroup * outLen, 0);
             var y = output.Slice(s * outLen, outLen);
-            float nmValue = _scales[s];
+            float nmValue = scales[s];
             if (ReadsZero(io, nm, nmValue, transposed)) { y.Clear(); continue; }
             var x = input.Slice(s * inLen, inLen);
             var xq = dac.Slice(s * inLen, inLen);
@@ -60,8 +144,8 @@ internal sealed partial class AnalogReader
                 reduction *= 2f;
                 scale = InputScale(nm, nmValue, reduction);
                 Convert(io, x, scale, inStep, xq, random);
-                if (transposed) Blas.GemvT(weights, rows, cols, cols, xq, y);
-                else Blas.Gemv(weights, rows, cols, cols, xq, y);
+                if (transposed) Blas.GemvT(_weights, rows, cols, cols, xq, y);
+                else Blas.Gemv(_weights, rows, cols, cols, xq, y);
             }
             // aihwkit multiplies by out_scale / scale (forward) or by nm_scale (backward, where scale is 1/nm_scale
             // and there is no bound management); 1/(1/s) need not equal s in float32, so mirror each.
@@ -71,6 +155,8 @@ internal sealed partial class AnalogReader
             SimdMap.Unary(new MultiplyOperator(factor), y, y);
         }
     }
+
+    private static uint Line(int sample, bool output) => (uint)(2 * (sample / SampleGroup) + (output ? 1 : 0));
 
     // aihwkit: an all-zero input with noise management reads 0 (forward: unless there is input noise). An input so small
     // that 1 / max|x| overflows (all subnormal) reads 0 too: aihwkit's forward read returns 0 there (its output is

@@ -5,16 +5,17 @@ using SbeCore.Numerics;
 namespace SbeCore.Crossbar;
 
 // Save/load: a FramedFile ("SBETILE\0", u32 version, u64 payload length, payload, u32 CRC-32 of the payload).
-// The payload holds shape, seed, configs, then the state: weights, bounds, hidden parameters, counters, both random
-// streams, hidden (persistent) weights, the post-update step count and a unit cell's two device arrays, so a
-// loaded tile continues bit-identically. Version 1 files (before the device physics followed aihwkit's simulator)
-// are refused. Per-device reset values, decay scales and diffusion rates are redrawn from the seed.
+// The payload holds shape, seed, configs, then the state: weights, bounds, hidden parameters, counters, the update
+// stream, the read count (the reads' noise is keyed by it), hidden (persistent) weights, the post-update step count, the
+// pulsed-write count and a unit cell's device arrays, so a loaded tile continues bit-identically. Files of other
+// versions are refused (their random streams cannot be continued). Per-device reset values, decay scales and diffusion
+// rates are redrawn from the seed.
 public sealed partial class CrossbarTile
 {
     private static ReadOnlySpan<byte> Magic => "SBETILE\0"u8;
 
     /// <summary>Version of the file format written by <see cref="Save(string)"/>.</summary>
-    public const uint FileFormatVersion = 3;
+    public const uint FileFormatVersion = 4;
 
     /// <summary>Largest tile file <see cref="Load(string, IDeviceModel?)"/> reads (1 GiB, about 50 million devices); checked before anything is allocated.</summary>
     public const long MaxFileBytes = 1L << 30;
@@ -126,7 +127,7 @@ public sealed partial class CrossbarTile
         w.Write(Counters.RankOneWrites); w.Write(Counters.TotalPulses); w.Write(Counters.ClippedPulses);
         foreach (var p in Counters.PulsesPerDeviceArray) w.Write(p);
         _updateRandom.Save(w);
-        _readRandom.Save(w);
+        w.Write(_reads);
         if (_persistent is not null) WriteFloats(w, _persistent);
         w.Write(PostUpdateSteps);
         w.Write(_writes);
@@ -173,7 +174,7 @@ public sealed partial class CrossbarTile
         for (int k = 0; k < perDevice.Length; k++) perDevice[k] = r.ReadInt64();
         Counters.CopyFrom(counters);
         _updateRandom.Load(r);
-        _readRandom.Load(r);
+        _reads = r.ReadUInt64();
         if (_persistent is not null) ReadFloats(r, _persistent);
         PostUpdateSteps = r.ReadInt64();
         _writes = r.ReadUInt64();

@@ -27,12 +27,19 @@ public sealed partial class CrossbarTile
     private readonly TransferPair? _transfer; // a transfer compound's fast and slow devices (else null)
     private readonly CrossbarTile[] _cellArrays = []; // the device arrays a unit cell's pulses go to (PulseContext's cell sums)
     private readonly RandomStream _updateRandom;
-    private readonly RandomStream _readRandom;
-    private readonly AnalogReader _forwardReader = new();
-    private readonly AnalogReader _backwardReader = new();
+    private ulong _reads; // reads so far: the read number that keys their noise (saved)
+    private readonly AnalogReader _forwardReader, _backwardReader;
 
     /// <summary>The tile's reads, and the dense updates of the rules that write it, split over <see cref="Threads"/>.</summary>
     internal ParallelKernels Threaded { get; } = new();
+
+    /// <summary>Tests: multiply-adds per thread below which a read or a mini-batch gradient is not split
+    /// (<see cref="ParallelTuning.MinMultiplyAddsPerThread"/>).</summary>
+    internal long MinMultiplyAddsPerThread
+    {
+        get => Threaded.MinWorkPerThread;
+        set { Threaded.MinWorkPerThread = value; _forwardReader.MinWorkPerThread = value; _backwardReader.MinWorkPerThread = value; }
+    }
 
     /// <summary>Creates a tile; hidden device parameters are drawn from <paramref name="seed"/>.</summary>
     /// <exception cref="ArgumentException">An invalid configuration (the exception names the parameter).</exception>
@@ -55,7 +62,8 @@ public sealed partial class CrossbarTile
         _params = new float[(long)devices * _parametersPerDevice];
         Counters = new TileCounters(devices);
         _updateRandom = new RandomStream(StreamSeed(seed, 1));
-        _readRandom = new RandomStream(StreamSeed(seed, 2));
+        _forwardReader = new AnalogReader(DrawKey(seed, 10), DrawKey(seed, 11));
+        _backwardReader = new AnalogReader(DrawKey(seed, 10), DrawKey(seed, 11));
 
         if (_device is OneSidedUnitCell cell)
         {
@@ -173,7 +181,7 @@ public sealed partial class CrossbarTile
     {
         CheckRead(inputs, n, Cols, outputs, Rows, nameof(inputs));
         if (Config.Forward.IsPerfect) Threaded.BatchRead(_weights, Rows, Cols, Cols, inputs.Slice(0, n * Cols), n, outputs.Slice(0, n * Rows), _threads);
-        else _forwardReader.Read(Config.Forward, _weights, Rows, Cols, transposed: false, inputs, n, outputs, _readRandom, Threaded, _threads);
+        else _forwardReader.Read(Config.Forward, _weights, Rows, Cols, transposed: false, inputs, n, outputs, ++_reads, _threads);
     }
 
     /// <summary>Backward read of a batch: outputs (n x cols) = errors (n x rows) W, through the backward I/O model.</summary>
@@ -181,7 +189,7 @@ public sealed partial class CrossbarTile
     {
         CheckRead(errors, n, Rows, outputs, Cols, nameof(errors));
         if (Config.Backward.IsPerfect) Threaded.BatchReadTransposed(_weights, Rows, Cols, Cols, errors.Slice(0, n * Rows), n, outputs.Slice(0, n * Cols), _threads);
-        else _backwardReader.Read(Config.Backward, _weights, Rows, Cols, transposed: true, errors, n, outputs, _readRandom, Threaded, _threads);
+        else _backwardReader.Read(Config.Backward, _weights, Rows, Cols, transposed: true, errors, n, outputs, ++_reads, _threads);
     }
 
     /// <summary>One rank-1 write: W -= learningRate * d x^T (d has rows entries, x has cols), applied through the device model.</summary>

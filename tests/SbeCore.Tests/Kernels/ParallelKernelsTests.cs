@@ -118,12 +118,12 @@ public class ParallelKernelsTests
     public void TileReadsOnThreeThreadsEqualOne(string config)
     {
         TileConfig tc = config == "ideal" ? new TileConfig() : TileConfig.GokmenVlasov();
-        const int rows = 130, cols = 300, n = 24;
+        const int rows = 130, cols = 300, n = 40; // 3 groups of 16 inputs (the last one short)
         float[] x = Random(n * cols, 5), d = Random(n * rows, 6);
         float[] Read(int threads, bool transposed)
         {
             var tile = new CrossbarTile(rows, cols, tc, seed: 9) { Threads = threads };
-            tile.Threaded.MinWorkPerThread = 1;
+            tile.MinMultiplyAddsPerThread = 1;
             var outputs = new float[n * (transposed ? cols : rows)];
             if (transposed) tile.ReadTransposed(d, n, outputs); else tile.Read(x, n, outputs);
             return outputs;
@@ -138,7 +138,7 @@ public class ParallelKernelsTests
         float[] Train(int threads)
         {
             var net = new Network(new NetworkOptions { LayerSizes = [300, 200, 10], Method = UpdateMethod.MiniBatch, Seed = 4, Threads = threads });
-            for (int l = 0; l < net.LayerCount; l++) net.GetTile(l).Threaded.MinWorkPerThread = 1;
+            for (int l = 0; l < net.LayerCount; l++) net.GetTile(l).MinMultiplyAddsPerThread = 1;
             var rng = new Xoshiro256(8);
             var inputs = new float[64 * 300];
             var labels = new int[64];

@@ -103,7 +103,7 @@ public class NetworkTests
             for (int l = 0; l < net.LayerCount; l++)
             {
                 net.GetTile(l).MinVisitsPerThread = 0; // split even these small writes
-                net.GetTile(l).Threaded.MinWorkPerThread = 1; // and reads
+                net.GetTile(l).MinMultiplyAddsPerThread = 1; // and reads
             }
             var m = net.TrainEpoch(x, y, method == UpdateMethod.Sgd ? 1 : 10, 0.1f, 1);
             return ([.. net.GetTile(0).Weights, .. net.GetTile(1).Weights], m.Pulses);
