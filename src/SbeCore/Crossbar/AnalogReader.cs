@@ -45,6 +45,14 @@ internal sealed partial class AnalogReader
         EnsureStreams(1);
     }
 
+    /// <summary>Bytes worker threads allocated running this reader's parts (tests: steady state allocates nothing).</summary>
+    public long WorkerAllocatedBytes
+    {
+        get => _workerAllocated + _product.WorkerAllocatedBytes;
+        private set => _workerAllocated = value;
+    }
+    private long _workerAllocated;
+
     /// <summary>Tests: multiply-adds per thread below which a read (or its matrix product) is not split.</summary>
     public long MinWorkPerThread
     {
@@ -75,7 +83,7 @@ internal sealed partial class AnalogReader
             try
             {
                 if (parts == 1) ReadInputs(_streams[0], 0, n);
-                else WorkerPool.Shared.Run(_runPart, parts);
+                else WorkerAllocatedBytes += WorkerPool.Shared.Run(_runPart, parts);
             }
             finally { _input = _output = null; _weights = null!; }
         }

@@ -82,6 +82,11 @@ public sealed partial class CrossbarTile
     /// <summary>Tests: device visits per thread below which a write is not split (<see cref="PulseTuning.MinVisitsPerThread"/>).</summary>
     internal long MinVisitsPerThread { get; set; } = PulseTuning.MinVisitsPerThread;
 
+    /// <summary>Bytes worker threads allocated running this tile's writes, reads and gradients (tests: steady state
+    /// allocates nothing, whatever other tiles run on the shared pool meanwhile).</summary>
+    internal long WorkerAllocatedBytes => _writeWorkerAllocated + Threaded.WorkerAllocatedBytes + _forwardReader.WorkerAllocatedBytes + _backwardReader.WorkerAllocatedBytes;
+    private long _writeWorkerAllocated;
+
     /// <summary>Pulsed writes issued so far (the write number of the keyed draws).</summary>
     internal ulong PulsedWrites => _writes;
 
@@ -244,7 +249,7 @@ public sealed partial class CrossbarTile
         parts = (Rows + per - 1) / per;
         for (int p = 0; p < parts; p++) _contexts[p].Begin(p * per, Math.Min(Rows, (p + 1) * per));
         if (parts == 1) RunPart(0);
-        else WorkerPool.Shared.Run(_runPart, parts);
+        else _writeWorkerAllocated += WorkerPool.Shared.Run(_runPart, parts);
         for (int p = 0; p < parts; p++)
         {
             var c = _contexts[p];

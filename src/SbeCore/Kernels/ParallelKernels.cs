@@ -80,6 +80,9 @@ internal sealed unsafe class ParallelKernels
         for (int r = r0; r < r1; r++) Blas.Axpy(alpha, g.Slice(r * gStride, cols), w.Slice(r * stride, cols));
     }
 
+    /// <summary>Bytes the worker threads allocated running this instance's blocks (tests: steady state allocates nothing).</summary>
+    public long WorkerAllocatedBytes { get; private set; }
+
     /// <summary>Blocks the last call ran in (1: not split).</summary>
     public int LastParts { get; private set; }
 
@@ -106,7 +109,7 @@ internal sealed unsafe class ParallelKernels
         _job = job;
         _w = w; _wLength = wLength; _in = input; _inLength = inLength; _scale = scale; _scaleLength = scaleLength; _out = output; _outLength = outLength;
         _rows = rows; _cols = cols; _stride = stride; _n = n;
-        try { WorkerPool.Shared.Run(_body, _parts); }
+        try { WorkerAllocatedBytes += WorkerPool.Shared.Run(_body, _parts); }
         finally { _w = _in = _scale = _out = null; }
     }
 

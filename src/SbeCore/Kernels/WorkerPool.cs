@@ -27,37 +27,39 @@ internal sealed class WorkerPool
     private ExceptionDispatchInfo? _failure;
     private readonly ManualResetEventSlim _done = new(false);
 
-    /// <summary>Bytes the workers allocated while running parts, over the process (tests: steady state allocates nothing).</summary>
-    public long WorkerAllocatedBytes => Interlocked.Read(ref _workerAllocated);
-    private long _workerAllocated;
-
     /// <summary>Parts run on worker threads so far, over the process (tests: a split job really ran in parallel).</summary>
     public long PartsOnWorkers => Interlocked.Read(ref _partsOnWorkers);
     private long _partsOnWorkers;
 
-    /// <summary>Runs body(0) .. body(parts - 1), each once, and returns when all have finished; rethrows the first failure.</summary>
-    public void Run(Action<int> body, int parts)
+    /// <summary>Runs body(0) .. body(parts - 1), each once, and returns when all have finished; rethrows the first failure.
+    /// Returns the bytes the workers allocated while running this job's parts (parts run on the caller are the caller's
+    /// to measure), so an owner can prove its jobs allocate nothing while other jobs share the pool.</summary>
+    public long Run(Action<int> body, int parts)
     {
         if (parts < 1 || parts > MaxParts) throw new ArgumentException($"A job has 1 to {MaxParts} parts, not {parts}.", nameof(parts));
         if (parts == 1 || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
         {
             for (int p = 0; p < parts; p++) body(p);
-            return;
+            return 0;
         }
         try
         {
             EnsureWorkers(parts - 1);
             _body = body; _width = SimdDispatch.Forced; _failure = null;
             _pending = parts - 1;
+            _jobAllocated = 0;
             _done.Reset();
             for (int p = 1; p < parts; p++) _workers[p - 1].Start(p);
             try { body(0); }
             finally { _done.Wait(); }
             _body = null;
             _failure?.Throw();
+            return Interlocked.Read(ref _jobAllocated);
         }
         finally { Volatile.Write(ref _busy, 0); }
     }
+
+    private long _jobAllocated;
 
     private void EnsureWorkers(int count)
     {
@@ -79,7 +81,8 @@ internal sealed class WorkerPool
             using (SimdDispatch.Adopt(_width)) _body!(part);
         }
         catch (Exception e) { Interlocked.CompareExchange(ref _failure, ExceptionDispatchInfo.Capture(e), null); }
-        Interlocked.Add(ref _workerAllocated, GC.GetAllocatedBytesForCurrentThread() - before);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Interlocked.Add(ref _jobAllocated, allocated);
         Interlocked.Increment(ref _partsOnWorkers);
         if (Interlocked.Decrement(ref _pending) == 0) _done.Set();
     }

@@ -118,9 +118,9 @@ public class ThreadedPulsedWriteTests
             }
         }
         Run();
-        long workerBytes = WorkerPool.Shared.WorkerAllocatedBytes;
+        long workerBytes = tile.WorkerAllocatedBytes;
         SteadyState.AssertAllocatesNothing(Run);
-        Assert.Equal(workerBytes, WorkerPool.Shared.WorkerAllocatedBytes);
+        Assert.Equal(workerBytes, tile.WorkerAllocatedBytes);
     }
 
     // Every ConstantStep path gives a device with pulses the next Gaussian of its row group in column order, so the

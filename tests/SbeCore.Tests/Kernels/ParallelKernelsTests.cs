@@ -100,7 +100,7 @@ public class ParallelKernelsTests
             kernels.BatchReadTransposed(w, rows, cols, cols, d, n, z, 2);
             kernels.RankK(d, s, x, w, rows, cols, cols, 2);
         }
-        long workers = WorkerPool.Shared.WorkerAllocatedBytes;
+        long workers = kernels.WorkerAllocatedBytes;
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 10; i++)
         {
@@ -109,7 +109,27 @@ public class ParallelKernelsTests
             kernels.RankK(d, s, x, w, rows, cols, cols, 2);
         }
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-        Assert.Equal(workers, WorkerPool.Shared.WorkerAllocatedBytes);
+        Assert.Equal(workers, kernels.WorkerAllocatedBytes);
+    }
+
+    [Fact]
+    public void SplitIoReadsAndMiniBatchUpdatesAllocateNothing()
+    {
+        const int rows = 130, cols = 300, n = 40;
+        var tile = new CrossbarTile(rows, cols, TileConfig.GokmenVlasov(), seed: 3) { Threads = 2, MinMultiplyAddsPerThread = 1 };
+        var rule = new MiniBatchRule(rows, cols);
+        float[] x = Random(n * cols, 5), d = Random(n * rows, 6), y = new float[n * rows], z = new float[n * cols];
+        for (int i = 0; i < d.Length; i++) d[i] *= 1e-3f;
+        void Run()
+        {
+            tile.Read(x, n, y);
+            tile.ReadTransposed(d, n, z);
+            rule.Apply(tile, d, x, n, 0.01f);
+        }
+        Run();
+        long workers = tile.WorkerAllocatedBytes;
+        SteadyState.AssertAllocatesNothing(Run);
+        Assert.Equal(workers, tile.WorkerAllocatedBytes);
     }
 
     [Theory]
