@@ -54,7 +54,7 @@ internal sealed class CommonOptions
     };
     public Option<int> Threads { get; } = new("--threads")
     {
-        Description = "Threads each tile's pulsed write may use (1-64); results are bit-identical for every value",
+        Description = "Threads each tile's reads, gradient and pulsed writes may use (1-64); results are bit-identical for every value",
         DefaultValueFactory = _ => 1,
     };
     public Option<int> EvalsPerEpoch { get; } = new("--evals-per-epoch")

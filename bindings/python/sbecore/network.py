@@ -202,7 +202,7 @@ class Network(NativeObject):
 
     @property
     def threads(self) -> int:
-        """Threads every tile's pulsed writes may split their rows over (1 to 64, default 1); the same results for every value."""
+        """Threads every tile's reads, gradients and pulsed writes may split over (1 to 64, default 1); the same results for every value."""
         value = ctypes.c_uint32()
         _native.check(_native.lib().sbe_network_get_threads(self._h, ctypes.byref(value)))
         return value.value

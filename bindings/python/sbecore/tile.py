@@ -125,7 +125,7 @@ class Tile(NativeObject):
 
     @property
     def threads(self) -> int:
-        """Threads the pulsed writes may split their rows over (1 to 64, default 1); the same results for every value."""
+        """Threads the reads, gradients and pulsed writes may split over (1 to 64, default 1); the same results for every value."""
         value = ctypes.c_uint32()
         _native.check(_native.lib().sbe_tile_get_threads(self._h, ctypes.byref(value)))
         return value.value

@@ -64,7 +64,7 @@ public sealed partial class Network
     /// <summary>Number of weight layers (tiles).</summary>
     public int LayerCount => _tiles.Length;
 
-    /// <summary>Threads every tile's pulsed write may split its rows over (<see cref="CrossbarTile.Threads"/>, 1 to 64;
+    /// <summary>Threads every tile's reads, mini-batch gradient and pulsed writes may split over (<see cref="CrossbarTile.Threads"/>, 1 to 64;
     /// the same bits for every value). Starts at <see cref="NetworkOptions.Threads"/>.</summary>
     /// <exception cref="ArgumentException">A value outside 1 to 64 (nothing changes).</exception>
     public int Threads

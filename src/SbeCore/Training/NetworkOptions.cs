@@ -44,7 +44,7 @@ public sealed class NetworkOptions
     /// </summary>
     public string? Architecture { get; init; }
 
-    /// <summary>Threads each tile's pulsed write may split its rows over (1 to 64, default 1; see
+    /// <summary>Threads each tile's reads, mini-batch gradient and pulsed writes may split over (1 to 64, default 1; see
     /// <see cref="CrossbarTile.Threads"/>). Results are bit-identical for every value.</summary>
     public int Threads { get; init; } = 1;
 
