@@ -12,14 +12,18 @@ namespace SbeCore.Crossbar;
 /// iterative bound management (bm = 2, 4, ... while an output hit the bound), and the rescale y · 1/((1/s)/bm).
 /// Backward reads (<c>transposed</c>) run without bound management, as aihwkit does, unless
 /// <see cref="IOConfig.BackwardBoundManagement"/>. Scratch grows to the largest batch seen, so steady-state reads
-/// allocate nothing. Every random number is keyed by (tile, read number, group of <see cref="SampleGroup"/> inputs), so
+/// allocate nothing. Every random number is keyed by (tile, read number, group of inputs; <see cref="GroupSize"/>), so
 /// the groups can run on any thread in any order and give the same bits.
 /// </summary>
 internal sealed partial class AnalogReader
 {
-    /// <summary>Inputs per keyed line of read noise. A read split over threads gives each thread whole groups (a multiple
-    /// of the matrix product's 4-input register tiles too), so the bits do not depend on the thread count.</summary>
-    internal const int SampleGroup = 16;
+    /// <summary>
+    /// Inputs per keyed line of read noise: 16, or more for short vectors so that each side of a group draws about 1,000
+    /// values (a line costs one keyed seeding: 8-18 % of a 6 x 26 read in groups of 16). A read split over threads gives each thread
+    /// whole groups (a multiple of the matrix product's 4-input register tiles too), so the bits do not depend on the
+    /// thread count; they depend on the shape only.
+    /// </summary>
+    internal static int GroupSize(int inLen, int outLen) => 16 * Math.Max(1, 64 / Math.Max(1, Math.Min(inLen, outLen)));
 
     private readonly ulong _gaussianKey, _uniformKey;
     private readonly Action<int> _runPart;
@@ -31,7 +35,7 @@ internal sealed partial class AnalogReader
     // The read in flight, in fields so that parts on other threads see it.
     private IOConfig _io = null!;
     private float[] _weights = null!;
-    private int _rows, _cols, _n, _per, _productThreads;
+    private int _rows, _cols, _n, _per, _group, _productThreads;
     private bool _transposed;
     private ulong _read;
     private unsafe float* _input, _output;
@@ -69,10 +73,11 @@ internal sealed partial class AnalogReader
         int inLen = transposed ? rows : cols, outLen = transposed ? cols : rows;
         if (_inputs.Length < n * inLen) _inputs = new float[n * inLen];
         if (_scales.Length < n) _scales = new float[n];
-        int groups = (n + SampleGroup - 1) / SampleGroup;
+        int group = _group = GroupSize(inLen, outLen);
+        int groups = (n + group - 1) / group;
         long work = (long)n * rows * cols;
         int parts = (int)Math.Clamp(Math.Min(threads, work / Math.Max(1, MinWorkPerThread)), 1, Math.Max(1, groups));
-        _per = (groups + parts - 1) / parts * SampleGroup;
+        _per = (groups + parts - 1) / parts * group;
         parts = Math.Max(1, (n + _per - 1) / _per);
         EnsureStreams(parts);
         _io = io; _weights = weights; _rows = rows; _cols = cols; _n = n; _transposed = transposed; _read = readNumber;
@@ -104,7 +109,7 @@ internal sealed partial class AnalogReader
         ReadInputs(_streams[part], first, Math.Min(_n, first + _per));
     }
 
-    // Inputs [first, end) (first a multiple of SampleGroup): the DAC of each, one batched matrix product, then per output
+    // Inputs [first, end) (first a multiple of the group size): the DAC of each, one batched matrix product, then per output
     // vector noise, ADC, bound management and rescale. Group g draws its input-side noise from keyed line 2g and its
     // output side (bound management's repeated conversions included) from line 2g + 1.
     private unsafe void ReadInputs(RandomStream random, int first, int end)
@@ -123,7 +128,7 @@ internal sealed partial class AnalogReader
 
         for (int s = 0; s < count; s++)
         {
-            if ((first + s) % SampleGroup == 0) random.Seek(Line(first + s, output: false), _read, SampleGroup * inLen, 0);
+            if ((first + s) % _group == 0) random.Seek(Line(first + s, output: false), _read, _group * inLen, 0);
             var x = input.Slice(s * inLen, inLen);
             float nmValue = nm ? SimdReduce.AbsMax(x) : 1f;
             if (nm && io.NmThres > 0) nmValue = MathF.Min(nmValue, io.NmThres);
@@ -137,7 +142,7 @@ internal sealed partial class AnalogReader
 
         for (int s = 0; s < count; s++)
         {
-            if ((first + s) % SampleGroup == 0) random.Seek(Line(first + s, output: true), _read, 2 * SampleGroup * outLen, 0);
+            if ((first + s) % _group == 0) random.Seek(Line(first + s, output: true), _read, 2 * _group * outLen, 0);
             var y = output.Slice(s * outLen, outLen);
             float nmValue = scales[s];
             if (ReadsZero(io, nm, nmValue, transposed)) { y.Clear(); continue; }
@@ -164,7 +169,7 @@ internal sealed partial class AnalogReader
         }
     }
 
-    private static uint Line(int sample, bool output) => (uint)(2 * (sample / SampleGroup) + (output ? 1 : 0));
+    private uint Line(int sample, bool output) => (uint)(2 * (sample / _group) + (output ? 1 : 0));
 
     // aihwkit: an all-zero input with noise management reads 0 (forward: unless there is input noise). An input so small
     // that 1 / max|x| overflows (all subnormal) reads 0 too: aihwkit's forward read returns 0 there (its output is
