@@ -132,24 +132,33 @@ public class ParallelKernelsTests
         Assert.Equal(workers, tile.WorkerAllocatedBytes);
     }
 
+    // 130 x 300 with 40 inputs: 3 groups of 16 (the last one short); 6 x 26 with 500 inputs: read-noise groups of 160
+    // inputs (short vectors), 4 groups.
     [Theory]
-    [InlineData("ideal")]
-    [InlineData("io")]
-    public void TileReadsOnThreeThreadsEqualOne(string config)
+    [InlineData("ideal", 130, 300, 40)]
+    [InlineData("io", 130, 300, 40)]
+    [InlineData("io", 6, 26, 500)]
+    public void TileReadsOnThreeThreadsEqualOne(string config, int rows, int cols, int n)
     {
         TileConfig tc = config == "ideal" ? new TileConfig() : TileConfig.GokmenVlasov();
-        const int rows = 130, cols = 300, n = 40; // 3 groups of 16 inputs (the last one short)
         float[] x = Random(n * cols, 5), d = Random(n * rows, 6);
         float[] Read(int threads, bool transposed)
         {
             var tile = new CrossbarTile(rows, cols, tc, seed: 9) { Threads = threads };
             tile.MinMultiplyAddsPerThread = 1;
             var outputs = new float[n * (transposed ? cols : rows)];
-            if (transposed) tile.ReadTransposed(d, n, outputs); else tile.Read(x, n, outputs);
+            for (int r = 0; r < 2; r++) // the second read draws new noise
+                if (transposed) tile.ReadTransposed(d, n, outputs); else tile.Read(x, n, outputs);
             return outputs;
         }
         AssertBits(Read(1, false), Read(3, false), config + " forward");
         AssertBits(Read(1, true), Read(3, true), config + " backward");
+        if (config != "io") return;
+        var noisy = new CrossbarTile(rows, cols, tc, seed: 9) { Threads = 3, MinMultiplyAddsPerThread = 1 };
+        float[] first = new float[n * rows], second = new float[n * rows];
+        noisy.Read(x, n, first);
+        noisy.Read(x, n, second);
+        Assert.False(first.AsSpan().SequenceEqual(second), "each read draws its own noise");
     }
 
     [Fact]
