@@ -12,6 +12,9 @@ piling up at a bound); reported are medians, ranges and the median of the per-ro
 |dW| per write of each, which should agree (same lr, same pairs, same device law).
 aihwkit is optional: without it only SbeCore's row is printed.
 
+--threads N lets SbeCore's tile split its writes over N threads (the same weights for every N); the timing is then wall-clock
+time (time.perf_counter) for both simulators, so it means something only on an otherwise idle machine.
+
 --processes N runs SbeCore alone in N fresh processes and prints each one's median and the spread: timings that
 settle per process in separate modes (memory placement, a different code path after the JIT) show as a spread well
 above the rounds' own ranges. With --max-spread X it is a check: the exit status is 1 when the per-process medians
@@ -67,6 +70,7 @@ def main() -> None:
     parser.add_argument("--data", choices=("dense", "training"), default="dense",
                         help="dense: x, d uniform in [-1, 1] (every device pulsed); training: as SGD on MNIST writes "
                              "(x: 80%% zeros, else uniform in [0, 1]; d uniform in [-0.05, 0.05])")
+    parser.add_argument("--threads", type=int, default=1, help="threads SbeCore's tile may use (wall-clock timing when > 1)")
     parser.add_argument("--processes", type=int, default=0, help="SbeCore alone in this many fresh processes")
     parser.add_argument("--max-spread", type=float, default=0.0,
                         help="with --processes: exit 1 when the per-process medians spread by more than this factor")
@@ -85,13 +89,15 @@ def main() -> None:
     ones = np.ones(args.batch, np.float32)
 
     ours = sbecore_tile(args.rows, args.cols, seed=1)
+    ours.threads = args.threads
+    clock = time.perf_counter if args.threads > 1 else time.thread_time
     ours.write_rank_k(args.lr, ones, d, x)  # warm-up (and the JIT of the first call)
     if args.median_only:
         ms = []
         for r in range(args.rounds):
-            t = time.thread_time()
+            t = clock()
             ours.write_rank_k(args.lr, ones, (1.0 if r % 2 == 0 else -1.0) * d, x)
-            ms.append(1e3 * (time.thread_time() - t))
+            ms.append(1e3 * (clock() - t))
         print(f"{statistics.median(ms):.3f} {min(ms):.3f} {max(ms):.3f}")
         return
     try:
@@ -107,19 +113,20 @@ def main() -> None:
     for r in range(args.rounds):
         sign = 1.0 if r % 2 == 0 else -1.0
         before = ours.get_weights().copy()
-        t = time.thread_time()
+        t = clock()
         ours.write_rank_k(args.lr, ones, sign * d, x)
-        times["SbeCore"].append(time.thread_time() - t)
+        times["SbeCore"].append(clock() - t)
         change["SbeCore"].append(float(np.abs(ours.get_weights() - before).mean()))
         if theirs is not None:
             before = theirs.get_weights()[0].numpy().copy()
-            t = time.thread_time()
+            t = clock()
             theirs.update(xt, sign * dt)
-            times["aihwkit"].append(time.thread_time() - t)
+            times["aihwkit"].append(clock() - t)
             change["aihwkit"].append(float(np.abs(theirs.get_weights()[0].numpy() - before).mean()))
 
     print(f"pulsed update, {args.data} data, {args.rows}x{args.cols}, batch {args.batch}, lr {args.lr}, GokmenVlasov, BL 31, both managements, "
-          f"1 thread, {args.rounds} rounds (thread CPU time)")
+          f"SbeCore on {args.threads} thread(s), aihwkit on 1, {args.rounds} rounds "
+          f"({'wall-clock' if args.threads > 1 else 'thread CPU'} time)")
     print("| simulator | ms per batch (median) | range | mean abs dW per batch |")
     print("|---|---:|---:|---:|")
     for name, ts in times.items():
@@ -135,7 +142,8 @@ def fresh_processes(args) -> None:
     rows = []
     for p in range(args.processes):
         command = [sys.executable, __file__, "--median-only", "--rows", str(args.rows), "--cols", str(args.cols),
-                   "--batch", str(args.batch), "--lr", str(args.lr), "--rounds", str(args.rounds), "--data", args.data]
+                   "--batch", str(args.batch), "--lr", str(args.lr), "--rounds", str(args.rounds), "--data", args.data,
+                   "--threads", str(args.threads)]
         out = subprocess.run(command, check=True, capture_output=True, text=True).stdout.split()
         rows.append(tuple(float(v) for v in out[-3:]))
         print(f"process {p + 1}: median {rows[-1][0]:.2f} ms (rounds {rows[-1][1]:.2f}-{rows[-1][2]:.2f})")
