@@ -291,3 +291,33 @@ def test_the_rule_keeps_its_own_pairs_when_the_caller_reuses_its_tensors(method)
         opt.step()
         return layer.weight
     torch.testing.assert_close(run(True), run(False), rtol=0, atol=0)
+
+
+def test_set_threads_reaches_every_tile_and_keeps_the_weights():
+    """Two steps of a pulsed, noisy-read model: the same outputs and weights on 1 and 3 threads (each tile's reads and
+    writes split only where the work pays, so small tiles may stay on one thread: the results may not change anyway)."""
+    from sbecore.torch import set_threads
+
+    def run(threads):
+        torch.manual_seed(3)
+        model = convert_to_analog(nn.Sequential(nn.Linear(300, 200), nn.ReLU(), nn.Linear(200, 10)),
+                                  dv.SingleRPUConfig(device=dv.ConstantStepDevice()), seed=5)
+        assert set_threads(model, threads) == 2
+        assert all(m.tile.threads == threads for m in model.modules() if hasattr(m, "tile"))
+        opt = CrossbarOptimizer(model, method="sgd", lr=0.05)
+        x, y = torch.randn(64, 300), torch.randint(0, 10, (64,))
+        outs = []
+        for _ in range(2):
+            opt.zero_grad()
+            out = model(x)
+            nn.functional.cross_entropy(out, y).backward()
+            opt.step()
+            outs.append(out.detach().clone())
+        return outs, [p.detach().clone() for p in model.parameters()]
+
+    (o1, w1), (o3, w3) = run(1), run(3)
+    for a, b in zip(o1 + w1, o3 + w3):
+        assert torch.equal(a, b)
+    from sbecore.torch import set_threads as again
+    with pytest.raises(SbeError):
+        again(nn.Sequential(AnalogLinear(3, 2)), 0)

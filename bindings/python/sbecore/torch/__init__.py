@@ -14,9 +14,9 @@ except ImportError as e:  # pragma: no cover - depends on the machine
     raise ImportError("sbecore.torch needs PyTorch (pip install torch, or apt-get install python3-torch)") from e
 
 from .conv import AnalogConv2d
-from .convert import convert_to_analog
+from .convert import convert_to_analog, set_threads
 from .layer import AnalogLayer
 from .linear import AnalogLinear
 from .optimizer import CrossbarOptimizer
 
-__all__ = ["AnalogConv2d", "AnalogLayer", "AnalogLinear", "CrossbarOptimizer", "convert_to_analog"]
+__all__ = ["AnalogConv2d", "AnalogLayer", "AnalogLinear", "CrossbarOptimizer", "convert_to_analog", "set_threads"]

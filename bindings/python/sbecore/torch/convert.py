@@ -38,3 +38,13 @@ def convert_to_analog(model: nn.Module, rpu_config: Any = None, *, seed: int = 0
         return module
 
     return replace(model)
+
+
+def set_threads(model: nn.Module, threads: int) -> int:
+    """Lets every analog layer's tile in model split its reads and pulsed writes over `threads` threads (1 to 64; the
+    same outputs and weights for every value, see Tile.threads). Returns the number of tiles set."""
+    from .layer import AnalogLayer
+    tiles = [m.tile for m in model.modules() if isinstance(m, AnalogLayer)]
+    for tile in tiles:
+        tile.threads = threads
+    return len(tiles)
