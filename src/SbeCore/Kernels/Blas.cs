@@ -187,25 +187,22 @@ public static partial class Blas
     }
 
     internal static void CheckBatchRead(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> x, int n, Span<float> y)
-    {
-        int span = BlasThrow.CheckMatrix(nameof(w), w.Length, rows, cols, stride);
-        BlasThrow.CheckCount(nameof(n), n);
-        BlasThrow.CheckExact(nameof(x), x.Length, (long)n * cols, "n x cols");
-        BlasThrow.CheckAtLeast(nameof(y), y.Length, (long)n * rows, "n x rows");
-        Span<float> used = y.Slice(0, n * rows);
-        BlasThrow.CheckNoOverlap(used, nameof(y), w.Slice(0, span), nameof(w));
-        BlasThrow.CheckNoOverlap(used, nameof(y), x, nameof(x));
-    }
+        => CheckBatched(w, rows, cols, stride, x, nameof(x), cols, n, y, nameof(y), rows, "n x cols", "n x rows");
 
     internal static void CheckBatchReadTransposed(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> d, int n, Span<float> z)
+        => CheckBatched(w, rows, cols, stride, d, nameof(d), rows, n, z, nameof(z), cols, "n x rows", "n x cols");
+
+    // A batched read's checks: n inputs of inLen, n outputs of outLen, outputs not overlapping W or the inputs.
+    private static void CheckBatched(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> input, string inputName, int inLen,
+                                     int n, Span<float> output, string outputName, int outLen, string inputShape, string outputShape)
     {
         int span = BlasThrow.CheckMatrix(nameof(w), w.Length, rows, cols, stride);
         BlasThrow.CheckCount(nameof(n), n);
-        BlasThrow.CheckExact(nameof(d), d.Length, (long)n * rows, "n x rows");
-        BlasThrow.CheckAtLeast(nameof(z), z.Length, (long)n * cols, "n x cols");
-        Span<float> used = z.Slice(0, n * cols);
-        BlasThrow.CheckNoOverlap(used, nameof(z), w.Slice(0, span), nameof(w));
-        BlasThrow.CheckNoOverlap(used, nameof(z), d, nameof(d));
+        BlasThrow.CheckExact(inputName, input.Length, (long)n * inLen, inputShape);
+        BlasThrow.CheckAtLeast(outputName, output.Length, (long)n * outLen, outputShape);
+        Span<float> used = output.Slice(0, n * outLen);
+        BlasThrow.CheckNoOverlap(used, outputName, w.Slice(0, span), nameof(w));
+        BlasThrow.CheckNoOverlap(used, outputName, input, inputName);
     }
 
     internal static void CheckRankK(ReadOnlySpan<float> u, ReadOnlySpan<float> s, ReadOnlySpan<float> v, Span<float> w, int rows, int cols, int stride)

@@ -20,8 +20,9 @@ internal sealed unsafe class ParallelKernels
 
     private readonly Action<int> _body;
     private Job _job;
-    private float* _w, _in, _scale, _out;
-    private int _wLength, _inLength, _scaleLength, _outLength;
+    // The call in flight: W, its input (x, d, u or g), the rank-k update's s and v, the read's output.
+    private float* _w, _in, _s, _v, _out;
+    private int _wLength, _inLength, _sLength, _vLength, _outLength;
     private int _rows, _cols, _stride, _n, _inStride;
     private float _alpha;
     private int _per, _parts, _extent;
@@ -37,7 +38,10 @@ internal sealed unsafe class ParallelKernels
         Blas.CheckBatchRead(w, rows, cols, stride, x, n, y);
         if (!Split(threads, (long)rows * cols * n, rows, RowQuantum)) { Blas.BatchRead(w, rows, cols, stride, x, n, y); return; }
         fixed (float* pw = w, px = x, py = y)
-            Run(Job.Read, pw, w.Length, px, x.Length, null, 0, py, y.Length, rows, cols, stride, n);
+        {
+            _out = py; _outLength = y.Length;
+            Run(Job.Read, pw, w.Length, px, x.Length, rows, cols, stride, n);
+        }
     }
 
     /// <summary><see cref="Blas.BatchReadTransposed"/> over up to <paramref name="threads"/> threads.</summary>
@@ -46,7 +50,10 @@ internal sealed unsafe class ParallelKernels
         Blas.CheckBatchReadTransposed(w, rows, cols, stride, d, n, z);
         if (!Split(threads, (long)rows * cols * n, cols, ColumnQuantum)) { Blas.BatchReadTransposed(w, rows, cols, stride, d, n, z); return; }
         fixed (float* pw = w, pd = d, pz = z)
-            Run(Job.ReadTransposed, pw, w.Length, pd, d.Length, null, 0, pz, z.Length, rows, cols, stride, n);
+        {
+            _out = pz; _outLength = z.Length;
+            Run(Job.ReadTransposed, pw, w.Length, pd, d.Length, rows, cols, stride, n);
+        }
     }
 
     /// <summary><see cref="Blas.RankK"/> (W += U diag(s) V^T, u k x rows, v k x cols) over up to <paramref name="threads"/> threads.</summary>
@@ -56,8 +63,8 @@ internal sealed unsafe class ParallelKernels
         if (!Split(threads, (long)rows * cols * s.Length, rows, RowQuantum)) { Blas.RankK(u, s, v, w, rows, cols, stride); return; }
         fixed (float* pu = u, ps = s, pv = v, pw = w)
         {
-            _inStride = 0;
-            Run(Job.RankK, pw, w.Length, pu, u.Length, ps, s.Length, pv, v.Length, rows, cols, stride, s.Length);
+            _s = ps; _sLength = s.Length; _v = pv; _vLength = v.Length;
+            Run(Job.RankK, pw, w.Length, pu, u.Length, rows, cols, stride, s.Length);
         }
     }
 
@@ -71,7 +78,7 @@ internal sealed unsafe class ParallelKernels
         fixed (float* pg = g, pw = w)
         {
             _alpha = alpha; _inStride = gStride;
-            Run(Job.AddScaled, pw, w.Length, pg, g.Length, null, 0, null, 0, rows, cols, stride, 0);
+            Run(Job.AddScaled, pw, w.Length, pg, g.Length, rows, cols, stride, 0);
         }
     }
 
@@ -103,14 +110,13 @@ internal sealed unsafe class ParallelKernels
         return _parts > 1;
     }
 
-    private void Run(Job job, float* w, int wLength, float* input, int inLength, float* scale, int scaleLength, float* output, int outLength,
-                     int rows, int cols, int stride, int n)
+    private void Run(Job job, float* w, int wLength, float* input, int inLength, int rows, int cols, int stride, int n)
     {
         _job = job;
-        _w = w; _wLength = wLength; _in = input; _inLength = inLength; _scale = scale; _scaleLength = scaleLength; _out = output; _outLength = outLength;
+        _w = w; _wLength = wLength; _in = input; _inLength = inLength;
         _rows = rows; _cols = cols; _stride = stride; _n = n;
         try { WorkerAllocatedBytes += WorkerPool.Shared.Run(_body, _parts); }
-        finally { _w = _in = _scale = _out = null; }
+        finally { _w = _in = _s = _v = _out = null; }
     }
 
     private void RunPart(int part)
@@ -127,7 +133,7 @@ internal sealed unsafe class ParallelKernels
                 Blas.BatchReadTransposedColumnBlock(w, _rows, _cols, _stride, input, _n, new Span<float>(_out, _outLength), start, end);
                 break;
             case Job.RankK:
-                Blas.RankKRowBlock(input, new ReadOnlySpan<float>(_scale, _scaleLength), new ReadOnlySpan<float>(_out, _outLength), w, _rows, _cols, _stride, start, end);
+                Blas.RankKRowBlock(input, new ReadOnlySpan<float>(_s, _sLength), new ReadOnlySpan<float>(_v, _vLength), w, _rows, _cols, _stride, start, end);
                 break;
             default:
                 AddRows(_alpha, input, _inStride, w, _cols, _stride, start, end);
