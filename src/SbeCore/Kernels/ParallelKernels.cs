@@ -27,7 +27,16 @@ internal sealed unsafe class ParallelKernels
     private float _alpha;
     private int _per, _parts, _extent;
 
-    public ParallelKernels() => _body = RunPart;
+    private readonly WorkerPool _pool;
+
+    public ParallelKernels() : this(WorkerPool.Shared) { }
+
+    /// <summary>Tests: kernels whose jobs run on their own pool.</summary>
+    internal ParallelKernels(WorkerPool pool)
+    {
+        _pool = pool;
+        _body = RunPart;
+    }
 
     /// <summary>Tests: multiply-adds per thread below which a call is not split (<see cref="ParallelTuning.MinMultiplyAddsPerThread"/>).</summary>
     public long MinWorkPerThread { get; set; } = ParallelTuning.MinMultiplyAddsPerThread;
@@ -115,7 +124,7 @@ internal sealed unsafe class ParallelKernels
         _job = job;
         _w = w; _wLength = wLength; _in = input; _inLength = inLength;
         _rows = rows; _cols = cols; _stride = stride; _n = n;
-        try { WorkerAllocatedBytes += WorkerPool.Shared.Run(_body, _parts); }
+        try { WorkerAllocatedBytes += _pool.Run(_body, _parts); }
         finally { _w = _in = _s = _v = _out = null; }
     }
 

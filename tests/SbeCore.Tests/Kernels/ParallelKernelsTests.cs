@@ -72,19 +72,16 @@ public class ParallelKernelsTests
     [Fact]
     public void LargeWorkRunsOnTheWorkersAndSmallWorkStaysOnTheCaller()
     {
-        var kernels = new ParallelKernels();
+        var pool = new WorkerPool(); // its own workers: no other test's job holds them
+        var kernels = new ParallelKernels(pool);
         const int rows = 256, cols = 512, n = 16; // 2M multiply-adds: past the threshold for 2 threads
         float[] w = Random(rows * cols, 1), x = Random(n * cols, 2), y = new float[n * rows];
         kernels.BatchRead(w, rows, cols, cols, x.AsSpan(0, cols), 1, y, threads: 2); // 131,072 multiply-adds: below one thread's share
         Assert.Equal(1, kernels.LastParts);
-        long before = WorkerPool.Shared.PartsOnWorkers;
-        // Another test's job may hold the pool (a job submitted meanwhile runs on its caller): a few tries.
-        for (int i = 0; i < 50 && WorkerPool.Shared.PartsOnWorkers == before; i++)
-        {
-            kernels.BatchRead(w, rows, cols, cols, x, n, y, threads: 2);
-            Assert.Equal(2, kernels.LastParts);
-        }
-        Assert.True(WorkerPool.Shared.PartsOnWorkers > before, "a 256 x 512 read of 16 inputs on 2 threads ran only on the caller");
+        Assert.Equal(0, pool.PartsOnWorkers);
+        kernels.BatchRead(w, rows, cols, cols, x, n, y, threads: 2);
+        Assert.Equal(2, kernels.LastParts);
+        Assert.Equal(1, pool.PartsOnWorkers);
     }
 
     [Fact]
