@@ -2,7 +2,8 @@ namespace SbeCore.Kernels;
 
 /// <summary>
 /// The batched reads, the rank-k update and the scaled matrix add split over threads by blocks of their output (rows
-/// of W for a read and an update, columns for a transposed read). Each block runs the single-thread kernel's
+/// of W for a read and an update, columns for a transposed read; a read of a matrix too small to split that way splits
+/// by blocks of <see cref="SampleQuantum"/> inputs). Each block runs the single-thread kernel's
 /// operations on its outputs (blocks start on multiples of <see cref="RowQuantum"/> rows or <see cref="ColumnQuantum"/>
 /// columns, so the kernels tile every output as the whole call does), so the result has the same bits for any thread
 /// count. One instance per owner (a tile, a rule): a job's arguments live in its fields while the parts run.
@@ -16,7 +17,11 @@ internal sealed unsafe class ParallelKernels
     /// so no block is narrower than a vector and no block's overlapping tail reaches into another's outputs.</summary>
     public const int ColumnQuantum = 64;
 
-    private enum Job { Read, ReadTransposed, RankK, AddScaled }
+    /// <summary>Inputs per block unit when a read splits by inputs (a matrix with too few rows or columns to split, e.g. a
+    /// convolution's few channels over many positions): a multiple of the 4-input register tiles.</summary>
+    public const int SampleQuantum = 16;
+
+    private enum Job { Read, ReadTransposed, ReadSamples, ReadTransposedSamples, RankK, AddScaled }
 
     private readonly Action<int> _body;
     private Job _job;
@@ -45,11 +50,13 @@ internal sealed unsafe class ParallelKernels
     public void BatchRead(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> x, int n, Span<float> y, int threads)
     {
         Blas.CheckBatchRead(w, rows, cols, stride, x, n, y);
-        if (!Split(threads, (long)rows * cols * n, rows, RowQuantum)) { Blas.BatchRead(w, rows, cols, stride, x, n, y); return; }
+        long work = (long)rows * cols * n;
+        Job job = Split(threads, work, rows, RowQuantum) ? Job.Read : Split(threads, work, n, SampleQuantum) ? Job.ReadSamples : default;
+        if (LastParts == 1) { Blas.BatchRead(w, rows, cols, stride, x, n, y); return; }
         fixed (float* pw = w, px = x, py = y)
         {
             _out = py; _outLength = y.Length;
-            Run(Job.Read, pw, w.Length, px, x.Length, rows, cols, stride, n);
+            Run(job, pw, w.Length, px, x.Length, rows, cols, stride, n);
         }
     }
 
@@ -57,11 +64,13 @@ internal sealed unsafe class ParallelKernels
     public void BatchReadTransposed(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> d, int n, Span<float> z, int threads)
     {
         Blas.CheckBatchReadTransposed(w, rows, cols, stride, d, n, z);
-        if (!Split(threads, (long)rows * cols * n, cols, ColumnQuantum)) { Blas.BatchReadTransposed(w, rows, cols, stride, d, n, z); return; }
+        long work = (long)rows * cols * n;
+        Job job = Split(threads, work, cols, ColumnQuantum) ? Job.ReadTransposed : Split(threads, work, n, SampleQuantum) ? Job.ReadTransposedSamples : default;
+        if (LastParts == 1) { Blas.BatchReadTransposed(w, rows, cols, stride, d, n, z); return; }
         fixed (float* pw = w, pd = d, pz = z)
         {
             _out = pz; _outLength = z.Length;
-            Run(Job.ReadTransposed, pw, w.Length, pd, d.Length, rows, cols, stride, n);
+            Run(job, pw, w.Length, pd, d.Length, rows, cols, stride, n);
         }
     }
 
@@ -140,6 +149,14 @@ internal sealed unsafe class ParallelKernels
                 break;
             case Job.ReadTransposed:
                 Blas.BatchReadTransposedColumnBlock(w, _rows, _cols, _stride, input, _n, new Span<float>(_out, _outLength), start, end);
+                break;
+            case Job.ReadSamples:
+                Blas.BatchRead(w, _rows, _cols, _stride, input.Slice(start * _cols, (end - start) * _cols), end - start,
+                               new Span<float>(_out + (long)start * _rows, (end - start) * _rows));
+                break;
+            case Job.ReadTransposedSamples:
+                Blas.BatchReadTransposed(w, _rows, _cols, _stride, input.Slice(start * _rows, (end - start) * _rows), end - start,
+                                         new Span<float>(_out + (long)start * _cols, (end - start) * _cols));
                 break;
             case Job.RankK:
                 Blas.RankKRowBlock(input, new ReadOnlySpan<float>(_s, _sLength), new ReadOnlySpan<float>(_v, _vLength), w, _rows, _cols, _stride, start, end);

@@ -7,7 +7,7 @@ using SbeCore.Updates;
 namespace SbeCore.Tests.Kernels;
 
 /// <summary>
-/// Reads, the rank-k update and the scaled add split over 2, 3 and 5 threads give the single-thread kernels' bits at every
+/// Reads (by rows, columns or inputs), the rank-k update and the scaled add split over 2, 3 and 5 threads give the single-thread kernels' bits at every
 /// width and at shapes whose blocks end off the register tiles (odd rows, columns short of a vector, a short last block),
 /// and really run on the workers when the work is large enough.
 /// </summary>
@@ -18,6 +18,7 @@ public class ParallelKernelsTests
     private static readonly (int Rows, int Cols, int N)[] Shapes =
     [
         (16, 64, 1), (33, 17, 5), (37, 130, 4), (100, 785, 7), (130, 129, 9), (257, 200, 3), (64, 1030, 2), (20, 8, 6),
+        (6, 26, 70), (10, 101, 37), // too few rows or columns to split: by blocks of 16 inputs
     ];
 
     private static float[] Random(int length, ulong seed)
@@ -58,7 +59,9 @@ public class ParallelKernelsTests
                 float[] y = new float[n * rows + 1], z = new float[n * cols + 1], wk = (float[])w.Clone(), ak = (float[])w.Clone();
                 y[^1] = z[^1] = 7f; y1[^1] = z1[^1] = 7f;
                 kernels.BatchRead(w, rows, cols, stride, x, n, y, threads);
+                if (rows < 2 * ParallelKernels.RowQuantum && n >= 2 * ParallelKernels.SampleQuantum) Assert.True(kernels.LastParts > 1, "split by inputs: " + at);
                 kernels.BatchReadTransposed(w, rows, cols, stride, d, n, z, threads);
+                if (cols < 2 * ParallelKernels.ColumnQuantum && n >= 2 * ParallelKernels.SampleQuantum) Assert.True(kernels.LastParts > 1, "transposed, split by inputs: " + at);
                 kernels.RankK(d, s, x, wk, rows, cols, stride, threads);
                 kernels.AddScaled(-0.25f, g, cols, ak, rows, cols, stride, threads);
                 AssertBits(y1, y, "read " + at);
