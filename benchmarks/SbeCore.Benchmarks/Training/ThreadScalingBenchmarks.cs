@@ -1,4 +1,6 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
 using SbeCore.Crossbar;
 using SbeCore.Numerics;
 using SbeCore.Training;
@@ -8,13 +10,14 @@ namespace SbeCore.Benchmarks.Training;
 
 /// <summary>
 /// What a second thread buys (wall-clock time, so the ratio of the Threads = 2 and Threads = 1 rows is the speed-up):
-/// the forward and backward batched reads of 64 inputs on an ideal tile and through aihwkit's default I/O model, the
-/// mini-batch gradient of 64 samples, and one mini-batch training step (batch 64) of a 784-512-512-10 ReLU network
-/// on the ideal device. Results are bit-identical for both thread counts (tests/SbeCore.Tests/Kernels/ParallelKernelsTests).
+/// the forward and backward batched reads of 64 inputs on an ideal tile and through aihwkit's default I/O model, and the
+/// mini-batch rule's gradient and dense write of 64 samples. Results are bit-identical for both thread counts
+/// (tests/SbeCore.Tests/Kernels/ParallelKernelsTests).
 /// Run: dotnet run -c Release --project benchmarks/SbeCore.Benchmarks -- --filter '*ThreadScaling*'
 /// </summary>
 [MemoryDiagnoser]
 [MedianColumn]
+[Config(typeof(ThreadScalingConfig))]
 public class ThreadScalingBenchmarks
 {
     private const int Batch = 64;
@@ -27,9 +30,7 @@ public class ThreadScalingBenchmarks
 
     private CrossbarTile _ideal = null!, _io = null!;
     private MiniBatchRule _rule = null!;
-    private Network _network = null!;
-    private float[] _x = [], _d = [], _y = [], _z = [], _images = [];
-    private int[] _labels = [];
+    private float[] _x = [], _d = [], _y = [], _z = [];
 
     [GlobalSetup]
     public void Setup()
@@ -43,10 +44,6 @@ public class ThreadScalingBenchmarks
         _x = new float[Batch * cols]; _d = new float[Batch * rows]; _y = new float[Batch * rows]; _z = new float[Batch * cols];
         rng.FillGaussian(_x); rng.FillGaussian(_d);
         for (int i = 0; i < _d.Length; i++) _d[i] *= 1e-3f; // small steps: the weights stay put over the run
-        _network = new Network(new NetworkOptions { LayerSizes = [784, 512, 512, 10], Method = UpdateMethod.MiniBatch, Seed = 1, Threads = Threads });
-        _images = new float[Batch * 784]; _labels = new int[Batch];
-        for (int i = 0; i < _images.Length; i++) _images[i] = (float)rng.NextDouble();
-        for (int j = 0; j < Batch; j++) _labels[j] = j % 10;
     }
 
     [Benchmark]
@@ -63,7 +60,61 @@ public class ThreadScalingBenchmarks
 
     [Benchmark]
     public void MiniBatchGradientAndWrite() => _rule.Apply(_ideal, _d, _x, Batch, 1e-3f);
+}
+
+/// <summary>
+/// One training step (batch 64 of MNIST-10k: forward, backward, every layer's rule) on 1 and 2 threads, wall-clock time:
+/// the paper's 784-100-10 MLP, a wider 784-512-512-10 MLP and LeNet-5, ideal device and ConstantStep (pulsed writes,
+/// aihwkit's default noisy I/O). Bit-identical weights for both thread counts (tests/SbeCore.Tests/Training/NetworkTests).
+/// </summary>
+[MemoryDiagnoser]
+[MedianColumn]
+[Config(typeof(ThreadScalingConfig))]
+public class NetworkThreadScalingBenchmarks
+{
+    private const int Batch = 64;
+
+    [Params("784-100-10", "784-512-512-10", "lenet5")]
+    public string Net { get; set; } = "784-100-10";
+
+    [Params(UpdateMethod.MiniBatch, UpdateMethod.Sbe)]
+    public UpdateMethod Rule { get; set; }
+
+    [Params("ideal", "constantstep")]
+    public string Device { get; set; } = "ideal";
+
+    [Params(1, 2)]
+    public int Threads { get; set; } = 1;
+
+    private Network _network = null!;
+    private SbeCore.Data.Dataset _train = null!;
+    private int[] _order = [];
+    private int _next;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _train = SbeCore.Data.DataLoader.LoadDefault().Train;
+        var tileConfig = Device == "ideal" ? new TileConfig() : TileConfig.GokmenVlasov();
+        _network = new Network(Net == "lenet5"
+            ? new NetworkOptions { Architecture = "lenet5", LayerSizes = [784, 10], Method = Rule, Rank = 1, Seed = 1, Threads = Threads, TileConfig = tileConfig }
+            : new NetworkOptions { LayerSizes = Net.Split('-').Select(int.Parse).ToArray(), Method = Rule, Rank = 1, Seed = 1, Threads = Threads, TileConfig = tileConfig });
+        _order = new int[_train.Count];
+        Network.ShuffledOrder(1, _order);
+    }
 
     [Benchmark]
-    public double TrainStep784x512x512x10() => _network.TrainBatch(_images, _labels, 1e-3f);
+    public double TrainBatch64()
+    {
+        if (_next + Batch > _order.Length) _next = 0;
+        double loss = _network.TrainBatch(_train.Images, _train.Labels, _order.AsSpan(_next, Batch), 0.01f);
+        _next += Batch;
+        return loss;
+    }
+}
+
+/// <summary>Short runs (2 warm-up, 8 measured iterations): 2 x 2 x 3 x 2 network cases and 2 x 2 x 5 tile cases.</summary>
+internal sealed class ThreadScalingConfig : ManualConfig
+{
+    public ThreadScalingConfig() => AddJob(Job.Default.WithWarmupCount(2).WithIterationCount(8).WithLaunchCount(1));
 }

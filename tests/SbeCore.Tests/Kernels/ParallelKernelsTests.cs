@@ -197,4 +197,36 @@ public class ParallelKernelsTests
         }
         AssertBits(Train(1), Train(2), "minibatch weights");
     }
+
+    [Theory]
+    [InlineData(UpdateMethod.MiniBatch)]
+    [InlineData(UpdateMethod.Sbe)]
+    public void TwoThreadTrainingStepsOnAPulsedNoisyDeviceAllocateNothing(UpdateMethod method)
+    {
+        var net = new Network(new NetworkOptions
+        {
+            LayerSizes = [300, 200, 10], Method = method, Seed = 4, Threads = 2, TileConfig = TileConfig.GokmenVlasov(),
+        });
+        for (int l = 0; l < net.LayerCount; l++) { net.GetTile(l).MinMultiplyAddsPerThread = 1; net.GetTile(l).MinVisitsPerThread = 0; }
+        var rng = new Xoshiro256(8);
+        var inputs = new float[64 * 300];
+        var labels = new int[64];
+        for (int i = 0; i < inputs.Length; i++) inputs[i] = (float)rng.NextDouble();
+        for (int j = 0; j < labels.Length; j++) labels[j] = j % 10;
+        long WorkerBytes() { long b = 0; for (int l = 0; l < net.LayerCount; l++) b += net.GetTile(l).WorkerAllocatedBytes; return b; }
+        // Scratch grows to the largest pulse train seen, so a window counts as steady once neither the caller nor a
+        // worker allocated in it (the quietest of a few, as SteadyState measures the caller).
+        var runs = new List<string>();
+        bool quiet = false;
+        for (int attempt = 0; attempt < 6 && !quiet; attempt++)
+        {
+            long workers = WorkerBytes(), caller = GC.GetAllocatedBytesForCurrentThread();
+            for (int step = 0; step < 3; step++) net.TrainBatch(inputs, labels, 0.05f);
+            caller = GC.GetAllocatedBytesForCurrentThread() - caller;
+            workers = WorkerBytes() - workers;
+            runs.Add($"{caller}+{workers}");
+            quiet = caller == 0 && workers == 0;
+        }
+        Assert.True(quiet, "every window allocated (caller+workers bytes): " + string.Join(", ", runs));
+    }
 }
