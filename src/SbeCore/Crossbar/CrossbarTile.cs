@@ -11,7 +11,7 @@ namespace SbeCore.Crossbar;
 /// hidden parameters (bounds, step gains, asymmetry, model-specific values) drawn once from the seed;
 /// writes go through the device model as pulses (see <see cref="UpdateConfig"/>), reads through the I/O model.
 /// </summary>
-public sealed partial class CrossbarTile
+public sealed partial class CrossbarTile : IAnalogArray
 {
     private readonly float[] _weights;
     private readonly float[] _wMin;

@@ -18,5 +18,5 @@ public interface IStreamingUpdateRule : IUpdateRule
 
     /// <summary>Closes the batch observed so far and writes it as <see cref="IUpdateRule.Apply"/> would have written the
     /// same pairs at <paramref name="learningRate"/> (the same bits when they came in one call).</summary>
-    void WriteObserved(CrossbarTile tile, float learningRate);
+    void WriteObserved(IAnalogArray tile, float learningRate);
 }

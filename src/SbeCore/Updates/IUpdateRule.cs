@@ -22,7 +22,7 @@ public interface IUpdateRule
     /// (layer input incl. the bias column). Effectively W -= learningRate * update(batch-mean gradient)
     /// (SGD: W -= learningRate * delta_j x_j^T for every sample). Allocation-free in steady state.
     /// </summary>
-    void Apply(CrossbarTile tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, float learningRate);
+    void Apply(IAnalogArray tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, float learningRate);
 
     /// <summary>
     /// Applies one batch of n samples that each contribute <paramref name="positions"/> rank-1 terms (a convolution's
@@ -31,7 +31,7 @@ public interface IUpdateRule
     /// n x positions pairs at lr x positions (this default). Per-sample rules override it (<see cref="SgdRule"/>).
     /// positions = 1 is <see cref="Apply"/>, bit for bit.
     /// </summary>
-    void ApplyPositions(CrossbarTile tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, int positions, float learningRate)
+    void ApplyPositions(IAnalogArray tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, int positions, float learningRate)
     {
         Check.AtLeast(positions, 1);
         Apply(tile, deltas, inputs, checked(n * positions), positions == 1 ? learningRate : learningRate * positions);

@@ -10,6 +10,7 @@ namespace SbeCore.Updates;
 public sealed class MiniBatchRule : IUpdateRule, IRuleState
 {
     private readonly AlignedMatrix _gradient;
+    private readonly ParallelKernels _threaded = new(); // the gradient split by rows over the array's threads
     private float[] _weights = []; // n copies of 1/n for the one-pass accumulation (grows once to the largest batch)
 
     /// <summary>Creates the rule for a rows x cols layer.</summary>
@@ -35,18 +36,18 @@ public sealed class MiniBatchRule : IUpdateRule, IRuleState
         => Blas.Ger(weight, delta, x, _gradient.Span, Rows, Cols, _gradient.Stride);
 
     /// <summary>Adds the batch mean (1/n) sum_j delta_j x_j^T in one pass over the buffer (bit-for-bit the n per-sample
-    /// <see cref="Accumulate"/> calls, in order; measured in ObservePerSampleBenchmarks), split by rows over <paramref name="tile"/>'s threads (the same bits
+    /// <see cref="Accumulate"/> calls, in order; measured in ObservePerSampleBenchmarks), split by rows over the array's threads (the same bits
     /// for any count).</summary>
-    internal void AccumulateBatch(ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, CrossbarTile tile)
+    internal void AccumulateBatch(ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, IAnalogArray tile)
     {
         if (_weights.Length < n) _weights = new float[n];
         var w = _weights.AsSpan(0, n);
         w.Fill(1f / n);
-        tile.Threaded.RankK(deltas, w, inputs, _gradient.Span, Rows, Cols, _gradient.Stride, tile.Threads);
+        _threaded.RankK(deltas, w, inputs, _gradient.Span, Rows, Cols, _gradient.Stride, tile.Threads);
     }
 
     /// <inheritdoc />
-    public void Apply(CrossbarTile tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, float learningRate)
+    public void Apply(IAnalogArray tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, float learningRate)
     {
         RuleGuards.CheckApply(tile, Rows, Cols, deltas, inputs, n, learningRate);
         if (n == 0) return;

@@ -6,7 +6,7 @@ namespace SbeCore.Updates;
 /// <summary>Argument checks shared by the update rules: every check runs before anything is written.</summary>
 internal static class RuleGuards
 {
-    public static void CheckApply(CrossbarTile tile, int rows, int cols, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, float learningRate)
+    public static void CheckApply(IAnalogArray tile, int rows, int cols, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, float learningRate)
     {
         ArgumentNullException.ThrowIfNull(tile);
         if (tile.Rows != rows || tile.Cols != cols)

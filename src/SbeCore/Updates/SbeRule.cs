@@ -50,7 +50,7 @@ public sealed class SbeRule : IStreamingUpdateRule, IRuleState
     public ReadOnlySpan<float> LastX => _x;
 
     /// <inheritdoc />
-    public void Apply(CrossbarTile tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, float learningRate)
+    public void Apply(IAnalogArray tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, float learningRate)
     {
         RuleGuards.CheckApply(tile, Rows, Cols, deltas, inputs, n, learningRate);
         if (n == 0) return;
@@ -82,7 +82,7 @@ public sealed class SbeRule : IStreamingUpdateRule, IRuleState
     }
 
     /// <inheritdoc />
-    public void WriteObserved(CrossbarTile tile, float learningRate)
+    public void WriteObserved(IAnalogArray tile, float learningRate)
     {
         RequireStreaming();
         RuleGuards.CheckApply(tile, Rows, Cols, [], [], 0, learningRate);

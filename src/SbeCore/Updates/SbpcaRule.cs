@@ -69,7 +69,7 @@ public sealed class SbpcaRule : IUpdateRule, IRuleState
     public ReadOnlySpan<float> X => _x;
 
     /// <inheritdoc />
-    public void Apply(CrossbarTile tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, float learningRate)
+    public void Apply(IAnalogArray tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, float learningRate)
     {
         RuleGuards.CheckApply(tile, Rows, Cols, deltas, inputs, n, learningRate);
         if (n == 0) return;

@@ -21,7 +21,7 @@ public sealed class SgdRule : IUpdateRule, IRuleState
     public long PeripheralMemoryBytes => 0;
 
     /// <inheritdoc />
-    public void Apply(CrossbarTile tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, float learningRate)
+    public void Apply(IAnalogArray tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, float learningRate)
     {
         RuleGuards.CheckApply(tile, Rows, Cols, deltas, inputs, n, learningRate);
         for (int j = 0; j < n; j++) tile.Update(learningRate, deltas.Slice(j * Rows, Rows), inputs.Slice(j * Cols, Cols));
@@ -34,7 +34,7 @@ public sealed class SgdRule : IUpdateRule, IRuleState
     /// pulsed update draws one pulse train pair per unfolded row); one dense write of the sample's sum would hide up to
     /// min(P, Rows, Cols) rank-1 terms inside one count and is not what a rank-1 outer-product array can do.
     /// </summary>
-    public void ApplyPositions(CrossbarTile tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, int positions, float learningRate)
+    public void ApplyPositions(IAnalogArray tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, int positions, float learningRate)
     {
         Check.AtLeast(positions, 1);
         Apply(tile, deltas, inputs, checked(n * positions), learningRate);

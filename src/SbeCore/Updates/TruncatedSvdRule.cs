@@ -41,7 +41,7 @@ public sealed class TruncatedSvdRule : IUpdateRule, IRuleState
     public ReadOnlySpan<float> LastS => _s;
 
     /// <inheritdoc />
-    public void Apply(CrossbarTile tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, float learningRate)
+    public void Apply(IAnalogArray tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, float learningRate)
     {
         RuleGuards.CheckApply(tile, Rows, Cols, deltas, inputs, n, learningRate);
         if (n == 0) return;

@@ -222,6 +222,6 @@ public class NetworkTests
         public string Name => "count";
         public long RankOneWrites => 0;
         public long PeripheralMemoryBytes => 0;
-        public void Apply(SbeCore.Crossbar.CrossbarTile tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, float learningRate) => onApply(n);
+        public void Apply(SbeCore.Crossbar.IAnalogArray tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, float learningRate) => onApply(n);
     }
 }

@@ -11,7 +11,7 @@ internal sealed class DenseMeanRule(int rows, int cols) : IUpdateRule
     public long RankOneWrites { get; private set; }
     public long PeripheralMemoryBytes => _g.Length * sizeof(float);
 
-    public void Apply(CrossbarTile tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, float learningRate)
+    public void Apply(IAnalogArray tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, float learningRate)
     {
         Array.Clear(_g);
         for (int j = 0; j < n; j++)
@@ -38,7 +38,7 @@ internal sealed class RecordingRule(int rows, int cols) : IUpdateRule
     public int Rows => rows;
     public int Cols => cols;
 
-    public void Apply(CrossbarTile tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, float learningRate)
+    public void Apply(IAnalogArray tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, float learningRate)
     {
         Deltas = deltas.ToArray(); Inputs = inputs.ToArray(); N = n;
     }

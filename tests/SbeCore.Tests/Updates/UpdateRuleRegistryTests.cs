@@ -19,7 +19,7 @@ public class UpdateRuleRegistryTests
         public string Name => "sgd-twin";
         public long RankOneWrites => _inner.RankOneWrites;
         public long PeripheralMemoryBytes => _inner.PeripheralMemoryBytes;
-        public void Apply(CrossbarTile tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, float learningRate) =>
+        public void Apply(IAnalogArray tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, float learningRate) =>
             _inner.Apply(tile, deltas, inputs, n, learningRate);
     }
 

@@ -14,10 +14,10 @@ internal sealed class PairRecordingRule(int rows, int cols) : IUpdateRule
     public int N { get; private set; }
     public int Positions { get; private set; }
 
-    public void Apply(CrossbarTile tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, float learningRate)
+    public void Apply(IAnalogArray tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, float learningRate)
         => throw new InvalidOperationException("the stack must stream pairs through ApplyPositions");
 
-    public void ApplyPositions(CrossbarTile tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, int positions, float learningRate)
+    public void ApplyPositions(IAnalogArray tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, int positions, float learningRate)
     {
         Deltas = deltas.ToArray(); Inputs = inputs.ToArray(); N = n; Positions = positions;
     }
