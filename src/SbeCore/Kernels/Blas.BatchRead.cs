@@ -15,8 +15,6 @@ public static partial class Blas
     // same order in both tiles (Sum4 reduces each vector on its own) and the 3-row tiles cover the same rows, so the
     // shape does not change the bits.
 
-    /// <summary>Floats of cols per block when cols is large (8 rows x 512 floats = 16 KiB, half of L1d).</summary>
-    private const int BatchReadBlock = 512;
 
     internal static void BatchRead512(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> x, int n, Span<float> y) => BatchReadCore<Simd512, Vector512<float>>(w, rows, cols, stride, x, n, y, rows);
     internal static void BatchRead256(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> x, int n, Span<float> y) => BatchReadCore<Simd256, Vector256<float>>(w, rows, cols, stride, x, n, y, rows);
@@ -53,7 +51,7 @@ public static partial class Blas
         ref float wr = ref MemoryMarshal.GetReference(w);
         ref float xr = ref MemoryMarshal.GetReference(x);
         ref float yr = ref MemoryMarshal.GetReference(y);
-        int block = cols <= 2 * BatchReadBlock ? cols : BatchReadBlock;
+        int block = cols <= 2 * KernelTuning.BatchReadBlock ? cols : KernelTuning.BatchReadBlock;
         for (int k0 = 0; k0 < cols; k0 += block)
         {
             int klen = Math.Min(block, cols - k0);

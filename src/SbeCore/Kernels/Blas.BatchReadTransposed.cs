@@ -13,8 +13,6 @@ public static partial class Blas
     // the strip is 3 vectors wide (12 accumulators + 3 + 1 fit; 16 + 4 + 1 would spill). Every element of Z is the
     // same chain of multiply-adds over the rows in either shape, so the shape does not change the bits.
 
-    /// <summary>Rows of W per block when rows is large (64 rows x 4 x 64 bytes = 16 KiB strip).</summary>
-    private const int BatchReadTBlock = 64;
 
     internal static void BatchReadTransposed512(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> d, int n, Span<float> z) => BatchReadTCore<Simd512, Vector512<float>>(w, rows, cols, stride, d, n, z, cols);
     internal static void BatchReadTransposed256(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> d, int n, Span<float> z) => BatchReadTCore<Simd256, Vector256<float>>(w, rows, cols, stride, d, n, z, cols);
@@ -58,14 +56,14 @@ public static partial class Blas
         int fresh = cols % TOps.Count;
         TVec ones = TOps.TailMask(TOps.Count);
         TVec tailMask = fresh != 0 ? TOps.TailMask(fresh) : TOps.Zero;
-        int block = rows <= 2 * BatchReadTBlock ? rows : BatchReadTBlock;
+        int block = rows <= 2 * KernelTuning.BatchReadTransposedBlock ? rows : KernelTuning.BatchReadTransposedBlock;
         // Strips outermost, so a strip of Z (n x 4 vectors) stays in L1 while the row blocks of W pass through it.
         nuint c0 = 0, strip = FewVectorRegisters ? 3 * vn : 4 * vn;
         // Rows a multiple of 4 KiB apart fall in the same L1 sets, so a block of a strip evicts itself while the
         // inputs pass over it: such blocks are first copied into a contiguous panel (BLIS's packing; same values, same
         // operations, so the same bits). Worth it only when enough inputs reuse the panel.
-        bool pack = stride % 1024 == 0 && n >= 8;
-        Span<float> panel = pack ? stackalloc float[BatchReadTBlock * 4 * 16] : default;
+        bool pack = stride % KernelTuning.AliasingStrideFloats == 0 && n >= 8;
+        Span<float> panel = pack ? stackalloc float[KernelTuning.BatchReadTransposedBlock * 4 * 16] : default;
         nuint panelStride = strip;
         for (; c0 + strip <= c; c0 += strip)
             for (int r0 = 0; r0 < rows; r0 += block)

@@ -44,7 +44,7 @@ public static partial class Blas
         // load per 8 row loads), else 4; then 2 and 1. Each group ends in one transposing reduction per 4 rows. At a
         // stride of a multiple of 4 KiB all rows fall in the same L1 sets, and 8 rows x 2 lines plus x overflow the
         // 8 ways (32x1024: 1.34 against 1.16 us with groups of 4), so such strides keep groups of 4.
-        if (TOps.Count == Vector512<float>.Count && stride % 1024 != 0)
+        if (TOps.Count == Vector512<float>.Count && stride % KernelTuning.AliasingStrideFloats != 0)
             for (; r + 8 <= rows; r += 8)
                 GemvRows<TOps, TVec, Eight>(ref Unsafe.Add(ref wr, (nuint)r * s), s, ref xr, c, fresh, mask, ref Unsafe.Add(ref yr, r));
         for (; r + 4 <= rows; r += 4)

@@ -19,7 +19,7 @@ public static partial class Blas
         ref float dr = ref MemoryMarshal.GetReference(d);
         ref float zr = ref MemoryMarshal.GetReference(z);
         nuint n = (nuint)TOps.Count, c = (nuint)cols, s = (nuint)stride;
-        if (rows == 0 || (rows <= StripRows && cols <= StripCols)) { GemvTStrips<TOps, TVec>(ref wr, rows, c, s, ref dr, ref zr); return; }
+        if (rows == 0 || (rows <= KernelTuning.GemvTStripRows && cols <= KernelTuning.GemvTStripCols)) { GemvTStrips<TOps, TVec>(ref wr, rows, c, s, ref dr, ref zr); return; }
         int r = 0;
         if (rows >= 8)
         {
@@ -46,10 +46,6 @@ public static partial class Blas
         }
     }
 
-    /// <summary>Up to this many rows and cols, z is built in registers strip by strip (<see cref="GemvTStrips"/>). Past them
-    /// the row groups measured faster: at 100x785 (4.3 against 3.3 us), and at strides of 1-4 KiB where the strip's many
-    /// rows fall in the same L1 sets (32x1024: 1.9 against 1.4 us; 32x4096: 7.5 against 5.4 us).</summary>
-    private const int StripRows = 32, StripCols = 256;
 
     /// <summary>z = W^T d for few rows: z in column strips of up to 4 vectors held in registers over all rows, then
     /// stored once: no loads of z and no z traffic per row group. Strips of 4 vectors while they fit, then one strip of

@@ -65,7 +65,7 @@ public static partial class Blas
         // one term (coefficient alpha u[r], the same product as below, so the same bits). Four read and write streams at
         // a time measured faster there than two (4096x4096: about 3.5 against 4.0-4.9 ms; 1024x1024 no worse); in L2,
         // row pairs measured faster in most runs (512x512: 12.0 against 13.1 us).
-        if (TOps.Count == Vector512<float>.Count && (long)rows * cols > GerBlockElements)
+        if (TOps.Count == Vector512<float>.Count && (long)rows * cols > KernelTuning.GerBlockElements)
             for (; r + 4 <= rows; r += 4)
                 RankTerms<TOps, TVec, Four, One>(ref Unsafe.Add(ref ur, r), 0, ref alpha, ref vr, c, ref Unsafe.Add(ref wr, (nuint)r * s), s);
         for (; r + 2 <= rows; r += 2) // two rows share each load of v
@@ -77,8 +77,6 @@ public static partial class Blas
             AxpyRef<TOps, TVec>(TOps.Broadcast(alpha * Unsafe.Add(ref ur, r)), ref vr, ref Unsafe.Add(ref wr, (nuint)r * s), c);
     }
 
-    /// <summary>Above this many elements of W (1 MiB, the L2 of one Zen 4 core), Ger updates blocks of 4 rows on the 512-bit path.</summary>
-    private const long GerBlockElements = 1 << 18;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RankKCore<TOps, TVec>(ReadOnlySpan<float> u, ReadOnlySpan<float> s, ReadOnlySpan<float> v, Span<float> w, int rows, int cols, int stride, int ldu)

@@ -1,0 +1,32 @@
+namespace SbeCore.Kernels;
+
+/// <summary>
+/// The BLAS kernels' blocking constants, in one place with where each comes from: the cache sizes of the Zen 4 core
+/// the project benchmarks on (32 KiB 8-way L1d, 1 MiB L2 per core; 4 KiB pages), and the measurements that picked them
+/// (docs/kernels.md). They change speed only, never results: every kernel gives the same bits at every setting.
+/// </summary>
+internal static class KernelTuning
+{
+    /// <summary>Floats of 4 KiB: rows whose stride is a multiple of it fall in the same L1 sets (4 KiB aliasing). Gemv
+    /// keeps row groups of 4 at such strides (8 rows x 2 lines plus x overflow the 8 ways: 32x1024 measured 1.34 against
+    /// 1.16 us with groups of 4); the transposed batched read packs its blocks into a contiguous panel there.</summary>
+    public const int AliasingStrideFloats = 1024;
+
+    /// <summary>Elements of W above which Ger updates blocks of 4 rows on the 512-bit path (1 MiB: W past one core's L2
+    /// streams from L3 or memory, where four read and write streams measured faster than two: 4096x4096 about 3.5
+    /// against 4.0-4.9 ms; 1024x1024 no worse; in L2, row pairs measured faster: 512x512 12.0 against 13.1 us).</summary>
+    public const long GerBlockElements = 1 << 18;
+
+    /// <summary>Up to this many rows and cols, GemvT builds z in registers strip by strip. Past them the row groups
+    /// measured faster: at 100x785 (4.3 against 3.3 us), and at strides of 1-4 KiB where a strip's many rows fall in the
+    /// same L1 sets (32x1024: 1.9 against 1.4 us; 32x4096: 7.5 against 5.4 us).</summary>
+    public const int GemvTStripRows = 32, GemvTStripCols = 256;
+
+    /// <summary>Floats of cols per block of the batched read when cols is large: 8 rows x 512 floats = 16 KiB, half of L1d,
+    /// so the rows of a register tile stay in L1 while the tile moves on.</summary>
+    public const int BatchReadBlock = 512;
+
+    /// <summary>Rows of W per block of the transposed batched read when rows is large: 64 rows x 4 x 64 bytes = a 16 KiB
+    /// strip, half of L1d.</summary>
+    public const int BatchReadTransposedBlock = 64;
+}
