@@ -12,7 +12,8 @@ public static class BatchSvd
     /// Top k = s.Length singular triplets of M = (1/n) sum_j delta_j x_j^T; deltas n x rows, inputs n x cols.
     /// Writes s (descending, >= 0), d (k x rows, unit rows) and x (k x cols, unit rows).
     /// Reuses a per-thread <see cref="BatchSvdSolver"/> for each of the four most recently used shapes, so repeated calls
-    /// (e.g. one per layer and batch) allocate nothing in steady state.
+    /// (e.g. one per layer and batch) allocate nothing in steady state. A convenience for callers outside the library:
+    /// the library's rules and diagnostics own their solvers.
     /// </summary>
     /// <exception cref="ArgumentException">Wrong lengths, n &lt; 1, k outside 1..min(rows, cols), NaN/Inf.</exception>
     public static void TopK(ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, int rows, int cols,
@@ -35,5 +36,14 @@ public static class BatchSvd
         cache[victim] = created;
         lastUse[victim] = now;
         return created;
+    }
+
+    /// <summary>An owner's solver for one of its layers (created on first use; the library's own callers keep their
+    /// solvers this way rather than in the per-thread cache above).</summary>
+    internal static BatchSvdSolver Solver(Dictionary<int, BatchSvdSolver> solvers, int layer, int rows, int cols)
+    {
+        if (!solvers.TryGetValue(layer, out var solver) || solver.Rows != rows || solver.Cols != cols)
+            solvers[layer] = solver = new BatchSvdSolver(rows, cols);
+        return solver;
     }
 }

@@ -35,6 +35,7 @@ public sealed class GradientSpectrum : IBatchObserver
     private readonly int _layer;
     private readonly Func<long, bool> _record;
     private long _batch;
+    private BatchSvdSolver? _solver;
 
     /// <summary>Records layer <paramref name="layer"/> at every batch index for which <paramref name="record"/> is true.</summary>
     public GradientSpectrum(int layer, Func<long, bool> record)
@@ -53,7 +54,7 @@ public sealed class GradientSpectrum : IBatchObserver
         if (layer != _layer || n < 1 || !_record(_batch)) return;
         int k = Math.Min(n, Math.Min(rows, cols));
         var s = new float[k];
-        BatchSvd.TopK(deltas, inputs, n, rows, cols, s, new float[k * rows], new float[k * cols]);
+        (_solver ??= new BatchSvdSolver(rows, cols)).TopK(deltas, inputs, n, s, new float[k * rows], new float[k * cols]);
         var m = new double[rows * cols];
         for (int j = 0; j < n; j++)
         {

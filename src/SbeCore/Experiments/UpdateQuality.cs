@@ -20,6 +20,7 @@ public sealed class UpdateQuality : IBatchObserver
     private readonly float[][] _dense, _zero;
     private readonly float[] _s = new float[1];
     private readonly float[][] _u, _v;
+    private readonly Dictionary<int, BatchSvdSolver> _solvers = []; // per layer: the exact SVD's own scratch
 
     /// <summary>One shadow per candidate and layer; <paramref name="create"/> builds a candidate's rule for a layer.</summary>
     public UpdateQuality(Network network, IReadOnlyList<string> labels, Func<string, int, int, int, IUpdateRule> create)
@@ -47,7 +48,7 @@ public sealed class UpdateQuality : IBatchObserver
         for (int j = 0; j < n; j++) Kernels.Blas.Ger(1f / n, deltas.Slice(j * rows, rows), inputs.Slice(j * cols, cols), m, rows, cols, cols);
         double norm = Norm(m);
         if (norm == 0) return;
-        BatchSvd.TopK(deltas, inputs, n, rows, cols, _s, _u[layer], _v[layer]);
+        BatchSvd.Solver(_solvers, layer, rows, cols).TopK(deltas, inputs, n, _s, _u[layer], _v[layer]);
         double s1 = _s[0];
         var tile = _scratch[layer];
         foreach (var (label, rules) in _candidates)

@@ -25,6 +25,7 @@ public sealed class WithinBatchTrace : IBatchObserver
     private readonly SbeEstimator _shadow;
     private readonly float[] _s = new float[1], _d, _x, _sExact = new float[1], _dExact, _xExact;
     private long _batch;
+    private BatchSvdSolver? _solver;
 
     /// <summary>Traces layer <paramref name="layer"/> of <paramref name="network"/> (its rule must be rank-1 SBE) for <paramref name="count"/> batches from <paramref name="firstBatch"/>.</summary>
     /// <exception cref="ArgumentException">The layer's rule is not rank-1 SBE, or the range is invalid.</exception>
@@ -55,7 +56,7 @@ public sealed class WithinBatchTrace : IBatchObserver
         long batch = _batch;
         if (batch >= FirstBatch && batch < FirstBatch + Count && n > 0)
         {
-            BatchSvd.TopK(deltas, inputs, n, rows, cols, _sExact, _dExact, _xExact);
+            (_solver ??= new BatchSvdSolver(rows, cols)).TopK(deltas, inputs, n, _sExact, _dExact, _xExact);
             for (int j = 0; j < n; j++)
             {
                 _shadow.Observe(deltas.Slice(j * rows, rows), inputs.Slice(j * cols, cols));

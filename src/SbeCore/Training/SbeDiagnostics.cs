@@ -15,6 +15,7 @@ internal sealed class SbeDiagnostics : IBatchObserver
     private readonly float[] _s = new float[1];
     private readonly bool[] _valid;
     private readonly double[] _exactS;
+    private readonly Dictionary<int, BatchSvdSolver> _solvers = []; // per layer: the exact SVD's own scratch
 
     public SbeDiagnostics(Network network, List<DiagnosticRecord> sink)
     {
@@ -30,7 +31,7 @@ internal sealed class SbeDiagnostics : IBatchObserver
 
     public void OnBatch(int layer, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, int rows, int cols)
     {
-        BatchSvd.TopK(deltas, inputs, n, rows, cols, _s, _d[layer], _x[layer]);
+        BatchSvd.Solver(_solvers, layer, rows, cols).TopK(deltas, inputs, n, _s, _d[layer], _x[layer]);
         _exactS[layer] = _s[0];
         _valid[layer] = true;
     }
