@@ -2,7 +2,8 @@
 # Every run of docs/results.md section 10, one `sbe train` configuration per line (lr_grid.py: rate grid on seed 1,
 # the lowest final training loss, then seeds 2 and 3; resumable: finished runs are skipped). One JSON line per
 # configuration on stdout. Usage: benchmarks/devices/section10.sh [part...]   parts: ideal zeroshift ablation rounded
-# remedies devices (default: all, about 2.5 hours on a shared 2-core machine, one process at a time).
+# remedies devices pcm pcmrounded pcmprobe lenet (default: all, about 4 hours on a shared 2-core machine, one process
+# at a time).
 # SBE (default: sbe on PATH) is the CLI, PROBE the built WriteProbe, OUT the run folder (default results/devices-research).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -108,8 +109,32 @@ devices() { # 10d, the 10% budgets on the pulsed devices, 30 epochs
   $G --lrs 0.1778,0.3162,0.5623,1.0 --name reramsb-minibatch-b64-e30 -- -m minibatch -b 64 --epochs 30 --device reramsb
 }
 
+PCMLR="--lrs 0.01,0.03162,0.1,0.3162"
+
+pcm() { # 10g, PCM (aihwkit's PCMPreset: a refreshed one-sided pair), 30 epochs, 10d's allocations
+  $G $PCMLR --name pcm-minibatch-b16-e30 -- -m minibatch -b 16 --epochs 30 --device pcm
+  $G $PCMLR --name pcm-sbe1-b16-e30 -- -m sbe -k 1 -b 16 --epochs 30 --device pcm
+  $G $PCMLR --name pcm-minibatch-b64-e30 -- -m minibatch -b 64 --epochs 30 --device pcm
+  $G $PCMLR --name pcm-sbe5x2-b64-e30 -- -m sbe --layer-ranks 5,2 -b 64 --epochs 30 --device pcm
+}
+
+pcmrounded() { # 10g, the rounded pulse type on PCM
+  $G $PCMLR --name pcm-rounded-sbe1-b16-e30 -- -m sbe -k 1 -b 16 --epochs 30 --device pcm:rounded
+  $G $PCMLR --name pcm-rounded-sbe5x2-b64-e30 -- -m sbe --layer-ranks 5,2 -b 64 --epochs 30 --device pcm:rounded
+}
+
+LENETLR="--lrs 0.03162,0.1,0.3162"
+lenet() { # 10h, LeNet-5 at batch 32, 15 epochs: mini-batch, sbe-1 and a 9-write allocation (9.4% of mini-batch's)
+  for D in ideal constantstep ecram; do
+    $G $LENETLR --name lenet-$D-minibatch-b32-e15 -- --arch lenet5 -m minibatch -b 32 --epochs 15 --device $D
+    $G $LENETLR --name lenet-$D-sbe1-b32-e15 -- --arch lenet5 -m sbe -k 1 -b 32 --epochs 15 --device $D
+    $G $LENETLR --name lenet-$D-sbe12321-b32-e15 -- --arch lenet5 -m sbe --layer-ranks 1,2,3,2,1 -b 32 --epochs 15 --device $D
+  done
+}
+
 parts=("$@")
-[ ${#parts[@]} -gt 0 ] || parts=(ideal zeroshift ablation rounded remedies devices)
+[ ${#parts[@]} -gt 0 ] || parts=(ideal zeroshift ablation rounded remedies devices pcm pcmrounded pcmprobe lenet)
 for p in "${parts[@]}"; do
-  case $p in ideal|zeroshift|ablation|rounded|remedies|devices) $p ;; *) echo "unknown part '$p'" >&2; exit 2 ;; esac
+  case $p in ideal|zeroshift|ablation|rounded|remedies|devices|pcm|pcmrounded|pcmprobe|lenet) $p ;;
+    *) echo "unknown part '$p'" >&2; exit 2 ;; esac
 done
