@@ -2,7 +2,7 @@
 # Every run of docs/results.md section 10, one `sbe train` configuration per line (lr_grid.py: rate grid on seed 1,
 # the lowest final training loss, then seeds 2 and 3; resumable: finished runs are skipped). One JSON line per
 # configuration on stdout. Usage: benchmarks/devices/section10.sh [part...]   parts: ideal zeroshift ablation rounded
-# remedies devices pcm pcmrounded pcmablation pcmprobe lenet (default: all, about 4 hours on a shared 2-core machine, one process
+# remedies devices pcm pcmrounded pcmablation pcmprobe lenet lenetext (default: all, about 4 hours on a shared 2-core machine, one process
 # at a time).
 # SBE (default: sbe on PATH) is the CLI, PROBE the built WriteProbe, OUT the run folder (default results/devices-research).
 set -euo pipefail
@@ -152,9 +152,14 @@ lenet() { # 10h, LeNet-5 at batch 32, 15 epochs: mini-batch, sbe-1 and a 9-write
   done
 }
 
+lenetext() { # 10h, mini-batch on the ideal device picked the grid's top: the grid extended up, and the next rate down
+  $G --lrs 0.03162,0.1,0.3162,1.0 --name lenet-ideal-minibatch-b32-e15 -- --arch lenet5 -m minibatch -b 32 --epochs 15 --device ideal
+  $G --lrs 0.1 --name lenet-ideal-minibatch-b32-e15-lr0.1 -- --arch lenet5 -m minibatch -b 32 --epochs 15 --device ideal
+}
+
 parts=("$@")
-[ ${#parts[@]} -gt 0 ] || parts=(ideal zeroshift ablation rounded remedies devices pcm pcmrounded pcmablation pcmprobe lenet)
+[ ${#parts[@]} -gt 0 ] || parts=(ideal zeroshift ablation rounded remedies devices pcm pcmrounded pcmablation pcmprobe lenet lenetext)
 for p in "${parts[@]}"; do
-  case $p in ideal|zeroshift|ablation|rounded|remedies|devices|pcm|pcmrounded|pcmablation|pcmprobe|lenet) $p ;;
+  case $p in ideal|zeroshift|ablation|rounded|remedies|devices|pcm|pcmrounded|pcmablation|pcmprobe|lenet|lenetext) $p ;;
     *) echo "unknown part '$p'" >&2; exit 2 ;; esac
 done
