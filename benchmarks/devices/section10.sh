@@ -2,7 +2,7 @@
 # Every run of docs/results.md section 10, one `sbe train` configuration per line (lr_grid.py: rate grid on seed 1,
 # the lowest final training loss, then seeds 2 and 3; resumable: finished runs are skipped). One JSON line per
 # configuration on stdout. Usage: benchmarks/devices/section10.sh [part...]   parts: ideal zeroshift ablation rounded
-# remedies devices pcm pcmrounded pcmablation pcmprobe lenet lenetext (default: all, about 4 hours on a shared 2-core machine, one process
+# remedies devices pcm pcmrounded pcmablation pcmprobe lenet lenetext lenetrounded (default: all, about 4 hours on a shared 2-core machine, one process
 # at a time).
 # SBE (default: sbe on PATH) is the CLI, PROBE the built WriteProbe, OUT the run folder (default results/devices-research).
 set -euo pipefail
@@ -157,9 +157,15 @@ lenetext() { # 10h, mini-batch on the ideal device picked the grid's top: the gr
   $G --lrs 0.1 --name lenet-ideal-minibatch-b32-e15-lr0.1 -- --arch lenet5 -m minibatch -b 32 --epochs 15 --device ideal
 }
 
+lenetrounded() { # 10h, the rounded pulse type for the 9-write allocation on the pulsed devices
+  for D in constantstep ecram; do
+    $G $LENETLR --name lenet-$D-rounded-sbe12321-b32-e15 -- --arch lenet5 -m sbe --layer-ranks 1,2,3,2,1 -b 32 --epochs 15 --device $D:rounded
+  done
+}
+
 parts=("$@")
-[ ${#parts[@]} -gt 0 ] || parts=(ideal zeroshift ablation rounded remedies devices pcm pcmrounded pcmablation pcmprobe lenet lenetext)
+[ ${#parts[@]} -gt 0 ] || parts=(ideal zeroshift ablation rounded remedies devices pcm pcmrounded pcmablation pcmprobe lenet lenetext lenetrounded)
 for p in "${parts[@]}"; do
-  case $p in ideal|zeroshift|ablation|rounded|remedies|devices|pcm|pcmrounded|pcmablation|pcmprobe|lenet|lenetext) $p ;;
+  case $p in ideal|zeroshift|ablation|rounded|remedies|devices|pcm|pcmrounded|pcmablation|pcmprobe|lenet|lenetext|lenetrounded) $p ;;
     *) echo "unknown part '$p'" >&2; exit 2 ;; esac
 done
