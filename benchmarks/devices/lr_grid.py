@@ -19,14 +19,16 @@ def run(sbe, folder, seed, lr, train_args):
         cmd = [sbe, "train", *train_args, "--lr", str(lr), "--seed", str(seed), "-o", folder]
         subprocess.run(cmd, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     if not os.path.exists(res):
-        return {"loss": math.inf, "test": float("nan"), "writes": 0, "pulses": 0}
+        return {"loss": math.inf, "test": float("nan"), "writes": 0, "pulses": 0, "pulsesTotal": 0}
     r = json.load(open(res))["runs"][0]
     f = r.get("final") or {}
     loss = f.get("trainLoss", math.inf)
     if loss is None or not math.isfinite(loss):
         loss = math.inf
+    # pulses per device only for the MLP (its "layers" are the sizes); a conv net reports its total
+    per = None if r.get("architecture") else f.get("pulses", 0) / devices(r["layers"])
     return {"loss": loss, "test": f.get("testAccuracy", float("nan")), "writes": f.get("rankOneWrites", 0),
-            "pulses": f.get("pulses", 0) / devices(r["layers"])}
+            "pulses": per, "pulsesTotal": f.get("pulses", 0)}
 
 def main():
     argv = sys.argv[1:]
@@ -49,7 +51,8 @@ def main():
     print(json.dumps({"name": a.name, "lr": best, "edge": best in (lrs[0], lrs[-1]), "test": tests,
                       "median": statistics.median(tests), "min": min(tests), "max": max(tests),
                       "loss": statistics.median(r["loss"] for r in runs), "writes": runs[0]["writes"],
-                      "pulses": statistics.median(r["pulses"] for r in runs)}), flush=True)
+                      "pulses": None if runs[0]["pulses"] is None else statistics.median(r["pulses"] for r in runs),
+                      "pulsesTotal": statistics.median(r["pulsesTotal"] for r in runs)}), flush=True)
 
 if __name__ == "__main__":
     main()

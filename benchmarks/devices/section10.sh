@@ -2,7 +2,8 @@
 # Every run of docs/results.md section 10, one `sbe train` configuration per line (lr_grid.py: rate grid on seed 1,
 # the lowest final training loss, then seeds 2 and 3; resumable: finished runs are skipped). One JSON line per
 # configuration on stdout. Usage: benchmarks/devices/section10.sh [part...]   parts: ideal zeroshift ablation rounded
-# remedies devices (default: all, about 2.5 hours on a shared 2-core machine, one process at a time).
+# remedies devices pcm pcmrounded pcmablation pcmprobe lenet lenetext lenetrounded (default: all, about 4 hours on a shared 2-core machine, one process
+# at a time).
 # SBE (default: sbe on PATH) is the CLI, PROBE the built WriteProbe, OUT the run folder (default results/devices-research).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -108,8 +109,63 @@ devices() { # 10d, the 10% budgets on the pulsed devices, 30 epochs
   $G --lrs 0.1778,0.3162,0.5623,1.0 --name reramsb-minibatch-b64-e30 -- -m minibatch -b 64 --epochs 30 --device reramsb
 }
 
+PCMLR="--lrs 0.01,0.03162,0.1,0.3162"
+
+pcm() { # 10g, PCM (aihwkit's PCMPreset: a refreshed one-sided pair), 30 epochs, 10d's allocations
+  $G $PCMLR --name pcm-minibatch-b16-e30 -- -m minibatch -b 16 --epochs 30 --device pcm
+  $G $PCMLR --name pcm-sbe1-b16-e30 -- -m sbe -k 1 -b 16 --epochs 30 --device pcm
+  $G $PCMLR --name pcm-minibatch-b64-e30 -- -m minibatch -b 64 --epochs 30 --device pcm
+  $G $PCMLR --name pcm-sbe5x2-b64-e30 -- -m sbe --layer-ranks 5,2 -b 64 --epochs 30 --device pcm
+  # mini-batch at 64 picked the grid's top: the same runs plus 1.0
+  $G --lrs 0.01,0.03162,0.1,0.3162,1.0 --name pcm-minibatch-b64-e30 -- -m minibatch -b 64 --epochs 30 --device pcm
+}
+
+pcmablation() { # 10g, PCM at batch 16 with one of its properties removed, at the rates picked on the full device
+  U=device.unit_cell_devices
+  for V in "no-refresh:--device-param device.refresh_every=0" \
+    "no-cycle-noise:--device-param $U.dw_min_std=0 --device-param $U.dw_min_std_add=0 --device-param $U.dw_min_std_slope=0" \
+    "constant-steps:--device-param $U.A_up=0 --device-param $U.A_down=0"; do
+    N=${V%%:*}; A=${V#*:}
+    $G --lrs 0.1 --name abl-pcm-$N-minibatch-b16 -- -m minibatch -b 16 --epochs 30 --device pcm $A
+    $G --lrs 0.03162 --name abl-pcm-$N-sbe1-b16 -- -m sbe -k 1 -b 16 --epochs 30 --device pcm $A
+  done
+}
+
+pcmprobe() { # 10g, what one write does on PCM (WriteProbe, seed 1, the picked rates), ConstantStep for reference
+  for a in "pcm 1 1 16 0.03162 30 1 paper" "pcm 1 1 16 0.1 30 1 minibatch" "pcm 5 2 64 0.1 30 1 paper" \
+    "pcm 1 1 64 ${PCM_MB64_LR:-0.3162} 30 1 minibatch" "constantstep 1 1 16 0.3162 30 1 paper" "constantstep 1 1 16 0.5623 30 1 minibatch"; do
+    echo "== $a"; $PROBE $a
+  done
+}
+
+pcmrounded() { # 10g, the rounded pulse type on PCM
+  $G $PCMLR --name pcm-rounded-sbe1-b16-e30 -- -m sbe -k 1 -b 16 --epochs 30 --device pcm:rounded
+  $G $PCMLR --name pcm-rounded-sbe5x2-b64-e30 -- -m sbe --layer-ranks 5,2 -b 64 --epochs 30 --device pcm:rounded
+}
+
+LENETLR="--lrs 0.03162,0.1,0.3162"
+lenet() { # 10h, LeNet-5 at batch 32, 15 epochs: mini-batch, sbe-1 and a 9-write allocation (9.4% of mini-batch's)
+  for D in ideal constantstep ecram; do
+    $G $LENETLR --name lenet-$D-minibatch-b32-e15 -- --arch lenet5 -m minibatch -b 32 --epochs 15 --device $D
+    $G $LENETLR --name lenet-$D-sbe1-b32-e15 -- --arch lenet5 -m sbe -k 1 -b 32 --epochs 15 --device $D
+    $G $LENETLR --name lenet-$D-sbe12321-b32-e15 -- --arch lenet5 -m sbe --layer-ranks 1,2,3,2,1 -b 32 --epochs 15 --device $D
+  done
+}
+
+lenetext() { # 10h, mini-batch on the ideal device picked the grid's top: the grid extended up, and the next rate down
+  $G --lrs 0.03162,0.1,0.3162,1.0 --name lenet-ideal-minibatch-b32-e15 -- --arch lenet5 -m minibatch -b 32 --epochs 15 --device ideal
+  $G --lrs 0.1 --name lenet-ideal-minibatch-b32-e15-lr0.1 -- --arch lenet5 -m minibatch -b 32 --epochs 15 --device ideal
+}
+
+lenetrounded() { # 10h, the rounded pulse type for the 9-write allocation on the pulsed devices
+  for D in constantstep ecram; do
+    $G $LENETLR --name lenet-$D-rounded-sbe12321-b32-e15 -- --arch lenet5 -m sbe --layer-ranks 1,2,3,2,1 -b 32 --epochs 15 --device $D:rounded
+  done
+}
+
 parts=("$@")
-[ ${#parts[@]} -gt 0 ] || parts=(ideal zeroshift ablation rounded remedies devices)
+[ ${#parts[@]} -gt 0 ] || parts=(ideal zeroshift ablation rounded remedies devices pcm pcmrounded pcmablation pcmprobe lenet lenetext lenetrounded)
 for p in "${parts[@]}"; do
-  case $p in ideal|zeroshift|ablation|rounded|remedies|devices) $p ;; *) echo "unknown part '$p'" >&2; exit 2 ;; esac
+  case $p in ideal|zeroshift|ablation|rounded|remedies|devices|pcm|pcmrounded|pcmablation|pcmprobe|lenet|lenetext|lenetrounded) $p ;;
+    *) echo "unknown part '$p'" >&2; exit 2 ;; esac
 done
