@@ -77,8 +77,9 @@ sealed class WriteSizes(SbeRule rule, IUpdateRule? dense, float granularity, str
         return net;
     }
 
-    public void Apply(CrossbarTile tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, float learningRate)
+    public void Apply(IAnalogArray array, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, float learningRate)
     {
+        var tile = array as CrossbarTile ?? throw new ArgumentException("WriteProbe measures the writes to one CrossbarTile.", nameof(array));
         if (Tile is null) { Tile = tile; _start = tile.Weights.ToArray(); _before = new float[_start.Length]; }
         tile.Weights.CopyTo(_before);
         Write(tile, deltas, inputs, n, learningRate);
