@@ -24,8 +24,11 @@ public sealed partial class CrossbarTile
     private int[] _activeBlocks = [];
     private ulong[] _blockUnion = [];
 
-    private void RefreshConstantStepScales()
+    // The per-field copies of the hidden parameters (a device array's law, ConstantStep's scales), re-read after the
+    // interleaved parameters change (construction, load).
+    private void RefreshDeviceArrays()
     {
+        _array?.Refresh();
         if (_constantStepStd < 0) return;
         int devices = Rows * Cols;
         if (_scaleUp.Length != devices)

@@ -1,4 +1,5 @@
 using SbeCore.Devices;
+using SbeCore.Devices.Arrays;
 using SbeCore.Kernels;
 using SbeCore.Numerics;
 
@@ -25,6 +26,7 @@ public sealed partial class CrossbarTile
     private readonly float _writeNoise;      // write_noise_std * dw_min
     private readonly OneSidedPair? _pair;    // a one-sided unit cell's two devices (else null)
     private readonly TransferPair? _transfer; // a transfer compound's fast and slow devices (else null)
+    private readonly DeviceArray? _array;     // the devices under their law when the tile pulses them itself (not ideal, ConstantStep or a unit cell)
     private readonly CrossbarTile[] _cellArrays = []; // the device arrays a unit cell's pulses go to (PulseContext's cell sums)
     private readonly RandomStream _updateRandom;
     private readonly RandomStream _readRandom;
@@ -82,8 +84,10 @@ public sealed partial class CrossbarTile
             }
             SampleRetention(pulsed, StreamSeed(seed, 3));
         }
+        if (!_isIdeal && _constantStepStd < 0 && _pair is null && _transfer is null)
+            _array = DeviceArray.Create(_device, new DeviceArrayState(_weights, _persistent, _wMin, _wMax, _writeNoise, _params, _parametersPerDevice));
         AllocatePulseScratch();
-        RefreshConstantStepScales();
+        RefreshDeviceArrays();
     }
 
     // A model must give every device finite parameters and ordered bounds (a reference device's visible range may

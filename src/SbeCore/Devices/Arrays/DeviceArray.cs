@@ -1,0 +1,90 @@
+using SbeCore.Numerics;
+
+namespace SbeCore.Devices.Arrays;
+
+/// <summary>
+/// The devices of one tile under one law: the state every law shares (weights, the hidden persistent weights of
+/// write noise, bounds) and the law's own per-device fields, and the kernel that applies a row of pulse counts
+/// with clipping and clipped-pulse counting. The tile produces the counts (probabilities, masks, coincidences);
+/// the array applies them.
+/// </summary>
+internal abstract class DeviceArray
+{
+    protected DeviceArray(DeviceArrayState state) => State = state;
+
+    /// <summary>The arrays the kernel reads and writes (the tile's own).</summary>
+    protected DeviceArrayState State { get; }
+
+    /// <summary>Whether each pulse takes a Gaussian.</summary>
+    protected abstract bool Noisy { get; }
+
+    /// <summary>Re-reads the law's fields from the interleaved hidden parameters (after a load or a re-sample).</summary>
+    public abstract void Refresh();
+
+    /// <summary>
+    /// Applies the signed counts of one row (device <paramref name="firstDevice"/> + j gets scratch.Counts[j] pulses,
+    /// j &lt; <paramref name="columns"/>), drawing the row's Gaussians from <paramref name="random"/>, and zeroes the
+    /// counts. Returns the clipped pulses.
+    /// </summary>
+    public long ApplyRow(int firstDevice, int columns, PulseRowScratch scratch, RandomStream random)
+        => Apply(firstDevice, columns, scratch.Counts, scratch.Offsets, scratch, random);
+
+    /// <summary>n pulses in <paramref name="direction"/> on device k (a unit cell's device); returns the clipped pulses.</summary>
+    public long ApplyOne(int k, int n, int direction, PulseRowScratch scratch, RandomStream random)
+    {
+        scratch.OneCount[0] = direction * (float)n;
+        return Apply(k, 1, scratch.OneCount, scratch.OneOffset, scratch, random);
+    }
+
+    private long Apply(int firstDevice, int columns, float[] counts, int[] offsets, PulseRowScratch scratch, RandomStream random)
+    {
+        int gaussians = PlaceGaussians(counts, offsets, columns);
+        if (gaussians > 0)
+        {
+            scratch.EnsureGaussians(gaussians);
+            random.DrawGaussians(scratch.Gaussians.AsSpan(0, gaussians));
+        }
+        return Kernel(firstDevice, columns, counts, offsets, scratch.Gaussians, random);
+    }
+
+    // The row's Gaussians in device order, each device's pulses' then its write-noise draw: the order one
+    // NextGaussian per draw would take them, and a layout that does not depend on the vector width.
+    private int PlaceGaussians(float[] counts, int[] offsets, int columns)
+    {
+        int perPulse = Noisy ? 1 : 0, perDevice = State.Persistent is not null ? 1 : 0;
+        if (perPulse + perDevice == 0) return 0;
+        int total = 0;
+        for (int j = 0; j < columns; j++)
+        {
+            float n = counts[j];
+            if (n == 0) continue;
+            offsets[j] = total;
+            total += perPulse * (int)MathF.Abs(n) + perDevice;
+        }
+        return total;
+    }
+
+    /// <summary>Applies the counts (zeroing them) with the Gaussians placed at the offsets; returns the clipped pulses.</summary>
+    protected abstract long Kernel(int firstDevice, int columns, float[] counts, int[] offsets, float[] gaussians, RandomStream random);
+
+    /// <summary>The array for <paramref name="model"/>: a SIMD law for the built-in models (exact types: a derived
+    /// record may override <see cref="IDeviceModel.Pulse"/>), the pulse-by-pulse adapter for any other model.</summary>
+    public static DeviceArray Create(IDeviceModel model, DeviceArrayState state)
+    {
+        int devices = state.Weights.Length;
+        Type type = model.GetType();
+        if (type == typeof(LinearStepDevice) || type == typeof(SoftBoundsDevice))
+            return new LawArray<LinearStepLaw>(new LinearStepLaw((LinearStepDevice)model, devices), state);
+        if (model is ExpStepDevice exp) return new LawArray<ExpStepLaw>(new ExpStepLaw(exp, devices), state);
+        if (model is PowStepDevice pow) return new LawArray<PowStepLaw>(new PowStepLaw(pow, devices), state);
+        if (model is SoftBoundsReferenceDevice reference) return new LawArray<SoftBoundsReferenceLaw>(new SoftBoundsReferenceLaw(reference, devices), state);
+        return new ModelArray(model, state);
+    }
+}
+
+/// <summary>The tile's arrays a device array works on (shared, not copied).</summary>
+internal sealed record DeviceArrayState(float[] Weights, float[]? Persistent, float[] MinBounds, float[] MaxBounds, float WriteNoise, float[] Parameters, int ParametersPerDevice)
+{
+    /// <summary>What pulses move: the hidden persistent weights with write noise, else the weights.</summary>
+    public float[] Pulsed => Persistent ?? Weights;
+}

@@ -1,0 +1,139 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using SbeCore.Kernels;
+using SbeCore.Numerics;
+
+namespace SbeCore.Devices.Arrays;
+
+/// <summary>
+/// A device array under a SIMD law: one generic row kernel, specialised per width and per law. Lanes are
+/// consecutive devices of a row; a block of lanes runs pulse by pulse up to its largest count, each lane taking its
+/// own pulse's Gaussian (at its device's offset in the row's Gaussians) while it has pulses left, clipping after every
+/// pulse and counting the clipped ones. Blocks without pulses are skipped; the columns past the last whole vector run
+/// the same body one lane wide, so every width gives the same bits.
+/// </summary>
+internal sealed class LawArray<TLaw> : DeviceArray where TLaw : struct, IPulseLaw
+{
+    private TLaw _law;
+
+    public LawArray(TLaw law, DeviceArrayState state) : base(state)
+    {
+        _law = law;
+        Refresh();
+    }
+
+    protected override bool Noisy => _law.Noisy;
+
+    public override void Refresh() => _law.Load(State.Parameters, State.ParametersPerDevice);
+
+    protected override long Kernel(int firstDevice, int columns, float[] counts, int[] offsets, float[] gaussians, RandomStream random)
+    {
+        return SimdDispatch.For(columns) switch
+        {
+            SimdWidth.V512 => Row<SimdLaw512, Vector512<float>>(firstDevice, columns, counts, offsets, gaussians),
+            SimdWidth.V256 => Row<SimdLaw256, Vector256<float>>(firstDevice, columns, counts, offsets, gaussians),
+            SimdWidth.V128 => Row<SimdLaw128, Vector128<float>>(firstDevice, columns, counts, offsets, gaussians),
+            _ => Row<SimdLawScalar, float>(firstDevice, columns, counts, offsets, gaussians),
+        };
+    }
+
+    private long Row<TOps, TVec>(int firstDevice, int columns, float[] counts, int[] offsets, float[] gaussians)
+        where TOps : struct, ISimdLawOps<TVec> where TVec : struct
+    {
+        long clipped = 0;
+        int j = 0;
+        for (; j + TOps.Count <= columns; j += TOps.Count) clipped += Lanes<TOps, TVec>(firstDevice, j, counts, offsets, gaussians);
+        for (; j < columns; j++) clipped += Lanes<SimdLawScalar, float>(firstDevice, j, counts, offsets, gaussians);
+        return clipped;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private long Lanes<TOps, TVec>(int firstDevice, int j, float[] counts, int[] offsets, float[] gaussians)
+        where TOps : struct, ISimdLawOps<TVec> where TVec : struct
+    {
+        ref float countRef = ref MemoryMarshal.GetArrayDataReference(counts);
+        TVec signed = TOps.Load(ref countRef, (nuint)j);
+        if (!TOps.AnyBitSet(signed)) return 0;
+        return Block<TOps, TVec>(firstDevice, j, signed, counts, offsets, gaussians);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private long Block<TOps, TVec>(int firstDevice, int j, TVec signed, float[] counts, int[] offsets, float[] gaussians)
+        where TOps : struct, ISimdLawOps<TVec> where TVec : struct
+    {
+        TLaw law = _law;
+        DeviceArrayState s = State;
+        bool noisy = law.Noisy, writeNoise = s.Persistent is not null;
+        // Each lane's count and Gaussian offset as integers; the counts are consumed.
+        LaneInts pulses = default, start = default;
+        int most = 0;
+        for (int l = 0; l < TOps.Count; l++)
+        {
+            int count = (int)MathF.Abs(counts[j + l]);
+            pulses[l] = count;
+            start[l] = count != 0 ? offsets[j + l] : 0;
+            if (count > most) most = count;
+            counts[j + l] = 0;
+        }
+        nuint k = (nuint)(firstDevice + j);
+        ref float pulsedRef = ref MemoryMarshal.GetArrayDataReference(s.Pulsed);
+        TVec n = TOps.Abs(signed);
+        TVec up = TOps.GreaterThan(signed, TOps.Zero);
+        TVec lo = TOps.Load(ref MemoryMarshal.GetArrayDataReference(s.MinBounds), k);
+        TVec hi = TOps.Load(ref MemoryMarshal.GetArrayDataReference(s.MaxBounds), k);
+        TVec w = TOps.Load(ref pulsedRef, k);
+        TVec one = TOps.Broadcast(1f), clip = TOps.Zero, xi = TOps.Zero;
+        for (int t = 0; t < most; t++)
+        {
+            TVec active = TOps.GreaterThan(n, TOps.Broadcast(t));
+            if (noisy) xi = Gather<TOps, TVec>(gaussians, ref pulses, ref start, t);
+            TVec next = law.Pulse<TOps, TVec>(w, up, lo, hi, k, xi);
+            TVec over = TOps.GreaterThan(next, hi), under = TOps.LessThan(next, lo);
+            next = TOps.Select(over, hi, TOps.Select(under, lo, next));
+            clip = TOps.Add(clip, TOps.And(TOps.And(TOps.Or(over, under), active), one));
+            w = TOps.Select(active, next, w);
+        }
+        TOps.Store(w, ref pulsedRef, k);
+        if (writeNoise)
+        {
+            // What reads see is redrawn once the device is written (aihwkit draws it after every pulse; only the
+            // last draw stays visible): the device's last Gaussian.
+            ref float weights = ref MemoryMarshal.GetArrayDataReference(s.Weights);
+            TVec noise = Gather<TOps, TVec>(gaussians, ref pulses, ref start, noisy ? -1 : 0);
+            TVec visible = TOps.Add(w, TOps.Multiply(TOps.Broadcast(s.WriteNoise), noise));
+            TOps.Store(TOps.Select(TOps.GreaterThan(n, TOps.Zero), visible, TOps.Load(ref weights, k)), ref weights, k);
+        }
+        return Sum<TOps, TVec>(clip);
+    }
+
+    // Lane l's Gaussian of pulse t (0 once its pulses are done); t = -1: the draw after its pulses (write noise).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec Gather<TOps, TVec>(float[] gaussians, ref LaneInts pulses, ref LaneInts start, int t)
+        where TOps : struct, ISimdLawOps<TVec> where TVec : struct
+    {
+        LaneFloats lanes = default;
+        for (int l = 0; l < TOps.Count; l++)
+        {
+            int n = pulses[l];
+            int at = t < 0 ? n : t;
+            if (n != 0 && (t < 0 || t < n)) lanes[l] = gaussians[start[l] + at];
+        }
+        return TOps.Load(ref MemoryMarshal.GetReference((Span<float>)lanes), 0);
+    }
+
+    private static long Sum<TOps, TVec>(TVec value) where TOps : struct, ISimdLawOps<TVec> where TVec : struct
+    {
+        LaneFloats lanes = default;
+        TOps.Store(value, ref MemoryMarshal.GetReference((Span<float>)lanes), 0);
+        long sum = 0;
+        for (int l = 0; l < TOps.Count; l++) sum += (long)lanes[l];
+        return sum;
+    }
+
+    [InlineArray(16)]
+    private struct LaneInts { private int _lane; }
+
+    [InlineArray(16)]
+    private struct LaneFloats { private float _lane; }
+}

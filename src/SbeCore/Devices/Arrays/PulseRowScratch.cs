@@ -1,0 +1,36 @@
+namespace SbeCore.Devices.Arrays;
+
+/// <summary>
+/// One thread's scratch for a row of pulse counts: the signed counts per column (+n up, -n down, 0 none) that the
+/// tile's coincidence loops fill and a device array's kernel consumes (and zeroes), the Gaussians' offsets and the
+/// row's Gaussians. Grows to the widest row it has served; allocates nothing after that.
+/// </summary>
+internal sealed class PulseRowScratch
+{
+    /// <summary>Signed pulse counts of the row being written, one per column; all 0 between rows.</summary>
+    public float[] Counts = [];
+
+    /// <summary>Where column j's Gaussians start in <see cref="Gaussians"/> (valid where its count is not 0).</summary>
+    public int[] Offsets = [];
+
+    /// <summary>The row's Gaussians, device by device: its pulses' in pulse order, then its write-noise draw.</summary>
+    public float[] Gaussians = new float[64];
+
+    /// <summary>A single device's count (a unit cell's pulses), kept apart from the row's.</summary>
+    public readonly float[] OneCount = new float[1];
+
+    /// <summary>The single device's Gaussian offset (always 0).</summary>
+    public readonly int[] OneOffset = new int[1];
+
+    public void EnsureColumns(int columns)
+    {
+        if (Counts.Length >= columns) return;
+        Counts = new float[columns];
+        Offsets = new int[columns];
+    }
+
+    public void EnsureGaussians(int count)
+    {
+        if (Gaussians.Length < count) Gaussians = new float[Math.Max(count, 2 * Gaussians.Length)];
+    }
+}
