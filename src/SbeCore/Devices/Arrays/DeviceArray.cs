@@ -18,6 +18,9 @@ internal abstract class DeviceArray
     /// <summary>Whether each pulse takes a Gaussian.</summary>
     protected abstract bool Noisy { get; }
 
+    /// <summary>Whether the kernel reads the row's Gaussians drawn ahead (false: it draws its own from the stream).</summary>
+    protected virtual bool DrawsAhead => true;
+
     /// <summary>Re-reads the law's fields from the interleaved hidden parameters (after a load or a re-sample).</summary>
     public abstract void Refresh();
 
@@ -38,7 +41,7 @@ internal abstract class DeviceArray
 
     private long Apply(int firstDevice, int columns, float[] counts, int[] offsets, PulseRowScratch scratch, RandomStream random)
     {
-        int gaussians = PlaceGaussians(counts, offsets, columns);
+        int gaussians = DrawsAhead ? PlaceGaussians(counts, offsets, columns) : 0;
         if (gaussians > 0)
         {
             scratch.EnsureGaussians(gaussians);

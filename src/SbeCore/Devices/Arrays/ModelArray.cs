@@ -8,8 +8,10 @@ namespace SbeCore.Devices.Arrays;
 /// </summary>
 internal sealed class ModelArray(IDeviceModel model, DeviceArrayState state) : DeviceArray(state)
 {
-    // The model draws its own Gaussians from the stream, in device order: nothing to place in advance.
+    // The model draws its own Gaussians from the stream, in device order: nothing is drawn ahead.
     protected override bool Noisy => false;
+
+    protected override bool DrawsAhead => false;
 
     public override void Refresh() { }
 
