@@ -227,7 +227,7 @@ public sealed partial class CrossbarTile
                 if (_colMasks.AsSpan(j * words, words).ContainsAnyExcept(0UL)) _firingCols[firing++] = j;
         }
         _firing = firing;
-        if (words == 1 && _constantStepStd >= 0 && !IsSparse(firing)) ListActiveBlocks();
+        if (words == 1 && _constantStep is not null && !IsSparse(firing)) ListActiveBlocks();
     }
 
     // Splits the rows into blocks of whole row groups over as many threads as the work pays for, runs
@@ -305,7 +305,7 @@ public sealed partial class CrossbarTile
         PulseMasks.Build(draws, _rowThreshold.AsSpan(c.First, padded), lines, bl, _rowMasks.AsSpan(c.First * words, lines * words));
 
         var firingCols = _firingCols.AsSpan(0, _firing);
-        if (words == 1 && _constantStepStd >= 0)
+        if (words == 1 && _constantStep is not null)
         {
             if (IsSparse(_firing)) CoincideConstantStepSparse(c, firingCols);
             else CoincideConstantStep(c);
@@ -432,10 +432,9 @@ public sealed partial class CrossbarTile
         }
     }
 
-    // n pulses of one direction on device (row, column j), drawn from the row's stream. A device array's model gets
-    // them as the row's count, applied with the rest of the row by its kernel (FinishRow); ConstantStep: one
-    // aggregated step (see docs/crossbar.md); a unit cell routes them to one of its devices (a transfer compound to
-    // its fast device).
+    // n pulses of one direction on device (row, column j), drawn from the row's stream: the row's count for the
+    // device array's kernel (FinishRow), or a unit cell routes them to one of its devices (a transfer compound to its
+    // fast device).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ApplyPulses(int row, int j, int n, int direction, PulseContext c)
     {
@@ -443,7 +442,6 @@ public sealed partial class CrossbarTile
         Counters.PulsesPerDeviceArray[k] += n;
         c.Pulses += n;
         if (_array is not null) c.Row.Counts[j] = direction * (float)n;
-        else if (_constantStepStd >= 0) c.Clipped += ConstantStepPulses(k, n, direction, c.Random);
         else if (_pair is not null) c.Clipped += _pair.ApplyPulses(k, n, direction, _weights, c);
         else c.Clipped += _transfer!.ApplyPulses(k, n, direction, _weights, c);
     }
@@ -461,25 +459,6 @@ public sealed partial class CrossbarTile
     internal long PulseDevice(int k, int n, int direction, PulseContext c)
     {
         Counters.PulsesPerDeviceArray[k] += n;
-        return _array is not null ? _array.ApplyOne(k, n, direction, c.Row, c.Random) : ConstantStepPulses(k, n, direction, c.Random);
-    }
-
-    private long ConstantStepPulses(int k, int n, int direction, RandomStream random)
-    {
-        float w = _weights[k], std = _constantStepStd;
-        float step = _params[2 * k + (direction > 0 ? 0 : 1)];
-        float next = w + direction * AggregatedStep(step, n, std, std > 0 ? random.NextGaussian() : 0f);
-        long clipped = 0;
-        ClipOne(k, n, w, step, ref next, ref clipped);
-        _weights[k] = next;
-        return clipped;
-    }
-
-    // Pulses of a train of n steps of size step that would overshoot a bound at distance room.
-    private static long ClippedCount(int n, float room, float step)
-    {
-        if (!(step > 0)) return n;
-        double fit = Math.Floor(Math.Max(room, 0f) / (double)step);
-        return (long)Math.Clamp(n - fit, 0, n);
+        return _array!.ApplyOne(k, n, direction, c.Row, c.Random);
     }
 }

@@ -252,4 +252,63 @@ public class DeviceLawKernelTests
             }
         }
     }
+
+    // ConstantStep's law sums a device's n pulses in one step, s (n + std sqrt(n) xi), with one Gaussian per device
+    // with pulses (in column order) and the clipped pulses n - floor(room / s): the definition written out here.
+    private static long RunAggregatedDefinition(ConstantStepDevice device, DeviceArrayState s)
+    {
+        var random = Stream();
+        long clipped = 0;
+        for (int row = 0; row < 2; row++)
+        {
+            float[] counts = Counts(row);
+            for (int j = 0; j < 37; j++)
+            {
+                int k = row * 37 + j, n = (int)MathF.Abs(counts[j]), direction = counts[j] > 0 ? 1 : -1;
+                if (n == 0) continue;
+                float step = s.Parameters[2 * k + (direction > 0 ? 0 : 1)], std = device.DwMinStd;
+                float sum = std > 0 ? step * (n + std * MathF.Sqrt(n) * random.NextGaussian()) : step * n;
+                float before = s.Weights[k], next = before + direction * sum;
+                float room = next > s.MaxBounds[k] ? s.MaxBounds[k] - before : before - s.MinBounds[k];
+                if (next > s.MaxBounds[k] || next < s.MinBounds[k])
+                {
+                    clipped += (long)Math.Clamp(n - Math.Floor(Math.Max(room, 0f) / (double)step), 0, n);
+                    next = next > s.MaxBounds[k] ? s.MaxBounds[k] : s.MinBounds[k];
+                }
+                s.Weights[k] = next;
+            }
+        }
+        return clipped;
+    }
+
+    [Theory]
+    [InlineData(0.3f)]
+    [InlineData(0f)]
+    public void ConstantStepKernelMatchesTheAggregatedStepAtEveryWidth(float std)
+    {
+        var device = new ConstantStepDevice { DwMin = 0.02f, DwMinStd = std };
+        var (_, expected) = Build(device);
+        long expectedClipped = RunAggregatedDefinition(device, expected);
+        Assert.True(expectedClipped > 0, "the trains clip");
+        foreach (var width in SimdDispatch.Available)
+        {
+            var (array, actual) = Build(device);
+            Assert.IsType<ConstantStepArray>(array);
+            Assert.Equal(expectedClipped, RunKernel(array, width));
+            Assert.True(expected.Weights.AsSpan().SequenceEqual(actual.Weights), $"{width}: weights");
+        }
+    }
+
+    // Without noise the aggregated step is the pulse-by-pulse definition up to float rounding (n additions of s
+    // against one product s n), clipped pulses included.
+    [Fact]
+    public void NoiselessConstantStepKernelMatchesPulseByPulseWithinRounding()
+    {
+        var device = new ConstantStepDevice { DwMin = 0.02f, DwMinStd = 0 };
+        var (_, expected) = Build(device);
+        long expectedClipped = RunDefinition(device, expected);
+        var (array, actual) = Build(device);
+        Assert.Equal(expectedClipped, RunKernel(array, SimdDispatch.Hardware));
+        for (int k = 0; k < Devices; k++) Assert.Equal(expected.Weights[k], actual.Weights[k], 1e-5f);
+    }
 }

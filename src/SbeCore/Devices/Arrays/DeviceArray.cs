@@ -15,8 +15,11 @@ internal abstract class DeviceArray
     /// <summary>The arrays the kernel reads and writes (the tile's own).</summary>
     protected DeviceArrayState State { get; }
 
-    /// <summary>Whether each pulse takes a Gaussian.</summary>
-    protected abstract bool Noisy { get; }
+    /// <summary>Gaussians each pulse takes (0 or 1).</summary>
+    protected abstract int GaussiansPerPulse { get; }
+
+    /// <summary>Gaussians each device with pulses takes after its pulses' (write noise; ConstantStep's aggregated step).</summary>
+    protected virtual int GaussiansPerDevice => State.Persistent is not null ? 1 : 0;
 
     /// <summary>Whether the kernel reads the row's Gaussians drawn ahead (false: it draws its own from the stream).</summary>
     protected virtual bool DrawsAhead => true;
@@ -50,11 +53,11 @@ internal abstract class DeviceArray
         return Kernel(firstDevice, columns, counts, offsets, scratch.Gaussians, random);
     }
 
-    // The row's Gaussians in device order, each device's pulses' then its write-noise draw: the order one
+    // The row's Gaussians in device order, each device's pulses' then its own (write noise): the order one
     // NextGaussian per draw would take them, and a layout that does not depend on the vector width.
     private int PlaceGaussians(float[] counts, int[] offsets, int columns)
     {
-        int perPulse = Noisy ? 1 : 0, perDevice = State.Persistent is not null ? 1 : 0;
+        int perPulse = GaussiansPerPulse, perDevice = GaussiansPerDevice;
         if (perPulse + perDevice == 0) return 0;
         int total = 0;
         for (int j = 0; j < columns; j++)
@@ -76,6 +79,7 @@ internal abstract class DeviceArray
     {
         int devices = state.Weights.Length;
         Type type = model.GetType();
+        if (model is ConstantStepDevice constantStep) return new ConstantStepArray(constantStep, state);
         if (type == typeof(LinearStepDevice) || type == typeof(SoftBoundsDevice))
             return new LawArray<LinearStepLaw>(new LinearStepLaw((LinearStepDevice)model, devices), state);
         if (model is ExpStepDevice exp) return new LawArray<ExpStepLaw>(new ExpStepLaw(exp, devices), state);

@@ -23,7 +23,7 @@ internal sealed class LawArray<TLaw> : DeviceArray where TLaw : struct, IPulseLa
         Refresh();
     }
 
-    protected override bool Noisy => _law.Noisy;
+    protected override int GaussiansPerPulse => _law.Noisy ? 1 : 0;
 
     public override void Refresh() => _law.Load(State.Parameters, State.ParametersPerDevice);
 

@@ -9,7 +9,7 @@ namespace SbeCore.Devices.Arrays;
 internal sealed class ModelArray(IDeviceModel model, DeviceArrayState state) : DeviceArray(state)
 {
     // The model draws its own Gaussians from the stream, in device order: nothing is drawn ahead.
-    protected override bool Noisy => false;
+    protected override int GaussiansPerPulse => 0;
 
     protected override bool DrawsAhead => false;
 
