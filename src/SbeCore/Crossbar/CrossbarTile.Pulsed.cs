@@ -336,6 +336,7 @@ public sealed partial class CrossbarTile
     // Devices in row-major order, each once, with its pulse count (firing columns only: the others get none).
     private void CoincideSingleWord(PulseContext c, ReadOnlySpan<int> firingCols)
     {
+        if (firingCols.IsEmpty) return;
         ref ulong cols = ref MemoryMarshal.GetArrayDataReference(_colMasks);
         ref sbyte signs = ref MemoryMarshal.GetArrayDataReference(_colSign);
         for (int i = c.First; i < c.End; i++)
@@ -350,12 +351,13 @@ public sealed partial class CrossbarTile
                 int n = BitOperations.PopCount(rowMask & Unsafe.Add(ref cols, j));
                 if (n != 0) ApplyPulses(row, j, n, rowDir * Unsafe.Add(ref signs, j), c);
             }
-            FinishRow(row, c);
+            FinishRow(row, c, firingCols);
         }
     }
 
     private void CoincideMultiWord(PulseContext c, ReadOnlySpan<int> firingCols, int words)
     {
+        if (firingCols.IsEmpty) return;
         for (int i = c.First; i < c.End; i++)
         {
             var rowMask = _rowMasks.AsSpan(i * words, words);
@@ -370,7 +372,7 @@ public sealed partial class CrossbarTile
                 for (int w = 0; w < words; w++) n += BitOperations.PopCount(rowMask[w] & colMask[w]);
                 if (n != 0) ApplyPulses(row, j, n, rowDir * _colSign[j], c);
             }
-            FinishRow(row, c);
+            FinishRow(row, c, firingCols);
         }
     }
 
@@ -447,11 +449,12 @@ public sealed partial class CrossbarTile
     }
 
     // A device array applies the row's counts once they are all in (the row's uniforms are drawn by then; its
-    // Gaussians come after, from the same row stream).
+    // Gaussians come after, from the same row stream). A sparse write's rows pass their firing columns, so the kernel
+    // visits those instead of scanning the row.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void FinishRow(int row, PulseContext c)
+    private void FinishRow(int row, PulseContext c, ReadOnlySpan<int> firingCols = default)
     {
-        if (_array is not null) c.Clipped += _array.ApplyRow(row, Cols, c.Row, c.Random);
+        if (_array is not null) c.Clipped += _array.ApplyRow(row, Cols, c.Row, c.Random, IsSparse(firingCols.Length) ? firingCols : default);
     }
 
     /// <summary>n pulses in <paramref name="direction"/> on device k of a unit cell's device array, drawn from the cell's

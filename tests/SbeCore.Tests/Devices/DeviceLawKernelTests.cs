@@ -211,6 +211,9 @@ public class DeviceLawKernelTests
             {
                 float lr = t % 2 == 0 ? 0.3f : -0.3f;
                 tile.Update(lr, Uniform(ref rng, 70), Uniform(ref rng, 45));
+                float[] sparse = new float[45];
+                sparse[3] = 0.9f; sparse[20] = -0.7f; sparse[44] = 0.5f; // few firing columns: the kernel visits only them
+                tile.Update(lr, Uniform(ref rng, 70), sparse);
                 tile.UpdateRankK(lr, [1f, -0.5f], Uniform(ref rng, 2 * 70), Uniform(ref rng, 2 * 45));
                 tile.UpdateDense(lr, Uniform(ref rng, 70 * 45, 0.5f), 3);
             }

@@ -73,8 +73,15 @@ internal sealed class ConstantStepArray : DeviceArray
         for (int k = 0; k < ScaleUp.Length; k++) { ScaleUp[k] = p[k * per]; ScaleDown[k] = p[k * per + 1]; }
     }
 
-    protected override long Kernel(int firstDevice, int columns, float[] counts, int[] offsets, float[] gaussians, RandomStream random)
+    protected override long Kernel(int firstDevice, int columns, ReadOnlySpan<int> only, float[] counts, int[] offsets, float[] gaussians, RandomStream random)
     {
+        if (!only.IsEmpty)
+        {
+            // A sparse row: its few devices one lane wide (the same body, so the same bits).
+            long clipped = 0;
+            foreach (int j in only) clipped += Lanes<SimdLawScalar, float>(firstDevice, j, counts, offsets, gaussians);
+            return clipped;
+        }
         return SimdDispatch.For(columns) switch
         {
             SimdWidth.V512 => Row<SimdLaw512, Vector512<float>>(firstDevice, columns, counts, offsets, gaussians),

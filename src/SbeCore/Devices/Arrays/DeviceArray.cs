@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SbeCore.Numerics;
 
 namespace SbeCore.Devices.Arrays;
@@ -30,48 +31,58 @@ internal abstract class DeviceArray
     /// <summary>
     /// Applies the signed counts of one row (device <paramref name="firstDevice"/> + j gets scratch.Counts[j] pulses,
     /// j &lt; <paramref name="columns"/>), drawing the row's Gaussians from <paramref name="random"/>, and zeroes the
-    /// counts. Returns the clipped pulses.
+    /// counts. Returns the clipped pulses. <paramref name="only"/>, when not empty, lists (ascending) the only columns
+    /// that can hold counts: a sparse write's firing columns, visited one by one instead of scanning the row.
     /// </summary>
-    public long ApplyRow(int firstDevice, int columns, PulseRowScratch scratch, RandomStream random)
-        => Apply(firstDevice, columns, scratch.Counts, scratch.Offsets, scratch, random);
+    public long ApplyRow(int firstDevice, int columns, PulseRowScratch scratch, RandomStream random, ReadOnlySpan<int> only = default)
+        => Apply(firstDevice, columns, only, scratch.Counts, scratch.Offsets, scratch, random);
 
     /// <summary>n pulses in <paramref name="direction"/> on device k (a unit cell's device); returns the clipped pulses.</summary>
     public long ApplyOne(int k, int n, int direction, PulseRowScratch scratch, RandomStream random)
     {
         scratch.OneCount[0] = direction * (float)n;
-        return Apply(k, 1, scratch.OneCount, scratch.OneOffset, scratch, random);
+        return Apply(k, 1, default, scratch.OneCount, scratch.OneOffset, scratch, random);
     }
 
-    private long Apply(int firstDevice, int columns, float[] counts, int[] offsets, PulseRowScratch scratch, RandomStream random)
+    private long Apply(int firstDevice, int columns, ReadOnlySpan<int> only, float[] counts, int[] offsets, PulseRowScratch scratch, RandomStream random)
     {
-        int gaussians = DrawsAhead ? PlaceGaussians(counts, offsets, columns) : 0;
+        int gaussians = DrawsAhead ? PlaceGaussians(counts, offsets, columns, only) : 0;
         if (gaussians > 0)
         {
             scratch.EnsureGaussians(gaussians);
             random.DrawGaussians(scratch.Gaussians.AsSpan(0, gaussians));
         }
-        return Kernel(firstDevice, columns, counts, offsets, scratch.Gaussians, random);
+        return Kernel(firstDevice, columns, only, counts, offsets, scratch.Gaussians, random);
     }
 
     // The row's Gaussians in device order, each device's pulses' then its own (write noise): the order one
     // NextGaussian per draw would take them, and a layout that does not depend on the vector width.
-    private int PlaceGaussians(float[] counts, int[] offsets, int columns)
+    private int PlaceGaussians(float[] counts, int[] offsets, int columns, ReadOnlySpan<int> only)
     {
         int perPulse = GaussiansPerPulse, perDevice = GaussiansPerDevice;
         if (perPulse + perDevice == 0) return 0;
         int total = 0;
-        for (int j = 0; j < columns; j++)
+        if (!only.IsEmpty)
         {
-            float n = counts[j];
-            if (n == 0) continue;
-            offsets[j] = total;
-            total += perPulse * (int)MathF.Abs(n) + perDevice;
+            foreach (int j in only) Place(counts, offsets, j, perPulse, perDevice, ref total);
+            return total;
         }
+        for (int j = 0; j < columns; j++) Place(counts, offsets, j, perPulse, perDevice, ref total);
         return total;
     }
 
-    /// <summary>Applies the counts (zeroing them) with the Gaussians placed at the offsets; returns the clipped pulses.</summary>
-    protected abstract long Kernel(int firstDevice, int columns, float[] counts, int[] offsets, float[] gaussians, RandomStream random);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Place(float[] counts, int[] offsets, int j, int perPulse, int perDevice, ref int total)
+    {
+        float n = counts[j];
+        if (n == 0) return;
+        offsets[j] = total;
+        total += perPulse * (int)MathF.Abs(n) + perDevice;
+    }
+
+    /// <summary>Applies the counts (zeroing them) with the Gaussians placed at the offsets, over the whole row or only
+    /// the listed columns; returns the clipped pulses.</summary>
+    protected abstract long Kernel(int firstDevice, int columns, ReadOnlySpan<int> only, float[] counts, int[] offsets, float[] gaussians, RandomStream random);
 
     /// <summary>The array for <paramref name="model"/>: a SIMD law for the built-in models (exact types: a derived
     /// record may override <see cref="IDeviceModel.Pulse"/>), the pulse-by-pulse adapter for any other model.</summary>

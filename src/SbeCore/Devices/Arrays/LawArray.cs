@@ -27,8 +27,15 @@ internal sealed class LawArray<TLaw> : DeviceArray where TLaw : struct, IPulseLa
 
     public override void Refresh() => _law.Load(State.Parameters, State.ParametersPerDevice);
 
-    protected override long Kernel(int firstDevice, int columns, float[] counts, int[] offsets, float[] gaussians, RandomStream random)
+    protected override long Kernel(int firstDevice, int columns, ReadOnlySpan<int> only, float[] counts, int[] offsets, float[] gaussians, RandomStream random)
     {
+        if (!only.IsEmpty)
+        {
+            // A sparse row: its few devices one lane wide (the same body, so the same bits).
+            long clipped = 0;
+            foreach (int j in only) clipped += Lanes<SimdLawScalar, float>(firstDevice, j, counts, offsets, gaussians);
+            return clipped;
+        }
         return SimdDispatch.For(columns) switch
         {
             SimdWidth.V512 => Row<SimdLaw512, Vector512<float>>(firstDevice, columns, counts, offsets, gaussians),

@@ -15,17 +15,24 @@ internal sealed class ModelArray(IDeviceModel model, DeviceArrayState state) : D
 
     public override void Refresh() { }
 
-    protected override long Kernel(int firstDevice, int columns, float[] counts, int[] offsets, float[] gaussians, RandomStream random)
+    protected override long Kernel(int firstDevice, int columns, ReadOnlySpan<int> only, float[] counts, int[] offsets, float[] gaussians, RandomStream random)
     {
         long clipped = 0;
-        for (int j = 0; j < columns; j++)
+        if (!only.IsEmpty)
         {
-            float n = counts[j];
-            if (n == 0) continue;
-            counts[j] = 0;
-            clipped += PulseByPulse(firstDevice + j, (int)MathF.Abs(n), n > 0 ? 1 : -1, random);
+            foreach (int j in only) clipped += Device(firstDevice, j, counts, random);
+            return clipped;
         }
+        for (int j = 0; j < columns; j++) clipped += Device(firstDevice, j, counts, random);
         return clipped;
+    }
+
+    private long Device(int firstDevice, int j, float[] counts, RandomStream random)
+    {
+        float n = counts[j];
+        if (n == 0) return 0;
+        counts[j] = 0;
+        return PulseByPulse(firstDevice + j, (int)MathF.Abs(n), n > 0 ? 1 : -1, random);
     }
 
     // Pulses move the hidden weight; with write noise, what reads see is redrawn once the device is written
