@@ -449,12 +449,12 @@ public sealed partial class CrossbarTile
     }
 
     // A device array applies the row's counts once they are all in (the row's uniforms are drawn by then; its
-    // Gaussians come after, from the same row stream). A sparse write's rows pass their firing columns, so the kernel
-    // visits those instead of scanning the row.
+    // Gaussians come after, from the same row stream). A stochastic write's rows pass their firing columns, the only
+    // ones that can hold counts.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void FinishRow(int row, PulseContext c, ReadOnlySpan<int> firingCols = default)
     {
-        if (_array is not null) c.Clipped += _array.ApplyRow(row, Cols, c.Row, c.Random, IsSparse(firingCols.Length) ? firingCols : default);
+        if (_array is not null) c.Clipped += _array.ApplyRow(row, Cols, c.Row, c.Random, firingCols);
     }
 
     /// <summary>n pulses in <paramref name="direction"/> on device k of a unit cell's device array, drawn from the cell's

@@ -32,7 +32,8 @@ internal abstract class DeviceArray
     /// Applies the signed counts of one row (device <paramref name="firstDevice"/> + j gets scratch.Counts[j] pulses,
     /// j &lt; <paramref name="columns"/>), drawing the row's Gaussians from <paramref name="random"/>, and zeroes the
     /// counts. Returns the clipped pulses. <paramref name="only"/>, when not empty, lists (ascending) the only columns
-    /// that can hold counts: a sparse write's firing columns, visited one by one instead of scanning the row.
+    /// that can hold counts (a stochastic write's firing columns): the Gaussians are placed over those, and when they
+    /// are few (<see cref="Sparse"/>) the kernel visits them one by one instead of scanning the row.
     /// </summary>
     public long ApplyRow(int firstDevice, int columns, PulseRowScratch scratch, RandomStream random, ReadOnlySpan<int> only = default)
         => Apply(firstDevice, columns, only, scratch.Counts, scratch.Offsets, scratch, random);
@@ -70,6 +71,10 @@ internal abstract class DeviceArray
         for (int j = 0; j < columns; j++) Place(counts, offsets, j, perPulse, perDevice, ref total);
         return total;
     }
+
+    /// <summary>Whether <paramref name="listed"/> columns of <paramref name="columns"/> are few enough to visit one by one
+    /// rather than scan the row in vectors (one in eight, as the tile's ConstantStep crossover).</summary>
+    protected static bool Sparse(int listed, int columns) => listed != 0 && (long)listed * 8 <= columns;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Place(float[] counts, int[] offsets, int j, int perPulse, int perDevice, ref int total)

@@ -29,7 +29,7 @@ internal sealed class LawArray<TLaw> : DeviceArray where TLaw : struct, IPulseLa
 
     protected override long Kernel(int firstDevice, int columns, ReadOnlySpan<int> only, float[] counts, int[] offsets, float[] gaussians, RandomStream random)
     {
-        if (!only.IsEmpty)
+        if (Sparse(only.Length, columns))
         {
             // A sparse row: its few devices one lane wide (the same body, so the same bits).
             long clipped = 0;
