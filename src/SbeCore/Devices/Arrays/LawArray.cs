@@ -31,9 +31,9 @@ internal sealed class LawArray<TLaw> : DeviceArray where TLaw : struct, IPulseLa
     {
         if (Sparse(only.Length, columns))
         {
-            // A sparse row: its few devices one lane wide (the same body, so the same bits).
+            // A sparse row: its few devices one by one.
             long clipped = 0;
-            foreach (int j in only) clipped += Lanes<SimdLawScalar, float>(firstDevice, j, counts, offsets, gaussians);
+            foreach (int j in only) clipped += One(firstDevice, j, counts, offsets, gaussians);
             return clipped;
         }
         return SimdDispatch.For(columns) switch
@@ -50,21 +50,51 @@ internal sealed class LawArray<TLaw> : DeviceArray where TLaw : struct, IPulseLa
     {
         long clipped = 0;
         int j = 0;
-        for (; j + TOps.Count <= columns; j += TOps.Count) clipped += Lanes<TOps, TVec>(firstDevice, j, counts, offsets, gaussians);
-        for (; j < columns; j++) clipped += Lanes<SimdLawScalar, float>(firstDevice, j, counts, offsets, gaussians);
+        ref float countRef = ref MemoryMarshal.GetArrayDataReference(counts);
+        if (TOps.Count > 1)
+        {
+            for (; j + TOps.Count <= columns; j += TOps.Count)
+            {
+                TVec signed = TOps.Load(ref countRef, (nuint)j);
+                if (TOps.AnyBitSet(signed)) clipped += Block<TOps, TVec>(firstDevice, j, signed, counts, offsets, gaussians);
+            }
+        }
+        for (; j < columns; j++) clipped += One(firstDevice, j, counts, offsets, gaussians);
         return clipped;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private long Lanes<TOps, TVec>(int firstDevice, int j, float[] counts, int[] offsets, float[] gaussians)
-        where TOps : struct, ISimdLawOps<TVec> where TVec : struct
+    // One device (column j): the law one lane wide, pulse by pulse, its Gaussians consecutive from its offset. The
+    // same operations as a vector lane, so the same bits.
+    private long One(int firstDevice, int j, float[] counts, int[] offsets, float[] gaussians)
     {
-        ref float countRef = ref MemoryMarshal.GetArrayDataReference(counts);
-        TVec signed = TOps.Load(ref countRef, (nuint)j);
-        if (!TOps.AnyBitSet(signed)) return 0;
-        return Block<TOps, TVec>(firstDevice, j, signed, counts, offsets, gaussians);
+        float signed = counts[j];
+        if (signed == 0) return 0;
+        counts[j] = 0;
+        TLaw law = _law;
+        DeviceArrayState s = State;
+        int k = firstDevice + j, n = (int)MathF.Abs(signed), g = offsets[j];
+        bool noisy = law.Noisy;
+        float up = SimdLawScalar.GreaterThan(signed, 0f);
+        float lo = s.MinBounds[k], hi = s.MaxBounds[k];
+        float[] pulsed = s.Pulsed;
+        float w = pulsed[k];
+        long clipped = 0;
+        for (int t = 0; t < n; t++)
+        {
+            float next = law.Pulse<SimdLawScalar, float>(w, up, lo, hi, (nuint)k, noisy ? gaussians[g + t] : 0f);
+            if (next > hi) { next = hi; clipped++; }
+            else if (next < lo) { next = lo; clipped++; }
+            w = next;
+        }
+        pulsed[k] = w;
+        // What reads see is redrawn once the device is written (aihwkit draws it after every pulse; only the last draw
+        // stays visible): the device's last Gaussian.
+        if (s.Persistent is not null) s.Weights[k] = w + s.WriteNoise * gaussians[g + (noisy ? n : 0)];
+        return clipped;
     }
 
+    // A vector of devices with at least one pulse among them: pulse by pulse up to their largest count, each lane
+    // stepping while it has pulses left.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private long Block<TOps, TVec>(int firstDevice, int j, TVec signed, float[] counts, int[] offsets, float[] gaussians)
         where TOps : struct, ISimdLawOps<TVec> where TVec : struct
@@ -72,17 +102,18 @@ internal sealed class LawArray<TLaw> : DeviceArray where TLaw : struct, IPulseLa
         TLaw law = _law;
         DeviceArrayState s = State;
         bool noisy = law.Noisy, writeNoise = s.Persistent is not null;
-        // Each lane's count and Gaussian offset as integers; the counts are consumed.
-        LaneInts pulses = default, start = default;
+        // Each lane's last pulse and its Gaussian offset as integers; the counts are consumed.
+        Unsafe.SkipInit(out LaneInts last);
+        Unsafe.SkipInit(out LaneInts start);
         int most = 0;
         for (int l = 0; l < TOps.Count; l++)
         {
             int count = (int)MathF.Abs(counts[j + l]);
-            pulses[l] = count;
+            last[l] = Math.Max(count - 1, 0);
             start[l] = count != 0 ? offsets[j + l] : 0;
-            if (count > most) most = count;
-            counts[j + l] = 0;
+            most = Math.Max(most, count);
         }
+        TOps.Store(TOps.Zero, ref MemoryMarshal.GetArrayDataReference(counts), (nuint)j);
         nuint k = (nuint)(firstDevice + j);
         ref float pulsedRef = ref MemoryMarshal.GetArrayDataReference(s.Pulsed);
         TVec n = TOps.Abs(signed);
@@ -94,7 +125,7 @@ internal sealed class LawArray<TLaw> : DeviceArray where TLaw : struct, IPulseLa
         for (int t = 0; t < most; t++)
         {
             TVec active = TOps.GreaterThan(n, TOps.Broadcast(t));
-            if (noisy) xi = Gather<TOps, TVec>(gaussians, ref pulses, ref start, t);
+            if (noisy) xi = Gather<TOps, TVec>(gaussians, ref start, ref last, t);
             TVec next = law.Pulse<TOps, TVec>(w, up, lo, hi, k, xi);
             TVec over = TOps.GreaterThan(next, hi), under = TOps.LessThan(next, lo);
             next = TOps.Select(over, hi, TOps.Select(under, lo, next));
@@ -104,34 +135,32 @@ internal sealed class LawArray<TLaw> : DeviceArray where TLaw : struct, IPulseLa
         TOps.Store(w, ref pulsedRef, k);
         if (writeNoise)
         {
-            // What reads see is redrawn once the device is written (aihwkit draws it after every pulse; only the
-            // last draw stays visible): the device's last Gaussian.
+            // The device's Gaussian after its pulses' (write noise, as in One).
             ref float weights = ref MemoryMarshal.GetArrayDataReference(s.Weights);
-            TVec noise = Gather<TOps, TVec>(gaussians, ref pulses, ref start, noisy ? -1 : 0);
+            TVec noise = Gather<TOps, TVec>(gaussians, ref start, ref last, noisy ? -1 : 0);
             TVec visible = TOps.Add(w, TOps.Multiply(TOps.Broadcast(s.WriteNoise), noise));
             TOps.Store(TOps.Select(TOps.GreaterThan(n, TOps.Zero), visible, TOps.Load(ref weights, k)), ref weights, k);
         }
         return Sum<TOps, TVec>(clip);
     }
 
-    // Lane l's Gaussian of pulse t (0 once its pulses are done); t = -1: the draw after its pulses (write noise).
+    // Lane l's Gaussian of pulse t, or of its last pulse once t is past it (discarded then); t = -1: the draw after its
+    // pulses (write noise). A lane without pulses reads offset 0 (discarded too). Branch-free: lanes end at random
+    // pulses, and a branch per lane would mispredict.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVec Gather<TOps, TVec>(float[] gaussians, ref LaneInts pulses, ref LaneInts start, int t)
+    private static TVec Gather<TOps, TVec>(float[] gaussians, ref LaneInts start, ref LaneInts last, int t)
         where TOps : struct, ISimdLawOps<TVec> where TVec : struct
     {
-        LaneFloats lanes = default;
+        Unsafe.SkipInit(out LaneFloats lanes);
+        ref float g = ref MemoryMarshal.GetArrayDataReference(gaussians);
         for (int l = 0; l < TOps.Count; l++)
-        {
-            int n = pulses[l];
-            int at = t < 0 ? n : t;
-            if (n != 0 && (t < 0 || t < n)) lanes[l] = gaussians[start[l] + at];
-        }
+            lanes[l] = Unsafe.Add(ref g, start[l] + (t < 0 ? last[l] + 1 : Math.Min(t, last[l])));
         return TOps.Load(ref MemoryMarshal.GetReference((Span<float>)lanes), 0);
     }
 
     private static long Sum<TOps, TVec>(TVec value) where TOps : struct, ISimdLawOps<TVec> where TVec : struct
     {
-        LaneFloats lanes = default;
+        Unsafe.SkipInit(out LaneFloats lanes);
         TOps.Store(value, ref MemoryMarshal.GetReference((Span<float>)lanes), 0);
         long sum = 0;
         for (int l = 0; l < TOps.Count; l++) sum += (long)lanes[l];
