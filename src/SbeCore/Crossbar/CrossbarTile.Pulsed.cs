@@ -443,7 +443,7 @@ public sealed partial class CrossbarTile
         int k = row + j;
         Counters.PulsesPerDeviceArray[k] += n;
         c.Pulses += n;
-        if (_array is not null) c.Row.Counts[j] = direction * (float)n;
+        if (_array is not null) _array.Count(c.Row, j, n, direction);
         else if (_pair is not null) c.Clipped += _pair.ApplyPulses(k, n, direction, _weights, c);
         else c.Clipped += _transfer!.ApplyPulses(k, n, direction, _weights, c);
     }

@@ -45,7 +45,7 @@ internal static class ConstantStepLaw
 /// </summary>
 internal sealed class ConstantStepArray : DeviceArray
 {
-    public ConstantStepArray(ConstantStepDevice device, DeviceArrayState state) : base(state)
+    public ConstantStepArray(ConstantStepDevice device, DeviceArrayState state) : base(state, 0, device.DwMinStd > 0 ? 1 : 0)
     {
         Std = device.DwMinStd;
         ScaleUp = new float[state.Weights.Length];
@@ -61,10 +61,6 @@ internal sealed class ConstantStepArray : DeviceArray
 
     /// <summary>Each device's down step.</summary>
     public float[] ScaleDown { get; }
-
-    protected override int GaussiansPerPulse => 0;
-
-    protected override int GaussiansPerDevice => Std > 0 ? 1 : 0;
 
     public override void Refresh()
     {

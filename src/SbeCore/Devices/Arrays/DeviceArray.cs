@@ -11,43 +11,62 @@ namespace SbeCore.Devices.Arrays;
 /// </summary>
 internal abstract class DeviceArray
 {
-    protected DeviceArray(DeviceArrayState state) => State = state;
+    /// <param name="state">The tile's arrays.</param>
+    /// <param name="gaussiansPerPulse">Gaussians each pulse takes (0 or 1), drawn ahead of the kernel.</param>
+    /// <param name="gaussiansPerDevice">Gaussians each device with pulses takes after its pulses' (write noise;
+    /// ConstantStep's aggregated step), drawn ahead too.</param>
+    protected DeviceArray(DeviceArrayState state, int gaussiansPerPulse, int gaussiansPerDevice)
+    {
+        State = state;
+        _perPulse = gaussiansPerPulse;
+        _perDevice = gaussiansPerDevice;
+    }
+
+    private readonly int _perPulse, _perDevice;
 
     /// <summary>The arrays the kernel reads and writes (the tile's own).</summary>
     protected DeviceArrayState State { get; }
-
-    /// <summary>Gaussians each pulse takes (0 or 1).</summary>
-    protected abstract int GaussiansPerPulse { get; }
-
-    /// <summary>Gaussians each device with pulses takes after its pulses' (write noise; ConstantStep's aggregated step).</summary>
-    protected virtual int GaussiansPerDevice => State.Persistent is not null ? 1 : 0;
-
-    /// <summary>Whether the kernel reads the row's Gaussians drawn ahead (false: it draws its own from the stream).</summary>
-    protected virtual bool DrawsAhead => true;
 
     /// <summary>Re-reads the law's fields from the interleaved hidden parameters (after a load or a re-sample).</summary>
     public abstract void Refresh();
 
     /// <summary>
-    /// Applies the signed counts of one row (device <paramref name="firstDevice"/> + j gets scratch.Counts[j] pulses,
-    /// j &lt; <paramref name="columns"/>), drawing the row's Gaussians from <paramref name="random"/>, and zeroes the
-    /// counts. Returns the clipped pulses. <paramref name="only"/>, when not empty, lists (ascending) the only columns
-    /// that can hold counts (a stochastic write's firing columns): the Gaussians are placed over those, and when they
+    /// Records n pulses in <paramref name="direction"/> on column j of the row being written, and where its Gaussians
+    /// will be: the row's Gaussians are laid out device by device in the order the columns are counted (ascending),
+    /// each device's pulses' then its own (write noise), the order one NextGaussian per draw would take them and a
+    /// layout that does not depend on the vector width.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Count(PulseRowScratch scratch, int j, int n, int direction)
+    {
+        scratch.Counts[j] = direction * (float)n;
+        scratch.Offsets[j] = scratch.Placed;
+        scratch.Placed += _perPulse * n + _perDevice;
+    }
+
+    /// <summary>
+    /// Applies the row's counts (device <paramref name="firstDevice"/> + j gets scratch.Counts[j] pulses,
+    /// j &lt; <paramref name="columns"/>, recorded by <see cref="Count"/>), drawing the row's Gaussians from
+    /// <paramref name="random"/>, and zeroes the counts. Returns the clipped pulses. <paramref name="only"/>, when not
+    /// empty, lists (ascending) the only columns that can hold counts (a stochastic write's firing columns): when they
     /// are few (<see cref="Sparse"/>) the kernel visits them one by one instead of scanning the row.
     /// </summary>
     public long ApplyRow(int firstDevice, int columns, PulseRowScratch scratch, RandomStream random, ReadOnlySpan<int> only = default)
-        => Apply(firstDevice, columns, only, scratch.Counts, scratch.Offsets, scratch, random);
+    {
+        int gaussians = scratch.Placed;
+        scratch.Placed = 0;
+        return Apply(firstDevice, columns, only, scratch.Counts, scratch.Offsets, gaussians, scratch, random);
+    }
 
     /// <summary>n pulses in <paramref name="direction"/> on device k (a unit cell's device); returns the clipped pulses.</summary>
     public long ApplyOne(int k, int n, int direction, PulseRowScratch scratch, RandomStream random)
     {
         scratch.OneCount[0] = direction * (float)n;
-        return Apply(k, 1, default, scratch.OneCount, scratch.OneOffset, scratch, random);
+        return Apply(k, 1, default, scratch.OneCount, scratch.OneOffset, _perPulse * n + _perDevice, scratch, random);
     }
 
-    private long Apply(int firstDevice, int columns, ReadOnlySpan<int> only, float[] counts, int[] offsets, PulseRowScratch scratch, RandomStream random)
+    private long Apply(int firstDevice, int columns, ReadOnlySpan<int> only, float[] counts, int[] offsets, int gaussians, PulseRowScratch scratch, RandomStream random)
     {
-        int gaussians = DrawsAhead ? PlaceGaussians(counts, offsets, columns, only) : 0;
         if (gaussians > 0)
         {
             scratch.EnsureGaussians(gaussians);
@@ -56,34 +75,9 @@ internal abstract class DeviceArray
         return Kernel(firstDevice, columns, only, counts, offsets, scratch.Gaussians, random);
     }
 
-    // The row's Gaussians in device order, each device's pulses' then its own (write noise): the order one
-    // NextGaussian per draw would take them, and a layout that does not depend on the vector width.
-    private int PlaceGaussians(float[] counts, int[] offsets, int columns, ReadOnlySpan<int> only)
-    {
-        int perPulse = GaussiansPerPulse, perDevice = GaussiansPerDevice;
-        if (perPulse + perDevice == 0) return 0;
-        int total = 0;
-        if (!only.IsEmpty)
-        {
-            foreach (int j in only) Place(counts, offsets, j, perPulse, perDevice, ref total);
-            return total;
-        }
-        for (int j = 0; j < columns; j++) Place(counts, offsets, j, perPulse, perDevice, ref total);
-        return total;
-    }
-
     /// <summary>Whether <paramref name="listed"/> columns of <paramref name="columns"/> are few enough to visit one by one
     /// rather than scan the row in vectors (one in eight, as the tile's ConstantStep crossover).</summary>
     protected static bool Sparse(int listed, int columns) => listed != 0 && (long)listed * 8 <= columns;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Place(float[] counts, int[] offsets, int j, int perPulse, int perDevice, ref int total)
-    {
-        float n = counts[j];
-        if (n == 0) return;
-        offsets[j] = total;
-        total += perPulse * (int)MathF.Abs(n) + perDevice;
-    }
 
     /// <summary>Applies the counts (zeroing them) with the Gaussians placed at the offsets, over the whole row or only
     /// the listed columns; returns the clipped pulses.</summary>

@@ -17,13 +17,11 @@ internal sealed class LawArray<TLaw> : DeviceArray where TLaw : struct, IPulseLa
 {
     private TLaw _law;
 
-    public LawArray(TLaw law, DeviceArrayState state) : base(state)
+    public LawArray(TLaw law, DeviceArrayState state) : base(state, law.Noisy ? 1 : 0, state.Persistent is not null ? 1 : 0)
     {
         _law = law;
         Refresh();
     }
-
-    protected override int GaussiansPerPulse => _law.Noisy ? 1 : 0;
 
     public override void Refresh() => _law.Load(State.Parameters, State.ParametersPerDevice);
 

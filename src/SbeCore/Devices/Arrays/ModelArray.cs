@@ -6,13 +6,9 @@ namespace SbeCore.Devices.Arrays;
 /// The adapter for a model without a SIMD law (a user's <see cref="IDeviceModel"/>): its
 /// <see cref="IDeviceModel.Pulse"/> one device and one pulse at a time, the Gaussians in the same order as the laws'.
 /// </summary>
-internal sealed class ModelArray(IDeviceModel model, DeviceArrayState state) : DeviceArray(state)
+// The model draws its own Gaussians from the stream, in device order: nothing is drawn ahead.
+internal sealed class ModelArray(IDeviceModel model, DeviceArrayState state) : DeviceArray(state, 0, 0)
 {
-    // The model draws its own Gaussians from the stream, in device order: nothing is drawn ahead.
-    protected override int GaussiansPerPulse => 0;
-
-    protected override bool DrawsAhead => false;
-
     public override void Refresh() { }
 
     protected override long Kernel(int firstDevice, int columns, ReadOnlySpan<int> only, float[] counts, int[] offsets, float[] gaussians, RandomStream random)

@@ -13,6 +13,9 @@ internal sealed class PulseRowScratch
     /// <summary>Where column j's Gaussians start in <see cref="Gaussians"/> (valid where its count is not 0).</summary>
     public int[] Offsets = [];
 
+    /// <summary>Gaussians the counts of the row so far will take (the next device's offset).</summary>
+    public int Placed;
+
     /// <summary>The row's Gaussians, device by device: its pulses' in pulse order, then its write-noise draw.</summary>
     public float[] Gaussians = new float[64];
 
