@@ -123,7 +123,7 @@ internal sealed class LawArray<TLaw> : DeviceArray where TLaw : struct, IPulseLa
         for (int t = 0; t < most; t++)
         {
             TVec active = TOps.GreaterThan(n, TOps.Broadcast(t));
-            if (noisy) xi = Gather<TOps, TVec>(gaussians, ref start, ref last, t);
+            if (noisy) xi = TOps.Gather(gaussians, ref start[0], ref last[0], t);
             TVec next = law.Pulse<TOps, TVec>(w, up, lo, hi, k, xi);
             TVec over = TOps.GreaterThan(next, hi), under = TOps.LessThan(next, lo);
             next = TOps.Select(over, hi, TOps.Select(under, lo, next));
@@ -135,25 +135,11 @@ internal sealed class LawArray<TLaw> : DeviceArray where TLaw : struct, IPulseLa
         {
             // The device's Gaussian after its pulses' (write noise, as in One).
             ref float weights = ref MemoryMarshal.GetArrayDataReference(s.Weights);
-            TVec noise = Gather<TOps, TVec>(gaussians, ref start, ref last, noisy ? -1 : 0);
+            TVec noise = TOps.Gather(gaussians, ref start[0], ref last[0], noisy ? -1 : 0);
             TVec visible = TOps.Add(w, TOps.Multiply(TOps.Broadcast(s.WriteNoise), noise));
             TOps.Store(TOps.Select(TOps.GreaterThan(n, TOps.Zero), visible, TOps.Load(ref weights, k)), ref weights, k);
         }
         return Sum<TOps, TVec>(clip);
-    }
-
-    // Lane l's Gaussian of pulse t, or of its last pulse once t is past it (discarded then); t = -1: the draw after its
-    // pulses (write noise). A lane without pulses reads offset 0 (discarded too). Branch-free: lanes end at random
-    // pulses, and a branch per lane would mispredict.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVec Gather<TOps, TVec>(float[] gaussians, ref LaneInts start, ref LaneInts last, int t)
-        where TOps : struct, ISimdLawOps<TVec> where TVec : struct
-    {
-        Unsafe.SkipInit(out LaneFloats lanes);
-        ref float g = ref MemoryMarshal.GetArrayDataReference(gaussians);
-        for (int l = 0; l < TOps.Count; l++)
-            lanes[l] = Unsafe.Add(ref g, start[l] + (t < 0 ? last[l] + 1 : Math.Min(t, last[l])));
-        return TOps.Load(ref MemoryMarshal.GetReference((Span<float>)lanes), 0);
     }
 
     private static long Sum<TOps, TVec>(TVec value) where TOps : struct, ISimdLawOps<TVec> where TVec : struct
