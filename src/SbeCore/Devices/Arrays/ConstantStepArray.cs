@@ -111,7 +111,9 @@ internal sealed class ConstantStepArray : DeviceArray
         TVec direction = TOps.Select(up, TOps.Broadcast(1f), TOps.Broadcast(-1f));
         TVec step = TOps.Select(up, TOps.Load(ref MemoryMarshal.GetArrayDataReference(ScaleUp), k), TOps.Load(ref MemoryMarshal.GetArrayDataReference(ScaleDown), k));
         TVec xi = TOps.Zero;
-        if (Std > 0) xi = Gather<TOps, TVec>(signed, j, offsets, gaussians);
+        // Each lane with pulses takes the Gaussian at its offset (its only one). The offsets of lanes without pulses are
+        // stale but inside the buffer (it only grows), and their lanes keep their weight.
+        if (Std > 0) xi = TOps.Gather(gaussians, ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(offsets), j), ref MemoryMarshal.GetArrayDataReference(s_zeros), 0);
         TVec sum = ConstantStepLaw.Aggregate<TOps, TVec>(step, n, Std, xi);
         ref float weights = ref MemoryMarshal.GetArrayDataReference(State.Weights);
         TVec before = TOps.Load(ref weights, k);
@@ -126,17 +128,7 @@ internal sealed class ConstantStepArray : DeviceArray
         return clipped;
     }
 
-    // Each lane with pulses takes the Gaussian at its offset (its first and only one).
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVec Gather<TOps, TVec>(TVec signed, int j, int[] offsets, float[] gaussians)
-        where TOps : struct, ISimdLawOps<TVec> where TVec : struct
-    {
-        Lanes16 counts = default, lanes = default;
-        TOps.Store(signed, ref MemoryMarshal.GetReference((Span<float>)counts), 0);
-        for (int l = 0; l < TOps.Count; l++)
-            if (counts[l] != 0) lanes[l] = gaussians[offsets[j + l]];
-        return TOps.Load(ref MemoryMarshal.GetReference((Span<float>)lanes), 0);
-    }
+    private static readonly int[] s_zeros = new int[16];
 
     // Rare: some lane left [w_min, w_max]. Clip lane by lane with the clipped-pulse count.
     [MethodImpl(MethodImplOptions.NoInlining)]

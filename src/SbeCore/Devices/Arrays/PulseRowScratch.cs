@@ -10,7 +10,8 @@ internal sealed class PulseRowScratch
     /// <summary>Signed pulse counts of the row being written, one per column; all 0 between rows.</summary>
     public float[] Counts = [];
 
-    /// <summary>Where column j's Gaussians start in <see cref="Gaussians"/> (valid where its count is not 0).</summary>
+    /// <summary>Where column j's Gaussians start in <see cref="Gaussians"/>: valid where its count is not 0, elsewhere an
+    /// earlier row's offset, still inside the buffer (it only grows), so a vector gather may read it and discard it.</summary>
     public int[] Offsets = [];
 
     /// <summary>Gaussians the counts of the row so far will take (the next device's offset).</summary>
