@@ -351,7 +351,7 @@ public sealed partial class CrossbarTile
                 int n = BitOperations.PopCount(rowMask & Unsafe.Add(ref cols, j));
                 if (n != 0) ApplyPulses(row, j, n, rowDir * Unsafe.Add(ref signs, j), c);
             }
-            FinishRow(row, c, firingCols);
+            FinishRow(row, c);
         }
     }
 
@@ -372,7 +372,7 @@ public sealed partial class CrossbarTile
                 for (int w = 0; w < words; w++) n += BitOperations.PopCount(rowMask[w] & colMask[w]);
                 if (n != 0) ApplyPulses(row, j, n, rowDir * _colSign[j], c);
             }
-            FinishRow(row, c, firingCols);
+            FinishRow(row, c);
         }
     }
 
@@ -449,12 +449,11 @@ public sealed partial class CrossbarTile
     }
 
     // A device array applies the row's counts once they are all in (the row's uniforms are drawn by then; its
-    // Gaussians come after, from the same row stream). A stochastic write's rows pass their firing columns, the only
-    // ones that can hold counts.
+    // Gaussians come after, from the same row stream).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void FinishRow(int row, PulseContext c, ReadOnlySpan<int> firingCols = default)
+    private void FinishRow(int row, PulseContext c)
     {
-        if (_array is not null) c.Clipped += _array.ApplyRow(row, Cols, c.Row, c.Random, firingCols);
+        if (_array is not null) c.Clipped += _array.ApplyRow(row, Cols, c.Row, c.Random);
     }
 
     /// <summary>n pulses in <paramref name="direction"/> on device k of a unit cell's device array, drawn from the cell's

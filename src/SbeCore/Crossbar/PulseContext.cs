@@ -42,6 +42,7 @@ internal sealed class PulseContext
         First = first; End = end; Group = -1;
         Pulses = Clipped = 0;
         Row.Placed = 0;
+        Row.CountedColumns = 0;
         CellPulses.AsSpan().Clear(); CellClipped.AsSpan().Clear();
     }
 

@@ -42,20 +42,22 @@ internal abstract class DeviceArray
         scratch.Counts[j] = direction * (float)n;
         scratch.Offsets[j] = scratch.Placed;
         scratch.Placed += _perPulse * n + _perDevice;
+        scratch.Counted[scratch.CountedColumns++] = j;
     }
 
     /// <summary>
     /// Applies the row's counts (device <paramref name="firstDevice"/> + j gets scratch.Counts[j] pulses,
     /// j &lt; <paramref name="columns"/>, recorded by <see cref="Count"/>), drawing the row's Gaussians from
-    /// <paramref name="random"/>, and zeroes the counts. Returns the clipped pulses. <paramref name="only"/>, when not
-    /// empty, lists (ascending) the only columns that can hold counts (a stochastic write's firing columns): when they
-    /// are few (<see cref="Sparse"/>) the kernel visits them one by one instead of scanning the row.
+    /// <paramref name="random"/>, and zeroes the counts. Returns the clipped pulses. When few columns were counted
+    /// (<see cref="Sparse"/>: a training write) the kernel visits them one by one instead of scanning the row.
     /// </summary>
-    public long ApplyRow(int firstDevice, int columns, PulseRowScratch scratch, RandomStream random, ReadOnlySpan<int> only = default)
+    public long ApplyRow(int firstDevice, int columns, PulseRowScratch scratch, RandomStream random)
     {
-        int gaussians = scratch.Placed;
+        int gaussians = scratch.Placed, counted = scratch.CountedColumns;
         scratch.Placed = 0;
-        return Apply(firstDevice, columns, only, scratch.Counts, scratch.Offsets, gaussians, scratch, random);
+        scratch.CountedColumns = 0;
+        if (counted == 0) return 0;
+        return Apply(firstDevice, columns, scratch.Counted.AsSpan(0, counted), scratch.Counts, scratch.Offsets, gaussians, scratch, random);
     }
 
     /// <summary>n pulses in <paramref name="direction"/> on device k (a unit cell's device); returns the clipped pulses.</summary>
@@ -75,8 +77,8 @@ internal abstract class DeviceArray
         return Kernel(firstDevice, columns, only, counts, offsets, scratch.Gaussians, random);
     }
 
-    /// <summary>Whether <paramref name="listed"/> columns of <paramref name="columns"/> are few enough to visit one by one
-    /// rather than scan the row in vectors (one in eight, as the tile's ConstantStep crossover).</summary>
+    /// <summary>Whether <paramref name="listed"/> counted columns of <paramref name="columns"/> are few enough to visit
+    /// one by one rather than scan the row in vectors (one in eight, as the tile's ConstantStep crossover).</summary>
     protected static bool Sparse(int listed, int columns) => listed != 0 && (long)listed * 8 <= columns;
 
     /// <summary>Applies the counts (zeroing them) with the Gaussians placed at the offsets, over the whole row or only

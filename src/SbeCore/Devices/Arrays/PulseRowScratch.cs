@@ -17,6 +17,12 @@ internal sealed class PulseRowScratch
     /// <summary>Gaussians the counts of the row so far will take (the next device's offset).</summary>
     public int Placed;
 
+    /// <summary>The columns counted in the row so far, in the order counted (ascending).</summary>
+    public int[] Counted = [];
+
+    /// <summary>How many of <see cref="Counted"/> are the row's.</summary>
+    public int CountedColumns;
+
     /// <summary>The row's Gaussians, device by device: its pulses' in pulse order, then its write-noise draw.</summary>
     public float[] Gaussians = new float[64];
 
@@ -31,6 +37,7 @@ internal sealed class PulseRowScratch
         if (Counts.Length >= columns) return;
         Counts = new float[columns];
         Offsets = new int[columns];
+        Counted = new int[columns];
     }
 
     public void EnsureGaussians(int count)
