@@ -10,8 +10,9 @@ namespace SbeCore.Devices.Arrays;
 /// A device array under a SIMD law: one generic row kernel, specialised per width and per law. Lanes are
 /// consecutive devices of a row; a block of lanes runs pulse by pulse up to its largest count, each lane taking its
 /// own pulse's Gaussian (at its device's offset in the row's Gaussians) while it has pulses left, clipping after every
-/// pulse and counting the clipped ones. Blocks without pulses are skipped; the columns past the last whole vector run
-/// the same body one lane wide, so every width gives the same bits.
+/// pulse and counting the clipped ones. Blocks without pulses are skipped; the columns past the last whole vector, and
+/// the few counted columns of a sparse row, run the law one lane wide with the same operations, so every width gives
+/// the same bits.
 /// </summary>
 internal sealed class LawArray<TLaw> : DeviceArray where TLaw : struct, IPulseLaw
 {
