@@ -41,6 +41,8 @@ public sealed partial class CrossbarTile
     private float _denseLr;
     private double _denseCap, _inverseStep;
     private bool _denseStochastic;
+    // A sparse stochastic write's few devices take their pulses at once rather than through the row's counts.
+    private bool _applyNow;
 
     private enum PulsedStep { Stochastic, Deterministic, Rounded, Dense }
 
@@ -228,6 +230,7 @@ public sealed partial class CrossbarTile
         }
         _firing = firing;
         if (words == 1 && _constantStep is not null && !IsSparse(firing)) ListActiveBlocks();
+        _applyNow = IsSparse(firing);
     }
 
     // Splits the rows into blocks of whole row groups over as many threads as the work pays for, runs
@@ -235,6 +238,7 @@ public sealed partial class CrossbarTile
     private void RunRows(PulsedStep step, long visits)
     {
         _step = step;
+        if (step != PulsedStep.Stochastic) _applyNow = false;
         int parts = (int)Math.Clamp(Math.Min(_threads, visits / Math.Max(1, MinVisitsPerThread)), 1, (Rows + PulseTuning.RowGroup - 1) / PulseTuning.RowGroup);
         int per = (Rows + parts - 1) / parts;
         per = (per + PulseTuning.RowGroup - 1) / PulseTuning.RowGroup * PulseTuning.RowGroup;
@@ -443,7 +447,11 @@ public sealed partial class CrossbarTile
         int k = row + j;
         Counters.PulsesPerDeviceArray[k] += n;
         c.Pulses += n;
-        if (_array is not null) _array.Count(c.Row, j, n, direction);
+        if (_array is not null)
+        {
+            if (_applyNow) c.Clipped += _array.ApplyNow(k, n, direction, c.Random);
+            else _array.Count(c.Row, j, n, direction);
+        }
         else if (_pair is not null) c.Clipped += _pair.ApplyPulses(k, n, direction, _weights, c);
         else c.Clipped += _transfer!.ApplyPulses(k, n, direction, _weights, c);
     }
@@ -461,6 +469,6 @@ public sealed partial class CrossbarTile
     internal long PulseDevice(int k, int n, int direction, PulseContext c)
     {
         Counters.PulsesPerDeviceArray[k] += n;
-        return _array!.ApplyOne(k, n, direction, c.Row, c.Random);
+        return _array!.ApplyNow(k, n, direction, c.Random);
     }
 }

@@ -193,6 +193,28 @@ public class DeviceLawKernelTests
         }
     }
 
+    // A sparse write's devices and a unit cell's take their pulses at once (ApplyNow), the Gaussians straight from the
+    // stream in device order: the row kernel's bits.
+    [Theory, MemberData(nameof(Laws))]
+    public void ApplyingDeviceByDeviceGivesTheRowKernelBits(string name)
+    {
+        IDeviceModel model = ModelFor(name);
+        var (rowArray, expected) = Build(model);
+        long expectedClipped = RunKernel(rowArray, SimdDispatch.Hardware);
+        var (array, actual) = Build(model);
+        var random = Stream();
+        long clipped = 0;
+        for (int row = 0; row < 2; row++)
+        {
+            float[] counts = Counts(row);
+            for (int j = 0; j < 37; j++)
+                if (counts[j] != 0) clipped += array.ApplyNow(row * 37 + j, (int)MathF.Abs(counts[j]), counts[j] > 0 ? 1 : -1, random);
+        }
+        Assert.Equal(expectedClipped, clipped);
+        Assert.True(expected.Weights.AsSpan().SequenceEqual(actual.Weights), "weights");
+        Assert.True(expected.Pulsed.AsSpan().SequenceEqual(actual.Pulsed), "pulsed state");
+    }
+
     [Fact]
     public void OnlyTheBuiltInTypesGetALaw()
     {

@@ -69,6 +69,17 @@ internal sealed class ConstantStepArray : DeviceArray
         for (int k = 0; k < ScaleUp.Length; k++) { ScaleUp[k] = p[k * per]; ScaleDown[k] = p[k * per + 1]; }
     }
 
+    public override long ApplyNow(int k, int n, int direction, RandomStream random)
+    {
+        float step = direction > 0 ? ScaleUp[k] : ScaleDown[k];
+        float before = State.Weights[k];
+        float next = before + direction * ConstantStepLaw.Aggregate<SimdLawScalar, float>(step, n, Std, Std > 0 ? random.NextGaussian() : 0f);
+        long clipped = 0;
+        ConstantStepLaw.Clip(n, before, step, State.MinBounds[k], State.MaxBounds[k], ref next, ref clipped);
+        State.Weights[k] = next;
+        return clipped;
+    }
+
     protected override long Kernel(int firstDevice, int columns, ReadOnlySpan<int> only, float[] counts, int[] offsets, float[] gaussians, RandomStream random)
     {
         if (Sparse(only.Length, columns))

@@ -60,12 +60,10 @@ internal abstract class DeviceArray
         return Apply(firstDevice, columns, scratch.Counted.AsSpan(0, counted), scratch.Counts, scratch.Offsets, gaussians, scratch, random);
     }
 
-    /// <summary>n pulses in <paramref name="direction"/> on device k (a unit cell's device); returns the clipped pulses.</summary>
-    public long ApplyOne(int k, int n, int direction, PulseRowScratch scratch, RandomStream random)
-    {
-        scratch.OneCount[0] = direction * (float)n;
-        return Apply(k, 1, default, scratch.OneCount, scratch.OneOffset, _perPulse * n + _perDevice, scratch, random);
-    }
+    /// <summary>n pulses in <paramref name="direction"/> on device k at once, the Gaussians straight from
+    /// <paramref name="random"/> (a unit cell's device, a sparse write's few devices: no row to gather); the same
+    /// draws in the same order as a row's, so the same bits. Returns the clipped pulses.</summary>
+    public abstract long ApplyNow(int k, int n, int direction, RandomStream random);
 
     private long Apply(int firstDevice, int columns, ReadOnlySpan<int> only, float[] counts, int[] offsets, int gaussians, PulseRowScratch scratch, RandomStream random)
     {

@@ -62,6 +62,28 @@ internal sealed class LawArray<TLaw> : DeviceArray where TLaw : struct, IPulseLa
         return clipped;
     }
 
+    public override long ApplyNow(int k, int n, int direction, RandomStream random)
+    {
+        TLaw law = _law;
+        DeviceArrayState s = State;
+        bool noisy = law.Noisy;
+        float up = direction > 0 ? MathBits.AllOnes : 0f;
+        float lo = s.MinBounds[k], hi = s.MaxBounds[k];
+        float[] pulsed = s.Pulsed;
+        float w = pulsed[k];
+        long clipped = 0;
+        for (int t = 0; t < n; t++)
+        {
+            float next = law.Pulse<SimdLawScalar, float>(w, up, lo, hi, (nuint)k, noisy ? random.NextGaussian() : 0f);
+            if (next > hi) { next = hi; clipped++; }
+            else if (next < lo) { next = lo; clipped++; }
+            w = next;
+        }
+        pulsed[k] = w;
+        if (s.Persistent is not null) s.Weights[k] = w + s.WriteNoise * random.NextGaussian();
+        return clipped;
+    }
+
     // One device (column j): the law one lane wide, pulse by pulse, its Gaussians consecutive from its offset. The
     // same operations as a vector lane, so the same bits.
     private long One(int firstDevice, int j, float[] counts, int[] offsets, float[] gaussians)

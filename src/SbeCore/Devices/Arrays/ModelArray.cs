@@ -23,6 +23,8 @@ internal sealed class ModelArray(IDeviceModel model, DeviceArrayState state) : D
         return clipped;
     }
 
+    public override long ApplyNow(int k, int n, int direction, RandomStream random) => PulseByPulse(k, n, direction, random);
+
     private long Device(int firstDevice, int j, float[] counts, RandomStream random)
     {
         float n = counts[j];

@@ -26,12 +26,6 @@ internal sealed class PulseRowScratch
     /// <summary>The row's Gaussians, device by device: its pulses' in pulse order, then its write-noise draw.</summary>
     public float[] Gaussians = new float[64];
 
-    /// <summary>A single device's count (a unit cell's pulses), kept apart from the row's.</summary>
-    public readonly float[] OneCount = new float[1];
-
-    /// <summary>The single device's Gaussian offset (always 0).</summary>
-    public readonly int[] OneOffset = new int[1];
-
     public void EnsureColumns(int columns)
     {
         if (Counts.Length >= columns) return;
