@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using SbeCore.Devices.Arrays;
 using SbeCore.Kernels;
 using SbeCore.Numerics;
 
@@ -17,24 +18,22 @@ public sealed partial class CrossbarTile
 {
     private const int Block = 16;
 
-    // Contiguous copies of the [scale_up, scale_down] pairs for the vector loads (ConstantStep only).
-    private float[] _scaleUp = [];
-    private float[] _scaleDown = [];
     private float[] _colDirection = [];
     private int[] _activeBlocks = [];
     private ulong[] _blockUnion = [];
 
-    private void RefreshConstantStepScales()
+    // The fused block's scratch (ConstantStep only).
+    private void AllocateConstantStepBlocks()
     {
-        if (_constantStepStd < 0) return;
-        int devices = Rows * Cols;
-        if (_scaleUp.Length != devices)
-        {
-            _scaleUp = new float[devices]; _scaleDown = new float[devices]; _colDirection = new float[Cols];
-            _activeBlocks = new int[(Cols + Block - 1) / Block]; _blockUnion = new ulong[_activeBlocks.Length];
-        }
-        for (int k = 0; k < devices; k++) { _scaleUp[k] = _params[2 * k]; _scaleDown[k] = _params[2 * k + 1]; }
+        if (_constantStep is null) return;
+        _colDirection = new float[Cols];
+        _activeBlocks = new int[(Cols + Block - 1) / Block];
+        _blockUnion = new ulong[_activeBlocks.Length];
     }
+
+    // The per-field copies of the hidden parameters (the device array's law), re-read after the interleaved
+    // parameters change (construction, load).
+    private void RefreshDeviceArrays() => _array?.Refresh();
 
     private int _active;
 
@@ -58,7 +57,7 @@ public sealed partial class CrossbarTile
     {
         long total = 0, clipped = 0;
         RandomStream random = c.Random;
-        bool noisy = _constantStepStd > 0;
+        bool noisy = _constantStep!.Std > 0;
         int active = _active;
         // A block is 16 floats, a whole vector at every width, so the widest width in force is taken.
         SimdWidth width = SimdDispatch.Widest;
@@ -83,13 +82,13 @@ public sealed partial class CrossbarTile
         c.Clipped += clipped;
     }
 
-    // Few firing columns: each firing row visits them one by one, one Gaussian per device that got pulses. The same
-    // aggregated step as the pulse-by-pulse path (ConstantStepPulses), written out with the arrays in locals so the
-    // loop compiles tight without profile-guided inlining (the NativeAOT library has none).
+    // Few firing columns: each firing row visits them one by one, one Gaussian per device that got pulses, the law's
+    // aggregated step, with the arrays in locals so the loop compiles tight without profile-guided inlining (the
+    // NativeAOT library has none).
     private void CoincideConstantStepSparse(PulseContext c, ReadOnlySpan<int> firingCols)
     {
-        float std = _constantStepStd;
-        float[] weights = _weights, up = _scaleUp, down = _scaleDown;
+        float std = _constantStep!.Std;
+        float[] weights = _weights, up = _constantStep.ScaleUp, down = _constantStep.ScaleDown;
         long[] pulses = Counters.PulsesPerDeviceArray;
         ulong[] colMasks = _colMasks;
         sbyte[] signs = _colSign;
@@ -111,10 +110,10 @@ public sealed partial class CrossbarTile
                 total += n;
                 int direction = rowDir * signs[j];
                 float step = direction > 0 ? up[k] : down[k];
-                float sum = AggregatedStep(step, n, std, std > 0 ? random.NextGaussian() : 0f);
+                float sum = ConstantStepLaw.Aggregate<SimdLawScalar, float>(step, n, std, std > 0 ? random.NextGaussian() : 0f);
                 float before = weights[k];
                 float next = before + direction * sum;
-                ClipOne(k, n, before, step, ref next, ref clipped);
+                ConstantStepLaw.Clip(n, before, step, _wMin[k], _wMax[k], ref next, ref clipped);
                 weights[k] = next;
             }
         }
@@ -132,7 +131,8 @@ public sealed partial class CrossbarTile
             any |= counts[l] != 0;
         }
         if (!any) return;
-        float std = _constantStepStd;
+        float std = _constantStep!.Std;
+        float[] up = _constantStep.ScaleUp, down = _constantStep.ScaleDown;
         for (int l = 0; l < count; l++)
         {
             int n = counts[l];
@@ -141,31 +141,33 @@ public sealed partial class CrossbarTile
             Counters.PulsesPerDeviceArray[k] += n;
             total += n;
             float direction = rowDir * _colDirection[j];
-            float step = direction > 0 ? _scaleUp[k] : _scaleDown[k];
-            float sum = AggregatedStep(step, n, std, std > 0 ? random.NextGaussian() : 0f);
+            float step = direction > 0 ? up[k] : down[k];
+            float sum = ConstantStepLaw.Aggregate<SimdLawScalar, float>(step, n, std, std > 0 ? random.NextGaussian() : 0f);
             float before = _weights[k];
             float next = before + direction * sum;
-            ClipOne(k, n, before, step, ref next, ref clipped);
+            ConstantStepLaw.Clip(n, before, step, _wMin[k], _wMax[k], ref next, ref clipped);
             _weights[k] = next;
         }
     }
 
     // Width entry points of the block step (tests reach each through SimdDispatch.Force).
     private void RowBlock512(int i, int j, ulong rowMask, float rowDir, RandomStream random, ref long total, ref long clipped)
-        => RowBlock<Simd512, Vector512<float>, Vector512<ulong>>(i, j, rowMask, rowDir, random, ref total, ref clipped);
+        => RowBlock<Simd512, Vector512<float>, Vector512<ulong>, SimdLaw512>(i, j, rowMask, rowDir, random, ref total, ref clipped);
     private void RowBlock256(int i, int j, ulong rowMask, float rowDir, RandomStream random, ref long total, ref long clipped)
-        => RowBlock<Simd256, Vector256<float>, Vector256<ulong>>(i, j, rowMask, rowDir, random, ref total, ref clipped);
+        => RowBlock<Simd256, Vector256<float>, Vector256<ulong>, SimdLaw256>(i, j, rowMask, rowDir, random, ref total, ref clipped);
     private void RowBlock128(int i, int j, ulong rowMask, float rowDir, RandomStream random, ref long total, ref long clipped)
-        => RowBlock<Simd128, Vector128<float>, Vector128<ulong>>(i, j, rowMask, rowDir, random, ref total, ref clipped);
+        => RowBlock<Simd128, Vector128<float>, Vector128<ulong>, SimdLaw128>(i, j, rowMask, rowDir, random, ref total, ref clipped);
 
-    // One full block of 16 devices in Block / Count chunks of Count lanes. The lanes with pulses take the row's next
-    // Gaussians in lane (column) order, as the scalar path does, through an expanding load.
+    // One full block of 16 devices in Block / Count chunks of Count lanes: the coincidences give the counts in
+    // register, the law's step (TLaw: the same width's law operations) applies them. The lanes with pulses take the
+    // row's next Gaussians in lane (column) order, as the scalar path does, through an expanding load.
     // Not inlined: each width is its own specialised method, so the row loop stays small.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void RowBlock<TOps, TVec, TBits>(int i, int j, ulong rowMask, float rowDir, RandomStream random, ref long total, ref long clipped)
-        where TOps : struct, ISimdBitOps<TVec, TBits>, ISimdExpandOps<TVec> where TVec : struct where TBits : struct
+    private void RowBlock<TOps, TVec, TBits, TLaw>(int i, int j, ulong rowMask, float rowDir, RandomStream random, ref long total, ref long clipped)
+        where TOps : struct, ISimdBitOps<TVec, TBits>, ISimdExpandOps<TVec> where TVec : struct where TBits : struct where TLaw : struct, ISimdLawOps<TVec>
     {
-        float std = _constantStepStd;
+        float std = _constantStep!.Std;
+        float[] up = _constantStep.ScaleUp, down = _constantStep.ScaleDown;
         int lanes = TOps.Count, half = lanes / 2;
         TBits rowMaskV = TOps.BroadcastBits(rowMask);
         ref ulong cols = ref MemoryMarshal.GetArrayDataReference(_colMasks);
@@ -186,20 +188,19 @@ public sealed partial class CrossbarTile
 
             TVec direction = TOps.Multiply(TOps.Broadcast(rowDir), TOps.Load(ref MemoryMarshal.GetArrayDataReference(_colDirection), (nuint)jp));
             TVec step = TOps.Select(TOps.GreaterThan(direction, TOps.Zero),
-                TOps.Load(ref MemoryMarshal.GetArrayDataReference(_scaleUp), k),
-                TOps.Load(ref MemoryMarshal.GetArrayDataReference(_scaleDown), k));
-            TVec sum;
+                TOps.Load(ref MemoryMarshal.GetArrayDataReference(up), k),
+                TOps.Load(ref MemoryMarshal.GetArrayDataReference(down), k));
+            TVec xi = TOps.Zero;
             if (std > 0)
             {
                 TVec live = TOps.GreaterThan(n, TOps.Zero);
                 uint liveBits = TOps.MaskBits(live);
                 random.EnsureGaussians(lanes);
                 int g = random.GaussianPosition;
-                TVec xi = TOps.LoadExpanded(ref random.GaussianBuffer[g], live, liveBits);
+                xi = TOps.LoadExpanded(ref random.GaussianBuffer[g], live, liveBits);
                 random.GaussianPosition = g + BitOperations.PopCount(liveBits);
-                sum = TOps.Multiply(step, TOps.Add(n, TOps.Multiply(TOps.Multiply(TOps.Broadcast(std), TOps.Sqrt(n)), xi)));
             }
-            else sum = TOps.Multiply(step, n);
+            TVec sum = ConstantStepLaw.Aggregate<TLaw, TVec>(step, n, std, xi);
             TVec before = TOps.Load(ref weights, k);
             // Lanes without pulses keep their weight bit for bit (also a -0).
             TVec next = TOps.Select(TOps.EqualTo(n, TOps.Zero), before, TOps.Add(before, TOps.Multiply(direction, sum)));
@@ -225,25 +226,12 @@ public sealed partial class CrossbarTile
             int n = BitOperations.PopCount(rowMask & _colMasks[j + l]);
             if (n == 0) continue;
             float direction = rowDir * _colDirection[j + l];
-            float step = direction > 0 ? _scaleUp[k + l] : _scaleDown[k + l];
-            ClipOne(k + l, n, _weights[k + l], step, ref lanes[l], ref clipped);
+            float step = direction > 0 ? _constantStep!.ScaleUp[k + l] : _constantStep!.ScaleDown[k + l];
+            ConstantStepLaw.Clip(n, _weights[k + l], step, _wMin[k + l], _wMax[k + l], ref lanes[l], ref clipped);
         }
         return TOps.Load(ref first, 0);
     }
 
     [InlineArray(Block)]
     private struct BlockLanes { private float _lane; }
-
-    // The sum of n steps s (1 + std xi_t) is s (n + std sqrt(n) xi): exact in distribution, one Gaussian per device
-    // (docs/crossbar.md). The vector block computes the same expression lane by lane.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float AggregatedStep(float step, int n, float std, float xi) => std > 0 ? step * (n + std * MathF.Sqrt(n) * xi) : step * n;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void ClipOne(int k, int n, float before, float step, ref float next, ref long clipped)
-    {
-        float hi = _wMax[k], lo = _wMin[k];
-        if (next > hi) { clipped += ClippedCount(n, hi - before, step); next = hi; }
-        else if (next < lo) { clipped += ClippedCount(n, before - lo, step); next = lo; }
-    }
 }

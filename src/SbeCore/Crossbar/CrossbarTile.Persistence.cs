@@ -168,7 +168,7 @@ public sealed partial class CrossbarTile
         int bad = Kernels.Blas.IndexOfNonFinite(_weights);
         if (bad >= 0) throw new InvalidDataException($"Tile file holds a non-finite weight ({_weights[bad]} at {bad}).");
         _weightBound = ExactWeightBound();
-        RefreshConstantStepScales();
+        RefreshDeviceArrays();
         var counters = new TileCounters(Rows * Cols) { RankOneWrites = r.ReadInt64(), TotalPulses = r.ReadInt64(), ClippedPulses = r.ReadInt64() };
         var perDevice = counters.PulsesPerDeviceArray;
         for (int k = 0; k < perDevice.Length; k++) perDevice[k] = r.ReadInt64();

@@ -41,6 +41,8 @@ public sealed partial class CrossbarTile
     private float _denseLr;
     private double _denseCap, _inverseStep;
     private bool _denseStochastic;
+    // A sparse stochastic write's few devices take their pulses at once rather than through the row's counts.
+    private bool _applyNow;
 
     private enum PulsedStep { Stochastic, Deterministic, Rounded, Dense }
 
@@ -235,7 +237,8 @@ public sealed partial class CrossbarTile
                 if (_colMasks.AsSpan(j * words, words).ContainsAnyExcept(0UL)) _firingCols[firing++] = j;
         }
         _firing = firing;
-        if (words == 1 && _constantStepStd >= 0 && !IsSparse(firing)) ListActiveBlocks();
+        if (words == 1 && _constantStep is not null && !IsSparse(firing)) ListActiveBlocks();
+        _applyNow = IsSparse(firing);
     }
 
     // Splits the rows into blocks of whole row groups over as many threads as the work pays for, runs
@@ -243,11 +246,16 @@ public sealed partial class CrossbarTile
     private void RunRows(PulsedStep step, long visits)
     {
         _step = step;
+        if (step != PulsedStep.Stochastic) _applyNow = false;
         int parts = (int)Math.Clamp(Math.Min(_threads, visits / Math.Max(1, MinVisitsPerThread)), 1, (Rows + PulseTuning.RowGroup - 1) / PulseTuning.RowGroup);
         int per = (Rows + parts - 1) / parts;
         per = (per + PulseTuning.RowGroup - 1) / PulseTuning.RowGroup * PulseTuning.RowGroup;
         parts = (Rows + per - 1) / per;
-        for (int p = 0; p < parts; p++) _contexts[p].Begin(p * per, Math.Min(Rows, (p + 1) * per));
+        for (int p = 0; p < parts; p++)
+        {
+            _contexts[p].Begin(p * per, Math.Min(Rows, (p + 1) * per));
+            _contexts[p].Row.EnsureColumns(Cols);
+        }
         if (parts == 1) RunPart(0);
         else _writeWorkerAllocated += WorkerPool.Shared.Run(_runPart, parts);
         for (int p = 0; p < parts; p++)
@@ -292,8 +300,9 @@ public sealed partial class CrossbarTile
                 float px = _colProbability[j];
                 if (px == 0) continue;
                 int n = stochastic ? StochasticCount(bl, px, pd, c.Random.NextUniform()) : DeterministicCount(bl, px, pd);
-                if (n != 0) ApplyPulses(row + j, n, rowDir * _colSign[j], c);
+                if (n != 0) ApplyPulses(row, j, n, rowDir * _colSign[j], c);
             }
+            FinishRow(row, c);
         }
     }
 
@@ -308,7 +317,7 @@ public sealed partial class CrossbarTile
         PulseMasks.Build(draws, _rowThreshold.AsSpan(c.First, padded), lines, bl, _rowMasks.AsSpan(c.First * words, lines * words));
 
         var firingCols = _firingCols.AsSpan(0, _firing);
-        if (words == 1 && _constantStepStd >= 0)
+        if (words == 1 && _constantStep is not null)
         {
             if (IsSparse(_firing)) CoincideConstantStepSparse(c, firingCols);
             else CoincideConstantStep(c);
@@ -339,6 +348,7 @@ public sealed partial class CrossbarTile
     // Devices in row-major order, each once, with its pulse count (firing columns only: the others get none).
     private void CoincideSingleWord(PulseContext c, ReadOnlySpan<int> firingCols)
     {
+        if (firingCols.IsEmpty) return;
         ref ulong cols = ref MemoryMarshal.GetArrayDataReference(_colMasks);
         ref sbyte signs = ref MemoryMarshal.GetArrayDataReference(_colSign);
         for (int i = c.First; i < c.End; i++)
@@ -351,13 +361,15 @@ public sealed partial class CrossbarTile
             foreach (int j in firingCols)
             {
                 int n = BitOperations.PopCount(rowMask & Unsafe.Add(ref cols, j));
-                if (n != 0) ApplyPulses(row + j, n, rowDir * Unsafe.Add(ref signs, j), c);
+                if (n != 0) ApplyPulses(row, j, n, rowDir * Unsafe.Add(ref signs, j), c);
             }
+            FinishRow(row, c);
         }
     }
 
     private void CoincideMultiWord(PulseContext c, ReadOnlySpan<int> firingCols, int words)
     {
+        if (firingCols.IsEmpty) return;
         for (int i = c.First; i < c.End; i++)
         {
             var rowMask = _rowMasks.AsSpan(i * words, words);
@@ -370,8 +382,9 @@ public sealed partial class CrossbarTile
                 var colMask = _colMasks.AsSpan(j * words, words);
                 int n = 0;
                 for (int w = 0; w < words; w++) n += BitOperations.PopCount(rowMask[w] & colMask[w]);
-                if (n != 0) ApplyPulses(row + j, n, rowDir * _colSign[j], c);
+                if (n != 0) ApplyPulses(row, j, n, rowDir * _colSign[j], c);
             }
+            FinishRow(row, c);
         }
     }
 
@@ -431,69 +444,43 @@ public sealed partial class CrossbarTile
                     double whole = Math.Floor(count);
                     n = (int)whole + (c.Random.NextUniform() < count - whole ? 1 : 0);
                 }
-                if (n != 0) ApplyPulses(r * Cols + j, n, v > 0 ? -1 : 1, c);
+                if (n != 0) ApplyPulses(r * Cols, j, n, v > 0 ? -1 : 1, c);
             }
+            FinishRow(r * Cols, c);
         }
     }
 
-    // n pulses of one direction on device k, drawn from the row's stream. ConstantStep: one aggregated step (see
-    // docs/crossbar.md); a unit cell routes them to one of its devices (a transfer compound to its fast device); other
-    // models go pulse by pulse, because their step depends on w.
+    // n pulses of one direction on device (row, column j), drawn from the row's stream: the row's count for the
+    // device array's kernel (FinishRow), or a unit cell routes them to one of its devices (a transfer compound to its
+    // fast device).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void ApplyPulses(int k, int n, int direction, PulseContext c)
+    private void ApplyPulses(int row, int j, int n, int direction, PulseContext c)
     {
+        int k = row + j;
         Counters.PulsesPerDeviceArray[k] += n;
         c.Pulses += n;
-        if (_constantStepStd >= 0) c.Clipped += ConstantStepPulses(k, n, direction, c.Random);
+        if (_array is not null)
+        {
+            if (_applyNow) c.Clipped += _array.ApplyNow(k, n, direction, c.Random);
+            else _array.Count(c.Row, j, n, direction);
+        }
         else if (_pair is not null) c.Clipped += _pair.ApplyPulses(k, n, direction, _weights, c);
-        else if (_transfer is not null) c.Clipped += _transfer.ApplyPulses(k, n, direction, _weights, c);
-        else c.Clipped += PulseByPulse(k, n, direction, c.Random);
+        else c.Clipped += _transfer!.ApplyPulses(k, n, direction, _weights, c);
+    }
+
+    // A device array applies the row's counts once they are all in (the row's uniforms are drawn by then; its
+    // Gaussians come after, from the same row stream).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void FinishRow(int row, PulseContext c)
+    {
+        if (_array is not null) c.Clipped += _array.ApplyRow(row, Cols, c.Row, c.Random);
     }
 
     /// <summary>n pulses in <paramref name="direction"/> on device k of a unit cell's device array, drawn from the cell's
     /// row stream; returns the clipped pulses (the caller adds the sums to this array's counters).</summary>
-    internal long PulseDevice(int k, int n, int direction, RandomStream random)
+    internal long PulseDevice(int k, int n, int direction, PulseContext c)
     {
         Counters.PulsesPerDeviceArray[k] += n;
-        return _constantStepStd >= 0 ? ConstantStepPulses(k, n, direction, random) : PulseByPulse(k, n, direction, random);
-    }
-
-    private long ConstantStepPulses(int k, int n, int direction, RandomStream random)
-    {
-        float w = _weights[k], std = _constantStepStd;
-        float step = _params[2 * k + (direction > 0 ? 0 : 1)];
-        float next = w + direction * AggregatedStep(step, n, std, std > 0 ? random.NextGaussian() : 0f);
-        long clipped = 0;
-        ClipOne(k, n, w, step, ref next, ref clipped);
-        _weights[k] = next;
-        return clipped;
-    }
-
-    // Pulses of a train of n steps of size step that would overshoot a bound at distance room.
-    private static long ClippedCount(int n, float room, float step)
-    {
-        if (!(step > 0)) return n;
-        double fit = Math.Floor(Math.Max(room, 0f) / (double)step);
-        return (long)Math.Clamp(n - fit, 0, n);
-    }
-
-    // Pulses move the hidden weight; with write noise, what reads see is redrawn once the device is written
-    // (aihwkit draws it after every pulse; only the last draw stays visible).
-    private long PulseByPulse(int k, int n, int direction, RandomStream random)
-    {
-        float[] state = _persistent ?? _weights;
-        float w = state[k], hi = _wMax[k], lo = _wMin[k];
-        var p = _params.AsSpan(k * _parametersPerDevice, _parametersPerDevice);
-        long clipped = 0;
-        for (int t = 0; t < n; t++)
-        {
-            float next = _device.Pulse(w, direction, lo, hi, p, random);
-            if (next > hi) { next = hi; clipped++; }
-            else if (next < lo) { next = lo; clipped++; }
-            w = next;
-        }
-        state[k] = w;
-        if (_persistent is not null) _weights[k] = w + _writeNoise * random.NextGaussian();
-        return clipped;
+        return _array!.ApplyNow(k, n, direction, c.Random);
     }
 }

@@ -96,7 +96,7 @@ public sealed partial class CrossbarTile
     internal void SetDeviceState(ReadOnlySpan<float> parameters, ReadOnlySpan<float> wMin, ReadOnlySpan<float> wMax)
     {
         parameters.CopyTo(_params); wMin.CopyTo(_wMin); wMax.CopyTo(_wMax);
-        RefreshConstantStepScales();
+        RefreshDeviceArrays();
     }
 
     /// <summary>Programs device k to w, clipped to its bounds (a unit cell's device array).</summary>

@@ -1,4 +1,5 @@
 using SbeCore.Devices;
+using SbeCore.Devices.Arrays;
 using SbeCore.Kernels;
 using SbeCore.Numerics;
 
@@ -20,11 +21,12 @@ public sealed partial class CrossbarTile : IAnalogArray
     private readonly int _parametersPerDevice;
     private readonly IDeviceModel _device;
     private readonly bool _isIdeal;
-    private readonly float _constantStepStd; // dw_min_std of a ConstantStep device, -1 for other models
     private readonly float[]? _persistent;   // hidden weights the pulses move when write noise is on (else null)
     private readonly float _writeNoise;      // write_noise_std * dw_min
     private readonly OneSidedPair? _pair;    // a one-sided unit cell's two devices (else null)
     private readonly TransferPair? _transfer; // a transfer compound's fast and slow devices (else null)
+    private readonly DeviceArray? _array;     // the devices under their law (null for an ideal device and a unit cell)
+    private readonly ConstantStepArray? _constantStep; // the same array when it is ConstantStep's (the fused single-word block reads it)
     private readonly CrossbarTile[] _cellArrays = []; // the device arrays a unit cell's pulses go to (PulseContext's cell sums)
     private readonly RandomStream _updateRandom;
     private ulong _reads; // reads so far: the read number that keys their noise (saved)
@@ -53,7 +55,6 @@ public sealed partial class CrossbarTile : IAnalogArray
         Rows = rows; Cols = cols; Config = config; Seed = seed;
         _device = config.Device;
         _isIdeal = _device is IdealDevice;
-        _constantStepStd = _device is ConstantStepDevice cs ? cs.DwMinStd : -1f;
         _parametersPerDevice = _device.ParametersPerDevice;
         int devices = rows * cols;
         _weights = new float[devices];
@@ -93,8 +94,12 @@ public sealed partial class CrossbarTile : IAnalogArray
             }
             SampleRetention(pulsed, StreamSeed(seed, 3));
         }
+        if (!_isIdeal && _pair is null && _transfer is null)
+            _array = DeviceArray.Create(_device, new DeviceArrayState(_weights, _persistent, _wMin, _wMax, _writeNoise, _params, _parametersPerDevice));
+        _constantStep = _array as ConstantStepArray;
+        AllocateConstantStepBlocks();
         AllocatePulseScratch();
-        RefreshConstantStepScales();
+        RefreshDeviceArrays();
     }
 
     // A model must give every device finite parameters and ordered bounds (a reference device's visible range may

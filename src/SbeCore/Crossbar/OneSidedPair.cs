@@ -64,7 +64,7 @@ internal sealed class OneSidedPair
     public long ApplyPulses(int k, int n, int direction, float[] visible, PulseContext context)
     {
         bool up = direction > 0;
-        long clipped = (up ? Plus : Minus).PulseDevice(k, n, +1, context.Random);
+        long clipped = (up ? Plus : Minus).PulseDevice(k, n, +1, context);
         context.AddCellPulses(up ? 0 : 1, n, clipped);
         visible[k] = Plus.Weights[k] - Minus.Weights[k];
         return clipped;

@@ -1,3 +1,4 @@
+using SbeCore.Devices.Arrays;
 using SbeCore.Numerics;
 
 namespace SbeCore.Crossbar;
@@ -16,6 +17,9 @@ internal sealed class PulseContext
 
     /// <summary>The rows [First, End) this context writes; First is a multiple of <see cref="PulseTuning.RowGroup"/>.</summary>
     public int First, End;
+
+    /// <summary>The row's pulse counts and Gaussians a device array's kernel consumes.</summary>
+    public readonly PulseRowScratch Row = new();
 
     /// <summary>Slot-major row-mask draws of the row block.</summary>
     public uint[] Draws = [];
@@ -37,6 +41,8 @@ internal sealed class PulseContext
     {
         First = first; End = end; Group = -1;
         Pulses = Clipped = 0;
+        Row.Placed = 0;
+        Row.CountedColumns = 0;
         CellPulses.AsSpan().Clear(); CellClipped.AsSpan().Clear();
     }
 

@@ -68,7 +68,7 @@ internal sealed class TransferPair
     /// (added to A's counters when the write ends); returns the clipped pulses.</summary>
     public long ApplyPulses(int k, int n, int direction, float[] visible, PulseContext context)
     {
-        long clipped = Fast.PulseDevice(k, n, direction, context.Random);
+        long clipped = Fast.PulseDevice(k, n, direction, context);
         context.AddCellPulses(0, n, clipped);
         visible[k] = Visible(k);
         return clipped;

@@ -104,6 +104,20 @@ public sealed class RandomStream
         if (_gaussianEnd - _gaussianNext < count) KeepAndRefillGaussians();
     }
 
+    /// <summary>Fills <paramref name="destination"/> with the next Gaussians: the values that as many
+    /// <see cref="NextGaussian"/> calls would return, in the same order.</summary>
+    internal void DrawGaussians(Span<float> destination)
+    {
+        while (!destination.IsEmpty)
+        {
+            if (_gaussianNext >= _gaussianEnd) RefillGaussian();
+            int take = Math.Min(destination.Length, _gaussianEnd - _gaussianNext);
+            _gaussian.AsSpan(_gaussianNext, take).CopyTo(destination);
+            _gaussianNext += take;
+            destination = destination.Slice(take);
+        }
+    }
+
     private void KeepAndRefillGaussians()
     {
         Debug.Assert(_lanes is null, "only a keyed stream keeps its undrawn Gaussians");

@@ -7,7 +7,7 @@ namespace SbeCore.Tests.Crossbar;
 
 public class AllocationTests
 {
-    public static TheoryData<string> Configs => new() { "ConstantStep", "ConstantStepDI", "EcRamRounded", "LinearStep", "ExpStep", "None", "Ideal", "LongTrain", "TikiTaka" };
+    public static TheoryData<string> Configs => new() { "ConstantStep", "ConstantStepDI", "EcRamRounded", "LinearStep", "ExpStep", "None", "Ideal", "LongTrain", "TikiTaka", "PowStep", "ReRamSB", "Pcm" };
 
     private static TileConfig ConfigFor(string name) => name switch
     {
@@ -19,6 +19,9 @@ public class AllocationTests
         "None" => TileConfig.Capacitor() with { Update = new UpdateConfig { PulseType = PulseType.None } },
         "LongTrain" => TileConfig.GokmenVlasov() with { Update = new UpdateConfig { DesiredBl = 200, UpdateBlManagement = false } },
         "TikiTaka" => TileConfig.TikiTakaEcRam() with { Device = DevicePresets.TikiTakaEcRam() with { NReadsPerTransfer = 3, TransferForward = TileConfig.PresetIO() } },
+        "PowStep" => new TileConfig { Device = new PowStepDevice() },
+        "ReRamSB" => TileConfig.ReRamSB(),
+        "Pcm" => TileConfig.Pcm(),
         _ => new TileConfig(),
     };
 

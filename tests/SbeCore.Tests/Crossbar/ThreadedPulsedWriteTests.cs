@@ -17,7 +17,7 @@ public class ThreadedPulsedWriteTests
 
     public static TheoryData<string> Configs => new()
     {
-        "ConstantStep", "ConstantStepSparse", "ConstantStepNoiseless", "ConstantStepDI", "LinearStep", "ExpStep", "OneSided", "LongTrain", "WriteNoise", "EcRamRounded", "TikiTaka",
+        "ConstantStep", "ConstantStepSparse", "ConstantStepNoiseless", "ConstantStepDI", "LinearStep", "ExpStep", "OneSided", "LongTrain", "WriteNoise", "EcRamRounded", "TikiTaka", "PowStep", "ReRamSB", "Custom",
     };
 
     private static TileConfig ConfigFor(string name) => name switch
@@ -32,6 +32,9 @@ public class ThreadedPulsedWriteTests
         "WriteNoise" => new TileConfig { Device = new LinearStepDevice { WriteNoiseStd = 0.5f, DwMinStd = 0.3f } },
         "EcRamRounded" => TileConfig.EcRam() with { Update = new UpdateConfig { PulseType = PulseType.ImplicitStochasticRound } },
         "TikiTaka" => TileConfig.TikiTakaEcRam(),
+        "PowStep" => new TileConfig { Device = new PowStepDevice() },
+        "ReRamSB" => TileConfig.ReRamSB(),
+        "Custom" => TileConfig.FromPreset(new LeakyTwoLevelDevice()),
         _ => throw new ArgumentException(name),
     };
 

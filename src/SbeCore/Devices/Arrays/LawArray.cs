@@ -1,0 +1,182 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using SbeCore.Kernels;
+using SbeCore.Numerics;
+
+namespace SbeCore.Devices.Arrays;
+
+/// <summary>
+/// A device array under a SIMD law: one generic row kernel, specialised per width and per law. Lanes are
+/// consecutive devices of a row; a block of lanes runs pulse by pulse up to its largest count, each lane taking its
+/// own pulse's Gaussian (at its device's offset in the row's Gaussians) while it has pulses left, clipping after every
+/// pulse and counting the clipped ones. Blocks without pulses are skipped; the columns past the last whole vector, and
+/// the few counted columns of a sparse row, run the law one lane wide with the same operations, so every width gives
+/// the same bits.
+/// </summary>
+internal sealed class LawArray<TLaw> : DeviceArray where TLaw : struct, IPulseLaw
+{
+    private TLaw _law;
+
+    public LawArray(TLaw law, DeviceArrayState state) : base(state, law.Noisy ? 1 : 0, state.Persistent is not null ? 1 : 0)
+    {
+        _law = law;
+        Refresh();
+    }
+
+    public override void Refresh() => _law.Load(State.Parameters, State.ParametersPerDevice);
+
+    protected override long Kernel(int firstDevice, int columns, ReadOnlySpan<int> only, float[] counts, int[] offsets, float[] gaussians, RandomStream random)
+    {
+        if (Sparse(only.Length, columns))
+        {
+            // A sparse row: its few devices one by one.
+            long clipped = 0;
+            foreach (int j in only) clipped += One(firstDevice, j, counts, offsets, gaussians);
+            return clipped;
+        }
+        return SimdDispatch.For(columns) switch
+        {
+            SimdWidth.V512 => Row<SimdLaw512, Vector512<float>>(firstDevice, columns, counts, offsets, gaussians),
+            SimdWidth.V256 => Row<SimdLaw256, Vector256<float>>(firstDevice, columns, counts, offsets, gaussians),
+            SimdWidth.V128 => Row<SimdLaw128, Vector128<float>>(firstDevice, columns, counts, offsets, gaussians),
+            _ => Row<SimdLawScalar, float>(firstDevice, columns, counts, offsets, gaussians),
+        };
+    }
+
+    private long Row<TOps, TVec>(int firstDevice, int columns, float[] counts, int[] offsets, float[] gaussians)
+        where TOps : struct, ISimdLawOps<TVec> where TVec : struct
+    {
+        long clipped = 0;
+        int j = 0;
+        ref float countRef = ref MemoryMarshal.GetArrayDataReference(counts);
+        if (TOps.Count > 1)
+        {
+            for (; j + TOps.Count <= columns; j += TOps.Count)
+            {
+                TVec signed = TOps.Load(ref countRef, (nuint)j);
+                if (TOps.AnyBitSet(signed)) clipped += Block<TOps, TVec>(firstDevice, j, signed, counts, offsets, gaussians);
+            }
+        }
+        for (; j < columns; j++) clipped += One(firstDevice, j, counts, offsets, gaussians);
+        return clipped;
+    }
+
+    public override long ApplyNow(int k, int n, int direction, RandomStream random)
+    {
+        TLaw law = _law;
+        DeviceArrayState s = State;
+        bool noisy = law.Noisy;
+        float up = direction > 0 ? MathBits.AllOnes : 0f;
+        float lo = s.MinBounds[k], hi = s.MaxBounds[k];
+        float[] pulsed = s.Pulsed;
+        float w = pulsed[k];
+        long clipped = 0;
+        for (int t = 0; t < n; t++)
+        {
+            float next = law.Pulse<SimdLawScalar, float>(w, up, lo, hi, (nuint)k, noisy ? random.NextGaussian() : 0f);
+            if (next > hi) { next = hi; clipped++; }
+            else if (next < lo) { next = lo; clipped++; }
+            w = next;
+        }
+        pulsed[k] = w;
+        if (s.Persistent is not null) s.Weights[k] = w + s.WriteNoise * random.NextGaussian();
+        return clipped;
+    }
+
+    // One device (column j): the law one lane wide, pulse by pulse, its Gaussians consecutive from its offset. The
+    // same operations as a vector lane, so the same bits.
+    private long One(int firstDevice, int j, float[] counts, int[] offsets, float[] gaussians)
+    {
+        float signed = counts[j];
+        if (signed == 0) return 0;
+        counts[j] = 0;
+        TLaw law = _law;
+        DeviceArrayState s = State;
+        int k = firstDevice + j, n = (int)MathF.Abs(signed), g = offsets[j];
+        bool noisy = law.Noisy;
+        float up = SimdLawScalar.GreaterThan(signed, 0f);
+        float lo = s.MinBounds[k], hi = s.MaxBounds[k];
+        float[] pulsed = s.Pulsed;
+        float w = pulsed[k];
+        long clipped = 0;
+        for (int t = 0; t < n; t++)
+        {
+            float next = law.Pulse<SimdLawScalar, float>(w, up, lo, hi, (nuint)k, noisy ? gaussians[g + t] : 0f);
+            if (next > hi) { next = hi; clipped++; }
+            else if (next < lo) { next = lo; clipped++; }
+            w = next;
+        }
+        pulsed[k] = w;
+        // What reads see is redrawn once the device is written (aihwkit draws it after every pulse; only the last draw
+        // stays visible): the device's last Gaussian.
+        if (s.Persistent is not null) s.Weights[k] = w + s.WriteNoise * gaussians[g + (noisy ? n : 0)];
+        return clipped;
+    }
+
+    // A vector of devices with at least one pulse among them: pulse by pulse up to their largest count, each lane
+    // stepping while it has pulses left.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private long Block<TOps, TVec>(int firstDevice, int j, TVec signed, float[] counts, int[] offsets, float[] gaussians)
+        where TOps : struct, ISimdLawOps<TVec> where TVec : struct
+    {
+        TLaw law = _law;
+        DeviceArrayState s = State;
+        bool noisy = law.Noisy, writeNoise = s.Persistent is not null;
+        // Each lane's last pulse and its Gaussian offset as integers; the counts are consumed.
+        Unsafe.SkipInit(out LaneInts last);
+        Unsafe.SkipInit(out LaneInts start);
+        int most = 0;
+        for (int l = 0; l < TOps.Count; l++)
+        {
+            int count = (int)MathF.Abs(counts[j + l]);
+            last[l] = Math.Max(count - 1, 0);
+            start[l] = count != 0 ? offsets[j + l] : 0;
+            most = Math.Max(most, count);
+        }
+        TOps.Store(TOps.Zero, ref MemoryMarshal.GetArrayDataReference(counts), (nuint)j);
+        nuint k = (nuint)(firstDevice + j);
+        ref float pulsedRef = ref MemoryMarshal.GetArrayDataReference(s.Pulsed);
+        TVec n = TOps.Abs(signed);
+        TVec up = TOps.GreaterThan(signed, TOps.Zero);
+        TVec lo = TOps.Load(ref MemoryMarshal.GetArrayDataReference(s.MinBounds), k);
+        TVec hi = TOps.Load(ref MemoryMarshal.GetArrayDataReference(s.MaxBounds), k);
+        TVec w = TOps.Load(ref pulsedRef, k);
+        TVec one = TOps.Broadcast(1f), clip = TOps.Zero, xi = TOps.Zero;
+        for (int t = 0; t < most; t++)
+        {
+            TVec active = TOps.GreaterThan(n, TOps.Broadcast(t));
+            if (noisy) xi = TOps.Gather(gaussians, ref start[0], ref last[0], t);
+            TVec next = law.Pulse<TOps, TVec>(w, up, lo, hi, k, xi);
+            TVec over = TOps.GreaterThan(next, hi), under = TOps.LessThan(next, lo);
+            next = TOps.Select(over, hi, TOps.Select(under, lo, next));
+            clip = TOps.Add(clip, TOps.And(TOps.And(TOps.Or(over, under), active), one));
+            w = TOps.Select(active, next, w);
+        }
+        TOps.Store(w, ref pulsedRef, k);
+        if (writeNoise)
+        {
+            // The device's Gaussian after its pulses' (write noise, as in One).
+            ref float weights = ref MemoryMarshal.GetArrayDataReference(s.Weights);
+            TVec noise = TOps.Gather(gaussians, ref start[0], ref last[0], noisy ? -1 : 0);
+            TVec visible = TOps.Add(w, TOps.Multiply(TOps.Broadcast(s.WriteNoise), noise));
+            TOps.Store(TOps.Select(TOps.GreaterThan(n, TOps.Zero), visible, TOps.Load(ref weights, k)), ref weights, k);
+        }
+        return Sum<TOps, TVec>(clip);
+    }
+
+    private static long Sum<TOps, TVec>(TVec value) where TOps : struct, ISimdLawOps<TVec> where TVec : struct
+    {
+        Unsafe.SkipInit(out LaneFloats lanes);
+        TOps.Store(value, ref MemoryMarshal.GetReference((Span<float>)lanes), 0);
+        long sum = 0;
+        for (int l = 0; l < TOps.Count; l++) sum += (long)lanes[l];
+        return sum;
+    }
+
+    [InlineArray(16)]
+    private struct LaneInts { private int _lane; }
+
+    [InlineArray(16)]
+    private struct LaneFloats { private float _lane; }
+}
