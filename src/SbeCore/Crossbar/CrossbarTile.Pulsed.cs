@@ -413,7 +413,7 @@ public sealed partial class CrossbarTile
         _inverseStep = 1.0 / _device.WeightGranularity;
         var up = Config.Update;
         int maxBl = !up.FixedBl && !up.UpdateBlManagement ? UpdateConfig.MaxBl : up.DesiredBl;
-        _denseCap = Math.Min((double)Math.Max(1, rankOneEquivalent) * maxBl, int.MaxValue / 2);
+        _denseCap = Math.Min((double)Math.Max(1, rankOneEquivalent) * maxBl, MaxDensePulses);
         _denseLr = lr; _denseStride = stride;
         _denseStochastic = type != PulseType.DeterministicImplicit;
         fixed (float* p = g)
@@ -423,6 +423,10 @@ public sealed partial class CrossbarTile
             finally { _denseG = null; }
         }
     }
+
+    /// <summary>Most pulses a dense write gives one device: 2^24, the largest count a row's float count buffer holds
+    /// exactly (every device model is far past its bounds long before: 2^24 steps of even 1e-6).</summary>
+    internal const double MaxDensePulses = 1 << 24;
 
     private unsafe void DenseRows(PulseContext c)
     {

@@ -233,7 +233,7 @@ public sealed partial class CrossbarTile : IAnalogArray
 
     /// <summary>Dense element-wise write W -= learningRate * g (g rows x cols), as a mini-batch buffer would apply it.
     /// Pulsed devices get |learningRate g_ij| / dw_min pulses each (stochastically rounded for StochasticCompressed,
-    /// rounded to nearest for DeterministicImplicit), at most max(1, rankOneEquivalent) * BL per device.
+    /// rounded to nearest for DeterministicImplicit), at most max(1, rankOneEquivalent) * BL (and at most 2^24) per device.
     /// Counts <paramref name="rankOneEquivalent"/> rank-1 writes.</summary>
     public void UpdateDense(float learningRate, ReadOnlySpan<float> g, long rankOneEquivalent)
     {

@@ -30,6 +30,7 @@ internal sealed unsafe class ParallelKernels
     private int _wLength, _inLength, _sLength, _vLength, _outLength;
     private int _rows, _cols, _stride, _n, _inStride;
     private float _alpha;
+    private bool _clearFirst;
     private int _per, _parts, _extent;
 
     private readonly WorkerPool _pool;
@@ -74,14 +75,21 @@ internal sealed unsafe class ParallelKernels
         }
     }
 
-    /// <summary><see cref="Blas.RankK"/> (W += U diag(s) V^T, u k x rows, v k x cols) over up to <paramref name="threads"/> threads.</summary>
-    public void RankK(ReadOnlySpan<float> u, ReadOnlySpan<float> s, ReadOnlySpan<float> v, Span<float> w, int rows, int cols, int stride, int threads)
+    /// <summary><see cref="Blas.RankK"/> (W += U diag(s) V^T, u k x rows, v k x cols) over up to <paramref name="threads"/>
+    /// threads; with <paramref name="clearFirst"/> each block first sets its rows of W to 0 (W = U diag(s) V^T, the same
+    /// bits as clearing W and then adding).</summary>
+    public void RankK(ReadOnlySpan<float> u, ReadOnlySpan<float> s, ReadOnlySpan<float> v, Span<float> w, int rows, int cols, int stride, int threads, bool clearFirst = false)
     {
         Blas.CheckRankK(u, s, v, w, rows, cols, stride);
-        if (!Split(threads, (long)rows * cols * s.Length, rows, RowQuantum)) { Blas.RankK(u, s, v, w, rows, cols, stride); return; }
+        if (!Split(threads, (long)rows * cols * s.Length, rows, RowQuantum))
+        {
+            if (clearFirst) ClearRows(w, cols, stride, 0, rows);
+            Blas.RankK(u, s, v, w, rows, cols, stride);
+            return;
+        }
         fixed (float* pu = u, ps = s, pv = v, pw = w)
         {
-            _s = ps; _sLength = s.Length; _v = pv; _vLength = v.Length;
+            _s = ps; _sLength = s.Length; _v = pv; _vLength = v.Length; _clearFirst = clearFirst;
             Run(Job.RankK, pw, w.Length, pu, u.Length, rows, cols, stride, s.Length);
         }
     }
@@ -98,6 +106,12 @@ internal sealed unsafe class ParallelKernels
             _alpha = alpha; _inStride = gStride;
             Run(Job.AddScaled, pw, w.Length, pg, g.Length, rows, cols, stride, 0);
         }
+    }
+
+    private static void ClearRows(Span<float> w, int cols, int stride, int r0, int r1)
+    {
+        if (stride == cols) w.Slice(r0 * stride, (r1 - r0) * stride).Clear();
+        else for (int r = r0; r < r1; r++) w.Slice(r * stride, cols).Clear();
     }
 
     private static void AddRows(float alpha, ReadOnlySpan<float> g, int gStride, Span<float> w, int cols, int stride, int r0, int r1)
@@ -159,6 +173,7 @@ internal sealed unsafe class ParallelKernels
                                          new Span<float>(_out + (long)start * _cols, (end - start) * _cols));
                 break;
             case Job.RankK:
+                if (_clearFirst) ClearRows(w, _cols, _stride, start, end);
                 Blas.RankKRowBlock(input, new ReadOnlySpan<float>(_s, _sLength), new ReadOnlySpan<float>(_v, _vLength), w, _rows, _cols, _stride, start, end);
                 break;
             default:
@@ -172,8 +187,10 @@ internal sealed unsafe class ParallelKernels
 internal static class ParallelTuning
 {
     /// <summary>
-    /// Multiply-adds each thread must get before a read or an update is split: waking a worker and waiting for it costs a
-    /// few microseconds, about what one core does in 2^18 multiply-adds at the kernels' speed.
+    /// Multiply-adds each thread must get before a read or an update is split (2^22). Waking a worker costs about a
+    /// microsecond, but a split moves the call's operands to the other core and its results back: a 100 x 785 read of
+    /// 64 inputs (5 M multiply-adds) ran 1.5x faster on 2 threads alone, yet the 784-100-10 training step whose reads and
+    /// gradient split at 2^18 ran 1.2x slower on 2 threads than on 1 (BenchmarkDotNet, NetworkThreadScalingBenchmarks).
     /// </summary>
-    public const long MinMultiplyAddsPerThread = 1 << 18;
+    public const long MinMultiplyAddsPerThread = 1 << 22;
 }

@@ -35,15 +35,15 @@ public sealed class MiniBatchRule : IUpdateRule, IRuleState
     internal void Accumulate(float weight, ReadOnlySpan<float> delta, ReadOnlySpan<float> x)
         => Blas.Ger(weight, delta, x, _gradient.Span, Rows, Cols, _gradient.Stride);
 
-    /// <summary>Adds the batch mean (1/n) sum_j delta_j x_j^T in one pass over the buffer (bit-for-bit the n per-sample
-    /// <see cref="Accumulate"/> calls, in order; measured in ObservePerSampleBenchmarks), split by rows over the array's threads (the same bits
-    /// for any count).</summary>
+    /// <summary>Sets the buffer to the batch mean (1/n) sum_j delta_j x_j^T in one pass (bit-for-bit a cleared buffer and
+    /// the n per-sample <see cref="Accumulate"/> calls, in order; measured in ObservePerSampleBenchmarks), split by rows over
+    /// the array's threads, each clearing its own rows first (the same bits for any count).</summary>
     internal void AccumulateBatch(ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, IAnalogArray tile)
     {
         if (_weights.Length < n) _weights = new float[n];
         var w = _weights.AsSpan(0, n);
         w.Fill(1f / n);
-        _threaded.RankK(deltas, w, inputs, _gradient.Span, Rows, Cols, _gradient.Stride, tile.Threads);
+        _threaded.RankK(deltas, w, inputs, _gradient.Span, Rows, Cols, _gradient.Stride, tile.Threads, clearFirst: true);
     }
 
     /// <inheritdoc />
@@ -51,8 +51,7 @@ public sealed class MiniBatchRule : IUpdateRule, IRuleState
     {
         RuleGuards.CheckApply(tile, Rows, Cols, deltas, inputs, n, learningRate);
         if (n == 0) return;
-        _gradient.Clear();
-        AccumulateBatch(deltas, inputs, n, tile);
+        AccumulateBatch(deltas, inputs, n, tile); // clears the buffer first, each thread its rows
         long writes = Math.Min(n, Math.Min(Rows, Cols));
         tile.UpdateDense(learningRate, _gradient.Span, _gradient.Stride, writes);
         RankOneWrites += writes;

@@ -77,9 +77,9 @@ public class ParallelKernelsTests
     {
         var pool = new WorkerPool(); // its own workers: no other test's job holds them
         var kernels = new ParallelKernels(pool);
-        const int rows = 256, cols = 512, n = 16; // 2M multiply-adds: past the threshold for 2 threads
+        const int rows = 512, cols = 512, n = 64; // 16.8M multiply-adds: past the threshold for 2 threads
         float[] w = Random(rows * cols, 1), x = Random(n * cols, 2), y = new float[n * rows];
-        kernels.BatchRead(w, rows, cols, cols, x.AsSpan(0, cols), 1, y, threads: 2); // 131,072 multiply-adds: below one thread's share
+        kernels.BatchRead(w, rows, cols, cols, x.AsSpan(0, 8 * cols), 8, y, threads: 2); // 2.1M: below one thread's share
         Assert.Equal(1, kernels.LastParts);
         Assert.Equal(0, pool.PartsOnWorkers);
         kernels.BatchRead(w, rows, cols, cols, x, n, y, threads: 2);
@@ -90,7 +90,7 @@ public class ParallelKernelsTests
     [Fact]
     public void SplitReadsAllocateNothing()
     {
-        var kernels = new ParallelKernels();
+        var kernels = new ParallelKernels { MinWorkPerThread = 1 }; // split these mid-sized calls
         const int rows = 256, cols = 512, n = 16;
         float[] w = Random(rows * cols, 1), x = Random(n * cols, 2), d = Random(n * rows, 3), y = new float[n * rows], z = new float[n * cols];
         float[] s = Random(n, 4);
