@@ -240,7 +240,7 @@ SBE_API int sbe_tile_post_update_step(sbe_tile_t *tile);
    16 inputs (with an I/O model), an ideal dense write and a mini-batch gradient by rows. Outputs, weights and counters are
    the same bits for every value: each group of 64 rows of a write, and each group of 16 inputs of a read, draws its own
    random numbers. A write splits only when each thread gets at least 65,536 device visits (rows x firing columns), a
-   read or gradient at 2^18 multiply-adds. sbe_network_set_threads sets every tile of a network. */
+   read or gradient at 2^22 multiply-adds. sbe_network_set_threads sets every tile of a network. */
 SBE_API int sbe_tile_set_threads(sbe_tile_t *tile, uint32_t threads);
 SBE_API int sbe_tile_get_threads(const sbe_tile_t *tile, uint32_t *threads);
 SBE_API int sbe_tile_get_weights(const sbe_tile_t *tile, float *weights, size_t weights_len);

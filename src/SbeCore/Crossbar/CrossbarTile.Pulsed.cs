@@ -60,7 +60,7 @@ public sealed partial class CrossbarTile
     /// (forward) or columns (backward; with an I/O model, its matrix product), an ideal dense write and a mini-batch rule's
     /// gradient by rows. Results are bit-identical for every value: each row of a write draws its own random numbers, and
     /// each output of a read runs the same operations on any thread. Work is split only when every thread gets at least
-    /// 65536 device visits (rows times firing columns) of a write, or 2^18 multiply-adds of a read or gradient; below
+    /// 65536 device visits (rows times firing columns) of a write, or 2^22 multiply-adds of a read or gradient; below
     /// that, waking a thread costs more than it saves.
     /// </summary>
     public int Threads
