@@ -22,4 +22,9 @@ internal interface IPulseLaw
     /// are computed too and discarded by the caller.
     /// </summary>
     TVec Pulse<TOps, TVec>(TVec w, TVec up, TVec lo, TVec hi, nuint k, TVec xi) where TOps : struct, ISimdLawOps<TVec> where TVec : struct;
+
+    /// <summary>One pulse on device k alone (a sparse row's devices, a unit cell's): the same operations as one lane of
+    /// <see cref="Pulse"/>, so the same bits; a law may read its fields from a per-device record here, since one device's
+    /// fields scattered over several arrays cost a cache line each.</summary>
+    float PulseOne(float w, bool up, float lo, float hi, int k, float xi);
 }

@@ -67,14 +67,14 @@ internal sealed class LawArray<TLaw> : DeviceArray where TLaw : struct, IPulseLa
         TLaw law = _law;
         DeviceArrayState s = State;
         bool noisy = law.Noisy;
-        float up = direction > 0 ? MathBits.AllOnes : 0f;
+        bool up = direction > 0;
         float lo = s.MinBounds[k], hi = s.MaxBounds[k];
         float[] pulsed = s.Pulsed;
         float w = pulsed[k];
         long clipped = 0;
         for (int t = 0; t < n; t++)
         {
-            float next = law.Pulse<SimdLawScalar, float>(w, up, lo, hi, (nuint)k, noisy ? random.NextGaussian() : 0f);
+            float next = law.PulseOne(w, up, lo, hi, k, noisy ? random.NextGaussian() : 0f);
             if (next > hi) { next = hi; clipped++; }
             else if (next < lo) { next = lo; clipped++; }
             w = next;
@@ -95,14 +95,14 @@ internal sealed class LawArray<TLaw> : DeviceArray where TLaw : struct, IPulseLa
         DeviceArrayState s = State;
         int k = firstDevice + j, n = (int)MathF.Abs(signed), g = offsets[j];
         bool noisy = law.Noisy;
-        float up = SimdLawScalar.GreaterThan(signed, 0f);
+        bool up = signed > 0;
         float lo = s.MinBounds[k], hi = s.MaxBounds[k];
         float[] pulsed = s.Pulsed;
         float w = pulsed[k];
         long clipped = 0;
         for (int t = 0; t < n; t++)
         {
-            float next = law.Pulse<SimdLawScalar, float>(w, up, lo, hi, (nuint)k, noisy ? gaussians[g + t] : 0f);
+            float next = law.PulseOne(w, up, lo, hi, k, noisy ? gaussians[g + t] : 0f);
             if (next > hi) { next = hi; clipped++; }
             else if (next < lo) { next = lo; clipped++; }
             w = next;

@@ -12,6 +12,8 @@ namespace SbeCore.Devices.Arrays;
 internal struct LinearStepLaw : IPulseLaw
 {
     private readonly float[] _scaleUp, _scaleDown, _slopeUp, _slopeDown, _reference;
+    private readonly float[] _records; // the same fields per device, side by side, for one device alone (PulseOne)
+    private readonly int _recordLength;
     private readonly float _std;
     private readonly bool _multNoise, _zeroShift;
 
@@ -23,6 +25,8 @@ internal struct LinearStepLaw : IPulseLaw
         _scaleUp = new float[devices]; _scaleDown = new float[devices];
         _slopeUp = new float[devices]; _slopeDown = new float[devices];
         _reference = _zeroShift ? new float[devices] : [];
+        _recordLength = _zeroShift ? 5 : 4;
+        _records = new float[devices * _recordLength];
     }
 
     public readonly bool Noisy => _std != 0;
@@ -34,6 +38,7 @@ internal struct LinearStepLaw : IPulseLaw
             var p = parameters.Slice(k * perDevice, perDevice);
             _scaleUp[k] = p[0]; _scaleDown[k] = p[1]; _slopeUp[k] = p[2]; _slopeDown[k] = p[3];
             if (_zeroShift) _reference[k] = p[4];
+            p.Slice(0, _recordLength).CopyTo(_records.AsSpan(k * _recordLength));
         }
     }
 
@@ -43,6 +48,24 @@ internal struct LinearStepLaw : IPulseLaw
         TVec scale = TOps.Select(up, TOps.Load(ref MemoryMarshal.GetArrayDataReference(_scaleUp), k), TOps.Load(ref MemoryMarshal.GetArrayDataReference(_scaleDown), k));
         TVec slope = TOps.Select(up, TOps.Load(ref MemoryMarshal.GetArrayDataReference(_slopeUp), k), TOps.Load(ref MemoryMarshal.GetArrayDataReference(_slopeDown), k));
         TVec reference = _zeroShift ? TOps.Load(ref MemoryMarshal.GetArrayDataReference(_reference), k) : TOps.Zero;
+        return Step<TOps, TVec>(w, up, scale, slope, reference, xi);
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly float PulseOne(float w, bool up, float lo, float hi, int k, float xi)
+    {
+        ref float record = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_records), k * _recordLength);
+        float scale = up ? record : Unsafe.Add(ref record, 1);
+        float slope = up ? Unsafe.Add(ref record, 2) : Unsafe.Add(ref record, 3);
+        float reference = _zeroShift ? Unsafe.Add(ref record, 4) : 0f;
+        return Step<SimdLawScalar, float>(w, up ? MathBits.AllOnes : 0f, scale, slope, reference, xi);
+    }
+
+    // The law, once: dw = slope x + scale (noise multiplied or added), x = w (+ reference with zero-shift).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private readonly TVec Step<TOps, TVec>(TVec w, TVec up, TVec scale, TVec slope, TVec reference, TVec xi) where TOps : struct, ISimdLawOps<TVec> where TVec : struct
+    {
         TVec x = _zeroShift ? TOps.Add(w, reference) : w;
         TVec one = TOps.Broadcast(1f);
         TVec dw;

@@ -31,6 +31,11 @@ internal struct PowStepLaw : IPulseLaw
         }
     }
 
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly float PulseOne(float w, bool up, float lo, float hi, int k, float xi)
+        => Pulse<SimdLawScalar, float>(w, up ? MathBits.AllOnes : 0f, lo, hi, (nuint)k, xi);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly TVec Pulse<TOps, TVec>(TVec w, TVec up, TVec lo, TVec hi, nuint k, TVec xi) where TOps : struct, ISimdLawOps<TVec> where TVec : struct
     {
