@@ -2,8 +2,8 @@ using System.Runtime.InteropServices;
 
 namespace SbeCore.Native;
 
-// Threads a tile's (or every tile of a network's) pulsed writes may split their rows over: the same bits for every
-// value, since each row group draws its own random numbers (docs/crossbar.md, "Randomness").
+// Threads a tile's (or every tile of a network's) writes, reads and gradients may split over: the same bits for every
+// value, since every random number is keyed by what it belongs to (docs/crossbar.md, "Randomness").
 internal static unsafe partial class Exports
 {
     /// <summary>sbe_tile_set_threads: 1 to 64.</summary>

@@ -145,13 +145,7 @@ public static partial class Blas
     public static void RankK(ReadOnlySpan<float> u, ReadOnlySpan<float> s, ReadOnlySpan<float> v, Span<float> w, int rows, int cols, int stride)
     {
         CheckRankK(u, s, v, w, rows, cols, stride);
-        switch (SimdDispatch.Widest)
-        {
-            case SimdWidth.V512: RankK512(u, s, v, w, rows, cols, stride); break;
-            case SimdWidth.V256: RankK256(u, s, v, w, rows, cols, stride); break;
-            case SimdWidth.V128: RankK128(u, s, v, w, rows, cols, stride); break;
-            default: RankKScalar(u, s, v, w, rows, cols, stride); break;
-        }
+        RankKRowBlock(u, s, v, w, rows, cols, stride, 0, rows);
     }
 
     /// <summary>Batched forward read: Y (n x rows) = X (n x cols) W^T.</summary>
@@ -161,13 +155,7 @@ public static partial class Blas
     public static void BatchRead(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> x, int n, Span<float> y)
     {
         CheckBatchRead(w, rows, cols, stride, x, n, y);
-        switch (SimdDispatch.Widest)
-        {
-            case SimdWidth.V512: BatchRead512(w, rows, cols, stride, x, n, y); break;
-            case SimdWidth.V256: BatchRead256(w, rows, cols, stride, x, n, y); break;
-            case SimdWidth.V128: BatchRead128(w, rows, cols, stride, x, n, y); break;
-            default: BatchReadScalar(w, rows, cols, stride, x, n, y); break;
-        }
+        BatchReadRowBlock(w, rows, cols, stride, x, n, y, 0, rows);
     }
 
     /// <summary>Batched backward read: Z (n x cols) = D (n x rows) W.</summary>
@@ -177,13 +165,7 @@ public static partial class Blas
     public static void BatchReadTransposed(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> d, int n, Span<float> z)
     {
         CheckBatchReadTransposed(w, rows, cols, stride, d, n, z);
-        switch (SimdDispatch.Widest)
-        {
-            case SimdWidth.V512: BatchReadTransposed512(w, rows, cols, stride, d, n, z); break;
-            case SimdWidth.V256: BatchReadTransposed256(w, rows, cols, stride, d, n, z); break;
-            case SimdWidth.V128: BatchReadTransposed128(w, rows, cols, stride, d, n, z); break;
-            default: BatchReadTransposedScalar(w, rows, cols, stride, d, n, z); break;
-        }
+        BatchReadTransposedColumnBlock(w, rows, cols, stride, d, n, z, 0, cols);
     }
 
     internal static void CheckBatchRead(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> x, int n, Span<float> y)

@@ -53,7 +53,7 @@ internal sealed unsafe class ParallelKernels
         Blas.CheckBatchRead(w, rows, cols, stride, x, n, y);
         long work = (long)rows * cols * n;
         Job job = Split(threads, work, rows, RowQuantum) ? Job.Read : Split(threads, work, n, SampleQuantum) ? Job.ReadSamples : default;
-        if (LastParts == 1) { Blas.BatchRead(w, rows, cols, stride, x, n, y); return; }
+        if (LastParts == 1) { Blas.BatchReadRowBlock(w, rows, cols, stride, x, n, y, 0, rows); return; } // checked above
         fixed (float* pw = w, px = x, py = y)
         {
             _out = py; _outLength = y.Length;
@@ -67,7 +67,7 @@ internal sealed unsafe class ParallelKernels
         Blas.CheckBatchReadTransposed(w, rows, cols, stride, d, n, z);
         long work = (long)rows * cols * n;
         Job job = Split(threads, work, cols, ColumnQuantum) ? Job.ReadTransposed : Split(threads, work, n, SampleQuantum) ? Job.ReadTransposedSamples : default;
-        if (LastParts == 1) { Blas.BatchReadTransposed(w, rows, cols, stride, d, n, z); return; }
+        if (LastParts == 1) { Blas.BatchReadTransposedColumnBlock(w, rows, cols, stride, d, n, z, 0, cols); return; }
         fixed (float* pw = w, pd = d, pz = z)
         {
             _out = pz; _outLength = z.Length;
@@ -84,7 +84,7 @@ internal sealed unsafe class ParallelKernels
         if (!Split(threads, (long)rows * cols * s.Length, rows, RowQuantum))
         {
             if (clearFirst) ClearRows(w, cols, stride, 0, rows);
-            Blas.RankK(u, s, v, w, rows, cols, stride);
+            Blas.RankKRowBlock(u, s, v, w, rows, cols, stride, 0, rows);
             return;
         }
         fixed (float* pu = u, ps = s, pv = v, pw = w)
@@ -165,12 +165,12 @@ internal sealed unsafe class ParallelKernels
                 Blas.BatchReadTransposedColumnBlock(w, _rows, _cols, _stride, input, _n, new Span<float>(_out, _outLength), start, end);
                 break;
             case Job.ReadSamples:
-                Blas.BatchRead(w, _rows, _cols, _stride, input.Slice(start * _cols, (end - start) * _cols), end - start,
-                               new Span<float>(_out + (long)start * _rows, (end - start) * _rows));
+                Blas.BatchReadRowBlock(w, _rows, _cols, _stride, input.Slice(start * _cols, (end - start) * _cols), end - start,
+                                       new Span<float>(_out + (long)start * _rows, (end - start) * _rows), 0, _rows);
                 break;
             case Job.ReadTransposedSamples:
-                Blas.BatchReadTransposed(w, _rows, _cols, _stride, input.Slice(start * _rows, (end - start) * _rows), end - start,
-                                         new Span<float>(_out + (long)start * _cols, (end - start) * _cols));
+                Blas.BatchReadTransposedColumnBlock(w, _rows, _cols, _stride, input.Slice(start * _rows, (end - start) * _rows), end - start,
+                                                    new Span<float>(_out + (long)start * _cols, (end - start) * _cols), 0, _cols);
                 break;
             case Job.RankK:
                 if (_clearFirst) ClearRows(w, _cols, _stride, start, end);
