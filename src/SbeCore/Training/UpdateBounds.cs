@@ -1,6 +1,7 @@
 using SbeCore.Kernels;
 using SbeCore.Crossbar;
 using SbeCore.Eigen;
+using SbeCore.Training.Layers;
 
 namespace SbeCore.Training;
 
@@ -13,16 +14,20 @@ namespace SbeCore.Training;
 // each pair at lr).
 internal static class UpdateBounds
 {
+    /// <summary>A tile layer's last batch: the batch-wide bound from the layer's own layout (the same elements), the exact
+    /// per-pair check only when that is not decisive (a convolution then transposes its pairs).</summary>
+    public static void Check(int layer, ITileLayer t, ReadOnlySpan<float> gradOutput, int n, int rank, float learningRate)
+    {
+        if (Loose(t.Tile, t.PairDeltaColumns(gradOutput, n), t.PairInputColumns(n), n * t.Positions, t.Positions, rank, learningRate)) return;
+        Check(layer, t.Tile, t.PairDeltas(gradOutput, n), t.PairInputs(n), n * t.Positions, t.Positions, rank, learningRate);
+    }
+
     public static void Check(int layer, CrossbarTile tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int pairs, int positions, int rank, float learningRate)
     {
+        if (Loose(tile, deltas.Slice(0, pairs * tile.Rows), inputs.Slice(0, pairs * tile.Cols), pairs, positions, rank, learningRate)) return;
         int rows = tile.Rows, cols = tile.Cols;
         double root = Math.Sqrt((double)rows * cols), sum = 0;
         double weights = SimdReduce.AbsMax(tile.Weights), rate = Math.Abs((double)learningRate) * Math.Max(1, rank) * positions;
-        // The batch's largest |delta| and |x| bound every pair's term: two long scans instead of two short ones per pair
-        // (a conv layer has n x P pairs of a few floats). When even that bound is far inside both limits, every exact
-        // check below passes; otherwise they decide, so the verdicts are those of the exact bound. NaN fails here.
-        double loose = root * SimdReduce.AbsMax(deltas.Slice(0, pairs * rows)) * SimdReduce.AbsMax(inputs.Slice(0, pairs * cols));
-        if (loose < SampleScale.Limit && weights + rate * pairs * loose <= 0.5 * float.MaxValue) return;
         for (int j = 0; j < pairs; j++)
         {
             double bound = root * SimdReduce.AbsMax(deltas.Slice(j * rows, rows)) * SimdReduce.AbsMax(inputs.Slice(j * cols, cols));
@@ -33,5 +38,16 @@ internal static class UpdateBounds
         double reach = weights + rate * sum;
         if (!(reach <= float.MaxValue))
             throw new ArgumentException($"learningRate {learningRate} is too large: layer {layer}'s weights could reach {reach:g3}, beyond float range; no weights were changed. Lower the learning rate.", nameof(learningRate));
+    }
+
+    // The batch's largest |delta| and |x| bound every pair's term: two long scans instead of two short ones per pair
+    // (a conv layer has n x P pairs of a few floats). True when even that bound is far inside both limits, so every
+    // exact check passes; otherwise the exact checks decide, so the verdicts are those of the exact bound. NaN is false.
+    private static bool Loose(CrossbarTile tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int pairs, int positions, int rank, float learningRate)
+    {
+        double root = Math.Sqrt((double)tile.Rows * tile.Cols);
+        double weights = SimdReduce.AbsMax(tile.Weights), rate = Math.Abs((double)learningRate) * Math.Max(1, rank) * positions;
+        double loose = root * SimdReduce.AbsMax(deltas) * SimdReduce.AbsMax(inputs);
+        return loose < SampleScale.Limit && weights + rate * pairs * loose <= 0.5 * float.MaxValue;
     }
 }

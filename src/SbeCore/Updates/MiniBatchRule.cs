@@ -7,17 +7,19 @@ namespace SbeCore.Updates;
 /// array, then one dense write counted as min(n, a, b) rank-1 writes (docs/method.md section 4). The buffer's rows start on
 /// 64-byte boundaries (<see cref="AlignedMatrix"/>): the per-sample accumulation measured 1.25x faster than at the
 /// layer's odd stride (785), with the same bits.</summary>
-public sealed class MiniBatchRule : IUpdateRule, IRuleState
+public sealed class MiniBatchRule : IUpdateRule, IColumnPairsRule, IRuleState
 {
     private readonly AlignedMatrix _gradient;
     private readonly ParallelKernels _threaded = new(); // the gradient split by rows over the array's threads
     private float[] _weights = []; // n copies of 1/n for the one-pass accumulation (grows once to the largest batch)
+    private readonly float[] _sample; // one sample's sum over positions (a convolution's pairs as columns)
 
     /// <summary>Creates the rule for a rows x cols layer.</summary>
     public MiniBatchRule(int rows, int cols)
     {
         RuleGuards.CheckShape(rows, cols);
         Rows = rows; Cols = cols; _gradient = new AlignedMatrix(rows, cols);
+        _sample = new float[(long)rows * cols];
     }
 
     /// <summary>a.</summary>
@@ -54,6 +56,29 @@ public sealed class MiniBatchRule : IUpdateRule, IRuleState
         AccumulateBatch(deltas, inputs, n, tile); // clears the buffer first, each thread its rows
         long writes = Math.Min(n, Math.Min(Rows, Cols));
         tile.UpdateDense(learningRate, _gradient.Span, _gradient.Stride, writes);
+        RankOneWrites += writes;
+    }
+
+    /// <summary>The batch as <see cref="IUpdateRule.ApplyPositions"/> takes it, with each sample's P pairs as columns: its
+    /// P-term sum D_j X_j^T is one product of the Rows x P and Cols x P blocks (dot products along the positions, where
+    /// the position-major pairs would take P rank-1 passes over the buffer).</summary>
+    public void ApplyPositionColumns(IAnalogArray tile, ReadOnlySpan<float> deltaColumns, ReadOnlySpan<float> inputColumns, int n, int positions, float learningRate)
+    {
+        Check.AtLeast(positions, 1);
+        int pairs = checked(n * positions);
+        RuleGuards.CheckApply(tile, Rows, Cols, deltaColumns, inputColumns, pairs, learningRate * positions);
+        if (n == 0) return;
+        var g = _gradient.Span;
+        float weight = 1f / pairs;
+        for (int r = 0; r < Rows; r++) g.Slice(r * _gradient.Stride, Cols).Clear();
+        for (int j = 0; j < n; j++)
+        {
+            Blas.BatchReadRowBlock(inputColumns.Slice(j * Cols * positions, Cols * positions), Cols, positions, positions,
+                                   deltaColumns.Slice(j * Rows * positions, Rows * positions), Rows, _sample, 0, Cols);
+            for (int r = 0; r < Rows; r++) Blas.Axpy(weight, _sample.AsSpan(r * Cols, Cols), g.Slice(r * _gradient.Stride, Cols));
+        }
+        long writes = Math.Min(pairs, Math.Min(Rows, Cols));
+        tile.UpdateDense(learningRate * positions, g, _gradient.Stride, writes);
         RankOneWrites += writes;
     }
 

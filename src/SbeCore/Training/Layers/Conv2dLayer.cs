@@ -1,4 +1,5 @@
 using SbeCore.Crossbar;
+using SbeCore.Kernels;
 using SbeCore.Updates;
 
 namespace SbeCore.Training.Layers;
@@ -6,16 +7,18 @@ namespace SbeCore.Training.Layers;
 /// <summary>
 /// A 2-D convolution on one tile, mapped as analog simulators (aihwkit's AnalogConv2d) map it: rows = output channels,
 /// cols = in_channels x k x k + 1 (the bias column, fed 1, as in the dense layers). Forward unfolds every sample into
-/// its P patches (im2col into a reusable buffer) and reads all n x P of them in one batched tile read, so the tile's
-/// I/O model (DAC, noise, ADC) applies to every patch read, as to every dense read. Backward is one batched
-/// transposed read of the n x P deltas, folded back onto the input (col2im). The update pairs are (delta_{j,p},
-/// patch_{j,p}), n x P of them.
+/// the columns of its (PatchSize + 1) x P matrix (im2col, PyTorch's layout) and reads them in one column read
+/// (<see cref="CrossbarTile.ReadColumns"/>): the tile's I/O model applies to every patch read, as to every dense read,
+/// and the outputs come out channel-major. Backward is one transposed column read of the channel-major deltas, folded
+/// back onto the input (col2im). The update pairs are (delta_{j,p}, patch_{j,p}), n x P of them, in either layout.
 /// </summary>
 public sealed class Conv2dLayer : ITileLayer
 {
     private readonly ConvGeometry _g;
     private readonly PaddedInput? _padded; // a padded convolution unfolds from a zero-bordered copy
-    private float[] _patches = [], _z = [], _delta = [], _back = [];
+    private float[] _columns = [], _back = []; // n x Cols x P: the unfolded inputs; the backward read's output
+    private float[] _patches = [], _delta = []; // the same pairs position-major, made when a rule asks for them
+    private int _patchesFor = -1, _deltasFor = -1; // the batch size they were made for (-1: not made since the last pass)
     private int _capacity;
 
     /// <summary>Wraps <paramref name="tile"/> (OutChannels x (PatchSize + 1)) for geometry <paramref name="geometry"/>.</summary>
@@ -52,63 +55,67 @@ public sealed class Conv2dLayer : ITileLayer
     {
         if (n <= _capacity) return;
         int p = Positions, cols = Tile.Cols, rows = Tile.Rows;
-        _patches = LayerBuffers.Floats(n, (long)p * cols, Name);
-        for (long r = 0; r < (long)n * p; r++) _patches[r * cols + cols - 1] = 1f; // the bias input never changes
-        _z = LayerBuffers.Floats(n, (long)p * rows, Name);
-        _delta = LayerBuffers.Floats(n, (long)p * rows, Name);
+        _columns = LayerBuffers.Floats(n, (long)p * cols, Name);
+        for (int j = 0; j < n; j++) _columns.AsSpan((j * cols + cols - 1) * p, p).Fill(1f); // the bias input never changes
         _back = LayerBuffers.Floats(n, (long)p * cols, Name);
+        _patches = LayerBuffers.Floats(n, (long)p * cols, Name);
+        _delta = LayerBuffers.Floats(n, (long)p * rows, Name);
         _capacity = n;
     }
 
     /// <inheritdoc />
     public void Forward(ReadOnlySpan<float> input, int n, Span<float> output)
     {
-        int p = Positions, cols = Tile.Cols, rows = Tile.Rows, inSize = Input.Size;
+        int p = Positions, cols = Tile.Cols, inSize = Input.Size;
         for (int j = 0; j < n; j++)
         {
             ReadOnlySpan<float> sample = input.Slice(j * inSize, inSize);
-            Span<float> patches = _patches.AsSpan(j * p * cols, p * cols);
-            if (_padded is null) Im2Col.Unfold(_g, sample, patches, cols);
-            else Im2Col.Unfold(_padded.Geometry, _padded.Load(sample), patches, cols);
+            Span<float> columns = _columns.AsSpan(j * cols * p, _g.PatchSize * p);
+            if (_padded is null) Im2Col.Unfold(_g, sample, columns);
+            else Im2Col.Unfold(_padded.Geometry, _padded.Load(sample), columns);
         }
-        Span<float> z = _z.AsSpan(0, n * p * rows);
-        Tile.Read(_patches.AsSpan(0, n * p * cols), n * p, z);
-        for (int j = 0; j < n; j++) // position-major tile output to channel-major samples
-        {
-            ReadOnlySpan<float> zj = z.Slice(j * p * rows, p * rows);
-            Span<float> oj = output.Slice(j * p * rows, p * rows);
-            for (int q = 0; q < p; q++)
-                for (int c = 0; c < rows; c++) oj[c * p + q] = zj[q * rows + c];
-        }
+        _patchesFor = -1;
+        Tile.ReadColumns(_columns.AsSpan(0, n * p * cols), n, p, output[..(n * p * Tile.Rows)]);
     }
 
     /// <inheritdoc />
     public void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> gradOutput, int n, Span<float> gradInput)
     {
-        int p = Positions, cols = Tile.Cols, rows = Tile.Rows, inSize = Input.Size;
-        Span<float> delta = _delta.AsSpan(0, n * p * rows);
-        for (int j = 0; j < n; j++)
-        {
-            ReadOnlySpan<float> gj = gradOutput.Slice(j * p * rows, p * rows);
-            Span<float> dj = delta.Slice(j * p * rows, p * rows);
-            for (int c = 0; c < rows; c++)
-                for (int q = 0; q < p; q++) dj[q * rows + c] = gj[c * p + q];
-        }
+        _deltasFor = -1;
         if (gradInput.IsEmpty) return;
+        int p = Positions, cols = Tile.Cols, inSize = Input.Size;
         Span<float> back = _back.AsSpan(0, n * p * cols);
-        Tile.ReadTransposed(delta, n * p, back);
+        Tile.ReadTransposedColumns(gradOutput[..(n * p * Tile.Rows)], n, p, back);
         for (int j = 0; j < n; j++)
         {
-            ReadOnlySpan<float> patches = back.Slice(j * p * cols, p * cols);
+            ReadOnlySpan<float> columns = back.Slice(j * p * cols, p * cols);
             Span<float> gradSample = gradInput.Slice(j * inSize, inSize);
-            if (_padded is null) { Im2Col.Fold(_g, patches, cols, gradSample); continue; }
-            Im2Col.Fold(_padded.Geometry, patches, cols, _padded.Gradient);
+            if (_padded is null) { Im2Col.Fold(_g, columns, gradSample); continue; }
+            Im2Col.Fold(_padded.Geometry, columns, _padded.Gradient);
             _padded.Crop(gradSample);
         }
     }
 
     /// <inheritdoc />
-    public ReadOnlySpan<float> PairDeltas(ReadOnlySpan<float> gradOutput, int n) => _delta.AsSpan(0, n * Positions * Tile.Rows);
+    public ReadOnlySpan<float> PairDeltaColumns(ReadOnlySpan<float> gradOutput, int n) => gradOutput[..(n * Positions * Tile.Rows)];
     /// <inheritdoc />
-    public ReadOnlySpan<float> PairInputs(int n) => _patches.AsSpan(0, n * Positions * Tile.Cols);
+    public ReadOnlySpan<float> PairInputColumns(int n) => _columns.AsSpan(0, n * Positions * Tile.Cols);
+
+    /// <inheritdoc />
+    public ReadOnlySpan<float> PairDeltas(ReadOnlySpan<float> gradOutput, int n)
+    {
+        var deltas = _delta.AsSpan(0, n * Positions * Tile.Rows);
+        if (_deltasFor != n) Transpose.Blocks(PairDeltaColumns(gradOutput, n), n, Tile.Rows, Positions, deltas);
+        _deltasFor = n;
+        return deltas;
+    }
+
+    /// <inheritdoc />
+    public ReadOnlySpan<float> PairInputs(int n)
+    {
+        var patches = _patches.AsSpan(0, n * Positions * Tile.Cols);
+        if (_patchesFor != n) Transpose.Blocks(PairInputColumns(n), n, Tile.Cols, Positions, patches);
+        _patchesFor = n;
+        return patches;
+    }
 }

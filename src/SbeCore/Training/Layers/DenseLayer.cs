@@ -65,6 +65,10 @@ public sealed class DenseLayer : ITileLayer
     }
 
     /// <inheritdoc />
+    public ReadOnlySpan<float> PairDeltaColumns(ReadOnlySpan<float> gradOutput, int n) => PairDeltas(gradOutput, n);
+    /// <inheritdoc />
+    public ReadOnlySpan<float> PairInputColumns(int n) => PairInputs(n);
+    /// <inheritdoc />
     public ReadOnlySpan<float> PairDeltas(ReadOnlySpan<float> gradOutput, int n) => gradOutput[..(n * Tile.Rows)];
     /// <inheritdoc />
     public ReadOnlySpan<float> PairInputs(int n) => _x.AsSpan(0, n * Tile.Cols);

@@ -46,4 +46,10 @@ public interface ITileLayer : ILayer
     ReadOnlySpan<float> PairDeltas(ReadOnlySpan<float> gradOutput, int n);
     /// <summary>The last batch's tile inputs, (n x Positions) x Tile.Cols (bias column included).</summary>
     ReadOnlySpan<float> PairInputs(int n);
+    /// <summary>The same deltas with each sample's pairs as columns: n x Tile.Rows x Positions (a convolution's
+    /// channel-major output gradient; for Positions = 1 the same as <see cref="PairDeltas"/>).</summary>
+    ReadOnlySpan<float> PairDeltaColumns(ReadOnlySpan<float> gradOutput, int n);
+    /// <summary>The same inputs with each sample's pairs as columns: n x Tile.Cols x Positions (a convolution's unfolded
+    /// input; for Positions = 1 the same as <see cref="PairInputs"/>).</summary>
+    ReadOnlySpan<float> PairInputColumns(int n);
 }

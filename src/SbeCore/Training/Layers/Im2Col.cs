@@ -5,89 +5,120 @@ using System.Runtime.Intrinsics;
 namespace SbeCore.Training.Layers;
 
 /// <summary>
-/// Unfolds one sample into the P x cols patch matrix a conv tile reads (im2col; row p = output position p, column
-/// c*k*k + ky*k + kx, zero outside the input) and folds a P x cols matrix back by summation (col2im, the adjoint).
-/// These are copies and additions of k-long runs (k is a handful), not arithmetic kernels.
+/// Unfolds one sample into the PatchSize x P column matrix a conv tile reads by columns (im2col as PyTorch lays it
+/// out: row c*k*k + ky*k + kx holds that kernel tap's input pixel at every output position, zero outside the input), and
+/// folds such a matrix back by summation (col2im, the adjoint). With stride 1 a row of output positions is a contiguous
+/// run of input pixels, so both are copies and additions of OutWidth-long runs.
 /// </summary>
 internal static class Im2Col
 {
-    /// <summary>Writes the patches of <paramref name="x"/> (C x H x W) into rows of <paramref name="patches"/>
-    /// (P rows of <paramref name="cols"/> floats; columns from PatchSize on are left alone: the bias stays 1).</summary>
-    public static void Unfold(in ConvGeometry g, ReadOnlySpan<float> x, Span<float> patches, int cols)
+    /// <summary>Writes rows 0 .. PatchSize of <paramref name="columns"/> (P floats each; later rows, the bias, are left
+    /// alone) from <paramref name="x"/> (C x H x W).</summary>
+    public static void Unfold(in ConvGeometry g, ReadOnlySpan<float> x, Span<float> columns)
     {
-        int k = g.Kernel, h = g.Input.Height, w = g.Input.Width, oh = g.OutHeight, ow = g.OutWidth, channels = g.Input.Channels;
-        for (int oy = 0; oy < oh; oy++)
-            for (int ox = 0; ox < ow; ox++)
-            {
-                int y0 = oy * g.Stride - g.Padding, x0 = ox * g.Stride - g.Padding;
-                if (k <= Run && cols == g.PatchSize + 1 && Run - k - 1 <= g.PatchSize && y0 >= 0 && y0 + k <= h && x0 >= 0 && x0 + k <= w
-                    && oy * ow + ox < oh * ow - 1 && ((channels - 1) * h + y0 + k - 1) * w + x0 + Run <= x.Length)
-                {
-                    UnfoldInterior(x, patches, (oy * ow + ox) * cols, g.PatchSize, k, h, w, channels, (y0 * w) + x0);
-                    continue;
-                }
-                Span<float> row = patches.Slice((oy * ow + ox) * cols, g.PatchSize);
-                int kxLo = Math.Max(0, -x0), kxHi = Math.Min(k, w - x0); // kernel columns inside the input
-                int q = 0;
-                for (int c = 0; c < channels; c++)
-                    for (int ky = 0; ky < k; ky++, q += k)
-                    {
-                        int iy = y0 + ky;
-                        if ((uint)iy >= (uint)h || kxLo >= kxHi) { row.Slice(q, k).Clear(); continue; }
-                        // k is a handful of floats: an indexed loop beats a span copy call per run (LeNet forward: 1.6x conv1, 2x conv2)
-                        int at = (c * h + iy) * w + x0;
-                        for (int kx = 0; kx < kxLo; kx++) row[q + kx] = 0f;
-                        for (int kx = kxLo; kx < kxHi; kx++) row[q + kx] = x[at + kx];
-                        for (int kx = kxHi; kx < k; kx++) row[q + kx] = 0f;
-                    }
-            }
-    }
-
-    // Floats an interior run is copied as: two Vector128 (every platform's vector width), so k <= 8.
-    private const int Run = 8;
-
-    // A window wholly inside the input, not the last row: each k-run is copied as 8 floats, the 8 - k extra landing in
-    // the columns the next run overwrites (runs go in column order); the last run's spill reaches the bias column
-    // (the only column after the patch: the caller checks cols), which is restored, and at most the next row's patch
-    // columns (the caller checks Run - k - 1 <= PatchSize), written after this row. Loads stay inside x (checked by the
-    // caller). The same values as the exact path, a third of its time for LeNet-5's 5 x 5 windows.
-    private static void UnfoldInterior(ReadOnlySpan<float> x, Span<float> patches, int rowStart, int patchSize, int k, int h, int w, int channels, int origin)
-    {
+        int k = g.Kernel, h = g.Input.Height, w = g.Input.Width, oh = g.OutHeight, ow = g.OutWidth, p = g.Positions, s = g.Stride;
+        if (x.Length < g.Input.Size || columns.Length < g.PatchSize * p) throw new ArgumentException("Unfold: a buffer is too short for the geometry.");
         ref float src = ref MemoryMarshal.GetReference(x);
-        ref float dst = ref Unsafe.Add(ref MemoryMarshal.GetReference(patches), rowStart);
-        float kept = Unsafe.Add(ref dst, patchSize);
-        int q = 0;
-        for (int c = 0; c < channels; c++)
-            for (int ky = 0; ky < k; ky++, q += k)
+        if (s == 1 && g.Padding == 0) { UnfoldInside(g, ref src, ref MemoryMarshal.GetReference(columns)); return; }
+        for (int tap = 0; tap < g.PatchSize; tap++)
+        {
+            int c = tap / (k * k), ky = tap / k % k, kx = tap % k;
+            Span<float> row = columns.Slice(tap * p, p);
+            Window(g, kx, out int oxLo, out int oxHi);
+            for (int oy = 0; oy < oh; oy++)
             {
-                ref float from = ref Unsafe.Add(ref src, (c * h + ky) * w + origin);
-                ref float to = ref Unsafe.Add(ref dst, q);
-                Vector128.LoadUnsafe(ref from).StoreUnsafe(ref to);
-                Vector128.LoadUnsafe(ref from, 4).StoreUnsafe(ref to, 4);
+                Span<float> run = row.Slice(oy * ow, ow);
+                int iy = oy * s - g.Padding + ky;
+                if ((uint)iy >= (uint)h || oxLo >= oxHi) { run.Clear(); continue; }
+                int at = (c * h + iy) * w + kx - g.Padding; // the input pixel of output column ox is at + ox * stride, inside x for ox in [oxLo, oxHi)
+                if (oxLo > 0) run.Slice(0, oxLo).Clear();
+                if (s == 1) CopyRun(ref Unsafe.Add(ref src, at + oxLo), ref MemoryMarshal.GetReference(run.Slice(oxLo)), oxHi - oxLo);
+                else for (int ox = oxLo; ox < oxHi; ox++) run[ox] = x[at + ox * s];
+                if (oxHi < ow) run.Slice(oxHi).Clear();
             }
-        Unsafe.Add(ref dst, patchSize) = kept;
+        }
     }
 
-    /// <summary>gradX (C x H x W) = the sum of every patch row's entries at the input pixels they came from.</summary>
-    public static void Fold(in ConvGeometry g, ReadOnlySpan<float> patches, int cols, Span<float> gradX)
+    // Stride 1, no padding (a padded convolution unfolds from its zero-bordered copy): every run lies inside the input.
+    private static void UnfoldInside(in ConvGeometry g, ref float x, ref float columns)
     {
-        int k = g.Kernel, h = g.Input.Height, w = g.Input.Width, oh = g.OutHeight, ow = g.OutWidth;
+        int k = g.Kernel, h = g.Input.Height, w = g.Input.Width, oh = g.OutHeight, ow = g.OutWidth, p = g.Positions;
+        ref float to = ref columns;
+        for (int c = 0; c < g.Input.Channels; c++)
+            for (int ky = 0; ky < k; ky++)
+                for (int kx = 0; kx < k; kx++, to = ref Unsafe.Add(ref to, p))
+                {
+                    ref float from = ref Unsafe.Add(ref x, (c * h + ky) * w + kx);
+                    for (int oy = 0; oy < oh; oy++) CopyRun(ref Unsafe.Add(ref from, oy * w), ref Unsafe.Add(ref to, oy * ow), ow);
+                }
+    }
+
+    /// <summary>gradX (C x H x W) = the sum of every column entry at the input pixel it came from.</summary>
+    public static void Fold(in ConvGeometry g, ReadOnlySpan<float> columns, Span<float> gradX)
+    {
+        int k = g.Kernel, h = g.Input.Height, w = g.Input.Width, oh = g.OutHeight, ow = g.OutWidth, p = g.Positions;
         gradX[..g.Input.Size].Clear();
-        for (int oy = 0; oy < oh; oy++)
-            for (int ox = 0; ox < ow; ox++)
+        if (g.Stride == 1 && g.Padding == 0 && columns.Length >= g.PatchSize * p)
+        {
+            FoldInside(g, ref MemoryMarshal.GetReference(columns), ref MemoryMarshal.GetReference(gradX));
+            return;
+        }
+        for (int tap = 0; tap < g.PatchSize; tap++)
+        {
+            int c = tap / (k * k), ky = tap / k % k, kx = tap % k;
+            ReadOnlySpan<float> row = columns.Slice(tap * p, p);
+            Window(g, kx, out int oxLo, out int oxHi);
+            if (oxLo >= oxHi) continue;
+            for (int oy = 0; oy < oh; oy++)
             {
-                ReadOnlySpan<float> row = patches.Slice((oy * ow + ox) * cols, g.PatchSize);
-                int y0 = oy * g.Stride - g.Padding, x0 = ox * g.Stride - g.Padding;
-                int kxLo = Math.Max(0, -x0), kxHi = Math.Min(k, w - x0);
-                for (int c = 0; c < g.Input.Channels; c++)
-                    for (int ky = 0; ky < k; ky++)
-                    {
-                        int iy = y0 + ky;
-                        if ((uint)iy >= (uint)h) continue;
-                        ReadOnlySpan<float> run = row.Slice((c * k + ky) * k, k);
-                        int at = (c * h + iy) * w + x0; // + kx stays inside the row for kx in [kxLo, kxHi)
-                        for (int kx = kxLo; kx < kxHi; kx++) gradX[at + kx] += run[kx];
-                    }
+                int iy = oy * g.Stride - g.Padding + ky;
+                if ((uint)iy >= (uint)h) continue;
+                ReadOnlySpan<float> run = row.Slice(oy * ow, ow);
+                int at = (c * h + iy) * w + kx - g.Padding;
+                if (g.Stride == 1) AddRun(ref MemoryMarshal.GetReference(run.Slice(oxLo)), ref MemoryMarshal.GetReference(gradX.Slice(at + oxLo, oxHi - oxLo)), oxHi - oxLo);
+                else for (int ox = oxLo; ox < oxHi; ox++) gradX[at + ox * g.Stride] += run[ox];
             }
+        }
+    }
+
+    private static void FoldInside(in ConvGeometry g, ref float columns, ref float gradX)
+    {
+        int k = g.Kernel, h = g.Input.Height, w = g.Input.Width, oh = g.OutHeight, ow = g.OutWidth, p = g.Positions;
+        ref float from = ref columns;
+        for (int c = 0; c < g.Input.Channels; c++)
+            for (int ky = 0; ky < k; ky++)
+                for (int kx = 0; kx < k; kx++, from = ref Unsafe.Add(ref from, p))
+                {
+                    ref float to = ref Unsafe.Add(ref gradX, (c * h + ky) * w + kx);
+                    for (int oy = 0; oy < oh; oy++) AddRun(ref Unsafe.Add(ref from, oy * ow), ref Unsafe.Add(ref to, oy * w), ow);
+                }
+    }
+
+    // The output columns [oxLo, oxHi) whose kernel column kx lands inside the input.
+    private static void Window(in ConvGeometry g, int kx, out int oxLo, out int oxHi)
+    {
+        int first = kx - g.Padding, w = g.Input.Width, s = g.Stride; // input column of ox = first + ox * s
+        oxLo = first >= 0 ? 0 : (-first + s - 1) / s;
+        oxHi = first >= w ? 0 : Math.Min(g.OutWidth, (w - 1 - first) / s + 1);
+        if (oxHi < oxLo) oxHi = oxLo;
+    }
+
+    // Runs are a few dozen floats: Vector128 chunks (every platform's width) beat a memmove call per run. A copy's last
+    // chunk may overlap the one before (a copy is idempotent); an addition's tail is scalar.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyRun(ref float from, ref float to, int n)
+    {
+        if (n < 4) { for (int i = 0; i < n; i++) Unsafe.Add(ref to, i) = Unsafe.Add(ref from, i); return; }
+        for (int i = 0; i < n - 4; i += 4) Vector128.LoadUnsafe(ref from, (nuint)i).StoreUnsafe(ref to, (nuint)i);
+        Vector128.LoadUnsafe(ref from, (nuint)(n - 4)).StoreUnsafe(ref to, (nuint)(n - 4));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddRun(ref float from, ref float to, int n)
+    {
+        int i = 0;
+        for (; i <= n - 4; i += 4)
+            (Vector128.LoadUnsafe(ref to, (nuint)i) + Vector128.LoadUnsafe(ref from, (nuint)i)).StoreUnsafe(ref to, (nuint)i);
+        for (; i < n; i++) Unsafe.Add(ref to, i) += Unsafe.Add(ref from, i);
     }
 }

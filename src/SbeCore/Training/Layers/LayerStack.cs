@@ -177,15 +177,16 @@ internal sealed class LayerStack
         for (int l = 0; l < _tileLayers.Length; l++)
         {
             var t = _tileLayers[l];
-            UpdateBounds.Check(l, t.Tile, t.PairDeltas(GradOutput(l, n), n), t.PairInputs(n), n * t.Positions, t.Positions, _owner.Options.RankOf(l), learningRate);
+            UpdateBounds.Check(l, t, GradOutput(l, n), n, _owner.Options.RankOf(l), learningRate);
         }
         for (int l = 0; l < _tileLayers.Length; l++)
         {
             var t = _tileLayers[l];
-            int pairs = n * t.Positions;
-            ReadOnlySpan<float> deltas = t.PairDeltas(GradOutput(l, n), n), inputs = t.PairInputs(n);
-            _owner.BatchObserver?.OnBatch(l, deltas, inputs, pairs, t.Tile.Rows, t.Tile.Cols);
-            t.Rule.ApplyPositions(t.Tile, deltas, inputs, n, t.Positions, learningRate);
+            ReadOnlySpan<float> gradOutput = GradOutput(l, n);
+            _owner.BatchObserver?.OnBatch(l, t.PairDeltas(gradOutput, n), t.PairInputs(n), n * t.Positions, t.Tile.Rows, t.Tile.Cols);
+            if (t.Positions > 1 && t.Rule is IColumnPairsRule columns) // a convolution's pairs in the layer's own layout
+                columns.ApplyPositionColumns(t.Tile, t.PairDeltaColumns(gradOutput, n), t.PairInputColumns(n), n, t.Positions, learningRate);
+            else t.Rule.ApplyPositions(t.Tile, t.PairDeltas(gradOutput, n), t.PairInputs(n), n, t.Positions, learningRate);
             t.Tile.PostUpdateStep(); // once per optimizer step, as for the MLP
             _owner.BatchObserver?.AfterUpdate(l, t.Rule);
         }

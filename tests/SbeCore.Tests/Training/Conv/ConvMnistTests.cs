@@ -6,14 +6,16 @@ namespace SbeCore.Tests.Training.Conv;
 /// <summary>LeNet-5 on the embedded MNIST-10k with every rule: short deterministic runs and the steady-state allocation check.</summary>
 public class ConvMnistTests
 {
-    // 2,000 training digits, 2 epochs (a few seconds each). Measured on the ideal device (AVX-512 path): sgd 90.8%,
-    // minibatch 94.6% (92.8% on the AVX2 path), svd-1 83.0%, sbe-1 86.6% on the first 1,000 test digits; floors sit 3-6
-    // points below. Rank-1 rules need small batches and rates on the conv net (batch 16 at lr 0.2, the MLP's default,
-    // stalls them near 40%); minibatch at lr 0.1 is on the edge of stability (86.7% on the scalar path, 92.3% on AVX-512).
+    // 2,000 training digits, 2 epochs (a few seconds each), ideal device, first 1,000 test digits. Measured on every SIMD
+    // width (AVX-512 / AVX2 / Vector128 / scalar: another summation order each): sgd 93.2 / 92.0 / 92.8 / 92.8%,
+    // minibatch 93.1 / 92.8 / 94.6 / 95.1%, svd-1 82.6 / 82.6 / 82.6 / 84.9%, sbe-1 85.7 / 87.2 / 87.9 / 89.5%; floors sit
+    // 4-6 points below the lowest. svd-1 runs at lr 0.02: at 0.05 it spread over 77.5-87.1% across the widths (a rate on
+    // the edge of stability for a rank-1 rule this early). Rank-1 rules need small batches and rates on the conv net
+    // (batch 16 at lr 0.2, the MLP's default, stalls them near 40%); minibatch at lr 0.1 is on the edge of stability too.
     [Theory]
     [InlineData(UpdateMethod.Sgd, 1, 0.01f, 0.87)]
     [InlineData(UpdateMethod.MiniBatch, 4, 0.05f, 0.90)]
-    [InlineData(UpdateMethod.TruncatedSvd, 4, 0.05f, 0.78)]
+    [InlineData(UpdateMethod.TruncatedSvd, 4, 0.02f, 0.78)]
     [InlineData(UpdateMethod.Sbe, 4, 0.05f, 0.80)]
     public void LeNet5TrainsOnAnMnistSubsetWithEveryRule(UpdateMethod method, int batch, float lr, double floor)
     {

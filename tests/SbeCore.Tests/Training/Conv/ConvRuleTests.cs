@@ -48,6 +48,48 @@ public class ConvRuleTests
         }
     }
 
+    // Sample j's P x a pairs as its a x P block of columns (the conv layer's own layout).
+    private static float[] Columns(float[] pairs, int a)
+    {
+        var columns = new float[pairs.Length];
+        for (int j = 0; j < N; j++)
+            for (int q = 0; q < P; q++)
+                for (int i = 0; i < a; i++) columns[(j * a + i) * P + q] = pairs[(j * P + q) * a + i];
+        return columns;
+    }
+
+    [Fact]
+    public void MiniBatchTakesThePairsAsColumnsToo()
+    {
+        var (d, x, w0) = Pairs(4);
+        var rule = new MiniBatchRule(Rows, Cols);
+        var tile = new CrossbarTile(Rows, Cols);
+        tile.SetWeights(w0);
+        rule.ApplyPositionColumns(tile, Columns(d, Rows), Columns(x, Cols), N, P, Lr);
+        AssertStep(w0, tile.Weights.ToArray(), MeanGradient(d, x), 1e-5, "minibatch by columns");
+        Assert.Equal(Math.Min(N * P, Math.Min(Rows, Cols)), rule.RankOneWrites);
+        var other = Applied(new MiniBatchRule(Rows, Cols), d, x, w0); // the position-major path, to float rounding
+        for (int i = 0; i < other.Length; i++) Assert.Equal(other[i], tile.Weights[i], 1e-6f);
+    }
+
+    [Fact]
+    public void MiniBatchRefusesBadColumnsAndChangesNothing()
+    {
+        var (d, x, w0) = Pairs(5);
+        var rule = new MiniBatchRule(Rows, Cols);
+        var tile = new CrossbarTile(Rows, Cols);
+        tile.SetWeights(w0);
+        float[] dc = Columns(d, Rows), xc = Columns(x, Cols);
+        Assert.Throws<ArgumentException>(() => rule.ApplyPositionColumns(tile, dc.AsSpan(1), xc, N, P, Lr));
+        Assert.Throws<ArgumentException>(() => rule.ApplyPositionColumns(tile, dc, xc, N, P + 1, Lr));
+        Assert.ThrowsAny<ArgumentException>(() => rule.ApplyPositionColumns(tile, dc, xc, N, 0, Lr));
+        Assert.Throws<ArgumentException>(() => rule.ApplyPositionColumns(new CrossbarTile(Rows + 1, Cols), dc, xc, N, P, Lr));
+        xc[11] = float.NaN;
+        Assert.Throws<ArgumentException>(() => rule.ApplyPositionColumns(tile, dc, xc, N, P, Lr));
+        Assert.Equal(w0, tile.Weights.ToArray());
+        Assert.Equal(0, rule.RankOneWrites);
+    }
+
     [Fact]
     public void MiniBatchWritesTheMeanOfTheOuterProducts()
     {
