@@ -20,9 +20,8 @@ public sealed partial class CrossbarTile
         CheckRead(inputs, vectors, Cols, outputs, Rows, nameof(inputs));
         if (Config.Forward.IsPerfect)
         {
-            for (int j = 0; j < n; j++) // sample j's outputs = W (Rows x Cols) times its Cols x P block
-                Threaded.BatchReadTransposed(inputs.Slice(j * Cols * positions, Cols * positions), Cols, positions, positions,
-                                             _weights, Rows, outputs.Slice(j * Rows * positions, Rows * positions), _threads);
+            // sample j's outputs = W (Rows x Cols) times its Cols x P block
+            Threaded.BlockProducts(_weights, Rows, inputs.Slice(0, vectors * Cols), Cols, positions, n, outputs, _threads);
             return;
         }
         ReadThroughRows(inputs, n, positions, outputs, transposed: false);
@@ -40,9 +39,8 @@ public sealed partial class CrossbarTile
             Grow(ref _transposedWeights, Rows * Cols);
             for (int r = 0; r < Rows; r++)
                 for (int c = 0; c < Cols; c++) _transposedWeights[c * Rows + r] = _weights[r * Cols + c];
-            for (int j = 0; j < n; j++) // sample j's outputs = W^T (Cols x Rows) times its Rows x P block
-                Threaded.BatchReadTransposed(errors.Slice(j * Rows * positions, Rows * positions), Rows, positions, positions,
-                                             _transposedWeights.AsSpan(0, Rows * Cols), Cols, outputs.Slice(j * Cols * positions, Cols * positions), _threads);
+            // sample j's outputs = W^T (Cols x Rows) times its Rows x P block
+            Threaded.BlockProducts(_transposedWeights.AsSpan(0, Rows * Cols), Cols, errors.Slice(0, vectors * Rows), Rows, positions, n, outputs, _threads);
             return;
         }
         ReadThroughRows(errors, n, positions, outputs, transposed: true);

@@ -10,18 +10,26 @@ namespace SbeCore.Kernels;
 /// </summary>
 internal static class ColumnMax
 {
-    /// <summary>Fills best[..width] and row[..width] (row indices as floats) from k rows of x at the given stride.</summary>
-    public static void Down(ReadOnlySpan<float> x, int stride, int k, int width, Span<float> best, Span<float> row)
+    /// <summary>Fills best[..width] and row[..width] (row indices as floats) from k rows of x at the given stride; with
+    /// <paramref name="count"/> &gt; 1, the next k rows into the next width entries, count times (a pooled plane's
+    /// output rows in one call).</summary>
+    public static void Down(ReadOnlySpan<float> x, int stride, int k, int width, Span<float> best, Span<float> row, int count = 1)
     {
-        BlasThrow.CheckAtLeast(nameof(x), x.Length, (long)(k - 1) * stride + width, "(k-1)*stride+width");
-        BlasThrow.CheckAtLeast(nameof(best), best.Length, width, "width");
-        BlasThrow.CheckAtLeast(nameof(row), row.Length, width, "width");
-        switch (SimdDispatch.For(width))
+        BlasThrow.CheckAtLeast(nameof(x), x.Length, ((long)(count - 1) * k + k - 1) * stride + width, "((count-1)k+k-1)*stride+width");
+        BlasThrow.CheckAtLeast(nameof(best), best.Length, (long)count * width, "count*width");
+        BlasThrow.CheckAtLeast(nameof(row), row.Length, (long)count * width, "count*width");
+        var simd = SimdDispatch.For(width);
+        for (int t = 0; t < count; t++)
         {
-            case SimdWidth.V512: DownCore<Simd512, Vector512<float>>(x, stride, k, width, best, row); break;
-            case SimdWidth.V256: DownCore<Simd256, Vector256<float>>(x, stride, k, width, best, row); break;
-            case SimdWidth.V128: DownCore<Simd128, Vector128<float>>(x, stride, k, width, best, row); break;
-            default: DownScalar(x, stride, k, 0, width, best, row); break;
+            ReadOnlySpan<float> xt = x.Slice(t * k * stride);
+            Span<float> bt = best.Slice(t * width), rt = row.Slice(t * width);
+            switch (simd)
+            {
+                case SimdWidth.V512: DownCore<Simd512, Vector512<float>>(xt, stride, k, width, bt, rt); break;
+                case SimdWidth.V256: DownCore<Simd256, Vector256<float>>(xt, stride, k, width, bt, rt); break;
+                case SimdWidth.V128: DownCore<Simd128, Vector128<float>>(xt, stride, k, width, bt, rt); break;
+                default: DownScalar(xt, stride, k, 0, width, bt, rt); break;
+            }
         }
     }
 

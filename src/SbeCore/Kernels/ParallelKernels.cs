@@ -21,7 +21,7 @@ internal sealed unsafe class ParallelKernels
     /// convolution's few channels over many positions): a multiple of the 4-input register tiles.</summary>
     public const int SampleQuantum = 16;
 
-    private enum Job { Read, ReadTransposed, ReadSamples, ReadTransposedSamples, RankK, AddScaled }
+    private enum Job { Read, ReadTransposed, ReadSamples, ReadTransposedSamples, RankK, AddScaled, BlockProducts }
 
     private readonly Action<int> _body;
     private Job _job;
@@ -73,6 +73,32 @@ internal sealed unsafe class ParallelKernels
             _out = pz; _outLength = z.Length;
             Run(job, pw, w.Length, pd, d.Length, rows, cols, stride, n);
         }
+    }
+
+    /// <summary>For each of <paramref name="n"/> blocks, z_j (m x cols) = D (m x rows) B_j (rows x cols), the blocks of B
+    /// and of z one after another (a convolution's column reads: D is W or W^T, B_j a sample's columns). Each product is
+    /// the single-thread transposed read's, so splitting the blocks over threads gives the same bits for any count.</summary>
+    public void BlockProducts(ReadOnlySpan<float> d, int m, ReadOnlySpan<float> b, int rows, int cols, int n, Span<float> z, int threads)
+    {
+        long block = (long)rows * cols, outBlock = (long)m * cols;
+        BlasThrow.CheckAtLeast(nameof(d), d.Length, (long)m * rows, "m x rows");
+        BlasThrow.CheckAtLeast(nameof(b), b.Length, n * block, "n x rows x cols");
+        BlasThrow.CheckAtLeast(nameof(z), z.Length, n * outBlock, "n x m x cols");
+        Span<float> used = z.Slice(0, (int)(n * outBlock));
+        BlasThrow.CheckNoOverlap(used, nameof(z), d.Slice(0, m * rows), nameof(d));
+        BlasThrow.CheckNoOverlap(used, nameof(z), b.Slice(0, (int)(n * block)), nameof(b));
+        if (!Split(threads, m * block * n, n, 1)) { Products(d, m, b, rows, cols, z, 0, n); return; }
+        fixed (float* pd = d, pb = b, pz = z)
+        {
+            _out = pz; _outLength = z.Length;
+            Run(Job.BlockProducts, pb, b.Length, pd, d.Length, rows, cols, m, n);
+        }
+    }
+
+    private static void Products(ReadOnlySpan<float> d, int m, ReadOnlySpan<float> b, int rows, int cols, Span<float> z, int j0, int j1)
+    {
+        for (int j = j0; j < j1; j++)
+            Blas.BatchReadTransposedColumnBlock(b.Slice(j * rows * cols, rows * cols), rows, cols, cols, d, m, z.Slice(j * m * cols, m * cols), 0, cols);
     }
 
     /// <summary><see cref="Blas.RankK"/> (W += U diag(s) V^T, u k x rows, v k x cols) over up to <paramref name="threads"/>
@@ -175,6 +201,9 @@ internal sealed unsafe class ParallelKernels
             case Job.RankK:
                 if (_clearFirst) ClearRows(w, _cols, _stride, start, end);
                 Blas.RankKRowBlock(input, new ReadOnlySpan<float>(_s, _sLength), new ReadOnlySpan<float>(_v, _vLength), w, _rows, _cols, _stride, start, end);
+                break;
+            case Job.BlockProducts: // W holds the blocks B_j, the input D, _stride its m rows
+                Products(input, _stride, w, _rows, _cols, new Span<float>(_out, _outLength), start, end);
                 break;
             default:
                 AddRows(_alpha, input, _inStride, w, _cols, _stride, start, end);

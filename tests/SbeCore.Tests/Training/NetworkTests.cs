@@ -88,6 +88,33 @@ public class NetworkTests
     }
 
     [Theory]
+    [InlineData(UpdateMethod.MiniBatch, false)]
+    [InlineData(UpdateMethod.Sbe, false)]
+    [InlineData(UpdateMethod.MiniBatch, true)]
+    public void ConvolutionalTrainingOnThreeThreadsIsBitIdenticalToOne(UpdateMethod method, bool pulsed)
+    {
+        var (x, y) = RandomData(40, 2 * 8 * 8, 3, 9);
+        float[] Run(int threads)
+        {
+            var net = new Network(new NetworkOptions
+            {
+                Architecture = "2x8x8-conv4k3p1-maxpool2-conv5k3-fc3", LayerSizes = [128, 3], Method = method, Seed = 3, Threads = threads,
+                TileConfig = pulsed ? SbeCore.Crossbar.TileConfig.GokmenVlasov() : new SbeCore.Crossbar.TileConfig(),
+            });
+            for (int l = 0; l < net.LayerCount; l++)
+            {
+                net.GetTile(l).MinVisitsPerThread = 0;
+                net.GetTile(l).MinMultiplyAddsPerThread = 1; // split the column reads over samples
+            }
+            net.TrainEpoch(x, y, 8, 0.05f, 1);
+            var weights = new List<float>();
+            for (int l = 0; l < net.LayerCount; l++) weights.AddRange(net.GetTile(l).Weights.ToArray());
+            return [.. weights];
+        }
+        Assert.True(Run(1).AsSpan().SequenceEqual(Run(3)));
+    }
+
+    [Theory]
     [InlineData(UpdateMethod.Sgd)]
     [InlineData(UpdateMethod.MiniBatch)]
     [InlineData(UpdateMethod.Sbe)]

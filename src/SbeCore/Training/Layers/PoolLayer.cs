@@ -30,7 +30,7 @@ public sealed class PoolLayer : ILayer
         if (input.Height < size || input.Width < size)
             throw new ArgumentException($"layer {Name}: a {size}x{size} window is larger than its input {input}.", "options");
         Output = new TensorShape(input.Channels, input.Height / size, input.Width / size);
-        _columnBest = new float[kind == PoolKind.Max ? input.Width : 0];
+        _columnBest = new float[kind == PoolKind.Max ? Output.Height * Output.Width * size : 0]; // a plane's vertical maxima
         _columnRow = new float[_columnBest.Length];
     }
 
@@ -79,18 +79,18 @@ public sealed class PoolLayer : ILayer
         for (int pl = 0; pl < planes; pl++)
         {
             int inBase = pl * h * w, outBase = pl * oh * ow;
+            Kernels.ColumnMax.Down(input.Slice(inBase, ((oh - 1) * k + k - 1) * w + used), w, k, used, best, row, oh); // the plane's rows
             for (int oy = 0; oy < oh; oy++)
             {
-                int top = inBase + oy * k * w;
-                Kernels.ColumnMax.Down(input.Slice(top, (k - 1) * w + used), w, k, used, best, row);
+                int top = inBase + oy * k * w, first = oy * used;
                 for (int ox = 0; ox < ow; ox++)
                 {
                     int column = ox * k;
-                    float bestValue = best[column], bestRow = row[column];
+                    float bestValue = best[first + column], bestRow = row[first + column];
                     for (int kx = 1; kx < k; kx++)
                     {
                         int c = ox * k + kx;
-                        float v = best[c], r = row[c];
+                        float v = best[first + c], r = row[first + c];
                         bool take = v > bestValue | (v == bestValue & r < bestRow);
                         int mask = -Unsafe.As<bool, byte>(ref take); // all ones when taken
                         column ^= (column ^ c) & mask;
