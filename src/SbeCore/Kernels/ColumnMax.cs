@@ -71,4 +71,45 @@ internal static class ColumnMax
             if (c + n >= w) break;
         }
     }
+
+    /// <summary>The horizontal half of a 2 x 2 max pool over one output row: window i holds columns 2i and 2i + 1 of best
+    /// and row (the vertical half's output); it takes the larger value, on a tie the smaller row, on a tie of both column
+    /// 2i (the scalar loop's choices: lane-wise compares, a NaN never taken). Writes value[i] and
+    /// argMax[i] = top + row * stride + 2i + column. Four windows per step in Vector128 (a window's two columns are one
+    /// 64-bit lane: a shift by 32 bits lines them up, narrowing packs the results); returns the windows done, a multiple
+    /// of 4 (0 without SIMD), the caller finishing the rest.</summary>
+    public static int PairsAcross(ReadOnlySpan<float> best, ReadOnlySpan<float> row, int windows, int top, int stride, Span<float> value, Span<int> argMax)
+    {
+        if (SimdDispatch.Widest < SimdWidth.V128 || windows < 4) return 0;
+        BlasThrow.CheckAtLeast(nameof(best), best.Length, 2L * windows, "2 x windows");
+        BlasThrow.CheckAtLeast(nameof(row), row.Length, 2L * windows, "2 x windows");
+        BlasThrow.CheckAtLeast(nameof(value), value.Length, windows, "windows");
+        BlasThrow.CheckAtLeast(nameof(argMax), argMax.Length, windows, "windows");
+        ref float br = ref MemoryMarshal.GetReference(best);
+        ref float rr = ref MemoryMarshal.GetReference(row);
+        ref float vr = ref MemoryMarshal.GetReference(value);
+        ref int ar = ref MemoryMarshal.GetReference(argMax);
+        Vector128<int> first = Vector128.Create(0, 2, 4, 6) + Vector128.Create(top), strides = Vector128.Create(stride);
+        int i = 0;
+        for (; i + 4 <= windows; i += 4)
+        {
+            nuint c = (nuint)(2 * i);
+            var (va, ra, ka) = Pick(Vector128.LoadUnsafe(ref br, c), Vector128.LoadUnsafe(ref rr, c));
+            var (vb, rb, kb) = Pick(Vector128.LoadUnsafe(ref br, c + 4), Vector128.LoadUnsafe(ref rr, c + 4));
+            Vector128.Narrow(va.AsUInt64(), vb.AsUInt64()).AsSingle().StoreUnsafe(ref vr, (nuint)i);
+            Vector128<int> rows = Vector128.ConvertToInt32(Vector128.Narrow(ra.AsUInt64(), rb.AsUInt64()).AsSingle());
+            Vector128<int> kx = -Vector128.Narrow(ka.AsUInt64(), kb.AsUInt64()).AsInt32(); // all-ones masks to 1
+            (first + rows * strides + kx + Vector128.Create(2 * i)).StoreUnsafe(ref ar, (nuint)i);
+        }
+        return i;
+    }
+
+    // Two windows in the even lanes: (value, row, all-ones where the odd column is taken).
+    private static (Vector128<float> Value, Vector128<float> Row, Vector128<float> TakeOdd) Pick(Vector128<float> b, Vector128<float> r)
+    {
+        Vector128<float> ob = Vector128.ShiftRightLogical(b.AsUInt64(), 32).AsSingle();
+        Vector128<float> or = Vector128.ShiftRightLogical(r.AsUInt64(), 32).AsSingle();
+        Vector128<float> take = Vector128.GreaterThan(ob, b) | (Vector128.Equals(ob, b) & Vector128.LessThan(or, r));
+        return (Vector128.ConditionalSelect(take, ob, b), Vector128.ConditionalSelect(take, or, r), take);
+    }
 }

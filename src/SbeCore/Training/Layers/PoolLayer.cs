@@ -82,8 +82,9 @@ public sealed class PoolLayer : ILayer
             Kernels.ColumnMax.Down(input.Slice(inBase, ((oh - 1) * k + k - 1) * w + used), w, k, used, best, row, oh); // the plane's rows
             for (int oy = 0; oy < oh; oy++)
             {
-                int top = inBase + oy * k * w, first = oy * used;
-                for (int ox = 0; ox < ow; ox++)
+                int top = inBase + oy * k * w, first = oy * used, o0 = outBase + oy * ow;
+                int done = k == 2 ? Kernels.ColumnMax.PairsAcross(best.Slice(first, used), row.Slice(first, used), ow, top, w, output.Slice(o0, ow), argMax.Slice(o0, ow)) : 0;
+                for (int ox = done; ox < ow; ox++)
                 {
                     int column = ox * k;
                     float bestValue = best[first + column], bestRow = row[first + column];
