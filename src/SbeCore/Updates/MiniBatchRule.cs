@@ -1,4 +1,5 @@
 using SbeCore.Crossbar;
+using SbeCore.Eigen;
 using SbeCore.Kernels;
 
 namespace SbeCore.Updates;
@@ -66,7 +67,7 @@ public sealed class MiniBatchRule : IUpdateRule, IColumnPairsRule, IRuleState
     {
         Check.AtLeast(positions, 1);
         int pairs = checked(n * positions);
-        RuleGuards.CheckApply(tile, Rows, Cols, deltaColumns, inputColumns, pairs, learningRate * positions);
+        RuleGuards.CheckShapes(tile, Rows, Cols, deltaColumns, inputColumns, pairs, learningRate * positions);
         if (n == 0) return;
         var g = _gradient.Span;
         float weight = 1f / pairs;
@@ -77,9 +78,23 @@ public sealed class MiniBatchRule : IUpdateRule, IColumnPairsRule, IRuleState
                                    deltaColumns.Slice(j * Rows * positions, Rows * positions), Rows, _sample, 0, Cols);
             for (int r = 0; r < Rows; r++) Blas.Axpy(weight, _sample.AsSpan(r * Cols, Cols), g.Slice(r * _gradient.Stride, Cols));
         }
+        // Every non-finite delta or input reaches G (0 times Inf is NaN), so a finite G clears them without scanning the
+        // n x P pairs (9 MB a batch for LeNet-5, a read from memory); otherwise name the culprit, with nothing written.
+        if (!GradientIsFinite())
+        {
+            RuleGuards.CheckFinite(deltaColumns, inputColumns);
+            throw new ArgumentException("the batch gradient overflows float (finite deltas and inputs, too large); nothing was written.", nameof(deltaColumns));
+        }
         long writes = Math.Min(pairs, Math.Min(Rows, Cols));
         tile.UpdateDense(learningRate * positions, g, _gradient.Stride, writes);
         RankOneWrites += writes;
+    }
+
+    private bool GradientIsFinite()
+    {
+        for (int r = 0; r < Rows; r++)
+            if (!EstimatorKernels.AllFinite(_gradient.Row(r))) return false;
+        return true;
     }
 
     void IRuleState.WriteState(BinaryWriter w) => w.Write(RankOneWrites);

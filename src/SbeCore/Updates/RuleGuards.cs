@@ -8,6 +8,13 @@ internal static class RuleGuards
 {
     public static void CheckApply(IAnalogArray tile, int rows, int cols, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, float learningRate)
     {
+        CheckShapes(tile, rows, cols, deltas, inputs, n, learningRate);
+        CheckFinite(deltas, inputs);
+    }
+
+    /// <summary>Everything <see cref="CheckApply"/> checks but the finiteness of the elements.</summary>
+    public static void CheckShapes(IAnalogArray tile, int rows, int cols, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, float learningRate)
+    {
         ArgumentNullException.ThrowIfNull(tile);
         if (tile.Rows != rows || tile.Cols != cols)
             throw new ArgumentException($"The tile is {tile.Rows} x {tile.Cols}, the rule was built for {rows} x {cols}.", nameof(tile));
@@ -15,6 +22,10 @@ internal static class RuleGuards
         if (deltas.Length != (long)n * rows) throw new ArgumentException($"deltas has {deltas.Length} elements, expected n*Rows = {(long)n * rows}.", nameof(deltas));
         if (inputs.Length != (long)n * cols) throw new ArgumentException($"inputs has {inputs.Length} elements, expected n*Cols = {(long)n * cols}.", nameof(inputs));
         if (!float.IsFinite(learningRate)) throw new ArgumentException($"learningRate must be finite (got {learningRate}).", nameof(learningRate));
+    }
+
+    public static void CheckFinite(ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs)
+    {
         if (!EstimatorKernels.AllFinite(deltas)) throw new ArgumentException("deltas contains NaN or Inf.", nameof(deltas));
         if (!EstimatorKernels.AllFinite(inputs)) throw new ArgumentException("inputs contains NaN or Inf.", nameof(inputs));
     }

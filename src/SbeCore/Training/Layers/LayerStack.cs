@@ -177,7 +177,7 @@ internal sealed class LayerStack
         for (int l = 0; l < _tileLayers.Length; l++)
         {
             var t = _tileLayers[l];
-            UpdateBounds.Check(l, t, GradOutput(l, n), n, _owner.Options.RankOf(l), learningRate);
+            UpdateBounds.Check(l, t, GradOutput(l, n), LayerInput(l, n), n, _owner.Options.RankOf(l), learningRate);
         }
         for (int l = 0; l < _tileLayers.Length; l++)
         {
@@ -191,6 +191,12 @@ internal sealed class LayerStack
             _owner.BatchObserver?.AfterUpdate(l, t.Rule);
         }
         return loss / n;
+    }
+
+    private ReadOnlySpan<float> LayerInput(int tileLayer, int n)
+    {
+        int i = _tileLayerAt[tileLayer];
+        return _acts[i].AsSpan(0, n * _layers[i].Input.Size);
     }
 
     private ReadOnlySpan<float> GradOutput(int tileLayer, int n)

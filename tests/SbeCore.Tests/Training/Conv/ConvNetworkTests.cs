@@ -97,4 +97,28 @@ public class ConvNetworkTests
         Assert.Equal("conv6k5p2 relu maxpool2 conv16k5 relu maxpool2 fc120 relu fc84 relu fc10", string.Join(' ', net.Layers!.Select(x => x.Name)));
         Assert.Equal(new TensorShape(16, 5, 5), net.Layers![5].Output);
     }
+
+    // The update bound of a conv layer comes from its input (the pairs' entries are input pixels, padding zeros and the
+    // bias 1): a rate that could push a weight past float, or a gradient beyond the estimators' range, is still refused
+    // before any tile is written, for the column rule (minibatch) and a pair rule (sbe).
+    [Theory]
+    [InlineData(UpdateMethod.MiniBatch)]
+    [InlineData(UpdateMethod.Sbe)]
+    public void ConvolutionalUpdatesBeyondFloatAreRefusedWithNothingWritten(UpdateMethod method)
+    {
+        var rng = new Random(3);
+        var images = new float[4 * 64];
+        for (int i = 0; i < images.Length; i++) images[i] = (float)rng.NextDouble();
+        int[] labels = [0, 1, 0, 1], order = [0, 1, 2, 3];
+        var net = new Network(new NetworkOptions { Architecture = "1x8x8-conv3k3p1-maxpool2-fc2", LayerSizes = [64, 2], Method = method, Seed = 1 });
+        float[] Weights() => [.. net.GetTile(0).Weights, .. net.GetTile(1).Weights];
+        var before = Weights();
+        for (int i = 0; i < images.Length; i++) images[i] *= 1e10f; // |x| 1e10: a rate of 1e30 could move a weight by ~1e43
+        Assert.Contains("too large", Assert.Throws<ArgumentException>(() => net.TrainBatch(images, labels, order, 1e30f)).Message);
+        Assert.Equal(before, Weights());
+        for (int i = 0; i < images.Length; i++) images[i] *= 1e27f; // finite inputs near 1e37: the gradient's |delta| |x| passes 2^125
+        var e = Assert.ThrowsAny<Exception>(() => net.TrainBatch(images, labels, order, 1e-3f));
+        Assert.True(e is InvalidOperationException { Message: var m } && m.Contains("diverged") || e is ArgumentException { Message: var a } && a.Contains("NaN or Inf"), e.Message);
+        Assert.Equal(before, Weights());
+    }
 }

@@ -84,8 +84,13 @@ public class ConvRuleTests
         Assert.Throws<ArgumentException>(() => rule.ApplyPositionColumns(tile, dc, xc, N, P + 1, Lr));
         Assert.ThrowsAny<ArgumentException>(() => rule.ApplyPositionColumns(tile, dc, xc, N, 0, Lr));
         Assert.Throws<ArgumentException>(() => rule.ApplyPositionColumns(new CrossbarTile(Rows + 1, Cols), dc, xc, N, P, Lr));
+        float[] huge = (float[])xc.Clone(), hugeD = (float[])dc.Clone();
+        huge[3] = 1e30f; hugeD[3] = 1e30f; // finite pairs whose gradient overflows float
+        Assert.Contains("overflows", Assert.Throws<ArgumentException>(() => rule.ApplyPositionColumns(tile, hugeD, huge, N, P, Lr)).Message);
         xc[11] = float.NaN;
-        Assert.Throws<ArgumentException>(() => rule.ApplyPositionColumns(tile, dc, xc, N, P, Lr));
+        Assert.Contains("NaN", Assert.Throws<ArgumentException>(() => rule.ApplyPositionColumns(tile, dc, xc, N, P, Lr)).Message);
+        xc[11] = 0f; dc[7] = float.NegativeInfinity;
+        Assert.Contains("NaN or Inf", Assert.Throws<ArgumentException>(() => rule.ApplyPositionColumns(tile, dc, xc, N, P, Lr)).Message);
         Assert.Equal(w0, tile.Weights.ToArray());
         Assert.Equal(0, rule.RankOneWrites);
     }
