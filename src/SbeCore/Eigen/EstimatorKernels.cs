@@ -30,8 +30,20 @@ internal static class EstimatorKernels
     {
         if (u.Length != v.Length || w.Length != v.Length)
             throw new ArgumentException($"u has {u.Length} elements, v has {v.Length}, w has {w.Length}.", nameof(w));
-        int n = u.Length;
-        switch (SimdDispatch.For(n))
+        ScaleAddDotNorm(SimdDispatch.For(u.Length), alpha, beta, u, v, w, out dot, out sumSq);
+    }
+
+    /// <summary>In place, as above at a width chosen by the caller (<see cref="SimdDispatch.For"/> of the length): the
+    /// estimator's per-sample step chooses it once per call, not once per vector.</summary>
+    internal static void ScaleAddDotNorm(SimdWidth width, float alpha, float beta, ReadOnlySpan<float> u, Span<float> v, out double dot, out double sumSq)
+    {
+        if (u.Length != v.Length) throw new ArgumentException($"u has {u.Length} elements, v has {v.Length}.", nameof(v));
+        ScaleAddDotNorm(width, alpha, beta, u, v, v, out dot, out sumSq);
+    }
+
+    private static void ScaleAddDotNorm(SimdWidth width, float alpha, float beta, ReadOnlySpan<float> u, ReadOnlySpan<float> v, Span<float> w, out double dot, out double sumSq)
+    {
+        switch (width)
         {
             case SimdWidth.V512: ScaleAddDotNorm512(alpha, beta, u, v, w, out dot, out sumSq); break;
             case SimdWidth.V256: ScaleAddDotNorm256(alpha, beta, u, v, w, out dot, out sumSq); break;

@@ -38,6 +38,8 @@ public sealed partial class SbeEstimator
     private readonly float[] _bufD, _bufX;        // partial sub-batch (m > 1 only)
     private readonly double[] _p, _q;             // per-sample projections of one sub-batch, m x k
     private int _bufCount, _batchCount;
+    private readonly double _sqrtRows, _sqrtCols;  // the renormalisation bound's sqrt(length)
+    private SimdWidth _xWidth, _dWidth;            // the fused step's kernel widths, chosen when a call starts feeding samples
     private bool _awaitingFirstSample;
     private Xoshiro256 _rng;
 
@@ -57,6 +59,7 @@ public sealed partial class SbeEstimator
         _bufD = _m > 1 ? new float[_m * rows] : [];
         _bufX = _m > 1 ? new float[_m * cols] : [];
         _p = new double[_m * _k]; _q = new double[_m * _k];
+        _sqrtRows = Math.Sqrt(rows); _sqrtCols = Math.Sqrt(cols);
         Reset();
     }
 
@@ -106,6 +109,7 @@ public sealed partial class SbeEstimator
         if (delta.Length != Rows) throw new ArgumentException($"delta has {delta.Length} elements, expected Rows = {Rows}.", nameof(delta));
         if (x.Length != Cols) throw new ArgumentException($"x has {x.Length} elements, expected Cols = {Cols}.", nameof(x));
         var (md, mx) = SampleScale.Check(delta, x, nameof(delta), nameof(x));
+        ChooseWidths();
         Accept(delta, x, md, mx);
     }
 
@@ -115,6 +119,7 @@ public sealed partial class SbeEstimator
     public void ObserveBatch(ReadOnlySpan<float> deltas, ReadOnlySpan<float> xs, int n)
     {
         CheckBatch(deltas, xs, n);
+        ChooseWidths();
         ReadOnlySpan<float> md = _batchMd.AsSpan(0, n), mx = _batchMx.AsSpan(0, n);
         int j = 0;
         if (_m > 1)
@@ -269,8 +274,8 @@ public sealed partial class SbeEstimator
     private static int Renormalise(ref int e, double bound, double maxCoef)
     {
         int target = e;
-        if (bound > 0) target = e + Math.ILogB(bound);
-        if (maxCoef > 0) target = Math.Max(target, Math.ILogB(maxCoef) - MaxCoefficientExponent);
+        if (bound > 0) target = e + PowerOfTwo.ILogB(bound);
+        if (maxCoef > 0) target = Math.Max(target, PowerOfTwo.ILogB(maxCoef) - MaxCoefficientExponent);
         int shift = Math.Max(target - e, -MaxCoefficientExponent); // wOld 2^-shift stays a float
         e = Math.Clamp(e + shift, -StateExponentLimit, StateExponentLimit);
         return shift;
@@ -286,19 +291,25 @@ public sealed partial class SbeEstimator
         double wOld = j / (j + 1.0), wNew = 1.0 / (j + 1.0);
         double p = _dNorm[0] > 0 ? Blas.Dot(delta, _d) / _dNorm[0] : 0;
         double cx = wNew * p;
-        int sh = Renormalise(ref _ex[0], wOld * _xNorm[0] + Math.ScaleB(Math.Abs(cx) * Math.Sqrt(Cols) * mx, -_ex[0]), mx == 0 ? 0 : Math.Abs(cx));
-        EstimatorKernels.ScaleAddDotNorm((float)Math.ScaleB(wOld, -sh), mx == 0 ? 0f : (float)Math.ScaleB(cx, -_ex[0]), x, _x, out double xX, out double xx);
+        int sh = Renormalise(ref _ex[0], wOld * _xNorm[0] + PowerOfTwo.ScaleB(Math.Abs(cx) * _sqrtCols * mx, -_ex[0]), mx == 0 ? 0 : Math.Abs(cx));
+        EstimatorKernels.ScaleAddDotNorm(_xWidth, (float)PowerOfTwo.ScaleB(wOld, -sh), mx == 0 ? 0f : (float)PowerOfTwo.ScaleB(cx, -_ex[0]), x, _x, out double xX, out double xx);
         double xn = Math.Sqrt(xx);
         double q = xn > 0 ? xX / xn : 0;
         double cd = wNew * q;
-        sh = Renormalise(ref _ed[0], wOld * _dNorm[0] + Math.ScaleB(Math.Abs(cd) * Math.Sqrt(Rows) * md, -_ed[0]), md == 0 ? 0 : Math.Abs(cd));
-        EstimatorKernels.ScaleAddDotNorm((float)Math.ScaleB(wOld, -sh), md == 0 ? 0f : (float)Math.ScaleB(cd, -_ed[0]), delta, _d, out double dD, out double dd);
+        sh = Renormalise(ref _ed[0], wOld * _dNorm[0] + PowerOfTwo.ScaleB(Math.Abs(cd) * _sqrtRows * md, -_ed[0]), md == 0 ? 0 : Math.Abs(cd));
+        EstimatorKernels.ScaleAddDotNorm(_dWidth, (float)PowerOfTwo.ScaleB(wOld, -sh), md == 0 ? 0f : (float)PowerOfTwo.ScaleB(cd, -_ed[0]), delta, _d, out double dD, out double dd);
         double dn = Math.Sqrt(dd);
         double r = dn > 0 ? dD / dn : 0;
         _s[0] = (float)(wOld * _s[0] + wNew * q * r);
         _xNorm[0] = xn; _dNorm[0] = dn;
         _batchCount = j;
         if (!IsUsableNorm(xn) || !IsUsableNorm(dn)) RepairZero(); // a vector with no direction: reseed it
+    }
+
+    private void ChooseWidths()
+    {
+        _xWidth = SimdDispatch.For(Cols);
+        _dWidth = SimdDispatch.For(Rows);
     }
 
     private static bool IsUsableNorm(double norm) => norm > 0 && double.IsFinite(norm);
