@@ -16,7 +16,7 @@ internal static unsafe partial class Exports
     /// <summary>ABI major version: bumped on any incompatible change.</summary>
     public const int AbiMajor = 1;
     /// <summary>ABI minor version: bumped on additions (history in sbecore.h; a test checks the two agree).</summary>
-    public const int AbiMinor = 8;
+    public const int AbiMinor = 9;
 
     internal static readonly HandleTable<CrossbarTile> Tiles = new(0x5BE1, "tile");
     internal static readonly HandleTable<SbeEstimator> Estimators = new(0x5BE2, "estimator");

@@ -105,6 +105,39 @@ internal static unsafe partial class Exports
         catch (Exception e) { return LastError.Fail(e); }
     }
 
+    /// <summary>sbe_tile_read_columns: n samples of `positions` input vectors each, stored as columns (inputs n x cols x
+    /// positions, outputs n x rows x positions: a convolution's unfolded input and channel-major output).</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sbe_tile_read_columns")]
+    public static int TileReadColumns(nint tile, float* inputs, nuint inputsLen, nuint n, nuint positions, float* outputs, nuint outputsLen)
+        => ReadColumns(tile, inputs, inputsLen, n, positions, outputs, outputsLen, transposed: false);
+
+    /// <summary>sbe_tile_read_t_columns: errors n x rows x positions, outputs n x cols x positions.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sbe_tile_read_t_columns")]
+    public static int TileReadTColumns(nint tile, float* errors, nuint errorsLen, nuint n, nuint positions, float* outputs, nuint outputsLen)
+        => ReadColumns(tile, errors, errorsLen, n, positions, outputs, outputsLen, transposed: true);
+
+    private static int ReadColumns(nint tile, float* inputs, nuint inputsLen, nuint n, nuint positions, float* outputs, nuint outputsLen, bool transposed)
+    {
+        string name = transposed ? "errors" : "inputs";
+        try
+        {
+            using var lease = Tiles.Use(tile, "tile", out var t);
+            int count = Args.Dim(n, "n"), p = Args.Dim(positions, "positions");
+            if (p == 0) throw new ArgumentException("positions must be at least 1.", "positions");
+            int vectors = Args.Product(count, p, "n * positions");
+            int inLen = Args.Product(vectors, transposed ? t.Rows : t.Cols, name), outLen = Args.Product(vectors, transposed ? t.Cols : t.Rows, "outputs");
+            Args.Length(inputsLen, inLen, name + "_len", transposed ? "n * rows * positions" : "n * cols * positions");
+            Args.Length(outputsLen, outLen, "outputs_len", transposed ? "n * cols * positions" : "n * rows * positions");
+            var xs = Args.In(inputs, inLen, name);
+            Args.Finite(xs, name);
+            var ys = Args.Out(outputs, outLen, "outputs");
+            if (transposed) t.ReadTransposedColumns(xs, count, p, ys);
+            else t.ReadColumns(xs, count, p, ys);
+            return 0;
+        }
+        catch (Exception e) { return LastError.Fail(e); }
+    }
+
     /// <summary>sbe_tile_write: one rank-1 write, W -= learning_rate * d x^T (d: rows, x: cols).</summary>
     [UnmanagedCallersOnly(EntryPoint = "sbe_tile_write")]
     public static int TileWrite(nint tile, float learningRate, float* d, nuint dLen, float* x, nuint xLen)

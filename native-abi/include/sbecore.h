@@ -31,7 +31,7 @@ extern "C" {
 #endif
 
 #define SBE_ABI_VERSION_MAJOR 1
-#define SBE_ABI_VERSION_MINOR 8
+#define SBE_ABI_VERSION_MINOR 9
 #define SBE_ABI_VERSION ((SBE_ABI_VERSION_MAJOR << 16) | SBE_ABI_VERSION_MINOR)
 /* ABI history (a minor bump only adds; binaries built against an older minor keep working):
    1.0  first release.
@@ -53,7 +53,8 @@ extern "C" {
    1.7  Layers driven call by call (sbe_layer_*: forward, backward, update, with row strides); rule options
         (sbe_rule_options_t: estimator magnitudes incl. SBE_MAGNITUDE_START_RAYLEIGH, initial state, quantisation,
         cold start, SBPCA's schedule) for networks (sbe_network_create_ex, sbe_network_get_rule_options) and layers.
-   1.8  sbe_tile_set_threads/get_threads, sbe_network_set_threads/get_threads: pulsed writes over several threads. */
+   1.8  sbe_tile_set_threads/get_threads, sbe_network_set_threads/get_threads: pulsed writes over several threads.
+   1.9  sbe_tile_read_columns, sbe_tile_read_t_columns: reads of per-sample column blocks (convolutions). */
 
 /* Largest element count of any matrix or batch buffer (2^26). */
 #define SBE_MAX_ELEMENTS ((size_t)1 << 26)
@@ -228,6 +229,15 @@ SBE_API int sbe_tile_read(sbe_tile_t *tile, const float *inputs, size_t inputs_l
                           float *outputs, size_t outputs_len);   /* outputs(n x rows) = inputs(n x cols) W^T */
 SBE_API int sbe_tile_read_t(sbe_tile_t *tile, const float *errors, size_t errors_len, size_t n,
                             float *outputs, size_t outputs_len); /* outputs(n x cols) = errors(n x rows) W */
+/* ABI 1.9. Reads of n samples of `positions` vectors each, stored as the columns of a per-sample block (a convolution's
+   unfolded input, im2col as PyTorch lays it out, and its channel-major output): vector p of sample j is column p of
+   block j. The same outputs as sbe_tile_read / sbe_tile_read_t of the n x positions vectors (with a perfect I/O model up
+   to float rounding: one product per sample; through an I/O model bit for bit: the vectors go to the same reader).
+   positions = 0: SBE_E_INVALID_ARGUMENT. */
+SBE_API int sbe_tile_read_columns(sbe_tile_t *tile, const float *inputs, size_t inputs_len, size_t n, size_t positions,
+                                  float *outputs, size_t outputs_len);   /* inputs n x cols x P -> outputs n x rows x P */
+SBE_API int sbe_tile_read_t_columns(sbe_tile_t *tile, const float *errors, size_t errors_len, size_t n, size_t positions,
+                                    float *outputs, size_t outputs_len); /* errors n x rows x P -> outputs n x cols x P */
 SBE_API int sbe_tile_write(sbe_tile_t *tile, float learning_rate, const float *d, size_t d_len,
                            const float *x, size_t x_len);        /* W -= learning_rate d x^T (one rank-1 write) */
 SBE_API int sbe_tile_write_rank_k(sbe_tile_t *tile, float learning_rate, const float *s, size_t k,

@@ -10,7 +10,7 @@ from ._errors import SbeError
 from ._loader import find_library
 
 ABI_MAJOR = 1  # the major version of sbecore.h this binding was written against
-ABI_MINOR = 8  # the oldest minor it works with (1.3: sbe_config_* device configs as data; sbe_network_create_layers, sbe_network_layer_shape; 1.4: sbe_version; 1.5: sbe_method_*, sbe_device_names; 1.6: sbe_network_save/load/completed_epochs; 1.7: sbe_layer_*, sbe_rule_options_t, sbe_network_create_ex; 1.8: sbe_tile/network_set/get_threads)
+ABI_MINOR = 9  # the oldest minor it works with (1.3: sbe_config_* device configs as data; sbe_network_create_layers, sbe_network_layer_shape; 1.4: sbe_version; 1.5: sbe_method_*, sbe_device_names; 1.6: sbe_network_save/load/completed_epochs; 1.7: sbe_layer_*, sbe_rule_options_t, sbe_network_create_ex; 1.8: sbe_tile/network_set/get_threads; 1.9: sbe_tile_read_columns, sbe_tile_read_t_columns)
 
 P = c_void_p   # float* and handles
 S = c_size_t
@@ -95,6 +95,8 @@ _PROTOTYPES = {
     "sbe_tile_shape": (c_int, [P, POINTER(S), POINTER(S)]),
     "sbe_tile_read": (c_int, [P, P, S, S, P, S]),
     "sbe_tile_read_t": (c_int, [P, P, S, S, P, S]),
+    "sbe_tile_read_columns": (c_int, [P, P, S, S, S, P, S]),
+    "sbe_tile_read_t_columns": (c_int, [P, P, S, S, S, P, S]),
     "sbe_tile_write": (c_int, [P, c_float, P, S, P, S]),
     "sbe_tile_post_update_step": (c_int, [P]),
     "sbe_tile_set_threads": (c_int, [P, c_uint32]),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import ctypes
 import os
-from typing import Any, Dict, Optional, Union
+from typing import Any, Dict, Optional, Tuple, Union
 
 import numpy as np
 
@@ -117,6 +117,23 @@ class Tile(NativeObject):
         _native.check(_native.lib().sbe_tile_read_t(self._h, pd, n * self.rows, n, pz, n * self.cols))
         return z
 
+    def read_columns(self, x: np.ndarray, out: Optional[np.ndarray] = None) -> np.ndarray:
+        """Forward read of per-sample column blocks: x (n, cols, P) -> (n, rows, P), column p of sample j read as one
+        input vector (a convolution's unfolded input, F.unfold's layout, to its channel-major output)."""
+        n, p = _blocks("x", x, self.cols)
+        px = f32("x", x, (n, self.cols, p))
+        y, py = output("out", out, (n, self.rows, p))
+        _native.check(_native.lib().sbe_tile_read_columns(self._h, px, n * self.cols * p, n, p, py, n * self.rows * p))
+        return y
+
+    def read_t_columns(self, d: np.ndarray, out: Optional[np.ndarray] = None) -> np.ndarray:
+        """Backward read of per-sample column blocks: d (n, rows, P) -> (n, cols, P)."""
+        n, p = _blocks("d", d, self.rows)
+        pd = f32("d", d, (n, self.rows, p))
+        z, pz = output("out", out, (n, self.cols, p))
+        _native.check(_native.lib().sbe_tile_read_t_columns(self._h, pd, n * self.rows * p, n, p, pz, n * self.cols * p))
+        return z
+
     def write(self, learning_rate: float, d: np.ndarray, x: np.ndarray) -> None:
         """One rank-1 write: W -= learning_rate * d x^T (d: (rows,), x: (cols,))."""
         pd = f32("d", d, (self.rows,))
@@ -188,3 +205,12 @@ class Tile(NativeObject):
 
     def __repr__(self) -> str:
         return f"Tile({self.rows}, {self.cols}{', closed' if self.closed else ''})"
+
+
+def _blocks(name: str, a: object, width: int) -> Tuple[int, int]:
+    """n and P of an (n, width, P) array of column blocks (the array itself is checked by f32)."""
+    if not isinstance(a, np.ndarray):
+        raise TypeError(f"{name} must be a numpy.ndarray of float32, got {type(a).__name__}")
+    if a.ndim != 3 or a.shape[1] != width or a.shape[2] < 1:
+        raise ValueError(f"{name} must be 3-D (n, {width}, positions) with positions >= 1, got shape {a.shape}")
+    return a.shape[0], a.shape[2]

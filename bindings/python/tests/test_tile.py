@@ -148,3 +148,38 @@ def test_inputs_and_outputs_are_not_copied():
 def test_sizes_are_never_wrapped(rows, error):
     with pytest.raises(error):
         Tile(rows, 4)
+
+
+@pytest.mark.parametrize("io", ["perfect", "preset"])
+def test_column_reads_are_the_row_reads_of_the_same_vectors(io):
+    """A convolution's layout: (n, cols, P) blocks whose columns are input vectors, read to (n, rows, P)."""
+    x, d = rand(3, 26, 40), rand(3, 6, 40)
+    w = rand(6, 26)
+    with Tile(6, 26, seed=5, io=io) as by_columns, Tile(6, 26, seed=5, io=io) as by_rows:
+        by_columns.set_weights(w)
+        by_rows.set_weights(w)
+        y, z = by_columns.read_columns(x), by_columns.read_t_columns(d)
+        y_rows = by_rows.read(np.ascontiguousarray(x.transpose(0, 2, 1)).reshape(-1, 26)).reshape(3, 40, 6).transpose(0, 2, 1)
+        z_rows = by_rows.read_t(np.ascontiguousarray(d.transpose(0, 2, 1)).reshape(-1, 6)).reshape(3, 40, 26).transpose(0, 2, 1)
+    if io == "perfect":  # one product per sample: another summation order
+        np.testing.assert_allclose(y, y_rows, rtol=1e-5, atol=1e-5)
+        np.testing.assert_allclose(z, z_rows, rtol=1e-5, atol=1e-5)
+        np.testing.assert_allclose(y, np.einsum("rc,ncp->nrp", w, x), rtol=1e-4, atol=1e-4)
+    else:  # the same vectors through the same reader, the same read numbers: the same bits
+        np.testing.assert_array_equal(y, y_rows)
+        np.testing.assert_array_equal(z, z_rows)
+
+
+def test_bad_column_reads_are_refused(tile):
+    with pytest.raises(ValueError, match="3-D"):
+        tile.read_columns(rand(2, 8))
+    with pytest.raises(ValueError, match="3-D"):
+        tile.read_columns(np.zeros((2, 8, 0), dtype=np.float32))
+    with pytest.raises(ValueError, match="shape"):
+        tile.read_columns(rand(2, 8, 4), out=np.zeros((2, 5, 3), dtype=np.float32))
+    x = rand(2, 8, 4)
+    x[1, 2, 3] = np.nan
+    with pytest.raises(SbeError, match="SBE_E_NON_FINITE"):
+        tile.read_columns(x)
+    with pytest.raises(TypeError):
+        tile.read_t_columns(rand(2, 5, 4).astype(np.float64))

@@ -120,6 +120,25 @@ static void test_tile_calls(void)
             CHECK(fabs(y[j * R + r] - ref) < 1e-5, "read %d,%d: %g vs %g", j, r, y[j * R + r], ref);
         }
 
+    /* Column reads (ABI 1.9): 2 samples of 2 positions, the same vectors as the row read above, stored as columns. */
+    float xc[4 * C], yc[4 * R];
+    for (int j = 0; j < 2; j++)
+        for (int p = 0; p < 2; p++)
+            for (int i = 0; i < C; i++) xc[(j * C + i) * 2 + p] = xs[(j * 2 + p) * C + i];
+    for (int i = 0; i < 4 * R; i++) yc[i] = 12345.0f;
+    FAILS(SBE_E_INVALID_ARGUMENT, sbe_tile_read_columns(t, xc, 4 * C, 2, 0, yc, 0));
+    FAILS(SBE_E_INVALID_ARGUMENT, sbe_tile_read_columns(t, xc, 4 * C, 2, 2, yc, 4 * R - 1));
+    FAILS(SBE_E_INVALID_ARGUMENT, sbe_tile_read_columns(t, xc, 4 * C, (size_t)1 << 40, 2, yc, 4 * R));
+    FAILS(SBE_E_NULL_POINTER, sbe_tile_read_columns(t, NULL, 4 * C, 2, 2, yc, 4 * R));
+    xc[5] = NAN; FAILS(SBE_E_NON_FINITE, sbe_tile_read_columns(t, xc, 4 * C, 2, 2, yc, 4 * R)); xc[5] = xs[(0 * 2 + 1) * C + 2];
+    for (int i = 0; i < 4 * R; i++) CHECK(yc[i] == 12345.0f, "a rejected column read wrote y[%d]", i);
+    OK(sbe_tile_read_columns(t, xc, 4 * C, 2, 2, yc, 4 * R));
+    for (int j = 0; j < 2; j++)
+        for (int p = 0; p < 2; p++)
+            for (int r = 0; r < R; r++)
+                CHECK(fabs(yc[(j * R + r) * 2 + p] - y[(j * 2 + p) * R + r]) < 1e-5, "column read %d,%d,%d", j, p, r);
+    FAILS(SBE_E_INVALID_ARGUMENT, sbe_tile_read_t_columns(t, yc, 4 * R - 1, 2, 2, xc, 4 * C));
+
     /* A good rank-1 write: W -= lr d x^T exactly (ideal device). */
     OK(sbe_tile_write(t, 0.25f, d, R, x, C));
     OK(sbe_tile_get_weights(t, after, R * C));
