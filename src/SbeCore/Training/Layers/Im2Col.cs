@@ -19,7 +19,7 @@ internal static class Im2Col
         int k = g.Kernel, h = g.Input.Height, w = g.Input.Width, oh = g.OutHeight, ow = g.OutWidth, p = g.Positions, s = g.Stride;
         if (x.Length < g.Input.Size || columns.Length < g.PatchSize * p) throw new ArgumentException("Unfold: a buffer is too short for the geometry.");
         ref float src = ref MemoryMarshal.GetReference(x);
-        if (s == 1 && g.Padding == 0) { UnfoldInside(g, ref src, ref MemoryMarshal.GetReference(columns)); return; }
+        if (s == 1 && g.Padding == 0) { Inside<CopyToColumns>(g, ref src, ref MemoryMarshal.GetReference(columns)); return; }
         for (int tap = 0; tap < g.PatchSize; tap++)
         {
             int c = tap / (k * k), ky = tap / k % k, kx = tap % k;
@@ -39,18 +39,33 @@ internal static class Im2Col
         }
     }
 
-    // Stride 1, no padding (a padded convolution unfolds from its zero-bordered copy): every run lies inside the input.
-    private static void UnfoldInside(in ConvGeometry g, ref float x, ref float columns)
+    // Stride 1, no padding (a padded convolution unfolds from its zero-bordered copy): every run lies inside the input,
+    // and the tap's runs are rows of the image OutWidth long. Unfold copies them into the columns, fold adds them back.
+    private static void Inside<TRun>(in ConvGeometry g, ref float image, ref float columns) where TRun : struct, IRun
     {
         int k = g.Kernel, h = g.Input.Height, w = g.Input.Width, oh = g.OutHeight, ow = g.OutWidth, p = g.Positions;
-        ref float to = ref columns;
+        ref float row = ref columns;
         for (int c = 0; c < g.Input.Channels; c++)
             for (int ky = 0; ky < k; ky++)
-                for (int kx = 0; kx < k; kx++, to = ref Unsafe.Add(ref to, p))
+                for (int kx = 0; kx < k; kx++, row = ref Unsafe.Add(ref row, p))
                 {
-                    ref float from = ref Unsafe.Add(ref x, (c * h + ky) * w + kx);
-                    for (int oy = 0; oy < oh; oy++) CopyRun(ref Unsafe.Add(ref from, oy * w), ref Unsafe.Add(ref to, oy * ow), ow);
+                    ref float tap = ref Unsafe.Add(ref image, (c * h + ky) * w + kx);
+                    for (int oy = 0; oy < oh; oy++) TRun.Run(ref Unsafe.Add(ref tap, oy * w), ref Unsafe.Add(ref row, oy * ow), ow);
                 }
+    }
+
+    private interface IRun { static abstract void Run(ref float image, ref float columns, int n); }
+
+    private struct CopyToColumns : IRun
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Run(ref float image, ref float columns, int n) => CopyRun(ref image, ref columns, n);
+    }
+
+    private struct AddToImage : IRun
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Run(ref float image, ref float columns, int n) => AddRun(ref columns, ref image, n);
     }
 
     /// <summary>gradX (C x H x W) = the sum of every column entry at the input pixel it came from.</summary>
@@ -60,7 +75,7 @@ internal static class Im2Col
         gradX[..g.Input.Size].Clear();
         if (g.Stride == 1 && g.Padding == 0 && columns.Length >= g.PatchSize * p)
         {
-            FoldInside(g, ref MemoryMarshal.GetReference(columns), ref MemoryMarshal.GetReference(gradX));
+            Inside<AddToImage>(g, ref MemoryMarshal.GetReference(gradX), ref MemoryMarshal.GetReference(columns));
             return;
         }
         for (int tap = 0; tap < g.PatchSize; tap++)
@@ -79,19 +94,6 @@ internal static class Im2Col
                 else for (int ox = oxLo; ox < oxHi; ox++) gradX[at + ox * g.Stride] += run[ox];
             }
         }
-    }
-
-    private static void FoldInside(in ConvGeometry g, ref float columns, ref float gradX)
-    {
-        int k = g.Kernel, h = g.Input.Height, w = g.Input.Width, oh = g.OutHeight, ow = g.OutWidth, p = g.Positions;
-        ref float from = ref columns;
-        for (int c = 0; c < g.Input.Channels; c++)
-            for (int ky = 0; ky < k; ky++)
-                for (int kx = 0; kx < k; kx++, from = ref Unsafe.Add(ref from, p))
-                {
-                    ref float to = ref Unsafe.Add(ref gradX, (c * h + ky) * w + kx);
-                    for (int oy = 0; oy < oh; oy++) AddRun(ref Unsafe.Add(ref from, oy * ow), ref Unsafe.Add(ref to, oy * w), ow);
-                }
     }
 
     // The output columns [oxLo, oxHi) whose kernel column kx lands inside the input.
