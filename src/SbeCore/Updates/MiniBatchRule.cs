@@ -1,5 +1,4 @@
 using SbeCore.Crossbar;
-using SbeCore.Eigen;
 using SbeCore.Kernels;
 
 namespace SbeCore.Updates;
@@ -13,14 +12,14 @@ public sealed class MiniBatchRule : IUpdateRule, IColumnPairsRule, IRuleState
     private readonly AlignedMatrix _gradient;
     private readonly ParallelKernels _threaded = new(); // the gradient split by rows over the array's threads
     private float[] _weights = []; // n copies of 1/n for the one-pass accumulation (grows once to the largest batch)
-    private readonly float[] _sample; // one sample's sum over positions (a convolution's pairs as columns)
+    private readonly ColumnGradient _columns; // a convolution's pairs given as columns
 
     /// <summary>Creates the rule for a rows x cols layer.</summary>
     public MiniBatchRule(int rows, int cols)
     {
         RuleGuards.CheckShape(rows, cols);
         Rows = rows; Cols = cols; _gradient = new AlignedMatrix(rows, cols);
-        _sample = new float[(long)rows * cols];
+        _columns = new ColumnGradient(rows, cols);
     }
 
     /// <summary>a.</summary>
@@ -70,31 +69,10 @@ public sealed class MiniBatchRule : IUpdateRule, IColumnPairsRule, IRuleState
         RuleGuards.CheckShapes(tile, Rows, Cols, deltaColumns, inputColumns, pairs, learningRate * positions);
         if (n == 0) return;
         var g = _gradient.Span;
-        float weight = 1f / pairs;
-        for (int r = 0; r < Rows; r++) g.Slice(r * _gradient.Stride, Cols).Clear();
-        for (int j = 0; j < n; j++)
-        {
-            Blas.BatchReadRowBlock(inputColumns.Slice(j * Cols * positions, Cols * positions), Cols, positions, positions,
-                                   deltaColumns.Slice(j * Rows * positions, Rows * positions), Rows, _sample, 0, Cols);
-            for (int r = 0; r < Rows; r++) Blas.Axpy(weight, _sample.AsSpan(r * Cols, Cols), g.Slice(r * _gradient.Stride, Cols));
-        }
-        // Every non-finite delta or input reaches G (0 times Inf is NaN), so a finite G clears them without scanning the
-        // n x P pairs (9 MB a batch for LeNet-5, a read from memory); otherwise name the culprit, with nothing written.
-        if (!GradientIsFinite())
-        {
-            RuleGuards.CheckFinite(deltaColumns, inputColumns);
-            throw new ArgumentException("the batch gradient overflows float (finite deltas and inputs, too large); nothing was written.", nameof(deltaColumns));
-        }
+        _columns.Compute(deltaColumns, inputColumns, n, positions, g, _gradient.Stride);
         long writes = Math.Min(pairs, Math.Min(Rows, Cols));
         tile.UpdateDense(learningRate * positions, g, _gradient.Stride, writes);
         RankOneWrites += writes;
-    }
-
-    private bool GradientIsFinite()
-    {
-        for (int r = 0; r < Rows; r++)
-            if (!EstimatorKernels.AllFinite(_gradient.Row(r))) return false;
-        return true;
     }
 
     void IRuleState.WriteState(BinaryWriter w) => w.Write(RankOneWrites);

@@ -5,10 +5,12 @@ namespace SbeCore.Updates;
 
 /// <summary>SVD-k: the exact top-k singular triplets of the batch-mean gradient (computed without the a x b matrix,
 /// <see cref="BatchSvdSolver"/>), applied as k rank-1 writes.</summary>
-public sealed class TruncatedSvdRule : IUpdateRule, IRuleState
+public sealed class TruncatedSvdRule : IUpdateRule, IColumnPairsRule, IRuleState
 {
     private readonly BatchSvdSolver _solver;
     private readonly float[] _s, _d, _x;
+    private ColumnGradient? _columns;          // a convolution's pairs as columns: G formed explicitly (made on first use)
+    private float[] _gradient = [], _rowsEye = []; // G (rows x cols) and rows I: G as the rows pairs (rows e_i, G_i)
 
     /// <summary>Creates the rule for a rows x cols layer and rank k.</summary>
     public TruncatedSvdRule(int rows, int cols, int rank = 1)
@@ -47,6 +49,29 @@ public sealed class TruncatedSvdRule : IUpdateRule, IRuleState
         if (n == 0) return;
         _solver.TopK(deltas, inputs, n, _s, _d, _x);
         tile.UpdateRankK(learningRate, _s, _d, _x);
+        RankOneWrites += Rank;
+    }
+
+    /// <summary>A convolution's pairs as columns: its n x P pairs far outnumber the tile's rows and columns, so G (a x b,
+    /// the buffer this rule is counted with) is formed as one product per sample and its exact top-k taken from the
+    /// a pairs (a e_i, G_i), whose mean is G: the same update as <see cref="IUpdateRule.ApplyPositions"/> on the pairs, up
+    /// to float rounding, without solving over n x P of them.</summary>
+    public void ApplyPositionColumns(IAnalogArray tile, ReadOnlySpan<float> deltaColumns, ReadOnlySpan<float> inputColumns, int n, int positions, float learningRate)
+    {
+        Check.AtLeast(positions, 1);
+        int pairs = checked(n * positions);
+        RuleGuards.CheckShapes(tile, Rows, Cols, deltaColumns, inputColumns, pairs, learningRate * positions);
+        if (n == 0) return;
+        if (_columns is null)
+        {
+            _columns = new ColumnGradient(Rows, Cols);
+            _gradient = new float[(long)Rows * Cols];
+            _rowsEye = new float[(long)Rows * Rows];
+            for (int i = 0; i < Rows; i++) _rowsEye[i * Rows + i] = Rows; // an integer: exact
+        }
+        _columns.Compute(deltaColumns, inputColumns, n, positions, _gradient, Cols);
+        _solver.TopK(_rowsEye, _gradient, Rows, _s, _d, _x);
+        tile.UpdateRankK(learningRate * positions, _s, _d, _x);
         RankOneWrites += Rank;
     }
 

@@ -126,6 +126,26 @@ public class ConvRuleTests
         Assert.Equal(k, rule.RankOneWrites);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void TruncatedSvdTakesThePairsAsColumnsToo(int k)
+    {
+        var (d, x, w0) = Pairs(6);
+        var rule = new TruncatedSvdRule(Rows, Cols, k);
+        var tile = new CrossbarTile(Rows, Cols);
+        tile.SetWeights(w0);
+        rule.ApplyPositionColumns(tile, Columns(d, Rows), Columns(x, Cols), N, P, Lr);
+        AssertStep(w0, tile.Weights.ToArray(), TopK(MeanGradient(d, x), k), 1e-4, $"svd-{k} by columns");
+        Assert.Equal(k, rule.RankOneWrites);
+        float[] xc = Columns(x, Cols);
+        xc[17] = float.PositiveInfinity;
+        float[] written = tile.Weights.ToArray();
+        Assert.Contains("NaN or Inf", Assert.Throws<ArgumentException>(() => rule.ApplyPositionColumns(tile, Columns(d, Rows), xc, N, P, Lr)).Message);
+        Assert.Equal(k, rule.RankOneWrites);
+        Assert.Equal(written, tile.Weights.ToArray());
+    }
+
     [Fact]
     public void SbeRecoversAnExactlyRankOneConvGradientInConstantMemory()
     {
