@@ -132,6 +132,24 @@ public class ParallelKernelsTests
         Assert.Equal(workers, tile.WorkerAllocatedBytes);
     }
 
+    [Fact]
+    public void SplitColumnReadsAllocateNothing()
+    {
+        const int rows = 16, cols = 151, p = 100, n = 8;
+        var tile = new CrossbarTile(rows, cols, seed: 3) { Threads = 2, MinMultiplyAddsPerThread = 1 };
+        float[] x = Random(n * cols * p, 7), d = Random(n * rows * p, 8), y = new float[n * rows * p], z = new float[n * cols * p];
+        void Run()
+        {
+            tile.ReadColumns(x, n, p, y);
+            tile.ReadTransposedColumns(d, n, p, z);
+        }
+        Run();
+        Assert.Equal(2, tile.Threaded.LastParts); // the samples did split
+        long workers = tile.WorkerAllocatedBytes;
+        SteadyState.AssertAllocatesNothing(Run);
+        Assert.Equal(workers, tile.WorkerAllocatedBytes);
+    }
+
     // 130 x 300 with 40 inputs: 3 groups of 16 (the last one short); 6 x 26 with 500 inputs: read-noise groups of 160
     // inputs (short vectors), 4 groups.
     [Theory]
