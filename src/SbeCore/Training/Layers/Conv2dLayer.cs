@@ -54,12 +54,11 @@ public sealed class Conv2dLayer : ITileLayer
     public void EnsureCapacity(int n)
     {
         if (n <= _capacity) return;
-        int p = Positions, cols = Tile.Cols, rows = Tile.Rows;
+        int p = Positions, cols = Tile.Cols;
         _columns = LayerBuffers.Floats(n, (long)p * cols, Name);
         for (int j = 0; j < n; j++) _columns.AsSpan((j * cols + cols - 1) * p, p).Fill(1f); // the bias input never changes
         _back = LayerBuffers.Floats(n, (long)p * cols, Name);
-        _patches = LayerBuffers.Floats(n, (long)p * cols, Name);
-        _delta = LayerBuffers.Floats(n, (long)p * rows, Name);
+        _patches = _delta = []; // grown when a rule first asks for position-major pairs (mini-batch never does)
         _capacity = n;
     }
 
@@ -104,6 +103,7 @@ public sealed class Conv2dLayer : ITileLayer
     /// <inheritdoc />
     public ReadOnlySpan<float> PairDeltas(ReadOnlySpan<float> gradOutput, int n)
     {
+        if (_delta.Length < n * Positions * Tile.Rows) _delta = LayerBuffers.Floats(_capacity, (long)Positions * Tile.Rows, Name);
         var deltas = _delta.AsSpan(0, n * Positions * Tile.Rows);
         if (_deltasFor != n) Transpose.Blocks(PairDeltaColumns(gradOutput, n), n, Tile.Rows, Positions, deltas);
         _deltasFor = n;
@@ -113,6 +113,7 @@ public sealed class Conv2dLayer : ITileLayer
     /// <inheritdoc />
     public ReadOnlySpan<float> PairInputs(int n)
     {
+        if (_patches.Length < n * Positions * Tile.Cols) _patches = LayerBuffers.Floats(_capacity, (long)Positions * Tile.Cols, Name);
         var patches = _patches.AsSpan(0, n * Positions * Tile.Cols);
         if (_patchesFor != n) Transpose.Blocks(PairInputColumns(n), n, Tile.Cols, Positions, patches);
         _patchesFor = n;
