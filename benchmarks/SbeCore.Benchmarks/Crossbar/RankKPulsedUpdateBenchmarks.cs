@@ -15,6 +15,7 @@ namespace SbeCore.Benchmarks.Crossbar;
 /// Run: dotnet run -c Release --project benchmarks/SbeCore.Benchmarks -- --filter '*RankKPulsedUpdate*'
 /// </summary>
 [Config(typeof(Config))]
+[MedianColumn, MinColumn, MaxColumn]
 public class RankKPulsedUpdateBenchmarks
 {
     private sealed class Config : ManualConfig
