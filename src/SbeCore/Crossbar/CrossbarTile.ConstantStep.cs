@@ -38,15 +38,17 @@ public sealed partial class CrossbarTile
             if (rowMask == 0) continue;
             float rowDir = w.RowDirection[i];
             if (noisy) EnterRow(c, i, 0);
-            for (int a = 0; a < active; a++)
+            if (width == SimdWidth.V512) RowBlocks512(w, i, rowMask, rowDir, random, ref total, ref clipped);
+            else if (width == SimdWidth.V256) RowBlocks256(w, i, rowMask, rowDir, random, ref total, ref clipped);
+            else if (width == SimdWidth.V128) RowBlocks128(w, i, rowMask, rowDir, random, ref total, ref clipped);
+            else
             {
-                if ((rowMask & blockUnion[a]) == 0) continue;
-                int j = activeBlocks[a] * Block;
-                if (j + Block > Cols) RowBlockScalar(w, i, j, Cols - j, rowMask, rowDir, random, ref total, ref clipped);
-                else if (width == SimdWidth.V512) RowBlock512(w, i, j, rowMask, rowDir, random, ref total, ref clipped);
-                else if (width == SimdWidth.V256) RowBlock256(w, i, j, rowMask, rowDir, random, ref total, ref clipped);
-                else if (width == SimdWidth.V128) RowBlock128(w, i, j, rowMask, rowDir, random, ref total, ref clipped);
-                else RowBlockScalar(w, i, j, Block, rowMask, rowDir, random, ref total, ref clipped);
+                for (int a = 0; a < active; a++)
+                {
+                    if ((rowMask & blockUnion[a]) == 0) continue;
+                    int j = activeBlocks[a] * Block;
+                    RowBlockScalar(w, i, j, Math.Min(Block, Cols - j), rowMask, rowDir, random, ref total, ref clipped);
+                }
             }
         }
         c.Pulses += total;
@@ -123,18 +125,35 @@ public sealed partial class CrossbarTile
     }
 
     // Width entry points of the block step (tests reach each through SimdDispatch.Force).
-    private void RowBlock512(PulseWrite w, int i, int j, ulong rowMask, float rowDir, RandomStream random, ref long total, ref long clipped)
-        => RowBlock<Simd512, Vector512<float>, Vector512<ulong>, SimdLaw512>(w, i, j, rowMask, rowDir, random, ref total, ref clipped);
-    private void RowBlock256(PulseWrite w, int i, int j, ulong rowMask, float rowDir, RandomStream random, ref long total, ref long clipped)
-        => RowBlock<Simd256, Vector256<float>, Vector256<ulong>, SimdLaw256>(w, i, j, rowMask, rowDir, random, ref total, ref clipped);
-    private void RowBlock128(PulseWrite w, int i, int j, ulong rowMask, float rowDir, RandomStream random, ref long total, ref long clipped)
-        => RowBlock<Simd128, Vector128<float>, Vector128<ulong>, SimdLaw128>(w, i, j, rowMask, rowDir, random, ref total, ref clipped);
+    private void RowBlocks512(PulseWrite w, int i, ulong rowMask, float rowDir, RandomStream random, ref long total, ref long clipped)
+        => RowBlocks<Simd512, Vector512<float>, Vector512<ulong>, SimdLaw512>(w, i, rowMask, rowDir, random, ref total, ref clipped);
+    private void RowBlocks256(PulseWrite w, int i, ulong rowMask, float rowDir, RandomStream random, ref long total, ref long clipped)
+        => RowBlocks<Simd256, Vector256<float>, Vector256<ulong>, SimdLaw256>(w, i, rowMask, rowDir, random, ref total, ref clipped);
+    private void RowBlocks128(PulseWrite w, int i, ulong rowMask, float rowDir, RandomStream random, ref long total, ref long clipped)
+        => RowBlocks<Simd128, Vector128<float>, Vector128<ulong>, SimdLaw128>(w, i, rowMask, rowDir, random, ref total, ref clipped);
+
+    // A row's active blocks in column order, a partial last block by the scalar path. Not inlined: each width is its own
+    // specialised method, one call per row, so the block body runs without a call per 16 devices.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void RowBlocks<TOps, TVec, TBits, TLaw>(PulseWrite w, int i, ulong rowMask, float rowDir, RandomStream random, ref long total, ref long clipped)
+        where TOps : struct, ISimdBitOps<TVec, TBits>, ISimdExpandOps<TVec> where TVec : struct where TBits : struct where TLaw : struct, ISimdLawOps<TVec>
+    {
+        int active = w.Active;
+        int[] activeBlocks = w.ActiveBlocks;
+        ulong[] blockUnion = w.BlockUnion;
+        for (int a = 0; a < active; a++)
+        {
+            if ((rowMask & blockUnion[a]) == 0) continue;
+            int j = activeBlocks[a] * Block;
+            if (j + Block > Cols) RowBlockScalar(w, i, j, Cols - j, rowMask, rowDir, random, ref total, ref clipped);
+            else RowBlock<TOps, TVec, TBits, TLaw>(w, i, j, rowMask, rowDir, random, ref total, ref clipped);
+        }
+    }
 
     // One full block of 16 devices in Block / Count chunks of Count lanes: the coincidences give the counts in
     // register, the law's step (TLaw: the same width's law operations) applies them. The lanes with pulses take the
     // row's next Gaussians in lane (column) order, as the scalar path does, through an expanding load.
-    // Not inlined: each width is its own specialised method, so the row loop stays small.
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void RowBlock<TOps, TVec, TBits, TLaw>(PulseWrite w, int i, int j, ulong rowMask, float rowDir, RandomStream random, ref long total, ref long clipped)
         where TOps : struct, ISimdBitOps<TVec, TBits>, ISimdExpandOps<TVec> where TVec : struct where TBits : struct where TLaw : struct, ISimdLawOps<TVec>
     {
