@@ -169,8 +169,8 @@ public sealed partial class CrossbarTile
         {
             int jp = j + part;
             nuint k = (nuint)(i * Cols + jp);
-            TBits c0 = SimdGeneric.PopCount<TOps, TVec, TBits>(TOps.AndBits(TOps.LoadBits(ref cols, (nuint)jp), rowMaskV));
-            TBits c1 = SimdGeneric.PopCount<TOps, TVec, TBits>(TOps.AndBits(TOps.LoadBits(ref cols, (nuint)(jp + half)), rowMaskV));
+            TBits c0 = TOps.PopCountBits(TOps.AndBits(TOps.LoadBits(ref cols, (nuint)jp), rowMaskV));
+            TBits c1 = TOps.PopCountBits(TOps.AndBits(TOps.LoadBits(ref cols, (nuint)(jp + half)), rowMaskV));
             TVec n = TOps.NarrowToSingle(c0, c1);
             if (!TOps.AnyBitSet(n)) continue;
             TOps.StoreBits(TOps.AddBits(TOps.LoadBits(ref pulses, k), c0), ref pulses, k);
