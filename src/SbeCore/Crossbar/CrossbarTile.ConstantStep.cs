@@ -132,74 +132,74 @@ public sealed partial class CrossbarTile
     private void RowBlocks128(PulseWrite w, int i, ulong rowMask, float rowDir, RandomStream random, ref long total, ref long clipped)
         => RowBlocks<Simd128, Vector128<float>, Vector128<ulong>, SimdLaw128>(w, i, rowMask, rowDir, random, ref total, ref clipped);
 
-    // A row's active blocks in column order, a partial last block by the scalar path. Not inlined: each width is its own
-    // specialised method, one call per row, so the block body runs without a call per 16 devices.
+    // A row's active blocks in column order, a partial last block by the scalar path. Each full block of 16 devices
+    // goes in Block / Count chunks of Count lanes: the coincidences give the counts in register, the law's step (TLaw:
+    // the same width's law operations) applies them. The lanes with pulses take the row's next Gaussians in lane
+    // (column) order, as the scalar path does, through an expanding load. Not inlined: each width is its own specialised
+    // method, one call per row, with the row's arrays and broadcasts in locals (the refill and clip calls in the loop
+    // would make the compiler reload fields).
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void RowBlocks<TOps, TVec, TBits, TLaw>(PulseWrite w, int i, ulong rowMask, float rowDir, RandomStream random, ref long total, ref long clipped)
         where TOps : struct, ISimdBitOps<TVec, TBits>, ISimdExpandOps<TVec> where TVec : struct where TBits : struct where TLaw : struct, ISimdLawOps<TVec>
     {
-        int active = w.Active;
+        int active = w.Active, cols = Cols, lanes = TOps.Count, half = lanes / 2;
         int[] activeBlocks = w.ActiveBlocks;
         ulong[] blockUnion = w.BlockUnion;
+        float std = _constantStep!.Std;
+        bool noisy = std > 0;
+        TBits rowMaskV = TOps.BroadcastBits(rowMask);
+        TVec rowDirV = TOps.Broadcast(rowDir);
+        ref ulong colMasks = ref MemoryMarshal.GetArrayDataReference(w.ColMasks);
+        ref float colDirection = ref MemoryMarshal.GetArrayDataReference(w.ColDirection);
+        // The counters are longs; adding the (non-negative) counts as unsigned lanes gives the same bits.
+        ref ulong pulses = ref Unsafe.As<long, ulong>(ref MemoryMarshal.GetArrayDataReference(Counters.PulsesPerDeviceArray));
+        ref float weights = ref MemoryMarshal.GetArrayDataReference(_weights);
+        ref float up = ref MemoryMarshal.GetArrayDataReference(_constantStep.ScaleUp);
+        ref float down = ref MemoryMarshal.GetArrayDataReference(_constantStep.ScaleDown);
+        ref float wMax = ref MemoryMarshal.GetArrayDataReference(_wMax);
+        ref float wMin = ref MemoryMarshal.GetArrayDataReference(_wMin);
+        float[] gaussians = random.GaussianBuffer;
         for (int a = 0; a < active; a++)
         {
             if ((rowMask & blockUnion[a]) == 0) continue;
             int j = activeBlocks[a] * Block;
-            if (j + Block > Cols) RowBlockScalar(w, i, j, Cols - j, rowMask, rowDir, random, ref total, ref clipped);
-            else RowBlock<TOps, TVec, TBits, TLaw>(w, i, j, rowMask, rowDir, random, ref total, ref clipped);
-        }
-    }
-
-    // One full block of 16 devices in Block / Count chunks of Count lanes: the coincidences give the counts in
-    // register, the law's step (TLaw: the same width's law operations) applies them. The lanes with pulses take the
-    // row's next Gaussians in lane (column) order, as the scalar path does, through an expanding load.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void RowBlock<TOps, TVec, TBits, TLaw>(PulseWrite w, int i, int j, ulong rowMask, float rowDir, RandomStream random, ref long total, ref long clipped)
-        where TOps : struct, ISimdBitOps<TVec, TBits>, ISimdExpandOps<TVec> where TVec : struct where TBits : struct where TLaw : struct, ISimdLawOps<TVec>
-    {
-        float std = _constantStep!.Std;
-        float[] up = _constantStep.ScaleUp, down = _constantStep.ScaleDown;
-        int lanes = TOps.Count, half = lanes / 2;
-        TBits rowMaskV = TOps.BroadcastBits(rowMask);
-        ref ulong cols = ref MemoryMarshal.GetArrayDataReference(w.ColMasks);
-        // The counters are longs; adding the (non-negative) counts as unsigned lanes gives the same bits.
-        ref ulong pulses = ref Unsafe.As<long, ulong>(ref MemoryMarshal.GetArrayDataReference(Counters.PulsesPerDeviceArray));
-        ref float weights = ref MemoryMarshal.GetArrayDataReference(_weights);
-        for (int part = 0; part < Block; part += lanes)
-        {
-            int jp = j + part;
-            nuint k = (nuint)(i * Cols + jp);
-            TBits c0 = TOps.PopCountBits(TOps.AndBits(TOps.LoadBits(ref cols, (nuint)jp), rowMaskV));
-            TBits c1 = TOps.PopCountBits(TOps.AndBits(TOps.LoadBits(ref cols, (nuint)(jp + half)), rowMaskV));
-            TVec n = TOps.NarrowToSingle(c0, c1);
-            if (!TOps.AnyBitSet(n)) continue;
-            TOps.StoreBits(TOps.AddBits(TOps.LoadBits(ref pulses, k), c0), ref pulses, k);
-            TOps.StoreBits(TOps.AddBits(TOps.LoadBits(ref pulses, k + (nuint)half), c1), ref pulses, k + (nuint)half);
-            total += (long)TOps.SumBits(TOps.AddBits(c0, c1));
-
-            TVec direction = TOps.Multiply(TOps.Broadcast(rowDir), TOps.Load(ref MemoryMarshal.GetArrayDataReference(w.ColDirection), (nuint)jp));
-            TVec step = TOps.Select(TOps.GreaterThan(direction, TOps.Zero),
-                TOps.Load(ref MemoryMarshal.GetArrayDataReference(up), k),
-                TOps.Load(ref MemoryMarshal.GetArrayDataReference(down), k));
-            TVec xi = TOps.Zero;
-            if (std > 0)
+            if (j + Block > cols)
             {
-                TVec live = TOps.GreaterThan(n, TOps.Zero);
-                uint liveBits = TOps.MaskBits(live);
-                random.EnsureGaussians(lanes);
-                int g = random.GaussianPosition;
-                xi = TOps.LoadExpanded(ref random.GaussianBuffer[g], live, liveBits);
-                random.GaussianPosition = g + BitOperations.PopCount(liveBits);
+                RowBlockScalar(w, i, j, cols - j, rowMask, rowDir, random, ref total, ref clipped);
+                continue;
             }
-            TVec sum = ConstantStepLaw.Aggregate<TLaw, TVec>(step, n, std, xi);
-            TVec before = TOps.Load(ref weights, k);
-            // Lanes without pulses keep their weight bit for bit (also a -0).
-            TVec next = TOps.Select(TOps.EqualTo(n, TOps.Zero), before, TOps.Add(before, TOps.Multiply(direction, sum)));
-            TVec hi = TOps.Load(ref MemoryMarshal.GetArrayDataReference(_wMax), k);
-            TVec lo = TOps.Load(ref MemoryMarshal.GetArrayDataReference(_wMin), k);
-            if (TOps.AnyBitSet(TOps.Or(TOps.GreaterThan(next, hi), TOps.LessThan(next, lo))))
-                next = ClipLanes<TOps, TVec>(w, next, (int)k, jp, rowMask, rowDir, ref clipped);
-            TOps.Store(next, ref weights, k);
+            for (int part = 0; part < Block; part += lanes)
+            {
+                int jp = j + part;
+                nuint k = (nuint)(i * cols + jp);
+                TBits c0 = TOps.PopCountBits(TOps.AndBits(TOps.LoadBits(ref colMasks, (nuint)jp), rowMaskV));
+                TBits c1 = TOps.PopCountBits(TOps.AndBits(TOps.LoadBits(ref colMasks, (nuint)(jp + half)), rowMaskV));
+                TVec n = TOps.NarrowToSingle(c0, c1);
+                if (!TOps.AnyBitSet(n)) continue;
+                TOps.StoreBits(TOps.AddBits(TOps.LoadBits(ref pulses, k), c0), ref pulses, k);
+                TOps.StoreBits(TOps.AddBits(TOps.LoadBits(ref pulses, k + (nuint)half), c1), ref pulses, k + (nuint)half);
+                total += (long)TOps.SumBits(TOps.AddBits(c0, c1));
+
+                TVec direction = TOps.Multiply(rowDirV, TOps.Load(ref colDirection, (nuint)jp));
+                TVec step = TOps.Select(TOps.GreaterThan(direction, TOps.Zero), TOps.Load(ref up, k), TOps.Load(ref down, k));
+                TVec xi = TOps.Zero;
+                if (noisy)
+                {
+                    TVec live = TOps.GreaterThan(n, TOps.Zero);
+                    uint liveBits = TOps.MaskBits(live);
+                    random.EnsureGaussians(lanes);
+                    int g = random.GaussianPosition;
+                    xi = TOps.LoadExpanded(ref gaussians[g], live, liveBits);
+                    random.GaussianPosition = g + BitOperations.PopCount(liveBits);
+                }
+                TVec sum = ConstantStepLaw.Aggregate<TLaw, TVec>(step, n, std, xi);
+                TVec before = TOps.Load(ref weights, k);
+                // Lanes without pulses keep their weight bit for bit (also a -0).
+                TVec next = TOps.Select(TOps.EqualTo(n, TOps.Zero), before, TOps.Add(before, TOps.Multiply(direction, sum)));
+                if (TOps.AnyBitSet(TOps.Or(TOps.GreaterThan(next, TOps.Load(ref wMax, k)), TOps.LessThan(next, TOps.Load(ref wMin, k)))))
+                    next = ClipLanes<TOps, TVec>(w, next, (int)k, jp, rowMask, rowDir, ref clipped);
+                TOps.Store(next, ref weights, k);
+            }
         }
     }
 
