@@ -57,9 +57,11 @@ public sealed partial class CrossbarTile
     private void RunPart(int part)
     {
         var context = _contexts[part];
-        for (int first = context.First; first < context.End; first += _rowsPerBlock)
+        // A single write has nothing to keep in cache between writes: its part in one piece (fewer, longer mask runs).
+        int block = _passWrites == 1 ? context.End - context.First : _rowsPerBlock;
+        for (int first = context.First; first < context.End; first += block)
         {
-            int end = Math.Min(context.End, first + _rowsPerBlock);
+            int end = Math.Min(context.End, first + block);
             for (int w = 0; w < _passWrites; w++)
             {
                 var write = _pass[w];
