@@ -16,66 +16,39 @@ namespace SbeCore.Crossbar;
 // (one generic block body over the kernels' ISimdBitOps, in 16 / Count chunks).
 public sealed partial class CrossbarTile
 {
-    private const int Block = 16;
-
-    private float[] _colDirection = [];
-    private int[] _activeBlocks = [];
-    private ulong[] _blockUnion = [];
-
-    // The fused block's scratch (ConstantStep only).
-    private void AllocateConstantStepBlocks()
-    {
-        if (_constantStep is null) return;
-        _colDirection = new float[Cols];
-        _activeBlocks = new int[(Cols + Block - 1) / Block];
-        _blockUnion = new ulong[_activeBlocks.Length];
-    }
+    private const int Block = PulseWrite.Block;
 
     // The per-field copies of the hidden parameters (the device array's law), re-read after the interleaved
     // parameters change (construction, load).
     private void RefreshDeviceArrays() => _array?.Refresh();
 
-    private int _active;
-
-    // Blocks whose columns never fire cannot get pulses: list the others once per write (on the caller, shared by the
-    // row blocks), with their masks' union, so sparse inputs (x with many zeros) cost little. Skipping a block takes
-    // no Gaussians.
-    private void ListActiveBlocks()
-    {
-        for (int j = 0; j < Cols; j++) _colDirection[j] = _colSign[j];
-        int active = 0;
-        for (int b = 0, j0 = 0; j0 < Cols; b++, j0 += Block)
-        {
-            ulong union = 0;
-            for (int j = j0, end = Math.Min(j0 + Block, Cols); j < end; j++) union |= _colMasks[j];
-            if (union != 0) { _activeBlocks[active] = b; _blockUnion[active] = union; active++; }
-        }
-        _active = active;
-    }
-
-    private void CoincideConstantStep(PulseContext c)
+    private void CoincideConstantStep(PulseContext c, PulseWrite w, int first, int end)
     {
         long total = 0, clipped = 0;
         RandomStream random = c.Random;
         bool noisy = _constantStep!.Std > 0;
-        int active = _active;
+        int active = w.Active;
+        int[] activeBlocks = w.ActiveBlocks;
+        ulong[] blockUnion = w.BlockUnion;
         // A block is 16 floats, a whole vector at every width, so the widest width in force is taken.
         SimdWidth width = SimdDispatch.Widest;
-        for (int i = c.First; i < c.End; i++)
+        for (int i = first; i < end; i++)
         {
             ulong rowMask = _rowMasks[i];
             if (rowMask == 0) continue;
-            float rowDir = _rowDirection[i];
+            float rowDir = w.RowDirection[i];
             if (noisy) EnterRow(c, i, 0);
-            for (int a = 0; a < active; a++)
+            if (width == SimdWidth.V512) RowBlocks512(w, i, rowMask, rowDir, random, ref total, ref clipped);
+            else if (width == SimdWidth.V256) RowBlocks256(w, i, rowMask, rowDir, random, ref total, ref clipped);
+            else if (width == SimdWidth.V128) RowBlocks128(w, i, rowMask, rowDir, random, ref total, ref clipped);
+            else
             {
-                if ((rowMask & _blockUnion[a]) == 0) continue;
-                int j = _activeBlocks[a] * Block;
-                if (j + Block > Cols) RowBlockScalar(i, j, Cols - j, rowMask, rowDir, random, ref total, ref clipped);
-                else if (width == SimdWidth.V512) RowBlock512(i, j, rowMask, rowDir, random, ref total, ref clipped);
-                else if (width == SimdWidth.V256) RowBlock256(i, j, rowMask, rowDir, random, ref total, ref clipped);
-                else if (width == SimdWidth.V128) RowBlock128(i, j, rowMask, rowDir, random, ref total, ref clipped);
-                else RowBlockScalar(i, j, Block, rowMask, rowDir, random, ref total, ref clipped);
+                for (int a = 0; a < active; a++)
+                {
+                    if ((rowMask & blockUnion[a]) == 0) continue;
+                    int j = activeBlocks[a] * Block;
+                    RowBlockScalar(w, i, j, Math.Min(Block, Cols - j), rowMask, rowDir, random, ref total, ref clipped);
+                }
             }
         }
         c.Pulses += total;
@@ -85,21 +58,22 @@ public sealed partial class CrossbarTile
     // Few firing columns: each firing row visits them one by one, one Gaussian per device that got pulses, the law's
     // aggregated step, with the arrays in locals so the loop compiles tight without profile-guided inlining (the
     // NativeAOT library has none).
-    private void CoincideConstantStepSparse(PulseContext c, ReadOnlySpan<int> firingCols)
+    private void CoincideConstantStepSparse(PulseContext c, PulseWrite w, int first, int end)
     {
         float std = _constantStep!.Std;
         float[] weights = _weights, up = _constantStep.ScaleUp, down = _constantStep.ScaleDown;
         long[] pulses = Counters.PulsesPerDeviceArray;
-        ulong[] colMasks = _colMasks;
-        sbyte[] signs = _colSign;
+        ulong[] colMasks = w.ColMasks;
+        sbyte[] signs = w.ColSign;
+        var firingCols = w.FiringCols.AsSpan(0, w.Firing);
         RandomStream random = c.Random;
         long total = 0, clipped = 0;
-        for (int i = c.First; i < c.End; i++)
+        for (int i = first; i < end; i++)
         {
             ulong rowMask = _rowMasks[i];
             if (rowMask == 0) continue;
             if (std > 0) EnterRow(c, i, 0);
-            int rowDir = _rowDirection[i];
+            int rowDir = w.RowDirection[i];
             int row = i * Cols;
             foreach (int j in firingCols)
             {
@@ -121,13 +95,13 @@ public sealed partial class CrossbarTile
         c.Clipped += clipped;
     }
 
-    internal void RowBlockScalar(int i, int j0, int count, ulong rowMask, float rowDir, RandomStream random, ref long total, ref long clipped)
+    private void RowBlockScalar(PulseWrite w, int i, int j0, int count, ulong rowMask, float rowDir, RandomStream random, ref long total, ref long clipped)
     {
         Span<int> counts = stackalloc int[Block];
         bool any = false;
         for (int l = 0; l < count; l++)
         {
-            counts[l] = BitOperations.PopCount(rowMask & _colMasks[j0 + l]);
+            counts[l] = BitOperations.PopCount(rowMask & w.ColMasks[j0 + l]);
             any |= counts[l] != 0;
         }
         if (!any) return;
@@ -140,7 +114,7 @@ public sealed partial class CrossbarTile
             int j = j0 + l, k = i * Cols + j;
             Counters.PulsesPerDeviceArray[k] += n;
             total += n;
-            float direction = rowDir * _colDirection[j];
+            float direction = rowDir * w.ColDirection[j];
             float step = direction > 0 ? up[k] : down[k];
             float sum = ConstantStepLaw.Aggregate<SimdLawScalar, float>(step, n, std, std > 0 ? random.NextGaussian() : 0f);
             float before = _weights[k];
@@ -151,71 +125,88 @@ public sealed partial class CrossbarTile
     }
 
     // Width entry points of the block step (tests reach each through SimdDispatch.Force).
-    private void RowBlock512(int i, int j, ulong rowMask, float rowDir, RandomStream random, ref long total, ref long clipped)
-        => RowBlock<Simd512, Vector512<float>, Vector512<ulong>, SimdLaw512>(i, j, rowMask, rowDir, random, ref total, ref clipped);
-    private void RowBlock256(int i, int j, ulong rowMask, float rowDir, RandomStream random, ref long total, ref long clipped)
-        => RowBlock<Simd256, Vector256<float>, Vector256<ulong>, SimdLaw256>(i, j, rowMask, rowDir, random, ref total, ref clipped);
-    private void RowBlock128(int i, int j, ulong rowMask, float rowDir, RandomStream random, ref long total, ref long clipped)
-        => RowBlock<Simd128, Vector128<float>, Vector128<ulong>, SimdLaw128>(i, j, rowMask, rowDir, random, ref total, ref clipped);
+    private void RowBlocks512(PulseWrite w, int i, ulong rowMask, float rowDir, RandomStream random, ref long total, ref long clipped)
+        => RowBlocks<Simd512, Vector512<float>, Vector512<ulong>, SimdLaw512>(w, i, rowMask, rowDir, random, ref total, ref clipped);
+    private void RowBlocks256(PulseWrite w, int i, ulong rowMask, float rowDir, RandomStream random, ref long total, ref long clipped)
+        => RowBlocks<Simd256, Vector256<float>, Vector256<ulong>, SimdLaw256>(w, i, rowMask, rowDir, random, ref total, ref clipped);
+    private void RowBlocks128(PulseWrite w, int i, ulong rowMask, float rowDir, RandomStream random, ref long total, ref long clipped)
+        => RowBlocks<Simd128, Vector128<float>, Vector128<ulong>, SimdLaw128>(w, i, rowMask, rowDir, random, ref total, ref clipped);
 
-    // One full block of 16 devices in Block / Count chunks of Count lanes: the coincidences give the counts in
-    // register, the law's step (TLaw: the same width's law operations) applies them. The lanes with pulses take the
-    // row's next Gaussians in lane (column) order, as the scalar path does, through an expanding load.
-    // Not inlined: each width is its own specialised method, so the row loop stays small.
+    // A row's active blocks in column order, a partial last block by the scalar path. Each full block of 16 devices
+    // goes in Block / Count chunks of Count lanes: the coincidences give the counts in register, the law's step (TLaw:
+    // the same width's law operations) applies them. The lanes with pulses take the row's next Gaussians in lane
+    // (column) order, as the scalar path does, through an expanding load. Not inlined: each width is its own specialised
+    // method, one call per row, with the row's arrays and broadcasts in locals (the refill and clip calls in the loop
+    // would make the compiler reload fields).
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void RowBlock<TOps, TVec, TBits, TLaw>(int i, int j, ulong rowMask, float rowDir, RandomStream random, ref long total, ref long clipped)
+    private void RowBlocks<TOps, TVec, TBits, TLaw>(PulseWrite w, int i, ulong rowMask, float rowDir, RandomStream random, ref long total, ref long clipped)
         where TOps : struct, ISimdBitOps<TVec, TBits>, ISimdExpandOps<TVec> where TVec : struct where TBits : struct where TLaw : struct, ISimdLawOps<TVec>
     {
+        int active = w.Active, cols = Cols, lanes = TOps.Count, half = lanes / 2;
+        int[] activeBlocks = w.ActiveBlocks;
+        ulong[] blockUnion = w.BlockUnion;
         float std = _constantStep!.Std;
-        float[] up = _constantStep.ScaleUp, down = _constantStep.ScaleDown;
-        int lanes = TOps.Count, half = lanes / 2;
+        bool noisy = std > 0;
         TBits rowMaskV = TOps.BroadcastBits(rowMask);
-        ref ulong cols = ref MemoryMarshal.GetArrayDataReference(_colMasks);
+        TVec rowDirV = TOps.Broadcast(rowDir);
+        ref ulong colMasks = ref MemoryMarshal.GetArrayDataReference(w.ColMasks);
+        ref float colDirection = ref MemoryMarshal.GetArrayDataReference(w.ColDirection);
         // The counters are longs; adding the (non-negative) counts as unsigned lanes gives the same bits.
         ref ulong pulses = ref Unsafe.As<long, ulong>(ref MemoryMarshal.GetArrayDataReference(Counters.PulsesPerDeviceArray));
         ref float weights = ref MemoryMarshal.GetArrayDataReference(_weights);
-        for (int part = 0; part < Block; part += lanes)
+        ref float up = ref MemoryMarshal.GetArrayDataReference(_constantStep.ScaleUp);
+        ref float down = ref MemoryMarshal.GetArrayDataReference(_constantStep.ScaleDown);
+        ref float wMax = ref MemoryMarshal.GetArrayDataReference(_wMax);
+        ref float wMin = ref MemoryMarshal.GetArrayDataReference(_wMin);
+        float[] gaussians = random.GaussianBuffer;
+        for (int a = 0; a < active; a++)
         {
-            int jp = j + part;
-            nuint k = (nuint)(i * Cols + jp);
-            TBits c0 = SimdGeneric.PopCount<TOps, TVec, TBits>(TOps.AndBits(TOps.LoadBits(ref cols, (nuint)jp), rowMaskV));
-            TBits c1 = SimdGeneric.PopCount<TOps, TVec, TBits>(TOps.AndBits(TOps.LoadBits(ref cols, (nuint)(jp + half)), rowMaskV));
-            TVec n = TOps.NarrowToSingle(c0, c1);
-            if (!TOps.AnyBitSet(n)) continue;
-            TOps.StoreBits(TOps.AddBits(TOps.LoadBits(ref pulses, k), c0), ref pulses, k);
-            TOps.StoreBits(TOps.AddBits(TOps.LoadBits(ref pulses, k + (nuint)half), c1), ref pulses, k + (nuint)half);
-            total += (long)TOps.SumBits(TOps.AddBits(c0, c1));
-
-            TVec direction = TOps.Multiply(TOps.Broadcast(rowDir), TOps.Load(ref MemoryMarshal.GetArrayDataReference(_colDirection), (nuint)jp));
-            TVec step = TOps.Select(TOps.GreaterThan(direction, TOps.Zero),
-                TOps.Load(ref MemoryMarshal.GetArrayDataReference(up), k),
-                TOps.Load(ref MemoryMarshal.GetArrayDataReference(down), k));
-            TVec xi = TOps.Zero;
-            if (std > 0)
+            if ((rowMask & blockUnion[a]) == 0) continue;
+            int j = activeBlocks[a] * Block;
+            if (j + Block > cols)
             {
-                TVec live = TOps.GreaterThan(n, TOps.Zero);
-                uint liveBits = TOps.MaskBits(live);
-                random.EnsureGaussians(lanes);
-                int g = random.GaussianPosition;
-                xi = TOps.LoadExpanded(ref random.GaussianBuffer[g], live, liveBits);
-                random.GaussianPosition = g + BitOperations.PopCount(liveBits);
+                RowBlockScalar(w, i, j, cols - j, rowMask, rowDir, random, ref total, ref clipped);
+                continue;
             }
-            TVec sum = ConstantStepLaw.Aggregate<TLaw, TVec>(step, n, std, xi);
-            TVec before = TOps.Load(ref weights, k);
-            // Lanes without pulses keep their weight bit for bit (also a -0).
-            TVec next = TOps.Select(TOps.EqualTo(n, TOps.Zero), before, TOps.Add(before, TOps.Multiply(direction, sum)));
-            TVec hi = TOps.Load(ref MemoryMarshal.GetArrayDataReference(_wMax), k);
-            TVec lo = TOps.Load(ref MemoryMarshal.GetArrayDataReference(_wMin), k);
-            if (TOps.AnyBitSet(TOps.Or(TOps.GreaterThan(next, hi), TOps.LessThan(next, lo))))
-                next = ClipLanes<TOps, TVec>(next, (int)k, jp, rowMask, rowDir, ref clipped);
-            TOps.Store(next, ref weights, k);
+            for (int part = 0; part < Block; part += lanes)
+            {
+                int jp = j + part;
+                nuint k = (nuint)(i * cols + jp);
+                TBits c0 = TOps.PopCountBits(TOps.AndBits(TOps.LoadBits(ref colMasks, (nuint)jp), rowMaskV));
+                TBits c1 = TOps.PopCountBits(TOps.AndBits(TOps.LoadBits(ref colMasks, (nuint)(jp + half)), rowMaskV));
+                TVec n = TOps.NarrowToSingle(c0, c1);
+                if (!TOps.AnyBitSet(n)) continue;
+                TOps.StoreBits(TOps.AddBits(TOps.LoadBits(ref pulses, k), c0), ref pulses, k);
+                TOps.StoreBits(TOps.AddBits(TOps.LoadBits(ref pulses, k + (nuint)half), c1), ref pulses, k + (nuint)half);
+                total += (long)TOps.SumBits(TOps.AddBits(c0, c1));
+
+                TVec direction = TOps.Multiply(rowDirV, TOps.Load(ref colDirection, (nuint)jp));
+                TVec step = TOps.Select(TOps.GreaterThan(direction, TOps.Zero), TOps.Load(ref up, k), TOps.Load(ref down, k));
+                TVec xi = TOps.Zero;
+                if (noisy)
+                {
+                    TVec live = TOps.GreaterThan(n, TOps.Zero);
+                    uint liveBits = TOps.MaskBits(live);
+                    random.EnsureGaussians(lanes);
+                    int g = random.GaussianPosition;
+                    xi = TOps.LoadExpanded(ref gaussians[g], live, liveBits);
+                    random.GaussianPosition = g + BitOperations.PopCount(liveBits);
+                }
+                TVec sum = ConstantStepLaw.Aggregate<TLaw, TVec>(step, n, std, xi);
+                TVec before = TOps.Load(ref weights, k);
+                // Lanes without pulses keep their weight bit for bit (also a -0).
+                TVec next = TOps.Select(TOps.EqualTo(n, TOps.Zero), before, TOps.Add(before, TOps.Multiply(direction, sum)));
+                if (TOps.AnyBitSet(TOps.Or(TOps.GreaterThan(next, TOps.Load(ref wMax, k)), TOps.LessThan(next, TOps.Load(ref wMin, k)))))
+                    next = ClipLanes<TOps, TVec>(w, next, (int)k, jp, rowMask, rowDir, ref clipped);
+                TOps.Store(next, ref weights, k);
+            }
         }
     }
 
     // Rare: some lane left [w_min, w_max]. Clip lane by lane and count the clipped pulses as the scalar path does, from
     // the same per-lane values (weights not yet stored, counts, directions and steps recomputed bit for bit).
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private TVec ClipLanes<TOps, TVec>(TVec next, int k, int j, ulong rowMask, float rowDir, ref long clipped)
+    private TVec ClipLanes<TOps, TVec>(PulseWrite w, TVec next, int k, int j, ulong rowMask, float rowDir, ref long clipped)
         where TOps : struct, ISimdOps<TVec> where TVec : struct
     {
         BlockLanes lanes = default;
@@ -223,9 +214,9 @@ public sealed partial class CrossbarTile
         TOps.Store(next, ref first, 0);
         for (int l = 0; l < TOps.Count; l++)
         {
-            int n = BitOperations.PopCount(rowMask & _colMasks[j + l]);
+            int n = BitOperations.PopCount(rowMask & w.ColMasks[j + l]);
             if (n == 0) continue;
-            float direction = rowDir * _colDirection[j + l];
+            float direction = rowDir * w.ColDirection[j + l];
             float step = direction > 0 ? _constantStep!.ScaleUp[k + l] : _constantStep!.ScaleDown[k + l];
             ConstantStepLaw.Clip(n, _weights[k + l], step, _wMin[k + l], _wMax[k + l], ref lanes[l], ref clipped);
         }

@@ -97,7 +97,6 @@ public sealed partial class CrossbarTile : IAnalogArray
         if (!_isIdeal && _pair is null && _transfer is null)
             _array = DeviceArray.Create(_device, new DeviceArrayState(_weights, _persistent, _wMin, _wMax, _writeNoise, _params, _parametersPerDevice));
         _constantStep = _array as ConstantStepArray;
-        AllocateConstantStepBlocks();
         AllocatePulseScratch();
         RefreshDeviceArrays();
     }
@@ -207,7 +206,8 @@ public sealed partial class CrossbarTile : IAnalogArray
         RequireFinite(x, nameof(x));
         double change = RankOneChange(learningRate, d, x);
         RememberLearningRate(learningRate);
-        WriteRankOne(learningRate, d, x);
+        float one = 1f;
+        WriteRankK(learningRate, new ReadOnlySpan<float>(in one), d, x);
         GrowWeightBound(change);
     }
 
@@ -227,7 +227,7 @@ public sealed partial class CrossbarTile : IAnalogArray
         }
         double change = RankKChange(learningRate, s, d, x);
         RememberLearningRate(learningRate);
-        for (int c = 0; c < k; c++) WriteRankOne(learningRate * s[c], d.Slice(c * Rows, Rows), x.Slice(c * Cols, Cols));
+        WriteRankK(learningRate, s, d, x);
         GrowWeightBound(change);
     }
 
@@ -257,14 +257,6 @@ public sealed partial class CrossbarTile : IAnalogArray
         GrowWeightBound(change);
         Counters.RankOneWrites += rankOneEquivalent;
         _transfer?.AfterWrites(rankOneEquivalent, _weights);
-    }
-
-    private void WriteRankOne(float lr, ReadOnlySpan<float> d, ReadOnlySpan<float> x)
-    {
-        if (_isIdeal || Config.Update.PulseType == PulseType.None) ApplyExactRankOne(lr, d, x);
-        else ApplyPulsedRankOne(PulseCountLearningRate(lr), d, x);
-        Counters.RankOneWrites++;
-        _transfer?.AfterWrites(1, _weights);
     }
 
     // A transfer compound's fast learning rate sets the pulses of its gradient writes (aihwkit: getPulseCountLearningRate).

@@ -24,6 +24,9 @@ internal sealed class PulseContext
     /// <summary>Slot-major row-mask draws of the row block.</summary>
     public uint[] Draws = [];
 
+    /// <summary>The write being run (the write number of its keyed draws).</summary>
+    public ulong Write;
+
     /// <summary>The row group whose keyed stream <see cref="Random"/> is at (-1: none yet in this write).</summary>
     public int Group = -1;
 
@@ -44,6 +47,15 @@ internal sealed class PulseContext
         Row.Placed = 0;
         Row.CountedColumns = 0;
         CellPulses.AsSpan().Clear(); CellClipped.AsSpan().Clear();
+    }
+
+    /// <summary>Moves on to the write numbered <paramref name="write"/> (its rows seek their own groups' streams); the
+    /// group just left sizes the next first refill.</summary>
+    public void StartWrite(ulong write)
+    {
+        if (Group >= 0) LastGroupGaussians = Random.GaussiansDrawn;
+        Write = write;
+        Group = -1;
     }
 
     /// <summary>Counts n pulses (clipped of them) on the cell's device array <paramref name="array"/>.</summary>
@@ -86,4 +98,18 @@ internal static class PulseTuning
     /// about 350 us) splits.
     /// </summary>
     public const int MinVisitsPerThread = 65536;
+
+    /// <summary>
+    /// Rows a thread runs every write of a pass on before moving to the next rows (a whole number of row groups). One
+    /// group of a 512-column ConstantStep tile (weights, both step sizes, both bounds, the pulse counters) is 0.9 MB,
+    /// about Zen 4's 1 MB L2, so its devices stay close while the pass's writes run over them.
+    /// </summary>
+    public const int BlockRows = RowGroup;
+
+    /// <summary>
+    /// Rank-1 writes prepared and run together in one pass over the rows: the writes' column masks and directions
+    /// (about 12 bytes a column each) go through the cache with every block, so a pass stays well below the block's
+    /// own footprint. Longer rank-k writes take several passes.
+    /// </summary>
+    public const int WritesPerPass = 32;
 }

@@ -96,6 +96,16 @@ internal sealed class TransferPair
         if (due > 0) Reduce(visible);
     }
 
+    /// <summary>How many of the next <paramref name="max"/> rank-1 writes can run before a transfer falls due: the
+    /// count up to and including the first write a transfer follows (<paramref name="max"/> when none does).</summary>
+    public int WritesUntilTransfer(int max)
+    {
+        if (_cell.UnitsInMbatch || _every <= 0) return max;
+        for (int m = 1; m < max; m++)
+            if ((long)Math.Floor((Count + m) / _every) != (long)Math.Floor((Count + m - 1) / _every)) return m;
+        return max;
+    }
+
     /// <summary>The end of an optimizer step: the transfer if due (transfer_every in steps), then both arrays'
     /// retention (decay, diffusion), then the visible weights.</summary>
     public void PostUpdateStep(float[] visible)

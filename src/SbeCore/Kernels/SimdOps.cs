@@ -72,6 +72,8 @@ internal interface ISimdBitOps<TVec, TBits> : ISimdOps<TVec> where TVec : struct
     static abstract TBits OrBits(TBits a, TBits b);
     static abstract TBits XorBits(TBits a, TBits b);
     static abstract TBits ShiftLeftBits(TBits value, int shift);
+    /// <summary>Each lane's population count (SimdOpsPopCount.cs).</summary>
+    static abstract TBits PopCountBits(TBits value);
     /// <summary>The lanes of <paramref name="lower"/> then <paramref name="upper"/> as <see cref="ISimdOps{TVec}.Count"/> floats;
     /// exact for values below 2^31 (they are narrowed to 32 bits first).</summary>
     static abstract TVec NarrowToSingle(TBits lower, TBits upper);
@@ -89,8 +91,8 @@ internal static class SimdGeneric
         return TOps.SumWide(TOps.AddWide(lower, upper));
     }
 
-    /// <summary>Population count of each 64-bit lane (SWAR with shifts and adds only: .NET exposes no vector popcount
-    /// for 64-bit lanes and AVX2 has no 64-bit multiply).</summary>
+    /// <summary>Population count of each 64-bit lane with shifts and adds only (SWAR): the widths' PopCountBits where
+    /// they have no byte shuffle or byte count.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TBits PopCount<TOps, TVec, TBits>(TBits x)
         where TOps : struct, ISimdBitOps<TVec, TBits> where TVec : struct where TBits : struct

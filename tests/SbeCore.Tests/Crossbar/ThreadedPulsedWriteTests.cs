@@ -20,7 +20,7 @@ public class ThreadedPulsedWriteTests
         "ConstantStep", "ConstantStepSparse", "ConstantStepNoiseless", "ConstantStepDI", "LinearStep", "ExpStep", "OneSided", "LongTrain", "WriteNoise", "EcRamRounded", "TikiTaka", "PowStep", "ReRamSB", "Custom",
     };
 
-    private static TileConfig ConfigFor(string name) => name switch
+    internal static TileConfig ConfigFor(string name) => name switch
     {
         "ConstantStep" or "ConstantStepSparse" => TileConfig.GokmenVlasov() with { Update = new UpdateConfig { UpdateBlManagement = false } },
         "ConstantStepNoiseless" => TileConfig.GokmenVlasov() with { Device = new ConstantStepDevice { DwMinStd = 0, WMax = 0.05f, WMin = -0.03f } },
@@ -58,7 +58,7 @@ public class ThreadedPulsedWriteTests
         return tile;
     }
 
-    private static void AssertSame(CrossbarTile expected, CrossbarTile actual, string what)
+    internal static void AssertSame(CrossbarTile expected, CrossbarTile actual, string what)
     {
         Assert.True(expected.Weights.SequenceEqual(actual.Weights), what + ": weights");
         Assert.True(expected.Counters.PulsesPerDevice.SequenceEqual(actual.Counters.PulsesPerDevice), what + ": pulses per device");
