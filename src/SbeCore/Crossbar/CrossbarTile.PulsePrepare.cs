@@ -23,6 +23,7 @@ public sealed partial class CrossbarTile
         w.Number = ++_writes;
         w.Bl = 0;
         w.Sparse = false;
+        w.Step = PulsedStep.Stochastic; // not Dense, which a slot keeps from a dense write and which has pulses without a train
         if (lr == 0 || xMax == 0 || dMax == 0) return;
 
         int bl = PulseTrainScaling.Compute(up, MathF.Abs(lr), xMax, dMax, _device.WeightGranularity, out float a, out float b);

@@ -154,6 +154,28 @@ public class BlockedRankKWriteTests
         Assert.True(tile.Counters.TotalPulses > 0);
     }
 
+    // A pass slot a dense write used keeps no trace: a rank-k write whose terms give no pulses (zero rate or a zero
+    // vector) after a dense write changes nothing (found by the FsCheck property WeightsNeverLeaveTheirBounds).
+    [Theory]
+    [InlineData(PulseType.StochasticCompressed)]
+    [InlineData(PulseType.DeterministicImplicit)]
+    public void AWriteWithoutPulsesAfterADenseWriteChangesNothing(PulseType pulse)
+    {
+        var tile = new CrossbarTile(5, 37, new TileConfig { Device = new ConstantStepDevice(), Update = new UpdateConfig { PulseType = pulse } }, 1);
+        var rng = new Random(2);
+        float[] g = new float[5 * 37], d = new float[2 * 5], x = new float[2 * 37];
+        for (int i = 0; i < g.Length; i++) g[i] = (float)rng.NextDouble() - 0.5f;
+        for (int i = 0; i < x.Length; i++) x[i] = (float)rng.NextDouble() - 0.5f;
+        tile.UpdateDense(0.1f, g, 2);
+        float[] after = tile.Weights.ToArray();
+        long pulses = tile.Counters.TotalPulses;
+        tile.UpdateRankK(0f, [1f, -0.5f], d, x);   // a zero rate
+        tile.UpdateRankK(0.1f, [1f, -0.5f], d, x); // zero deltas
+        Assert.Equal(after, tile.Weights.ToArray());
+        Assert.Equal(pulses, tile.Counters.TotalPulses);
+        Assert.Equal(2 + 4, tile.Counters.RankOneWrites);
+    }
+
     [Fact]
     public void TuningIsValidated()
     {
