@@ -24,6 +24,12 @@ public sealed partial class CrossbarTile
     private double RankKChange(float lr, ReadOnlySpan<float> s, ReadOnlySpan<float> d, ReadOnlySpan<float> x)
     {
         if (!_isIdeal) return 0;
+        // Many short terms (a conv layer's SGD batch: 56,000 of 6 + 26 floats) first take the bound from the batch's
+        // largest |s|, |d| and |x|, three long scans: when even that keeps float range the exact bound would too (it is
+        // smaller), and the weight bound stays an upper bound; otherwise the exact per-term bound decides.
+        double looseFactor = Math.Abs((double)lr) * SimdReduce.AbsMax(s) * SimdReduce.AbsMax(d);
+        double looseChange = looseFactor * SimdReduce.AbsMax(x) * s.Length;
+        if (looseFactor <= float.MaxValue && _weightBound + looseChange <= float.MaxValue) return looseChange;
         double factor = 0, change = 0;
         for (int c = 0; c < s.Length; c++)
         {
