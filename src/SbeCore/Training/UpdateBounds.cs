@@ -21,7 +21,8 @@ internal static class UpdateBounds
     public static void Check(int layer, ITileLayer t, ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> layerInput, int n, int rank, float learningRate)
     {
         float inputs = Math.Max(1f, SimdReduce.AbsMax(layerInput)); // NaN stays NaN: the exact check then decides
-        if (Loose(t.Tile, SimdReduce.AbsMax(t.PairDeltaColumns(gradOutput, n)), inputs, n * t.Positions, t.Positions, rank, learningRate)) return;
+        // The output gradient holds the pairs' deltas in either layout (a convolution's deltas are its elements).
+        if (Loose(t.Tile, SimdReduce.AbsMax(gradOutput), inputs, n * t.Positions, t.Positions, rank, learningRate)) return;
         Check(layer, t.Tile, t.PairDeltas(gradOutput, n), t.PairInputs(n), n * t.Positions, t.Positions, rank, learningRate);
     }
 

@@ -65,6 +65,9 @@ public sealed class DenseLayer : ITileLayer
     }
 
     /// <inheritdoc />
+    /// <remarks>One pair per sample: both layouts are the same rows.</remarks>
+    public bool PairsAsColumns => false;
+    /// <inheritdoc />
     public ReadOnlySpan<float> PairDeltaColumns(ReadOnlySpan<float> gradOutput, int n) => PairDeltas(gradOutput, n);
     /// <inheritdoc />
     public ReadOnlySpan<float> PairInputColumns(int n) => PairInputs(n);

@@ -46,6 +46,9 @@ public interface ITileLayer : ILayer
     ReadOnlySpan<float> PairDeltas(ReadOnlySpan<float> gradOutput, int n);
     /// <summary>The last batch's tile inputs, (n x Positions) x Tile.Cols (bias column included).</summary>
     ReadOnlySpan<float> PairInputs(int n);
+    /// <summary>Whether the layer keeps its pairs as columns (<see cref="PairDeltaColumns"/>, <see cref="PairInputColumns"/>)
+    /// rather than position-major (<see cref="PairDeltas"/>, <see cref="PairInputs"/>); the other layout is made on request.</summary>
+    bool PairsAsColumns { get; }
     /// <summary>The same deltas with each sample's pairs as columns: n x Tile.Rows x Positions (a convolution's
     /// channel-major output gradient; for Positions = 1 the same as <see cref="PairDeltas"/>).</summary>
     ReadOnlySpan<float> PairDeltaColumns(ReadOnlySpan<float> gradOutput, int n);

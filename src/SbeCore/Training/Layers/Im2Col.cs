@@ -10,7 +10,7 @@ namespace SbeCore.Training.Layers;
 /// folds such a matrix back by summation (col2im, the adjoint). With stride 1 a row of output positions is a contiguous
 /// run of input pixels, so both are copies and additions of OutWidth-long runs.
 /// </summary>
-internal static class Im2Col
+internal static partial class Im2Col
 {
     /// <summary>Writes rows 0 .. PatchSize of <paramref name="columns"/> (P floats each; later rows, the bias, are left
     /// alone) from <paramref name="x"/> (C x H x W).</summary>

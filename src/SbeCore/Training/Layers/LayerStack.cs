@@ -184,7 +184,7 @@ internal sealed class LayerStack
             var t = _tileLayers[l];
             ReadOnlySpan<float> gradOutput = GradOutput(l, n);
             _owner.BatchObserver?.OnBatch(l, t.PairDeltas(gradOutput, n), t.PairInputs(n), n * t.Positions, t.Tile.Rows, t.Tile.Cols);
-            if (t.Positions > 1 && t.Rule is IColumnPairsRule columns) // a convolution's pairs in the layer's own layout
+            if (t.Positions > 1 && t.PairsAsColumns && t.Rule is IColumnPairsRule columns) // a convolution's pairs in the layer's own layout
                 columns.ApplyPositionColumns(t.Tile, t.PairDeltaColumns(gradOutput, n), t.PairInputColumns(n), n, t.Positions, learningRate);
             else t.Rule.ApplyPositions(t.Tile, t.PairDeltas(gradOutput, n), t.PairInputs(n), n, t.Positions, learningRate);
             t.Tile.PostUpdateStep(); // once per optimizer step, as for the MLP

@@ -16,18 +16,23 @@ public class ConvLayerTests
         { 1, 4, 4, 1, 1, 1, 0 }, { 2, 5, 5, 3, 2, 3, 1 }, { 1, 3, 3, 2, 5, 1, 1 }, { 3, 6, 5, 2, 3, 2, 3 },
     };
 
-    private static (Conv2dLayer Layer, float[] W, float[] X) Make(ConvGeometry g, int n, ulong seed)
+    // A noise-free I/O model (no converters, no noise, no bounds): not a perfect read, so the layer keeps its pairs as
+    // position-major rows, the batch an I/O model reads; a perfect read keeps them as columns. Both must be the convolution.
+    private static readonly IOConfig NoiseFreeModel = new() { InpRes = 0, OutRes = 0, OutNoise = 0, OutBound = float.PositiveInfinity };
+
+    private static (Conv2dLayer Layer, float[] W, float[] X) Make(ConvGeometry g, int n, ulong seed, bool ioModel = false)
     {
         var rng = new Xoshiro256(seed);
         int rows = g.OutChannels, cols = g.PatchSize + 1;
         var w = new float[rows * cols];
         rng.FillGaussian(w, 0.5);
-        var tile = new CrossbarTile(rows, cols);
+        var tile = ioModel ? new CrossbarTile(rows, cols, new TileConfig { Forward = NoiseFreeModel, Backward = NoiseFreeModel }) : new CrossbarTile(rows, cols);
         tile.SetWeights(w);
         var layer = new Conv2dLayer(g, tile, new SgdRule(rows, cols));
         var x = new float[n * g.Input.Size];
         rng.FillGaussian(x, 1.0);
         layer.EnsureCapacity(n);
+        Assert.Equal(!ioModel, layer.PairsAsColumns);
         return (layer, w, x);
     }
 
@@ -35,9 +40,14 @@ public class ConvLayerTests
     [MemberData(nameof(Geometries))]
     public void ForwardMatchesTheDirectLoop(int c, int h, int w, int o, int k, int s, int p)
     {
+        foreach (bool ioModel in new[] { false, true }) ForwardMatchesTheDirectLoopIn(c, h, w, o, k, s, p, ioModel);
+    }
+
+    private static void ForwardMatchesTheDirectLoopIn(int c, int h, int w, int o, int k, int s, int p, bool ioModel)
+    {
         var g = new ConvGeometry(new TensorShape(c, h, w), o, k, s, p);
         const int n = 3;
-        var (layer, wts, x) = Make(g, n, 7);
+        var (layer, wts, x) = Make(g, n, 7, ioModel);
         var y = new float[n * g.Output.Size];
         layer.Forward(x, n, y);
         double[] expected = ConvReference.Forward(g, wts, x, n);
@@ -48,9 +58,14 @@ public class ConvLayerTests
     [MemberData(nameof(Geometries))]
     public void BackwardAndUpdatePairsMatchTheDirectLoop(int c, int h, int w, int o, int k, int s, int p)
     {
+        foreach (bool ioModel in new[] { false, true }) BackwardAndUpdatePairsMatchTheDirectLoopIn(c, h, w, o, k, s, p, ioModel);
+    }
+
+    private static void BackwardAndUpdatePairsMatchTheDirectLoopIn(int c, int h, int w, int o, int k, int s, int p, bool ioModel)
+    {
         var g = new ConvGeometry(new TensorShape(c, h, w), o, k, s, p);
         const int n = 3;
-        var (layer, wts, x) = Make(g, n, 8);
+        var (layer, wts, x) = Make(g, n, 8, ioModel);
         var y = new float[n * g.Output.Size];
         layer.Forward(x, n, y);
         var gy = new float[y.Length];
@@ -73,6 +88,15 @@ public class ConvLayerTests
                 double sum = 0;
                 for (int t = 0; t < pairs; t++) sum += (double)d[t * rows + r] * xs[t * cols + q];
                 Assert.True(Math.Abs(sum - edw[r * cols + q]) <= 1e-4 * (1 + Math.Abs(edw[r * cols + q])), $"dW[{r},{q}] = {sum}, direct {edw[r * cols + q]}");
+            }
+        // The other layout holds the same pairs: pair p of sample j is column p of block j.
+        ReadOnlySpan<float> dc = layer.PairDeltaColumns(gy, n), xc = layer.PairInputColumns(n);
+        int positions = layer.Positions;
+        for (int j = 0; j < n; j++)
+            for (int q = 0; q < positions; q++)
+            {
+                for (int r = 0; r < rows; r++) Assert.Equal(d[(j * positions + q) * rows + r], dc[(j * rows + r) * positions + q]);
+                for (int i = 0; i < cols; i++) Assert.Equal(xs[(j * positions + q) * cols + i], xc[(j * cols + i) * positions + q]);
             }
     }
 
