@@ -85,8 +85,7 @@ public sealed partial class CrossbarTile
         _runPart = RunPart;
         _colThreshold = new uint[PulseMasks.PaddedLines(Cols)];
         EnsureContexts(1);
-        EnsurePass(1);
-        EnsureMaskCapacity(_pass[0], Config.Update.DesiredBl);
+        EnsurePass(1); // every buffer sized for the longest pulse train: a longer train seen late in training allocates nothing
     }
 
     // A key per purpose, mixed (SplitMix64's finaliser) so that nearby seeds give unrelated keys.
@@ -98,12 +97,24 @@ public sealed partial class CrossbarTile
         return z ^ (z >> 31);
     }
 
+    // The longest train a write can take (PulseTrainScaling): desired_bl, unless neither fixed_bl nor BL management caps it.
+    private int LongestTrain => !Config.Update.FixedBl && !Config.Update.UpdateBlManagement ? UpdateConfig.MaxBl : Config.Update.DesiredBl;
+
     private void EnsureContexts(int count)
     {
         if (_contexts.Length >= count) return;
         var grown = new PulseContext[count];
         _contexts.CopyTo(grown, 0);
-        for (int c = _contexts.Length; c < count; c++) grown[c] = new PulseContext(DrawKey(Seed, 8), DrawKey(Seed, 9));
+        for (int c = _contexts.Length; c < count; c++)
+        {
+            grown[c] = new PulseContext(DrawKey(Seed, 8), DrawKey(Seed, 9));
+            // Any row block's mask draws and a row's Gaussians (a pulse each, a write-noise draw per device) at the longest
+            // train, so a longer train than any before allocates nothing (the Gaussians up to 4 MB; beyond, and a dense
+            // write's longer counts, grow once to the largest row).
+            grown[c].EnsureDraws(MaskDraws(PulseMasks.PaddedLines(Rows), LongestTrain));
+            grown[c].Row.EnsureColumns(Cols);
+            grown[c].Row.EnsureGaussians((int)Math.Min((long)Cols * (LongestTrain + 1), 1 << 20));
+        }
         _contexts = grown;
     }
 
@@ -113,7 +124,11 @@ public sealed partial class CrossbarTile
         if (_pass.Length >= count) return;
         var grown = new PulseWrite[count];
         _pass.CopyTo(grown, 0);
-        for (int w = _pass.Length; w < count; w++) grown[w] = new PulseWrite(Rows, Cols, _constantStep is not null);
+        for (int w = _pass.Length; w < count; w++)
+        {
+            grown[w] = new PulseWrite(Rows, Cols, _constantStep is not null);
+            EnsureMaskCapacity(grown[w], LongestTrain);
+        }
         _pass = grown;
     }
 

@@ -176,6 +176,28 @@ public class BlockedRankKWriteTests
         Assert.Equal(2 + 4, tile.Counters.RankOneWrites);
     }
 
+    // Buffers are sized for the longest pulse train when the tile is made: a write whose train is longer than any before
+    // (BL management lengthens it with the rate) allocates nothing, however late it comes.
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ALongerPulseTrainThanAnyBeforeAllocatesNothing(bool managed)
+    {
+        var update = new UpdateConfig { UpdateBlManagement = managed, FixedBl = managed, DesiredBl = managed ? 31 : 4 };
+        var tile = new CrossbarTile(120, 401, TileConfig.GokmenVlasov() with { Update = update }, 3);
+        var rng = new Random(5);
+        float[] d = new float[120], x = new float[401];
+        for (int i = 0; i < d.Length; i++) d[i] = (float)rng.NextDouble() - 0.5f;
+        for (int i = 0; i < x.Length; i++) x[i] = (float)rng.NextDouble() - 0.5f;
+        tile.Update(1e-4f, d, x); // a short train
+        int first = tile.LastBl;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        tile.Update(5f, d, x); // the longest
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(tile.LastBl > first, $"BL {first} then {tile.LastBl}");
+        Assert.Equal(0, allocated);
+    }
+
     [Fact]
     public void TuningIsValidated()
     {
