@@ -23,12 +23,18 @@ internal static class UpdateBounds
         float inputs = Math.Max(1f, SimdReduce.AbsMax(layerInput)); // NaN stays NaN: the exact check then decides
         // The output gradient holds the pairs' deltas in either layout (a convolution's deltas are its elements).
         if (Loose(t.Tile, SimdReduce.AbsMax(gradOutput), inputs, n * t.Positions, t.Positions, rank, learningRate)) return;
-        Check(layer, t.Tile, t.PairDeltas(gradOutput, n), t.PairInputs(n), n * t.Positions, t.Positions, rank, learningRate);
+        Exact(layer, t.Tile, t.PairDeltas(gradOutput, n), t.PairInputs(n), n * t.Positions, t.Positions, rank, learningRate);
     }
 
     public static void Check(int layer, CrossbarTile tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int pairs, int positions, int rank, float learningRate)
     {
         if (Loose(tile, SimdReduce.AbsMax(deltas.Slice(0, pairs * tile.Rows)), SimdReduce.AbsMax(inputs.Slice(0, pairs * tile.Cols)), pairs, positions, rank, learningRate)) return;
+        Exact(layer, tile, deltas, inputs, pairs, positions, rank, learningRate);
+    }
+
+    // Every pair's own bound: the verdicts.
+    private static void Exact(int layer, CrossbarTile tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int pairs, int positions, int rank, float learningRate)
+    {
         int rows = tile.Rows, cols = tile.Cols;
         double root = Math.Sqrt((double)rows * cols), sum = 0;
         double weights = SimdReduce.AbsMax(tile.Weights), rate = Math.Abs((double)learningRate) * Math.Max(1, rank) * positions;
