@@ -33,18 +33,8 @@ public sealed partial class CrossbarTile
         LastMaxColProbability = b * xMax;
 
         int lrSign = lr > 0 ? 1 : -1;
-        for (int j = 0; j < Cols; j++)
-        {
-            w.ColProbability[j] = MathF.Min(b * MathF.Abs(x[j]), 1f);
-            _colThreshold[j] = PulseMasks.Threshold(w.ColProbability[j]);
-            w.ColSign[j] = SignOf(x[j]);
-        }
-        for (int i = 0; i < Rows; i++)
-        {
-            w.RowProbability[i] = MathF.Min(a * MathF.Abs(d[i]), 1f);
-            w.RowThreshold[i] = PulseMasks.Threshold(w.RowProbability[i]);
-            w.RowDirection[i] = (sbyte)(-lrSign * SignOf(d[i]));
-        }
+        PulseLines.Prepare(b, x, 1f, w.ColProbability, _colThreshold, w.ColSign, w.ColDirection);
+        PulseLines.Prepare(a, d, -lrSign, w.RowProbability, w.RowThreshold, w.RowDirection, default);
         w.Step = up.PulseType switch
         {
             PulseType.DeterministicImplicit => PulsedStep.Deterministic,
@@ -57,11 +47,6 @@ public sealed partial class CrossbarTile
 
     // Device visits of a prepared write (the thread split's measure of work).
     private long Visits(PulseWrite w) => !w.HasPulses ? 0 : w.Step == PulsedStep.Stochastic ? (long)Rows * w.Firing : (long)Rows * Cols;
-
-    // Math.Sign of a finite float (the inputs are checked), branch-free and inlined: Math.Sign(float) is a call that
-    // also tests for NaN, 8 % of a training write's time (measured).
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static sbyte SignOf(float v) => (sbyte)((v > 0 ? 1 : 0) - (v < 0 ? 1 : 0));
 
     /// <summary>round(BL p_x p_d), half away from zero, computed in double.</summary>
     internal static int DeterministicCount(int bl, float px, float pd) => (int)Math.Floor((double)bl * px * pd + 0.5);
@@ -86,6 +71,6 @@ public sealed partial class CrossbarTile
         PulseMasks.Build(draws, _colThreshold, Cols, bl, w.ColMasks);
         w.FindFiringColumns(Cols);
         w.Sparse = IsSparse(w.Firing);
-        if (words == 1 && _constantStep is not null && !w.Sparse) w.ListActiveBlocks(Cols);
+        if (words == 1 && _constantStep is not null && !w.Sparse) w.ListActiveBlocks();
     }
 }

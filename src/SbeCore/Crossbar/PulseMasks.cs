@@ -89,6 +89,7 @@ internal static class PulseMasks
     // Lines with p >= 1 fire in every slot (a draw of exactly 2^32 - 1 would miss the compare).
     private static void FillCertainLines(ReadOnlySpan<uint> thresholds, int lines, int bl, Span<ulong> masks)
     {
+        if (!thresholds.Slice(0, lines).Contains(uint.MaxValue)) return; // a vector scan; most writes have no such line
         int words = WordsPerLine(bl);
         for (int l = 0; l < lines; l++)
         {

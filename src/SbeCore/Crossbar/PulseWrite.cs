@@ -54,8 +54,8 @@ internal sealed class PulseWrite
     public readonly int[] FiringCols;
     public int Firing;
 
-    /// <summary>ConstantStep's fused blocks (single-word, not sparse): each column's sign as a float, the blocks with a
-    /// firing column and their masks' union.</summary>
+    /// <summary>ConstantStep's fused blocks: each column's sign as a float (every stochastic write), and (single-word,
+    /// not sparse) the blocks with a firing column and their masks' union.</summary>
     public readonly float[] ColDirection = [];
     public readonly int[] ActiveBlocks = [];
     public readonly ulong[] BlockUnion = [];
@@ -71,31 +71,29 @@ internal sealed class PulseWrite
     /// <summary>Lists the firing columns from the column masks.</summary>
     public void FindFiringColumns(int cols)
     {
-        int firing = 0, words = Words;
+        int words = Words;
         if (words == 1)
         {
-            for (int j = 0; j < cols; j++)
-                if (ColMasks[j] != 0) FiringCols[firing++] = j;
+            Firing = PulseLines.NonZero(ColMasks.AsSpan(0, cols), FiringCols);
+            return;
         }
-        else
-        {
-            for (int j = 0; j < cols; j++)
-                if (ColMasks.AsSpan(j * words, words).ContainsAnyExcept(0UL)) FiringCols[firing++] = j;
-        }
+        int firing = 0;
+        for (int j = 0; j < cols; j++)
+            if (ColMasks.AsSpan(j * words, words).ContainsAnyExcept(0UL)) FiringCols[firing++] = j;
         Firing = firing;
     }
 
-    /// <summary>Blocks whose columns never fire cannot get pulses: lists the others with their masks' union, so sparse
-    /// inputs (x with many zeros) cost little (skipping a block takes no Gaussians). Single-word masks.</summary>
-    public void ListActiveBlocks(int cols)
+    /// <summary>Blocks whose columns never fire cannot get pulses: lists the others (ascending, from the firing
+    /// columns) with their masks' union, so sparse inputs (x with many zeros) cost little (skipping a block takes no
+    /// Gaussians). Single-word masks.</summary>
+    public void ListActiveBlocks()
     {
-        for (int j = 0; j < cols; j++) ColDirection[j] = ColSign[j];
-        int active = 0;
-        for (int b = 0, j0 = 0; j0 < cols; b++, j0 += Block)
+        int active = 0, last = -1;
+        for (int f = 0; f < Firing; f++)
         {
-            ulong union = 0;
-            for (int j = j0, end = Math.Min(j0 + Block, cols); j < end; j++) union |= ColMasks[j];
-            if (union != 0) { ActiveBlocks[active] = b; BlockUnion[active] = union; active++; }
+            int j = FiringCols[f], block = j / Block;
+            if (block != last) { ActiveBlocks[active] = block; BlockUnion[active] = 0; active++; last = block; }
+            BlockUnion[active - 1] |= ColMasks[j];
         }
         Active = active;
     }
