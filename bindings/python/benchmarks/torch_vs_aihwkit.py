@@ -60,6 +60,38 @@ def sbecore_path(arch: str, method: str, rank: int):
     return model, CrossbarOptimizer(model, method=method, rank=rank, lr=LR)
 
 
+class _NoTile:
+    """Stands in for a layer's tile and rule: reads leave the output as allocated, updates do nothing. A model with these
+    times what sbecore.torch costs on the torch side alone (autograd, the layers' tensor mapping, unfold/fold, pooling,
+    the loss, Python), the floor under any SbeCore step inside torch."""
+
+    keeps_pairs = False
+
+    def __init__(self, tile) -> None:
+        self.rows, self.cols = tile.rows, tile.cols
+
+    def read(self, x, out=None):
+        return out
+
+    read_t = read_columns = read_t_columns = read
+
+    def observe(self, deltas, xs) -> None:
+        pass
+
+    def apply(self, tile, lr) -> None:
+        pass
+
+    def post_update_step(self) -> None:
+        pass
+
+
+def torch_side_path(arch: str):
+    model, opt = sbecore_path(arch, "sgd", 1)
+    for layer in opt.layers:
+        layer.tile = layer._rule = _NoTile(layer.tile)
+    return model, opt
+
+
 def aihwkit_path(arch: str):
     from aihwkit.nn.conversion import convert_to_analog
     from aihwkit.optim import AnalogSGD
@@ -148,8 +180,10 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=10, help="steps per path per round")
     parser.add_argument("--arch", choices=["mlp", "lenet5", "both"], default="both")
     parser.add_argument("--no-aihwkit", action="store_true", help="SbeCore's rows only")
-    parser.add_argument("--stat-seeds", type=int, default=100, help="tile seeds for the pulsed-update statistics")
+    parser.add_argument("--stat-seeds", type=int, default=100, help="tile seeds for the pulsed-update statistics (0: skip them)")
     args = parser.parse_args()
+    if args.stat_seeds < 0 or args.stat_seeds == 1:
+        parser.error("--stat-seeds must be 0 (skip) or at least 2 (a standard error needs two seeds)")
     torch.set_num_threads(1)
     have_aihwkit = False
     if not args.no_aihwkit:
@@ -164,6 +198,7 @@ def main() -> None:
         paths = {}
         for method, rank in (("sgd", 1), ("sbe", 1), ("sbe", 4), ("minibatch", 1)):
             paths[f"sbecore.torch {method}{'-' + str(rank) if method == 'sbe' else ''}"] = sbecore_path(arch, method, rank)
+        paths["torch side only"] = torch_side_path(arch)
         if have_aihwkit:
             paths["aihwkit AnalogSGD"] = aihwkit_path(arch)
         times = time_paths(paths, data, args.rounds, args.steps)
@@ -176,7 +211,7 @@ def main() -> None:
                 ratios = [b / s for b, s in zip(base, t)]
                 line += f"   {statistics.median(ratios):5.1f}x [{min(ratios):.1f}, {max(ratios):.1f}]"
             print(line)
-        if have_aihwkit:
+        if have_aihwkit and args.stat_seeds:
             print(f"  pulsed sgd update, same start weights, lr {LR} and (delta, input) pairs in both simulators "
                   f"({args.stat_seeds} tile seeds; sbecore / aihwkit, the ratio's standard error from the seeds' spread): "
                   "mean |dW|, std dW, fraction of devices changed, corr(dW, exact step)")

@@ -26,7 +26,7 @@ internal static class PulseLines
             case SimdWidth.V512: PrepareCore<Simd512, Vector512<float>>(scale, values, flip, probability, thresholds, signs, directions); break;
             case SimdWidth.V256: PrepareCore<Simd256, Vector256<float>>(scale, values, flip, probability, thresholds, signs, directions); break;
             case SimdWidth.V128: PrepareCore<Simd128, Vector128<float>>(scale, values, flip, probability, thresholds, signs, directions); break;
-            default: PrepareTail(scale, values, flip, probability, thresholds, signs, directions, 0); break;
+            default: PrepareScalar(scale, values, flip, probability, thresholds, signs, directions); break;
         }
     }
 
@@ -43,9 +43,12 @@ internal static class PulseLines
         TVec vScale = TOps.Broadcast(scale), one = TOps.Broadcast(1f), zero = TOps.Zero, twoTo32 = TOps.Broadcast(4294967296f);
         TVec plus = TOps.Broadcast(flip), minus = TOps.Broadcast(-flip), allBits = TOps.Broadcast(BitConverter.UInt32BitsToSingle(uint.MaxValue));
         TVec absMask = TOps.Broadcast(BitConverter.Int32BitsToSingle(int.MaxValue));
-        int n = values.Length, i = 0;
-        for (; i <= n - TOps.Count; i += TOps.Count)
+        int n = values.Length; // at least one vector (SimdDispatch.For)
+        for (int i = 0; ; i += TOps.Count)
         {
+            // The last vector ends at n, overlapping the one before: a line's values depend on it alone, so it is
+            // written twice with the same values, and small tiles (6 x 26) need no scalar tail.
+            if (i > n - TOps.Count) i = n - TOps.Count;
             TVec x = TOps.Load(ref v, (nuint)i);
             TVec pi = TOps.Min(TOps.Multiply(vScale, TOps.And(x, absMask)), one);
             TOps.Store(pi, ref p, (nuint)i);
@@ -53,14 +56,14 @@ internal static class PulseLines
             TVec sign = TOps.Select(TOps.GreaterThan(x, zero), plus, TOps.Select(TOps.LessThan(x, zero), minus, zero));
             TOps.StoreSigns(sign, ref s, (nuint)i);
             if (withDirections) TOps.Store(sign, ref dir, (nuint)i);
+            if (i == n - TOps.Count) return;
         }
-        PrepareTail(scale, values, flip, probability, thresholds, signs, directions, i);
     }
 
-    private static void PrepareTail(float scale, ReadOnlySpan<float> values, float flip, Span<float> probability, Span<uint> thresholds,
-        Span<sbyte> signs, Span<float> directions, int start)
+    private static void PrepareScalar(float scale, ReadOnlySpan<float> values, float flip, Span<float> probability, Span<uint> thresholds,
+        Span<sbyte> signs, Span<float> directions)
     {
-        for (int i = start; i < values.Length; i++)
+        for (int i = 0; i < values.Length; i++)
         {
             float x = values[i];
             probability[i] = MathF.Min(scale * MathF.Abs(x), 1f);
