@@ -113,7 +113,7 @@ def main() -> None:
         parser.error("--method sbpca needs --xbtorch DIR and --arch mlp")
     torch.set_num_threads(args.threads)
 
-    images = read_idx(DATA / "images-idx3-ubyte.gz")[:8000].astype(np.float32) / 255.0
+    images = read_idx(DATA / "images-idx3-ubyte.gz")[:8000].astype(np.float32) * (np.float32(1) / np.float32(255))
     labels = read_idx(DATA / "labels-idx1-ubyte.gz")[:8000].astype(np.int64)
     order = np.random.default_rng(1).permutation(len(labels))
     shape = (-1, 784) if args.arch == "mlp" else (-1, 1, 28, 28)

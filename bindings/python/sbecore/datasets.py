@@ -11,6 +11,7 @@ from typing import Tuple, Union
 
 import numpy as np
 
+PIXEL_SCALE = np.float32(1) / np.float32(255)  # the float nearest 1/255, C#'s 1f / 255f
 MNIST10K = Path(__file__).resolve().parent / "data" / "mnist-10k"
 TRAIN_COUNT = 8000  # the first 8,000 digits train, the last 2,000 test (as DataLoader.LoadDefault in .NET)
 _MAGIC = {3: 0x00000803, 1: 0x00000801}
@@ -41,7 +42,9 @@ def load_images_labels(images: Union[str, Path], labels: Union[str, Path]) -> Tu
     y = read_idx(labels)
     if x.ndim != 3 or y.ndim != 1 or x.shape[0] != y.shape[0]:
         raise ValueError(f"{images} / {labels}: expected (n, rows, cols) images and n labels, got {x.shape} and {y.shape}")
-    return np.ascontiguousarray(x.reshape(x.shape[0], -1), dtype=np.float32) / np.float32(255), y.astype(np.int32)
+    # Pixels times the float 1/255, as the .NET loader (Dataset.FromIdx) scales them: dividing by 255 rounds 126 of the
+    # 256 byte values differently in the last bit, and a network trained on those inputs drifts from `sbe train`'s.
+    return np.ascontiguousarray(x.reshape(x.shape[0], -1), dtype=np.float32) * PIXEL_SCALE, y.astype(np.int32)
 
 
 def load_mnist10k() -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
