@@ -54,27 +54,29 @@ internal static class CompareCommand
             if (!common.TryDevice(parse, out var tile, out string deviceError))
                 return Cli.Fail(deviceError);
             OutputFolder.Prepare(parse.GetValue(common.Out)!);
-            var data = DataOption.Load(parse.GetValue(common.Data), parse.GetValue(common.Subset));
             int k = parse.GetValue(rank);
             ulong seed = parse.GetValue(common.Seed);
             string? arch = parse.GetValue(common.Arch);
-            int[] sizes = CommonOptions.Sizes(arch, hidden, data.Train.Features, data.Train.ClassCount);
-            var specs = new List<RunSpec>();
+            var runs = new List<(string Label, UpdateMethod Method, int Batch, float Lr)>();
             foreach (var name in parse.GetValue(methods)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
             {
                 MethodNames.TryParse(name, out var method);
                 var (defBatch, defLr) = Defaults(method);
                 int b = UpdateRules.Get(method).WritesPerSample ? 1 : parse.GetValue(batch) ?? defBatch;
-                float lr = parse.GetValue(lrs[method]) ?? defLr;
-                specs.Add(new RunSpec(MethodNames.Label(method, k),
-                    new NetworkOptions { LayerSizes = sizes, Architecture = arch, Activation = Act(parse.GetValue(common.Activation)), Method = method, Rank = k, TileConfig = tile, Seed = seed, Threads = parse.GetValue(common.Threads) },
-                    new TrainingSchedule
-                    {
-                        Epochs = parse.GetValue(common.Epochs), BatchSize = b, LearningRate = lr, ShuffleSeed = seed,
-                        EvaluationsPerEpoch = CommonOptions.EvaluationsPerEpoch(parse.GetValue(common.EvalsPerEpoch), b),
-                        Diagnostics = parse.GetValue(diagnostics) && method == UpdateMethod.Sbe,
-                    }, common.DeviceLabel(parse)));
+                runs.Add((MethodNames.Label(method, k), method, b, parse.GetValue(lrs[method]) ?? defLr));
             }
+            NetworkOptions Net(int[] sizes, UpdateMethod method) => new() { LayerSizes = sizes, Architecture = arch, Activation = Act(parse.GetValue(common.Activation)), Method = method, Rank = k, TileConfig = tile, Seed = seed, Threads = parse.GetValue(common.Threads) };
+            int[] guessed = CommonOptions.Sizes(arch, hidden, JitWarmup.Features, JitWarmup.Classes);
+            JitWarmup.Start(runs.Select(r => (Net(guessed, r.Method), r.Batch)).ToList());
+            var data = DataOption.Load(parse.GetValue(common.Data), parse.GetValue(common.Subset));
+            int[] sizes = CommonOptions.Sizes(arch, hidden, data.Train.Features, data.Train.ClassCount);
+            var specs = runs.Select(r => new RunSpec(r.Label, Net(sizes, r.Method),
+                new TrainingSchedule
+                {
+                    Epochs = parse.GetValue(common.Epochs), BatchSize = r.Batch, LearningRate = r.Lr, ShuffleSeed = seed,
+                    EvaluationsPerEpoch = CommonOptions.EvaluationsPerEpoch(parse.GetValue(common.EvalsPerEpoch), r.Batch),
+                    Diagnostics = parse.GetValue(diagnostics) && r.Method == UpdateMethod.Sbe,
+                }, common.DeviceLabel(parse))).ToList();
             string title = $"{CommonOptions.NetName(arch, sizes)} {Act(parse.GetValue(common.Activation)).ToString().ToLowerInvariant()}, {data.Name} ({data.Train.Count} train / {data.Test.Count} test), device {DeviceOptions.Describe(common.DeviceLabel(parse), tile)}";
             AnsiConsole.MarkupLineInterpolated($"[bold]sbe compare[/]: {title}, {specs[0].Schedule.Epochs} epochs, seed {seed}");
             var results = RunExecutor.Execute(specs, data, parse.GetValue(jobs));

@@ -71,25 +71,27 @@ internal static class TrainCommand
             bool cold = parse.GetValue(coldStart);
             if (cold && m != UpdateMethod.Sbe) return Cli.Fail("--cold-start needs --method sbe.");
             OutputFolder.Prepare(parse.GetValue(common.Out)!);
-            var data = DataOption.Load(parse.GetValue(common.Data), parse.GetValue(common.Subset));
             int k = parse.GetValue(rank);
             ulong seed = parse.GetValue(common.Seed);
             var (defBatch, defLr) = CompareCommand.Defaults(m);
             int batchSize = parse.GetValue(batch) ?? defBatch;
             string? arch = parse.GetValue(common.Arch);
+            NetworkOptions Net(int[] sizes) => new()
+            {
+                LayerSizes = sizes, Architecture = arch, Activation = Act(parse.GetValue(common.Activation)), Method = m, Rank = k, LayerRanks = perLayer, SubBatch = parse.GetValue(subBatch),
+                PublishedSchedule = parse.GetValue(published), TileConfig = tile, Seed = seed, Threads = parse.GetValue(common.Threads),
+                Estimator = mag == MagnitudeEstimate.RunningMean && !cold ? null : new EstimatorOptions
+                {
+                    Rank = k, SubBatch = parse.GetValue(subBatch), Magnitude = mag,
+                    WarmStart = !cold, Initialization = cold ? InitialState.FirstSample : InitialState.Gaussian,
+                },
+            };
+            JitWarmup.Start([(Net(CommonOptions.Sizes(arch, hidden, JitWarmup.Features, JitWarmup.Classes)), batchSize)]);
+            var data = DataOption.Load(parse.GetValue(common.Data), parse.GetValue(common.Subset));
             int[] sizes = CommonOptions.Sizes(arch, hidden, data.Train.Features, data.Train.ClassCount);
             string label = perLayer is null ? MethodNames.Label(m, k) : $"{UpdateRules.Get(m).Name}-{string.Join('/', perLayer)}";
             var spec = new RunSpec(label,
-                new NetworkOptions
-                {
-                    LayerSizes = sizes, Architecture = arch, Activation = Act(parse.GetValue(common.Activation)), Method = m, Rank = k, LayerRanks = perLayer, SubBatch = parse.GetValue(subBatch),
-                    PublishedSchedule = parse.GetValue(published), TileConfig = tile, Seed = seed, Threads = parse.GetValue(common.Threads),
-                    Estimator = mag == MagnitudeEstimate.RunningMean && !cold ? null : new EstimatorOptions
-                    {
-                        Rank = k, SubBatch = parse.GetValue(subBatch), Magnitude = mag,
-                        WarmStart = !cold, Initialization = cold ? InitialState.FirstSample : InitialState.Gaussian,
-                    },
-                },
+                Net(sizes),
                 new TrainingSchedule
                 {
                     Epochs = parse.GetValue(common.Epochs), BatchSize = batchSize, LearningRate = parse.GetValue(lr) ?? defLr,

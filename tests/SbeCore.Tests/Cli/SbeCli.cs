@@ -7,9 +7,13 @@ internal static class SbeCli
 {
     private static readonly Lazy<string> s_dll = new(Locate);
 
-    public static (int ExitCode, string Stdout, string Stderr) Run(params string[] args)
+    public static (int ExitCode, string Stdout, string Stderr) Run(params string[] args) => RunWith(new Dictionary<string, string>(), args);
+
+    /// <summary>Runs sbe with these environment variables set in the child process.</summary>
+    public static (int ExitCode, string Stdout, string Stderr) RunWith(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment) psi.Environment[name] = value;
         psi.ArgumentList.Add(s_dll.Value);
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
