@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using SbeCore.Kernels;
@@ -19,6 +20,7 @@ internal sealed partial class AnalogReader
             return Math.Clamp(v, -bound, bound);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TVec Invoke<TOps, TVec>(TVec x) where TOps : struct, ISimdElementOps<TVec> where TVec : struct
         {
             TVec v = TOps.Multiply(x, TOps.Broadcast(scale));

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using SbeCore.Kernels;
 using SbeCore.Numerics;
 
@@ -111,10 +112,10 @@ internal sealed partial class AnalogReader
 
     // Inputs [first, end) (first a multiple of the group size): the DAC of each, one batched matrix product, then per output
     // vector noise, ADC, bound management and rescale. Group g draws its input-side noise from keyed line 2g and its
-    // output side (bound management's repeated conversions included) from line 2g + 1.
+    // output side (bound management's repeated conversions included) from line 2g + 1. Each side runs its per-vector
+    // steps at one width for the whole part (AnalogReader.Converters.cs).
     private unsafe void ReadInputs(RandomStream random, int first, int end)
     {
-        IOConfig io = _io;
         bool transposed = _transposed;
         int rows = _rows, cols = _cols, count = end - first;
         int inLen = transposed ? rows : cols, outLen = transposed ? cols : rows;
@@ -122,50 +123,81 @@ internal sealed partial class AnalogReader
         var output = new Span<float>(_output + (long)first * outLen, count * outLen);
         var dac = _inputs.AsSpan(first * inLen, count * inLen);
         var scales = _scales.AsSpan(first, count);
-        bool nm = io.NoiseManagement == NoiseManagement.AbsMax;
-        bool bm = io.BoundManagement == BoundManagement.Iterative && (!transposed || io.BackwardBoundManagement);
-        float inStep = Step(io.InpRes, io.InpBound), outStep = float.IsFinite(io.OutBound) ? Step(io.OutRes, io.OutBound) : 0f;
+        switch (SimdDispatch.For(inLen))
+        {
+            case SimdWidth.V512: InputSide<WidthSteps<Simd512, Vector512<float>>>(random, first, input, dac, scales, inLen); break;
+            case SimdWidth.V256: InputSide<WidthSteps<Simd256, Vector256<float>>>(random, first, input, dac, scales, inLen); break;
+            case SimdWidth.V128: InputSide<WidthSteps<Simd128, Vector128<float>>>(random, first, input, dac, scales, inLen); break;
+            default: InputSide<DispatchedSteps>(random, first, input, dac, scales, inLen); break;
+        }
+        if (transposed) _product.BatchReadTransposed(_weights, rows, cols, cols, dac, count, output, _productThreads);
+        else _product.BatchRead(_weights, rows, cols, cols, dac, count, output, _productThreads);
+        switch (SimdDispatch.For(outLen))
+        {
+            case SimdWidth.V512: OutputSide<WidthSteps<Simd512, Vector512<float>>>(random, first, input, scales, output); break;
+            case SimdWidth.V256: OutputSide<WidthSteps<Simd256, Vector256<float>>>(random, first, input, scales, output); break;
+            case SimdWidth.V128: OutputSide<WidthSteps<Simd128, Vector128<float>>>(random, first, input, scales, output); break;
+            default: OutputSide<DispatchedSteps>(random, first, input, scales, output); break;
+        }
+    }
 
-        for (int s = 0; s < count; s++)
+    // Per input vector: the noise-management scale and the DAC (plus input noise).
+    private void InputSide<TSteps>(RandomStream random, int first, ReadOnlySpan<float> input, Span<float> dac, Span<float> scales, int inLen)
+        where TSteps : struct, IVectorSteps
+    {
+        IOConfig io = _io;
+        bool transposed = _transposed;
+        bool nm = io.NoiseManagement == NoiseManagement.AbsMax;
+        float inStep = Step(io.InpRes, io.InpBound);
+        for (int s = 0; s < scales.Length; s++)
         {
             if ((first + s) % _group == 0) random.Seek(Line(first + s, output: false), _read, _group * inLen, 0);
             var x = input.Slice(s * inLen, inLen);
-            float nmValue = nm ? SimdReduce.AbsMax(x) : 1f;
+            float nmValue = nm ? TSteps.AbsMax(x) : 1f;
             if (nm && io.NmThres > 0) nmValue = MathF.Min(nmValue, io.NmThres);
             scales[s] = nmValue;
             var xq = dac.Slice(s * inLen, inLen);
             if (ReadsZero(io, nm, nmValue, transposed)) xq.Clear();
-            else Convert(io, x, InputScale(nm, nmValue, 1f), inStep, xq, random);
+            else Convert<TSteps>(io, x, InputScale(nm, nmValue, 1f), inStep, xq, random);
         }
-        if (transposed) _product.BatchReadTransposed(_weights, rows, cols, cols, dac, count, output, _productThreads);
-        else _product.BatchRead(_weights, rows, cols, cols, dac, count, output, _productThreads);
+    }
 
-        for (int s = 0; s < count; s++)
+    // Per output vector: weight and output noise, the ADC, iterative bound management (halve the input, read the vector
+    // again) and the rescale.
+    private void OutputSide<TSteps>(RandomStream random, int first, ReadOnlySpan<float> input, ReadOnlySpan<float> scales, Span<float> output)
+        where TSteps : struct, IVectorSteps
+    {
+        IOConfig io = _io;
+        bool transposed = _transposed;
+        int rows = _rows, cols = _cols;
+        int inLen = transposed ? rows : cols, outLen = transposed ? cols : rows;
+        bool nm = io.NoiseManagement == NoiseManagement.AbsMax;
+        bool bm = io.BoundManagement == BoundManagement.Iterative && (!transposed || io.BackwardBoundManagement);
+        float inStep = Step(io.InpRes, io.InpBound), outStep = float.IsFinite(io.OutBound) ? Step(io.OutRes, io.OutBound) : 0f;
+        for (int s = 0; s < scales.Length; s++)
         {
             if ((first + s) % _group == 0) random.Seek(Line(first + s, output: true), _read, 2 * _group * outLen, 0);
             var y = output.Slice(s * outLen, outLen);
             float nmValue = scales[s];
             if (ReadsZero(io, nm, nmValue, transposed)) { y.Clear(); continue; }
             var x = input.Slice(s * inLen, inLen);
-            var xq = dac.Slice(s * inLen, inLen);
-            float reduction = 1f, scale = InputScale(nm, nmValue, reduction);
-            while (true)
-            {
-                bool passed = Finalize(io, y, xq, outStep, random);
-                if (!bm || passed || (int)reduction > io.MaxBmFactor || (inStep > 0 && reduction > io.MaxBmRes / inStep)) break;
-                // An output hit the bound: halve the input and read this vector again.
-                reduction *= 2f;
-                scale = InputScale(nm, nmValue, reduction);
-                Convert(io, x, scale, inStep, xq, random);
-                if (transposed) Blas.GemvT(_weights, rows, cols, cols, xq, y);
-                else Blas.Gemv(_weights, rows, cols, cols, xq, y);
-            }
+            var xq = _inputs.AsSpan((first + s) * inLen, inLen);
             // aihwkit multiplies by out_scale / scale (forward) or by nm_scale (backward, where scale is 1/nm_scale
             // and there is no bound management); 1/(1/s) need not equal s in float32, so mirror each.
             bool scaling = (nm && nmValue > 0) || bm;
-            if (!scaling) continue;
-            float factor = transposed && !bm ? nmValue : 1f / scale;
-            SimdMap.Unary(new MultiplyOperator(factor), y, y);
+            float reduction = 1f, scale = InputScale(nm, nmValue, reduction);
+            while (true)
+            {
+                bool passed = Finalize<TSteps>(io, y, xq, outStep, scaling, transposed && !bm ? nmValue : 1f / scale, random);
+                if (!bm || passed || (int)reduction > io.MaxBmFactor || (inStep > 0 && reduction > io.MaxBmRes / inStep)) break;
+                // An output hit the bound: halve the input and read this vector again (rare: the input's own width is
+                // not this side's, so the DAC picks it).
+                reduction *= 2f;
+                scale = InputScale(nm, nmValue, reduction);
+                Convert<DispatchedSteps>(io, x, scale, inStep, xq, random);
+                if (transposed) Blas.GemvT(_weights, rows, cols, cols, xq, y);
+                else Blas.Gemv(_weights, rows, cols, cols, xq, y);
+            }
         }
     }
 
@@ -195,19 +227,21 @@ internal sealed partial class AnalogReader
     }
 
     // x * scale, quantised (rint: round half to even) to steps of Δin, clipped to ±inp_bound, plus input noise.
-    private static void Convert(IOConfig io, ReadOnlySpan<float> x, float scale, float step, Span<float> destination, RandomStream random)
+    private static void Convert<TSteps>(IOConfig io, ReadOnlySpan<float> x, float scale, float step, Span<float> destination, RandomStream random)
+        where TSteps : struct, IVectorSteps
     {
-        SimdMap.Unary(new DacOperator(scale, step, io.InpBound), x, destination);
+        TSteps.Dac(new DacOperator(scale, step, io.InpBound), x, destination);
         if (io.InpNoise > 0) random.AddGaussian(io.InpNoise, destination);
     }
 
     // Weight noise, output noise, ADC quantisation and clipping. Returns false if an output hit the bound (+out_bound,
     // or -out_bound with bm_test_negative_bound), i.e. if bound management should try again.
-    private static bool Finalize(IOConfig io, Span<float> y, ReadOnlySpan<float> xq, float step, RandomStream random)
+    // The output is then rescaled (scaling) by the factor; an attempt that hit the bound is read again, so its rescale is moot.
+    private static bool Finalize<TSteps>(IOConfig io, Span<float> y, ReadOnlySpan<float> xq, float step, bool scaling, float factor, RandomStream random)
+        where TSteps : struct, IVectorSteps
     {
         // aihwkit ADDITIVE_CONSTANT: fresh N(0, w_noise^2) weight noise summed over the inputs, N(0, w_noise^2 ||x'||^2) per output.
         if (io.WNoise > 0) random.AddGaussian(io.WNoise * (float)Blas.Nrm2(xq), y);
-        if (io.OutNoise > 0) random.AddGaussian(io.OutNoise, y);
-        return Adc(y, step, io.OutBound, io.BmTestNegativeBound);
+        return TSteps.NoiseAdcScale(y, io.OutNoise, step, io.OutBound, io.BmTestNegativeBound, scaling, factor, random);
     }
 }

@@ -41,6 +41,13 @@ internal static class SimdReduce
         };
     }
 
+    /// <summary><see cref="AbsMax"/> at a width the caller chose for many vectors of one length (at least one vector).</summary>
+    internal static float AbsMaxAt<TOps, TVec>(ReadOnlySpan<float> v) where TOps : struct, ISimdElementOps<TVec> where TVec : struct
+    {
+        uint max = AbsMaxBits<TOps, TVec>(v);
+        return max >= NonFiniteBits ? float.NaN : BitConverter.UInt32BitsToSingle(max);
+    }
+
     private static uint AbsMaxBits<TOps, TVec>(ReadOnlySpan<float> v) where TOps : struct, ISimdElementOps<TVec> where TVec : struct
     {
         ref float r = ref MemoryMarshal.GetReference(v);

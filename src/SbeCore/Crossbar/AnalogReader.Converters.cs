@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using SbeCore.Kernels;
+using SbeCore.Numerics;
+
+namespace SbeCore.Crossbar;
+
+// The per-vector steps of a read (noise-management scale, DAC, output noise + ADC, rescale) at a width chosen once per
+// read. A convolution reads tens of thousands of short vectors (LeNet-5's first layer: 50,176 of 26 inputs and 6
+// outputs per batch), where choosing a width and finishing a tail in every call cost more than the arithmetic. Every
+// form gives the per-element bits of the operator layer's (the same operations; the output noise takes the same
+// Gaussians in the same order as RandomStream.AddGaussian).
+internal sealed partial class AnalogReader
+{
+    internal interface IVectorSteps
+    {
+        static abstract float AbsMax(ReadOnlySpan<float> x);
+        static abstract void Dac(DacOperator dac, ReadOnlySpan<float> x, Span<float> destination);
+        /// <summary>y += outNoise ξ (when outNoise &gt; 0), then the ADC, then y *= factor (when scaling); false when an
+        /// output hit the bound (then y is read again, so the factor does no harm).</summary>
+        static abstract bool NoiseAdcScale(Span<float> y, float outNoise, float step, float bound, bool testNegative, bool scaling, float factor, RandomStream random);
+    }
+
+    /// <summary>Any length: each step chooses its own width (the scalar width).</summary>
+    internal readonly struct DispatchedSteps : IVectorSteps
+    {
+        public static float AbsMax(ReadOnlySpan<float> x) => SimdReduce.AbsMax(x);
+        public static void Dac(DacOperator dac, ReadOnlySpan<float> x, Span<float> destination) => SimdMap.Unary(dac, x, destination);
+
+        public static bool NoiseAdcScale(Span<float> y, float outNoise, float step, float bound, bool testNegative, bool scaling, float factor, RandomStream random)
+        {
+            if (outNoise > 0) random.AddGaussian(outNoise, y);
+            bool passed = Adc(y, step, bound, testNegative);
+            if (scaling) SimdMap.Unary(new MultiplyOperator(factor), y, y);
+            return passed;
+        }
+    }
+
+    /// <summary>Vectors of at least TOps.Count elements: whole vectors, then one vector ending at the last element; in
+    /// place, that last vector keeps its already finished lanes.</summary>
+    internal readonly struct WidthSteps<TOps, TVec> : IVectorSteps where TOps : struct, ISimdElementOps<TVec> where TVec : struct
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static float AbsMax(ReadOnlySpan<float> x)
+        {
+            Debug.Assert(x.Length >= TOps.Count, "a width whose vector fits the length");
+            return SimdReduce.AbsMaxAt<TOps, TVec>(x);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Dac(DacOperator dac, ReadOnlySpan<float> x, Span<float> destination)
+        {
+            Debug.Assert(x.Length >= TOps.Count && destination.Length == x.Length, "a width whose vector fits the length");
+            ref float src = ref MemoryMarshal.GetReference(x);
+            ref float dst = ref MemoryMarshal.GetReference(destination);
+            int n = x.Length, last = n - TOps.Count;
+            // Out of place, so the last vector may simply redo the lanes it shares with the one before.
+            for (int i = 0; ; i += TOps.Count)
+            {
+                if (i > last) i = last;
+                TOps.Store(dac.Invoke<TOps, TVec>(TOps.Load(ref src, (nuint)i)), ref dst, (nuint)i);
+                if (i == last) return;
+            }
+        }
+
+        public static bool NoiseAdcScale(Span<float> y, float outNoise, float step, float bound, bool testNegative, bool scaling, float factor, RandomStream random)
+        {
+            if (outNoise <= 0) return Run(y, 0f, step, bound, testNegative, scaling, factor, random);
+            // The noise comes from the stream's buffer in runs of at most MaxBufferedNoise outputs, each at least one
+            // vector long; run after run, the outputs take the Gaussians in order, as AddGaussian gives them.
+            bool passed = true;
+            for (int start = 0, n = y.Length; start < n;)
+            {
+                int run = Math.Min(n - start, MaxBufferedNoise), rest = n - start - run;
+                if (rest > 0 && rest < TOps.Count) run -= TOps.Count - rest;
+                passed &= Run(y.Slice(start, run), outNoise, step, bound, testNegative, scaling, factor, random);
+                start += run;
+            }
+            return passed;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static bool Run(Span<float> y, float outNoise, float step, float bound, bool testNegative, bool scaling, float factor, RandomStream random)
+        {
+            int n = y.Length;
+            Debug.Assert(n >= TOps.Count, "a width whose vector fits the length");
+            float[] gaussians = random.GaussianBuffer;
+            int position = 0;
+            bool noisy = outNoise > 0;
+            if (noisy)
+            {
+                random.EnsureGaussians(n);
+                position = random.GaussianPosition;
+                random.GaussianPosition = position + n;
+            }
+            ref float r = ref MemoryMarshal.GetReference(y);
+            ref float g = ref gaussians[position];
+            TVec sigma = TOps.Broadcast(outNoise), s = TOps.Broadcast(step), upper = TOps.Broadcast(bound), lower = TOps.Broadcast(-bound), f = TOps.Broadcast(factor);
+            TVec hit = TOps.Zero, testLower = testNegative ? TOps.Broadcast(BitConverter.UInt32BitsToSingle(~0u)) : TOps.Zero;
+            bool quantize = step > 0;
+            int whole = n - n % TOps.Count;
+            for (int i = 0; i < n; i += TOps.Count)
+            {
+                bool tail = i >= whole;
+                int at = tail ? n - TOps.Count : i;
+                TVec fresh = tail ? TOps.TailMask(n - whole) : TOps.Broadcast(BitConverter.UInt32BitsToSingle(~0u));
+                TVec old = TOps.Load(ref r, (nuint)at), v = old;
+                if (noisy) v = TOps.Add(v, TOps.Multiply(sigma, TOps.Load(ref g, (nuint)at))); // AddScaledOperator: y + σ ξ
+                if (quantize) v = TOps.Multiply(TOps.Round(TOps.Divide(v, s)), s);
+                TVec above = TOps.GreaterThan(v, upper), below = TOps.LessThan(v, lower);
+                hit = TOps.Or(hit, TOps.And(fresh, TOps.Or(above, TOps.And(below, testLower))));
+                v = TOps.Select(above, upper, TOps.Select(below, lower, v));
+                if (scaling) v = TOps.Multiply(v, f); // MultiplyOperator: the ADC's output times the factor
+                TOps.Store(TOps.Select(fresh, v, old), ref r, (nuint)at);
+            }
+            return !TOps.AnyBitSet(hit);
+        }
+    }
+
+    /// <summary>Outputs whose noise one buffered run of Gaussians covers (RandomStream.EnsureGaussians).</summary>
+    private const int MaxBufferedNoise = 64;
+}
