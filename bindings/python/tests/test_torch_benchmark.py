@@ -18,3 +18,4 @@ def test_the_speed_script_runs_both_models():
     for arch in ("mlp", "lenet5"):
         assert f"{arch}, batch 8" in result.stdout
     assert result.stdout.count("sbecore.torch sbe-1") == 2
+    assert result.stdout.count("torch side only") == 2  # the floor row: the model with its tiles stubbed out
