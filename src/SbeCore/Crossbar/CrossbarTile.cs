@@ -249,9 +249,11 @@ public sealed partial class CrossbarTile : IAnalogArray
         if (stride < Cols) throw new ArgumentException($"stride is {stride}, less than Cols = {Cols}.", nameof(stride));
         long needed = (long)(Rows - 1) * stride + Cols;
         if (g.Length < needed) throw new ArgumentException($"g has {g.Length} elements, {Rows} rows at stride {stride} need {needed}.", nameof(g));
-        for (int r = 0; r < Rows; r++) RequireFinite(g.Slice(r * stride, Cols), nameof(g), r * stride);
+        // One scan of g, split over the tile's threads: its largest magnitude, NaN if anything in it is not finite.
+        float gMax = Threaded.AbsMaxRows(g, Rows, Cols, stride, _threads);
+        if (float.IsNaN(gMax)) for (int r = 0; r < Rows; r++) RequireFinite(g.Slice(r * stride, Cols), nameof(g), r * stride);
         if (rankOneEquivalent < 0) throw new ArgumentException($"rankOneEquivalent must be >= 0, got {rankOneEquivalent}.", nameof(rankOneEquivalent));
-        double change = DenseChange(learningRate, g, stride);
+        double change = DenseChange(learningRate, gMax);
         RememberLearningRate(learningRate);
         ApplyDense(PulseCountLearningRate(learningRate), g, stride, rankOneEquivalent);
         GrowWeightBound(change);

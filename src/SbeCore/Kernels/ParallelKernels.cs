@@ -21,7 +21,7 @@ internal sealed unsafe class ParallelKernels
     /// convolution's few channels over many positions): a multiple of the 4-input register tiles.</summary>
     public const int SampleQuantum = 16;
 
-    private enum Job { Read, ReadTransposed, ReadSamples, ReadTransposedSamples, RankK, AddScaled, BlockProducts }
+    private enum Job { Read, ReadTransposed, ReadSamples, ReadTransposedSamples, RankK, AddScaled, BlockProducts, AbsMaxRows }
 
     private readonly Action<int> _body;
     private Job _job;
@@ -34,6 +34,7 @@ internal sealed unsafe class ParallelKernels
     private int _per, _parts, _extent;
 
     private readonly WorkerPool _pool;
+    private readonly float[] _partMax = new float[WorkerPool.MaxParts]; // AbsMaxRows: each block's maximum
 
     public ParallelKernels() : this(WorkerPool.Shared) { }
 
@@ -46,6 +47,9 @@ internal sealed unsafe class ParallelKernels
 
     /// <summary>Tests: multiply-adds per thread below which a call is not split (<see cref="ParallelTuning.MinMultiplyAddsPerThread"/>).</summary>
     public long MinWorkPerThread { get; set; } = ParallelTuning.MinMultiplyAddsPerThread;
+
+    /// <summary>Tests: elements per thread below which a scan is not split (<see cref="ParallelTuning.MinScannedPerThread"/>).</summary>
+    public long MinScannedPerThread { get; set; } = ParallelTuning.MinScannedPerThread;
 
     /// <summary><see cref="Blas.BatchRead"/> over up to <paramref name="threads"/> threads (arguments as checked there).</summary>
     public void BatchRead(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> x, int n, Span<float> y, int threads)
@@ -126,12 +130,47 @@ internal sealed unsafe class ParallelKernels
     {
         BlasThrow.CheckMatrix(nameof(g), g.Length, rows, cols, gStride);
         BlasThrow.CheckMatrix(nameof(w), w.Length, rows, cols, stride);
-        if (!Split(threads, (long)rows * cols, rows, RowQuantum)) { AddRows(alpha, g, gStride, w, cols, stride, 0, rows); return; }
+        // One multiply-add per element: a streaming pass, split like a scan (on the row blocks that computed G, when a
+        // mini-batch rule's RankK did).
+        if (!Split(threads, (long)rows * cols, rows, RowQuantum, MinScannedPerThread)) { AddRows(alpha, g, gStride, w, cols, stride, 0, rows); return; }
         fixed (float* pg = g, pw = w)
         {
             _alpha = alpha; _inStride = gStride;
             Run(Job.AddScaled, pw, w.Length, pg, g.Length, rows, cols, stride, 0);
         }
+    }
+
+    /// <summary>max over rows r of <see cref="SimdReduce.AbsMax"/>(row r of G at <paramref name="stride"/>): the largest
+    /// magnitude, or NaN when G holds a NaN or an infinity; rows split over up to <paramref name="threads"/> threads when
+    /// each gets at least <see cref="ParallelTuning.MinScannedPerThread"/> elements (a maximum is order-free: the same
+    /// value for any split). A dense write's one check of its gradient before anything is written.</summary>
+    public float AbsMaxRows(ReadOnlySpan<float> g, int rows, int cols, int stride, int threads)
+    {
+        BlasThrow.CheckMatrix(nameof(g), g.Length, rows, cols, stride);
+        if (!Split(threads, (long)rows * cols, rows, RowQuantum, MinScannedPerThread)) return MaxOfRows(g, cols, stride, 0, rows);
+        fixed (float* pg = g)
+        {
+            Run(Job.AbsMaxRows, pg, g.Length, pg, g.Length, rows, cols, stride, 0);
+        }
+        float max = 0;
+        for (int p = 0; p < _parts; p++)
+        {
+            if (float.IsNaN(_partMax[p])) return float.NaN;
+            max = MathF.Max(max, _partMax[p]);
+        }
+        return max;
+    }
+
+    private static float MaxOfRows(ReadOnlySpan<float> g, int cols, int stride, int r0, int r1)
+    {
+        float max = 0;
+        for (int r = r0; r < r1; r++)
+        {
+            float m = SimdReduce.AbsMax(g.Slice(r * stride, cols));
+            if (float.IsNaN(m)) return float.NaN;
+            max = MathF.Max(max, m);
+        }
+        return max;
     }
 
     private static void ClearRows(Span<float> w, int cols, int stride, int r0, int r1)
@@ -153,11 +192,13 @@ internal sealed unsafe class ParallelKernels
 
     // Whether the work pays for more than one thread; if so sets the block size (_per quanta; the last block takes the
     // remainder, so no block is smaller than one quantum).
-    private bool Split(int threads, long work, int extent, int quantum)
+    private bool Split(int threads, long work, int extent, int quantum) => Split(threads, work, extent, quantum, MinWorkPerThread);
+
+    private bool Split(int threads, long work, int extent, int quantum, long minPerThread)
     {
         LastParts = 1;
         int units = extent / quantum;
-        long byWork = work / Math.Max(1, MinWorkPerThread);
+        long byWork = work / Math.Max(1, minPerThread);
         int parts = (int)Math.Min(Math.Min(threads, byWork), units);
         if (parts <= 1) return false;
         _per = (units + parts - 1) / parts * quantum;
@@ -202,6 +243,9 @@ internal sealed unsafe class ParallelKernels
                 if (_clearFirst) ClearRows(w, _cols, _stride, start, end);
                 Blas.RankKRowBlock(input, new ReadOnlySpan<float>(_s, _sLength), new ReadOnlySpan<float>(_v, _vLength), w, _rows, _cols, _stride, start, end);
                 break;
+            case Job.AbsMaxRows:
+                _partMax[part] = MaxOfRows(w, _cols, _stride, start, end);
+                break;
             case Job.BlockProducts: // W holds the blocks B_j, the input D, _stride its m rows
                 Products(input, _stride, w, _rows, _cols, new Span<float>(_out, _outLength), start, end);
                 break;
@@ -222,4 +266,9 @@ internal static class ParallelTuning
     /// gradient split at 2^18 ran 1.2x slower on 2 threads than on 1 (BenchmarkDotNet, NetworkThreadScalingBenchmarks).
     /// </summary>
     public const long MinMultiplyAddsPerThread = 1 << 22;
+
+    /// <summary>Elements each thread must get before a streaming pass (a check scan, a scaled add) is split (2^17: half a
+    /// MB). A pass over a matrix the threads have just written by the same row blocks (a mini-batch gradient) reads each
+    /// half from the core that wrote it.</summary>
+    public const long MinScannedPerThread = 1 << 17;
 }
