@@ -17,11 +17,24 @@ internal static class JitWarmup
     /// network runs depends on its shape only through which kernel paths it takes.</summary>
     public const int Features = 784, Classes = 10;
 
+    /// <summary>Devices above which a dense network is not warmed up: its training dwarfs the compile time, and a copy
+    /// would hold its memory twice for a moment.</summary>
+    public const long MaxDevices = 1L << 22;
+
     public static void Start(IReadOnlyList<(NetworkOptions Options, int BatchSize)> runs)
     {
         if (Environment.ProcessorCount < 2 || Environment.GetEnvironmentVariable("SBECORE_JIT_WARMUP") == "0") return;
+        runs = runs.Where(r => r.Options.Architecture is not null || DenseDevices(r.Options.LayerSizes) <= MaxDevices).ToList();
+        if (runs.Count == 0) return;
         var thread = new Thread(() => Run(runs)) { IsBackground = true, Name = "sbe JIT warm-up" };
         thread.Start();
+    }
+
+    private static long DenseDevices(IReadOnlyList<int> sizes)
+    {
+        long devices = 0;
+        for (int i = 0; i + 1 < sizes.Count; i++) devices += ((long)sizes[i] + 1) * sizes[i + 1];
+        return devices;
     }
 
     private static void Run(IReadOnlyList<(NetworkOptions Options, int BatchSize)> runs)
