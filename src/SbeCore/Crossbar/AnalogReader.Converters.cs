@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -42,17 +41,25 @@ internal sealed partial class AnalogReader
     /// place, that last vector keeps its already finished lanes.</summary>
     internal readonly struct WidthSteps<TOps, TVec> : IVectorSteps where TOps : struct, ISimdElementOps<TVec> where TVec : struct
     {
+        // The loops read and write whole vectors through refs: a length below one vector would reach outside the span.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void RequireFits(int length)
+        {
+            if (length < TOps.Count) throw new InvalidOperationException($"A vector step at {TOps.Count} lanes got {length} elements.");
+        }
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static float AbsMax(ReadOnlySpan<float> x)
         {
-            Debug.Assert(x.Length >= TOps.Count, "a width whose vector fits the length");
+            RequireFits(x.Length);
             return SimdReduce.AbsMaxAt<TOps, TVec>(x);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Dac(DacOperator dac, ReadOnlySpan<float> x, Span<float> destination)
         {
-            Debug.Assert(x.Length >= TOps.Count && destination.Length == x.Length, "a width whose vector fits the length");
+            RequireFits(x.Length);
+            if (destination.Length != x.Length) throw new ArgumentException("The DAC's destination must be as long as its input.", nameof(destination));
             ref float src = ref MemoryMarshal.GetReference(x);
             ref float dst = ref MemoryMarshal.GetReference(destination);
             int n = x.Length, last = n - TOps.Count;
@@ -85,7 +92,7 @@ internal sealed partial class AnalogReader
         private static bool Run(Span<float> y, float outNoise, float step, float bound, bool testNegative, bool scaling, float factor, RandomStream random)
         {
             int n = y.Length;
-            Debug.Assert(n >= TOps.Count, "a width whose vector fits the length");
+            RequireFits(n);
             float[] gaussians = random.GaussianBuffer;
             int position = 0;
             bool noisy = outNoise > 0;

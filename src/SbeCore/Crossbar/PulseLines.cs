@@ -43,7 +43,8 @@ internal static class PulseLines
         TVec vScale = TOps.Broadcast(scale), one = TOps.Broadcast(1f), zero = TOps.Zero, twoTo32 = TOps.Broadcast(4294967296f);
         TVec plus = TOps.Broadcast(flip), minus = TOps.Broadcast(-flip), allBits = TOps.Broadcast(BitConverter.UInt32BitsToSingle(uint.MaxValue));
         TVec absMask = TOps.Broadcast(BitConverter.Int32BitsToSingle(int.MaxValue));
-        int n = values.Length; // at least one vector (SimdDispatch.For)
+        int n = values.Length;
+        if (n < TOps.Count) throw new InvalidOperationException($"A {TOps.Count}-lane pass got {n} lines."); // the refs below would leave the spans
         for (int i = 0; ; i += TOps.Count)
         {
             // The last vector ends at n, overlapping the one before: a line's values depend on it alone, so it is
