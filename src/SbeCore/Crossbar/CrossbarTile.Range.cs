@@ -13,22 +13,23 @@ public sealed partial class CrossbarTile
 
     // The largest possible |change| of one weight by the write (0 for bounded devices: nothing to check), after
     // refusing a write that could leave float range (intermediate lr max|d| included).
-    private double RankOneChange(float lr, ReadOnlySpan<float> d, ReadOnlySpan<float> x)
+    private double RankOneChange(float lr, float dMax, float xMax)
     {
         if (!_isIdeal) return 0;
-        double factor = Math.Abs((double)lr) * SimdReduce.AbsMax(d), change = factor * SimdReduce.AbsMax(x);
+        double factor = Math.Abs((double)lr) * dMax, change = factor * xMax;
         RequireWithinRange(factor, change);
         return change;
     }
 
-    private double RankKChange(float lr, ReadOnlySpan<float> s, ReadOnlySpan<float> d, ReadOnlySpan<float> x)
+    // sMax, dMax, xMax: the batch's largest |s|, |d| and |x|, from the finiteness scans.
+    private double RankKChange(float lr, ReadOnlySpan<float> s, ReadOnlySpan<float> d, ReadOnlySpan<float> x, float sMax, float dMax, float xMax)
     {
         if (!_isIdeal) return 0;
         // Many short terms (a conv layer's SGD batch: 56,000 of 6 + 26 floats) first take the bound from the batch's
-        // largest |s|, |d| and |x|, three long scans: when even that keeps float range the exact bound would too (it is
-        // smaller), and the weight bound stays an upper bound; otherwise the exact per-term bound decides.
-        double looseFactor = Math.Abs((double)lr) * SimdReduce.AbsMax(s) * SimdReduce.AbsMax(d);
-        double looseChange = looseFactor * SimdReduce.AbsMax(x) * s.Length;
+        // largest |s|, |d| and |x|: when even that keeps float range the exact bound would too (it is smaller), and the
+        // weight bound stays an upper bound; otherwise the exact per-term bound decides.
+        double looseFactor = Math.Abs((double)lr) * sMax * dMax;
+        double looseChange = looseFactor * xMax * s.Length;
         if (looseFactor <= float.MaxValue && _weightBound + looseChange <= float.MaxValue) return looseChange;
         double factor = 0, change = 0;
         for (int c = 0; c < s.Length; c++)

@@ -202,9 +202,8 @@ public sealed partial class CrossbarTile : IAnalogArray
         RequireFinite(learningRate, nameof(learningRate));
         RequireLength(d.Length, Rows, nameof(d));
         RequireLength(x.Length, Cols, nameof(x));
-        RequireFinite(d, nameof(d));
-        RequireFinite(x, nameof(x));
-        double change = RankOneChange(learningRate, d, x);
+        float dMax = FiniteAbsMax(d, nameof(d)), xMax = FiniteAbsMax(x, nameof(x));
+        double change = RankOneChange(learningRate, dMax, xMax);
         RememberLearningRate(learningRate);
         float one = 1f;
         WriteRankK(learningRate, new ReadOnlySpan<float>(in one), d, x);
@@ -218,14 +217,12 @@ public sealed partial class CrossbarTile : IAnalogArray
         int k = s.Length;
         RequireLength(d.Length, k * Rows, nameof(d));
         RequireLength(x.Length, k * Cols, nameof(x));
-        RequireFinite(s, nameof(s));
-        RequireFinite(d, nameof(d));
-        RequireFinite(x, nameof(x));
+        float sMax = FiniteAbsMax(s, nameof(s)), dMax = FiniteAbsMax(d, nameof(d)), xMax = FiniteAbsMax(x, nameof(x));
         for (int c = 0; c < k; c++)
         {
             if (!float.IsFinite(learningRate * s[c])) throw new ArgumentException($"learningRate * s[{c}] overflows ({learningRate} * {s[c]}).", nameof(s));
         }
-        double change = RankKChange(learningRate, s, d, x);
+        double change = RankKChange(learningRate, s, d, x, sMax, dMax, xMax);
         RememberLearningRate(learningRate);
         WriteRankK(learningRate, s, d, x);
         GrowWeightBound(change);
@@ -286,6 +283,15 @@ public sealed partial class CrossbarTile : IAnalogArray
     private static void RequireFinite(float value, string name)
     {
         if (!float.IsFinite(value)) throw new ArgumentException($"{name} must be finite, got {value}.", name);
+    }
+
+    // The largest magnitude of values, which must all be finite: one scan that also checks them (AbsMax is NaN for a NaN
+    // or an infinity), the element named only then.
+    private static float FiniteAbsMax(ReadOnlySpan<float> values, string name)
+    {
+        float max = SimdReduce.AbsMax(values);
+        if (float.IsNaN(max)) RequireFinite(values, name);
+        return max;
     }
 
     // offset: where values starts in the caller's span (for the index in the message).
