@@ -2,6 +2,7 @@ using System.Diagnostics;
 using SbeCore.Crossbar;
 using SbeCore.Eigen;
 using SbeCore.IO;
+using SbeCore.Kernels;
 using SbeCore.Numerics;
 using SbeCore.Training.Layers;
 using SbeCore.Updates;
@@ -76,6 +77,9 @@ public sealed partial class Network
             foreach (var tile in _tiles) tile.Threads = value;
         }
     }
+    /// <summary>Which thread updates which layer in a training step (layers side by side when their rules' serial work
+    /// pays for it; tests lower its threshold).</summary>
+    internal LayerUpdateSchedule UpdateSchedule => _stack.UpdateSchedule;
     /// <summary>Rank-1 writes issued to all tiles so far (the paper's "matrix updates").</summary>
     public long RankOneWrites { get { long s = 0; foreach (var t in _tiles) s += t.Counters.RankOneWrites; return s; } }
     /// <summary>Device pulses applied to all tiles so far (0 for the ideal device, which writes exact floats).</summary>
@@ -177,8 +181,8 @@ public sealed partial class Network
         int n = images.Length / InputSize, classes = OutputSize;
         if (probabilities.Length != (long)n * classes)
             throw new ArgumentException($"probabilities has {probabilities.Length} floats, expected {n} x {classes}.", nameof(probabilities));
-        for (int i = 0; i < images.Length; i++)
-            if (!float.IsFinite(images[i])) throw new ArgumentException($"images[{i}] is {images[i]}; inputs must be finite.", nameof(images));
+        int bad = Blas.IndexOfNonFinite(images);
+        if (bad >= 0) throw new ArgumentException($"images[{bad}] is {images[bad]}; inputs must be finite.", nameof(images));
         _stack.Predict(images, probabilities);
     }
 
@@ -256,7 +260,7 @@ public sealed partial class Network
     private void ValidateSample(ReadOnlySpan<float> image, int label, string paramName)
     {
         if ((uint)label >= (uint)OutputSize) throw new ArgumentException($"label {label} is outside [0, {OutputSize}).", "labels");
-        foreach (float v in image)
-            if (!float.IsFinite(v)) throw new ArgumentException($"an input value is {v}; inputs must be finite.", paramName);
+        int bad = Blas.IndexOfNonFinite(image); // a vector scan: every training batch checks its samples
+        if (bad >= 0) throw new ArgumentException($"an input value is {image[bad]}; inputs must be finite.", paramName);
     }
 }

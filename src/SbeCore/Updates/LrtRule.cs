@@ -13,7 +13,7 @@ namespace SbeCore.Updates;
 /// implemented). O(r (a + b)) memory and O(r^2 (a + b)) work per sample; the batch writes W -= lr sum_c s_c U_c V_c^T
 /// and starts the next one from zero.
 /// </summary>
-public sealed class LrtRule : IUpdateRule, IRuleState
+public sealed class LrtRule : IUpdateRule, IRuleState, ILayerLocalRule
 {
     private readonly float[] _u, _v, _s, _uNew, _vNew, _d1, _x1;
     private readonly double[] _k, _p, _q, _sigma;
@@ -51,6 +51,8 @@ public sealed class LrtRule : IUpdateRule, IRuleState
 
     /// <summary>The last batch's singular values (descending).</summary>
     public ReadOnlySpan<float> LastS => _s;
+
+    long ILayerLocalRule.SerialWork(int pairs) => (long)pairs * (Rank + 1) * (Rows + Cols);
 
     /// <inheritdoc />
     public void Apply(IAnalogArray tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, float learningRate)

@@ -5,7 +5,7 @@ namespace SbeCore.Updates;
 
 /// <summary>SBE-k: the batch streams through an <see cref="SbeEstimator"/>; its estimate is applied as k rank-1 writes.
 /// The estimator's state is the next batch's warm start (unless <see cref="EstimatorOptions.WarmStart"/> is off).</summary>
-public sealed class SbeRule : IStreamingUpdateRule, IRuleState
+public sealed class SbeRule : IStreamingUpdateRule, IRuleState, ILayerLocalRule
 {
     private readonly float[] _s, _d, _x;
     private readonly float[] _d0 = [], _x0 = []; // StartRayleigh: the batch's start vectors
@@ -41,6 +41,8 @@ public sealed class SbeRule : IStreamingUpdateRule, IRuleState
         for (int c = 0; c < _s0.Length; c++)
             _s0[c] = (float)(EstimatorKernels.SumOfProducts(deltas, inputs, n, _d0.AsSpan(c * Rows, Rows), _x0.AsSpan(c * Cols, Cols)) / n);
     }
+
+    long ILayerLocalRule.SerialWork(int pairs) => (long)pairs * Estimator.Rank * (Rows + Cols);
 
     /// <summary>The last applied singular values.</summary>
     public ReadOnlySpan<float> LastS => _s;

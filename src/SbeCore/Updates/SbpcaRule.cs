@@ -16,7 +16,7 @@ namespace SbeCore.Updates;
 /// sub-batch, so a batch smaller than m leaves the state unchanged and writes the stale estimate again;
 /// <see cref="PublishedSchedule"/> reproduces that, the default processes the tail as a shorter sub-batch.
 /// </summary>
-public sealed class SbpcaRule : IUpdateRule, IRuleState
+public sealed class SbpcaRule : IUpdateRule, IRuleState, ILayerLocalRule
 {
     private readonly float[] _x, _d, _sigma, _y, _z;
     private readonly double[] _norms;
@@ -67,6 +67,8 @@ public sealed class SbpcaRule : IUpdateRule, IRuleState
     public ReadOnlySpan<float> D => _d;
     /// <summary>The current right factor (k x Cols).</summary>
     public ReadOnlySpan<float> X => _x;
+
+    long ILayerLocalRule.SerialWork(int pairs) => (long)pairs * Rank * (Rows + Cols);
 
     /// <inheritdoc />
     public void Apply(IAnalogArray tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, float learningRate)

@@ -4,7 +4,7 @@ namespace SbeCore.Updates;
 
 /// <summary>Per-sample SGD: a rank-1 write W -= lr delta_j x_j^T for every sample (weights were frozen while the
 /// deltas were computed, so with n &gt; 1 this is n sequential writes of a frozen-weight batch; n = 1 is the paper's SGD).</summary>
-public sealed class SgdRule : IUpdateRule, IRuleState
+public sealed class SgdRule : IUpdateRule, IRuleState, ILayerLocalRule
 {
     /// <summary>Creates the rule for a rows x cols layer.</summary>
     public SgdRule(int rows, int cols) { RuleGuards.CheckShape(rows, cols); Rows = rows; Cols = cols; }
@@ -21,6 +21,8 @@ public sealed class SgdRule : IUpdateRule, IRuleState
     public long RankOneWrites { get; private set; }
     /// <inheritdoc />
     public long PeripheralMemoryBytes => 0;
+
+    long ILayerLocalRule.SerialWork(int pairs) => 0; // one rank-n write, which the tile splits
 
     /// <inheritdoc />
     public void Apply(IAnalogArray tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, float learningRate)

@@ -5,7 +5,7 @@ namespace SbeCore.Updates;
 
 /// <summary>SVD-k: the exact top-k singular triplets of the batch-mean gradient (computed without the a x b matrix,
 /// <see cref="BatchSvdSolver"/>), applied as k rank-1 writes.</summary>
-public sealed class TruncatedSvdRule : IUpdateRule, IColumnPairsRule, IRuleState
+public sealed class TruncatedSvdRule : IUpdateRule, IColumnPairsRule, IRuleState, ILayerLocalRule
 {
     private readonly BatchSvdSolver _solver;
     private readonly float[] _s, _d, _x;
@@ -41,6 +41,9 @@ public sealed class TruncatedSvdRule : IUpdateRule, IColumnPairsRule, IRuleState
 
     /// <summary>The last batch's singular values (descending).</summary>
     public ReadOnlySpan<float> LastS => _s;
+
+    // The batch's Gram matrix and projections: pairs x min(pairs, a, b) x (a + b).
+    long ILayerLocalRule.SerialWork(int pairs) => (long)pairs * Math.Min(pairs, Math.Min(Rows, Cols)) * (Rows + Cols);
 
     /// <inheritdoc />
     public void Apply(IAnalogArray tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, float learningRate)

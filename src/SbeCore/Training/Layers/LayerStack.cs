@@ -75,6 +75,7 @@ internal sealed class LayerStack
             shape = layers[^1].Output;
         }
         _layers = [.. layers]; _tileLayers = [.. tileLayers]; _tileLayerAt = [.. at];
+        UpdateSchedule = new LayerUpdateSchedule(_tileLayers, CheckLayer, UpdateLayer);
         long widest = 1;
         foreach (var t in _tileLayers) widest = Math.Max(widest, (long)t.Positions * t.Tile.Cols);
         _evaluationChunk = (int)Math.Clamp(EvaluationFloats / widest, MinEvaluationChunk, MaxEvaluationChunk);
@@ -87,6 +88,8 @@ internal sealed class LayerStack
     public CrossbarTile[] Tiles() => Array.ConvertAll(_tileLayers, t => t.Tile);
     public IUpdateRule[] Rules() => Array.ConvertAll(_tileLayers, t => t.Rule);
     public ITileLayer GetTileLayer(int layer) => _tileLayers[layer];
+    /// <summary>Which thread updates which layer (<see cref="LayerUpdateSchedule"/>).</summary>
+    public LayerUpdateSchedule UpdateSchedule { get; }
 
     /// <summary>One batch on images[indices] (already validated). Returns the mean loss before the update.</summary>
     public double Train(ReadOnlySpan<float> images, ReadOnlySpan<int> labels, ReadOnlySpan<int> indices, float learningRate)
@@ -153,7 +156,8 @@ internal sealed class LayerStack
             _layers[i].Forward(_acts[i].AsSpan(0, n * _layers[i].Input.Size), n, _acts[i + 1].AsSpan(0, n * _layers[i].Output.Size));
     }
 
-    /// <summary>Forward, backward, then every tile layer's update: the weights stay frozen until all deltas are known.</summary>
+    /// <summary>Forward, backward, then every tile layer's check and update (in order, or side by side:
+    /// <see cref="UpdateSchedule"/>): the weights stay frozen until all deltas are known and every layer's check passed.</summary>
     private double Step(int n, float learningRate)
     {
         Forward(n);
@@ -174,23 +178,23 @@ internal sealed class LayerStack
             Span<float> gradInput = i == 0 ? [] : _grads[i].AsSpan(0, n * layer.Input.Size);
             layer.Backward(_acts[i].AsSpan(0, n * layer.Input.Size), _acts[i + 1].AsSpan(0, n * layer.Output.Size), _grads[i + 1].AsSpan(0, n * layer.Output.Size), n, gradInput);
         }
-        for (int l = 0; l < _tileLayers.Length; l++)
-        {
-            var t = _tileLayers[l];
-            UpdateBounds.Check(l, t, GradOutput(l, n), LayerInput(l, n), n, _owner.Options.RankOf(l), learningRate);
-        }
-        for (int l = 0; l < _tileLayers.Length; l++)
-        {
-            var t = _tileLayers[l];
-            ReadOnlySpan<float> gradOutput = GradOutput(l, n);
-            _owner.BatchObserver?.OnBatch(l, t.PairDeltas(gradOutput, n), t.PairInputs(n), n * t.Positions, t.Tile.Rows, t.Tile.Cols);
-            if (t.Positions > 1 && t.PairsAsColumns && t.Rule is IColumnPairsRule columns) // a convolution's pairs in the layer's own layout
-                columns.ApplyPositionColumns(t.Tile, t.PairDeltaColumns(gradOutput, n), t.PairInputColumns(n), n, t.Positions, learningRate);
-            else t.Rule.ApplyPositions(t.Tile, t.PairDeltas(gradOutput, n), t.PairInputs(n), n, t.Positions, learningRate);
-            t.Tile.PostUpdateStep(); // once per optimizer step, as for the MLP
-            _owner.BatchObserver?.AfterUpdate(l, t.Rule);
-        }
+        UpdateSchedule.Run(n, learningRate, _owner.Threads, inOrder: _owner.BatchObserver is not null);
         return loss / n;
+    }
+
+    private void CheckLayer(int l, int n, float learningRate)
+        => UpdateBounds.Check(l, _tileLayers[l], GradOutput(l, n), LayerInput(l, n), n, _owner.Options.RankOf(l), learningRate);
+
+    private void UpdateLayer(int l, int n, float learningRate)
+    {
+        var t = _tileLayers[l];
+        ReadOnlySpan<float> gradOutput = GradOutput(l, n);
+        _owner.BatchObserver?.OnBatch(l, t.PairDeltas(gradOutput, n), t.PairInputs(n), n * t.Positions, t.Tile.Rows, t.Tile.Cols);
+        if (t.Positions > 1 && t.PairsAsColumns && t.Rule is IColumnPairsRule columns) // a convolution's pairs in the layer's own layout
+            columns.ApplyPositionColumns(t.Tile, t.PairDeltaColumns(gradOutput, n), t.PairInputColumns(n), n, t.Positions, learningRate);
+        else t.Rule.ApplyPositions(t.Tile, t.PairDeltas(gradOutput, n), t.PairInputs(n), n, t.Positions, learningRate);
+        t.Tile.PostUpdateStep(); // once per optimizer step, as for the MLP
+        _owner.BatchObserver?.AfterUpdate(l, t.Rule);
     }
 
     private ReadOnlySpan<float> LayerInput(int tileLayer, int n)
