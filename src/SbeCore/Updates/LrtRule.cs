@@ -52,7 +52,7 @@ public sealed class LrtRule : IUpdateRule, IRuleState, ILayerLocalRule
     /// <summary>The last batch's singular values (descending).</summary>
     public ReadOnlySpan<float> LastS => _s;
 
-    long ILayerLocalRule.SerialWork(int pairs) => (long)pairs * (Rank + 1) * (Rows + Cols);
+    UpdateWork ILayerLocalRule.Work(int pairs, CrossbarTile tile) => new(UpdateWork.Streaming(pairs, Rank + 1, Rows, Cols), UpdateWork.Writes(Rank, tile));
 
     /// <inheritdoc />
     public void Apply(IAnalogArray tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, float learningRate)

@@ -48,7 +48,7 @@ public sealed class MiniBatchRule : IUpdateRule, IColumnPairsRule, IRuleState, I
         _threaded.RankK(deltas, w, inputs, _gradient.Span, Rows, Cols, _gradient.Stride, tile.Threads, clearFirst: true);
     }
 
-    long ILayerLocalRule.SerialWork(int pairs) => 0; // the gradient and the write are split over the tile's threads
+    UpdateWork ILayerLocalRule.Work(int pairs, CrossbarTile tile) => new(0, UpdateWork.Product(pairs, Rows, Cols) + UpdateWork.Writes(1, tile)); // one dense write
 
     /// <inheritdoc />
     public void Apply(IAnalogArray tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, float learningRate)

@@ -42,7 +42,8 @@ public sealed class SbeRule : IStreamingUpdateRule, IRuleState, ILayerLocalRule
             _s0[c] = (float)(EstimatorKernels.SumOfProducts(deltas, inputs, n, _d0.AsSpan(c * Rows, Rows), _x0.AsSpan(c * Cols, Cols)) / n);
     }
 
-    long ILayerLocalRule.SerialWork(int pairs) => (long)pairs * Estimator.Rank * (Rows + Cols);
+    UpdateWork ILayerLocalRule.Work(int pairs, CrossbarTile tile)
+        => new(UpdateWork.Streaming(pairs, Estimator.Rank, Rows, Cols), UpdateWork.Writes(Estimator.Rank, tile));
 
     /// <summary>The last applied singular values.</summary>
     public ReadOnlySpan<float> LastS => _s;

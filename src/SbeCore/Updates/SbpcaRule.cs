@@ -68,7 +68,7 @@ public sealed class SbpcaRule : IUpdateRule, IRuleState, ILayerLocalRule
     /// <summary>The current right factor (k x Cols).</summary>
     public ReadOnlySpan<float> X => _x;
 
-    long ILayerLocalRule.SerialWork(int pairs) => (long)pairs * Rank * (Rows + Cols);
+    UpdateWork ILayerLocalRule.Work(int pairs, CrossbarTile tile) => new(UpdateWork.Streaming(pairs, Rank, Rows, Cols), UpdateWork.Writes(Rank, tile));
 
     /// <inheritdoc />
     public void Apply(IAnalogArray tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, float learningRate)

@@ -22,7 +22,7 @@ public sealed class SgdRule : IUpdateRule, IRuleState, ILayerLocalRule
     /// <inheritdoc />
     public long PeripheralMemoryBytes => 0;
 
-    long ILayerLocalRule.SerialWork(int pairs) => 0; // one rank-n write, which the tile splits
+    UpdateWork ILayerLocalRule.Work(int pairs, CrossbarTile tile) => new(0, UpdateWork.Writes(pairs, tile)); // one rank-n write
 
     /// <inheritdoc />
     public void Apply(IAnalogArray tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, float learningRate)

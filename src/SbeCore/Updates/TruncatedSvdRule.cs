@@ -42,8 +42,9 @@ public sealed class TruncatedSvdRule : IUpdateRule, IColumnPairsRule, IRuleState
     /// <summary>The last batch's singular values (descending).</summary>
     public ReadOnlySpan<float> LastS => _s;
 
-    // The batch's Gram matrix and projections: pairs x min(pairs, a, b) x (a + b).
-    long ILayerLocalRule.SerialWork(int pairs) => (long)pairs * Math.Min(pairs, Math.Min(Rows, Cols)) * (Rows + Cols);
+    // The batch's Gram matrix and projections: pairs x min(pairs, a, b) x (a + b) serial multiply-adds.
+    UpdateWork ILayerLocalRule.Work(int pairs, CrossbarTile tile)
+        => new(UpdateWork.Product((long)pairs * Math.Min(pairs, Math.Min(Rows, Cols)), Rows + Cols, 1), UpdateWork.Writes(Rank, tile));
 
     /// <inheritdoc />
     public void Apply(IAnalogArray tile, ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int n, float learningRate)

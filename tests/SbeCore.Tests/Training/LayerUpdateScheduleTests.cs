@@ -43,7 +43,7 @@ public class LayerUpdateScheduleTests
         int[] sizes = [24, 40, 30, 3];
         var one = Net(sizes, method, 1, pulsed);
         var many = Net(sizes, method, threads, pulsed);
-        many.UpdateSchedule.MinSerialWork = 0;
+        many.UpdateSchedule.MinSerialNanoseconds = 0;
         for (int e = 0; e < 2; e++)
         {
             one.TrainEpoch(x, y, 15, 0.05f, (ulong)e);
@@ -59,10 +59,10 @@ public class LayerUpdateScheduleTests
     public void ConvolutionalLayersSideBySideGiveTheBitsOfLayersInOrder()
     {
         var (x, y) = RandomData(24, 2 * 8 * 8, 3, 9);
-        const string arch = "2x8x8-conv4k3p1-maxpool2-conv6k3p1-fc3"; // serial work 65 % in conv1
+        const string arch = "2x8x8-conv4k3p1-maxpool2-conv6k3p1-fc3"; 
         var one = Net([128, 3], UpdateMethod.Sbe, 1, architecture: arch);
         var two = Net([128, 3], UpdateMethod.Sbe, 2, architecture: arch);
-        two.UpdateSchedule.MinSerialWork = 0;
+        two.UpdateSchedule.MinSerialNanoseconds = 0;
         one.TrainEpoch(x, y, 8, 0.05f, 1);
         two.TrainEpoch(x, y, 8, 0.05f, 1);
         Assert.Equal(3, two.UpdateSchedule.SideBySideSteps);
@@ -70,25 +70,27 @@ public class LayerUpdateScheduleTests
     }
 
     [Fact]
-    public void LayersSideBySideOnlyWhenNoThreadCarriesMostOfTheSerialWork()
+    public void LayersSideBySideOnlyWhenTheEstimateBeatsLayersInOrder()
     {
         var (x, y) = RandomData(40, 600, 2, 3);
-        var balanced = Net([600, 400, 2], UpdateMethod.Sbe, 2); // (400 + 601) against (2 + 401) a pair: 71 % on one thread
-        balanced.UpdateSchedule.MinSerialWork = 0;
-        balanced.TrainEpoch(x, y, 20, 0.01f, 1);
-        Assert.Equal(2, balanced.UpdateSchedule.SideBySideSteps);
+        var (narrow, classes) = RandomData(40, 100, 3, 3);
+        var streaming = Net([100, 60, 30, 3], UpdateMethod.Sbe, 2); // the estimators' chains dominate the ideal writes
+        streaming.UpdateSchedule.MinSerialNanoseconds = 0;
+        streaming.TrainEpoch(narrow, classes, 20, 0.01f, 1);
+        Assert.Equal(2, streaming.UpdateSchedule.SideBySideSteps);
 
-        var (wide, labels) = RandomData(40, 1200, 2, 4);
-        var dominated = Net([1200, 30, 2], UpdateMethod.Sbe, 2); // (30 + 1201) against (2 + 31): 97 %
-        dominated.UpdateSchedule.MinSerialWork = 0;
-        dominated.TrainEpoch(wide, labels, 20, 0.01f, 1);
-        Assert.Equal(0, dominated.UpdateSchedule.SideBySideSteps);
+        // Two pulsed 300 x 601 writes (about 70 us, split by the tile in order) against 20 pairs' chains (about 14 us):
+        // side by side, the big writes would run on one thread.
+        var writeBound = Net([600, 300, 2], UpdateMethod.Sbe, 2, pulsed: true);
+        writeBound.UpdateSchedule.MinSerialNanoseconds = 0;
+        writeBound.TrainEpoch(x, y, 20, 0.01f, 1);
+        Assert.Equal(0, writeBound.UpdateSchedule.SideBySideSteps);
 
-        var small = Net([600, 400, 2], UpdateMethod.Sbe, 2); // the default threshold: too little serial work in 2 samples
+        var small = Net([600, 300, 2], UpdateMethod.Sbe, 2); // the default threshold: too little serial work in 2 samples
         small.TrainEpoch(x.AsSpan(0, 2 * 600).ToArray(), y.AsSpan(0, 2).ToArray(), 2, 0.01f, 1);
         Assert.Equal(0, small.UpdateSchedule.SideBySideSteps);
-        var minibatch = Net([600, 400, 2], UpdateMethod.MiniBatch, 2); // no serial work: the tiles split it
-        minibatch.UpdateSchedule.MinSerialWork = 0;
+        var minibatch = Net([600, 300, 2], UpdateMethod.MiniBatch, 2); // no serial work: the tiles split it all
+        minibatch.UpdateSchedule.MinSerialNanoseconds = 0;
         minibatch.TrainEpoch(x, y, 20, 0.01f, 1);
         Assert.Equal(0, minibatch.UpdateSchedule.SideBySideSteps);
     }
@@ -99,12 +101,12 @@ public class LayerUpdateScheduleTests
         var (x, y) = RandomData(40, 24, 3, 3);
         var custom = new Network(new NetworkOptions { LayerSizes = [24, 40, 30, 3], Threads = 2 },
             (l, r, c) => new Forwarding(new SbeRule(r, c, new SbeCore.Eigen.EstimatorOptions { Rank = 1 }, (ulong)l)));
-        custom.UpdateSchedule.MinSerialWork = 0;
+        custom.UpdateSchedule.MinSerialNanoseconds = 0;
         custom.TrainEpoch(x, y, 20, 0.05f, 1);
         Assert.Equal(0, custom.UpdateSchedule.SideBySideSteps);
 
         var observed = Net([24, 40, 30, 3], UpdateMethod.Sbe, 2);
-        observed.UpdateSchedule.MinSerialWork = 0;
+        observed.UpdateSchedule.MinSerialNanoseconds = 0;
         var calls = new List<string>();
         observed.BatchObserver = new Recorder(calls);
         observed.TrainEpoch(x, y, 20, 0.05f, 1);
@@ -118,7 +120,7 @@ public class LayerUpdateScheduleTests
         var (x, y) = RandomData(30, 24, 3, 8);
         var one = Net([24, 40, 30, 3], UpdateMethod.Sbe, 1);
         var two = Net([24, 40, 30, 3], UpdateMethod.Sbe, 2);
-        two.UpdateSchedule.MinSerialWork = 0;
+        two.UpdateSchedule.MinSerialNanoseconds = 0;
         float[] before = Weights(two);
         var inOrder = Assert.Throws<ArgumentException>(() => one.TrainBatch(x, y, 3e37f));
         var sideBySide = Assert.Throws<ArgumentException>(() => two.TrainBatch(x, y, 3e37f));
@@ -133,7 +135,7 @@ public class LayerUpdateScheduleTests
     {
         var (x, y) = RandomData(200, 24, 3, 6);
         var net = Net([24, 40, 30, 3], UpdateMethod.Sbe, 2, pulsed: true);
-        net.UpdateSchedule.MinSerialWork = 0;
+        net.UpdateSchedule.MinSerialNanoseconds = 0;
         for (int b = 0; b < 3; b++) net.TrainBatch(x.AsSpan(b * 20 * 24, 20 * 24), y.AsSpan(b * 20, 20), 0.05f);
         long workers = net.UpdateSchedule.WorkerAllocatedBytes;
         SteadyState.AssertAllocatesNothing(() => { for (int b = 3; b < 10; b++) net.TrainBatch(x.AsSpan(b * 20 * 24, 20 * 24), y.AsSpan(b * 20, 20), 0.05f); });

@@ -7,7 +7,8 @@ namespace SbeCore.Training.Layers;
 /// Which thread runs each tile layer's update in a training step. Layers update in order on the caller, each tile
 /// splitting its own writes and gradients over its threads, unless the rules' serial chains are worth sharing out (SBE's
 /// estimator streams the batch pair by pair, and no tile can split that): then whole layers run side by side, grouped
-/// by that serial work (largest first onto the least loaded thread). A layer's update gives the same bits on any thread
+/// by their estimated cost (<see cref="UpdateWork"/>; largest first onto the least loaded thread), when the most loaded
+/// thread's estimate is below that of the layers in order (serial parts in turn, split parts shared by every thread). A layer's update gives the same bits on any thread
 /// (its rule and tile are its own, and a tile's writes give the same bits however they split), so the schedule changes
 /// only the time. Only SbeCore's own rules (<see cref="ILayerLocalRule"/>) are run side by side; with a batch observer
 /// the layers update in order, as it expects. Every layer's check (the bounds the rules rely on) passes before any layer
@@ -15,18 +16,15 @@ namespace SbeCore.Training.Layers;
 /// </summary>
 internal sealed class LayerUpdateSchedule
 {
-    /// <summary>Least serial work (multiply-adds over all layers) worth waking another thread for: tens of microseconds.</summary>
-    public const long DefaultMinSerialWork = 1 << 15;
-    /// <summary>Largest share of the serial work one thread may carry: beyond it the others would idle most of the step
-    /// while, in order, the tiles split the big layer's writes over all of them.</summary>
-    public const double MaxThreadShare = 0.75;
+    /// <summary>Least estimated serial work over all layers worth waking another thread for, in nanoseconds.</summary>
+    public const double DefaultMinSerialNanoseconds = 20_000;
 
     private readonly ITileLayer[] _layers;
     private readonly ILayerLocalRule[]? _rules; // null: some rule is not SbeCore's
     private readonly Action<int, int, float> _check, _update; // (layer, n, learning rate)
     private readonly Action<int> _checkGroup, _updateGroup;
-    private readonly long[] _work, _loads;
-    private readonly int[] _groupOf, _byWork;
+    private readonly double[] _cost, _loads;
+    private readonly int[] _groupOf, _byCost;
     private int _n;
     private float _learningRate;
 
@@ -41,12 +39,12 @@ internal sealed class LayerUpdateSchedule
             rules[l] = local;
         }
         _rules = rules;
-        _work = new long[layers.Length]; _loads = new long[layers.Length];
-        _groupOf = new int[layers.Length]; _byWork = new int[layers.Length];
+        _cost = new double[layers.Length]; _loads = new double[layers.Length];
+        _groupOf = new int[layers.Length]; _byCost = new int[layers.Length];
     }
 
-    /// <summary>See <see cref="DefaultMinSerialWork"/> (tests lower it to run small networks side by side).</summary>
-    public long MinSerialWork { get; set; } = DefaultMinSerialWork;
+    /// <summary>See <see cref="DefaultMinSerialNanoseconds"/> (tests lower it to run small networks side by side).</summary>
+    public double MinSerialNanoseconds { get; set; } = DefaultMinSerialNanoseconds;
     /// <summary>Steps whose layers ran side by side (tests).</summary>
     public long SideBySideSteps { get; private set; }
     /// <summary>Bytes worker threads allocated while running layer groups (steady state: none).</summary>
@@ -84,28 +82,30 @@ internal sealed class LayerUpdateSchedule
     {
         int count = _layers.Length, groups = Math.Min(threads, count);
         if (_rules is null || groups < 2) return 1;
-        long total = 0;
+        double serial = 0, inOrder = 0;
         for (int l = 0; l < count; l++)
         {
-            _work[l] = _rules[l].SerialWork(checked(n * _layers[l].Positions));
-            total += _work[l];
-            _byWork[l] = l;
+            var work = _rules[l].Work(checked(n * _layers[l].Positions), _layers[l].Tile);
+            _cost[l] = work.SerialNanoseconds + work.SplitNanoseconds;
+            serial += work.SerialNanoseconds;
+            inOrder += work.SerialNanoseconds + work.SplitNanoseconds / threads;
+            _byCost[l] = l;
         }
-        if (total == 0 || total < MinSerialWork) return 1;
+        if (serial == 0 || serial < MinSerialNanoseconds) return 1;
         // Largest first (ties in layer order), each onto the least loaded group (ties: the lowest group).
         for (int i = 1; i < count; i++)
-            for (int j = i; j > 0 && _work[_byWork[j]] > _work[_byWork[j - 1]]; j--)
-                (_byWork[j], _byWork[j - 1]) = (_byWork[j - 1], _byWork[j]);
+            for (int j = i; j > 0 && _cost[_byCost[j]] > _cost[_byCost[j - 1]]; j--)
+                (_byCost[j], _byCost[j - 1]) = (_byCost[j - 1], _byCost[j]);
         _loads.AsSpan(0, groups).Clear();
-        long heaviest = 0;
-        foreach (int l in _byWork)
+        double heaviest = 0;
+        foreach (int l in _byCost)
         {
             int least = 0;
             for (int g = 1; g < groups; g++) if (_loads[g] < _loads[least]) least = g;
             _groupOf[l] = least;
-            _loads[least] += _work[l];
+            _loads[least] += _cost[l];
             heaviest = Math.Max(heaviest, _loads[least]);
         }
-        return heaviest <= MaxThreadShare * total ? groups : 1;
+        return heaviest < inOrder ? groups : 1;
     }
 }
