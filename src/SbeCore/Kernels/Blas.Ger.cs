@@ -61,6 +61,13 @@ public static partial class Blas
         ref float wr = ref MemoryMarshal.GetReference(w);
         nuint c = (nuint)cols, s = (nuint)stride;
         int r = 0;
+        if (TOps.Count >= Vector256<float>.Count && (long)rows * cols > KernelTuning.GerStreamElements)
+        {
+            // W streamed from memory: a row at a time, 256-bit vectors (the same products, so the same bits).
+            for (; r < rows; r++)
+                AxpyRef<Simd256, Vector256<float>>(Vector256.Create(alpha * Unsafe.Add(ref ur, r)), ref vr, ref Unsafe.Add(ref wr, (nuint)r * s), c);
+            return;
+        }
         // W past the 1 MiB L2 (streamed from L3 or memory): blocks of 4 rows on the 512-bit path, the RankK kernel with
         // one term (coefficient alpha u[r], the same product as below, so the same bits). Four read and write streams at
         // a time measured faster there than two (4096x4096: about 3.5 against 4.0-4.9 ms; 1024x1024 no worse); in L2,

@@ -17,6 +17,13 @@ internal static class KernelTuning
     /// against 4.0-4.9 ms; 1024x1024 no worse; in L2, row pairs measured faster: 512x512 12.0 against 13.1 us).</summary>
     public const long GerBlockElements = 1 << 18;
 
+    /// <summary>Elements of W above which Ger goes one row at a time with 256-bit vectors (8 MiB, a quarter of the 32 MiB
+    /// L3: W then streams from L3's far end or memory). There one sequential stream that splits few cache lines keeps
+    /// pace with memory: at 4096x4096 (C harness, thread CPU time) a row at a time 1.7 ms at any offset of W, four rows at
+    /// a time 2.5 ms, 512-bit vectors at a 16-byte offset 2.5 ms (each access splits two lines); 2048x2048 0.18 against
+    /// 0.21-0.27 ms; at 1024x1024 (in L3) the blocks stay as fast.</summary>
+    public const long GerStreamElements = 1 << 21;
+
     /// <summary>Up to this many rows and cols, GemvT builds z in registers strip by strip. Past them the row groups
     /// measured faster: at 100x785 (4.3 against 3.3 us), and at strides of 1-4 KiB where a strip's many rows fall in the
     /// same L1 sets (32x1024: 1.9 against 1.4 us; 32x4096: 7.5 against 5.4 us).</summary>

@@ -108,6 +108,43 @@ public class RowBlockTests
         }
     }
 
+    public static TheoryData<Width, int, int, int> StreamedGerShapes()
+    {
+        var data = new TheoryData<Width, int, int, int>();
+        foreach (Width width in new[] { Width.V512, Width.V256, Width.V128, Width.Scalar })
+        {
+            if (!Paths.IsAccelerated(width)) continue;
+            data.Add(width, 17, 131_101, 131_105); // a partial last vector per row and a gap between rows
+            data.Add(width, 16, 131_136, 131_136); // whole vectors, rows back to back: 2,098,176 elements
+        }
+        return data;
+    }
+
+    [Theory, MemberData(nameof(StreamedGerShapes))]
+    public void GerPast8MiBRowByRowEqualsThePerElementUpdateBitForBit(Width width, int rows, int cols, int stride)
+    {
+        // Past KernelTuning.GerStreamElements (2^21) Ger streams one row at a time with 256-bit vectors on the wider paths.
+        Assert.True((long)rows * cols > 1 << 21);
+        var rng = new Xoshiro256(45);
+        float alpha = -0.61f;
+        float[] w0 = Reference.RandomMatrix(ref rng, rows, cols, stride);
+        float[] u = Reference.RandomVector(ref rng, rows), v = Reference.RandomVector(ref rng, cols);
+        float[] w = (float[])w0.Clone();
+        Paths.Ger(width, alpha, u, v, w, rows, cols, stride);
+        bool fused = Fuses(width, cols);
+        for (int i = 0; i < w0.Length; i++)
+        {
+            int r = i / stride, c = i - r * stride;
+            if (r < rows && c < cols)
+            {
+                float a = alpha * u[r];
+                float e = fused ? MathF.FusedMultiplyAdd(a, v[c], w0[i]) : w0[i] + a * v[c];
+                if (!Reference.SameBits(e, w[i])) Assert.Fail($"{width} Ger {rows}x{cols}/{stride} ({r},{c}): {w[i]:R}, expected {e:R}");
+            }
+            else if (!Reference.SameBits(w0[i], w[i])) Assert.Fail($"{width} Ger {rows}x{cols}/{stride}: gap or guard cell {i} written.");
+        }
+    }
+
     /// <summary>Whether the path computes a * b + c with one rounding: vector widths with at least one whole vector of
     /// cols on hardware with FMA (below one vector, and on the scalar width, the kernels take the scalar loop).</summary>
     private static bool Fuses(Width width, int cols) =>
