@@ -134,7 +134,23 @@ public static partial class Blas
         end = TOps.MultiplyAdd(d2, TOps.Load(ref w2, last), end); end = TOps.MultiplyAdd(d3, TOps.Load(ref w3, last), end);
         end = TOps.MultiplyAdd(d4, TOps.Load(ref w4, last), end); end = TOps.MultiplyAdd(d5, TOps.Load(ref w5, last), end);
         end = TOps.MultiplyAdd(d6, TOps.Load(ref w6, last), end); end = TOps.MultiplyAdd(d7, TOps.Load(ref w7, last), end);
-        for (nuint i = 0; i + n <= c; i += n)
+        nuint i = 0;
+        for (; i + 2 * n <= c; i += 2 * n)
+        {
+            nuint j = i + n;
+            TVec za = TOps.MultiplyAdd(d0, TOps.Load(ref w0, i), TAcc.Value ? TOps.Load(ref zr, i) : TOps.Zero);
+            TVec zb = TOps.MultiplyAdd(d0, TOps.Load(ref w0, j), TAcc.Value ? TOps.Load(ref zr, j) : TOps.Zero);
+            za = TOps.MultiplyAdd(d1, TOps.Load(ref w1, i), za); zb = TOps.MultiplyAdd(d1, TOps.Load(ref w1, j), zb);
+            za = TOps.MultiplyAdd(d2, TOps.Load(ref w2, i), za); zb = TOps.MultiplyAdd(d2, TOps.Load(ref w2, j), zb);
+            za = TOps.MultiplyAdd(d3, TOps.Load(ref w3, i), za); zb = TOps.MultiplyAdd(d3, TOps.Load(ref w3, j), zb);
+            za = TOps.MultiplyAdd(d4, TOps.Load(ref w4, i), za); zb = TOps.MultiplyAdd(d4, TOps.Load(ref w4, j), zb);
+            za = TOps.MultiplyAdd(d5, TOps.Load(ref w5, i), za); zb = TOps.MultiplyAdd(d5, TOps.Load(ref w5, j), zb);
+            za = TOps.MultiplyAdd(d6, TOps.Load(ref w6, i), za); zb = TOps.MultiplyAdd(d6, TOps.Load(ref w6, j), zb);
+            za = TOps.MultiplyAdd(d7, TOps.Load(ref w7, i), za); zb = TOps.MultiplyAdd(d7, TOps.Load(ref w7, j), zb);
+            TOps.Store(za, ref zr, i);
+            TOps.Store(zb, ref zr, j);
+        }
+        for (; i + n <= c; i += n)
         {
             TVec za = TOps.MultiplyAdd(d0, TOps.Load(ref w0, i), TAcc.Value ? TOps.Load(ref zr, i) : TOps.Zero);
             za = TOps.MultiplyAdd(d1, TOps.Load(ref w1, i), za);
