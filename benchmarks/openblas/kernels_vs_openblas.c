@@ -5,7 +5,8 @@
  * shared machine is not counted). Printed: the median and range over rounds of time(SbeCore) / time(OpenBLAS),
  * and each library's median time per call. Ratios below 1: SbeCore faster.
  *
- * Usage: kernels_vs_openblas <path to SbeCore.Native.so> [rounds]   (OPENBLAS_NUM_THREADS=1 is set by run.sh)
+ * Usage: kernels_vs_openblas <path to SbeCore.Native.so> [rounds] [kernel] [shape]   (OPENBLAS_NUM_THREADS=1 is set
+ * by run.sh; kernel and shape, e.g. batch_read_t 4096x4096, restrict the run to them)
  */
 #define _GNU_SOURCE
 #include <cblas.h>
@@ -91,7 +92,8 @@ static double time_calls(int lib, enum kernel k, problem *p, size_t off, long re
 }
 
 int main(int argc, char **argv) {
-    if (argc < 2) { fprintf(stderr, "usage: %s <SbeCore.Native.so> [rounds]\n", argv[0]); return 2; }
+    if (argc < 2) { fprintf(stderr, "usage: %s <SbeCore.Native.so> [rounds] [kernel] [shape]\n", argv[0]); return 2; }
+    const char *only_kernel = argc > 3 ? argv[3] : NULL, *only_shape = argc > 4 ? argv[4] : NULL;
     int rounds = argc > 2 ? atoi(argv[2]) : 5;
     if (rounds < 1 || rounds > 100) { fprintf(stderr, "rounds must be 1..100\n"); return 2; }
     void *lib = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
@@ -112,9 +114,13 @@ int main(int argc, char **argv) {
     for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
         problem p = {shapes[s][0], shapes[s][1]};
         size_t r = p.rows, c = p.cols;
+        char shape_name[32];
+        snprintf(shape_name, sizeof shape_name, "%zux%zu", r, c);
+        if (only_shape && strcmp(only_shape, shape_name) != 0) continue;
         p.w = floats(r * c, &seed); p.x = floats(c, &seed); p.y = floats(r, &seed); p.d = floats(r, &seed); p.z = floats(c, &seed);
         p.xs = floats(BATCH_N * c, &seed); p.ys = floats(BATCH_N * r, &seed); p.ds = floats(BATCH_N * r, &seed); p.zs = floats(BATCH_N * c, &seed);
         for (int k = 0; k < KERNELS; k++) {
+            if (only_kernel && strcmp(only_kernel, kernel_names[k]) != 0) continue;
             for (size_t o = 0; o < sizeof offsets / sizeof offsets[0]; o++) {
                 size_t off = offsets[o];
                 /* Calibrate: about 20 ms of calls per measurement, at least 3. */

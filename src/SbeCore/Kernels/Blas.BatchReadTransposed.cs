@@ -57,42 +57,37 @@ public static partial class Blas
         TVec ones = TOps.TailMask(TOps.Count);
         TVec tailMask = fresh != 0 ? TOps.TailMask(fresh) : TOps.Zero;
         int block = rows <= 2 * KernelTuning.BatchReadTransposedBlock ? rows : KernelTuning.BatchReadTransposedBlock;
-        // Strips outermost, so a strip of Z (n x 4 vectors) stays in L1 while the row blocks of W pass through it.
-        nuint c0 = 0, strip = FewVectorRegisters ? 3 * vn : 4 * vn;
+        // Strips outermost, so a strip of Z (n x 2 tiles) stays in L1 while the row blocks of W pass through it. A strip
+        // is two register tiles wide (8 vectors, or 6 with 16 registers): each row of a block then gives whole cache
+        // lines (192-512 bytes) rather than a line and a half, and a strip's pass over W's rows (a page each at large
+        // strides) serves twice the columns.
+        nuint tile = FewVectorRegisters ? 3 * vn : 4 * vn, c0 = 0;
         // Rows a multiple of 4 KiB apart fall in the same L1 sets, so a block of a strip evicts itself while the
         // inputs pass over it: such blocks are first copied into a contiguous panel (BLIS's packing; same values, same
         // operations, so the same bits). Worth it only when enough inputs reuse the panel.
         bool pack = stride % KernelTuning.AliasingStrideFloats == 0 && n >= 8;
-        Span<float> panel = pack ? stackalloc float[KernelTuning.BatchReadTransposedBlock * 4 * 16] : default;
-        nuint panelStride = strip;
-        for (; c0 + strip <= c; c0 += strip)
+        Span<float> panel = pack ? stackalloc float[KernelTuning.BatchReadTransposedBlock * 8 * 16] : default;
+        bool rowsOuter = (long)rows * stride > RowsOuterElements;
+        nuint wide = c / (2 * tile) * (2 * tile), strips = wide + (c - wide) / tile * tile; // columns the strips cover
+        if (rowsOuter)
+        {
             for (int r0 = 0; r0 < rows; r0 += block)
+                for (c0 = 0; c0 < strips; )
+                {
+                    nuint strip = c0 < wide ? 2 * tile : tile;
+                    PassStrip<TOps, TVec>(ref wr, ws, ref dr, ds, ref zr, zs, n, r0, (nuint)Math.Min(block, rows - r0), c0, strip, tile, pack, panel);
+                    c0 += strip;
+                }
+        }
+        else
+            for (c0 = 0; c0 < strips; )
             {
-                nuint rlen = (nuint)Math.Min(block, rows - r0);
-                scoped ref float wb = ref Unsafe.Add(ref wr, (nuint)r0 * ws + c0);
-                nuint wbs = ws;
-                if (pack)
-                {
-                    for (int r = 0; r < (int)rlen; r++)
-                        MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref wb, (nuint)r * ws), (int)strip).CopyTo(panel.Slice(r * (int)panelStride));
-                    wb = ref MemoryMarshal.GetReference(panel);
-                    wbs = panelStride;
-                }
-                ref float db = ref Unsafe.Add(ref dr, r0);
-                int j = 0;
-                if (FewVectorRegisters)
-                {
-                    for (; j + 4 <= n; j += 4)
-                        TileT4x3<TOps, TVec>(ref wb, wbs, ref Unsafe.Add(ref db, (nuint)j * ds), ds, ref Unsafe.Add(ref zr, (nuint)j * zs + c0), zs, rlen);
-                    for (; j < n; j++)
-                        TileT1x3<TOps, TVec>(ref wb, wbs, ref Unsafe.Add(ref db, (nuint)j * ds), ref Unsafe.Add(ref zr, (nuint)j * zs + c0), rlen);
-                    continue;
-                }
-                for (; j + 4 <= n; j += 4)
-                    TileT4x4<TOps, TVec>(ref wb, wbs, ref Unsafe.Add(ref db, (nuint)j * ds), ds, ref Unsafe.Add(ref zr, (nuint)j * zs + c0), zs, rlen);
-                for (; j < n; j++)
-                    TileT1x4<TOps, TVec>(ref wb, wbs, ref Unsafe.Add(ref db, (nuint)j * ds), ref Unsafe.Add(ref zr, (nuint)j * zs + c0), rlen);
+                nuint strip = c0 < wide ? 2 * tile : tile;
+                for (int r0 = 0; r0 < rows; r0 += block)
+                    PassStrip<TOps, TVec>(ref wr, ws, ref dr, ds, ref zr, zs, n, r0, (nuint)Math.Min(block, rows - r0), c0, strip, tile, pack, panel);
+                c0 += strip;
             }
+        c0 = strips;
         for (; c0 + vn <= c; c0 += vn)
             TileT1Vector<TOps, TVec>(ref Unsafe.Add(ref wr, c0), ws, ref dr, ds, ref Unsafe.Add(ref zr, c0), zs, n, (nuint)rows, ones);
         if (fresh != 0)
@@ -101,6 +96,47 @@ public static partial class Blas
             nuint last = c - vn;
             TileT1Vector<TOps, TVec>(ref Unsafe.Add(ref wr, last), ws, ref dr, ds, ref Unsafe.Add(ref zr, last), zs, n, (nuint)rows, tailMask);
         }
+    }
+
+    private const long RowsOuterElements = 1 << 22;
+
+    /// <summary>One block of rows of one strip of W into Z for every input (packed first when <paramref name="pack"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PassStrip<TOps, TVec>(ref float wr, nuint ws, ref float dr, nuint ds, ref float zr, nuint zs, int n, int r0, nuint rlen, nuint c0, nuint strip, nuint tile, bool pack, Span<float> panel)
+        where TOps : struct, ISimdOps<TVec> where TVec : struct
+    {
+        scoped ref float wb = ref Unsafe.Add(ref wr, (nuint)r0 * ws + c0);
+        nuint wbs = ws;
+        if (pack)
+        {
+            for (int r = 0; r < (int)rlen; r++)
+                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref wb, (nuint)r * ws), (int)strip).CopyTo(panel.Slice(r * (int)strip));
+            wb = ref MemoryMarshal.GetReference(panel);
+            wbs = strip;
+        }
+        ref float db = ref Unsafe.Add(ref dr, r0);
+        for (nuint t = 0; t < strip; t += tile)
+            TileStrip<TOps, TVec>(ref Unsafe.Add(ref wb, t), wbs, ref db, ds, ref Unsafe.Add(ref zr, c0 + t), zs, n, rlen);
+    }
+
+    /// <summary>One register tile's columns of Z for every input (groups of 4, then one by one) over a block of rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TileStrip<TOps, TVec>(ref float wb, nuint wbs, ref float db, nuint ds, ref float z, nuint zs, int n, nuint rlen)
+        where TOps : struct, ISimdOps<TVec> where TVec : struct
+    {
+        int j = 0;
+        if (FewVectorRegisters)
+        {
+            for (; j + 4 <= n; j += 4)
+                TileT4x3<TOps, TVec>(ref wb, wbs, ref Unsafe.Add(ref db, (nuint)j * ds), ds, ref Unsafe.Add(ref z, (nuint)j * zs), zs, rlen);
+            for (; j < n; j++)
+                TileT1x3<TOps, TVec>(ref wb, wbs, ref Unsafe.Add(ref db, (nuint)j * ds), ref Unsafe.Add(ref z, (nuint)j * zs), rlen);
+            return;
+        }
+        for (; j + 4 <= n; j += 4)
+            TileT4x4<TOps, TVec>(ref wb, wbs, ref Unsafe.Add(ref db, (nuint)j * ds), ds, ref Unsafe.Add(ref z, (nuint)j * zs), zs, rlen);
+        for (; j < n; j++)
+            TileT1x4<TOps, TVec>(ref wb, wbs, ref Unsafe.Add(ref db, (nuint)j * ds), ref Unsafe.Add(ref z, (nuint)j * zs), rlen);
     }
 
     /// <summary>Z[j0..j0+4, c0..c0+4 vectors] += D[j0..j0+4, r-block] W[r-block, c0..]; pointers at the tile origin.</summary>

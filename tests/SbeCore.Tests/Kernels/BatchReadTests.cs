@@ -93,4 +93,40 @@ public class BatchReadTests
                 }
         }
     }
+
+    public static TheoryData<Width, int, int, int, int> LargeTransposedShapes()
+    {
+        var data = new TheoryData<Width, int, int, int, int>();
+        foreach (Width width in new[] { Width.V512, Width.V256, Width.V128, Width.Scalar })
+        {
+            if (!Paths.IsAccelerated(width)) continue;
+            data.Add(width, 1100, 3900, 3904, 9); // past 2^22 elements: row blocks outermost
+            data.Add(width, 1030, 4090, 4096, 8); // the same at a 4 KiB stride, blocks packed; wide strips, a strip, vectors, a masked tail
+        }
+        return data;
+    }
+
+    [Theory, MemberData(nameof(LargeTransposedShapes))]
+    public void LargeTransposedReadsAreEachElementsChainOverTheRowsBitForBit(Width width, int rows, int cols, int stride, int n)
+    {
+        var rng = new Xoshiro256(61);
+        float[] w = Reference.RandomMatrix(ref rng, rows, cols, stride);
+        float[] d = Reference.RandomVector(ref rng, n * rows);
+        float[] z = new float[n * cols];
+        Paths.BatchReadTransposed(width, w, rows, cols, stride, d, n, z);
+        bool fused = width != Width.Scalar && cols >= (int)width / 32 && (System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.IsSupported);
+        var chain = new float[cols];
+        for (int j = 0; j < n; j++)
+        {
+            Array.Clear(chain);
+            for (int r = 0; r < rows; r++)
+            {
+                float dr = d[j * rows + r];
+                for (int c = 0; c < cols; c++)
+                    chain[c] = fused ? MathF.FusedMultiplyAdd(dr, w[r * stride + c], chain[c]) : chain[c] + dr * w[r * stride + c];
+            }
+            for (int c = 0; c < cols; c++)
+                if (!Reference.SameBits(chain[c], z[j * cols + c])) Assert.Fail($"{width} BatchReadTransposed {rows}x{cols}/{stride} n={n} ({j},{c}): {z[j * cols + c]:R}, expected {chain[c]:R}");
+        }
+    }
 }
