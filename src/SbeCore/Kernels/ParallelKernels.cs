@@ -21,7 +21,11 @@ internal sealed unsafe class ParallelKernels
     /// convolution's few channels over many positions): a multiple of the 4-input register tiles.</summary>
     public const int SampleQuantum = 16;
 
-    private enum Job { Read, ReadTransposed, ReadSamples, ReadTransposedSamples, RankK, AddScaled, BlockProducts, AbsMaxRows }
+    /// <summary>Rows of a convolution's gradient per block unit: its rows are the batched read's inputs, which sum in the
+    /// register tiles' order in groups of 4 and in a single dot's order past them, so blocks keep the groups.</summary>
+    public const int PairRowQuantum = 4;
+
+    private enum Job { Read, ReadTransposed, ReadSamples, ReadTransposedSamples, RankK, AddScaled, BlockProducts, AbsMaxRows, PairColumnSums }
 
     private readonly Action<int> _body;
     private Job _job;
@@ -96,6 +100,44 @@ internal sealed unsafe class ParallelKernels
         {
             _out = pz; _outLength = z.Length;
             Run(Job.BlockProducts, pb, b.Length, pd, d.Length, rows, cols, m, n);
+        }
+    }
+
+    /// <summary>
+    /// g (rows x cols at gStride) += weight sum_j D_j X_j^T for n samples of P pairs given as columns (D_j: rows x P,
+    /// X_j: cols x P; a convolution's mini-batch gradient), sample by sample in order, each sample's product into
+    /// <paramref name="sample"/> (rows x cols) first. Split by rows of g over up to <paramref name="threads"/> threads:
+    /// each row is one batched read's outputs (whose bits do not depend on which inputs share the call) and one axpy
+    /// per sample, so the same bits for any count. Arguments as the caller checked them.
+    /// </summary>
+    public void PairColumnSums(ReadOnlySpan<float> deltaColumns, ReadOnlySpan<float> inputColumns, int n, int positions, int rows, int cols,
+                               float weight, Span<float> sample, Span<float> g, int gStride, int threads)
+    {
+        if (!Split(threads, (long)n * positions * rows * cols, rows, PairRowQuantum, MinPairSumsPerThread))
+        {
+            PairColumnSumRows(deltaColumns, inputColumns, n, positions, rows, cols, weight, sample, g, gStride, 0, rows);
+            return;
+        }
+        fixed (float* pd = deltaColumns, px = inputColumns, ps = sample, pg = g)
+        {
+            _s = ps; _sLength = sample.Length; _out = pg; _outLength = g.Length; _alpha = weight; _inStride = positions;
+            Run(Job.PairColumnSums, px, inputColumns.Length, pd, deltaColumns.Length, rows, cols, gStride, n);
+        }
+    }
+
+    /// <summary>Tests: multiply-adds per thread below which <see cref="PairColumnSums"/> is not split.</summary>
+    public long MinPairSumsPerThread { get; set; } = ParallelTuning.MinPairSumsPerThread;
+
+    private static void PairColumnSumRows(ReadOnlySpan<float> deltaColumns, ReadOnlySpan<float> inputColumns, int n, int positions, int allRows, int cols,
+                                          float weight, Span<float> sample, Span<float> g, int gStride, int r0, int r1)
+    {
+        int rows = r1 - r0;
+        Span<float> mine = sample.Slice(r0 * cols, rows * cols);
+        for (int j = 0; j < n; j++)
+        {
+            Blas.BatchReadRowBlock(inputColumns.Slice(j * cols * positions, cols * positions), cols, positions, positions,
+                                   deltaColumns.Slice((j * allRows + r0) * positions, rows * positions), rows, mine, 0, cols);
+            for (int r = 0; r < rows; r++) Blas.Axpy(weight, mine.Slice(r * cols, cols), g.Slice((r0 + r) * gStride, cols));
         }
     }
 
@@ -246,6 +288,9 @@ internal sealed unsafe class ParallelKernels
             case Job.AbsMaxRows:
                 _partMax[part] = MaxOfRows(w, _cols, _stride, start, end);
                 break;
+            case Job.PairColumnSums: // W holds the input columns, the input the delta columns, _s the per-sample products
+                PairColumnSumRows(input, w, _n, _inStride, _rows, _cols, _alpha, new Span<float>(_s, _sLength), new Span<float>(_out, _outLength), _stride, start, end);
+                break;
             case Job.BlockProducts: // W holds the blocks B_j, the input D, _stride its m rows
                 Products(input, _stride, w, _rows, _cols, new Span<float>(_out, _outLength), start, end);
                 break;
@@ -271,4 +316,9 @@ internal static class ParallelTuning
     /// MB). A pass over a matrix the threads have just written by the same row blocks (a mini-batch gradient) reads each
     /// half from the core that wrote it.</summary>
     public const long MinScannedPerThread = 1 << 17;
+
+    /// <summary>Multiply-adds each thread must get before a convolution's mini-batch gradient is split by its rows
+    /// (2^20): a quarter of the reads' threshold, as both threads read all of the layer's unfolded inputs anyway and the
+    /// blocks are few (LeNet-5's second layer, 16 x 151 over 6,400 pairs: 15 M).</summary>
+    public const long MinPairSumsPerThread = 1 << 20;
 }

@@ -13,6 +13,7 @@ internal sealed class ColumnGradient
 {
     private readonly int _rows, _cols;
     private readonly float[] _sample; // one sample's sum over positions
+    private readonly ParallelKernels _threaded = new(); // split by rows of G over the array's threads
 
     public ColumnGradient(int rows, int cols)
     {
@@ -23,17 +24,13 @@ internal sealed class ColumnGradient
     /// <summary>G into rows of <paramref name="g"/> at <paramref name="stride"/>; shapes already checked, n &gt;= 1.</summary>
     /// <exception cref="ArgumentException">A non-finite delta or input (named), or a G that overflows float; the caller
     /// writes nothing then.</exception>
-    public void Compute(ReadOnlySpan<float> deltaColumns, ReadOnlySpan<float> inputColumns, int n, int positions, Span<float> g, int stride)
+    public void Compute(ReadOnlySpan<float> deltaColumns, ReadOnlySpan<float> inputColumns, int n, int positions, Span<float> g, int stride, int threads)
     {
         int rows = _rows, cols = _cols;
         float weight = 1f / ((long)n * positions);
         for (int r = 0; r < rows; r++) g.Slice(r * stride, cols).Clear();
-        for (int j = 0; j < n; j++)
-        {
-            Blas.BatchReadRowBlock(inputColumns.Slice(j * cols * positions, cols * positions), cols, positions, positions,
-                                   deltaColumns.Slice(j * rows * positions, rows * positions), rows, _sample, 0, cols);
-            for (int r = 0; r < rows; r++) Blas.Axpy(weight, _sample.AsSpan(r * cols, cols), g.Slice(r * stride, cols));
-        }
+        _threaded.PairColumnSums(deltaColumns.Slice(0, n * rows * positions), inputColumns.Slice(0, n * cols * positions), n, positions, rows, cols,
+                                 weight, _sample, g, stride, threads);
         for (int r = 0; r < rows; r++)
         {
             if (EstimatorKernels.AllFinite(g.Slice(r * stride, cols))) continue;

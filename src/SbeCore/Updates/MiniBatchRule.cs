@@ -71,7 +71,7 @@ public sealed class MiniBatchRule : IUpdateRule, IColumnPairsRule, IRuleState, I
         RuleGuards.CheckShapes(tile, Rows, Cols, deltaColumns, inputColumns, pairs, learningRate * positions);
         if (n == 0) return;
         var g = _gradient.Span;
-        _columns.Compute(deltaColumns, inputColumns, n, positions, g, _gradient.Stride);
+        _columns.Compute(deltaColumns, inputColumns, n, positions, g, _gradient.Stride, tile.Threads);
         long writes = Math.Min(pairs, Math.Min(Rows, Cols));
         tile.UpdateDense(learningRate * positions, g, _gradient.Stride, writes);
         RankOneWrites += writes;

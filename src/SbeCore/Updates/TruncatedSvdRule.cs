@@ -73,7 +73,7 @@ public sealed class TruncatedSvdRule : IUpdateRule, IColumnPairsRule, IRuleState
             _rowsEye = new float[(long)Rows * Rows];
             for (int i = 0; i < Rows; i++) _rowsEye[i * Rows + i] = Rows; // an integer: exact
         }
-        _columns.Compute(deltaColumns, inputColumns, n, positions, _gradient, Cols);
+        _columns.Compute(deltaColumns, inputColumns, n, positions, _gradient, Cols, tile.Threads);
         _solver.TopK(_rowsEye, _gradient, Rows, _s, _d, _x);
         tile.UpdateRankK(learningRate * positions, _s, _d, _x);
         RankOneWrites += Rank;

@@ -247,4 +247,30 @@ public class ParallelKernelsTests
         }
         Assert.True(quiet, "every window allocated (caller+workers bytes): " + string.Join(", ", runs));
     }
+
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void AConvolutionsGradientSplitByRowsGivesTheSingleThreadBits(Width width)
+    {
+        using var forced = SimdDispatch.Force((SimdWidth)(int)width);
+        foreach (var (rows, cols, n, positions) in new[] { (6, 26, 5, 49), (16, 151, 3, 25), (9, 7, 4, 33), (13, 40, 2, 17), (1, 30, 3, 20) })
+        {
+            float[] deltas = Random(n * rows * positions, 21), inputs = Random(n * cols * positions, 22);
+            int stride = cols + 5;
+            float weight = 1f / (n * positions);
+            float[] g1 = new float[rows * stride], sample1 = new float[rows * cols];
+            var one = new ParallelKernels();
+            one.PairColumnSums(deltas, inputs, n, positions, rows, cols, weight, sample1, g1, stride, threads: 1);
+            Assert.Equal(1, one.LastParts);
+            foreach (int threads in new[] { 2, 3 })
+            {
+                var kernels = new ParallelKernels { MinPairSumsPerThread = 1 };
+                float[] g = new float[rows * stride], sample = new float[rows * cols];
+                kernels.PairColumnSums(deltas, inputs, n, positions, rows, cols, weight, sample, g, stride, threads);
+                Assert.True(rows >= 2 * ParallelKernels.PairRowQuantum ? kernels.LastParts > 1 : kernels.LastParts == 1,
+                            $"{rows} rows on {threads} threads ran in {kernels.LastParts} parts");
+                AssertBits(g1, g, $"gradient {rows}x{cols}, n {n}, P {positions}, {threads} threads");
+            }
+        }
+    }
 }
