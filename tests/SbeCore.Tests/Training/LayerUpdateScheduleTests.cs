@@ -8,15 +8,7 @@ namespace SbeCore.Tests.Training;
 // SbeCore's own rules, never with a batch observer, and a failed check reported as in order with nothing changed.
 public class LayerUpdateScheduleTests
 {
-    private static (float[] Images, int[] Labels) RandomData(int n, int features, int classes, ulong seed)
-    {
-        var rng = new Xoshiro256(seed);
-        var x = new float[n * features];
-        for (int i = 0; i < x.Length; i++) x[i] = rng.NextSingle();
-        var y = new int[n];
-        for (int i = 0; i < n; i++) y[i] = rng.NextInt(classes);
-        return (x, y);
-    }
+    private static (float[] Images, int[] Labels) RandomData(int n, int features, int classes, ulong seed) => RandomSamples.Make(n, features, classes, seed);
 
     private static Network Net(int[] sizes, UpdateMethod method, int threads, bool pulsed = false, string? architecture = null) => new(new NetworkOptions
     {

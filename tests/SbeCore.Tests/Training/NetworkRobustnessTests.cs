@@ -8,15 +8,7 @@ namespace SbeCore.Tests.Training;
 /// written; a NaN prediction is never correct; SBE rank 2 with batches of one sample never gets stuck.</summary>
 public class NetworkRobustnessTests
 {
-    private static (float[] Images, int[] Labels) Data(int n, int features, int classes, ulong seed)
-    {
-        var rng = new Xoshiro256(seed);
-        var x = new float[n * features];
-        for (int i = 0; i < x.Length; i++) x[i] = rng.NextSingle();
-        var y = new int[n];
-        for (int i = 0; i < n; i++) y[i] = rng.NextInt(classes);
-        return (x, y);
-    }
+    private static (float[] Images, int[] Labels) Data(int n, int features, int classes, ulong seed) => RandomSamples.Make(n, features, classes, seed);
 
     private static float[][] Weights(Network net) => Enumerable.Range(0, net.LayerCount).Select(l => net.GetTile(l).Weights.ToArray()).ToArray();
 

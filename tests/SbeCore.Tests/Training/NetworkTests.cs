@@ -6,15 +6,7 @@ namespace SbeCore.Tests.Training;
 
 public class NetworkTests
 {
-    private static (float[] Images, int[] Labels) RandomData(int n, int features, int classes, ulong seed)
-    {
-        var rng = new Xoshiro256(seed);
-        var x = new float[n * features];
-        for (int i = 0; i < x.Length; i++) x[i] = rng.NextSingle();
-        var y = new int[n];
-        for (int i = 0; i < n; i++) y[i] = rng.NextInt(classes);
-        return (x, y);
-    }
+    private static (float[] Images, int[] Labels) RandomData(int n, int features, int classes, ulong seed) => RandomSamples.Make(n, features, classes, seed);
 
     private static Network DenseNet(int[] sizes, ulong seed) =>
         new(new NetworkOptions { LayerSizes = sizes, Seed = seed }, (l, r, c) => new DenseMeanRule(r, c));
