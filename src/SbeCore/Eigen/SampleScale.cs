@@ -13,11 +13,15 @@ internal static class SampleScale
 
     /// <summary>Throws unless delta and x are finite and small enough; returns their largest |elements|.</summary>
     public static (float md, float mx) Check(ReadOnlySpan<float> delta, ReadOnlySpan<float> x, string deltaName, string xName, int sample = -1)
+        => Check(delta, x, Math.Sqrt(delta.Length), Math.Sqrt(x.Length), deltaName, xName, sample);
+
+    /// <summary>As above with sqrt(delta.Length) and sqrt(x.Length) given (a batch checks many samples of one shape).</summary>
+    public static (float md, float mx) Check(ReadOnlySpan<float> delta, ReadOnlySpan<float> x, double sqrtDeltaLength, double sqrtXLength, string deltaName, string xName, int sample = -1)
     {
         float md = Kernels.SimdReduce.AbsMax(delta), mx = Kernels.SimdReduce.AbsMax(x);
         if (float.IsNaN(md)) throw new ArgumentException($"{deltaName} contains NaN or Inf{At(sample)}.", deltaName);
         if (float.IsNaN(mx)) throw new ArgumentException($"{xName} contains NaN or Inf{At(sample)}.", xName);
-        double nd = Math.Sqrt(delta.Length) * md, nx = Math.Sqrt(x.Length) * mx;
+        double nd = sqrtDeltaLength * md, nx = sqrtXLength * mx;
         if (nd >= Limit) throw TooLarge(deltaName, sample, $"|{deltaName}| can reach {nd:g3}");
         if (nx >= Limit) throw TooLarge(xName, sample, $"|{xName}| can reach {nx:g3}");
         if (nd * nx >= Limit) throw TooLarge(deltaName, sample, $"|{deltaName}| |{xName}| can reach {nd * nx:g3}");

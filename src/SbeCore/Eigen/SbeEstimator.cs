@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SbeCore.Kernels;
 using SbeCore.Numerics;
 
@@ -131,6 +132,12 @@ public sealed partial class SbeEstimator
                 ProcessSubBatch(deltas.Slice(j * Rows, _m * Rows), xs.Slice(j * Cols, _m * Cols), _m, md.Slice(j, _m), mx.Slice(j, _m));
             }
         }
+        if (_m == 1 && !Options.DivisionFree && FusedRankOne)
+        {
+            if (j < n && _awaitingFirstSample) { Accept(deltas.Slice(j * Rows, Rows), xs.Slice(j * Cols, Cols), md[j], mx[j]); j++; }
+            RankOneSteps(deltas.Slice(j * Rows), xs.Slice(j * Cols), md.Slice(j), mx.Slice(j));
+            return;
+        }
         for (; j < n; j++) Accept(deltas.Slice(j * Rows, Rows), xs.Slice(j * Cols, Cols), md[j], mx[j]);
     }
 
@@ -200,7 +207,7 @@ public sealed partial class SbeEstimator
         if (xs.Length != (long)n * Cols) throw new ArgumentException($"xs has {xs.Length} elements, expected n*Cols = {(long)n * Cols}.", nameof(xs));
         if (_batchMd.Length < n) { _batchMd = new float[n]; _batchMx = new float[n]; } // grows once to the largest batch
         for (int j = 0; j < n; j++)
-            (_batchMd[j], _batchMx[j]) = SampleScale.Check(deltas.Slice(j * Rows, Rows), xs.Slice(j * Cols, Cols), nameof(deltas), nameof(xs), j);
+            (_batchMd[j], _batchMx[j]) = SampleScale.Check(deltas.Slice(j * Rows, Rows), xs.Slice(j * Cols, Cols), _sqrtRows, _sqrtCols, nameof(deltas), nameof(xs), j);
     }
 
     // One validated sample with its largest |elements|.
@@ -215,7 +222,7 @@ public sealed partial class SbeEstimator
             if (++_bufCount == _m) { _bufCount = 0; ProcessSubBatch(_bufD, _bufX, _m, _bufMd, _bufMx); }
         }
         else if (Options.DivisionFree) OjaStep(delta, x);
-        else if (FusedRankOne) RankOneStep(delta, x, md, mx);
+        else if (FusedRankOne) RankOneSteps(delta, x, new ReadOnlySpan<float>(in md), new ReadOnlySpan<float>(in mx));
         else { _bufMd[0] = md; _bufMx[0] = mx; ProcessSubBatch(delta, x, 1, _bufMd, _bufMx); }
     }
 
@@ -271,6 +278,7 @@ public sealed partial class SbeEstimator
     // the new |stored v| (old |v| wOld plus the samples' coef_j |u_j| / 2^e, nonzero samples only). Moves e so the new
     // stored part is below 2 (renormalised every step, exactly: powers of two) and returns the shift; the caller scales
     // wOld by 2^-shift and each coef by 2^-e (the new e). The stored part is always renormalised; only e is clamped.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // on the per-sample chain
     private static int Renormalise(ref int e, double bound, double maxCoef)
     {
         int target = e;
@@ -281,29 +289,49 @@ public sealed partial class SbeEstimator
         return shift;
     }
 
-    // The paper's recurrence (docs/method.md section 2) for one validated sample, each vector update fused with the dot and
-    // norm that follow it and renormalised by a power of two. j counts samples in this batch; the carried state counts
-    // as one sample.
-    private void RankOneStep(ReadOnlySpan<float> delta, ReadOnlySpan<float> x, float md, float mx)
+    // The paper's recurrence (docs/method.md section 2) for validated samples (deltas, xs back to back; md, mx their
+    // largest |elements|), each vector update fused with the dot and norm that follow it and renormalised by a power
+    // of two. j counts samples in this batch; the carried state counts as one sample. The state's scalars stay in
+    // locals for the run (through the fields, each step waited on the stores of the one before).
+    private void RankOneSteps(ReadOnlySpan<float> deltas, ReadOnlySpan<float> xs, ReadOnlySpan<float> mds, ReadOnlySpan<float> mxs)
     {
-        SetScaleIfPending(md, mx);
-        int j = _batchCount + 1;
-        double wOld = j / (j + 1.0), wNew = 1.0 / (j + 1.0);
-        double p = _dNorm[0] > 0 ? Blas.Dot(delta, _d) / _dNorm[0] : 0;
-        double cx = wNew * p;
-        int sh = Renormalise(ref _ex[0], wOld * _xNorm[0] + PowerOfTwo.ScaleB(Math.Abs(cx) * _sqrtCols * mx, -_ex[0]), mx == 0 ? 0 : Math.Abs(cx));
-        EstimatorKernels.ScaleAddDotNorm(_xWidth, (float)PowerOfTwo.ScaleB(wOld, -sh), mx == 0 ? 0f : (float)PowerOfTwo.ScaleB(cx, -_ex[0]), x, _x, out double xX, out double xx);
-        double xn = Math.Sqrt(xx);
-        double q = xn > 0 ? xX / xn : 0;
-        double cd = wNew * q;
-        sh = Renormalise(ref _ed[0], wOld * _dNorm[0] + PowerOfTwo.ScaleB(Math.Abs(cd) * _sqrtRows * md, -_ed[0]), md == 0 ? 0 : Math.Abs(cd));
-        EstimatorKernels.ScaleAddDotNorm(_dWidth, (float)PowerOfTwo.ScaleB(wOld, -sh), md == 0 ? 0f : (float)PowerOfTwo.ScaleB(cd, -_ed[0]), delta, _d, out double dD, out double dd);
-        double dn = Math.Sqrt(dd);
-        double r = dn > 0 ? dD / dn : 0;
-        _s[0] = (float)(wOld * _s[0] + wNew * q * r);
-        _xNorm[0] = xn; _dNorm[0] = dn;
-        _batchCount = j;
-        if (!IsUsableNorm(xn) || !IsUsableNorm(dn)) RepairZero(); // a vector with no direction: reseed it
+        Span<float> dv = _d.AsSpan(0, Rows), xv = _x.AsSpan(0, Cols);
+        double xNorm = _xNorm[0], dNorm = _dNorm[0];
+        float s = _s[0];
+        int ex = _ex[0], ed = _ed[0], j = _batchCount;
+        for (int i = 0; i < mds.Length; i++)
+        {
+            ReadOnlySpan<float> delta = deltas.Slice(i * Rows, Rows), x = xs.Slice(i * Cols, Cols);
+            float md = mds[i], mx = mxs[i];
+            if (_scalePending)
+            {
+                _ex[0] = ex; _ed[0] = ed;
+                SetScaleIfPending(md, mx);
+                ex = _ex[0]; ed = _ed[0];
+            }
+            j++;
+            double wOld = j / (j + 1.0), wNew = 1.0 / (j + 1.0);
+            double p = dNorm > 0 ? Blas.Dot(delta, dv) / dNorm : 0;
+            double cx = wNew * p;
+            int sh = Renormalise(ref ex, wOld * xNorm + PowerOfTwo.ScaleB(Math.Abs(cx) * _sqrtCols * mx, -ex), mx == 0 ? 0 : Math.Abs(cx));
+            EstimatorKernels.ScaleAddDotNorm(_xWidth, (float)PowerOfTwo.ScaleB(wOld, -sh), mx == 0 ? 0f : (float)PowerOfTwo.ScaleB(cx, -ex), x, xv, out double xX, out double xx);
+            double xn = Math.Sqrt(xx);
+            double q = xn > 0 ? xX / xn : 0;
+            double cd = wNew * q;
+            sh = Renormalise(ref ed, wOld * dNorm + PowerOfTwo.ScaleB(Math.Abs(cd) * _sqrtRows * md, -ed), md == 0 ? 0 : Math.Abs(cd));
+            EstimatorKernels.ScaleAddDotNorm(_dWidth, (float)PowerOfTwo.ScaleB(wOld, -sh), md == 0 ? 0f : (float)PowerOfTwo.ScaleB(cd, -ed), delta, dv, out double dD, out double dd);
+            double dn = Math.Sqrt(dd);
+            double r = dn > 0 ? dD / dn : 0;
+            s = (float)(wOld * s + wNew * q * r);
+            xNorm = xn; dNorm = dn;
+            if (!IsUsableNorm(xn) || !IsUsableNorm(dn)) // a vector with no direction: reseed it
+            {
+                _xNorm[0] = xNorm; _dNorm[0] = dNorm;
+                RepairZero();
+                xNorm = _xNorm[0]; dNorm = _dNorm[0];
+            }
+        }
+        _xNorm[0] = xNorm; _dNorm[0] = dNorm; _s[0] = s; _ex[0] = ex; _ed[0] = ed; _batchCount = j;
     }
 
     private void ChooseWidths()
