@@ -30,49 +30,44 @@ internal static class EstimatorKernels
     {
         if (u.Length != v.Length || w.Length != v.Length)
             throw new ArgumentException($"u has {u.Length} elements, v has {v.Length}, w has {w.Length}.", nameof(w));
-        ScaleAddDotNorm(SimdDispatch.For(u.Length), alpha, beta, u, v, w, out dot, out sumSq);
+        (dot, sumSq) = ScaleAddDotNorm(SimdDispatch.For(u.Length), alpha, beta, u, v, w);
     }
 
     /// <summary>In place, as above at a width chosen by the caller (<see cref="SimdDispatch.For"/> of the length): the
-    /// estimator's per-sample step chooses it once per call, not once per vector.</summary>
-    internal static void ScaleAddDotNorm(SimdWidth width, float alpha, float beta, ReadOnlySpan<float> u, Span<float> v, out double dot, out double sumSq)
+    /// estimator's per-sample step chooses it once per call, not once per vector. The sums come back by value (through
+    /// out parameters they went through memory, on the step's chain).</summary>
+    internal static (double Dot, double SumSq) ScaleAddDotNorm(SimdWidth width, float alpha, float beta, ReadOnlySpan<float> u, Span<float> v)
     {
         if (u.Length != v.Length) throw new ArgumentException($"u has {u.Length} elements, v has {v.Length}.", nameof(v));
-        ScaleAddDotNorm(width, alpha, beta, u, v, v, out dot, out sumSq);
+        return ScaleAddDotNorm(width, alpha, beta, u, v, v);
     }
 
-    private static void ScaleAddDotNorm(SimdWidth width, float alpha, float beta, ReadOnlySpan<float> u, ReadOnlySpan<float> v, Span<float> w, out double dot, out double sumSq)
-    {
-        switch (width)
+    private static (double Dot, double SumSq) ScaleAddDotNorm(SimdWidth width, float alpha, float beta, ReadOnlySpan<float> u, ReadOnlySpan<float> v, Span<float> w)
+        => width switch
         {
-            case SimdWidth.V512: ScaleAddDotNorm512(alpha, beta, u, v, w, out dot, out sumSq); break;
-            case SimdWidth.V256: ScaleAddDotNorm256(alpha, beta, u, v, w, out dot, out sumSq); break;
-            case SimdWidth.V128: ScaleAddDotNorm128(alpha, beta, u, v, w, out dot, out sumSq); break;
-            default: ScaleAddDotNormScalar(alpha, beta, u, v, w, out dot, out sumSq); break;
-        }
-    }
+            SimdWidth.V512 => ScaleAddDotNormCore<Simd512, Vector512<float>, Vector512<double>>(alpha, beta, u, v, w, twoChains: true),
+            SimdWidth.V256 => ScaleAddDotNormCore<Simd256, Vector256<float>, Vector256<double>>(alpha, beta, u, v, w, twoChains: false),
+            SimdWidth.V128 => ScaleAddDotNormCore<Simd128, Vector128<float>, Vector128<double>>(alpha, beta, u, v, w, twoChains: true),
+            _ => ScaleAddDotNormTail(alpha, beta, u, v, w, 0, 0, 0),
+        };
 
     // Width entry points (lengths already checked). AVX2 runs one accumulator chain so its results stay bit-identical to
     // the published AVX2 figures (docs/results.md); the others run two to hide the FMA latency.
     internal static void ScaleAddDotNorm512(float alpha, float beta, ReadOnlySpan<float> u, ReadOnlySpan<float> v, Span<float> w, out double dot, out double sumSq)
-        => ScaleAddDotNormCore<Simd512, Vector512<float>, Vector512<double>>(alpha, beta, u, v, w, twoChains: true, out dot, out sumSq);
+        => (dot, sumSq) = ScaleAddDotNorm(SimdWidth.V512, alpha, beta, u, v, w);
 
     internal static void ScaleAddDotNorm256(float alpha, float beta, ReadOnlySpan<float> u, ReadOnlySpan<float> v, Span<float> w, out double dot, out double sumSq)
-        => ScaleAddDotNormCore<Simd256, Vector256<float>, Vector256<double>>(alpha, beta, u, v, w, twoChains: false, out dot, out sumSq);
+        => (dot, sumSq) = ScaleAddDotNorm(SimdWidth.V256, alpha, beta, u, v, w);
 
     internal static void ScaleAddDotNorm128(float alpha, float beta, ReadOnlySpan<float> u, ReadOnlySpan<float> v, Span<float> w, out double dot, out double sumSq)
-        => ScaleAddDotNormCore<Simd128, Vector128<float>, Vector128<double>>(alpha, beta, u, v, w, twoChains: true, out dot, out sumSq);
+        => (dot, sumSq) = ScaleAddDotNorm(SimdWidth.V128, alpha, beta, u, v, w);
 
     internal static void ScaleAddDotNormScalar(float alpha, float beta, ReadOnlySpan<float> u, ReadOnlySpan<float> v, Span<float> w, out double dot, out double sumSq)
-    {
-        double d = 0, q = 0;
-        ScaleAddDotNormTail(alpha, beta, u, v, w, 0, ref d, ref q);
-        dot = d; sumSq = q;
-    }
+        => (dot, sumSq) = ScaleAddDotNorm(SimdWidth.Scalar, alpha, beta, u, v, w);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ScaleAddDotNormCore<TOps, TVec, TWide>(float alpha, float beta, ReadOnlySpan<float> u, ReadOnlySpan<float> v, Span<float> w,
-        bool twoChains, out double dot, out double sumSq)
+    private static (double Dot, double SumSq) ScaleAddDotNormCore<TOps, TVec, TWide>(float alpha, float beta, ReadOnlySpan<float> u, ReadOnlySpan<float> v, Span<float> w,
+        bool twoChains)
         where TOps : struct, ISimdWideningOps<TVec, TWide> where TVec : struct where TWide : struct
     {
         ref float ru = ref MemoryMarshal.GetReference(u);
@@ -110,15 +105,13 @@ internal static class EstimatorKernels
             d += SimdGeneric.SumToDouble<TOps, TVec, TWide>(TOps.Add(d0, d1));
             q += SimdGeneric.SumToDouble<TOps, TVec, TWide>(TOps.Add(q0, q1));
         }
-        ScaleAddDotNormTail(alpha, beta, u, v, w, (int)i, ref d, ref q);
-        dot = d; sumSq = q;
+        return ScaleAddDotNormTail(alpha, beta, u, v, w, (int)i, d, q);
     }
 
-    // Elements from start on, one at a time, accumulated in double. The sums stay in locals: through the refs, every
-    // add waited for the previous one's store to reach the next load (a third of a rank-1 step at 26 columns).
-    private static void ScaleAddDotNormTail(float alpha, float beta, ReadOnlySpan<float> u, ReadOnlySpan<float> v, Span<float> w, int start, ref double d, ref double q)
+    // Elements from start on, one at a time, accumulated in double onto dot and sumSq; returns the sums. By value, not
+    // by ref: a sum behind a ref (or whose address a callee takes) is stored and reloaded at every add, on the chain.
+    private static (double Dot, double SumSq) ScaleAddDotNormTail(float alpha, float beta, ReadOnlySpan<float> u, ReadOnlySpan<float> v, Span<float> w, int start, double dot, double sumSq)
     {
-        double dot = d, sumSq = q;
         for (int i = start; i < u.Length; i++)
         {
             float uu = u[i];
@@ -126,7 +119,7 @@ internal static class EstimatorKernels
             w[i] = vv;
             dot += (double)uu * vv; sumSq += (double)vv * vv;
         }
-        d = dot; q = sumSq;
+        return (dot, sumSq);
     }
 
     /// <summary>sum_j (delta_j . d)(x_j . x) over the n samples (deltas n x d.Length, xs n x x.Length): n times a

@@ -314,12 +314,12 @@ public sealed partial class SbeEstimator
             double p = dNorm > 0 ? Blas.Dot(delta, dv) / dNorm : 0;
             double cx = wNew * p;
             int sh = Renormalise(ref ex, wOld * xNorm + PowerOfTwo.ScaleB(Math.Abs(cx) * _sqrtCols * mx, -ex), mx == 0 ? 0 : Math.Abs(cx));
-            EstimatorKernels.ScaleAddDotNorm(_xWidth, (float)PowerOfTwo.ScaleB(wOld, -sh), mx == 0 ? 0f : (float)PowerOfTwo.ScaleB(cx, -ex), x, xv, out double xX, out double xx);
+            var (xX, xx) = EstimatorKernels.ScaleAddDotNorm(_xWidth, (float)PowerOfTwo.ScaleB(wOld, -sh), mx == 0 ? 0f : (float)PowerOfTwo.ScaleB(cx, -ex), x, xv);
             double xn = Math.Sqrt(xx);
             double q = xn > 0 ? xX / xn : 0;
             double cd = wNew * q;
             sh = Renormalise(ref ed, wOld * dNorm + PowerOfTwo.ScaleB(Math.Abs(cd) * _sqrtRows * md, -ed), md == 0 ? 0 : Math.Abs(cd));
-            EstimatorKernels.ScaleAddDotNorm(_dWidth, (float)PowerOfTwo.ScaleB(wOld, -sh), md == 0 ? 0f : (float)PowerOfTwo.ScaleB(cd, -ed), delta, dv, out double dD, out double dd);
+            var (dD, dd) = EstimatorKernels.ScaleAddDotNorm(_dWidth, (float)PowerOfTwo.ScaleB(wOld, -sh), md == 0 ? 0f : (float)PowerOfTwo.ScaleB(cd, -ed), delta, dv);
             double dn = Math.Sqrt(dd);
             double r = dn > 0 ? dD / dn : 0;
             s = (float)(wOld * s + wNew * q * r);
