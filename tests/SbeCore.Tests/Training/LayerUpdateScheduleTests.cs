@@ -71,7 +71,7 @@ public class LayerUpdateScheduleTests
         streaming.TrainEpoch(narrow, classes, 20, 0.01f, 1);
         Assert.Equal(2, streaming.UpdateSchedule.SideBySideSteps);
 
-        // Two pulsed 300 x 601 writes (about 70 us, split by the tile in order) against 20 pairs' chains (about 14 us):
+        // Two pulsed 300 x 601 writes (about 70 us, split by the tile in order) against 20 pairs' chains (about 13 us):
         // side by side, the big writes would run on one thread.
         var writeBound = Net([600, 300, 2], UpdateMethod.Sbe, 2, pulsed: true);
         writeBound.UpdateSchedule.MinSerialNanoseconds = 0;
