@@ -62,5 +62,9 @@ public sealed partial class CrossbarTile
 
     private void GrowWeightBound(double maxChange) => _weightBound += maxChange;
 
+    /// <summary>An upper bound on max |W|: an ideal tile's tracked bound (no scan; it only grows between exact
+    /// recomputations), else the weights' largest magnitude (a scan). For checks that only need a bound.</summary>
+    internal double WeightMagnitudeBound => _isIdeal ? _weightBound : SimdReduce.AbsMax(_weights);
+
     private double ExactWeightBound() => _isIdeal ? SimdReduce.AbsMax(_weights) : 0;
 }

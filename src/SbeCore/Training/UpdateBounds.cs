@@ -51,12 +51,13 @@ internal static class UpdateBounds
     }
 
     // The batch's largest |delta| and |x| bound every pair's term: two long scans instead of two short ones per pair
-    // (a conv layer has n x P pairs of a few floats). True when even that bound is far inside both limits, so every
-    // exact check passes; otherwise the exact checks decide, so the verdicts are those of the exact bound. NaN is false.
+    // (a conv layer has n x P pairs of a few floats), and the tile's bound on max |W| (an ideal tile tracks one, so its
+    // weights are not scanned every step). True when even that bound is far inside both limits, so every exact check
+    // passes; otherwise the exact checks decide, so the verdicts are those of the exact bound. NaN is false.
     private static bool Loose(CrossbarTile tile, float maxDelta, float maxInput, int pairs, int positions, int rank, float learningRate)
     {
         double root = Math.Sqrt((double)tile.Rows * tile.Cols);
-        double weights = SimdReduce.AbsMax(tile.Weights), rate = Math.Abs((double)learningRate) * Math.Max(1, rank) * positions;
+        double weights = tile.WeightMagnitudeBound, rate = Math.Abs((double)learningRate) * Math.Max(1, rank) * positions;
         double loose = root * maxDelta * maxInput;
         return loose < SampleScale.Limit && weights + rate * pairs * loose <= 0.5 * float.MaxValue;
     }
