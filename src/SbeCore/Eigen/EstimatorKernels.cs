@@ -54,16 +54,16 @@ internal static class EstimatorKernels
     // Width entry points (lengths already checked). AVX2 runs one accumulator chain so its results stay bit-identical to
     // the published AVX2 figures (docs/results.md); the others run two to hide the FMA latency.
     internal static void ScaleAddDotNorm512(float alpha, float beta, ReadOnlySpan<float> u, ReadOnlySpan<float> v, Span<float> w, out double dot, out double sumSq)
-        => (dot, sumSq) = ScaleAddDotNorm(SimdWidth.V512, alpha, beta, u, v, w);
+        => (dot, sumSq) = ScaleAddDotNormCore<Simd512, Vector512<float>, Vector512<double>>(alpha, beta, u, v, w, twoChains: true);
 
     internal static void ScaleAddDotNorm256(float alpha, float beta, ReadOnlySpan<float> u, ReadOnlySpan<float> v, Span<float> w, out double dot, out double sumSq)
-        => (dot, sumSq) = ScaleAddDotNorm(SimdWidth.V256, alpha, beta, u, v, w);
+        => (dot, sumSq) = ScaleAddDotNormCore<Simd256, Vector256<float>, Vector256<double>>(alpha, beta, u, v, w, twoChains: false);
 
     internal static void ScaleAddDotNorm128(float alpha, float beta, ReadOnlySpan<float> u, ReadOnlySpan<float> v, Span<float> w, out double dot, out double sumSq)
-        => (dot, sumSq) = ScaleAddDotNorm(SimdWidth.V128, alpha, beta, u, v, w);
+        => (dot, sumSq) = ScaleAddDotNormCore<Simd128, Vector128<float>, Vector128<double>>(alpha, beta, u, v, w, twoChains: true);
 
     internal static void ScaleAddDotNormScalar(float alpha, float beta, ReadOnlySpan<float> u, ReadOnlySpan<float> v, Span<float> w, out double dot, out double sumSq)
-        => (dot, sumSq) = ScaleAddDotNorm(SimdWidth.Scalar, alpha, beta, u, v, w);
+        => (dot, sumSq) = ScaleAddDotNormTail(alpha, beta, u, v, w, 0, 0, 0);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (double Dot, double SumSq) ScaleAddDotNormCore<TOps, TVec, TWide>(float alpha, float beta, ReadOnlySpan<float> u, ReadOnlySpan<float> v, Span<float> w,

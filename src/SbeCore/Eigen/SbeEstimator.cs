@@ -111,7 +111,7 @@ public sealed partial class SbeEstimator
         if (x.Length != Cols) throw new ArgumentException($"x has {x.Length} elements, expected Cols = {Cols}.", nameof(x));
         var (md, mx) = SampleScale.Check(delta, x, nameof(delta), nameof(x));
         ChooseWidths();
-        Accept(delta, x, md, mx);
+        Accept(delta, x, new ReadOnlySpan<float>(in md), new ReadOnlySpan<float>(in mx));
     }
 
     /// <summary>Feeds n samples: deltas n x Rows, xs n x Cols, row-major.</summary>
@@ -132,13 +132,7 @@ public sealed partial class SbeEstimator
                 ProcessSubBatch(deltas.Slice(j * Rows, _m * Rows), xs.Slice(j * Cols, _m * Cols), _m, md.Slice(j, _m), mx.Slice(j, _m));
             }
         }
-        if (_m == 1 && !Options.DivisionFree && FusedRankOne)
-        {
-            if (j < n && _awaitingFirstSample) { Accept(deltas.Slice(j * Rows, Rows), xs.Slice(j * Cols, Cols), md[j], mx[j]); j++; }
-            RankOneSteps(deltas.Slice(j * Rows), xs.Slice(j * Cols), md.Slice(j), mx.Slice(j));
-            return;
-        }
-        for (; j < n; j++) Accept(deltas.Slice(j * Rows, Rows), xs.Slice(j * Cols, Cols), md[j], mx[j]);
+        Accept(deltas.Slice(j * Rows), xs.Slice(j * Cols), md.Slice(j), mx.Slice(j));
     }
 
     /// <summary>Closes the batch and writes s (k), d (k x Rows, unit rows), x (k x Cols, unit rows): M ~ sum_c s_c d_c x_c^T.</summary>
@@ -210,20 +204,26 @@ public sealed partial class SbeEstimator
             (_batchMd[j], _batchMx[j]) = SampleScale.Check(deltas.Slice(j * Rows, Rows), xs.Slice(j * Cols, Cols), _sqrtRows, _sqrtCols, nameof(deltas), nameof(xs), j);
     }
 
-    // One validated sample with its largest |elements|.
-    private void Accept(ReadOnlySpan<float> delta, ReadOnlySpan<float> x, float md, float mx)
+    // Validated samples (deltas, xs back to back) with their largest |elements| (md, mx), in order.
+    private void Accept(ReadOnlySpan<float> deltas, ReadOnlySpan<float> xs, ReadOnlySpan<float> md, ReadOnlySpan<float> mx)
     {
-        if (_awaitingFirstSample) SeedFromSample(delta, x, md, mx);
-        if (_m > 1)
+        int n = md.Length;
+        if (n == 0) return;
+        if (_awaitingFirstSample) SeedFromSample(deltas.Slice(0, Rows), xs.Slice(0, Cols), md[0], mx[0]);
+        if (_m == 1 && !Options.DivisionFree && FusedRankOne) { RankOneSteps(deltas, xs, md, mx); return; }
+        for (int j = 0; j < n; j++)
         {
-            delta.CopyTo(_bufD.AsSpan(_bufCount * Rows, Rows));
-            x.CopyTo(_bufX.AsSpan(_bufCount * Cols, Cols));
-            _bufMd[_bufCount] = md; _bufMx[_bufCount] = mx;
-            if (++_bufCount == _m) { _bufCount = 0; ProcessSubBatch(_bufD, _bufX, _m, _bufMd, _bufMx); }
+            ReadOnlySpan<float> delta = deltas.Slice(j * Rows, Rows), x = xs.Slice(j * Cols, Cols);
+            if (_m > 1)
+            {
+                delta.CopyTo(_bufD.AsSpan(_bufCount * Rows, Rows));
+                x.CopyTo(_bufX.AsSpan(_bufCount * Cols, Cols));
+                _bufMd[_bufCount] = md[j]; _bufMx[_bufCount] = mx[j];
+                if (++_bufCount == _m) { _bufCount = 0; ProcessSubBatch(_bufD, _bufX, _m, _bufMd, _bufMx); }
+            }
+            else if (Options.DivisionFree) OjaStep(delta, x);
+            else { _bufMd[0] = md[j]; _bufMx[0] = mx[j]; ProcessSubBatch(delta, x, 1, _bufMd, _bufMx); }
         }
-        else if (Options.DivisionFree) OjaStep(delta, x);
-        else if (FusedRankOne) RankOneSteps(delta, x, new ReadOnlySpan<float>(in md), new ReadOnlySpan<float>(in mx));
-        else { _bufMd[0] = md; _bufMx[0] = mx; ProcessSubBatch(delta, x, 1, _bufMd, _bufMx); }
     }
 
     // The first sample becomes column 0 of X and D, each scaled to [1, 2) in max |element| by a power of two, with
