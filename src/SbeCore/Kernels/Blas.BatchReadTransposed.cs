@@ -67,7 +67,10 @@ public static partial class Blas
         // operations, so the same bits). Worth it only when enough inputs reuse the panel.
         bool pack = stride % KernelTuning.AliasingStrideFloats == 0 && n >= 8;
         Span<float> panel = pack ? stackalloc float[KernelTuning.BatchReadTransposedBlock * 8 * 16] : default;
-        bool rowsOuter = (long)rows * stride > RowsOuterElements;
+        // Past KernelTuning.BatchReadTransposedRowsOuter elements the row blocks go outermost instead: a block's rows
+        // (a page each at large strides) then serve every strip before the next block. Each element of Z is the same
+        // chain over the rows either way.
+        bool rowsOuter = (long)rows * stride > KernelTuning.BatchReadTransposedRowsOuter;
         nuint wide = c / (2 * tile) * (2 * tile), strips = wide + (c - wide) / tile * tile; // columns the strips cover
         if (rowsOuter)
         {
@@ -97,8 +100,6 @@ public static partial class Blas
             TileT1Vector<TOps, TVec>(ref Unsafe.Add(ref wr, last), ws, ref dr, ds, ref Unsafe.Add(ref zr, last), zs, n, (nuint)rows, tailMask);
         }
     }
-
-    private const long RowsOuterElements = 1 << 22;
 
     /// <summary>One block of rows of one strip of W into Z for every input (packed first when <paramref name="pack"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

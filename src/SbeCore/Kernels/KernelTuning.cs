@@ -36,4 +36,9 @@ internal static class KernelTuning
     /// <summary>Rows of W per block of the transposed batched read when rows is large: 64 rows x 4 x 64 bytes = a 16 KiB
     /// strip, half of L1d.</summary>
     public const int BatchReadTransposedBlock = 64;
+
+    /// <summary>Elements of W (rows x stride) past which the transposed batched read takes its row blocks outermost
+    /// (16 MiB: far past L2, and at 4096x4096 every row is its own page): v3 4096x4096 1.27 -> 1.23x OpenBLAS's time,
+    /// v4 1.02-1.15 -> 0.92-1.04x (with the strips two tiles wide in both builds compared).</summary>
+    public const long BatchReadTransposedRowsOuter = 1 << 22;
 }
