@@ -38,7 +38,7 @@ internal static class KernelTuning
     public const int BatchReadTransposedBlock = 64;
 
     /// <summary>Elements of W (rows x stride) past which the transposed batched read takes its row blocks outermost
-    /// (16 MiB: far past L2, and at 4096x4096 every row is its own page): v3 4096x4096 1.27 -> 1.23x OpenBLAS's time,
-    /// v4 1.02-1.15 -> 0.92-1.04x (with the strips two tiles wide in both builds compared).</summary>
+    /// (16 MiB: far past L2, and at 4096x4096 every row is its own page): v3 4096x4096 1.27-1.29 -> 1.23x OpenBLAS's
+    /// time, both with strips two tiles wide (C harness, 3 rounds).</summary>
     public const long BatchReadTransposedRowsOuter = 1 << 22;
 }
