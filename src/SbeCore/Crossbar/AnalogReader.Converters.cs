@@ -20,6 +20,9 @@ internal sealed partial class AnalogReader
         /// <summary>y += outNoise ξ (when outNoise &gt; 0), then the ADC, then y *= factor (when scaling); false when an
         /// output hit the bound (then y is read again, so the factor does no harm).</summary>
         static abstract bool NoiseAdcScale(Span<float> y, float outNoise, float step, float bound, bool testNegative, bool scaling, float factor, RandomStream random);
+        /// <summary>perElement[s length + i] = perVector[s] for i &lt; length; perElement holds a vector more (the stores
+        /// of the last one may reach past it).</summary>
+        static abstract void Expand(ReadOnlySpan<float> perVector, int length, Span<float> perElement);
     }
 
     /// <summary>Any length: each step chooses its own width (the scalar width).</summary>
@@ -34,6 +37,11 @@ internal sealed partial class AnalogReader
             bool passed = Adc(y, step, bound, testNegative);
             if (scaling) SimdMap.Unary(new MultiplyOperator(factor), y, y);
             return passed;
+        }
+
+        public static void Expand(ReadOnlySpan<float> perVector, int length, Span<float> perElement)
+        {
+            for (int s = 0; s < perVector.Length; s++) perElement.Slice(s * length, length).Fill(perVector[s]);
         }
     }
 
@@ -69,6 +77,20 @@ internal sealed partial class AnalogReader
                 if (i > last) i = last;
                 TOps.Store(dac.Invoke<TOps, TVec>(TOps.Load(ref src, (nuint)i)), ref dst, (nuint)i);
                 if (i == last) return;
+            }
+        }
+
+        public static void Expand(ReadOnlySpan<float> perVector, int length, Span<float> perElement)
+        {
+            RequireFits(length);
+            if (perElement.Length < perVector.Length * length + TOps.Count) throw new ArgumentException("The spread values need a vector of slack.", nameof(perElement));
+            ref float dst = ref MemoryMarshal.GetReference(perElement);
+            // Each vector's stores may reach into the next one's elements, which its own stores then overwrite.
+            for (int s = 0; s < perVector.Length; s++)
+            {
+                TVec value = TOps.Broadcast(perVector[s]);
+                nuint at = (nuint)(s * length);
+                for (int i = 0; i < length; i += TOps.Count) TOps.Store(value, ref dst, at + (nuint)i);
             }
         }
 

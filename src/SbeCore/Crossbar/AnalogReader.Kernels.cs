@@ -13,7 +13,18 @@ internal sealed partial class AnalogReader
     /// <summary>DAC: v = x scale; v = rint(v / step) step when step &gt; 0; clip to ±bound (Math.Clamp: NaN passes).</summary>
     internal readonly struct DacOperator(float scale, float step, float bound) : IUnaryOperator
     {
-        public float Invoke(float x)
+        public float Invoke(float x) => new ScaledDacOperator(step, bound).Invoke(x, scale);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TVec Invoke<TOps, TVec>(TVec x) where TOps : struct, ISimdElementOps<TVec> where TVec : struct
+            => new ScaledDacOperator(step, bound).Invoke<TOps, TVec>(x, TOps.Broadcast(scale));
+    }
+
+    /// <summary>The DAC with a scale per element (a block of vectors, each with its own scale): the bits of
+    /// <see cref="DacOperator"/> with that scale.</summary>
+    internal readonly struct ScaledDacOperator(float step, float bound) : IBinaryOperator
+    {
+        public float Invoke(float x, float scale)
         {
             float v = x * scale;
             if (step > 0) v = MathF.Round(v / step) * step;
@@ -21,9 +32,9 @@ internal sealed partial class AnalogReader
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public TVec Invoke<TOps, TVec>(TVec x) where TOps : struct, ISimdElementOps<TVec> where TVec : struct
+        public TVec Invoke<TOps, TVec>(TVec x, TVec scale) where TOps : struct, ISimdElementOps<TVec> where TVec : struct
         {
-            TVec v = TOps.Multiply(x, TOps.Broadcast(scale));
+            TVec v = TOps.Multiply(x, scale);
             if (step > 0)
             {
                 TVec s = TOps.Broadcast(step);

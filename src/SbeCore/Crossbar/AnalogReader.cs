@@ -29,7 +29,7 @@ internal sealed partial class AnalogReader
     private readonly ulong _gaussianKey, _uniformKey;
     private readonly Action<int> _runPart;
     private readonly ParallelKernels _product = new();
-    private RandomStream[] _streams = [];
+    private PartScratch[] _parts = [];
     private float[] _inputs = [];
     private float[] _scales = [];
 
@@ -47,7 +47,7 @@ internal sealed partial class AnalogReader
     {
         _gaussianKey = gaussianKey; _uniformKey = uniformKey;
         _runPart = RunPart;
-        EnsureStreams(1);
+        EnsureParts(1);
     }
 
     /// <summary>Bytes worker threads allocated running this reader's parts (tests: steady state allocates nothing).</summary>
@@ -80,7 +80,7 @@ internal sealed partial class AnalogReader
         int parts = (int)Math.Clamp(Math.Min(threads, work / Math.Max(1, MinWorkPerThread)), 1, Math.Max(1, groups));
         _per = (groups + parts - 1) / parts * group;
         parts = Math.Max(1, (n + _per - 1) / _per);
-        EnsureStreams(parts);
+        EnsureParts(parts);
         _io = io; _weights = weights; _rows = rows; _cols = cols; _n = n; _transposed = transposed; _read = readNumber;
         _productThreads = parts == 1 ? threads : 1; // too few inputs to split: the matrix product alone may still split by rows
         fixed (float* pi = input, po = output)
@@ -88,33 +88,33 @@ internal sealed partial class AnalogReader
             _input = pi; _output = po;
             try
             {
-                if (parts == 1) ReadInputs(_streams[0], 0, n);
+                if (parts == 1) ReadInputs(_parts[0], 0, n);
                 else WorkerAllocatedBytes += WorkerPool.Shared.Run(_runPart, parts);
             }
             finally { _input = _output = null; _weights = null!; }
         }
     }
 
-    private void EnsureStreams(int count)
+    private void EnsureParts(int count)
     {
-        if (_streams.Length >= count) return;
-        var grown = new RandomStream[count];
-        _streams.CopyTo(grown, 0);
-        for (int p = _streams.Length; p < count; p++) grown[p] = RandomStream.Keyed(_gaussianKey, _uniformKey);
-        _streams = grown;
+        if (_parts.Length >= count) return;
+        var grown = new PartScratch[count];
+        _parts.CopyTo(grown, 0);
+        for (int p = _parts.Length; p < count; p++) grown[p] = new PartScratch(RandomStream.Keyed(_gaussianKey, _uniformKey));
+        _parts = grown;
     }
 
     private void RunPart(int part)
     {
         int first = part * _per;
-        ReadInputs(_streams[part], first, Math.Min(_n, first + _per));
+        ReadInputs(_parts[part], first, Math.Min(_n, first + _per));
     }
 
     // Inputs [first, end) (first a multiple of the group size): the DAC of each, one batched matrix product, then per output
     // vector noise, ADC, bound management and rescale. Group g draws its input-side noise from keyed line 2g and its
-    // output side (bound management's repeated conversions included) from line 2g + 1. Each side runs its per-vector
-    // steps at one width for the whole part (AnalogReader.Converters.cs).
-    private unsafe void ReadInputs(RandomStream random, int first, int end)
+    // output side (bound management's repeated conversions included) from line 2g + 1. Each side runs at one width for
+    // the whole part (AnalogReader.Converters.cs), short vectors a group at a time (AnalogReader.Blocks.cs).
+    private unsafe void ReadInputs(PartScratch part, int first, int end)
     {
         bool transposed = _transposed;
         int rows = _rows, cols = _cols, count = end - first;
@@ -125,36 +125,61 @@ internal sealed partial class AnalogReader
         var scales = _scales.AsSpan(first, count);
         switch (SimdDispatch.For(inLen))
         {
-            case SimdWidth.V512: InputSide<WidthSteps<Simd512, Vector512<float>>>(random, first, input, dac, scales, inLen); break;
-            case SimdWidth.V256: InputSide<WidthSteps<Simd256, Vector256<float>>>(random, first, input, dac, scales, inLen); break;
-            case SimdWidth.V128: InputSide<WidthSteps<Simd128, Vector128<float>>>(random, first, input, dac, scales, inLen); break;
-            default: InputSide<DispatchedSteps>(random, first, input, dac, scales, inLen); break;
+            case SimdWidth.V512: InputSide<WidthSteps<Simd512, Vector512<float>>>(part, first, input, dac, scales, inLen); break;
+            case SimdWidth.V256: InputSide<WidthSteps<Simd256, Vector256<float>>>(part, first, input, dac, scales, inLen); break;
+            case SimdWidth.V128: InputSide<WidthSteps<Simd128, Vector128<float>>>(part, first, input, dac, scales, inLen); break;
+            default: InputSide<DispatchedSteps>(part, first, input, dac, scales, inLen); break;
         }
         if (transposed) _product.BatchReadTransposed(_weights, rows, cols, cols, dac, count, output, _productThreads);
         else _product.BatchRead(_weights, rows, cols, cols, dac, count, output, _productThreads);
         switch (SimdDispatch.For(outLen))
         {
-            case SimdWidth.V512: OutputSide<WidthSteps<Simd512, Vector512<float>>>(random, first, input, scales, output); break;
-            case SimdWidth.V256: OutputSide<WidthSteps<Simd256, Vector256<float>>>(random, first, input, scales, output); break;
-            case SimdWidth.V128: OutputSide<WidthSteps<Simd128, Vector128<float>>>(random, first, input, scales, output); break;
-            default: OutputSide<DispatchedSteps>(random, first, input, scales, output); break;
+            case SimdWidth.V512: OutputSide<WidthSteps<Simd512, Vector512<float>>>(part, first, input, scales, output); break;
+            case SimdWidth.V256: OutputSide<WidthSteps<Simd256, Vector256<float>>>(part, first, input, scales, output); break;
+            case SimdWidth.V128: OutputSide<WidthSteps<Simd128, Vector128<float>>>(part, first, input, scales, output); break;
+            default: OutputSide<DispatchedSteps>(part, first, input, scales, output); break;
+        }
+    }
+
+    private void InputSide<TSteps>(PartScratch part, int first, ReadOnlySpan<float> input, Span<float> dac, Span<float> scales, int inLen)
+        where TSteps : struct, IVectorSteps
+    {
+        bool block = inLen <= BlockMaxLength;
+        for (int from = 0; from < scales.Length; from += _group)
+        {
+            int to = Math.Min(scales.Length, from + _group);
+            part.Random.Seek(Line(first + from, output: false), _read, _group * inLen, 0);
+            if (block) InputBlock<TSteps>(part, from, to, input, dac, scales, inLen);
+            else InputVectors<TSteps>(part.Random, from, to, input, dac, scales, inLen);
+        }
+    }
+
+    private void OutputSide<TSteps>(PartScratch part, int first, ReadOnlySpan<float> input, ReadOnlySpan<float> scales, Span<float> output)
+        where TSteps : struct, IVectorSteps
+    {
+        int outLen = _transposed ? _cols : _rows;
+        bool block = outLen <= BlockMaxLength && _io.WNoise <= 0;
+        for (int from = 0; from < scales.Length; from += _group)
+        {
+            int to = Math.Min(scales.Length, from + _group);
+            part.Random.Seek(Line(first + from, output: true), _read, 2 * _group * outLen, 0);
+            if (block) OutputBlock<TSteps>(part, first, from, to, input, scales, output);
+            else OutputVectors<TSteps>(part.Random, first, from, to, input, scales, output);
         }
     }
 
     // Per input vector: the noise-management scale and the DAC (plus input noise).
-    private void InputSide<TSteps>(RandomStream random, int first, ReadOnlySpan<float> input, Span<float> dac, Span<float> scales, int inLen)
+    private void InputVectors<TSteps>(RandomStream random, int from, int to, ReadOnlySpan<float> input, Span<float> dac, Span<float> scales, int inLen)
         where TSteps : struct, IVectorSteps
     {
         IOConfig io = _io;
         bool transposed = _transposed;
         bool nm = io.NoiseManagement == NoiseManagement.AbsMax;
         float inStep = Step(io.InpRes, io.InpBound);
-        for (int s = 0; s < scales.Length; s++)
+        for (int s = from; s < to; s++)
         {
-            if ((first + s) % _group == 0) random.Seek(Line(first + s, output: false), _read, _group * inLen, 0);
             var x = input.Slice(s * inLen, inLen);
-            float nmValue = nm ? TSteps.AbsMax(x) : 1f;
-            if (nm && io.NmThres > 0) nmValue = MathF.Min(nmValue, io.NmThres);
+            float nmValue = NoiseManagementValue<TSteps>(io, nm, x);
             scales[s] = nmValue;
             var xq = dac.Slice(s * inLen, inLen);
             if (ReadsZero(io, nm, nmValue, transposed)) xq.Clear();
@@ -162,9 +187,17 @@ internal sealed partial class AnalogReader
         }
     }
 
+    // The noise-management scale s = max|x|, capped at nm_thres (1 without noise management).
+    private static float NoiseManagementValue<TSteps>(IOConfig io, bool nm, ReadOnlySpan<float> x) where TSteps : struct, IVectorSteps
+    {
+        float nmValue = nm ? TSteps.AbsMax(x) : 1f;
+        if (nm && io.NmThres > 0) nmValue = MathF.Min(nmValue, io.NmThres);
+        return nmValue;
+    }
+
     // Per output vector: weight and output noise, the ADC, iterative bound management (halve the input, read the vector
-    // again) and the rescale.
-    private void OutputSide<TSteps>(RandomStream random, int first, ReadOnlySpan<float> input, ReadOnlySpan<float> scales, Span<float> output)
+    // again) and the rescale. The stream stands at vector `from`'s first draw.
+    private void OutputVectors<TSteps>(RandomStream random, int first, int from, int to, ReadOnlySpan<float> input, ReadOnlySpan<float> scales, Span<float> output)
         where TSteps : struct, IVectorSteps
     {
         IOConfig io = _io;
@@ -172,23 +205,19 @@ internal sealed partial class AnalogReader
         int rows = _rows, cols = _cols;
         int inLen = transposed ? rows : cols, outLen = transposed ? cols : rows;
         bool nm = io.NoiseManagement == NoiseManagement.AbsMax;
-        bool bm = io.BoundManagement == BoundManagement.Iterative && (!transposed || io.BackwardBoundManagement);
-        float inStep = Step(io.InpRes, io.InpBound), outStep = float.IsFinite(io.OutBound) ? Step(io.OutRes, io.OutBound) : 0f;
-        for (int s = 0; s < scales.Length; s++)
+        bool bm = BoundManaged(io, transposed);
+        float inStep = Step(io.InpRes, io.InpBound), outStep = OutputStep(io);
+        for (int s = from; s < to; s++)
         {
-            if ((first + s) % _group == 0) random.Seek(Line(first + s, output: true), _read, 2 * _group * outLen, 0);
             var y = output.Slice(s * outLen, outLen);
             float nmValue = scales[s];
             if (ReadsZero(io, nm, nmValue, transposed)) { y.Clear(); continue; }
             var x = input.Slice(s * inLen, inLen);
             var xq = _inputs.AsSpan((first + s) * inLen, inLen);
-            // aihwkit multiplies by out_scale / scale (forward) or by nm_scale (backward, where scale is 1/nm_scale
-            // and there is no bound management); 1/(1/s) need not equal s in float32, so mirror each.
-            bool scaling = (nm && nmValue > 0) || bm;
             float reduction = 1f, scale = InputScale(nm, nmValue, reduction);
             while (true)
             {
-                bool passed = Finalize<TSteps>(io, y, xq, outStep, scaling, transposed && !bm ? nmValue : 1f / scale, random);
+                bool passed = Finalize<TSteps>(io, y, xq, outStep, Scaling(nm, nmValue, bm), OutputFactor(transposed, bm, nmValue, scale), random);
                 if (!bm || passed || (int)reduction > io.MaxBmFactor || (inStep > 0 && reduction > io.MaxBmRes / inStep)) break;
                 // An output hit the bound: halve the input and read this vector again (rare: the input's own width is
                 // not this side's, so the DAC picks it).
@@ -200,6 +229,17 @@ internal sealed partial class AnalogReader
             }
         }
     }
+
+    private static bool BoundManaged(IOConfig io, bool transposed) =>
+        io.BoundManagement == BoundManagement.Iterative && (!transposed || io.BackwardBoundManagement);
+
+    private static float OutputStep(IOConfig io) => float.IsFinite(io.OutBound) ? Step(io.OutRes, io.OutBound) : 0f;
+
+    // aihwkit multiplies by out_scale / scale (forward) or by nm_scale (backward, where scale is 1/nm_scale and there is
+    // no bound management); 1/(1/s) need not equal s in float32, so mirror each.
+    private static bool Scaling(bool nm, float nmValue, bool bm) => (nm && nmValue > 0) || bm;
+
+    private static float OutputFactor(bool transposed, bool bm, float nmValue, float scale) => transposed && !bm ? nmValue : 1f / scale;
 
     private uint Line(int sample, bool output) => (uint)(2 * (sample / _group) + (output ? 1 : 0));
 

@@ -43,6 +43,13 @@ public sealed partial class CrossbarTile : IAnalogArray
         set { Threaded.MinWorkPerThread = value; _forwardReader.MinWorkPerThread = value; _backwardReader.MinWorkPerThread = value; }
     }
 
+    /// <summary>Tests: vectors up to this length go through the I/O model a group at a time (0: one by one).</summary>
+    internal int ReadBlockMaxLength
+    {
+        get => _forwardReader.BlockMaxLength;
+        set { _forwardReader.BlockMaxLength = value; _backwardReader.BlockMaxLength = value; }
+    }
+
     /// <summary>Creates a tile; hidden device parameters are drawn from <paramref name="seed"/>.</summary>
     /// <exception cref="ArgumentException">An invalid configuration (the exception names the parameter).</exception>
     public CrossbarTile(int rows, int cols, TileConfig? config = null, ulong seed = 0)

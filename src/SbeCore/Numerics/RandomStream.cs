@@ -118,6 +118,18 @@ public sealed class RandomStream
         }
     }
 
+    /// <summary>Moves past the next <paramref name="count"/> Gaussians (as many <see cref="NextGaussian"/> calls would).</summary>
+    internal void SkipGaussians(int count)
+    {
+        while (count > 0)
+        {
+            if (_gaussianNext >= _gaussianEnd) RefillGaussian();
+            int take = Math.Min(count, _gaussianEnd - _gaussianNext);
+            _gaussianNext += take;
+            count -= take;
+        }
+    }
+
     private void KeepAndRefillGaussians()
     {
         Debug.Assert(_lanes is null, "only a keyed stream keeps its undrawn Gaussians");

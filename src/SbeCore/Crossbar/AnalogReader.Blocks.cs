@@ -1,0 +1,196 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using SbeCore.Kernels;
+using SbeCore.Numerics;
+
+namespace SbeCore.Crossbar;
+
+// Short vectors a group at a time. A convolution reads tens of thousands of vectors of a few elements (LeNet-5's first
+// layer: 50,176 of 26 inputs and 6 outputs per batch), where the per-vector steps cost more in set-up than in arithmetic.
+// Here a side runs each step once over the group's vectors laid end to end: the per-vector values (the DAC's scale, the
+// output's rescale factor) are spread over their elements, the group's Gaussians are drawn in one call and placed at
+// the vectors that draw them, and the DAC or the noisy ADC runs as one element-wise pass. Each element gets the same
+// operations and the same Gaussian as in the per-vector steps, so the bits are theirs (tested against them).
+internal sealed partial class AnalogReader
+{
+    /// <summary>Vectors up to this length run a group at a time (AnalogReader.Blocks.cs); longer ones one by one, where
+    /// the set-up is amortised and spreading the per-vector values would be one more pass over the outputs. Tests set it
+    /// to 0 to compare the two.</summary>
+    internal int BlockMaxLength { get; set; } = DefaultBlockMaxLength;
+
+    internal const int DefaultBlockMaxLength = 64;
+
+    /// <summary>A part's random stream and the scratch of its group passes (grown to the largest group seen).</summary>
+    private sealed class PartScratch(RandomStream random)
+    {
+        public readonly RandomStream Random = random;
+        public float[] PerVector = [], PerElement = [], Noise = [], Staged = [];
+
+        public static Span<float> Grow(ref float[] array, int length)
+        {
+            if (array.Length < length) array = new float[length];
+            return array.AsSpan(0, length);
+        }
+    }
+
+    // The group's DAC: noise-management scales one vector at a time, then the DAC (and input noise) over all its elements.
+    private void InputBlock<TSteps>(PartScratch part, int from, int to, ReadOnlySpan<float> input, Span<float> dac, Span<float> scales, int inLen)
+        where TSteps : struct, IVectorSteps
+    {
+        IOConfig io = _io;
+        bool transposed = _transposed;
+        bool nm = io.NoiseManagement == NoiseManagement.AbsMax;
+        int count = to - from, drawing = 0;
+        var perVector = PartScratch.Grow(ref part.PerVector, count);
+        for (int s = from; s < to; s++)
+        {
+            float nmValue = NoiseManagementValue<TSteps>(io, nm, input.Slice(s * inLen, inLen));
+            scales[s] = nmValue;
+            bool zero = ReadsZero(io, nm, nmValue, transposed);
+            perVector[s - from] = zero ? 0f : InputScale(nm, nmValue, 1f);
+            if (!zero) drawing++;
+        }
+        var perElement = PartScratch.Grow(ref part.PerElement, count * inLen + Vector512<float>.Count);
+        TSteps.Expand(perVector, inLen, perElement);
+        var x = input.Slice(from * inLen, count * inLen);
+        var xq = dac.Slice(from * inLen, count * inLen);
+        SimdMap.Binary(new ScaledDacOperator(Step(io.InpRes, io.InpBound), io.InpBound), x, perElement.Slice(0, xq.Length), xq);
+        if (io.InpNoise > 0)
+        {
+            var noise = DrawForVectors(part, scales.Slice(from, count), drawing, inLen);
+            SimdMap.Binary(new AddScaledOperator(io.InpNoise), xq, noise, xq);
+        }
+        if (drawing < count) ClearZeroVectors(scales.Slice(from, count), xq, inLen);
+    }
+
+    // The group's output side: output noise, the ADC and the rescale over all its elements. With bound management the
+    // pass writes to scratch and stops at the first stretch of outputs where one hit the bound; from the vector that
+    // stretch starts in, the group goes on one vector at a time (its retries draw before the next vector's noise), from the
+    // same place in the stream. Weight noise (a second Gaussian per output, scaled per vector) goes one vector at a time.
+    private void OutputBlock<TSteps>(PartScratch part, int first, int from, int to, ReadOnlySpan<float> input, ReadOnlySpan<float> scales, Span<float> output)
+        where TSteps : struct, IVectorSteps
+    {
+        IOConfig io = _io;
+        bool transposed = _transposed;
+        int outLen = transposed ? _cols : _rows;
+        bool nm = io.NoiseManagement == NoiseManagement.AbsMax, bm = BoundManaged(io, transposed);
+        int count = to - from, drawing = 0;
+        var groupScales = scales.Slice(from, count);
+        var perVector = PartScratch.Grow(ref part.PerVector, count);
+        for (int s = 0; s < count; s++)
+        {
+            float nmValue = groupScales[s];
+            bool zero = ReadsZero(io, nm, nmValue, transposed);
+            // Without scaling the per-vector step leaves y as it is: times 1 is the same bits.
+            perVector[s] = zero || !Scaling(nm, nmValue, bm) ? 1f : OutputFactor(transposed, bm, nmValue, InputScale(nm, nmValue, 1f));
+            if (!zero) drawing++;
+        }
+        var perElement = PartScratch.Grow(ref part.PerElement, count * outLen + Vector512<float>.Count);
+        TSteps.Expand(perVector, outLen, perElement);
+        var y = output.Slice(from * outLen, count * outLen);
+        ReadOnlySpan<float> noise = io.OutNoise > 0 ? DrawForVectors(part, groupScales, drawing, outLen) : default;
+        var destination = bm ? PartScratch.Grow(ref part.Staged, y.Length) : y;
+        int hitAt = NoisyAdc(y, noise, io.OutNoise, perElement.Slice(0, y.Length), destination, OutputStep(io), io.OutBound, io.BmTestNegativeBound, stopAtHit: bm);
+        int done = hitAt >= 0 ? hitAt / outLen : count;
+        if (bm) destination.Slice(0, done * outLen).CopyTo(y);
+        if (drawing < count) ClearZeroVectors(groupScales.Slice(0, done), y, outLen);
+        if (done == count) return;
+        // Vectors before `done` drew outLen Gaussians each unless they read zero.
+        int drawn = 0;
+        for (int s = 0; s < done; s++) if (!ReadsZero(io, nm, groupScales[s], transposed)) drawn++;
+        part.Random.Seek(Line(first + from, output: true), _read, 2 * _group * outLen, 0);
+        if (io.OutNoise > 0) part.Random.SkipGaussians(drawn * outLen);
+        OutputVectors<TSteps>(part.Random, first, from + done, to, input, scales, output);
+    }
+
+    // The next Gaussians, `length` for each vector of the group that does not read zero (in order), placed at those
+    // vectors' elements; a zero vector's elements get whatever is left there (its output is cleared).
+    private Span<float> DrawForVectors(PartScratch part, ReadOnlySpan<float> groupScales, int drawing, int length)
+    {
+        var noise = PartScratch.Grow(ref part.Noise, groupScales.Length * length);
+        part.Random.DrawGaussians(noise.Slice(0, drawing * length));
+        if (drawing == groupScales.Length) return noise;
+        bool nm = _io.NoiseManagement == NoiseManagement.AbsMax;
+        // From the last vector back, each drawing vector's run moves to its own place (never below where it was drawn).
+        int next = drawing;
+        for (int s = groupScales.Length - 1; s >= 0 && next > 0; s--)
+        {
+            if (ReadsZero(_io, nm, groupScales[s], _transposed)) continue;
+            next--;
+            if (next != s) noise.Slice(next * length, length).CopyTo(noise.Slice(s * length, length));
+        }
+        return noise;
+    }
+
+    private void ClearZeroVectors(ReadOnlySpan<float> groupScales, Span<float> values, int length)
+    {
+        bool nm = _io.NoiseManagement == NoiseManagement.AbsMax;
+        for (int s = 0; s < groupScales.Length; s++)
+            if (ReadsZero(_io, nm, groupScales[s], _transposed)) values.Slice(s * length, length).Clear();
+    }
+
+    /// <summary>
+    /// destination = clip(rint((y + sigma noise) / step) step, ±bound) times factor, element by element (noise empty: no
+    /// noise); the per-vector output step's operations (<see cref="WidthSteps{TOps,TVec}"/>). Returns the first index
+    /// of the stretch (a vector's width of elements) in which an output hit the bound (above +bound, or below -bound
+    /// with <paramref name="testNegative"/>), the pass stopping there, or -1 (always without <paramref name="stopAtHit"/>).
+    /// The destination may be y.
+    /// </summary>
+    internal static int NoisyAdc(ReadOnlySpan<float> y, ReadOnlySpan<float> noise, float sigma, ReadOnlySpan<float> factor,
+        Span<float> destination, float step, float bound, bool testNegative, bool stopAtHit)
+    {
+        if (factor.Length != y.Length || destination.Length != y.Length || (!noise.IsEmpty && noise.Length < y.Length))
+            throw new ArgumentException("The noisy ADC's factors and destination must be as long as its outputs, and its noise at least as long.");
+        return SimdDispatch.For(y.Length) switch
+        {
+            SimdWidth.V512 => NoisyAdcCore<Simd512, Vector512<float>>(y, noise, sigma, factor, destination, step, bound, testNegative, stopAtHit),
+            SimdWidth.V256 => NoisyAdcCore<Simd256, Vector256<float>>(y, noise, sigma, factor, destination, step, bound, testNegative, stopAtHit),
+            SimdWidth.V128 => NoisyAdcCore<Simd128, Vector128<float>>(y, noise, sigma, factor, destination, step, bound, testNegative, stopAtHit),
+            _ => NoisyAdcScalar(y, noise, sigma, factor, destination, step, bound, testNegative, stopAtHit),
+        };
+    }
+
+    private static int NoisyAdcCore<TOps, TVec>(ReadOnlySpan<float> y, ReadOnlySpan<float> noise, float sigma, ReadOnlySpan<float> factor,
+        Span<float> destination, float step, float bound, bool testNegative, bool stopAtHit)
+        where TOps : struct, ISimdElementOps<TVec> where TVec : struct
+    {
+        ref float ry = ref MemoryMarshal.GetReference(y);
+        ref float rg = ref MemoryMarshal.GetReference(noise);
+        ref float rf = ref MemoryMarshal.GetReference(factor);
+        ref float rd = ref MemoryMarshal.GetReference(destination);
+        bool noisy = !noise.IsEmpty, quantize = step > 0;
+        TVec s = TOps.Broadcast(step), upper = TOps.Broadcast(bound), lower = TOps.Broadcast(-bound), g = TOps.Broadcast(sigma);
+        TVec all = TOps.Broadcast(BitConverter.UInt32BitsToSingle(~0u)), testLower = testNegative ? all : TOps.Zero;
+        int n = y.Length, whole = n - n % TOps.Count;
+        // The last stretch ends at the last element; in place, it keeps the lanes the one before finished.
+        for (int i = 0; i < n; i += TOps.Count)
+        {
+            bool tail = i >= whole;
+            nuint at = (nuint)(tail ? n - TOps.Count : i);
+            TVec fresh = tail ? TOps.TailMask(n - whole) : all;
+            TVec v = TOps.Load(ref ry, at);
+            if (noisy) v = TOps.Add(v, TOps.Multiply(g, TOps.Load(ref rg, at)));
+            if (quantize) v = TOps.Multiply(TOps.Round(TOps.Divide(v, s)), s);
+            TVec above = TOps.GreaterThan(v, upper), below = TOps.LessThan(v, lower);
+            if (stopAtHit && TOps.AnyBitSet(TOps.And(fresh, TOps.Or(above, TOps.And(below, testLower))))) return (int)at;
+            v = TOps.Select(above, upper, TOps.Select(below, lower, v));
+            v = TOps.Multiply(v, TOps.Load(ref rf, at));
+            TOps.Store(TOps.Select(fresh, v, TOps.Load(ref rd, at)), ref rd, at);
+        }
+        return -1;
+    }
+
+    private static int NoisyAdcScalar(ReadOnlySpan<float> y, ReadOnlySpan<float> noise, float sigma, ReadOnlySpan<float> factor,
+        Span<float> destination, float step, float bound, bool testNegative, bool stopAtHit)
+    {
+        for (int i = 0; i < y.Length; i++)
+        {
+            float v = y[i];
+            if (!noise.IsEmpty) v += sigma * noise[i];
+            if (step > 0) v = MathF.Round(v / step) * step;
+            if (stopAtHit && (v > bound || (testNegative && v < -bound))) return i;
+            destination[i] = Math.Clamp(v, -bound, bound) * factor[i];
+        }
+        return -1;
+    }
+}
