@@ -18,7 +18,7 @@ internal sealed partial class AnalogReader
     /// to 0 to compare the two.</summary>
     internal int BlockMaxLength { get; set; } = DefaultBlockMaxLength;
 
-    internal const int DefaultBlockMaxLength = 64;
+    internal const int DefaultBlockMaxLength = 256;
 
     /// <summary>A part's random stream and the scratch of its group passes (grown to the largest group seen).</summary>
     private sealed class PartScratch(RandomStream random)
@@ -33,61 +33,41 @@ internal sealed partial class AnalogReader
         }
     }
 
-    // The group's DAC: noise-management scales one vector at a time, then the DAC (and input noise) over all its elements.
-    private void InputBlock<TSteps>(PartScratch part, int from, int to, ReadOnlySpan<float> input, Span<float> dac, Span<float> scales, int inLen)
-        where TSteps : struct, IVectorSteps
+    // The group's DAC (and input noise) over all its elements; vectors that read zero are cleared.
+    private void InputBlock(PartScratch part, int from, int to, ReadOnlySpan<float> input, Span<float> dac, ReadOnlySpan<float> inputScales, int inLen)
     {
         IOConfig io = _io;
-        bool transposed = _transposed;
-        bool nm = io.NoiseManagement == NoiseManagement.AbsMax;
-        int count = to - from, drawing = 0;
-        var perVector = PartScratch.Grow(ref part.PerVector, count);
-        for (int s = from; s < to; s++)
-        {
-            float nmValue = NoiseManagementValue<TSteps>(io, nm, input.Slice(s * inLen, inLen));
-            scales[s] = nmValue;
-            bool zero = ReadsZero(io, nm, nmValue, transposed);
-            perVector[s - from] = zero ? 0f : InputScale(nm, nmValue, 1f);
-            if (!zero) drawing++;
-        }
+        int count = to - from;
+        var groupScales = inputScales.Slice(from, count);
         var perElement = PartScratch.Grow(ref part.PerElement, count * inLen + Vector512<float>.Count);
-        TSteps.Expand(perVector, inLen, perElement);
+        Expand(groupScales, inLen, perElement);
         var x = input.Slice(from * inLen, count * inLen);
         var xq = dac.Slice(from * inLen, count * inLen);
         SimdMap.Binary(new ScaledDacOperator(Step(io.InpRes, io.InpBound), io.InpBound), x, perElement.Slice(0, xq.Length), xq);
-        if (io.InpNoise > 0)
-        {
-            var noise = DrawForVectors(part, scales.Slice(from, count), drawing, inLen);
-            SimdMap.Binary(new AddScaledOperator(io.InpNoise), xq, noise, xq);
-        }
-        if (drawing < count) ClearZeroVectors(scales.Slice(from, count), xq, inLen);
+        int drawing = Drawing(groupScales);
+        if (io.InpNoise > 0) SimdMap.Binary(new AddScaledOperator(io.InpNoise), xq, DrawForVectors(part, groupScales, drawing, inLen), xq);
+        if (drawing < count) ClearZeroVectors(groupScales, xq, inLen);
     }
 
     // The group's output side: output noise, the ADC and the rescale over all its elements. With bound management the
     // pass writes to scratch and stops at the first stretch of outputs where one hit the bound; from the vector that
     // stretch starts in, the group goes on one vector at a time (its retries draw before the next vector's noise), from the
     // same place in the stream. Weight noise (a second Gaussian per output, scaled per vector) goes one vector at a time.
-    private void OutputBlock<TSteps>(PartScratch part, int first, int from, int to, ReadOnlySpan<float> input, ReadOnlySpan<float> scales, Span<float> output)
+    private void OutputBlock<TSteps>(PartScratch part, int first, int from, int to, ReadOnlySpan<float> input, ReadOnlySpan<float> scales,
+        ReadOnlySpan<float> inputScales, Span<float> output)
         where TSteps : struct, IVectorSteps
     {
         IOConfig io = _io;
         bool transposed = _transposed;
-        int outLen = transposed ? _cols : _rows;
-        bool nm = io.NoiseManagement == NoiseManagement.AbsMax, bm = BoundManaged(io, transposed);
-        int count = to - from, drawing = 0;
-        var groupScales = scales.Slice(from, count);
-        var perVector = PartScratch.Grow(ref part.PerVector, count);
-        for (int s = 0; s < count; s++)
-        {
-            float nmValue = groupScales[s];
-            bool zero = ReadsZero(io, nm, nmValue, transposed);
-            // Without scaling the per-vector step leaves y as it is: times 1 is the same bits.
-            perVector[s] = zero || !Scaling(nm, nmValue, bm) ? 1f : OutputFactor(transposed, bm, nmValue, InputScale(nm, nmValue, 1f));
-            if (!zero) drawing++;
-        }
+        int outLen = transposed ? _cols : _rows, count = to - from;
+        bool bm = BoundManaged(io, transposed);
+        var groupScales = inputScales.Slice(from, count);
+        var factors = PartScratch.Grow(ref part.PerVector, count);
+        SimdMap.Binary(new OutputFactorOperator(io.NoiseManagement == NoiseManagement.AbsMax, bm, transposed), scales.Slice(from, count), groupScales, factors);
         var perElement = PartScratch.Grow(ref part.PerElement, count * outLen + Vector512<float>.Count);
-        TSteps.Expand(perVector, outLen, perElement);
+        Expand(factors, outLen, perElement);
         var y = output.Slice(from * outLen, count * outLen);
+        int drawing = Drawing(groupScales);
         ReadOnlySpan<float> noise = io.OutNoise > 0 ? DrawForVectors(part, groupScales, drawing, outLen) : default;
         var destination = bm ? PartScratch.Grow(ref part.Staged, y.Length) : y;
         int hitAt = NoisyAdc(y, noise, io.OutNoise, perElement.Slice(0, y.Length), destination, OutputStep(io), io.OutBound, io.BmTestNegativeBound, stopAtHit: bm);
@@ -95,38 +75,51 @@ internal sealed partial class AnalogReader
         if (bm) destination.Slice(0, done * outLen).CopyTo(y);
         if (drawing < count) ClearZeroVectors(groupScales.Slice(0, done), y, outLen);
         if (done == count) return;
-        // Vectors before `done` drew outLen Gaussians each unless they read zero.
-        int drawn = 0;
-        for (int s = 0; s < done; s++) if (!ReadsZero(io, nm, groupScales[s], transposed)) drawn++;
         part.Random.Seek(Line(first + from, output: true), _read, 2 * _group * outLen, 0);
-        if (io.OutNoise > 0) part.Random.SkipGaussians(drawn * outLen);
-        OutputVectors<TSteps>(part.Random, first, from + done, to, input, scales, output);
+        if (io.OutNoise > 0) part.Random.SkipGaussians(Drawing(groupScales.Slice(0, done)) * outLen);
+        OutputVectors<TSteps>(part.Random, first, from + done, to, input, inputScales, output);
     }
 
-    // The next Gaussians, `length` for each vector of the group that does not read zero (in order), placed at those
-    // vectors' elements; a zero vector's elements get whatever is left there (its output is cleared).
-    private Span<float> DrawForVectors(PartScratch part, ReadOnlySpan<float> groupScales, int drawing, int length)
+    // perElement[s length + i] = perVector[s] at the width the vectors' length picks.
+    private static void Expand(ReadOnlySpan<float> perVector, int length, Span<float> perElement)
     {
-        var noise = PartScratch.Grow(ref part.Noise, groupScales.Length * length);
-        part.Random.DrawGaussians(noise.Slice(0, drawing * length));
-        if (drawing == groupScales.Length) return noise;
-        bool nm = _io.NoiseManagement == NoiseManagement.AbsMax;
-        // From the last vector back, each drawing vector's run moves to its own place (never below where it was drawn).
-        int next = drawing;
-        for (int s = groupScales.Length - 1; s >= 0 && next > 0; s--)
+        switch (SimdDispatch.For(length))
         {
-            if (ReadsZero(_io, nm, groupScales[s], _transposed)) continue;
+            case SimdWidth.V512: WidthSteps<Simd512, Vector512<float>>.Expand(perVector, length, perElement); break;
+            case SimdWidth.V256: WidthSteps<Simd256, Vector256<float>>.Expand(perVector, length, perElement); break;
+            case SimdWidth.V128: WidthSteps<Simd128, Vector128<float>>.Expand(perVector, length, perElement); break;
+            default: DispatchedSteps.Expand(perVector, length, perElement); break;
+        }
+    }
+
+    // Vectors that draw noise: those that do not read zero (DAC scale 0).
+    private static int Drawing(ReadOnlySpan<float> inputScales)
+    {
+        int drawing = 0;
+        foreach (float scale in inputScales) if (scale != 0) drawing++;
+        return drawing;
+    }
+
+    // The next Gaussians, `length` for each drawing vector of the group (in order), placed at those vectors' elements; a
+    // zero vector's elements get whatever is left there (its output is cleared).
+    private static Span<float> DrawForVectors(PartScratch part, ReadOnlySpan<float> inputScales, int drawing, int length)
+    {
+        var noise = PartScratch.Grow(ref part.Noise, inputScales.Length * length);
+        part.Random.DrawGaussians(noise.Slice(0, drawing * length));
+        // From the last vector back, each drawing vector's run moves to its own place (never below where it was drawn).
+        for (int s = inputScales.Length - 1, next = drawing; s >= 0 && next > 0 && next <= s; s--)
+        {
+            if (inputScales[s] == 0) continue;
             next--;
             if (next != s) noise.Slice(next * length, length).CopyTo(noise.Slice(s * length, length));
         }
         return noise;
     }
 
-    private void ClearZeroVectors(ReadOnlySpan<float> groupScales, Span<float> values, int length)
+    private static void ClearZeroVectors(ReadOnlySpan<float> inputScales, Span<float> values, int length)
     {
-        bool nm = _io.NoiseManagement == NoiseManagement.AbsMax;
-        for (int s = 0; s < groupScales.Length; s++)
-            if (ReadsZero(_io, nm, groupScales[s], _transposed)) values.Slice(s * length, length).Clear();
+        for (int s = 0; s < inputScales.Length; s++)
+            if (inputScales[s] == 0) values.Slice(s * length, length).Clear();
     }
 
     /// <summary>

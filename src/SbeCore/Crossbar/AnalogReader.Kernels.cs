@@ -10,6 +10,62 @@ namespace SbeCore.Crossbar;
 // in their comments on every width (division, rint and compare-select only; nothing fused).
 internal sealed partial class AnalogReader
 {
+    /// <summary>
+    /// The DAC's scale of an input vector from its noise-management value s, or 0 when the vector reads zero. aihwkit:
+    /// scale = 1, divided by s when managed and s &gt; 0. An all-zero input with noise management reads 0 (forward: unless
+    /// there is input noise). An input so small that 1 / s overflows (all subnormal) reads 0 too: aihwkit's forward read
+    /// returns 0 there (its output is multiplied by 1 / scale = 0), while its backward read returns NaN (0 x inf in the
+    /// DAC); both directions give 0 here, the value the read would have without the scaling (docs/crossbar.md, parity).
+    /// </summary>
+    internal readonly struct InputScaleOperator(bool managed, bool zeroWhenNonPositive) : IUnaryOperator
+    {
+        public float Invoke(float s)
+        {
+            if (!managed) return 1f;
+            if (s > 0)
+            {
+                float scale = 1f / s;
+                return float.IsPositiveInfinity(scale) ? 0f : scale;
+            }
+            return s <= 0 && zeroWhenNonPositive ? 0f : 1f;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TVec Invoke<TOps, TVec>(TVec s) where TOps : struct, ISimdElementOps<TVec> where TVec : struct
+        {
+            TVec one = TOps.Broadcast(1f);
+            if (!managed) return one;
+            TVec zero = TOps.Zero, scale = TOps.Divide(one, s);
+            TVec positive = TOps.Select(TOps.EqualTo(scale, TOps.Broadcast(float.PositiveInfinity)), zero, scale);
+            TVec otherwise = zeroWhenNonPositive ? TOps.Select(TOps.Or(TOps.LessThan(s, zero), TOps.EqualTo(s, zero)), zero, one) : one;
+            return TOps.Select(TOps.GreaterThan(s, zero), positive, otherwise);
+        }
+    }
+
+    /// <summary>
+    /// The factor an output vector is rescaled by, from its noise-management value s and its DAC scale: aihwkit multiplies
+    /// by out_scale / scale (forward) or by nm_scale (backward, where scale is 1/nm_scale and there is no bound
+    /// management); 1/(1/s) need not equal s in float32, so mirror each. It rescales when managed with s &gt; 0 or with
+    /// bound management; otherwise (and for a vector that reads zero) the factor is 1, which leaves every output's bits.
+    /// </summary>
+    internal readonly struct OutputFactorOperator(bool managed, bool boundManaged, bool transposed) : IBinaryOperator
+    {
+        public bool Scales(float s) => (managed && s > 0) || boundManaged;
+
+        public float Factor(float s, float scale) => transposed && !boundManaged ? s : 1f / scale;
+
+        public float Invoke(float s, float scale) => scale != 0 && Scales(s) ? Factor(s, scale) : 1f;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TVec Invoke<TOps, TVec>(TVec s, TVec scale) where TOps : struct, ISimdElementOps<TVec> where TVec : struct
+        {
+            TVec one = TOps.Broadcast(1f), zero = TOps.Zero, all = TOps.Broadcast(BitConverter.UInt32BitsToSingle(~0u));
+            TVec scales = boundManaged ? all : managed ? TOps.GreaterThan(s, zero) : zero;
+            TVec factor = transposed && !boundManaged ? s : TOps.Divide(one, scale);
+            return TOps.Select(TOps.EqualTo(scale, zero), one, TOps.Select(scales, factor, one));
+        }
+    }
+
     /// <summary>DAC: v = x scale; v = rint(v / step) step when step &gt; 0; clip to ±bound (Math.Clamp: NaN passes).</summary>
     internal readonly struct DacOperator(float scale, float step, float bound) : IUnaryOperator
     {

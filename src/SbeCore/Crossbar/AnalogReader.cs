@@ -31,7 +31,8 @@ internal sealed partial class AnalogReader
     private readonly ParallelKernels _product = new();
     private PartScratch[] _parts = [];
     private float[] _inputs = [];
-    private float[] _scales = [];
+    private float[] _scales = [];      // per input vector: the noise-management value s (1 without noise management)
+    private float[] _inputScales = []; // per input vector: the DAC's scale 1/s, or 0 when the vector reads zero
 
     // The read in flight, in fields so that parts on other threads see it.
     private IOConfig _io = null!;
@@ -73,7 +74,7 @@ internal sealed partial class AnalogReader
     {
         int inLen = transposed ? rows : cols, outLen = transposed ? cols : rows;
         if (_inputs.Length < n * inLen) _inputs = new float[n * inLen];
-        if (_scales.Length < n) _scales = new float[n];
+        if (_scales.Length < n) { _scales = new float[n]; _inputScales = new float[n]; }
         int group = _group = GroupSize(inLen, outLen);
         int groups = (n + group - 1) / group;
         long work = (long)n * rows * cols;
@@ -123,38 +124,43 @@ internal sealed partial class AnalogReader
         var output = new Span<float>(_output + (long)first * outLen, count * outLen);
         var dac = _inputs.AsSpan(first * inLen, count * inLen);
         var scales = _scales.AsSpan(first, count);
+        var inputScales = _inputScales.AsSpan(first, count);
         switch (SimdDispatch.For(inLen))
         {
-            case SimdWidth.V512: InputSide<WidthSteps<Simd512, Vector512<float>>>(part, first, input, dac, scales, inLen); break;
-            case SimdWidth.V256: InputSide<WidthSteps<Simd256, Vector256<float>>>(part, first, input, dac, scales, inLen); break;
-            case SimdWidth.V128: InputSide<WidthSteps<Simd128, Vector128<float>>>(part, first, input, dac, scales, inLen); break;
-            default: InputSide<DispatchedSteps>(part, first, input, dac, scales, inLen); break;
+            case SimdWidth.V512: InputSide<WidthSteps<Simd512, Vector512<float>>>(part, first, input, dac, scales, inputScales, inLen); break;
+            case SimdWidth.V256: InputSide<WidthSteps<Simd256, Vector256<float>>>(part, first, input, dac, scales, inputScales, inLen); break;
+            case SimdWidth.V128: InputSide<WidthSteps<Simd128, Vector128<float>>>(part, first, input, dac, scales, inputScales, inLen); break;
+            default: InputSide<DispatchedSteps>(part, first, input, dac, scales, inputScales, inLen); break;
         }
         if (transposed) _product.BatchReadTransposed(_weights, rows, cols, cols, dac, count, output, _productThreads);
         else _product.BatchRead(_weights, rows, cols, cols, dac, count, output, _productThreads);
         switch (SimdDispatch.For(outLen))
         {
-            case SimdWidth.V512: OutputSide<WidthSteps<Simd512, Vector512<float>>>(part, first, input, scales, output); break;
-            case SimdWidth.V256: OutputSide<WidthSteps<Simd256, Vector256<float>>>(part, first, input, scales, output); break;
-            case SimdWidth.V128: OutputSide<WidthSteps<Simd128, Vector128<float>>>(part, first, input, scales, output); break;
-            default: OutputSide<DispatchedSteps>(part, first, input, scales, output); break;
+            case SimdWidth.V512: OutputSide<WidthSteps<Simd512, Vector512<float>>>(part, first, input, scales, inputScales, output); break;
+            case SimdWidth.V256: OutputSide<WidthSteps<Simd256, Vector256<float>>>(part, first, input, scales, inputScales, output); break;
+            case SimdWidth.V128: OutputSide<WidthSteps<Simd128, Vector128<float>>>(part, first, input, scales, inputScales, output); break;
+            default: OutputSide<DispatchedSteps>(part, first, input, scales, inputScales, output); break;
         }
     }
 
-    private void InputSide<TSteps>(PartScratch part, int first, ReadOnlySpan<float> input, Span<float> dac, Span<float> scales, int inLen)
+    private void InputSide<TSteps>(PartScratch part, int first, ReadOnlySpan<float> input, Span<float> dac, Span<float> scales, Span<float> inputScales, int inLen)
         where TSteps : struct, IVectorSteps
     {
-        bool block = inLen <= BlockMaxLength;
+        IOConfig io = _io;
+        bool nm = io.NoiseManagement == NoiseManagement.AbsMax, block = inLen <= BlockMaxLength;
+        var scaleOperator = new InputScaleOperator(nm, zeroWhenNonPositive: _transposed || io.InpNoise <= 0);
         for (int from = 0; from < scales.Length; from += _group)
         {
             int to = Math.Min(scales.Length, from + _group);
             part.Random.Seek(Line(first + from, output: false), _read, _group * inLen, 0);
-            if (block) InputBlock<TSteps>(part, from, to, input, dac, scales, inLen);
-            else InputVectors<TSteps>(part.Random, from, to, input, dac, scales, inLen);
+            for (int s = from; s < to; s++) scales[s] = NoiseManagementValue<TSteps>(io, nm, input.Slice(s * inLen, inLen));
+            SimdMap.Unary(scaleOperator, scales.Slice(from, to - from), inputScales.Slice(from, to - from));
+            if (block) InputBlock(part, from, to, input, dac, inputScales, inLen);
+            else InputVectors<TSteps>(part.Random, from, to, input, dac, inputScales, inLen);
         }
     }
 
-    private void OutputSide<TSteps>(PartScratch part, int first, ReadOnlySpan<float> input, ReadOnlySpan<float> scales, Span<float> output)
+    private void OutputSide<TSteps>(PartScratch part, int first, ReadOnlySpan<float> input, ReadOnlySpan<float> scales, ReadOnlySpan<float> inputScales, Span<float> output)
         where TSteps : struct, IVectorSteps
     {
         int outLen = _transposed ? _cols : _rows;
@@ -163,31 +169,26 @@ internal sealed partial class AnalogReader
         {
             int to = Math.Min(scales.Length, from + _group);
             part.Random.Seek(Line(first + from, output: true), _read, 2 * _group * outLen, 0);
-            if (block) OutputBlock<TSteps>(part, first, from, to, input, scales, output);
-            else OutputVectors<TSteps>(part.Random, first, from, to, input, scales, output);
+            if (block) OutputBlock<TSteps>(part, first, from, to, input, scales, inputScales, output);
+            else OutputVectors<TSteps>(part.Random, first, from, to, input, inputScales, output);
         }
     }
 
-    // Per input vector: the noise-management scale and the DAC (plus input noise).
-    private void InputVectors<TSteps>(RandomStream random, int from, int to, ReadOnlySpan<float> input, Span<float> dac, Span<float> scales, int inLen)
+    // Per input vector: the DAC (plus input noise), or zeros.
+    private void InputVectors<TSteps>(RandomStream random, int from, int to, ReadOnlySpan<float> input, Span<float> dac, ReadOnlySpan<float> inputScales, int inLen)
         where TSteps : struct, IVectorSteps
     {
         IOConfig io = _io;
-        bool transposed = _transposed;
-        bool nm = io.NoiseManagement == NoiseManagement.AbsMax;
         float inStep = Step(io.InpRes, io.InpBound);
         for (int s = from; s < to; s++)
         {
-            var x = input.Slice(s * inLen, inLen);
-            float nmValue = NoiseManagementValue<TSteps>(io, nm, x);
-            scales[s] = nmValue;
             var xq = dac.Slice(s * inLen, inLen);
-            if (ReadsZero(io, nm, nmValue, transposed)) xq.Clear();
-            else Convert<TSteps>(io, x, InputScale(nm, nmValue, 1f), inStep, xq, random);
+            if (inputScales[s] == 0) xq.Clear();
+            else Convert<TSteps>(io, input.Slice(s * inLen, inLen), inputScales[s], inStep, xq, random);
         }
     }
 
-    // The noise-management scale s = max|x|, capped at nm_thres (1 without noise management).
+    // The noise-management value s = max|x|, capped at nm_thres (1 without noise management).
     private static float NoiseManagementValue<TSteps>(IOConfig io, bool nm, ReadOnlySpan<float> x) where TSteps : struct, IVectorSteps
     {
         float nmValue = nm ? TSteps.AbsMax(x) : 1f;
@@ -197,32 +198,32 @@ internal sealed partial class AnalogReader
 
     // Per output vector: weight and output noise, the ADC, iterative bound management (halve the input, read the vector
     // again) and the rescale. The stream stands at vector `from`'s first draw.
-    private void OutputVectors<TSteps>(RandomStream random, int first, int from, int to, ReadOnlySpan<float> input, ReadOnlySpan<float> scales, Span<float> output)
+    private void OutputVectors<TSteps>(RandomStream random, int first, int from, int to, ReadOnlySpan<float> input, ReadOnlySpan<float> inputScales, Span<float> output)
         where TSteps : struct, IVectorSteps
     {
         IOConfig io = _io;
         bool transposed = _transposed;
         int rows = _rows, cols = _cols;
         int inLen = transposed ? rows : cols, outLen = transposed ? cols : rows;
-        bool nm = io.NoiseManagement == NoiseManagement.AbsMax;
         bool bm = BoundManaged(io, transposed);
+        var factors = new OutputFactorOperator(io.NoiseManagement == NoiseManagement.AbsMax, bm, transposed);
         float inStep = Step(io.InpRes, io.InpBound), outStep = OutputStep(io);
         for (int s = from; s < to; s++)
         {
             var y = output.Slice(s * outLen, outLen);
-            float nmValue = scales[s];
-            if (ReadsZero(io, nm, nmValue, transposed)) { y.Clear(); continue; }
+            float inputScale = inputScales[s];
+            if (inputScale == 0) { y.Clear(); continue; }
             var x = input.Slice(s * inLen, inLen);
             var xq = _inputs.AsSpan((first + s) * inLen, inLen);
-            float reduction = 1f, scale = InputScale(nm, nmValue, reduction);
+            float nmValue = _scales[first + s], reduction = 1f, scale = inputScale;
             while (true)
             {
-                bool passed = Finalize<TSteps>(io, y, xq, outStep, Scaling(nm, nmValue, bm), OutputFactor(transposed, bm, nmValue, scale), random);
+                bool passed = Finalize<TSteps>(io, y, xq, outStep, factors.Scales(nmValue), factors.Factor(nmValue, scale), random);
                 if (!bm || passed || (int)reduction > io.MaxBmFactor || (inStep > 0 && reduction > io.MaxBmRes / inStep)) break;
                 // An output hit the bound: halve the input and read this vector again (rare: the input's own width is
-                // not this side's, so the DAC picks it).
+                // not this side's, so the DAC picks it). aihwkit divides the scale by the reduction.
                 reduction *= 2f;
-                scale = InputScale(nm, nmValue, reduction);
+                scale = inputScale / reduction;
                 Convert<DispatchedSteps>(io, x, scale, inStep, xq, random);
                 if (transposed) Blas.GemvT(_weights, rows, cols, cols, xq, y);
                 else Blas.Gemv(_weights, rows, cols, cols, xq, y);
@@ -235,28 +236,7 @@ internal sealed partial class AnalogReader
 
     private static float OutputStep(IOConfig io) => float.IsFinite(io.OutBound) ? Step(io.OutRes, io.OutBound) : 0f;
 
-    // aihwkit multiplies by out_scale / scale (forward) or by nm_scale (backward, where scale is 1/nm_scale and there is
-    // no bound management); 1/(1/s) need not equal s in float32, so mirror each.
-    private static bool Scaling(bool nm, float nmValue, bool bm) => (nm && nmValue > 0) || bm;
-
-    private static float OutputFactor(bool transposed, bool bm, float nmValue, float scale) => transposed && !bm ? nmValue : 1f / scale;
-
     private uint Line(int sample, bool output) => (uint)(2 * (sample / _group) + (output ? 1 : 0));
-
-    // aihwkit: an all-zero input with noise management reads 0 (forward: unless there is input noise). An input so small
-    // that 1 / max|x| overflows (all subnormal) reads 0 too: aihwkit's forward read returns 0 there (its output is
-    // multiplied by 1 / scale = 0), while its backward read returns NaN (0 x inf in the DAC); both directions give 0 here,
-    // the value the read would have without the scaling (documented in docs/crossbar.md, parity).
-    private static bool ReadsZero(IOConfig io, bool nm, float nmValue, bool transposed) =>
-        nm && (nmValue <= 0 ? transposed || io.InpNoise <= 0 : float.IsPositiveInfinity(1f / nmValue));
-
-    // aihwkit: scale = 1; scale /= nm_scale (if managed and > 0); scale /= bm reduction. The DAC multiplies by it.
-    private static float InputScale(bool nm, float nmValue, float reduction)
-    {
-        float scale = 1f;
-        if (nm && nmValue > 0) scale /= nmValue;
-        return scale / reduction;
-    }
 
     // aihwkit checkRes: res < 0 -> 0 (off), res > 1 -> 1/res (a number of states); the step is res * (2 bound).
     internal static float Step(float res, float bound)
