@@ -38,9 +38,9 @@ public sealed partial class CrossbarTile
             if (rowMask == 0) continue;
             float rowDir = w.RowDirection[i];
             if (noisy) EnterRow(c, i, 0);
-            if (width == SimdWidth.V512) RowBlocks512(w, i, rowMask, rowDir, random, ref total, ref clipped);
-            else if (width == SimdWidth.V256) RowBlocks256(w, i, rowMask, rowDir, random, ref total, ref clipped);
-            else if (width == SimdWidth.V128) RowBlocks128(w, i, rowMask, rowDir, random, ref total, ref clipped);
+            if (width == SimdWidth.V512) RowBlocks512(c, w, i, rowMask, rowDir, ref total, ref clipped);
+            else if (width == SimdWidth.V256) RowBlocks256(c, w, i, rowMask, rowDir, ref total, ref clipped);
+            else if (width == SimdWidth.V128) RowBlocks128(c, w, i, rowMask, rowDir, ref total, ref clipped);
             else
             {
                 for (int a = 0; a < active; a++)
@@ -125,21 +125,23 @@ public sealed partial class CrossbarTile
     }
 
     // Width entry points of the block step (tests reach each through SimdDispatch.Force).
-    private void RowBlocks512(PulseWrite w, int i, ulong rowMask, float rowDir, RandomStream random, ref long total, ref long clipped)
-        => RowBlocks<Simd512, Vector512<float>, Vector512<ulong>, SimdLaw512>(w, i, rowMask, rowDir, random, ref total, ref clipped);
-    private void RowBlocks256(PulseWrite w, int i, ulong rowMask, float rowDir, RandomStream random, ref long total, ref long clipped)
-        => RowBlocks<Simd256, Vector256<float>, Vector256<ulong>, SimdLaw256>(w, i, rowMask, rowDir, random, ref total, ref clipped);
-    private void RowBlocks128(PulseWrite w, int i, ulong rowMask, float rowDir, RandomStream random, ref long total, ref long clipped)
-        => RowBlocks<Simd128, Vector128<float>, Vector128<ulong>, SimdLaw128>(w, i, rowMask, rowDir, random, ref total, ref clipped);
+    private void RowBlocks512(PulseContext c, PulseWrite w, int i, ulong rowMask, float rowDir, ref long total, ref long clipped)
+        => RowBlocks<Simd512, Vector512<float>, Vector512<ulong>, SimdLaw512>(c, w, i, rowMask, rowDir, ref total, ref clipped);
+    private void RowBlocks256(PulseContext c, PulseWrite w, int i, ulong rowMask, float rowDir, ref long total, ref long clipped)
+        => RowBlocks<Simd256, Vector256<float>, Vector256<ulong>, SimdLaw256>(c, w, i, rowMask, rowDir, ref total, ref clipped);
+    private void RowBlocks128(PulseContext c, PulseWrite w, int i, ulong rowMask, float rowDir, ref long total, ref long clipped)
+        => RowBlocks<Simd128, Vector128<float>, Vector128<ulong>, SimdLaw128>(c, w, i, rowMask, rowDir, ref total, ref clipped);
 
     // A row's active blocks in column order, a partial last block by the scalar path. Each full block of 16 devices
     // goes in Block / Count chunks of Count lanes: the coincidences give the counts in register, the law's step (TLaw:
     // the same width's law operations) applies them. The lanes with pulses take the row's next Gaussians in lane
     // (column) order, as the scalar path does, through an expanding load. Not inlined: each width is its own specialised
-    // method, one call per row, with the row's arrays and broadcasts in locals (the refill and clip calls in the loop
-    // would make the compiler reload fields).
+    // method, one call per row, with the row's arrays and broadcasts in locals. The block loop makes no calls (with one,
+    // every vector live across it would be kept on the stack, vector registers being caller-saved): the Gaussians are
+    // topped up between runs of blocks, and a chunk with a lane outside [w_min, w_max] waits in the context's scratch,
+    // its weights not yet stored, until the row's blocks are done.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void RowBlocks<TOps, TVec, TBits, TLaw>(PulseWrite w, int i, ulong rowMask, float rowDir, RandomStream random, ref long total, ref long clipped)
+    private void RowBlocks<TOps, TVec, TBits, TLaw>(PulseContext c, PulseWrite w, int i, ulong rowMask, float rowDir, ref long total, ref long clipped)
         where TOps : struct, ISimdBitOps<TVec, TBits>, ISimdExpandOps<TVec> where TVec : struct where TBits : struct where TLaw : struct, ISimdLawOps<TVec>
     {
         int active = w.Active, cols = Cols, lanes = TOps.Count, half = lanes / 2;
@@ -147,6 +149,7 @@ public sealed partial class CrossbarTile
         ulong[] blockUnion = w.BlockUnion;
         float std = _constantStep!.Std;
         bool noisy = std > 0;
+        RandomStream random = c.Random;
         TBits rowMaskV = TOps.BroadcastBits(rowMask);
         TVec rowDirV = TOps.Broadcast(rowDir);
         ref ulong colMasks = ref MemoryMarshal.GetArrayDataReference(w.ColMasks);
@@ -158,50 +161,74 @@ public sealed partial class CrossbarTile
         ref float down = ref MemoryMarshal.GetArrayDataReference(_constantStep.ScaleDown);
         ref float wMax = ref MemoryMarshal.GetArrayDataReference(_wMax);
         ref float wMin = ref MemoryMarshal.GetArrayDataReference(_wMin);
-        float[] gaussians = random.GaussianBuffer;
-        for (int a = 0; a < active; a++)
+        ref float gaussians = ref MemoryMarshal.GetArrayDataReference(random.GaussianBuffer);
+        ref float pendingNext = ref MemoryMarshal.GetArrayDataReference(c.PendingClip(cols, out int[] pendingAt));
+        int pending = 0, partial = -1;
+        long rowTotal = 0;
+        for (int a = 0; a < active;)
         {
-            if ((rowMask & blockUnion[a]) == 0) continue;
-            int j = activeBlocks[a] * Block;
-            if (j + Block > cols)
+            int g = 0, gEnd = 0;
+            if (noisy)
             {
-                RowBlockScalar(w, i, j, cols - j, rowMask, rowDir, random, ref total, ref clipped);
-                continue;
+                random.EnsureGaussians(MaxBlockGaussians);
+                g = random.GaussianPosition;
+                gEnd = random.GaussianEnd;
             }
-            for (int part = 0; part < Block; part += lanes)
+            for (; a < active; a++)
             {
-                int jp = j + part;
-                nuint k = (nuint)(i * cols + jp);
-                TBits c0 = TOps.PopCountBits(TOps.AndBits(TOps.LoadBits(ref colMasks, (nuint)jp), rowMaskV));
-                TBits c1 = TOps.PopCountBits(TOps.AndBits(TOps.LoadBits(ref colMasks, (nuint)(jp + half)), rowMaskV));
-                TVec n = TOps.NarrowToSingle(c0, c1);
-                if (!TOps.AnyBitSet(n)) continue;
-                TOps.StoreBits(TOps.AddBits(TOps.LoadBits(ref pulses, k), c0), ref pulses, k);
-                TOps.StoreBits(TOps.AddBits(TOps.LoadBits(ref pulses, k + (nuint)half), c1), ref pulses, k + (nuint)half);
-                total += (long)TOps.SumBits(TOps.AddBits(c0, c1));
-
-                TVec direction = TOps.Multiply(rowDirV, TOps.Load(ref colDirection, (nuint)jp));
-                TVec step = TOps.Select(TOps.GreaterThan(direction, TOps.Zero), TOps.Load(ref up, k), TOps.Load(ref down, k));
-                TVec xi = TOps.Zero;
-                if (noisy)
+                if ((rowMask & blockUnion[a]) == 0) continue;
+                int j = activeBlocks[a] * Block;
+                if (j + Block > cols) { partial = j; a = active; break; } // the last active block
+                if (noisy && g + Block > gEnd) break; // top up the Gaussians first
+                for (int part = 0; part < Block; part += lanes)
                 {
-                    TVec live = TOps.GreaterThan(n, TOps.Zero);
-                    uint liveBits = TOps.MaskBits(live);
-                    random.EnsureGaussians(lanes);
-                    int g = random.GaussianPosition;
-                    xi = TOps.LoadExpanded(ref gaussians[g], live, liveBits);
-                    random.GaussianPosition = g + BitOperations.PopCount(liveBits);
+                    int jp = j + part;
+                    nuint k = (nuint)(i * cols + jp);
+                    TBits c0 = TOps.PopCountBits(TOps.AndBits(TOps.LoadBits(ref colMasks, (nuint)jp), rowMaskV));
+                    TBits c1 = TOps.PopCountBits(TOps.AndBits(TOps.LoadBits(ref colMasks, (nuint)(jp + half)), rowMaskV));
+                    TVec n = TOps.NarrowToSingle(c0, c1);
+                    if (!TOps.AnyBitSet(n)) continue;
+                    TOps.StoreBits(TOps.AddBits(TOps.LoadBits(ref pulses, k), c0), ref pulses, k);
+                    TOps.StoreBits(TOps.AddBits(TOps.LoadBits(ref pulses, k + (nuint)half), c1), ref pulses, k + (nuint)half);
+                    rowTotal += (long)TOps.SumBits(TOps.AddBits(c0, c1));
+
+                    TVec direction = TOps.Multiply(rowDirV, TOps.Load(ref colDirection, (nuint)jp));
+                    TVec step = TOps.Select(TOps.GreaterThan(direction, TOps.Zero), TOps.Load(ref up, k), TOps.Load(ref down, k));
+                    TVec xi = TOps.Zero;
+                    if (noisy)
+                    {
+                        TVec live = TOps.GreaterThan(n, TOps.Zero);
+                        uint liveBits = TOps.MaskBits(live);
+                        xi = TOps.LoadExpanded(ref Unsafe.Add(ref gaussians, g), live, liveBits);
+                        g += BitOperations.PopCount(liveBits);
+                    }
+                    TVec sum = ConstantStepLaw.Aggregate<TLaw, TVec>(step, n, std, xi);
+                    TVec before = TOps.Load(ref weights, k);
+                    // Lanes without pulses keep their weight bit for bit (also a -0).
+                    TVec next = TOps.Select(TOps.EqualTo(n, TOps.Zero), before, TOps.Add(before, TOps.Multiply(direction, sum)));
+                    if (TOps.AnyBitSet(TOps.Or(TOps.GreaterThan(next, TOps.Load(ref wMax, k)), TOps.LessThan(next, TOps.Load(ref wMin, k)))))
+                    {
+                        TOps.Store(next, ref pendingNext, (nuint)(pending * lanes));
+                        pendingAt[pending++] = jp;
+                        continue;
+                    }
+                    TOps.Store(next, ref weights, k);
                 }
-                TVec sum = ConstantStepLaw.Aggregate<TLaw, TVec>(step, n, std, xi);
-                TVec before = TOps.Load(ref weights, k);
-                // Lanes without pulses keep their weight bit for bit (also a -0).
-                TVec next = TOps.Select(TOps.EqualTo(n, TOps.Zero), before, TOps.Add(before, TOps.Multiply(direction, sum)));
-                if (TOps.AnyBitSet(TOps.Or(TOps.GreaterThan(next, TOps.Load(ref wMax, k)), TOps.LessThan(next, TOps.Load(ref wMin, k)))))
-                    next = ClipLanes<TOps, TVec>(w, next, (int)k, jp, rowMask, rowDir, ref clipped);
-                TOps.Store(next, ref weights, k);
             }
+            if (noisy) random.GaussianPosition = g;
         }
+        total += rowTotal;
+        for (int p = 0; p < pending; p++)
+        {
+            int jp = pendingAt[p], k = i * cols + jp;
+            TVec next = ClipLanes<TOps, TVec>(w, TOps.Load(ref pendingNext, (nuint)(p * lanes)), k, jp, rowMask, rowDir, ref clipped);
+            TOps.Store(next, ref weights, (nuint)k);
+        }
+        if (partial >= 0) RowBlockScalar(w, i, partial, cols - partial, rowMask, rowDir, random, ref total, ref clipped);
     }
+
+    // Gaussians topped up before a run of blocks (RandomStream.EnsureGaussians' most): a block takes at most 16.
+    private const int MaxBlockGaussians = 64;
 
     // Rare: some lane left [w_min, w_max]. Clip lane by lane and count the clipped pulses as the scalar path does, from
     // the same per-lane values (weights not yet stored, counts, directions and steps recomputed bit for bit).

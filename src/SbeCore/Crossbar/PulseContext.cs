@@ -33,6 +33,17 @@ internal sealed class PulseContext
     /// <summary>Gaussians the last row group drew: the next group's first refill size (a hint; values do not depend on it).</summary>
     public int LastGroupGaussians = 64;
 
+    /// <summary>A row's chunks of new weights that left [w_min, w_max], and their columns, until the row's clip pass
+    /// (CrossbarTile.ConstantStep.cs); grown to the widest row seen.</summary>
+    public float[] PendingClip(int cols, out int[] columns)
+    {
+        if (_pendingClip.Length < cols) { _pendingClip = new float[cols]; _pendingClipColumns = new int[cols]; }
+        columns = _pendingClipColumns;
+        return _pendingClip;
+    }
+    private float[] _pendingClip = [];
+    private int[] _pendingClipColumns = [];
+
     /// <summary>Pulses and clipped pulses of this write so far.</summary>
     public long Pulses, Clipped;
 

@@ -92,6 +92,9 @@ public sealed class RandomStream
 
     internal int GaussianPosition { get => _gaussianNext; set => _gaussianNext = value; }
 
+    /// <summary>The end of the Gaussians in <see cref="GaussianBuffer"/> (those from <see cref="GaussianPosition"/> up to it are undrawn).</summary>
+    internal int GaussianEnd => _gaussianEnd;
+
     /// <summary>Keyed streams: Gaussians drawn since the last <see cref="Seek"/>.</summary>
     internal int GaussiansDrawn => (int)_gaussianBlock * Philox4x32.BlockWords - (_gaussianEnd - _gaussianNext);
 
