@@ -135,13 +135,44 @@ public sealed partial class CrossbarTile
     // A row's active blocks in column order, a partial last block by the scalar path. Each full block of 16 devices
     // goes in Block / Count chunks of Count lanes: the coincidences give the counts in register, the law's step (TLaw:
     // the same width's law operations) applies them. The lanes with pulses take the row's next Gaussians in lane
-    // (column) order, as the scalar path does, through an expanding load. Not inlined: each width is its own specialised
-    // method, one call per row, with the row's arrays and broadcasts in locals. The block loop makes no calls (with one,
-    // every vector live across it would be kept on the stack, vector registers being caller-saved): the Gaussians are
-    // topped up between runs of blocks, and a chunk with a lane outside [w_min, w_max] waits in the context's scratch,
-    // its weights not yet stored, until the row's blocks are done.
+    // (column) order, as the scalar path does, through an expanding load. Each width is its own specialised method. The
+    // blocks run in `BlockRun`, which makes no calls (across a call, the compiler keeps every live vector and most refs
+    // on the stack, vector registers being caller-saved): the Gaussians are topped up here between runs, and a chunk
+    // with a lane outside [w_min, w_max] waits in the context's scratch, its weights not yet stored, until the row's
+    // blocks are done.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void RowBlocks<TOps, TVec, TBits, TLaw>(PulseContext c, PulseWrite w, int i, ulong rowMask, float rowDir, ref long total, ref long clipped)
+        where TOps : struct, ISimdBitOps<TVec, TBits>, ISimdExpandOps<TVec> where TVec : struct where TBits : struct where TLaw : struct, ISimdLawOps<TVec>
+    {
+        bool noisy = _constantStep!.Std > 0;
+        c.EnsurePendingClip(Cols);
+        var run = new BlockRunState { Partial = -1 };
+        while (run.Next < w.Active)
+        {
+            if (noisy) c.Random.EnsureGaussians(MaxBlockGaussians);
+            BlockRun<TOps, TVec, TBits, TLaw>(c, w, i, rowMask, rowDir, ref run);
+        }
+        total += run.Pulses;
+        for (int p = 0; p < run.Pending; p++)
+        {
+            int jp = c.PendingClipColumns[p], k = i * Cols + jp;
+            TVec next = ClipLanes<TOps, TVec>(w, TOps.Load(ref c.PendingClipNext[0], (nuint)(p * TOps.Count)), k, jp, rowMask, rowDir, ref clipped);
+            TOps.Store(next, ref _weights[0], (nuint)k);
+        }
+        if (run.Partial >= 0) RowBlockScalar(w, i, run.Partial, Cols - run.Partial, rowMask, rowDir, c.Random, ref total, ref clipped);
+    }
+
+    /// <summary>Where a row's blocks stand: the next active block, the chunks waiting to be clipped, the partial last
+    /// block's first column (or -1) and the pulses counted.</summary>
+    private struct BlockRunState
+    {
+        public int Next, Pending, Partial;
+        public long Pulses;
+    }
+
+    // Blocks from run.Next on while the stream's buffered Gaussians cover a whole block; no calls.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void BlockRun<TOps, TVec, TBits, TLaw>(PulseContext c, PulseWrite w, int i, ulong rowMask, float rowDir, ref BlockRunState run)
         where TOps : struct, ISimdBitOps<TVec, TBits>, ISimdExpandOps<TVec> where TVec : struct where TBits : struct where TLaw : struct, ISimdLawOps<TVec>
     {
         int active = w.Active, cols = Cols, lanes = TOps.Count, half = lanes / 2;
@@ -150,8 +181,6 @@ public sealed partial class CrossbarTile
         float std = _constantStep!.Std;
         bool noisy = std > 0;
         RandomStream random = c.Random;
-        TBits rowMaskV = TOps.BroadcastBits(rowMask);
-        TVec rowDirV = TOps.Broadcast(rowDir);
         ref ulong colMasks = ref MemoryMarshal.GetArrayDataReference(w.ColMasks);
         ref float colDirection = ref MemoryMarshal.GetArrayDataReference(w.ColDirection);
         // The counters are longs; adding the (non-negative) counts as unsigned lanes gives the same bits.
@@ -162,69 +191,56 @@ public sealed partial class CrossbarTile
         ref float wMax = ref MemoryMarshal.GetArrayDataReference(_wMax);
         ref float wMin = ref MemoryMarshal.GetArrayDataReference(_wMin);
         ref float gaussians = ref MemoryMarshal.GetArrayDataReference(random.GaussianBuffer);
-        ref float pendingNext = ref MemoryMarshal.GetArrayDataReference(c.PendingClip(cols, out int[] pendingAt));
-        int pending = 0, partial = -1;
-        long rowTotal = 0;
-        for (int a = 0; a < active;)
+        ref float pendingNext = ref MemoryMarshal.GetArrayDataReference(c.PendingClipNext);
+        ref int pendingAt = ref MemoryMarshal.GetArrayDataReference(c.PendingClipColumns);
+        int g = noisy ? random.GaussianPosition : 0, gEnd = noisy ? random.GaussianEnd : 0;
+        TBits rowMaskV = TOps.BroadcastBits(rowMask);
+        TVec rowDirV = TOps.Broadcast(rowDir);
+        int a = run.Next, pending = run.Pending;
+        long rowPulses = 0;
+        for (; a < active; a++)
         {
-            int g = 0, gEnd = 0;
-            if (noisy)
+            if ((rowMask & blockUnion[a]) == 0) continue;
+            int j = activeBlocks[a] * Block;
+            if (j + Block > cols) { run.Partial = j; a = active; break; } // the last active block
+            if (noisy && g + Block > gEnd) break; // top up the Gaussians first
+            for (int part = 0; part < Block; part += lanes)
             {
-                random.EnsureGaussians(MaxBlockGaussians);
-                g = random.GaussianPosition;
-                gEnd = random.GaussianEnd;
-            }
-            for (; a < active; a++)
-            {
-                if ((rowMask & blockUnion[a]) == 0) continue;
-                int j = activeBlocks[a] * Block;
-                if (j + Block > cols) { partial = j; a = active; break; } // the last active block
-                if (noisy && g + Block > gEnd) break; // top up the Gaussians first
-                for (int part = 0; part < Block; part += lanes)
-                {
-                    int jp = j + part;
-                    nuint k = (nuint)(i * cols + jp);
-                    TBits c0 = TOps.PopCountBits(TOps.AndBits(TOps.LoadBits(ref colMasks, (nuint)jp), rowMaskV));
-                    TBits c1 = TOps.PopCountBits(TOps.AndBits(TOps.LoadBits(ref colMasks, (nuint)(jp + half)), rowMaskV));
-                    TVec n = TOps.NarrowToSingle(c0, c1);
-                    if (!TOps.AnyBitSet(n)) continue;
-                    TOps.StoreBits(TOps.AddBits(TOps.LoadBits(ref pulses, k), c0), ref pulses, k);
-                    TOps.StoreBits(TOps.AddBits(TOps.LoadBits(ref pulses, k + (nuint)half), c1), ref pulses, k + (nuint)half);
-                    rowTotal += (long)TOps.SumBits(TOps.AddBits(c0, c1));
+                int jp = j + part;
+                nuint k = (nuint)(i * cols + jp);
+                TBits c0 = TOps.PopCountBits(TOps.AndBits(TOps.LoadBits(ref colMasks, (nuint)jp), rowMaskV));
+                TBits c1 = TOps.PopCountBits(TOps.AndBits(TOps.LoadBits(ref colMasks, (nuint)(jp + half)), rowMaskV));
+                TVec n = TOps.NarrowToSingle(c0, c1);
+                if (!TOps.AnyBitSet(n)) continue;
+                TOps.StoreBits(TOps.AddBits(TOps.LoadBits(ref pulses, k), c0), ref pulses, k);
+                TOps.StoreBits(TOps.AddBits(TOps.LoadBits(ref pulses, k + (nuint)half), c1), ref pulses, k + (nuint)half);
+                rowPulses += (long)TOps.SumBits(TOps.AddBits(c0, c1));
 
-                    TVec direction = TOps.Multiply(rowDirV, TOps.Load(ref colDirection, (nuint)jp));
-                    TVec step = TOps.Select(TOps.GreaterThan(direction, TOps.Zero), TOps.Load(ref up, k), TOps.Load(ref down, k));
-                    TVec xi = TOps.Zero;
-                    if (noisy)
-                    {
-                        TVec live = TOps.GreaterThan(n, TOps.Zero);
-                        uint liveBits = TOps.MaskBits(live);
-                        xi = TOps.LoadExpanded(ref Unsafe.Add(ref gaussians, g), live, liveBits);
-                        g += BitOperations.PopCount(liveBits);
-                    }
-                    TVec sum = ConstantStepLaw.Aggregate<TLaw, TVec>(step, n, std, xi);
-                    TVec before = TOps.Load(ref weights, k);
-                    // Lanes without pulses keep their weight bit for bit (also a -0).
-                    TVec next = TOps.Select(TOps.EqualTo(n, TOps.Zero), before, TOps.Add(before, TOps.Multiply(direction, sum)));
-                    if (TOps.AnyBitSet(TOps.Or(TOps.GreaterThan(next, TOps.Load(ref wMax, k)), TOps.LessThan(next, TOps.Load(ref wMin, k)))))
-                    {
-                        TOps.Store(next, ref pendingNext, (nuint)(pending * lanes));
-                        pendingAt[pending++] = jp;
-                        continue;
-                    }
-                    TOps.Store(next, ref weights, k);
+                TVec direction = TOps.Multiply(rowDirV, TOps.Load(ref colDirection, (nuint)jp));
+                TVec step = TOps.Select(TOps.GreaterThan(direction, TOps.Zero), TOps.Load(ref up, k), TOps.Load(ref down, k));
+                TVec xi = TOps.Zero;
+                if (noisy)
+                {
+                    TVec live = TOps.GreaterThan(n, TOps.Zero);
+                    uint liveBits = TOps.MaskBits(live);
+                    xi = TOps.LoadExpanded(ref Unsafe.Add(ref gaussians, g), live, liveBits);
+                    g += BitOperations.PopCount(liveBits);
                 }
+                TVec sum = ConstantStepLaw.Aggregate<TLaw, TVec>(step, n, std, xi);
+                TVec before = TOps.Load(ref weights, k);
+                // Lanes without pulses keep their weight bit for bit (also a -0).
+                TVec next = TOps.Select(TOps.EqualTo(n, TOps.Zero), before, TOps.Add(before, TOps.Multiply(direction, sum)));
+                if (TOps.AnyBitSet(TOps.Or(TOps.GreaterThan(next, TOps.Load(ref wMax, k)), TOps.LessThan(next, TOps.Load(ref wMin, k)))))
+                {
+                    TOps.Store(next, ref pendingNext, (nuint)(pending * lanes));
+                    Unsafe.Add(ref pendingAt, pending++) = jp; // at most cols / lanes chunks a row
+                    continue;
+                }
+                TOps.Store(next, ref weights, k);
             }
-            if (noisy) random.GaussianPosition = g;
         }
-        total += rowTotal;
-        for (int p = 0; p < pending; p++)
-        {
-            int jp = pendingAt[p], k = i * cols + jp;
-            TVec next = ClipLanes<TOps, TVec>(w, TOps.Load(ref pendingNext, (nuint)(p * lanes)), k, jp, rowMask, rowDir, ref clipped);
-            TOps.Store(next, ref weights, (nuint)k);
-        }
-        if (partial >= 0) RowBlockScalar(w, i, partial, cols - partial, rowMask, rowDir, random, ref total, ref clipped);
+        if (noisy) random.GaussianPosition = g;
+        run.Next = a; run.Pending = pending; run.Pulses += rowPulses;
     }
 
     // Gaussians topped up before a run of blocks (RandomStream.EnsureGaussians' most): a block takes at most 16.

@@ -34,15 +34,14 @@ internal sealed class PulseContext
     public int LastGroupGaussians = 64;
 
     /// <summary>A row's chunks of new weights that left [w_min, w_max], and their columns, until the row's clip pass
-    /// (CrossbarTile.ConstantStep.cs); grown to the widest row seen.</summary>
-    public float[] PendingClip(int cols, out int[] columns)
+    /// (CrossbarTile.ConstantStep.cs): at least a row's worth each (<see cref="EnsurePendingClip"/>).</summary>
+    public float[] PendingClipNext = [];
+    public int[] PendingClipColumns = [];
+
+    public void EnsurePendingClip(int cols)
     {
-        if (_pendingClip.Length < cols) { _pendingClip = new float[cols]; _pendingClipColumns = new int[cols]; }
-        columns = _pendingClipColumns;
-        return _pendingClip;
+        if (PendingClipNext.Length < cols) { PendingClipNext = new float[cols]; PendingClipColumns = new int[cols]; }
     }
-    private float[] _pendingClip = [];
-    private int[] _pendingClipColumns = [];
 
     /// <summary>Pulses and clipped pulses of this write so far.</summary>
     public long Pulses, Clipped;
