@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
@@ -72,6 +73,8 @@ internal interface ISimdBitOps<TVec, TBits> : ISimdOps<TVec> where TVec : struct
     static abstract TBits OrBits(TBits a, TBits b);
     static abstract TBits XorBits(TBits a, TBits b);
     static abstract TBits ShiftLeftBits(TBits value, int shift);
+    /// <summary>Each lane rotated left by <paramref name="shift"/> (1-63): one instruction with AVX-512 (vprolq).</summary>
+    static abstract TBits RotateLeftBits(TBits value, [ConstantExpected(Min = 1, Max = 63)] byte shift);
     /// <summary>Each lane's population count (SimdOpsPopCount.cs).</summary>
     static abstract TBits PopCountBits(TBits value);
     /// <summary>The lanes of <paramref name="lower"/> then <paramref name="upper"/> as <see cref="ISimdOps{TVec}.Count"/> floats;

@@ -1,5 +1,7 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SbeCore.Kernels;
 
@@ -51,6 +53,9 @@ internal readonly partial struct Simd512 : ISimdElementOps<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> OrBits(Vector512<ulong> a, Vector512<ulong> b) => a | b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> XorBits(Vector512<ulong> a, Vector512<ulong> b) => a ^ b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> ShiftLeftBits(Vector512<ulong> value, int shift) => value << shift;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<ulong> RotateLeftBits(Vector512<ulong> value, [ConstantExpected(Min = 1, Max = 63)] byte shift) =>
+        Avx512F.IsSupported ? Avx512F.RotateLeft(value, shift) : (value << shift) | (value >>> (64 - shift));
 }
 
 internal readonly partial struct Simd256 : ISimdElementOps<Vector256<float>>
@@ -71,6 +76,9 @@ internal readonly partial struct Simd256 : ISimdElementOps<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> OrBits(Vector256<ulong> a, Vector256<ulong> b) => a | b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> XorBits(Vector256<ulong> a, Vector256<ulong> b) => a ^ b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> ShiftLeftBits(Vector256<ulong> value, int shift) => value << shift;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<ulong> RotateLeftBits(Vector256<ulong> value, [ConstantExpected(Min = 1, Max = 63)] byte shift) =>
+        Avx512F.VL.IsSupported ? Avx512F.VL.RotateLeft(value, shift) : (value << shift) | (value >>> (64 - shift));
 }
 
 internal readonly partial struct Simd128 : ISimdElementOps<Vector128<float>>
@@ -95,4 +103,7 @@ internal readonly partial struct Simd128 : ISimdElementOps<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<ulong> OrBits(Vector128<ulong> a, Vector128<ulong> b) => a | b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<ulong> XorBits(Vector128<ulong> a, Vector128<ulong> b) => a ^ b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<ulong> ShiftLeftBits(Vector128<ulong> value, int shift) => value << shift;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<ulong> RotateLeftBits(Vector128<ulong> value, [ConstantExpected(Min = 1, Max = 63)] byte shift) =>
+        Avx512F.VL.IsSupported ? Avx512F.VL.RotateLeft(value, shift) : (value << shift) | (value >>> (64 - shift));
 }

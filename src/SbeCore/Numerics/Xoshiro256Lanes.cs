@@ -90,22 +90,17 @@ public sealed class Xoshiro256Lanes
             {
                 // result = rotl(s1 * 5, 7) * 9, with the multiplies as shifts and adds (no 64-bit vector multiply before AVX-512)
                 TBits m5 = TOps.AddBits(TOps.ShiftLeftBits(s1, 2), s1);
-                TBits r = RotateLeft<TOps, TVec, TBits>(m5, 7);
+                TBits r = TOps.RotateLeftBits(m5, 7);
                 TOps.StoreBits(TOps.AddBits(TOps.ShiftLeftBits(r, 3), r), ref d, i);
                 TBits t = TOps.ShiftLeftBits(s1, 17);
                 s2 = TOps.XorBits(s2, s0); s3 = TOps.XorBits(s3, s1); s1 = TOps.XorBits(s1, s2); s0 = TOps.XorBits(s0, s3);
                 s2 = TOps.XorBits(s2, t);
-                s3 = RotateLeft<TOps, TVec, TBits>(s3, 45);
+                s3 = TOps.RotateLeftBits(s3, 45);
             }
             TOps.StoreBits(s0, ref s, first); TOps.StoreBits(s1, ref s, 8 + first);
             TOps.StoreBits(s2, ref s, 16 + first); TOps.StoreBits(s3, ref s, 24 + first);
         }
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TBits RotateLeft<TOps, TVec, TBits>(TBits x, int k)
-        where TOps : struct, ISimdBitOps<TVec, TBits> where TVec : struct where TBits : struct
-        => TOps.OrBits(TOps.ShiftLeftBits(x, k), TOps.ShiftRightBits(x, 64 - k));
 
     private void FillScalar(Span<ulong> destination)
     {
