@@ -197,7 +197,7 @@ public sealed partial class CrossbarTile
         TBits rowMaskV = TOps.BroadcastBits(rowMask);
         TVec rowDirV = TOps.Broadcast(rowDir);
         int a = run.Next, pending = run.Pending;
-        long rowPulses = 0;
+        TBits pulseSum = TOps.BroadcastBits(0); // summed across lanes once, after the run
         for (; a < active; a++)
         {
             if ((rowMask & blockUnion[a]) == 0) continue;
@@ -214,7 +214,7 @@ public sealed partial class CrossbarTile
                 if (!TOps.AnyBitSet(n)) continue;
                 TOps.StoreBits(TOps.AddBits(TOps.LoadBits(ref pulses, k), c0), ref pulses, k);
                 TOps.StoreBits(TOps.AddBits(TOps.LoadBits(ref pulses, k + (nuint)half), c1), ref pulses, k + (nuint)half);
-                rowPulses += (long)TOps.SumBits(TOps.AddBits(c0, c1));
+                pulseSum = TOps.AddBits(pulseSum, TOps.AddBits(c0, c1));
 
                 TVec direction = TOps.Multiply(rowDirV, TOps.Load(ref colDirection, (nuint)jp));
                 TVec step = TOps.Select(TOps.GreaterThan(direction, TOps.Zero), TOps.Load(ref up, k), TOps.Load(ref down, k));
@@ -240,7 +240,7 @@ public sealed partial class CrossbarTile
             }
         }
         if (noisy) random.GaussianPosition = g;
-        run.Next = a; run.Pending = pending; run.Pulses += rowPulses;
+        run.Next = a; run.Pending = pending; run.Pulses += (long)TOps.SumBits(pulseSum);
     }
 
     // Gaussians topped up before a run of blocks (RandomStream.EnsureGaussians' most): a block takes at most 16.
