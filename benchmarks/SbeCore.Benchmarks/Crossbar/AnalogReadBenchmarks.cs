@@ -8,7 +8,8 @@ namespace SbeCore.Benchmarks.Crossbar;
 
 /// <summary>
 /// The batched read through the I/O model (the preset: 7-bit DAC, 9-bit ADC, output noise, noise and bound
-/// management) against the plain batched read of the same shape and batch, forward and backward.
+/// management) against the plain batched read of the same shape and batch, forward and backward: LeNet-5's
+/// convolutions (6x26 with the 50,176 patches of a batch of 64, 16x151 with 6,400) and dense layers at batch 64 and 100.
 /// Run: dotnet run -c Release --project benchmarks/SbeCore.Benchmarks -- --filter '*AnalogRead*'
 /// </summary>
 [MemoryDiagnoser]
@@ -20,11 +21,11 @@ public class AnalogReadBenchmarks
         public Config() => AddJob(Job.Default.WithWarmupCount(3).WithIterationCount(12));
     }
 
-    [Params("512x512", "100x785")]
-    public string Shape { get; set; } = "512x512";
+    /// <summary>rows x cols / inputs per read.</summary>
+    [Params("6x26/50176", "16x151/6400", "100x785/64", "100x785/100", "512x512/64", "512x512/100")]
+    public string Case { get; set; } = "512x512/64";
 
-    [Params(64, 100)]
-    public int Batch { get; set; }
+    private int Batch { get; set; }
 
     private CrossbarTile _plain = null!, _io = null!;
     private float[] _inputs = [], _errors = [], _outputs = [], _back = [];
@@ -32,8 +33,10 @@ public class AnalogReadBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var dims = Shape.Split('x');
+        var parts = Case.Split('/');
+        var dims = parts[0].Split('x');
         int rows = int.Parse(dims[0]), cols = int.Parse(dims[1]);
+        Batch = int.Parse(parts[1]);
         _plain = new CrossbarTile(rows, cols, new TileConfig(), 1);
         _io = new CrossbarTile(rows, cols, new TileConfig { Forward = TileConfig.PresetIO(), Backward = TileConfig.PresetIO() }, 1);
         var rng = new Xoshiro256(2);
