@@ -5,12 +5,11 @@ using SbeCore.Numerics;
 
 namespace SbeCore.Crossbar;
 
-// Short vectors a group at a time. A convolution reads tens of thousands of vectors of a few elements (LeNet-5's first
-// layer: 50,176 of 26 inputs and 6 outputs per batch), where the per-vector steps cost more in set-up than in arithmetic.
-// Here a side runs each step once over the group's vectors laid end to end: the per-vector values (the DAC's scale, the
-// output's rescale factor) are spread over their elements, the group's Gaussians are drawn in one call and placed at
-// the vectors that draw them, and the DAC or the noisy ADC runs as one element-wise pass. Each element gets the same
-// operations and the same Gaussian as in the per-vector steps, so the bits are theirs (tested against them).
+// Short vectors a group of inputs at a time, where the one-vector steps (AnalogReader.Converters.cs) cost more in
+// set-up than in arithmetic: each step runs once over the group's vectors laid end to end. The per-vector values (the
+// DAC's scale, the output's rescale factor) are spread over their elements, the group's Gaussians are drawn in one call
+// and placed at the vectors that draw them, and the DAC or the noisy ADC runs as one element-wise pass. Each element
+// gets the same operations and the same Gaussian as one vector at a time, so the bits are those (tested against them).
 internal sealed partial class AnalogReader
 {
     /// <summary>Vectors up to this length run a group at a time (AnalogReader.Blocks.cs); longer ones one by one, where
@@ -77,7 +76,7 @@ internal sealed partial class AnalogReader
         if (done == count) return;
         part.Random.Seek(Line(first + from, output: true), _read, 2 * _group * outLen, 0);
         if (io.OutNoise > 0) part.Random.SkipGaussians(Drawing(groupScales.Slice(0, done)) * outLen);
-        OutputVectors<TSteps>(part.Random, first, from + done, to, input, inputScales, output);
+        OutputVectors<TSteps>(part.Random, first, from + done, to, input, scales, inputScales, output);
     }
 
     // perElement[s length + i] = perVector[s] at the width the vectors' length picks.

@@ -143,6 +143,8 @@ internal sealed partial class AnalogReader
         }
     }
 
+    // Group by group: the noise-management values one vector at a time, the DAC scales (0: reads zero) in one pass, then
+    // the DAC a group or a vector at a time.
     private void InputSide<TSteps>(PartScratch part, int first, ReadOnlySpan<float> input, Span<float> dac, Span<float> scales, Span<float> inputScales, int inLen)
         where TSteps : struct, IVectorSteps
     {
@@ -160,6 +162,7 @@ internal sealed partial class AnalogReader
         }
     }
 
+    // Group by group: noise, ADC, bound management and rescale, a group or a vector at a time.
     private void OutputSide<TSteps>(PartScratch part, int first, ReadOnlySpan<float> input, ReadOnlySpan<float> scales, ReadOnlySpan<float> inputScales, Span<float> output)
         where TSteps : struct, IVectorSteps
     {
@@ -170,7 +173,7 @@ internal sealed partial class AnalogReader
             int to = Math.Min(scales.Length, from + _group);
             part.Random.Seek(Line(first + from, output: true), _read, 2 * _group * outLen, 0);
             if (block) OutputBlock<TSteps>(part, first, from, to, input, scales, inputScales, output);
-            else OutputVectors<TSteps>(part.Random, first, from, to, input, inputScales, output);
+            else OutputVectors<TSteps>(part.Random, first, from, to, input, scales, inputScales, output);
         }
     }
 
@@ -198,7 +201,8 @@ internal sealed partial class AnalogReader
 
     // Per output vector: weight and output noise, the ADC, iterative bound management (halve the input, read the vector
     // again) and the rescale. The stream stands at vector `from`'s first draw.
-    private void OutputVectors<TSteps>(RandomStream random, int first, int from, int to, ReadOnlySpan<float> input, ReadOnlySpan<float> inputScales, Span<float> output)
+    private void OutputVectors<TSteps>(RandomStream random, int first, int from, int to, ReadOnlySpan<float> input, ReadOnlySpan<float> scales,
+        ReadOnlySpan<float> inputScales, Span<float> output)
         where TSteps : struct, IVectorSteps
     {
         IOConfig io = _io;
@@ -215,7 +219,7 @@ internal sealed partial class AnalogReader
             if (inputScale == 0) { y.Clear(); continue; }
             var x = input.Slice(s * inLen, inLen);
             var xq = _inputs.AsSpan((first + s) * inLen, inLen);
-            float nmValue = _scales[first + s], reduction = 1f, scale = inputScale;
+            float nmValue = scales[s], reduction = 1f, scale = inputScale;
             while (true)
             {
                 bool passed = Finalize<TSteps>(io, y, xq, outStep, factors.Scales(nmValue), factors.Factor(nmValue, scale), random);
