@@ -146,6 +146,7 @@ public sealed partial class CrossbarTile
     {
         bool noisy = _constantStep!.Std > 0;
         c.EnsurePendingClip(Cols);
+        if (Counters.PendingPulses.Length != Rows * Cols) throw new InvalidOperationException("A fused block ran without pending pulse counts (RunRows begins them).");
         var run = new BlockRunState { Partial = -1 };
         while (run.Next < w.Active)
         {
@@ -183,8 +184,8 @@ public sealed partial class CrossbarTile
         RandomStream random = c.Random;
         ref ulong colMasks = ref MemoryMarshal.GetArrayDataReference(w.ColMasks);
         ref float colDirection = ref MemoryMarshal.GetArrayDataReference(w.ColDirection);
-        // The counters are longs; adding the (non-negative) counts as unsigned lanes gives the same bits.
-        ref ulong pulses = ref Unsafe.As<long, ulong>(ref MemoryMarshal.GetArrayDataReference(Counters.PulsesPerDeviceArray));
+        // Pulse counts go to the counters' pending float lanes (TileCounters): one add per chunk, exact.
+        ref float pendingPulses = ref MemoryMarshal.GetArrayDataReference(Counters.PendingPulses);
         ref float weights = ref MemoryMarshal.GetArrayDataReference(_weights);
         ref float up = ref MemoryMarshal.GetArrayDataReference(_constantStep.ScaleUp);
         ref float down = ref MemoryMarshal.GetArrayDataReference(_constantStep.ScaleDown);
@@ -212,8 +213,7 @@ public sealed partial class CrossbarTile
                 TBits c1 = TOps.PopCountBits(TOps.AndBits(TOps.LoadBits(ref colMasks, (nuint)(jp + half)), rowMaskV));
                 TVec n = TOps.NarrowToSingle(c0, c1);
                 if (!TOps.AnyBitSet(n)) continue;
-                TOps.StoreBits(TOps.AddBits(TOps.LoadBits(ref pulses, k), c0), ref pulses, k);
-                TOps.StoreBits(TOps.AddBits(TOps.LoadBits(ref pulses, k + (nuint)half), c1), ref pulses, k + (nuint)half);
+                TOps.Store(TOps.Add(TOps.Load(ref pendingPulses, k), n), ref pendingPulses, k);
                 pulseSum = TOps.AddBits(pulseSum, TOps.AddBits(c0, c1));
 
                 TVec direction = TOps.Multiply(rowDirV, TOps.Load(ref colDirection, (nuint)jp));

@@ -125,7 +125,7 @@ public sealed partial class CrossbarTile
     {
         WriteFloats(w, _weights); WriteFloats(w, _wMin); WriteFloats(w, _wMax); WriteFloats(w, _params);
         w.Write(Counters.RankOneWrites); w.Write(Counters.TotalPulses); w.Write(Counters.ClippedPulses);
-        foreach (var p in Counters.PulsesPerDeviceArray) w.Write(p);
+        foreach (var p in Counters.PulsesPerDevice) w.Write(p);
         _updateRandom.Save(w);
         w.Write(_reads);
         if (_persistent is not null) WriteFloats(w, _persistent);

@@ -30,6 +30,7 @@ public sealed partial class CrossbarTile
     private void RunRows(int writes, long visits)
     {
         _passWrites = writes;
+        if (UsesFusedBlocks(writes)) Counters.BeginPendingWrites(writes);
         int parts = (int)Math.Clamp(Math.Min(_threads, visits / Math.Max(1, MinVisitsPerThread)), 1, (Rows + PulseTuning.RowGroup - 1) / PulseTuning.RowGroup);
         int per = (Rows + parts - 1) / parts;
         per = (per + PulseTuning.RowGroup - 1) / PulseTuning.RowGroup * PulseTuning.RowGroup;
@@ -52,6 +53,19 @@ public sealed partial class CrossbarTile
                 _cellArrays[a].Counters.ClippedPulses += c.CellClipped[a];
             }
         }
+    }
+
+    // Whether a write of the pass runs ConstantStep's fused blocks (CrossbarTile.ConstantStep.cs), which count pulses in
+    // the counters' pending float lanes.
+    private bool UsesFusedBlocks(int writes)
+    {
+        if (_constantStep is null) return false;
+        for (int w = 0; w < writes; w++)
+        {
+            var write = _pass[w];
+            if (write.HasPulses && write.Step == PulsedStep.Stochastic && write.Words == 1 && !write.Sparse) return true;
+        }
+        return false;
     }
 
     private void RunPart(int part)

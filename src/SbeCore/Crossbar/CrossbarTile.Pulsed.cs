@@ -88,6 +88,7 @@ public sealed partial class CrossbarTile
         _colMaskKey = DrawKey(Seed, 6);
         _rowMaskKey = DrawKey(Seed, 7);
         _runPart = RunPart;
+        if (_constantStep is not null) Counters.AllocatePending(); // the fused blocks count pulses there
         _colThreshold = new uint[PulseMasks.PaddedLines(Cols)];
         EnsureContexts(1);
         EnsurePass(1); // every buffer sized for the longest pulse train: a longer train seen late in training allocates nothing

@@ -112,6 +112,33 @@ public class ConstantStepWidthTests
         SteadyState.AssertAllocatesNothing(() => { for (int i = 0; i < 20; i++) { tile.Update(0.05f, d, x); tile.Update(-0.05f, d, x); } });
     }
 
+    // The fused blocks count pulses in float lanes folded into the 64-bit counters on every read and before 2^24 could
+    // be reached (TileCounters); folded often here, the counts stay those of the scalar path, which counts directly.
+    [Fact]
+    public void PendingPulseCountsFoldIntoTheCountersExactly()
+    {
+        var config = new TileConfig { Device = new ConstantStepDevice { DwMinStd = 0.3f }, Update = new UpdateConfig { DesiredBl = 31, UpdateBlManagement = false } };
+        var fused = new CrossbarTile(48, 64, config, 4);
+        var scalar = new CrossbarTile(48, 64, config, 4);
+        fused.Counters.MaxPendingWrites = 5;
+        var rng = new Xoshiro256(8);
+        for (int t = 0; t < 20; t++)
+        {
+            float[] dk = TileTestHelpers.Uniform(ref rng, 3 * 48), xk = TileTestHelpers.Uniform(ref rng, 3 * 64);
+            float[] s = [1f, -0.5f, 0.75f];
+            UpdateAt(BlockWidths[0], fused, 0.02f, dk.AsSpan(0, 48).ToArray(), xk.AsSpan(0, 64).ToArray());
+            UpdateAt(SimdWidth.Scalar, scalar, 0.02f, dk.AsSpan(0, 48).ToArray(), xk.AsSpan(0, 64).ToArray());
+            using (SimdDispatch.Force(BlockWidths[0])) fused.UpdateRankK(0.02f, s, dk, xk);
+            using (SimdDispatch.Force(SimdWidth.Scalar)) scalar.UpdateRankK(0.02f, s, dk, xk);
+            if (t % 7 == 3) Assert.True(fused.Counters.PulsesPerDevice.SequenceEqual(scalar.Counters.PulsesPerDevice), $"after {t + 1} rounds");
+        }
+        Assert.True(BlockWidths[0] == SimdWidth.Scalar || fused.Counters.PendingFolds > 3, $"{fused.Counters.PendingFolds} folds");
+        Assert.True(fused.Counters.PulsesPerDevice.SequenceEqual(scalar.Counters.PulsesPerDevice));
+        Assert.Equal(scalar.Counters.TotalPulses, fused.Counters.TotalPulses);
+        Assert.Equal(scalar.Counters.MaxPulsesPerDevice, fused.Counters.MaxPulsesPerDevice);
+        Assert.True(fused.Weights.ToArray().SequenceEqual(scalar.Weights.ToArray()));
+    }
+
     [Fact]
     public void SteadyStateUpdatesAllocateNothingAtEveryBlockWidth()
     {
