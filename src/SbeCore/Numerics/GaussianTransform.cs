@@ -42,24 +42,27 @@ internal static class GaussianTransform
         for (; i < n; i++) Pair<SimdMathScalar, float>(ref a, ref b, i);
     }
 
-    /// <summary>Blocks of 64 uniforms in [0, 1) on the 2^-24 grid become 64 normals each: u1 is the first 32 plus
-    /// 2^-24 (in (0, 1], exact), u2 the last 32; the cosines replace the first half, the sines the second. One call
-    /// for a whole refill of a keyed stream.</summary>
-    public static void BoxMullerBlocks(Span<float> values)
+    /// <summary>Blocks of 64 32-bit draws become 64 normals each: the draws' uniforms in [0, 1) on the 2^-24 grid
+    /// (<see cref="RandomKernels.ToUnit"/>), u1 the first 32 plus 2^-24 (in (0, 1], exact), u2 the last 32; the cosines
+    /// go to the first half of the block's values, the sines to the second. One call for a whole refill of a keyed
+    /// stream, the uniforms never stored.</summary>
+    public static void BoxMullerBlocks(ReadOnlySpan<uint> draws, Span<float> values)
     {
-        if (values.Length % 64 != 0) throw new ArgumentException($"values has {values.Length} elements, not a multiple of 64.", nameof(values));
+        if (draws.Length % 64 != 0 || values.Length != draws.Length)
+            throw new ArgumentException($"{draws.Length} draws for {values.Length} values: both must be the same multiple of 64.", nameof(values));
         switch (SimdDispatch.Widest)
         {
-            case SimdWidth.V512: BlocksCore<SimdMath512, Vector512<float>>(values); break;
-            case SimdWidth.V256: BlocksCore<SimdMath256, Vector256<float>>(values); break;
-            case SimdWidth.V128: BlocksCore<SimdMath128, Vector128<float>>(values); break;
-            default: BlocksCore<SimdMathScalar, float>(values); break;
+            case SimdWidth.V512: BlocksCore<SimdMath512, Vector512<float>>(draws, values); break;
+            case SimdWidth.V256: BlocksCore<SimdMath256, Vector256<float>>(draws, values); break;
+            case SimdWidth.V128: BlocksCore<SimdMath128, Vector128<float>>(draws, values); break;
+            default: BlocksCore<SimdMathScalar, float>(draws, values); break;
         }
     }
 
-    private static void BlocksCore<TOps, TVec>(Span<float> values)
+    private static void BlocksCore<TOps, TVec>(ReadOnlySpan<uint> draws, Span<float> values)
         where TOps : struct, ISimdMathOps<TVec> where TVec : struct
     {
+        ref uint d = ref MemoryMarshal.GetReference(draws);
         ref float v = ref MemoryMarshal.GetReference(values);
         TVec ulp = TOps.Broadcast(1f / (1 << 24));
         for (nuint block = 0; block < (nuint)values.Length; block += 64)
@@ -68,8 +71,8 @@ internal static class GaussianTransform
             ref float b = ref Unsafe.Add(ref v, block + 32);
             for (nuint i = 0; i < 32; i += (nuint)TOps.Count)
             {
-                TVec r = TOps.Sqrt(TOps.Multiply(TOps.Broadcast(-2f), Log<TOps, TVec>(TOps.Add(TOps.Load(ref a, i), ulp))));
-                var (sin, cos) = SinCosTwoPi<TOps, TVec>(TOps.Load(ref b, i));
+                TVec r = TOps.Sqrt(TOps.Multiply(TOps.Broadcast(-2f), Log<TOps, TVec>(TOps.Add(TOps.UnitFromDraws(ref d, block + i), ulp))));
+                var (sin, cos) = SinCosTwoPi<TOps, TVec>(TOps.UnitFromDraws(ref d, block + 32 + i));
                 TOps.Store(TOps.Multiply(r, cos), ref a, i);
                 TOps.Store(TOps.Multiply(r, sin), ref b, i);
             }

@@ -198,9 +198,7 @@ public sealed class RandomStream
         if (_gaussianBlock == 0) SeedLine(_gaussianKey, _gaussianLanes!);
         _gaussianLanes!.Fill(_bits.AsSpan(0, words / 2));
         var draws = MemoryMarshal.Cast<ulong, uint>(_bits.AsSpan()).Slice(0, words);
-        var values = _gaussian.AsSpan(offset, words);
-        RandomKernels.ToUnit(draws, values, 0);
-        GaussianTransform.BoxMullerBlocks(values);
+        GaussianTransform.BoxMullerBlocks(draws, _gaussian.AsSpan(offset, words));
         _gaussianBlock += (uint)blocks;
         _gaussianNext = 0; _gaussianEnd = offset + words;
         _gaussianRefill = Math.Min(2 * _gaussianRefill, BufferLength / Philox4x32.BlockWords);
