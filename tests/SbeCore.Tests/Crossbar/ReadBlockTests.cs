@@ -41,10 +41,12 @@ public class ReadBlockTests
         const int n = 700; // several groups, the last one partial
         var x = Uniform(ref rng, n * cols, 1f);
         var d = Uniform(ref rng, n * rows, 1f);
-        // Whole vectors of zeros (they read zero and draw nothing), alone and in runs, and a few tiny ones.
+        // Whole vectors of zeros (they read zero and draw nothing), alone and in runs, tiny ones and subnormal ones.
         for (int j = 0; j < n; j += 7) x.AsSpan(j * cols, cols).Clear();
         for (int j = 0; j < n; j++) if (j % 4 != 1) d.AsSpan(j * rows, rows).Clear();
         for (int j = 3; j < n; j += 50) x.AsSpan(j * cols, cols).Fill(1e-30f);
+        for (int j = 5; j < n; j += 61) x.AsSpan(j * cols, cols).Fill(-1e-39f); // subnormal: 1 / max|x| overflows, reads zero
+        for (int j = 9; j < n; j += 40) d.AsSpan(j * rows, rows).Fill(2e-39f);
         (float[] Y, float[] Z) Read(int blockMaxLength, int threads)
         {
             var tile = new CrossbarTile(rows, cols, new TileConfig { Forward = io, Backward = io }, 3)
