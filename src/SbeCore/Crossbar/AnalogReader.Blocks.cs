@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using SbeCore.Kernels;
 using SbeCore.Numerics;
@@ -69,8 +68,8 @@ internal sealed partial class AnalogReader
         int drawing = Drawing(groupScales);
         ReadOnlySpan<float> noise = io.OutNoise > 0 ? DrawForVectors(part, groupScales, drawing, outLen) : default;
         var destination = bm ? PartScratch.Grow(ref part.Staged, y.Length) : y;
-        int hitAt = NoisyAdc(y, noise, io.OutNoise, perElement.Slice(0, y.Length), destination, OutputStep(io), io.OutBound, io.BmTestNegativeBound, stopAtHit: bm);
-        int done = hitAt >= 0 ? hitAt / outLen : count;
+        int hitAt = NoisyAdc(y, noise, io.OutNoise, perElement.Slice(0, y.Length), 1f, destination, OutputStep(io), io.OutBound, io.BmTestNegativeBound, stopAtHit: bm);
+        int done = bm && hitAt >= 0 ? hitAt / outLen : count; // without bound management a hit changes nothing
         if (bm) destination.Slice(0, done * outLen).CopyTo(y);
         if (drawing < count) ClearZeroVectors(groupScales.Slice(0, done), y, outLen);
         if (done == count) return;
@@ -119,70 +118,5 @@ internal sealed partial class AnalogReader
     {
         for (int s = 0; s < inputScales.Length; s++)
             if (inputScales[s] == 0) values.Slice(s * length, length).Clear();
-    }
-
-    /// <summary>
-    /// destination = clip(rint((y + sigma noise) / step) step, ±bound) times factor, element by element (noise empty: no
-    /// noise); the per-vector output step's operations (<see cref="WidthSteps{TOps,TVec}"/>). Returns the first index
-    /// of the stretch (a vector's width of elements) in which an output hit the bound (above +bound, or below -bound
-    /// with <paramref name="testNegative"/>), the pass stopping there, or -1 (always without <paramref name="stopAtHit"/>).
-    /// The destination may be y.
-    /// </summary>
-    internal static int NoisyAdc(ReadOnlySpan<float> y, ReadOnlySpan<float> noise, float sigma, ReadOnlySpan<float> factor,
-        Span<float> destination, float step, float bound, bool testNegative, bool stopAtHit)
-    {
-        if (factor.Length != y.Length || destination.Length != y.Length || (!noise.IsEmpty && noise.Length < y.Length))
-            throw new ArgumentException("The noisy ADC's factors and destination must be as long as its outputs, and its noise at least as long.");
-        return SimdDispatch.For(y.Length) switch
-        {
-            SimdWidth.V512 => NoisyAdcCore<Simd512, Vector512<float>>(y, noise, sigma, factor, destination, step, bound, testNegative, stopAtHit),
-            SimdWidth.V256 => NoisyAdcCore<Simd256, Vector256<float>>(y, noise, sigma, factor, destination, step, bound, testNegative, stopAtHit),
-            SimdWidth.V128 => NoisyAdcCore<Simd128, Vector128<float>>(y, noise, sigma, factor, destination, step, bound, testNegative, stopAtHit),
-            _ => NoisyAdcScalar(y, noise, sigma, factor, destination, step, bound, testNegative, stopAtHit),
-        };
-    }
-
-    private static int NoisyAdcCore<TOps, TVec>(ReadOnlySpan<float> y, ReadOnlySpan<float> noise, float sigma, ReadOnlySpan<float> factor,
-        Span<float> destination, float step, float bound, bool testNegative, bool stopAtHit)
-        where TOps : struct, ISimdElementOps<TVec> where TVec : struct
-    {
-        ref float ry = ref MemoryMarshal.GetReference(y);
-        ref float rg = ref MemoryMarshal.GetReference(noise);
-        ref float rf = ref MemoryMarshal.GetReference(factor);
-        ref float rd = ref MemoryMarshal.GetReference(destination);
-        bool noisy = !noise.IsEmpty, quantize = step > 0;
-        TVec s = TOps.Broadcast(step), upper = TOps.Broadcast(bound), lower = TOps.Broadcast(-bound), g = TOps.Broadcast(sigma);
-        TVec all = TOps.Broadcast(BitConverter.UInt32BitsToSingle(~0u)), testLower = testNegative ? all : TOps.Zero;
-        int n = y.Length, whole = n - n % TOps.Count;
-        // The last stretch ends at the last element; in place, it keeps the lanes the one before finished.
-        for (int i = 0; i < n; i += TOps.Count)
-        {
-            bool tail = i >= whole;
-            nuint at = (nuint)(tail ? n - TOps.Count : i);
-            TVec fresh = tail ? TOps.TailMask(n - whole) : all;
-            TVec v = TOps.Load(ref ry, at);
-            if (noisy) v = TOps.Add(v, TOps.Multiply(g, TOps.Load(ref rg, at)));
-            if (quantize) v = TOps.Multiply(TOps.Round(TOps.Divide(v, s)), s);
-            TVec above = TOps.GreaterThan(v, upper), below = TOps.LessThan(v, lower);
-            if (stopAtHit && TOps.AnyBitSet(TOps.And(fresh, TOps.Or(above, TOps.And(below, testLower))))) return (int)at;
-            v = TOps.Select(above, upper, TOps.Select(below, lower, v));
-            v = TOps.Multiply(v, TOps.Load(ref rf, at));
-            TOps.Store(TOps.Select(fresh, v, TOps.Load(ref rd, at)), ref rd, at);
-        }
-        return -1;
-    }
-
-    private static int NoisyAdcScalar(ReadOnlySpan<float> y, ReadOnlySpan<float> noise, float sigma, ReadOnlySpan<float> factor,
-        Span<float> destination, float step, float bound, bool testNegative, bool stopAtHit)
-    {
-        for (int i = 0; i < y.Length; i++)
-        {
-            float v = y[i];
-            if (!noise.IsEmpty) v += sigma * noise[i];
-            if (step > 0) v = MathF.Round(v / step) * step;
-            if (stopAtHit && (v > bound || (testNegative && v < -bound))) return i;
-            destination[i] = Math.Clamp(v, -bound, bound) * factor[i];
-        }
-        return -1;
     }
 }

@@ -110,41 +110,20 @@ internal sealed partial class AnalogReader
             return passed;
         }
 
+        // One run: its Gaussians straight from the stream's buffer, the output step at this width.
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static bool Run(Span<float> y, float outNoise, float step, float bound, bool testNegative, bool scaling, float factor, RandomStream random)
         {
             int n = y.Length;
             RequireFits(n);
-            float[] gaussians = random.GaussianBuffer;
-            int position = 0;
-            bool noisy = outNoise > 0;
-            if (noisy)
+            ReadOnlySpan<float> noise = default;
+            if (outNoise > 0)
             {
                 random.EnsureGaussians(n);
-                position = random.GaussianPosition;
-                random.GaussianPosition = position + n;
+                noise = random.GaussianBuffer.AsSpan(random.GaussianPosition, n);
+                random.GaussianPosition += n;
             }
-            ref float r = ref MemoryMarshal.GetReference(y);
-            ref float g = ref gaussians[position];
-            TVec sigma = TOps.Broadcast(outNoise), s = TOps.Broadcast(step), upper = TOps.Broadcast(bound), lower = TOps.Broadcast(-bound), f = TOps.Broadcast(factor);
-            TVec hit = TOps.Zero, testLower = testNegative ? TOps.Broadcast(BitConverter.UInt32BitsToSingle(~0u)) : TOps.Zero;
-            bool quantize = step > 0;
-            int whole = n - n % TOps.Count;
-            for (int i = 0; i < n; i += TOps.Count)
-            {
-                bool tail = i >= whole;
-                int at = tail ? n - TOps.Count : i;
-                TVec fresh = tail ? TOps.TailMask(n - whole) : TOps.Broadcast(BitConverter.UInt32BitsToSingle(~0u));
-                TVec old = TOps.Load(ref r, (nuint)at), v = old;
-                if (noisy) v = TOps.Add(v, TOps.Multiply(sigma, TOps.Load(ref g, (nuint)at))); // AddScaledOperator: y + σ ξ
-                if (quantize) v = TOps.Multiply(TOps.Round(TOps.Divide(v, s)), s);
-                TVec above = TOps.GreaterThan(v, upper), below = TOps.LessThan(v, lower);
-                hit = TOps.Or(hit, TOps.And(fresh, TOps.Or(above, TOps.And(below, testLower))));
-                v = TOps.Select(above, upper, TOps.Select(below, lower, v));
-                if (scaling) v = TOps.Multiply(v, f); // MultiplyOperator: the ADC's output times the factor
-                TOps.Store(TOps.Select(fresh, v, old), ref r, (nuint)at);
-            }
-            return !TOps.AnyBitSet(hit);
+            return NoisyAdcCore<TOps, TVec>(y, noise, outNoise, default, scaling ? factor : 1f, y, step, bound, testNegative, stopAtHit: false) < 0;
         }
     }
 

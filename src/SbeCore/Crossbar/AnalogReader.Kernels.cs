@@ -104,45 +104,81 @@ internal sealed partial class AnalogReader
 
     /// <summary>ADC in place: v = rint(v / step) step when step &gt; 0, clipped to ±bound. Returns false when an output
     /// went above +bound, or below -bound with <paramref name="testNegative"/> (bound management should try again).</summary>
-    internal static bool Adc(Span<float> y, float step, float bound, bool testNegative) => SimdDispatch.For(y.Length) switch
-    {
-        SimdWidth.V512 => AdcCore<Simd512, Vector512<float>>(y, step, bound, testNegative),
-        SimdWidth.V256 => AdcCore<Simd256, Vector256<float>>(y, step, bound, testNegative),
-        SimdWidth.V128 => AdcCore<Simd128, Vector128<float>>(y, step, bound, testNegative),
-        _ => AdcTail(y, 0, step, bound, testNegative),
-    };
+    internal static bool Adc(Span<float> y, float step, float bound, bool testNegative) =>
+        NoisyAdc(y, default, 0f, default, 1f, y, step, bound, testNegative, stopAtHit: false) < 0;
 
-    private static bool AdcCore<TOps, TVec>(Span<float> y, float step, float bound, bool testNegative)
-        where TOps : struct, ISimdElementOps<TVec> where TVec : struct
+    /// <summary>
+    /// The output step, element by element: destination = clip(rint((y + sigma noise) / step) step, ±bound) times the
+    /// factor (noise empty: no noise; factors empty: <paramref name="factor"/> for every element, times 1 leaving the bits).
+    /// Returns -1 when no output hit the bound (above +bound, or below -bound with <paramref name="testNegative"/>);
+    /// otherwise, with <paramref name="stopAtHit"/>, the first index of the stretch (a vector's width of elements) where
+    /// one did, the pass stopping there unwritten, and without it 0. The destination may be y.
+    /// </summary>
+    internal static int NoisyAdc(ReadOnlySpan<float> y, ReadOnlySpan<float> noise, float sigma, ReadOnlySpan<float> factors, float factor,
+        Span<float> destination, float step, float bound, bool testNegative, bool stopAtHit)
     {
-        ref float r = ref MemoryMarshal.GetReference(y);
-        nuint n = (nuint)TOps.Count, length = (nuint)y.Length, i = 0;
-        TVec s = TOps.Broadcast(step), upper = TOps.Broadcast(bound), lower = TOps.Broadcast(-bound);
-        TVec hit = TOps.Zero, testLower = testNegative ? TOps.Broadcast(BitConverter.UInt32BitsToSingle(~0u)) : TOps.Zero;
-        bool quantize = step > 0;
-        for (; i + n <= length; i += n)
+        if ((!factors.IsEmpty && factors.Length != y.Length) || destination.Length != y.Length || (!noise.IsEmpty && noise.Length < y.Length))
+            throw new ArgumentException("The noisy ADC's factors and destination must be as long as its outputs, and its noise at least as long.");
+        return SimdDispatch.For(y.Length) switch
         {
-            TVec v = TOps.Load(ref r, i);
-            if (quantize) v = TOps.Multiply(TOps.Round(TOps.Divide(v, s)), s);
-            TVec above = TOps.GreaterThan(v, upper), below = TOps.LessThan(v, lower);
-            hit = TOps.Or(hit, TOps.Or(above, TOps.And(below, testLower)));
-            TOps.Store(TOps.Select(above, upper, TOps.Select(below, lower, v)), ref r, i);
-        }
-        bool passed = AdcTail(y, (int)i, step, bound, testNegative);
-        return passed && !TOps.AnyBitSet(hit);
+            SimdWidth.V512 => NoisyAdcCore<Simd512, Vector512<float>>(y, noise, sigma, factors, factor, destination, step, bound, testNegative, stopAtHit),
+            SimdWidth.V256 => NoisyAdcCore<Simd256, Vector256<float>>(y, noise, sigma, factors, factor, destination, step, bound, testNegative, stopAtHit),
+            SimdWidth.V128 => NoisyAdcCore<Simd128, Vector128<float>>(y, noise, sigma, factors, factor, destination, step, bound, testNegative, stopAtHit),
+            _ => NoisyAdcScalar(y, noise, sigma, factors, factor, destination, step, bound, testNegative, stopAtHit),
+        };
     }
 
-    private static bool AdcTail(Span<float> y, int start, float step, float bound, bool testNegative)
+    /// <summary><see cref="NoisyAdc"/> at a width the caller chose (at least one vector of elements).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int NoisyAdcCore<TOps, TVec>(ReadOnlySpan<float> y, ReadOnlySpan<float> noise, float sigma, ReadOnlySpan<float> factors, float factor,
+        Span<float> destination, float step, float bound, bool testNegative, bool stopAtHit)
+        where TOps : struct, ISimdElementOps<TVec> where TVec : struct
     {
-        bool passed = true;
-        for (int i = start; i < y.Length; i++)
+        ref float ry = ref MemoryMarshal.GetReference(y);
+        ref float rg = ref MemoryMarshal.GetReference(noise);
+        ref float rf = ref MemoryMarshal.GetReference(factors);
+        ref float rd = ref MemoryMarshal.GetReference(destination);
+        bool noisy = !noise.IsEmpty, quantize = step > 0, perElement = !factors.IsEmpty;
+        TVec s = TOps.Broadcast(step), upper = TOps.Broadcast(bound), lower = TOps.Broadcast(-bound), g = TOps.Broadcast(sigma), f = TOps.Broadcast(factor);
+        TVec all = TOps.Broadcast(BitConverter.UInt32BitsToSingle(~0u)), testLower = testNegative ? all : TOps.Zero;
+        TVec hit = TOps.Zero;
+        int n = y.Length, whole = n - n % TOps.Count;
+        // The last stretch ends at the last element; in place, it keeps the lanes the one before finished.
+        for (int i = 0; i < n; i += TOps.Count)
+        {
+            bool tail = i >= whole;
+            nuint at = (nuint)(tail ? n - TOps.Count : i);
+            TVec fresh = tail ? TOps.TailMask(n - whole) : all;
+            TVec v = TOps.Load(ref ry, at);
+            if (noisy) v = TOps.Add(v, TOps.Multiply(g, TOps.Load(ref rg, at))); // AddScaledOperator: y + σ ξ
+            if (quantize) v = TOps.Multiply(TOps.Round(TOps.Divide(v, s)), s);
+            TVec above = TOps.GreaterThan(v, upper), below = TOps.LessThan(v, lower);
+            TVec hits = TOps.And(fresh, TOps.Or(above, TOps.And(below, testLower)));
+            if (stopAtHit && TOps.AnyBitSet(hits)) return (int)at;
+            hit = TOps.Or(hit, hits);
+            v = TOps.Select(above, upper, TOps.Select(below, lower, v));
+            v = TOps.Multiply(v, perElement ? TOps.Load(ref rf, at) : f); // MultiplyOperator: the ADC's output times the factor
+            TOps.Store(TOps.Select(fresh, v, TOps.Load(ref rd, at)), ref rd, at);
+        }
+        return TOps.AnyBitSet(hit) ? 0 : -1;
+    }
+
+    private static int NoisyAdcScalar(ReadOnlySpan<float> y, ReadOnlySpan<float> noise, float sigma, ReadOnlySpan<float> factors, float factor,
+        Span<float> destination, float step, float bound, bool testNegative, bool stopAtHit)
+    {
+        int hitAt = -1;
+        for (int i = 0; i < y.Length; i++)
         {
             float v = y[i];
+            if (!noise.IsEmpty) v += sigma * noise[i];
             if (step > 0) v = MathF.Round(v / step) * step;
-            if (v > bound) { v = bound; passed = false; }
-            else if (v < -bound) { v = -bound; passed &= !testNegative; }
-            y[i] = v;
+            if (v > bound || (testNegative && v < -bound))
+            {
+                if (stopAtHit) return i;
+                hitAt = 0;
+            }
+            destination[i] = Math.Clamp(v, -bound, bound) * (factors.IsEmpty ? factor : factors[i]);
         }
-        return passed;
+        return hitAt;
     }
 }
