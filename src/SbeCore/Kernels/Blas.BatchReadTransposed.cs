@@ -47,15 +47,10 @@ public static partial class Blas
         where TOps : struct, ISimdOps<TVec> where TVec : struct
     {
         if (cols < TOps.Count) { BatchReadTransposedScalar(w, rows, cols, stride, d, n, z, ldz); return; }
-        if (ldz == cols) z.Slice(0, n * cols).Clear();
-        else for (int j = 0; j < n; j++) z.Slice(j * ldz, cols).Clear();
         ref float wr = ref MemoryMarshal.GetReference(w);
         ref float dr = ref MemoryMarshal.GetReference(d);
         ref float zr = ref MemoryMarshal.GetReference(z);
         nuint vn = (nuint)TOps.Count, c = (nuint)cols, ws = (nuint)stride, ds = (nuint)rows, zs = (nuint)ldz;
-        int fresh = cols % TOps.Count;
-        TVec ones = TOps.TailMask(TOps.Count);
-        TVec tailMask = fresh != 0 ? TOps.TailMask(fresh) : TOps.Zero;
         int block = rows <= 2 * KernelTuning.BatchReadTransposedBlock ? rows : KernelTuning.BatchReadTransposedBlock;
         // Strips outermost, so a strip of Z (n x 2 tiles) stays in L1 while the row blocks of W pass through it. A strip
         // is two register tiles wide (8 vectors, or 6 with 16 registers): each row of a block then gives whole cache
@@ -78,7 +73,7 @@ public static partial class Blas
                 for (c0 = 0; c0 < strips; )
                 {
                     nuint strip = c0 < wide ? 2 * tile : tile;
-                    PassStrip<TOps, TVec>(ref wr, ws, ref dr, ds, ref zr, zs, n, r0, (nuint)Math.Min(block, rows - r0), c0, strip, tile, pack, panel);
+                    PassStrip<TOps, TVec>(ref wr, ws, ref dr, ds, ref zr, zs, n, r0, (nuint)Math.Min(block, rows - r0), c0, strip, tile, pack, panel, first: r0 == 0);
                     c0 += strip;
                 }
         }
@@ -87,23 +82,30 @@ public static partial class Blas
             {
                 nuint strip = c0 < wide ? 2 * tile : tile;
                 for (int r0 = 0; r0 < rows; r0 += block)
-                    PassStrip<TOps, TVec>(ref wr, ws, ref dr, ds, ref zr, zs, n, r0, (nuint)Math.Min(block, rows - r0), c0, strip, tile, pack, panel);
+                    PassStrip<TOps, TVec>(ref wr, ws, ref dr, ds, ref zr, zs, n, r0, (nuint)Math.Min(block, rows - r0), c0, strip, tile, pack, panel, first: r0 == 0);
                 c0 += strip;
             }
-        c0 = strips;
-        for (; c0 + vn <= c; c0 += vn)
-            TileT1Vector<TOps, TVec>(ref Unsafe.Add(ref wr, c0), ws, ref dr, ds, ref Unsafe.Add(ref zr, c0), zs, n, (nuint)rows, ones);
-        if (fresh != 0)
+        // The columns past the strips, over all rows from zero: 3 or 4 vectors as one more strip when they fit, else one
+        // vector at a time. The last vector ends at cols and may reach back over columns already done: it recomputes
+        // them with the same chain over the rows, so it stores the bits already there (no masking).
+        nuint rest = c - strips;
+        if (rest == 0) return;
+        nuint vectors = (rest + vn - 1) / vn;
+        if (vectors >= 3 && vectors * vn <= c)
         {
-            // Overlapping last vector: W lanes already done are masked to zero, so they add nothing.
-            nuint last = c - vn;
-            TileT1Vector<TOps, TVec>(ref Unsafe.Add(ref wr, last), ws, ref dr, ds, ref Unsafe.Add(ref zr, last), zs, n, (nuint)rows, tailMask);
+            nuint start = c - vectors * vn;
+            TileStrip<TOps, TVec>(ref Unsafe.Add(ref wr, start), ws, ref dr, ds, ref Unsafe.Add(ref zr, start), zs, n, (nuint)rows, first: true, (int)vectors);
+            return;
         }
+        for (c0 = strips; c0 + vn <= c; c0 += vn)
+            TileT1Vector<TOps, TVec>(ref Unsafe.Add(ref wr, c0), ws, ref dr, ds, ref Unsafe.Add(ref zr, c0), zs, n, (nuint)rows);
+        if (c0 < c)
+            TileT1Vector<TOps, TVec>(ref Unsafe.Add(ref wr, c - vn), ws, ref dr, ds, ref Unsafe.Add(ref zr, c - vn), zs, n, (nuint)rows);
     }
 
     /// <summary>One block of rows of one strip of W into Z for every input (packed first when <paramref name="pack"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void PassStrip<TOps, TVec>(ref float wr, nuint ws, ref float dr, nuint ds, ref float zr, nuint zs, int n, int r0, nuint rlen, nuint c0, nuint strip, nuint tile, bool pack, Span<float> panel)
+    private static void PassStrip<TOps, TVec>(ref float wr, nuint ws, ref float dr, nuint ds, ref float zr, nuint zs, int n, int r0, nuint rlen, nuint c0, nuint strip, nuint tile, bool pack, Span<float> panel, bool first)
         where TOps : struct, ISimdOps<TVec> where TVec : struct
     {
         scoped ref float wb = ref Unsafe.Add(ref wr, (nuint)r0 * ws + c0);
@@ -117,32 +119,33 @@ public static partial class Blas
         }
         ref float db = ref Unsafe.Add(ref dr, r0);
         for (nuint t = 0; t < strip; t += tile)
-            TileStrip<TOps, TVec>(ref Unsafe.Add(ref wb, t), wbs, ref db, ds, ref Unsafe.Add(ref zr, c0 + t), zs, n, rlen);
+            TileStrip<TOps, TVec>(ref Unsafe.Add(ref wb, t), wbs, ref db, ds, ref Unsafe.Add(ref zr, c0 + t), zs, n, rlen, first, (int)(tile / (nuint)TOps.Count));
     }
 
-    /// <summary>One register tile's columns of Z for every input (groups of 4, then one by one) over a block of rows.</summary>
+    /// <summary>One register tile's columns of Z (3 or 4 vectors) for every input (groups of 4, then one by one) over a block
+    /// of rows.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void TileStrip<TOps, TVec>(ref float wb, nuint wbs, ref float db, nuint ds, ref float z, nuint zs, int n, nuint rlen)
+    private static void TileStrip<TOps, TVec>(ref float wb, nuint wbs, ref float db, nuint ds, ref float z, nuint zs, int n, nuint rlen, bool first, int vectors)
         where TOps : struct, ISimdOps<TVec> where TVec : struct
     {
         int j = 0;
-        if (FewVectorRegisters)
+        if (vectors == 3)
         {
             for (; j + 4 <= n; j += 4)
-                TileT4x3<TOps, TVec>(ref wb, wbs, ref Unsafe.Add(ref db, (nuint)j * ds), ds, ref Unsafe.Add(ref z, (nuint)j * zs), zs, rlen);
+                TileT4x3<TOps, TVec>(ref wb, wbs, ref Unsafe.Add(ref db, (nuint)j * ds), ds, ref Unsafe.Add(ref z, (nuint)j * zs), zs, rlen, first);
             for (; j < n; j++)
-                TileT1x3<TOps, TVec>(ref wb, wbs, ref Unsafe.Add(ref db, (nuint)j * ds), ref Unsafe.Add(ref z, (nuint)j * zs), rlen);
+                TileT1x3<TOps, TVec>(ref wb, wbs, ref Unsafe.Add(ref db, (nuint)j * ds), ref Unsafe.Add(ref z, (nuint)j * zs), rlen, first);
             return;
         }
         for (; j + 4 <= n; j += 4)
-            TileT4x4<TOps, TVec>(ref wb, wbs, ref Unsafe.Add(ref db, (nuint)j * ds), ds, ref Unsafe.Add(ref z, (nuint)j * zs), zs, rlen);
+            TileT4x4<TOps, TVec>(ref wb, wbs, ref Unsafe.Add(ref db, (nuint)j * ds), ds, ref Unsafe.Add(ref z, (nuint)j * zs), zs, rlen, first);
         for (; j < n; j++)
-            TileT1x4<TOps, TVec>(ref wb, wbs, ref Unsafe.Add(ref db, (nuint)j * ds), ref Unsafe.Add(ref z, (nuint)j * zs), rlen);
+            TileT1x4<TOps, TVec>(ref wb, wbs, ref Unsafe.Add(ref db, (nuint)j * ds), ref Unsafe.Add(ref z, (nuint)j * zs), rlen, first);
     }
 
     /// <summary>Z[j0..j0+4, c0..c0+4 vectors] += D[j0..j0+4, r-block] W[r-block, c0..]; pointers at the tile origin.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TileT4x4<TOps, TVec>(ref float w, nuint ws, ref float d0, nuint ds, ref float z0, nuint zs, nuint rlen)
+    private static void TileT4x4<TOps, TVec>(ref float w, nuint ws, ref float d0, nuint ds, ref float z0, nuint zs, nuint rlen, bool first)
         where TOps : struct, ISimdOps<TVec> where TVec : struct
     {
         nuint n = (nuint)TOps.Count;
@@ -152,10 +155,10 @@ public static partial class Blas
         ref float z1 = ref Unsafe.Add(ref z0, zs);
         ref float z2 = ref Unsafe.Add(ref z1, zs);
         ref float z3 = ref Unsafe.Add(ref z2, zs);
-        TVec c00 = TOps.Load(ref z0, 0), c01 = TOps.Load(ref z0, n), c02 = TOps.Load(ref z0, 2 * n), c03 = TOps.Load(ref z0, 3 * n);
-        TVec c10 = TOps.Load(ref z1, 0), c11 = TOps.Load(ref z1, n), c12 = TOps.Load(ref z1, 2 * n), c13 = TOps.Load(ref z1, 3 * n);
-        TVec c20 = TOps.Load(ref z2, 0), c21 = TOps.Load(ref z2, n), c22 = TOps.Load(ref z2, 2 * n), c23 = TOps.Load(ref z2, 3 * n);
-        TVec c30 = TOps.Load(ref z3, 0), c31 = TOps.Load(ref z3, n), c32 = TOps.Load(ref z3, 2 * n), c33 = TOps.Load(ref z3, 3 * n);
+        TVec c00 = Start<TOps, TVec>(first, ref z0, 0), c01 = Start<TOps, TVec>(first, ref z0, n), c02 = Start<TOps, TVec>(first, ref z0, 2 * n), c03 = Start<TOps, TVec>(first, ref z0, 3 * n);
+        TVec c10 = Start<TOps, TVec>(first, ref z1, 0), c11 = Start<TOps, TVec>(first, ref z1, n), c12 = Start<TOps, TVec>(first, ref z1, 2 * n), c13 = Start<TOps, TVec>(first, ref z1, 3 * n);
+        TVec c20 = Start<TOps, TVec>(first, ref z2, 0), c21 = Start<TOps, TVec>(first, ref z2, n), c22 = Start<TOps, TVec>(first, ref z2, 2 * n), c23 = Start<TOps, TVec>(first, ref z2, 3 * n);
+        TVec c30 = Start<TOps, TVec>(first, ref z3, 0), c31 = Start<TOps, TVec>(first, ref z3, n), c32 = Start<TOps, TVec>(first, ref z3, 2 * n), c33 = Start<TOps, TVec>(first, ref z3, 3 * n);
         ref float wrow = ref w;
         for (nuint r = 0; r < rlen; r++)
         {
@@ -178,11 +181,11 @@ public static partial class Blas
 
     /// <summary>One input by four vectors of cols.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TileT1x4<TOps, TVec>(ref float w, nuint ws, ref float d, ref float z, nuint rlen)
+    private static void TileT1x4<TOps, TVec>(ref float w, nuint ws, ref float d, ref float z, nuint rlen, bool first)
         where TOps : struct, ISimdOps<TVec> where TVec : struct
     {
         nuint n = (nuint)TOps.Count;
-        TVec c0 = TOps.Load(ref z, 0), c1 = TOps.Load(ref z, n), c2 = TOps.Load(ref z, 2 * n), c3 = TOps.Load(ref z, 3 * n);
+        TVec c0 = Start<TOps, TVec>(first, ref z, 0), c1 = Start<TOps, TVec>(first, ref z, n), c2 = Start<TOps, TVec>(first, ref z, 2 * n), c3 = Start<TOps, TVec>(first, ref z, 3 * n);
         ref float wrow = ref w;
         for (nuint r = 0; r < rlen; r++)
         {
@@ -196,7 +199,7 @@ public static partial class Blas
 
     /// <summary>Four inputs by three vectors of cols: <see cref="TileT4x4{TOps, TVec}"/> for 16 registers.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TileT4x3<TOps, TVec>(ref float w, nuint ws, ref float d0, nuint ds, ref float z0, nuint zs, nuint rlen)
+    private static void TileT4x3<TOps, TVec>(ref float w, nuint ws, ref float d0, nuint ds, ref float z0, nuint zs, nuint rlen, bool first)
         where TOps : struct, ISimdOps<TVec> where TVec : struct
     {
         nuint n = (nuint)TOps.Count;
@@ -206,10 +209,10 @@ public static partial class Blas
         ref float z1 = ref Unsafe.Add(ref z0, zs);
         ref float z2 = ref Unsafe.Add(ref z1, zs);
         ref float z3 = ref Unsafe.Add(ref z2, zs);
-        TVec c00 = TOps.Load(ref z0, 0), c01 = TOps.Load(ref z0, n), c02 = TOps.Load(ref z0, 2 * n);
-        TVec c10 = TOps.Load(ref z1, 0), c11 = TOps.Load(ref z1, n), c12 = TOps.Load(ref z1, 2 * n);
-        TVec c20 = TOps.Load(ref z2, 0), c21 = TOps.Load(ref z2, n), c22 = TOps.Load(ref z2, 2 * n);
-        TVec c30 = TOps.Load(ref z3, 0), c31 = TOps.Load(ref z3, n), c32 = TOps.Load(ref z3, 2 * n);
+        TVec c00 = Start<TOps, TVec>(first, ref z0, 0), c01 = Start<TOps, TVec>(first, ref z0, n), c02 = Start<TOps, TVec>(first, ref z0, 2 * n);
+        TVec c10 = Start<TOps, TVec>(first, ref z1, 0), c11 = Start<TOps, TVec>(first, ref z1, n), c12 = Start<TOps, TVec>(first, ref z1, 2 * n);
+        TVec c20 = Start<TOps, TVec>(first, ref z2, 0), c21 = Start<TOps, TVec>(first, ref z2, n), c22 = Start<TOps, TVec>(first, ref z2, 2 * n);
+        TVec c30 = Start<TOps, TVec>(first, ref z3, 0), c31 = Start<TOps, TVec>(first, ref z3, n), c32 = Start<TOps, TVec>(first, ref z3, 2 * n);
         ref float wrow = ref w;
         for (nuint r = 0; r < rlen; r++)
         {
@@ -232,11 +235,11 @@ public static partial class Blas
 
     /// <summary>One input by three vectors of cols.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TileT1x3<TOps, TVec>(ref float w, nuint ws, ref float d, ref float z, nuint rlen)
+    private static void TileT1x3<TOps, TVec>(ref float w, nuint ws, ref float d, ref float z, nuint rlen, bool first)
         where TOps : struct, ISimdOps<TVec> where TVec : struct
     {
         nuint n = (nuint)TOps.Count;
-        TVec c0 = TOps.Load(ref z, 0), c1 = TOps.Load(ref z, n), c2 = TOps.Load(ref z, 2 * n);
+        TVec c0 = Start<TOps, TVec>(first, ref z, 0), c1 = Start<TOps, TVec>(first, ref z, n), c2 = Start<TOps, TVec>(first, ref z, 2 * n);
         ref float wrow = ref w;
         for (nuint r = 0; r < rlen; r++)
         {
@@ -248,9 +251,9 @@ public static partial class Blas
         TOps.Store(c0, ref z, 0); TOps.Store(c1, ref z, n); TOps.Store(c2, ref z, 2 * n);
     }
 
-    /// <summary>Every input by one vector of cols, with W lanes masked (all-ones for a full vector).</summary>
+    /// <summary>Every input by one vector of cols over all rows, from zero.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TileT1Vector<TOps, TVec>(ref float w, nuint ws, ref float d, nuint ds, ref float z, nuint zs, int n, nuint rlen, TVec mask)
+    private static void TileT1Vector<TOps, TVec>(ref float w, nuint ws, ref float d, nuint ds, ref float z, nuint zs, int n, nuint rlen)
         where TOps : struct, ISimdOps<TVec> where TVec : struct
     {
         int j = 0;
@@ -264,11 +267,11 @@ public static partial class Blas
             ref float z1 = ref Unsafe.Add(ref z0, zs);
             ref float z2 = ref Unsafe.Add(ref z1, zs);
             ref float z3 = ref Unsafe.Add(ref z2, zs);
-            TVec c0 = TOps.Load(ref z0, 0), c1 = TOps.Load(ref z1, 0), c2 = TOps.Load(ref z2, 0), c3 = TOps.Load(ref z3, 0);
+            TVec c0 = TOps.Zero, c1 = TOps.Zero, c2 = TOps.Zero, c3 = TOps.Zero;
             ref float wrow = ref w;
             for (nuint r = 0; r < rlen; r++)
             {
-                TVec wv = TOps.And(TOps.Load(ref wrow, 0), mask);
+                TVec wv = TOps.Load(ref wrow, 0);
                 c0 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref d0, r)), wv, c0);
                 c1 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref d1, r)), wv, c1);
                 c2 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref d2, r)), wv, c2);
@@ -281,14 +284,19 @@ public static partial class Blas
         {
             ref float dj = ref Unsafe.Add(ref d, (nuint)j * ds);
             ref float zj = ref Unsafe.Add(ref z, (nuint)j * zs);
-            TVec c0 = TOps.Load(ref zj, 0);
+            TVec c0 = TOps.Zero;
             ref float wrow = ref w;
             for (nuint r = 0; r < rlen; r++)
             {
-                c0 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref dj, r)), TOps.And(TOps.Load(ref wrow, 0), mask), c0);
+                c0 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref dj, r)), TOps.Load(ref wrow, 0), c0);
                 wrow = ref Unsafe.Add(ref wrow, ws);
             }
             TOps.Store(c0, ref zj, 0);
         }
     }
+
+    /// <summary>An accumulator's start: zero for the first block of rows (Z is not cleared first), else Z's partial sum.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec Start<TOps, TVec>(bool first, ref float z, nuint offset) where TOps : struct, ISimdOps<TVec> where TVec : struct =>
+        first ? TOps.Zero : TOps.Load(ref z, offset);
 }
