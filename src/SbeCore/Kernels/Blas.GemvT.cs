@@ -5,7 +5,7 @@ namespace SbeCore.Kernels;
 
 public static partial class Blas
 {
-    // z = W^T d runs along the rows of W: z (L1-resident) += d_r w_r for row groups of 8 (then 4, 2, 1), so z is
+    // z = W^T d runs along the rows of W: z (L1-resident) += d_r w_r for row groups of 8 or 4 (then 4, 2, 1), so z is
     // loaded and stored once per group. The first group writes z instead of adding to it: no separate zeroing
     // pass, and no loads of z straddling the overlapping tail stores of a zeroing pass (a store-forwarding stall
     // that shows at small shapes). fma(d, w, +0) rounds like d * w, so the values are those of zeroing first.
@@ -21,17 +21,17 @@ public static partial class Blas
         nuint n = (nuint)TOps.Count, c = (nuint)cols, s = (nuint)stride;
         if (rows == 0 || (rows <= KernelTuning.GemvTStripRows && cols <= KernelTuning.GemvTStripCols)) { GemvTStrips<TOps, TVec>(ref wr, rows, c, s, ref dr, ref zr); return; }
         int r = 0;
-        if (rows >= 8)
+        long elements = (long)rows * stride;
+        if (rows >= 8 && (elements < KernelTuning.GemvTFourRowsFrom || elements >= KernelTuning.GemvTFourRowsTo))
         {
             AddRows8<TOps, TVec, WriteZ>(ref zr, c, ref wr, s, ref dr);
             for (r = 8; r + 8 <= rows; r += 8)
                 AddRows8<TOps, TVec, AddToZ>(ref zr, c, ref Unsafe.Add(ref wr, (nuint)r * s), s, ref Unsafe.Add(ref dr, r));
         }
-        if (r + 4 <= rows)
+        for (; r + 4 <= rows; r += 4)
         {
             if (r == 0) AddRows4<TOps, TVec, WriteZ>(ref zr, c, ref wr, s, ref dr);
             else AddRows4<TOps, TVec, AddToZ>(ref zr, c, ref Unsafe.Add(ref wr, (nuint)r * s), s, ref Unsafe.Add(ref dr, r));
-            r += 4;
         }
         if (r + 2 <= rows)
         {

@@ -29,6 +29,12 @@ internal static class KernelTuning
     /// same L1 sets (32x1024: 1.9 against 1.4 us; 32x4096: 7.5 against 5.4 us).</summary>
     public const int GemvTStripRows = 32, GemvTStripCols = 256;
 
+    /// <summary>Elements of W (rows x stride) in [From, To) for which GemvT adds rows to z four at a time instead of eight:
+    /// W past L2 and in L3 streams faster as four rows (1024x1024, AVX-512, C harness: 47-52 against 51-58 us over the four
+    /// offsets; 512x512 and 768x768 measured a few per cent slower), while from memory eight streams keep more loads in flight (4096x4096: four rows
+    /// 1.04-1.21x OpenBLAS's time against eight rows' 0.98-1.10x).</summary>
+    public const long GemvTFourRowsFrom = 1 << 20, GemvTFourRowsTo = 1 << 22;
+
     /// <summary>Floats of cols per block of the batched read when cols is large: 8 rows x 512 floats = 16 KiB, half of L1d,
     /// so the rows of a register tile stay in L1 while the tile moves on.</summary>
     public const int BatchReadBlock = 512;

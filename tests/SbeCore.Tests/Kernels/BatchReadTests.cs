@@ -112,21 +112,28 @@ public class BatchReadTests
         var rng = new Xoshiro256(61);
         float[] w = Reference.RandomMatrix(ref rng, rows, cols, stride);
         float[] d = Reference.RandomVector(ref rng, n * rows);
-        float[] z = new float[n * cols];
+        float[] z = Reference.Guarded(n * cols);
         Paths.BatchReadTransposed(width, w, rows, cols, stride, d, n, z);
-        bool fused = width != Width.Scalar && cols >= (int)width / 32 && (System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.IsSupported);
-        var chain = new float[cols];
         for (int j = 0; j < n; j++)
-        {
-            Array.Clear(chain);
-            for (int r = 0; r < rows; r++)
-            {
-                float dr = d[j * rows + r];
-                for (int c = 0; c < cols; c++)
-                    chain[c] = fused ? MathF.FusedMultiplyAdd(dr, w[r * stride + c], chain[c]) : chain[c] + dr * w[r * stride + c];
-            }
-            for (int c = 0; c < cols; c++)
-                if (!Reference.SameBits(chain[c], z[j * cols + c])) Assert.Fail($"{width} BatchReadTransposed {rows}x{cols}/{stride} n={n} ({j},{c}): {z[j * cols + c]:R}, expected {chain[c]:R}");
-        }
+            Reference.AssertChainOverRows(width, w, rows, cols, stride, d.AsSpan(j * rows, rows), z.AsSpan(j * cols, cols), $"BatchReadTransposed n={n} input {j}");
+        Reference.AssertUntouched(z, n * cols, $"{width} BatchReadTransposed {rows}x{cols}/{stride}");
     }
+
+    public static TheoryData<Width, int, int, int, int> SmallTransposedShapes()
+    {
+        var data = new TheoryData<Width, int, int, int, int>();
+        foreach (Width width in new[] { Width.V512, Width.V256, Width.V128, Width.Scalar })
+        {
+            if (!Paths.IsAccelerated(width)) continue;
+            data.Add(width, 10, 101, 101, 64);  // columns past the strips as one 3-vector strip reaching back over the strip
+            data.Add(width, 33, 150, 153, 9);   // a strip, then whole vectors and an overlapping last one
+            data.Add(width, 7, 20, 20, 5);      // no strip: a vector and an overlapping last one (or a 128-bit strip)
+            data.Add(width, 300, 61, 64, 13);   // row blocks: later blocks add to Z, the rest covers all rows at once
+        }
+        return data;
+    }
+
+    [Theory, MemberData(nameof(SmallTransposedShapes))]
+    public void TransposedReadsPastTheStripsAreEachElementsChainOverTheRowsBitForBit(Width width, int rows, int cols, int stride, int n) =>
+        LargeTransposedReadsAreEachElementsChainOverTheRowsBitForBit(width, rows, cols, stride, n);
 }

@@ -64,4 +64,28 @@ public class GemvTests
                 Reference.AssertUntouched(z, cols, $"{width} GemvT {rows}x{cols}/{stride}");
             }
     }
+
+    public static TheoryData<Width, int, int, int> LargeGemvTShapes()
+    {
+        var data = new TheoryData<Width, int, int, int>();
+        foreach (Width width in new[] { Width.V512, Width.V256, Width.V128, Width.Scalar })
+        {
+            if (!Paths.IsAccelerated(width)) continue;
+            data.Add(width, 1027, 1021, 1024); // 2^20 elements and more: rows four at a time, then 2 and 1
+            data.Add(width, 2051, 2045, 2048); // past 2^22: eight at a time, then 2 and 1
+        }
+        return data;
+    }
+
+    [Theory, MemberData(nameof(LargeGemvTShapes))]
+    public void LargeGemvTIsEachElementsChainOverTheRowsBitForBit(Width width, int rows, int cols, int stride)
+    {
+        var rng = new Xoshiro256(29);
+        float[] w = Reference.RandomMatrix(ref rng, rows, cols, stride);
+        float[] d = Reference.RandomVector(ref rng, rows);
+        float[] z = Reference.Guarded(cols);
+        Paths.GemvT(width, w, rows, cols, stride, d, z);
+        Reference.AssertChainOverRows(width, w, rows, cols, stride, d, z, "GemvT");
+        Reference.AssertUntouched(z, cols, $"{width} GemvT {rows}x{cols}/{stride}");
+    }
 }

@@ -41,6 +41,19 @@ internal static class Reference
         return y;
     }
 
+    /// <summary>Asserts z[c] is, bit for bit, the chain over the rows that GemvT and the transposed batched read promise:
+    /// fma(d_r, w_rc, .) for r = 0, 1, ... from +0 (a multiply and an add where the path has no fused multiply-add).</summary>
+    public static void AssertChainOverRows(Width width, float[] w, int rows, int cols, int stride, ReadOnlySpan<float> d, ReadOnlySpan<float> z, string what)
+    {
+        bool fused = width != Width.Scalar && cols >= (int)width / 32 && (System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.IsSupported);
+        var chain = new float[cols];
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++)
+                chain[c] = fused ? MathF.FusedMultiplyAdd(d[r], w[r * stride + c], chain[c]) : chain[c] + d[r] * w[r * stride + c];
+        for (int c = 0; c < cols; c++)
+            if (!SameBits(chain[c], z[c])) Assert.Fail($"{width} {what} {rows}x{cols}/{stride} col {c}: {z[c]:R}, expected {chain[c]:R}");
+    }
+
     public static bool SameBits(float a, float b) => BitConverter.SingleToInt32Bits(a) == BitConverter.SingleToInt32Bits(b);
 
     public static void AssertUntouched(float[] buffer, int from, string what)
