@@ -12,7 +12,7 @@ public static partial class Blas
     // Long rows are cut into blocks of cols so the 4 + 4 rows of a tile stay in L1 while the tile moves on.
     // With 16 vector registers (x86 without AVX-512) 16 accumulators and 5 operands do not fit and the JIT spills
     // accumulators to the stack, so the tile there is 4 inputs by 3 rows (12 + 4). Each output's sum runs in the
-    // same order in both tiles (Sum4 reduces each vector on its own) and the 3-row tiles cover the same rows, so the
+    // same order in both tiles (Sum2x4 reduces each vector on its own) and the 3-row tiles cover the same rows, so the
     // shape does not change the bits.
 
 
@@ -66,6 +66,8 @@ public static partial class Blas
     private static void BatchReadPanel<TOps, TVec>(ref float w, nuint ws, int rows, ref float x, nuint xs, int n, ref float y, nuint ys, int klen, bool accumulate)
         where TOps : struct, ISimdOps<TVec> where TVec : struct
     {
+        // The tail mask goes to the tiles by reference: a vector passed by value is stored to the stack before every
+        // call and reloaded at once, and that reload stalled (512-bit: half of a 6-row read's leftover-row time).
         int fresh = klen % TOps.Count;
         TVec mask = fresh != 0 ? TOps.TailMask(fresh) : TOps.Zero;
         int r0 = 0;
@@ -80,10 +82,10 @@ public static partial class Blas
                 ref float wt = ref Unsafe.Add(ref w, (nuint)start * ws);
                 int j0 = 0;
                 for (; j0 + 4 <= n; j0 += 4)
-                    Tile4x3<TOps, TVec>(ref wt, ws, ref Unsafe.Add(ref x, (nuint)j0 * xs), xs, ref Unsafe.Add(ref y, (nuint)j0 * ys + (nuint)start), ys, klen, fresh, mask, accumulate, r0 - start);
+                    Tile4x3<TOps, TVec>(ref wt, ws, ref Unsafe.Add(ref x, (nuint)j0 * xs), xs, ref Unsafe.Add(ref y, (nuint)j0 * ys + (nuint)start), ys, klen, fresh, in mask, accumulate, r0 - start);
                 for (; j0 < n; j0++)
                     for (int r = r0; r < start + 3; r++)
-                        Accumulate(ref Unsafe.Add(ref y, (nuint)j0 * ys + (nuint)r), BlockDot<TOps, TVec>(ref Unsafe.Add(ref w, (nuint)r * ws), ref Unsafe.Add(ref x, (nuint)j0 * xs), klen, fresh, mask), accumulate);
+                        Accumulate(ref Unsafe.Add(ref y, (nuint)j0 * ys + (nuint)r), BlockDot<TOps, TVec>(ref Unsafe.Add(ref w, (nuint)r * ws), ref Unsafe.Add(ref x, (nuint)j0 * xs), klen, fresh, in mask), accumulate);
             }
             r0 = tiled;
         }
@@ -92,27 +94,27 @@ public static partial class Blas
             ref float wt = ref Unsafe.Add(ref w, (nuint)r0 * ws);
             int j0 = 0;
             for (; j0 + 4 <= n; j0 += 4)
-                Tile4x4<TOps, TVec>(ref wt, ws, ref Unsafe.Add(ref x, (nuint)j0 * xs), xs, ref Unsafe.Add(ref y, (nuint)j0 * ys + (nuint)r0), ys, klen, fresh, mask, accumulate);
+                Tile4x4<TOps, TVec>(ref wt, ws, ref Unsafe.Add(ref x, (nuint)j0 * xs), xs, ref Unsafe.Add(ref y, (nuint)j0 * ys + (nuint)r0), ys, klen, fresh, in mask, accumulate);
             for (; j0 < n; j0++)
                 for (int r = r0; r < r0 + 4; r++)
-                    Accumulate(ref Unsafe.Add(ref y, (nuint)j0 * ys + (nuint)r), BlockDot<TOps, TVec>(ref Unsafe.Add(ref w, (nuint)r * ws), ref Unsafe.Add(ref x, (nuint)j0 * xs), klen, fresh, mask), accumulate);
+                    Accumulate(ref Unsafe.Add(ref y, (nuint)j0 * ys + (nuint)r), BlockDot<TOps, TVec>(ref Unsafe.Add(ref w, (nuint)r * ws), ref Unsafe.Add(ref x, (nuint)j0 * xs), klen, fresh, in mask), accumulate);
         }
         for (; r0 < rows; r0++)
         {
             ref float wr = ref Unsafe.Add(ref w, (nuint)r0 * ws);
             int j = 0;
             for (; j + 4 <= n; j += 4)
-                Dot1x4<TOps, TVec>(ref wr, ref Unsafe.Add(ref x, (nuint)j * xs), xs, ref Unsafe.Add(ref y, (nuint)j * ys + (nuint)r0), ys, klen, fresh, mask, accumulate);
+                Dot1x4<TOps, TVec>(ref wr, ref Unsafe.Add(ref x, (nuint)j * xs), xs, ref Unsafe.Add(ref y, (nuint)j * ys + (nuint)r0), ys, klen, fresh, in mask, accumulate);
             for (; j < n; j++)
-                Accumulate(ref Unsafe.Add(ref y, (nuint)j * ys + (nuint)r0), BlockDot<TOps, TVec>(ref wr, ref Unsafe.Add(ref x, (nuint)j * xs), klen, fresh, mask), accumulate);
+                Accumulate(ref Unsafe.Add(ref y, (nuint)j * ys + (nuint)r0), BlockDot<TOps, TVec>(ref wr, ref Unsafe.Add(ref x, (nuint)j * xs), klen, fresh, in mask), accumulate);
         }
     }
 
     /// <summary>Four <see cref="BlockDot"/>s of one row of W with four inputs (stride xs), each summed in BlockDot's order
-    /// (the same bits), sharing the row's loads: the rows below a multiple of 4 (a 6-channel conv layer's last 2) ran
+    /// (the same bits; the four Sums in one network), sharing the row's loads: the rows below a multiple of 4 (a 6-channel conv layer's last 2) ran
     /// one dependent dot at a time.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Dot1x4<TOps, TVec>(ref float w, ref float x0, nuint xs, ref float y, nuint ys, int klen, int fresh, TVec mask, bool accumulate)
+    private static void Dot1x4<TOps, TVec>(ref float w, ref float x0, nuint xs, ref float y, nuint ys, int klen, int fresh, in TVec mask, bool accumulate)
         where TOps : struct, ISimdOps<TVec> where TVec : struct
     {
         ref float x1 = ref Unsafe.Add(ref x0, xs);
@@ -146,10 +148,11 @@ public static partial class Blas
             b2 = TOps.MultiplyAdd(wt, TOps.And(TOps.Load(ref Unsafe.Add(ref x2, tail), 0), mask), b2);
             b3 = TOps.MultiplyAdd(wt, TOps.And(TOps.Load(ref Unsafe.Add(ref x3, tail), 0), mask), b3);
         }
-        Accumulate(ref y, TOps.Sum(TOps.Add(a0, b0)), accumulate);
-        Accumulate(ref Unsafe.Add(ref y, ys), TOps.Sum(TOps.Add(a1, b1)), accumulate);
-        Accumulate(ref Unsafe.Add(ref y, 2 * ys), TOps.Sum(TOps.Add(a2, b2)), accumulate);
-        Accumulate(ref Unsafe.Add(ref y, 3 * ys), TOps.Sum(TOps.Add(a3, b3)), accumulate);
+        Vector128<float> sums = TOps.FourSums(TOps.Add(a0, b0), TOps.Add(a1, b1), TOps.Add(a2, b2), TOps.Add(a3, b3));
+        Accumulate(ref y, sums.ToScalar(), accumulate);
+        Accumulate(ref Unsafe.Add(ref y, ys), sums.GetElement(1), accumulate);
+        Accumulate(ref Unsafe.Add(ref y, 2 * ys), sums.GetElement(2), accumulate);
+        Accumulate(ref Unsafe.Add(ref y, 3 * ys), sums.GetElement(3), accumulate);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -160,7 +163,7 @@ public static partial class Blas
 
     /// <summary>Dot of one block; the tail vector ends at klen and is masked to its <paramref name="fresh"/> last lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float BlockDot<TOps, TVec>(ref float a, ref float b, int klen, int fresh, TVec mask)
+    private static float BlockDot<TOps, TVec>(ref float a, ref float b, int klen, int fresh, in TVec mask)
         where TOps : struct, ISimdOps<TVec> where TVec : struct
     {
         nuint n = (nuint)TOps.Count, len = (nuint)klen;
@@ -182,7 +185,7 @@ public static partial class Blas
 
     /// <summary>Y[j, r] (+)= dot(X[j], W[r]) for 4 rows of W (stride ws) by 4 inputs (stride xs); y points at Y[j0, r0].</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile4x4<TOps, TVec>(ref float w0, nuint ws, ref float x0, nuint xs, ref float y, nuint ys, int klen, int fresh, TVec mask, bool accumulate)
+    private static void Tile4x4<TOps, TVec>(ref float w0, nuint ws, ref float x0, nuint xs, ref float y, nuint ys, int klen, int fresh, in TVec mask, bool accumulate)
         where TOps : struct, ISimdOps<TVec> where TVec : struct
     {
         ref float w1 = ref Unsafe.Add(ref w0, ws);
@@ -220,10 +223,12 @@ public static partial class Blas
             xv = TOps.And(TOps.Load(ref Unsafe.Add(ref x3, t), 0), mask);
             c30 = TOps.MultiplyAdd(wa, xv, c30); c31 = TOps.MultiplyAdd(wb, xv, c31); c32 = TOps.MultiplyAdd(wc, xv, c32); c33 = TOps.MultiplyAdd(wd, xv, c33);
         }
-        Store4(TOps.Sum4(c00, c01, c02, c03), ref y, accumulate);
-        Store4(TOps.Sum4(c10, c11, c12, c13), ref Unsafe.Add(ref y, ys), accumulate);
-        Store4(TOps.Sum4(c20, c21, c22, c23), ref Unsafe.Add(ref y, 2 * ys), accumulate);
-        Store4(TOps.Sum4(c30, c31, c32, c33), ref Unsafe.Add(ref y, 3 * ys), accumulate);
+        (Vector128<float> s0, Vector128<float> s1) = TOps.Sum2x4(c00, c01, c02, c03, c10, c11, c12, c13);
+        Store4(s0, ref y, accumulate);
+        Store4(s1, ref Unsafe.Add(ref y, ys), accumulate);
+        (Vector128<float> s2, Vector128<float> s3) = TOps.Sum2x4(c20, c21, c22, c23, c30, c31, c32, c33);
+        Store4(s2, ref Unsafe.Add(ref y, 2 * ys), accumulate);
+        Store4(s3, ref Unsafe.Add(ref y, 3 * ys), accumulate);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -236,7 +241,7 @@ public static partial class Blas
     /// <summary>Y[j, r] (+)= dot(X[j], W[r]) for 3 rows of W by 4 inputs (<see cref="Tile4x4{TOps, TVec}"/> for 16 registers);
     /// the first <paramref name="skip"/> rows are computed but not stored (a tile moved back over rows already done).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile4x3<TOps, TVec>(ref float w0, nuint ws, ref float x0, nuint xs, ref float y, nuint ys, int klen, int fresh, TVec mask, bool accumulate, int skip)
+    private static void Tile4x3<TOps, TVec>(ref float w0, nuint ws, ref float x0, nuint xs, ref float y, nuint ys, int klen, int fresh, in TVec mask, bool accumulate, int skip)
         where TOps : struct, ISimdOps<TVec> where TVec : struct
     {
         ref float w1 = ref Unsafe.Add(ref w0, ws);

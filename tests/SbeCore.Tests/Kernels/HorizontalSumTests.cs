@@ -39,4 +39,67 @@ public class HorizontalSumTests
         Vector128<float> s = Simd512.Sum4(Vector512.Create(a), Vector512.Create(b), Vector512.Create(c), Vector512.Create(d));
         Assert.Equal(new[] { Sum(a), Sum(b), Sum(c), Sum(d) }, new[] { s[0], s[1], s[2], s[3] });
     }
+
+    // Values over a wide range of magnitudes and both signs, so that any change in which lanes are added first shows in
+    // the rounded sums.
+    private static float[] Spread(int count, ulong seed)
+    {
+        var rng = new SbeCore.Numerics.Xoshiro256(seed);
+        var a = new float[count];
+        for (int i = 0; i < count; i++) a[i] = (float)((rng.NextDouble() - 0.5) * Math.Pow(2, (int)(rng.NextDouble() * 40) - 20));
+        return a;
+    }
+
+    private static void AssertSameBits(Vector128<float> expected, Vector128<float> actual, string what)
+    {
+        for (int l = 0; l < 4; l++)
+            Assert.True(Reference.SameBits(expected[l], actual[l]), $"{what} lane {l}: {actual[l]:R}, expected {expected[l]:R}");
+    }
+
+    [Fact]
+    public void Sum2x4IsTwoSum4sBitForBitAtEveryWidth()
+    {
+        for (ulong seed = 1; seed <= 200; seed++)
+        {
+            var v = new float[8][];
+            for (int k = 0; k < 8; k++) v[k] = Spread(16, seed * 8 + (ulong)k);
+            {
+                var x = v.Select(a => Vector512.Create(a)).ToArray();
+                (Vector128<float> a, Vector128<float> b) = Simd512.Sum2x4(x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7]);
+                AssertSameBits(Simd512.Sum4(x[0], x[1], x[2], x[3]), a, "512 A");
+                AssertSameBits(Simd512.Sum4(x[4], x[5], x[6], x[7]), b, "512 B");
+            }
+            {
+                var x = v.Select(a => Vector256.Create(a.AsSpan(0, 8))).ToArray();
+                (Vector128<float> a, Vector128<float> b) = Simd256.Sum2x4(x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7]);
+                AssertSameBits(Simd256.Sum4(x[0], x[1], x[2], x[3]), a, "256 A");
+                AssertSameBits(Simd256.Sum4(x[4], x[5], x[6], x[7]), b, "256 B");
+            }
+            {
+                var x = v.Select(a => Vector128.Create(a.AsSpan(0, 4))).ToArray();
+                (Vector128<float> a, Vector128<float> b) = Simd128.Sum2x4(x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7]);
+                AssertSameBits(Simd128.Sum4(x[0], x[1], x[2], x[3]), a, "128 A");
+                AssertSameBits(Simd128.Sum4(x[4], x[5], x[6], x[7]), b, "128 B");
+            }
+        }
+    }
+
+    [Fact]
+    public void FourSumsAreEachVectorsSumBitForBitAtEveryWidth()
+    {
+        for (ulong seed = 1; seed <= 200; seed++)
+        {
+            var v = new float[4][];
+            for (int k = 0; k < 4; k++) v[k] = Spread(16, seed * 4 + (ulong)k);
+            var x5 = v.Select(a => Vector512.Create(a)).ToArray();
+            AssertSameBits(Vector128.Create(Simd512.Sum(x5[0]), Simd512.Sum(x5[1]), Simd512.Sum(x5[2]), Simd512.Sum(x5[3])),
+                           Simd512.FourSums(x5[0], x5[1], x5[2], x5[3]), "512");
+            var x2 = v.Select(a => Vector256.Create(a.AsSpan(0, 8))).ToArray();
+            AssertSameBits(Vector128.Create(Simd256.Sum(x2[0]), Simd256.Sum(x2[1]), Simd256.Sum(x2[2]), Simd256.Sum(x2[3])),
+                           Simd256.FourSums(x2[0], x2[1], x2[2], x2[3]), "256");
+            var x1 = v.Select(a => Vector128.Create(a.AsSpan(0, 4))).ToArray();
+            AssertSameBits(Vector128.Create(Simd128.Sum(x1[0]), Simd128.Sum(x1[1]), Simd128.Sum(x1[2]), Simd128.Sum(x1[3])),
+                           Simd128.FourSums(x1[0], x1[1], x1[2], x1[3]), "128");
+        }
+    }
 }
