@@ -52,11 +52,17 @@ internal sealed class LawArray<TLaw> : DeviceArray where TLaw : struct, IPulseLa
         ref float countRef = ref MemoryMarshal.GetArrayDataReference(counts);
         if (TOps.Count > 1)
         {
+            // Blocks with pulses go two at a time: a block's pulses form one dependent chain (a division per pulse for
+            // the soft-bounds laws), so two independent chains keep the core busy where one waited on latency.
+            int pending = -1;
             for (; j + TOps.Count <= columns; j += TOps.Count)
             {
-                TVec signed = TOps.Load(ref countRef, (nuint)j);
-                if (TOps.AnyBitSet(signed)) clipped += Block<TOps, TVec>(firstDevice, j, signed, counts, offsets, gaussians);
+                if (!TOps.AnyBitSet(TOps.Load(ref countRef, (nuint)j))) continue;
+                if (pending < 0) { pending = j; continue; }
+                clipped += Blocks<TOps, TVec>(firstDevice, pending, j, counts, offsets, gaussians);
+                pending = -1;
             }
+            if (pending >= 0) clipped += Blocks<TOps, TVec>(firstDevice, pending, -1, counts, offsets, gaussians);
         }
         for (; j < columns; j++) clipped += One(firstDevice, j, counts, offsets, gaussians);
         return clipped;
@@ -114,18 +120,51 @@ internal sealed class LawArray<TLaw> : DeviceArray where TLaw : struct, IPulseLa
         return clipped;
     }
 
-    // A vector of devices with at least one pulse among them: pulse by pulse up to their largest count, each lane
-    // stepping while it has pulses left.
+    // One or two vectors of devices (columns ja and jb; jb < 0: one), each with at least one pulse: pulse by pulse up to
+    // their largest count, each lane stepping while it has pulses left. Each lane sees the same operations whether its
+    // vector runs alone or beside another, so the pairing does not change the bits.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private long Block<TOps, TVec>(int firstDevice, int j, TVec signed, float[] counts, int[] offsets, float[] gaussians)
+    private long Blocks<TOps, TVec>(int firstDevice, int ja, int jb, float[] counts, int[] offsets, float[] gaussians)
         where TOps : struct, ISimdLawOps<TVec> where TVec : struct
     {
         TLaw law = _law;
         DeviceArrayState s = State;
-        bool noisy = law.Noisy, writeNoise = s.Persistent is not null;
-        // Each lane's last pulse and its Gaussian offset as integers; the counts are consumed.
-        Unsafe.SkipInit(out LaneInts last);
-        Unsafe.SkipInit(out LaneInts start);
+        bool noisy = law.Noisy, two = jb >= 0;
+        Unsafe.SkipInit(out LaneInts lastA);
+        Unsafe.SkipInit(out LaneInts startA);
+        Unsafe.SkipInit(out LaneInts lastB);
+        Unsafe.SkipInit(out LaneInts startB);
+        int most = Lanes<TOps, TVec>(ja, counts, offsets, ref lastA, ref startA, out TVec nA);
+        TVec nB = TOps.Zero;
+        if (two) most = Math.Max(most, Lanes<TOps, TVec>(jb, counts, offsets, ref lastB, ref startB, out nB));
+        nuint ka = (nuint)(firstDevice + ja), kb = two ? (nuint)(firstDevice + jb) : ka;
+        TVec upA = TOps.GreaterThan(nA, TOps.Zero), upB = TOps.GreaterThan(nB, TOps.Zero);
+        nA = TOps.Abs(nA);
+        nB = TOps.Abs(nB);
+        ref float minRef = ref MemoryMarshal.GetArrayDataReference(s.MinBounds), maxRef = ref MemoryMarshal.GetArrayDataReference(s.MaxBounds);
+        ref float pulsedRef = ref MemoryMarshal.GetArrayDataReference(s.Pulsed);
+        TVec loA = TOps.Load(ref minRef, ka), hiA = TOps.Load(ref maxRef, ka), wA = TOps.Load(ref pulsedRef, ka);
+        TVec loB = TOps.Load(ref minRef, kb), hiB = TOps.Load(ref maxRef, kb), wB = TOps.Load(ref pulsedRef, kb);
+        TVec clipA = TOps.Zero, clipB = TOps.Zero, xiA = TOps.Zero, xiB = TOps.Zero;
+        for (int t = 0; t < most; t++)
+        {
+            if (noisy) xiA = TOps.Gather(gaussians, ref startA[0], ref lastA[0], t);
+            Step<TOps, TVec>(law, t, nA, upA, loA, hiA, ka, xiA, ref wA, ref clipA);
+            if (!two) continue;
+            if (noisy) xiB = TOps.Gather(gaussians, ref startB[0], ref lastB[0], t);
+            Step<TOps, TVec>(law, t, nB, upB, loB, hiB, kb, xiB, ref wB, ref clipB);
+        }
+        Finish<TOps, TVec>(s, noisy, ka, nA, wA, gaussians, ref startA, ref lastA);
+        if (two) Finish<TOps, TVec>(s, noisy, kb, nB, wB, gaussians, ref startB, ref lastB);
+        return Sum<TOps, TVec>(TOps.Add(clipA, clipB));
+    }
+
+    // A vector's signed counts (returned in `signed`, then consumed), each lane's last pulse and Gaussian offset as
+    // integers; returns the largest count.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Lanes<TOps, TVec>(int j, float[] counts, int[] offsets, ref LaneInts last, ref LaneInts start, out TVec signed)
+        where TOps : struct, ISimdLawOps<TVec> where TVec : struct
+    {
         int most = 0;
         for (int l = 0; l < TOps.Count; l++)
         {
@@ -134,35 +173,36 @@ internal sealed class LawArray<TLaw> : DeviceArray where TLaw : struct, IPulseLa
             start[l] = count != 0 ? offsets[j + l] : 0;
             most = Math.Max(most, count);
         }
-        TOps.Store(TOps.Zero, ref MemoryMarshal.GetArrayDataReference(counts), (nuint)j);
-        nuint k = (nuint)(firstDevice + j);
-        ref float pulsedRef = ref MemoryMarshal.GetArrayDataReference(s.Pulsed);
-        TVec n = TOps.Abs(signed);
-        TVec up = TOps.GreaterThan(signed, TOps.Zero);
-        TVec lo = TOps.Load(ref MemoryMarshal.GetArrayDataReference(s.MinBounds), k);
-        TVec hi = TOps.Load(ref MemoryMarshal.GetArrayDataReference(s.MaxBounds), k);
-        TVec w = TOps.Load(ref pulsedRef, k);
-        TVec one = TOps.Broadcast(1f), clip = TOps.Zero, xi = TOps.Zero;
-        for (int t = 0; t < most; t++)
-        {
-            TVec active = TOps.GreaterThan(n, TOps.Broadcast(t));
-            if (noisy) xi = TOps.Gather(gaussians, ref start[0], ref last[0], t);
-            TVec next = law.Pulse<TOps, TVec>(w, up, lo, hi, k, xi);
-            TVec over = TOps.GreaterThan(next, hi), under = TOps.LessThan(next, lo);
-            next = TOps.Select(over, hi, TOps.Select(under, lo, next));
-            clip = TOps.Add(clip, TOps.And(TOps.And(TOps.Or(over, under), active), one));
-            w = TOps.Select(active, next, w);
-        }
-        TOps.Store(w, ref pulsedRef, k);
-        if (writeNoise)
-        {
-            // The device's Gaussian after its pulses' (write noise, as in One).
-            ref float weights = ref MemoryMarshal.GetArrayDataReference(s.Weights);
-            TVec noise = TOps.Gather(gaussians, ref start[0], ref last[0], noisy ? -1 : 0);
-            TVec visible = TOps.Add(w, TOps.Multiply(TOps.Broadcast(s.WriteNoise), noise));
-            TOps.Store(TOps.Select(TOps.GreaterThan(n, TOps.Zero), visible, TOps.Load(ref weights, k)), ref weights, k);
-        }
-        return Sum<TOps, TVec>(clip);
+        ref float countRef = ref MemoryMarshal.GetArrayDataReference(counts);
+        signed = TOps.Load(ref countRef, (nuint)j);
+        TOps.Store(TOps.Zero, ref countRef, (nuint)j);
+        return most;
+    }
+
+    // Pulse t on the lanes that have it: the law's step, clipped to the bounds, the clipped pulses counted.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Step<TOps, TVec>(in TLaw law, int t, TVec n, TVec up, TVec lo, TVec hi, nuint k, TVec xi, ref TVec w, ref TVec clip)
+        where TOps : struct, ISimdLawOps<TVec> where TVec : struct
+    {
+        TVec active = TOps.GreaterThan(n, TOps.Broadcast(t));
+        TVec next = law.Pulse<TOps, TVec>(w, up, lo, hi, k, xi);
+        TVec over = TOps.GreaterThan(next, hi), under = TOps.LessThan(next, lo);
+        next = TOps.Select(over, hi, TOps.Select(under, lo, next));
+        clip = TOps.Add(clip, TOps.And(TOps.And(TOps.Or(over, under), active), TOps.Broadcast(1f)));
+        w = TOps.Select(active, next, w);
+    }
+
+    // The new weights, and what reads see: the device's Gaussian after its pulses' (write noise, as in One).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Finish<TOps, TVec>(DeviceArrayState s, bool noisy, nuint k, TVec n, TVec w, float[] gaussians, ref LaneInts start, ref LaneInts last)
+        where TOps : struct, ISimdLawOps<TVec> where TVec : struct
+    {
+        TOps.Store(w, ref MemoryMarshal.GetArrayDataReference(s.Pulsed), k);
+        if (s.Persistent is null) return;
+        ref float weights = ref MemoryMarshal.GetArrayDataReference(s.Weights);
+        TVec noise = TOps.Gather(gaussians, ref start[0], ref last[0], noisy ? -1 : 0);
+        TVec visible = TOps.Add(w, TOps.Multiply(TOps.Broadcast(s.WriteNoise), noise));
+        TOps.Store(TOps.Select(TOps.GreaterThan(n, TOps.Zero), visible, TOps.Load(ref weights, k)), ref weights, k);
     }
 
     private static long Sum<TOps, TVec>(TVec value) where TOps : struct, ISimdLawOps<TVec> where TVec : struct
