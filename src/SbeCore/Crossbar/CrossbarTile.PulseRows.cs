@@ -152,6 +152,21 @@ public sealed partial class CrossbarTile
     private void CoincideSingleWord(PulseContext c, PulseWrite w, int first, int end, ReadOnlySpan<int> firingCols)
     {
         if (firingCols.IsEmpty) return;
+        if (_array is not null && !w.Sparse)
+        {
+            // A device array counts the whole row in one call (the same records as ApplyPulses one device at a time).
+            for (int i = first; i < end; i++)
+            {
+                ulong mask = _rowMasks[i];
+                if (mask == 0) continue;
+                EnterRow(c, i, 0);
+                int at = i * Cols;
+                c.Pulses += _array.CountSingleWordRow(c.Row, mask, w.RowDirection[i], w.ColMasks, w.ColSign, firingCols,
+                                                      Counters.PulsesPerDeviceArray.AsSpan(at, Cols));
+                FinishRow(at, c);
+            }
+            return;
+        }
         ref ulong cols = ref MemoryMarshal.GetArrayDataReference(w.ColMasks);
         ref sbyte signs = ref MemoryMarshal.GetArrayDataReference(w.ColSign);
         for (int i = first; i < end; i++)

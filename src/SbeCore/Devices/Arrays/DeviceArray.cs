@@ -1,4 +1,6 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using SbeCore.Numerics;
 
 namespace SbeCore.Devices.Arrays;
@@ -43,6 +45,39 @@ internal abstract class DeviceArray
         scratch.Offsets[j] = scratch.Placed;
         scratch.Placed += _perPulse * n + _perDevice;
         scratch.Counted[scratch.CountedColumns++] = j;
+    }
+
+    /// <summary>
+    /// <see cref="Count"/> for each firing column j of a row whose coincidence with it, popcount(rowMask &amp; colMasks[j]),
+    /// is not 0 (direction rowDirection * colSigns[j]), in the order listed; adds each device's pulses to
+    /// <paramref name="deviceCounters"/>[j] and returns the row's. The same records as one Count per device, with the
+    /// running offset and list length in registers (through the scratch they were a dependent chain through memory).
+    /// </summary>
+    public long CountSingleWordRow(PulseRowScratch scratch, ulong rowMask, int rowDirection, ReadOnlySpan<ulong> colMasks, ReadOnlySpan<sbyte> colSigns,
+        ReadOnlySpan<int> firingCols, Span<long> deviceCounters)
+    {
+        ref float counts = ref MemoryMarshal.GetArrayDataReference(scratch.Counts);
+        ref int offsets = ref MemoryMarshal.GetArrayDataReference(scratch.Offsets), counted = ref MemoryMarshal.GetArrayDataReference(scratch.Counted);
+        ref ulong masks = ref MemoryMarshal.GetReference(colMasks);
+        ref sbyte signs = ref MemoryMarshal.GetReference(colSigns);
+        ref long devices = ref MemoryMarshal.GetReference(deviceCounters);
+        int placed = scratch.Placed, listed = scratch.CountedColumns, perPulse = _perPulse, perDevice = _perDevice;
+        long pulses = 0;
+        foreach (int j in firingCols)
+        {
+            int n = BitOperations.PopCount(rowMask & Unsafe.Add(ref masks, j));
+            if (n == 0) continue;
+            Unsafe.Add(ref devices, j) += n;
+            pulses += n;
+            int direction = rowDirection * Unsafe.Add(ref signs, j);
+            Unsafe.Add(ref counts, j) = direction * (float)n;
+            Unsafe.Add(ref offsets, j) = placed;
+            placed += perPulse * n + perDevice;
+            Unsafe.Add(ref counted, listed++) = j;
+        }
+        scratch.Placed = placed;
+        scratch.CountedColumns = listed;
+        return pulses;
     }
 
     /// <summary>

@@ -54,15 +54,18 @@ internal sealed class LawArray<TLaw> : DeviceArray where TLaw : struct, IPulseLa
         {
             // Blocks with pulses go two at a time: a block's pulses form one dependent chain (a division per pulse for
             // the soft-bounds laws), so two independent chains keep the core busy where one waited on latency.
+            // Clipped pulses are counted per lane over the row (exact in float: at most a row's pulses) and summed once.
             int pending = -1;
+            TVec clips = TOps.Zero;
             for (; j + TOps.Count <= columns; j += TOps.Count)
             {
                 if (!TOps.AnyBitSet(TOps.Load(ref countRef, (nuint)j))) continue;
                 if (pending < 0) { pending = j; continue; }
-                clipped += Blocks<TOps, TVec>(firstDevice, pending, j, counts, offsets, gaussians);
+                Blocks<TOps, TVec>(firstDevice, pending, j, counts, offsets, gaussians, ref clips);
                 pending = -1;
             }
-            if (pending >= 0) clipped += Blocks<TOps, TVec>(firstDevice, pending, -1, counts, offsets, gaussians);
+            if (pending >= 0) Blocks<TOps, TVec>(firstDevice, pending, -1, counts, offsets, gaussians, ref clips);
+            clipped += Sum<TOps, TVec>(clips);
         }
         for (; j < columns; j++) clipped += One(firstDevice, j, counts, offsets, gaussians);
         return clipped;
@@ -121,10 +124,10 @@ internal sealed class LawArray<TLaw> : DeviceArray where TLaw : struct, IPulseLa
     }
 
     // One or two vectors of devices (columns ja and jb; jb < 0: one), each with at least one pulse: pulse by pulse up to
-    // their largest count, each lane stepping while it has pulses left. Each lane sees the same operations whether its
+    // their largest count, each lane stepping while it has pulses left; their clipped pulses are added to `clips`. Each lane sees the same operations whether its
     // vector runs alone or beside another, so the pairing does not change the bits.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private long Blocks<TOps, TVec>(int firstDevice, int ja, int jb, float[] counts, int[] offsets, float[] gaussians)
+    private void Blocks<TOps, TVec>(int firstDevice, int ja, int jb, float[] counts, int[] offsets, float[] gaussians, ref TVec clips)
         where TOps : struct, ISimdLawOps<TVec> where TVec : struct
     {
         TLaw law = _law;
@@ -156,7 +159,7 @@ internal sealed class LawArray<TLaw> : DeviceArray where TLaw : struct, IPulseLa
         }
         Finish<TOps, TVec>(s, noisy, ka, nA, wA, gaussians, ref startA, ref lastA);
         if (two) Finish<TOps, TVec>(s, noisy, kb, nB, wB, gaussians, ref startB, ref lastB);
-        return Sum<TOps, TVec>(TOps.Add(clipA, clipB));
+        clips = TOps.Add(clips, TOps.Add(clipA, clipB));
     }
 
     // A vector's signed counts (returned in `signed`, then consumed), each lane's last pulse and Gaussian offset as
