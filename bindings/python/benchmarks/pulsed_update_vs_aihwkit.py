@@ -1,6 +1,7 @@
 """The pulsed update alone, SbeCore against aihwkit (CPU), side by side in one process: a batch of n rank-1 writes
 into a rows x cols tile of aihwkit's GokmenVlasovPresetDevice (ConstantStep, dw_min 0.0016, aihwkit's device-to-device
-and cycle-to-cycle spreads), stochastic pulses, BL 31, update and BL management; x and d uniform in [-1, 1] (every
+and cycle-to-cycle spreads; --device picks another of aihwkit's device presets, the same in both simulators), stochastic
+pulses, BL 31, update and BL management; x and d uniform in [-1, 1] (every
 device pulsed) or, with --data training, as SGD on MNIST writes them (sparse x, small d: few devices pulsed).
 
     PYTHONPATH=bindings/python:$AIHWKIT_BUILD/src/src SBECORE_LIBRARY=artifacts/native \
@@ -36,21 +37,24 @@ import numpy as np  # noqa: E402
 
 import sbecore  # noqa: E402
 from sbecore import devices as dv  # noqa: E402
-from sbecore.presets import GokmenVlasovPresetDevice  # noqa: E402
+from sbecore import presets  # noqa: E402
+
+# aihwkit's single-device presets, by the name both simulators give them (aihwkit.simulator.presets.devices).
+DEVICES = ("GokmenVlasov", "Idealized", "Capacitor", "EcRam", "EcRamMO", "ReRamSB", "ReRamES")
 
 
-def sbecore_tile(rows, cols, seed):
-    config = dv.SingleRPUConfig(device=GokmenVlasovPresetDevice(), update=dv.UpdateParameters(desired_bl=31))
+def sbecore_tile(rows, cols, seed, device):
+    config = dv.SingleRPUConfig(device=getattr(presets, f"{device}PresetDevice")(), update=dv.UpdateParameters(desired_bl=31))
     return sbecore.Tile(rows, cols, seed, device=config)
 
 
-def aihwkit_tile(rows, cols, lr):
+def aihwkit_tile(rows, cols, lr, device):
     import torch
     from aihwkit.simulator.configs import SingleRPUConfig
-    from aihwkit.simulator.presets.devices import GokmenVlasovPresetDevice as AihwkitGokmenVlasov
+    from aihwkit.simulator.presets import devices as aihwkit_devices
     from aihwkit.simulator.tiles import AnalogTile
     torch.set_num_threads(1)
-    config = SingleRPUConfig(device=AihwkitGokmenVlasov())
+    config = SingleRPUConfig(device=getattr(aihwkit_devices, f"{device}PresetDevice")())
     config.update.desired_bl = 31
     config.update.update_bl_management = True
     config.update.update_management = True
@@ -62,6 +66,7 @@ def aihwkit_tile(rows, cols, lr):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--device", choices=DEVICES, default="GokmenVlasov", help="aihwkit's device preset, in both simulators")
     parser.add_argument("--rows", type=int, default=512)
     parser.add_argument("--cols", type=int, default=512)
     parser.add_argument("--batch", type=int, default=100)
@@ -88,7 +93,7 @@ def main() -> None:
         d = rng.uniform(-0.05, 0.05, (args.batch, args.rows)).astype(np.float32)
     ones = np.ones(args.batch, np.float32)
 
-    ours = sbecore_tile(args.rows, args.cols, seed=1)
+    ours = sbecore_tile(args.rows, args.cols, seed=1, device=args.device)
     ours.threads = args.threads
     clock = time.perf_counter if args.threads > 1 else time.thread_time
     ours.write_rank_k(args.lr, ones, d, x)  # warm-up (and the JIT of the first call)
@@ -102,7 +107,7 @@ def main() -> None:
         return
     try:
         import torch
-        theirs = aihwkit_tile(args.rows, args.cols, args.lr)
+        theirs = aihwkit_tile(args.rows, args.cols, args.lr, args.device)
         xt, dt = torch.from_numpy(x), torch.from_numpy(d)
         theirs.update(xt, dt)
     except ImportError:
@@ -124,7 +129,7 @@ def main() -> None:
             times["aihwkit"].append(clock() - t)
             change["aihwkit"].append(float(np.abs(theirs.get_weights()[0].numpy() - before).mean()))
 
-    print(f"pulsed update, {args.data} data, {args.rows}x{args.cols}, batch {args.batch}, lr {args.lr}, GokmenVlasov, BL 31, both managements, "
+    print(f"pulsed update, {args.data} data, {args.rows}x{args.cols}, batch {args.batch}, lr {args.lr}, {args.device}, BL 31, both managements, "
           f"SbeCore on {args.threads} thread(s), aihwkit on 1, {args.rounds} rounds "
           f"({'wall-clock' if args.threads > 1 else 'thread CPU'} time)")
     print("| simulator | ms per batch (median) | range | mean abs dW per batch |")
@@ -141,7 +146,7 @@ def main() -> None:
 def fresh_processes(args) -> None:
     rows = []
     for p in range(args.processes):
-        command = [sys.executable, __file__, "--median-only", "--rows", str(args.rows), "--cols", str(args.cols),
+        command = [sys.executable, __file__, "--median-only", "--device", args.device, "--rows", str(args.rows), "--cols", str(args.cols),
                    "--batch", str(args.batch), "--lr", str(args.lr), "--rounds", str(args.rounds), "--data", args.data,
                    "--threads", str(args.threads)]
         out = subprocess.run(command, check=True, capture_output=True, text=True).stdout.split()
