@@ -12,7 +12,7 @@ public static partial class Blas
     // Long rows are cut into blocks of cols so the 4 + 4 rows of a tile stay in L1 while the tile moves on.
     // With 16 vector registers (x86 without AVX-512) 16 accumulators and 5 operands do not fit and the JIT spills
     // accumulators to the stack, so the tile there is 4 inputs by 3 rows (12 + 4). Each output's sum runs in the
-    // same order in both tiles (Sum2x4 reduces each vector on its own) and the 3-row tiles cover the same rows, so the
+    // same order in both tiles (Sum4 and Sum2x4 reduce each vector on its own, alike) and the 3-row tiles cover the same rows, so the
     // shape does not change the bits.
 
 

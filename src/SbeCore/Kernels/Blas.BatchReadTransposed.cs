@@ -197,7 +197,8 @@ public static partial class Blas
         TOps.Store(c0, ref z, 0); TOps.Store(c1, ref z, n); TOps.Store(c2, ref z, 2 * n); TOps.Store(c3, ref z, 3 * n);
     }
 
-    /// <summary>Four inputs by three vectors of cols: <see cref="TileT4x4{TOps, TVec}"/> for 16 registers.</summary>
+    /// <summary>Four inputs by three vectors of cols: <see cref="TileT4x4{TOps, TVec}"/> for 16 registers, and a 3-vector
+    /// strip of the columns past the strips.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TileT4x3<TOps, TVec>(ref float w, nuint ws, ref float d0, nuint ds, ref float z0, nuint zs, nuint rlen, bool first)
         where TOps : struct, ISimdOps<TVec> where TVec : struct

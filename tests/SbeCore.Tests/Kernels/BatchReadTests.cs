@@ -129,6 +129,7 @@ public class BatchReadTests
             data.Add(width, 33, 150, 153, 9);   // a strip, then whole vectors and an overlapping last one
             data.Add(width, 7, 20, 20, 5);      // no strip: a vector and an overlapping last one (or a 128-bit strip)
             data.Add(width, 300, 61, 64, 13);   // row blocks: later blocks add to Z, the rest covers all rows at once
+            data.Add(width, 300, 101, 104, 7);  // the rest's strip recomputes columns the row blocks built
         }
         return data;
     }
