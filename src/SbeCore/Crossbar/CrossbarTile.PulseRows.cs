@@ -152,21 +152,9 @@ public sealed partial class CrossbarTile
     private void CoincideSingleWord(PulseContext c, PulseWrite w, int first, int end, ReadOnlySpan<int> firingCols)
     {
         if (firingCols.IsEmpty) return;
-        if (_array is not null && !w.Sparse)
-        {
-            // A device array counts the whole row in one call (the same records as ApplyPulses one device at a time).
-            for (int i = first; i < end; i++)
-            {
-                ulong mask = _rowMasks[i];
-                if (mask == 0) continue;
-                EnterRow(c, i, 0);
-                int at = i * Cols;
-                c.Pulses += _array.CountSingleWordRow(c.Row, mask, w.RowDirection[i], w.ColMasks, w.ColSign, firingCols,
-                                                      Counters.PulsesPerDeviceArray.AsSpan(at, Cols));
-                FinishRow(at, c);
-            }
-            return;
-        }
+        // A device array that applies rows of counts takes each row's counts in one call (the same records as
+        // ApplyPulses one device at a time, with its running offsets in registers).
+        bool wholeRows = _array is not null && !w.Sparse;
         ref ulong cols = ref MemoryMarshal.GetArrayDataReference(w.ColMasks);
         ref sbyte signs = ref MemoryMarshal.GetArrayDataReference(w.ColSign);
         for (int i = first; i < end; i++)
@@ -176,11 +164,14 @@ public sealed partial class CrossbarTile
             EnterRow(c, i, 0);
             int rowDir = w.RowDirection[i];
             int row = i * Cols;
-            foreach (int j in firingCols)
-            {
-                int n = BitOperations.PopCount(rowMask & Unsafe.Add(ref cols, j));
-                if (n != 0) ApplyPulses(row, j, n, rowDir * Unsafe.Add(ref signs, j), c, w.Sparse);
-            }
+            if (wholeRows)
+                c.Pulses += _array!.CountSingleWordRow(c.Row, rowMask, rowDir, w.ColMasks, w.ColSign, firingCols, Counters.PulsesPerDeviceArray.AsSpan(row, Cols));
+            else
+                foreach (int j in firingCols)
+                {
+                    int n = BitOperations.PopCount(rowMask & Unsafe.Add(ref cols, j));
+                    if (n != 0) ApplyPulses(row, j, n, rowDir * Unsafe.Add(ref signs, j), c, w.Sparse);
+                }
             FinishRow(row, c);
         }
     }

@@ -56,31 +56,30 @@ public class HorizontalSumTests
             Assert.True(Reference.SameBits(expected[l], actual[l]), $"{what} lane {l}: {actual[l]:R}, expected {expected[l]:R}");
     }
 
+    // `count` vectors of spread values at each width (the 256- and 128-bit ones the first lanes of the 512-bit ones).
+    private static (Vector512<float>[] V512, Vector256<float>[] V256, Vector128<float>[] V128) AtEveryWidth(int count, ulong seed)
+    {
+        var v = new float[count][];
+        for (int k = 0; k < count; k++) v[k] = Spread(16, seed * (ulong)count + (ulong)k);
+        return (v.Select(a => Vector512.Create(a)).ToArray(), v.Select(a => Vector256.Create(a.AsSpan(0, 8))).ToArray(),
+                v.Select(a => Vector128.Create(a.AsSpan(0, 4))).ToArray());
+    }
+
     [Fact]
     public void Sum2x4IsTwoSum4sBitForBitAtEveryWidth()
     {
         for (ulong seed = 1; seed <= 200; seed++)
         {
-            var v = new float[8][];
-            for (int k = 0; k < 8; k++) v[k] = Spread(16, seed * 8 + (ulong)k);
-            {
-                var x = v.Select(a => Vector512.Create(a)).ToArray();
-                (Vector128<float> a, Vector128<float> b) = Simd512.Sum2x4(x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7]);
-                AssertSameBits(Simd512.Sum4(x[0], x[1], x[2], x[3]), a, "512 A");
-                AssertSameBits(Simd512.Sum4(x[4], x[5], x[6], x[7]), b, "512 B");
-            }
-            {
-                var x = v.Select(a => Vector256.Create(a.AsSpan(0, 8))).ToArray();
-                (Vector128<float> a, Vector128<float> b) = Simd256.Sum2x4(x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7]);
-                AssertSameBits(Simd256.Sum4(x[0], x[1], x[2], x[3]), a, "256 A");
-                AssertSameBits(Simd256.Sum4(x[4], x[5], x[6], x[7]), b, "256 B");
-            }
-            {
-                var x = v.Select(a => Vector128.Create(a.AsSpan(0, 4))).ToArray();
-                (Vector128<float> a, Vector128<float> b) = Simd128.Sum2x4(x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7]);
-                AssertSameBits(Simd128.Sum4(x[0], x[1], x[2], x[3]), a, "128 A");
-                AssertSameBits(Simd128.Sum4(x[4], x[5], x[6], x[7]), b, "128 B");
-            }
+            var (x5, x2, x1) = AtEveryWidth(8, seed);
+            (Vector128<float> a5, Vector128<float> b5) = Simd512.Sum2x4(x5[0], x5[1], x5[2], x5[3], x5[4], x5[5], x5[6], x5[7]);
+            AssertSameBits(Simd512.Sum4(x5[0], x5[1], x5[2], x5[3]), a5, "512 A");
+            AssertSameBits(Simd512.Sum4(x5[4], x5[5], x5[6], x5[7]), b5, "512 B");
+            (Vector128<float> a2, Vector128<float> b2) = Simd256.Sum2x4(x2[0], x2[1], x2[2], x2[3], x2[4], x2[5], x2[6], x2[7]);
+            AssertSameBits(Simd256.Sum4(x2[0], x2[1], x2[2], x2[3]), a2, "256 A");
+            AssertSameBits(Simd256.Sum4(x2[4], x2[5], x2[6], x2[7]), b2, "256 B");
+            (Vector128<float> a1, Vector128<float> b1) = Simd128.Sum2x4(x1[0], x1[1], x1[2], x1[3], x1[4], x1[5], x1[6], x1[7]);
+            AssertSameBits(Simd128.Sum4(x1[0], x1[1], x1[2], x1[3]), a1, "128 A");
+            AssertSameBits(Simd128.Sum4(x1[4], x1[5], x1[6], x1[7]), b1, "128 B");
         }
     }
 
@@ -89,15 +88,11 @@ public class HorizontalSumTests
     {
         for (ulong seed = 1; seed <= 200; seed++)
         {
-            var v = new float[4][];
-            for (int k = 0; k < 4; k++) v[k] = Spread(16, seed * 4 + (ulong)k);
-            var x5 = v.Select(a => Vector512.Create(a)).ToArray();
+            var (x5, x2, x1) = AtEveryWidth(4, seed);
             AssertSameBits(Vector128.Create(Simd512.Sum(x5[0]), Simd512.Sum(x5[1]), Simd512.Sum(x5[2]), Simd512.Sum(x5[3])),
                            Simd512.FourSums(x5[0], x5[1], x5[2], x5[3]), "512");
-            var x2 = v.Select(a => Vector256.Create(a.AsSpan(0, 8))).ToArray();
             AssertSameBits(Vector128.Create(Simd256.Sum(x2[0]), Simd256.Sum(x2[1]), Simd256.Sum(x2[2]), Simd256.Sum(x2[3])),
                            Simd256.FourSums(x2[0], x2[1], x2[2], x2[3]), "256");
-            var x1 = v.Select(a => Vector128.Create(a.AsSpan(0, 4))).ToArray();
             AssertSameBits(Vector128.Create(Simd128.Sum(x1[0]), Simd128.Sum(x1[1]), Simd128.Sum(x1[2]), Simd128.Sum(x1[3])),
                            Simd128.FourSums(x1[0], x1[1], x1[2], x1[3]), "128");
         }

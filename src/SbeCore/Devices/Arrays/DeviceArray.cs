@@ -39,12 +39,17 @@ internal abstract class DeviceArray
     /// layout that does not depend on the vector width.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Count(PulseRowScratch scratch, int j, int n, int direction)
+    public void Count(PulseRowScratch scratch, int j, int n, int direction) =>
+        Record(scratch, j, n, direction, ref scratch.Placed, ref scratch.CountedColumns);
+
+    // Count's records, with the running offset and list length wherever the caller keeps them.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Record(PulseRowScratch scratch, int j, int n, int direction, ref int placed, ref int listed)
     {
         scratch.Counts[j] = direction * (float)n;
-        scratch.Offsets[j] = scratch.Placed;
-        scratch.Placed += _perPulse * n + _perDevice;
-        scratch.Counted[scratch.CountedColumns++] = j;
+        scratch.Offsets[j] = placed;
+        placed += _perPulse * n + _perDevice;
+        scratch.Counted[listed++] = j;
     }
 
     /// <summary>
@@ -56,12 +61,10 @@ internal abstract class DeviceArray
     public long CountSingleWordRow(PulseRowScratch scratch, ulong rowMask, int rowDirection, ReadOnlySpan<ulong> colMasks, ReadOnlySpan<sbyte> colSigns,
         ReadOnlySpan<int> firingCols, Span<long> deviceCounters)
     {
-        ref float counts = ref MemoryMarshal.GetArrayDataReference(scratch.Counts);
-        ref int offsets = ref MemoryMarshal.GetArrayDataReference(scratch.Offsets), counted = ref MemoryMarshal.GetArrayDataReference(scratch.Counted);
         ref ulong masks = ref MemoryMarshal.GetReference(colMasks);
         ref sbyte signs = ref MemoryMarshal.GetReference(colSigns);
         ref long devices = ref MemoryMarshal.GetReference(deviceCounters);
-        int placed = scratch.Placed, listed = scratch.CountedColumns, perPulse = _perPulse, perDevice = _perDevice;
+        int placed = scratch.Placed, listed = scratch.CountedColumns;
         long pulses = 0;
         foreach (int j in firingCols)
         {
@@ -69,11 +72,7 @@ internal abstract class DeviceArray
             if (n == 0) continue;
             Unsafe.Add(ref devices, j) += n;
             pulses += n;
-            int direction = rowDirection * Unsafe.Add(ref signs, j);
-            Unsafe.Add(ref counts, j) = direction * (float)n;
-            Unsafe.Add(ref offsets, j) = placed;
-            placed += perPulse * n + perDevice;
-            Unsafe.Add(ref counted, listed++) = j;
+            Record(scratch, j, n, rowDirection * Unsafe.Add(ref signs, j), ref placed, ref listed);
         }
         scratch.Placed = placed;
         scratch.CountedColumns = listed;
