@@ -42,7 +42,7 @@ public static partial class Blas
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
     private static void BatchReadTCore<TOps, TVec>(ReadOnlySpan<float> w, int rows, int cols, int stride, ReadOnlySpan<float> d, int n, Span<float> z, int ldz)
         where TOps : struct, ISimdOps<TVec> where TVec : struct
     {
@@ -57,11 +57,13 @@ public static partial class Blas
         // lines (192-512 bytes) rather than a line and a half, and a strip's pass over W's rows (a page each at large
         // strides) serves twice the columns.
         nuint tile = FewVectorRegisters ? 3 * vn : 4 * vn, c0 = 0;
-        // Rows a multiple of 4 KiB apart fall in the same L1 sets, so a block of a strip evicts itself while the
-        // inputs pass over it: such blocks are first copied into a contiguous panel (BLIS's packing; same values, same
-        // operations, so the same bits). Worth it only when enough inputs reuse the panel.
-        bool pack = stride % KernelTuning.AliasingStrideFloats == 0 && n >= 8;
-        Span<float> panel = pack ? stackalloc float[KernelTuning.BatchReadTransposedBlock * 8 * 16] : default;
+        // Rows whose offsets agree modulo 4 KiB fall in the same L1 sets, so at such strides a block of a strip evicts
+        // itself while the inputs pass over it: such blocks are first copied into a contiguous panel (BLIS's packing;
+        // same values, same operations, so the same bits). Worth it only when enough inputs reuse the panel.
+        bool pack = n >= 8 && KernelTuning.BlockCrowdsL1Sets(stride, block, FewVectorRegisters ? KernelTuning.PackRowsPerPositionFewRegisters : KernelTuning.PackRowsPerPosition);
+        // On a cache line, so no vector load of the panel splits two lines; not cleared (SkipLocalsInit): every float
+        // read is written first.
+        Span<float> panel = pack ? CacheLineStart(stackalloc float[PanelBytes / sizeof(float) + 16]) : default;
         // Past KernelTuning.BatchReadTransposedRowsOuter elements the row blocks go outermost instead: a block's rows
         // (a page each at large strides) then serve every strip before the next block. Each element of Z is the same
         // chain over the rows either way.
@@ -73,7 +75,7 @@ public static partial class Blas
                 for (c0 = 0; c0 < strips; )
                 {
                     nuint strip = c0 < wide ? 2 * tile : tile;
-                    PassStrip<TOps, TVec>(ref wr, ws, ref dr, ds, ref zr, zs, n, r0, (nuint)Math.Min(block, rows - r0), c0, strip, tile, pack, panel, first: r0 == 0);
+                    PassStrip<TOps, TVec>(ref wr, ws, ref dr, ds, ref zr, zs, n, r0, (nuint)Math.Min(block, rows - r0), c0, strip, tile, pack, panel, first: r0 == 0, next: (nint)strip);
                     c0 += strip;
                 }
         }
@@ -82,7 +84,7 @@ public static partial class Blas
             {
                 nuint strip = c0 < wide ? 2 * tile : tile;
                 for (int r0 = 0; r0 < rows; r0 += block)
-                    PassStrip<TOps, TVec>(ref wr, ws, ref dr, ds, ref zr, zs, n, r0, (nuint)Math.Min(block, rows - r0), c0, strip, tile, pack, panel, first: r0 == 0);
+                    PassStrip<TOps, TVec>(ref wr, ws, ref dr, ds, ref zr, zs, n, r0, (nuint)Math.Min(block, rows - r0), c0, strip, tile, pack, panel, first: r0 == 0, next: (nint)((nuint)block * ws));
                 c0 += strip;
             }
         // The columns past the strips, over all rows from zero: 3 or 4 vectors as one more strip when they fit, else one
@@ -103,23 +105,47 @@ public static partial class Blas
             TileT1Vector<TOps, TVec>(ref Unsafe.Add(ref wr, c - vn), ws, ref dr, ds, ref Unsafe.Add(ref zr, c - vn), zs, n, (nuint)rows);
     }
 
-    /// <summary>One block of rows of one strip of W into Z for every input (packed first when <paramref name="pack"/>).</summary>
+    /// <summary>The packed panel's size: half of L1d, so the inputs' rows and sums have room beside it (a block of 64 rows
+    /// of one 4-vector tile with 512-bit vectors).</summary>
+    private const int PanelBytes = 16 << 10;
+
+    /// <summary>The part of <paramref name="buffer"/> from its first 64-byte boundary (at most 15 floats in).</summary>
+    private static unsafe Span<float> CacheLineStart(Span<float> buffer)
+    {
+        nuint address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(buffer));
+        return buffer.Slice((int)((64 - (address & 63)) & 63) / sizeof(float));
+    }
+
+    /// <summary>One block of rows of one strip of W into Z for every input. Packed (<paramref name="pack"/>), the strip
+    /// is copied into <paramref name="panel"/> whole when that fits in half of L1 (16 KiB), else a register tile's columns
+    /// at a time; the lines <paramref name="next"/> floats on, which the read takes next, are prefetched meanwhile.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void PassStrip<TOps, TVec>(ref float wr, nuint ws, ref float dr, nuint ds, ref float zr, nuint zs, int n, int r0, nuint rlen, nuint c0, nuint strip, nuint tile, bool pack, Span<float> panel, bool first)
+    private static void PassStrip<TOps, TVec>(ref float wr, nuint ws, ref float dr, nuint ds, ref float zr, nuint zs, int n, int r0, nuint rlen, nuint c0, nuint strip, nuint tile, bool pack, Span<float> panel, bool first, nint next)
         where TOps : struct, ISimdOps<TVec> where TVec : struct
     {
-        scoped ref float wb = ref Unsafe.Add(ref wr, (nuint)r0 * ws + c0);
-        nuint wbs = ws;
-        if (pack)
-        {
-            for (int r = 0; r < (int)rlen; r++)
-                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref wb, (nuint)r * ws), (int)strip).CopyTo(panel.Slice(r * (int)strip));
-            wb = ref MemoryMarshal.GetReference(panel);
-            wbs = strip;
-        }
+        ref float wb = ref Unsafe.Add(ref wr, (nuint)r0 * ws + c0);
         ref float db = ref Unsafe.Add(ref dr, r0);
-        for (nuint t = 0; t < strip; t += tile)
-            TileStrip<TOps, TVec>(ref Unsafe.Add(ref wb, t), wbs, ref db, ds, ref Unsafe.Add(ref zr, c0 + t), zs, n, rlen, first, (int)(tile / (nuint)TOps.Count));
+        int vectors = (int)(tile / (nuint)TOps.Count);
+        if (!pack)
+        {
+            for (nuint t = 0; t < strip; t += tile)
+                TileStrip<TOps, TVec>(ref Unsafe.Add(ref wb, t), ws, ref db, ds, ref Unsafe.Add(ref zr, c0 + t), zs, n, rlen, first, vectors);
+            return;
+        }
+        ref float packed = ref MemoryMarshal.GetReference(panel);
+        nuint unit = rlen * strip * sizeof(float) <= PanelBytes ? strip : tile;
+        for (nuint u = 0; u < strip; u += unit)
+        {
+            for (nuint r = 0; r < rlen; r++)
+            {
+                ref float row = ref Unsafe.Add(ref wb, r * ws + u);
+                ref float to = ref Unsafe.Add(ref packed, r * unit);
+                for (nuint k = 0; k < unit; k += (nuint)TOps.Count) TOps.Store(TOps.Load(ref row, k), ref to, k);
+                CachePrefetch.ToL2(ref Unsafe.Add(ref row, next), unit);
+            }
+            for (nuint t = 0; t < unit; t += tile)
+                TileStrip<TOps, TVec>(ref Unsafe.Add(ref packed, t), unit, ref db, ds, ref Unsafe.Add(ref zr, c0 + u + t), zs, n, rlen, first, vectors);
+        }
     }
 
     /// <summary>One register tile's columns of Z (3 or 4 vectors) for every input (groups of 4, then one by one) over a block

@@ -9,8 +9,26 @@ internal static class KernelTuning
 {
     /// <summary>Floats of 4 KiB: rows whose stride is a multiple of it fall in the same L1 sets (4 KiB aliasing). Gemv
     /// keeps row groups of 4 at such strides (8 rows x 2 lines plus x overflow the 8 ways: 32x1024 measured 1.34 against
-    /// 1.16 us with groups of 4); the transposed batched read packs its blocks into a contiguous panel there.</summary>
+    /// 1.16 us with groups of 4).</summary>
     public const int AliasingStrideFloats = 1024;
+
+    /// <summary>Whether a block of <paramref name="blockRows"/> rows at <paramref name="stride"/> floats crowds the L1 sets
+    /// past <paramref name="rowsPerPosition"/>: rows whose byte offsets agree modulo 4 KiB share sets, so the block spreads
+    /// over only 4096 / gcd(4 stride, 4096) line positions (at most 64), each with 8 ways.</summary>
+    public static bool BlockCrowdsL1Sets(int stride, int blockRows, int rowsPerPosition)
+    {
+        long a = 4L * stride, b = 4096;
+        while (b != 0) (a, b) = (b, a % b); // a = gcd(4 stride, 4096)
+        return blockRows > rowsPerPosition * Math.Min(64, 4096 / (int)a);
+    }
+
+    /// <summary>Rows of a block per L1 set position past which the transposed batched read packs the block (copies it into
+    /// a contiguous panel): 4 with 16 vector registers, whose 4 x 3 tile loads W twice as often per multiply-add (v3
+    /// 512x512, 32 rows per position: packed 0.99-1.05x OpenBLAS's time against 1.06-1.22x in place); 32 with 32 registers,
+    /// whose 4 x 4 tile has the slack to take W from L2 (v4 512x512: packed 0.90-0.92x against 0.86-0.88x in place; at
+    /// strides of 4 KiB, 64 rows per position, packing wins in both). At 100x785 (one row per position) in place wins in
+    /// both (the copy buys nothing).</summary>
+    public const int PackRowsPerPositionFewRegisters = 4, PackRowsPerPosition = 32;
 
     /// <summary>Elements of W above which Ger updates blocks of 4 rows on the 512-bit path (1 MiB: W past one core's L2
     /// streams from L3 or memory, where four read and write streams measured faster than two: 4096x4096 about 3.5
@@ -44,7 +62,8 @@ internal static class KernelTuning
     public const int BatchReadTransposedBlock = 64;
 
     /// <summary>Elements of W (rows x stride) past which the transposed batched read takes its row blocks outermost
-    /// (16 MiB: far past L2, and at 4096x4096 every row is its own page): v3 4096x4096 1.27-1.29 -> 1.23x OpenBLAS's
-    /// time, both with strips two tiles wide (C harness, 3 rounds).</summary>
-    public const long BatchReadTransposedRowsOuter = 1 << 22;
+    /// (2 MiB, past L2): a block's rows (at large strides a page each) then serve every strip before the next block, and the
+    /// next strip's lines are prefetched while a strip is packed. v3 1024x1024 1.13-1.17 -> 1.08-1.15x OpenBLAS's time
+    /// against strips outermost (C harness, 3 rounds); at 4096x4096 both orders measured alike.</summary>
+    public const long BatchReadTransposedRowsOuter = 1 << 19;
 }

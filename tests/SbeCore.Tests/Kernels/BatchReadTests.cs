@@ -102,6 +102,7 @@ public class BatchReadTests
             if (!Paths.IsAccelerated(width)) continue;
             data.Add(width, 1100, 3900, 3904, 9); // past 2^22 elements: row blocks outermost
             data.Add(width, 1030, 4090, 4096, 8); // the same at a 4 KiB stride, blocks packed; wide strips, a strip, vectors, a masked tail
+            data.Add(width, 200, 500, 512, 9);    // a 2 KiB stride: packed with 16 vector registers, in place with 32
         }
         return data;
     }
