@@ -71,6 +71,7 @@ public static partial class Blas
         int fresh = klen % TOps.Count;
         TVec mask = fresh != 0 ? TOps.TailMask(fresh) : TOps.Zero;
         int r0 = 0;
+        bool prefetch = (long)rows * (long)ws > KernelTuning.BatchReadPrefetchElements;
         if (FewVectorRegisters)
         {
             // Cover exactly the rows the 4 x 4 tiling covers (the rest take BlockDot on every machine); the last 3-row
@@ -80,6 +81,7 @@ public static partial class Blas
             {
                 int start = Math.Min(r0, tiled - 3);
                 ref float wt = ref Unsafe.Add(ref w, (nuint)start * ws);
+                PrefetchRows(ref Unsafe.Add(ref wt, 3 * ws), ws, prefetch ? Math.Min(3, rows - start - 3) : 0, klen);
                 int j0 = 0;
                 for (; j0 + 4 <= n; j0 += 4)
                     Tile4x3<TOps, TVec>(ref wt, ws, ref Unsafe.Add(ref x, (nuint)j0 * xs), xs, ref Unsafe.Add(ref y, (nuint)j0 * ys + (nuint)start), ys, klen, fresh, in mask, accumulate, r0 - start);
@@ -92,6 +94,7 @@ public static partial class Blas
         for (; r0 + 4 <= rows; r0 += 4)
         {
             ref float wt = ref Unsafe.Add(ref w, (nuint)r0 * ws);
+            PrefetchRows(ref Unsafe.Add(ref wt, 4 * ws), ws, prefetch ? Math.Min(4, rows - r0 - 4) : 0, klen);
             int j0 = 0;
             for (; j0 + 4 <= n; j0 += 4)
                 Tile4x4<TOps, TVec>(ref wt, ws, ref Unsafe.Add(ref x, (nuint)j0 * xs), xs, ref Unsafe.Add(ref y, (nuint)j0 * ys + (nuint)r0), ys, klen, fresh, in mask, accumulate);
@@ -108,6 +111,14 @@ public static partial class Blas
             for (; j < n; j++)
                 Accumulate(ref Unsafe.Add(ref y, (nuint)j * ys + (nuint)r0), BlockDot<TOps, TVec>(ref wr, ref Unsafe.Add(ref x, (nuint)j * xs), klen, fresh, in mask), accumulate);
         }
+    }
+
+    /// <summary>Prefetches the block of the next tile's rows into L2 while the inputs pass over this tile's: at large
+    /// strides each row's block sits in its own page, where the hardware prefetchers start late.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchRows(ref float w, nuint ws, int count, int klen)
+    {
+        for (int r = 0; r < count; r++) CachePrefetch.ToL2(ref Unsafe.Add(ref w, (nuint)r * ws), (nuint)klen);
     }
 
     /// <summary>Four <see cref="BlockDot"/>s of one row of W with four inputs (stride xs), each summed in BlockDot's order

@@ -3,7 +3,8 @@ namespace SbeCore.Kernels;
 /// <summary>
 /// The BLAS kernels' blocking constants, in one place with where each comes from: the cache sizes of the Zen 4 core
 /// the project benchmarks on (32 KiB 8-way L1d, 1 MiB L2 per core; 4 KiB pages), and the measurements that picked them
-/// (docs/kernels.md). They change speed only, never results: every kernel gives the same bits at every setting.
+/// (docs/kernels.md). They change speed only, never results: every kernel gives the same bits at every setting, except
+/// <see cref="BatchReadBlock"/>, which sets where the batched read's dot products split into partial sums.
 /// </summary>
 internal static class KernelTuning
 {
@@ -53,9 +54,17 @@ internal static class KernelTuning
     /// 1.04-1.21x OpenBLAS's time against eight rows' 0.98-1.10x).</summary>
     public const long GemvTFourRowsFrom = 1 << 20, GemvTFourRowsTo = 1 << 22;
 
-    /// <summary>Floats of cols per block of the batched read when cols is large: 8 rows x 512 floats = 16 KiB, half of L1d,
-    /// so the rows of a register tile stay in L1 while the tile moves on.</summary>
-    public const int BatchReadBlock = 512;
+    /// <summary>Floats of cols per block of the batched read when cols is past twice this: each output is a sum of blocks'
+    /// partial sums, so this sets the batched read's bits for such cols (none of the layers of record is that wide: 785
+    /// columns at most). 1024 floats (4 KiB per row; a 4 x 3 tile's rows and inputs 28 KiB): v3 4096x4096 1.17-1.24 ->
+    /// 1.01-1.12x OpenBLAS's time against 512 (each block ends in horizontal sums and a read-modify-write of Y; 256
+    /// measured 1.3-1.5x), v4 alike (0.82-0.89 -> 0.86); a whole 4096-float row measured no better.</summary>
+    public const int BatchReadBlock = 1024;
+
+    /// <summary>Elements of W (rows x stride) past which the batched read prefetches the next tile's rows of a block into
+    /// L2 (16 MiB, half of L3: W then comes from memory): v3 4096x4096 1.30-1.35 -> 1.18-1.21x OpenBLAS's time; at
+    /// 512x512 and 1024x1024 (W in L2 or L3) the prefetches measured 1-5 % slower.</summary>
+    public const long BatchReadPrefetchElements = 1 << 22;
 
     /// <summary>Rows of W per block of the transposed batched read when rows is large: 64 rows x 4 x 64 bytes = a 16 KiB
     /// strip, half of L1d.</summary>

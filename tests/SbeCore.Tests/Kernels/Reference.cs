@@ -80,6 +80,8 @@ internal static class Reference
         yield return (100, 785, 785);
         yield return (9, 1100, 1100);
         yield return (6, 1031, 1037);
+        yield return (9, 2050, 2053); // the batched read's blocks of cols: two whole, then 2 floats (a vector reaching back, masked)
+        yield return (5, 3100, 3100); // three blocks, the last a partial one
         yield return (150, 40, 45);
         yield return (133, 67, 67);
         yield return (259, 17, 19);
