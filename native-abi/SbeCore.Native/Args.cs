@@ -65,6 +65,7 @@ internal static unsafe class Args
     }
 
     /// <summary>Rejects NaN and +-Inf, naming the first offending index.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Finite(ReadOnlySpan<float> values, string name)
     {
         int bad = SbeCore.Kernels.Blas.IndexOfNonFinite(values);

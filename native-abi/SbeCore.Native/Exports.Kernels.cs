@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using SbeCore.Kernels;
 
@@ -10,6 +11,7 @@ internal static unsafe partial class Exports
 {
     private readonly record struct MatrixShape(int Rows, int Cols, int Stride, int Span);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static MatrixShape Matrix(nuint wLen, nuint rows, nuint cols, nuint stride)
     {
         int r = Args.Dim(rows, "rows"), c = Args.Dim(cols, "cols"), s = Args.Dim(stride, "stride");

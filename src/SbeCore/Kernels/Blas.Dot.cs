@@ -10,6 +10,7 @@ public static partial class Blas
     internal static float Dot256(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => DotCore<Simd256, Vector256<float>>(x, y);
     internal static float Dot128(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => DotCore<Simd128, Vector128<float>>(x, y);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static float DotScalar(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
     {
         float s = 0;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -9,6 +10,7 @@ namespace SbeCore.Kernels;
 public static partial class Blas
 {
     /// <summary>Index of the first NaN or infinite element, or -1 when every element is finite.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int IndexOfNonFinite(ReadOnlySpan<float> x)
     {
         bool finite = SimdDispatch.For(x.Length) switch

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace SbeCore.Kernels;
@@ -42,14 +43,24 @@ internal static class SimdDispatch
         new[] { SimdWidth.V512, SimdWidth.V256, SimdWidth.V128, SimdWidth.Scalar }.Where(w => w <= Hardware).ToArray();
 
     /// <summary>The widest width in force on this thread: the hardware's, or the one a test forced.</summary>
-    public static SimdWidth Widest => s_forcedEver ? t_forced ?? Hardware : Hardware;
+    public static SimdWidth Widest
+    {
+        // Inlined into every kernel's dispatch: a flag read; the thread-static lookup only once a width was ever forced.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => s_forcedEver ? ForcedOrHardware() : Hardware;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static SimdWidth ForcedOrHardware() => t_forced ?? Hardware;
 
     /// <summary>The width for a loop over <paramref name="length"/> floats (the short-input policy above).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static SimdWidth For(int length) => Fit(Widest, length, 32);
 
     /// <summary>The width for a loop over <paramref name="length"/> doubles (half the lanes of <see cref="For"/>).</summary>
     public static SimdWidth ForDouble(int length) => Fit(Widest, length, 64);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static SimdWidth Fit(SimdWidth widest, int length, int laneBits)
     {
         long bits = (long)length * laneBits;

@@ -23,6 +23,32 @@ public class ArgumentTests
     }
 
     [Fact]
+    public void TheOverlapCheckAgreesWithMemoryExtensionsOverlapsOnEveryPairOfSlices()
+    {
+        // Every (start, length) pair of slices of one buffer, empty ones included, and slices of another buffer.
+        float[] buffer = new float[9], other = new float[9];
+        int checkedPairs = 0;
+        for (int a0 = 0; a0 <= buffer.Length; a0++)
+            for (int al = 0; a0 + al <= buffer.Length; al++)
+                for (int b0 = 0; b0 <= buffer.Length; b0++)
+                    for (int bl = 0; b0 + bl <= buffer.Length; bl++)
+                    {
+                        bool expected = buffer.AsSpan(a0, al).Overlaps(buffer.AsSpan(b0, bl));
+                        bool rejected = Rejects(buffer, a0, al, buffer, b0, bl);
+                        Assert.True(expected == rejected, $"[{a0}, +{al}) against [{b0}, +{bl}): Overlaps {expected}, check rejected {rejected}");
+                        Assert.False(Rejects(buffer, a0, al, other, b0, bl), $"[{a0}, +{al}) against another buffer");
+                        checkedPairs++;
+                    }
+        Assert.Equal(55 * 55, checkedPairs);
+
+        static bool Rejects(float[] d, int d0, int dl, float[] x, int x0, int xl)
+        {
+            try { BlasThrow.CheckNoOverlap(d.AsSpan(d0, dl), "d", x.AsSpan(x0, xl), "x"); return false; }
+            catch (ArgumentException) { return true; }
+        }
+    }
+
+    [Fact]
     public void DotRejectsALengthMismatch()
     {
         float[] x = Filled(5), y = Filled(4);
