@@ -102,14 +102,23 @@ public static partial class Blas
                 for (int r = r0; r < r0 + 4; r++)
                     Accumulate(ref Unsafe.Add(ref y, (nuint)j0 * ys + (nuint)r), BlockDot<TOps, TVec>(ref Unsafe.Add(ref w, (nuint)r * ws), ref Unsafe.Add(ref x, (nuint)j0 * xs), klen, fresh, in mask), accumulate);
         }
-        for (; r0 < rows; r0++)
+        for (; r0 < rows; )
         {
+            bool pair = !FewVectorRegisters && r0 + 2 <= rows;
             ref float wr = ref Unsafe.Add(ref w, (nuint)r0 * ws);
             int j = 0;
             for (; j + 4 <= n; j += 4)
-                Dot1x4<TOps, TVec>(ref wr, ref Unsafe.Add(ref x, (nuint)j * xs), xs, ref Unsafe.Add(ref y, (nuint)j * ys + (nuint)r0), ys, klen, fresh, in mask, accumulate);
+            {
+                ref float xj = ref Unsafe.Add(ref x, (nuint)j * xs);
+                ref float yj = ref Unsafe.Add(ref y, (nuint)j * ys + (nuint)r0);
+                if (pair) DotRowsBy4<TOps, TVec, Two>(ref wr, ws, ref xj, xs, ref yj, ys, klen, fresh, in mask, accumulate);
+                else DotRowsBy4<TOps, TVec, One>(ref wr, ws, ref xj, xs, ref yj, ys, klen, fresh, in mask, accumulate);
+            }
+            int next = r0 + (pair ? 2 : 1);
             for (; j < n; j++)
-                Accumulate(ref Unsafe.Add(ref y, (nuint)j * ys + (nuint)r0), BlockDot<TOps, TVec>(ref wr, ref Unsafe.Add(ref x, (nuint)j * xs), klen, fresh, in mask), accumulate);
+                for (int r = r0; r < next; r++)
+                    Accumulate(ref Unsafe.Add(ref y, (nuint)j * ys + (nuint)r), BlockDot<TOps, TVec>(ref Unsafe.Add(ref w, (nuint)r * ws), ref Unsafe.Add(ref x, (nuint)j * xs), klen, fresh, in mask), accumulate);
+            r0 = next;
         }
     }
 
@@ -121,45 +130,75 @@ public static partial class Blas
         for (int r = 0; r < count; r++) CachePrefetch.ToL2(ref Unsafe.Add(ref w, (nuint)r * ws), (nuint)klen);
     }
 
-    /// <summary>Four <see cref="BlockDot"/>s of one row of W with four inputs (stride xs), each summed in BlockDot's order
-    /// (the same bits; the four Sums in one network), sharing the row's loads: the rows below a multiple of 4 (a 6-channel conv layer's last 2) ran
-    /// one dependent dot at a time.</summary>
+    /// <summary><see cref="BlockDot"/>s of one or two rows of W (<typeparamref name="TRows"/>, stride ws) with four inputs
+    /// (stride xs), each summed in BlockDot's order (the same bits; four Sums in one network per row), sharing the rows' and
+    /// the inputs' loads: the rows below a multiple of 4 (a 6-channel conv layer's last 2) ran one dependent dot at a time,
+    /// then one row at a time (two rows share each input load: 12 loads per 16 multiply-adds instead of 20). Two rows take
+    /// 16 accumulators, so only with 32 vector registers.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Dot1x4<TOps, TVec>(ref float w, ref float x0, nuint xs, ref float y, nuint ys, int klen, int fresh, in TVec mask, bool accumulate)
-        where TOps : struct, ISimdOps<TVec> where TVec : struct
+    private static void DotRowsBy4<TOps, TVec, TRows>(ref float w, nuint ws, ref float x0, nuint xs, ref float y, nuint ys, int klen, int fresh, in TVec mask, bool accumulate)
+        where TOps : struct, ISimdOps<TVec> where TVec : struct where TRows : struct, ICount
     {
+        bool two = TRows.Value == 2;
+        ref float v = ref Unsafe.Add(ref w, two ? ws : 0);
         ref float x1 = ref Unsafe.Add(ref x0, xs);
         ref float x2 = ref Unsafe.Add(ref x1, xs);
         ref float x3 = ref Unsafe.Add(ref x2, xs);
         nuint n = (nuint)TOps.Count, len = (nuint)klen;
         TVec a0 = TOps.Zero, a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        TVec p0 = a0, p1 = a0, p2 = a0, p3 = a0, q0 = a0, q1 = a0, q2 = a0, q3 = a0; // the second row's a and b
         nuint i = 0;
         for (; i + 2 * n <= len; i += 2 * n)
         {
             TVec wa = TOps.Load(ref w, i), wb = TOps.Load(ref w, i + n);
-            a0 = TOps.MultiplyAdd(wa, TOps.Load(ref x0, i), a0); b0 = TOps.MultiplyAdd(wb, TOps.Load(ref x0, i + n), b0);
-            a1 = TOps.MultiplyAdd(wa, TOps.Load(ref x1, i), a1); b1 = TOps.MultiplyAdd(wb, TOps.Load(ref x1, i + n), b1);
-            a2 = TOps.MultiplyAdd(wa, TOps.Load(ref x2, i), a2); b2 = TOps.MultiplyAdd(wb, TOps.Load(ref x2, i + n), b2);
-            a3 = TOps.MultiplyAdd(wa, TOps.Load(ref x3, i), a3); b3 = TOps.MultiplyAdd(wb, TOps.Load(ref x3, i + n), b3);
+            TVec va = two ? TOps.Load(ref v, i) : wa, vb = two ? TOps.Load(ref v, i + n) : wb;
+            TVec xa = TOps.Load(ref x0, i), xb = TOps.Load(ref x0, i + n);
+            a0 = TOps.MultiplyAdd(wa, xa, a0); b0 = TOps.MultiplyAdd(wb, xb, b0);
+            if (two) { p0 = TOps.MultiplyAdd(va, xa, p0); q0 = TOps.MultiplyAdd(vb, xb, q0); }
+            xa = TOps.Load(ref x1, i); xb = TOps.Load(ref x1, i + n);
+            a1 = TOps.MultiplyAdd(wa, xa, a1); b1 = TOps.MultiplyAdd(wb, xb, b1);
+            if (two) { p1 = TOps.MultiplyAdd(va, xa, p1); q1 = TOps.MultiplyAdd(vb, xb, q1); }
+            xa = TOps.Load(ref x2, i); xb = TOps.Load(ref x2, i + n);
+            a2 = TOps.MultiplyAdd(wa, xa, a2); b2 = TOps.MultiplyAdd(wb, xb, b2);
+            if (two) { p2 = TOps.MultiplyAdd(va, xa, p2); q2 = TOps.MultiplyAdd(vb, xb, q2); }
+            xa = TOps.Load(ref x3, i); xb = TOps.Load(ref x3, i + n);
+            a3 = TOps.MultiplyAdd(wa, xa, a3); b3 = TOps.MultiplyAdd(wb, xb, b3);
+            if (two) { p3 = TOps.MultiplyAdd(va, xa, p3); q3 = TOps.MultiplyAdd(vb, xb, q3); }
         }
         if (i + n <= len)
         {
-            TVec wa = TOps.Load(ref w, i);
-            a0 = TOps.MultiplyAdd(wa, TOps.Load(ref x0, i), a0);
-            a1 = TOps.MultiplyAdd(wa, TOps.Load(ref x1, i), a1);
-            a2 = TOps.MultiplyAdd(wa, TOps.Load(ref x2, i), a2);
-            a3 = TOps.MultiplyAdd(wa, TOps.Load(ref x3, i), a3);
+            TVec wa = TOps.Load(ref w, i), va = two ? TOps.Load(ref v, i) : wa;
+            TVec xv = TOps.Load(ref x0, i);
+            a0 = TOps.MultiplyAdd(wa, xv, a0); if (two) p0 = TOps.MultiplyAdd(va, xv, p0);
+            xv = TOps.Load(ref x1, i);
+            a1 = TOps.MultiplyAdd(wa, xv, a1); if (two) p1 = TOps.MultiplyAdd(va, xv, p1);
+            xv = TOps.Load(ref x2, i);
+            a2 = TOps.MultiplyAdd(wa, xv, a2); if (two) p2 = TOps.MultiplyAdd(va, xv, p2);
+            xv = TOps.Load(ref x3, i);
+            a3 = TOps.MultiplyAdd(wa, xv, a3); if (two) p3 = TOps.MultiplyAdd(va, xv, p3);
         }
         if (fresh != 0)
         {
             nint tail = klen - TOps.Count;
             TVec wt = TOps.And(TOps.Load(ref Unsafe.Add(ref w, tail), 0), mask);
-            b0 = TOps.MultiplyAdd(wt, TOps.And(TOps.Load(ref Unsafe.Add(ref x0, tail), 0), mask), b0);
-            b1 = TOps.MultiplyAdd(wt, TOps.And(TOps.Load(ref Unsafe.Add(ref x1, tail), 0), mask), b1);
-            b2 = TOps.MultiplyAdd(wt, TOps.And(TOps.Load(ref Unsafe.Add(ref x2, tail), 0), mask), b2);
-            b3 = TOps.MultiplyAdd(wt, TOps.And(TOps.Load(ref Unsafe.Add(ref x3, tail), 0), mask), b3);
+            TVec vt = two ? TOps.And(TOps.Load(ref Unsafe.Add(ref v, tail), 0), mask) : wt;
+            TVec xv = TOps.And(TOps.Load(ref Unsafe.Add(ref x0, tail), 0), mask);
+            b0 = TOps.MultiplyAdd(wt, xv, b0); if (two) q0 = TOps.MultiplyAdd(vt, xv, q0);
+            xv = TOps.And(TOps.Load(ref Unsafe.Add(ref x1, tail), 0), mask);
+            b1 = TOps.MultiplyAdd(wt, xv, b1); if (two) q1 = TOps.MultiplyAdd(vt, xv, q1);
+            xv = TOps.And(TOps.Load(ref Unsafe.Add(ref x2, tail), 0), mask);
+            b2 = TOps.MultiplyAdd(wt, xv, b2); if (two) q2 = TOps.MultiplyAdd(vt, xv, q2);
+            xv = TOps.And(TOps.Load(ref Unsafe.Add(ref x3, tail), 0), mask);
+            b3 = TOps.MultiplyAdd(wt, xv, b3); if (two) q3 = TOps.MultiplyAdd(vt, xv, q3);
         }
-        Vector128<float> sums = TOps.FourSums(TOps.Add(a0, b0), TOps.Add(a1, b1), TOps.Add(a2, b2), TOps.Add(a3, b3));
+        StoreColumn(TOps.FourSums(TOps.Add(a0, b0), TOps.Add(a1, b1), TOps.Add(a2, b2), TOps.Add(a3, b3)), ref y, ys, accumulate);
+        if (two) StoreColumn(TOps.FourSums(TOps.Add(p0, q0), TOps.Add(p1, q1), TOps.Add(p2, q2), TOps.Add(p3, q3)), ref Unsafe.Add(ref y, 1), ys, accumulate);
+    }
+
+    /// <summary>Four inputs' outputs of one row: Y[j .. j + 4, r] at stride ys.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreColumn(Vector128<float> sums, ref float y, nuint ys, bool accumulate)
+    {
         Accumulate(ref y, sums.ToScalar(), accumulate);
         Accumulate(ref Unsafe.Add(ref y, ys), sums.GetElement(1), accumulate);
         Accumulate(ref Unsafe.Add(ref y, 2 * ys), sums.GetElement(2), accumulate);

@@ -75,12 +75,14 @@ public class BatchReadTests
     [Theory, MemberData(nameof(Widths))]
     public void RowsBelowTheRegisterTilesGiveTheBitsOfOneDotEach(Width width)
     {
-        // 6 rows: rows 4 and 5 are below the 4 x 4 tiles and go four inputs at a time (Dot1x4); each output must be the
-        // bits of the single dot product (BlockDot) that a one-row, one-input read computes, tail lanes included.
+        // 6 and 7 rows: rows from 4 are below the 4 x 4 tiles and go four inputs at a time, two rows together (with 32
+        // vector registers) and the last of 7 alone; each output must be the bits of the single dot product (BlockDot)
+        // that a one-row, one-input read computes, tail lanes included.
         var rng = new Xoshiro256(44);
+        foreach (int rows in new[] { 6, 7 })
         foreach (int cols in new[] { 26, 16, 33, 101, 1100 })
         {
-            const int rows = 6, n = 11;
+            const int n = 11;
             float[] w = Reference.RandomMatrix(ref rng, rows, cols, cols);
             float[] x = Reference.RandomVector(ref rng, n * cols);
             float[] y = new float[n * rows], one = new float[1];
