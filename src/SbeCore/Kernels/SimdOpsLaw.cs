@@ -45,6 +45,10 @@ internal interface ISimdLawOps<TVec> where TVec : struct
     /// must lie inside <paramref name="source"/>.</summary>
     static abstract TVec Gather(float[] source, ref int start, ref int last, int t);
     static abstract TVec Pow(TVec x, TVec y);
+    /// <summary>Each lane's value truncated to a 32-bit integer, its bits in the lane (for counts: small whole numbers).</summary>
+    static abstract TVec TruncateToInt32Bits(TVec value);
+    /// <summary>The largest lane (of lanes without NaN, such as counts).</summary>
+    static abstract float MaxAcross(TVec value);
 }
 
 internal readonly struct SimdLaw512 : ISimdLawOps<Vector512<float>>
@@ -79,6 +83,8 @@ internal readonly struct SimdLaw512 : ISimdLawOps<Vector512<float>>
         fixed (float* p = source) return Vector512.Create(Avx2.GatherVector256(p, index.GetLower(), 4), Avx2.GatherVector256(p, index.GetUpper(), 4));
     }
     public static Vector512<float> Pow(Vector512<float> x, Vector512<float> y) => LawLanes.Pow<SimdLaw512, Vector512<float>>(x, y);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> TruncateToInt32Bits(Vector512<float> value) => Vector512.ConvertToInt32(value).AsSingle();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float MaxAcross(Vector512<float> value) => SimdLaw256.MaxAcross(Vector256.Max(value.GetLower(), value.GetUpper()));
 }
 
 internal readonly struct SimdLaw256 : ISimdLawOps<Vector256<float>>
@@ -112,6 +118,8 @@ internal readonly struct SimdLaw256 : ISimdLawOps<Vector256<float>>
         fixed (float* p = source) return Avx2.GatherVector256(p, index, 4);
     }
     public static Vector256<float> Pow(Vector256<float> x, Vector256<float> y) => LawLanes.Pow<SimdLaw256, Vector256<float>>(x, y);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> TruncateToInt32Bits(Vector256<float> value) => Vector256.ConvertToInt32(value).AsSingle();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float MaxAcross(Vector256<float> value) => SimdLaw128.MaxAcross(Vector128.Max(value.GetLower(), value.GetUpper()));
 }
 
 internal readonly struct SimdLaw128 : ISimdLawOps<Vector128<float>>
@@ -145,6 +153,13 @@ internal readonly struct SimdLaw128 : ISimdLawOps<Vector128<float>>
         fixed (float* p = source) return Avx2.GatherVector128(p, index, 4);
     }
     public static Vector128<float> Pow(Vector128<float> x, Vector128<float> y) => LawLanes.Pow<SimdLaw128, Vector128<float>>(x, y);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> TruncateToInt32Bits(Vector128<float> value) => Vector128.ConvertToInt32(value).AsSingle();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float MaxAcross(Vector128<float> value)
+    {
+        Vector128<float> pairs = Vector128.Max(value, Vector128.Shuffle(value, Vector128.Create(2, 3, 0, 1)));
+        return Vector128.Max(pairs, Vector128.Shuffle(pairs, Vector128.Create(1, 0, 3, 2))).ToScalar();
+    }
 }
 
 /// <summary>One float lane: the scalar path (and a row's tail) runs the same generic body, hence the same operations.</summary>
@@ -176,6 +191,8 @@ internal readonly struct SimdLawScalar : ISimdLawOps<float>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Gather(float[] source, ref int start, ref int last, int t) => source[start + (t < 0 ? last + 1 : Math.Min(t, last))];
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Pow(float x, float y) => MathF.Pow(x, y);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float TruncateToInt32Bits(float value) => BitConverter.Int32BitsToSingle((int)value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float MaxAcross(float value) => value;
 }
 
 /// <summary>The lane-by-lane elementary functions of the vector widths.</summary>
