@@ -81,7 +81,7 @@ public static partial class Blas
             {
                 int start = Math.Min(r0, tiled - 3);
                 ref float wt = ref Unsafe.Add(ref w, (nuint)start * ws);
-                PrefetchRows(ref Unsafe.Add(ref wt, 3 * ws), ws, prefetch ? Math.Min(3, rows - start - 3) : 0, klen);
+                PrefetchRows(ref wt, 3, ws, prefetch ? Math.Min(3, rows - start - 3) : 0, klen);
                 int j0 = 0;
                 for (; j0 + 4 <= n; j0 += 4)
                     Tile4x3<TOps, TVec>(ref wt, ws, ref Unsafe.Add(ref x, (nuint)j0 * xs), xs, ref Unsafe.Add(ref y, (nuint)j0 * ys + (nuint)start), ys, klen, fresh, in mask, accumulate, r0 - start);
@@ -94,7 +94,7 @@ public static partial class Blas
         for (; r0 + 4 <= rows; r0 += 4)
         {
             ref float wt = ref Unsafe.Add(ref w, (nuint)r0 * ws);
-            PrefetchRows(ref Unsafe.Add(ref wt, 4 * ws), ws, prefetch ? Math.Min(4, rows - r0 - 4) : 0, klen);
+            PrefetchRows(ref wt, 4, ws, prefetch ? Math.Min(4, rows - r0 - 4) : 0, klen);
             int j0 = 0;
             for (; j0 + 4 <= n; j0 += 4)
                 Tile4x4<TOps, TVec>(ref wt, ws, ref Unsafe.Add(ref x, (nuint)j0 * xs), xs, ref Unsafe.Add(ref y, (nuint)j0 * ys + (nuint)r0), ys, klen, fresh, in mask, accumulate);
@@ -122,12 +122,13 @@ public static partial class Blas
         }
     }
 
-    /// <summary>Prefetches the block of the next tile's rows into L2 while the inputs pass over this tile's: at large
-    /// strides each row's block sits in its own page, where the hardware prefetchers start late.</summary>
+    /// <summary>Prefetches the block of <paramref name="count"/> rows from row <paramref name="from"/> of the tile at
+    /// <paramref name="w"/> (the next tile's) into L2 while the inputs pass over this tile's: at large strides each row's
+    /// block sits in its own page, where the hardware prefetchers start late.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void PrefetchRows(ref float w, nuint ws, int count, int klen)
+    private static void PrefetchRows(ref float w, int from, nuint ws, int count, int klen)
     {
-        for (int r = 0; r < count; r++) CachePrefetch.ToL2(ref Unsafe.Add(ref w, (nuint)r * ws), (nuint)klen);
+        for (int r = from; r < from + count; r++) CachePrefetch.ToL2(ref w, (nint)((nuint)r * ws), (nuint)klen);
     }
 
     /// <summary><see cref="BlockDot"/>s of one or two rows of W (<typeparamref name="TRows"/>, stride ws) with four inputs

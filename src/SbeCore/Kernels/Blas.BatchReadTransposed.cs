@@ -61,6 +61,8 @@ public static partial class Blas
         // itself while the inputs pass over it: such blocks are first copied into a contiguous panel (BLIS's packing;
         // same values, same operations, so the same bits). Worth it only when enough inputs reuse the panel.
         bool pack = n >= 8 && KernelTuning.BlockCrowdsL1Sets(stride, block, FewVectorRegisters ? KernelTuning.PackRowsPerPositionFewRegisters : KernelTuning.PackRowsPerPosition);
+        // A packed block fits the panel: at most BatchReadTransposedBlock rows of a 4-vector tile (same chains, same bits).
+        if (pack) block = Math.Min(block, KernelTuning.BatchReadTransposedBlock);
         // On a cache line, so no vector load of the panel splits two lines; not cleared (SkipLocalsInit): every float
         // read is written first.
         Span<float> panel = pack ? CacheLineStart(stackalloc float[PanelBytes / sizeof(float) + 16]) : default;
@@ -105,8 +107,8 @@ public static partial class Blas
             TileT1Vector<TOps, TVec>(ref Unsafe.Add(ref wr, c - vn), ws, ref dr, ds, ref Unsafe.Add(ref zr, c - vn), zs, n, (nuint)rows);
     }
 
-    /// <summary>The packed panel's size: half of L1d, so the inputs' rows and sums have room beside it (a block of 64 rows
-    /// of one 4-vector tile with 512-bit vectors).</summary>
+    /// <summary>The packed panel's size: half of L1d, so the inputs' rows and sums have room beside it; it holds a packed
+    /// block (at most 64 rows) of one 4-vector tile with 512-bit vectors.</summary>
     private const int PanelBytes = 16 << 10;
 
     /// <summary>The part of <paramref name="buffer"/> from its first 64-byte boundary (at most 15 floats in).</summary>
@@ -141,7 +143,7 @@ public static partial class Blas
                 ref float row = ref Unsafe.Add(ref wb, r * ws + u);
                 ref float to = ref Unsafe.Add(ref packed, r * unit);
                 for (nuint k = 0; k < unit; k += (nuint)TOps.Count) TOps.Store(TOps.Load(ref row, k), ref to, k);
-                CachePrefetch.ToL2(ref Unsafe.Add(ref row, next), unit);
+                CachePrefetch.ToL2(ref row, next, unit);
             }
             for (nuint t = 0; t < unit; t += tile)
                 TileStrip<TOps, TVec>(ref Unsafe.Add(ref packed, t), unit, ref db, ds, ref Unsafe.Add(ref zr, c0 + u + t), zs, n, rlen, first, vectors);

@@ -8,12 +8,14 @@ namespace SbeCore.Kernels;
 /// no-op where the runtime exposes no prefetch instruction (ARM64).</summary>
 internal static class CachePrefetch
 {
-    /// <summary>Asks for every cache line holding one of the <paramref name="count"/> floats from <paramref name="start"/> into L2.</summary>
+    /// <summary>Asks for every cache line holding one of the <paramref name="count"/> floats <paramref name="offset"/> floats
+    /// from <paramref name="origin"/> into L2. The offset is applied to the address, not to the reference, so the floats
+    /// may lie past the end of origin's buffer (no reference outside an object is ever formed).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static unsafe void ToL2(ref float start, nuint count)
+    public static unsafe void ToL2(ref float origin, nint offset, nuint count)
     {
         if (!Sse.IsSupported) return;
-        nuint first = (nuint)Unsafe.AsPointer(ref start), end = first + count * sizeof(float);
+        nuint first = (nuint)((byte*)Unsafe.AsPointer(ref origin) + offset * sizeof(float)), end = first + count * sizeof(float);
         for (nuint line = first & ~(nuint)63; line < end; line += 64) Sse.Prefetch1((void*)line);
     }
 }

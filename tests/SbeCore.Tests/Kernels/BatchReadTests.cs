@@ -105,6 +105,7 @@ public class BatchReadTests
             data.Add(width, 1100, 3900, 3904, 9); // past 2^22 elements: row blocks outermost
             data.Add(width, 1030, 4090, 4096, 8); // the same at a 4 KiB stride, blocks packed; wide strips, a strip, vectors, a masked tail
             data.Add(width, 200, 500, 512, 9);    // a 2 KiB stride: packed with 16 vector registers, in place with 32
+            data.Add(width, 100, 1000, 1024, 8);  // one block of rows (up to 128) at a 4 KiB stride, packed 64 rows at a time
         }
         return data;
     }
