@@ -112,6 +112,7 @@ public static partial class Blas
     private const int PanelBytes = 16 << 10;
 
     /// <summary>The part of <paramref name="buffer"/> from its first 64-byte boundary (at most 15 floats in).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe Span<float> CacheLineStart(Span<float> buffer)
     {
         nuint address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(buffer));
