@@ -61,8 +61,9 @@ public static partial class Blas
         // itself while the inputs pass over it: such blocks are first copied into a contiguous panel (BLIS's packing;
         // same values, same operations, so the same bits). Worth it only when enough inputs reuse the panel.
         bool pack = n >= 8 && KernelTuning.BlockCrowdsL1Sets(stride, block, FewVectorRegisters ? KernelTuning.PackRowsPerPositionFewRegisters : KernelTuning.PackRowsPerPosition);
-        // A packed block fits the panel: at most BatchReadTransposedBlock rows of a 4-vector tile (same chains, same bits).
-        if (pack) block = Math.Min(block, KernelTuning.BatchReadTransposedBlock);
+        // A packed block is as many rows as fit the panel a register tile wide, up to KernelTuning.BatchReadTransposedPackedRows
+        // (same chains over the rows, so the same bits at any block).
+        if (pack) block = Math.Min(rows, Math.Min(KernelTuning.BatchReadTransposedPackedRows, PanelBytes / ((int)tile * sizeof(float))));
         // On a cache line, so no vector load of the panel splits two lines; not cleared (SkipLocalsInit): every float
         // read is written first.
         Span<float> panel = pack ? CacheLineStart(stackalloc float[PanelBytes / sizeof(float) + 16]) : default;
@@ -107,8 +108,8 @@ public static partial class Blas
             TileT1Vector<TOps, TVec>(ref Unsafe.Add(ref wr, c - vn), ws, ref dr, ds, ref Unsafe.Add(ref zr, c - vn), zs, n, (nuint)rows);
     }
 
-    /// <summary>The packed panel's size: half of L1d, so the inputs' rows and sums have room beside it; it holds a packed
-    /// block (at most 64 rows) of one 4-vector tile with 512-bit vectors.</summary>
+    /// <summary>The packed panel's size: half of L1d, so the inputs' rows and sums have room beside it (64 rows of a
+    /// 4-vector tile with 512-bit vectors, 128 of a 3-vector tile with 256-bit ones).</summary>
     private const int PanelBytes = 16 << 10;
 
     /// <summary>The part of <paramref name="buffer"/> from its first 64-byte boundary (at most 15 floats in).</summary>

@@ -70,6 +70,12 @@ internal static class KernelTuning
     /// strip, half of L1d.</summary>
     public const int BatchReadTransposedBlock = 64;
 
+    /// <summary>Most rows of W per packed block of the transposed batched read (fewer when a tile's columns of that many rows
+    /// overflow the 16 KiB panel: 64 with 512-bit vectors). With 256-bit vectors, 128 rows halve the passes over Z per
+    /// strip: v3 1024x1024 1.13-1.17 -> 1.07-1.12x OpenBLAS's time, 4096x4096 1.11-1.19 -> 1.04-1.07x (two alternating
+    /// runs); 256 rows measured 1.18-1.24x, and 128 with 512-bit vectors (a 32 KiB panel) 0.84-0.90 -> 0.86-0.95x.</summary>
+    public const int BatchReadTransposedPackedRows = 128;
+
     /// <summary>Elements of W (rows x stride) past which the transposed batched read takes its row blocks outermost
     /// (2 MiB, past L2): a block's rows (at large strides a page each) then serve every strip before the next block, and the
     /// next strip's lines are prefetched while a strip is packed. v3 1024x1024 1.13-1.17 -> 1.08-1.15x OpenBLAS's time
