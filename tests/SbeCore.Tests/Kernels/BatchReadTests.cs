@@ -96,6 +96,39 @@ public class BatchReadTests
         }
     }
 
+    public static TheoryData<Width, int, int, int, int> AliasingStrideShapes()
+    {
+        var data = new TheoryData<Width, int, int, int, int>();
+        foreach (Width width in new[] { Width.V512, Width.V256, Width.V128, Width.Scalar })
+        {
+            if (!Paths.IsAccelerated(width)) continue;
+            data.Add(width, 10, 1000, 1024, 9);  // rows a 4 KiB stride apart: copied a line apart with 16 vector registers
+            data.Add(width, 7, 3000, 3072, 8);   // three blocks of cols, the last shorter
+            data.Add(width, 12, 2048, 2048, 8);  // one block of 2048 cols
+            data.Add(width, 8, 1024, 1024, 5);   // too few inputs to copy
+        }
+        return data;
+    }
+
+    [Theory, MemberData(nameof(AliasingStrideShapes))]
+    public void BatchReadsAtAliasingStridesGiveTheBitsOfTheSameMatrixAtAnotherStride(Width width, int rows, int cols, int stride, int n)
+    {
+        // The stride changes where rows sit, never the operations on them: copying the rows of a 4 KiB-stride matrix
+        // (or not) must give the bits of the same matrix stored at a stride the L1 sets do not alias.
+        var rng = new Xoshiro256(62);
+        float[] w = Reference.RandomMatrix(ref rng, rows, cols, stride);
+        int other = stride + 16;
+        float[] moved = new float[(rows - 1) * other + cols];
+        for (int r = 0; r < rows; r++) Array.Copy(w, r * stride, moved, r * other, cols);
+        float[] x = Reference.RandomVector(ref rng, n * cols);
+        float[] y = Reference.Guarded(n * rows), expected = new float[n * rows];
+        Paths.BatchRead(width, w, rows, cols, stride, x, n, y);
+        Paths.BatchRead(width, moved, rows, cols, other, x, n, expected);
+        for (int i = 0; i < n * rows; i++)
+            Assert.True(Reference.SameBits(expected[i], y[i]), $"{width} {rows}x{cols}/{stride} n={n}: output {i} {y[i]} against {expected[i]}");
+        Reference.AssertUntouched(y, n * rows, $"{width} BatchRead {rows}x{cols}/{stride}");
+    }
+
     public static TheoryData<Width, int, int, int, int> LargeTransposedShapes()
     {
         var data = new TheoryData<Width, int, int, int, int>();
