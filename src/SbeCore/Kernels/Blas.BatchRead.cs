@@ -74,8 +74,8 @@ public static partial class Blas
         bool prefetch = (long)rows * (long)ws > KernelTuning.BatchReadPrefetchElements;
         if (FewVectorRegisters)
         {
-            // Cover exactly the rows the 4 x 4 tiling covers (the rest take BlockDot on every machine); the last 3-row
-            // tile is moved back to end there and stores only its new rows, so every output keeps its 4 x 4 bits.
+            // Cover exactly the rows the 4 x 4 tiling covers (the rest take BlockDot on every machine), 3 rows at a time
+            // and the last 1 or 2 as a narrower tile; each output keeps its 4 x 4 bits (Sum4 reduces each vector alone).
             int tiled = rows / 4 * 4;
             // At strides of 4 KiB the tile's 3 rows and 4 inputs load from the same L1 set at every step: the rows are
             // copied a line apart (same values, same bits) when enough inputs reuse them (v3 1024x1024 1.10-1.17 ->
@@ -85,23 +85,29 @@ public static partial class Blas
             Span<float> panel = pack ? stackalloc float[3 * (int)ps] : default;
             for (; r0 < tiled; r0 += 3)
             {
-                int start = Math.Min(r0, tiled - 3);
-                scoped ref float wt = ref Unsafe.Add(ref w, (nuint)start * ws);
-                PrefetchRows(ref wt, 3, ws, prefetch ? Math.Min(3, rows - start - 3) : 0, klen);
+                int count = Math.Min(3, tiled - r0);
+                scoped ref float wt = ref Unsafe.Add(ref w, (nuint)r0 * ws);
+                PrefetchRows(ref wt, count, ws, prefetch ? Math.Min(3, rows - r0 - count) : 0, klen);
                 nuint ts = ws;
                 if (pack)
                 {
                     ref float to = ref MemoryMarshal.GetReference(panel);
-                    for (nuint r = 0; r < 3; r++)
+                    for (nuint r = 0; r < (nuint)count; r++)
                         MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref wt, r * ws), klen).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref to, r * ps), klen));
                     wt = ref to;
                     ts = ps;
                 }
                 int j0 = 0;
                 for (; j0 + 4 <= n; j0 += 4)
-                    Tile4x3<TOps, TVec>(ref wt, ts, ref Unsafe.Add(ref x, (nuint)j0 * xs), xs, ref Unsafe.Add(ref y, (nuint)j0 * ys + (nuint)start), ys, klen, fresh, in mask, accumulate, r0 - start);
+                {
+                    ref float xj = ref Unsafe.Add(ref x, (nuint)j0 * xs);
+                    ref float yj = ref Unsafe.Add(ref y, (nuint)j0 * ys + (nuint)r0);
+                    if (count == 3) TileRowsBy4<TOps, TVec, Three>(ref wt, ts, ref xj, xs, ref yj, ys, klen, fresh, in mask, accumulate);
+                    else if (count == 2) TileRowsBy4<TOps, TVec, Two>(ref wt, ts, ref xj, xs, ref yj, ys, klen, fresh, in mask, accumulate);
+                    else TileRowsBy4<TOps, TVec, One>(ref wt, ts, ref xj, xs, ref yj, ys, klen, fresh, in mask, accumulate);
+                }
                 for (; j0 < n; j0++)
-                    for (int r = r0; r < start + 3; r++)
+                    for (int r = r0; r < r0 + count; r++)
                         Accumulate(ref Unsafe.Add(ref y, (nuint)j0 * ys + (nuint)r), BlockDot<TOps, TVec>(ref Unsafe.Add(ref w, (nuint)r * ws), ref Unsafe.Add(ref x, (nuint)j0 * xs), klen, fresh, in mask), accumulate);
             }
             r0 = tiled;
@@ -304,56 +310,60 @@ public static partial class Blas
         sums.StoreUnsafe(ref y);
     }
 
-    /// <summary>Y[j, r] (+)= dot(X[j], W[r]) for 3 rows of W by 4 inputs (<see cref="Tile4x4{TOps, TVec}"/> for 16 registers);
-    /// the first <paramref name="skip"/> rows are computed but not stored (a tile moved back over rows already done).</summary>
+    /// <summary>Y[j, r] (+)= dot(X[j], W[r]) for 1 to 3 rows of W (<typeparamref name="TRows"/>) by 4 inputs
+    /// (<see cref="Tile4x4{TOps, TVec}"/> for 16 registers, and the 1 or 2 rows left after the 3-row tiles).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile4x3<TOps, TVec>(ref float w0, nuint ws, ref float x0, nuint xs, ref float y, nuint ys, int klen, int fresh, in TVec mask, bool accumulate, int skip)
-        where TOps : struct, ISimdOps<TVec> where TVec : struct
+    private static void TileRowsBy4<TOps, TVec, TRows>(ref float w0, nuint ws, ref float x0, nuint xs, ref float y, nuint ys, int klen, int fresh, in TVec mask, bool accumulate)
+        where TOps : struct, ISimdOps<TVec> where TVec : struct where TRows : struct, ICount
     {
-        ref float w1 = ref Unsafe.Add(ref w0, ws);
-        ref float w2 = ref Unsafe.Add(ref w1, ws);
+        int rows = TRows.Value;
+        ref float w1 = ref Unsafe.Add(ref w0, rows >= 2 ? ws : 0);
+        ref float w2 = ref Unsafe.Add(ref w1, rows >= 3 ? ws : 0);
         ref float x1 = ref Unsafe.Add(ref x0, xs);
         ref float x2 = ref Unsafe.Add(ref x1, xs);
         ref float x3 = ref Unsafe.Add(ref x2, xs);
         TVec c00 = TOps.Zero, c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00;
         TVec c20 = c00, c21 = c00, c22 = c00, c30 = c00, c31 = c00, c32 = c00;
         nuint n = (nuint)TOps.Count, len = (nuint)klen;
+        // The rows past TRows vanish at JIT time (the accumulators stay in registers: a local function taking them
+        // measured 3-10x slower).
         for (nuint i = 0; i + n <= len; i += n)
         {
-            TVec wa = TOps.Load(ref w0, i), wb = TOps.Load(ref w1, i), wc = TOps.Load(ref w2, i);
+            TVec wa = TOps.Load(ref w0, i), wb = rows >= 2 ? TOps.Load(ref w1, i) : wa, wc = rows >= 3 ? TOps.Load(ref w2, i) : wa;
             TVec xv = TOps.Load(ref x0, i);
-            c00 = TOps.MultiplyAdd(wa, xv, c00); c01 = TOps.MultiplyAdd(wb, xv, c01); c02 = TOps.MultiplyAdd(wc, xv, c02);
+            c00 = TOps.MultiplyAdd(wa, xv, c00); if (rows >= 2) c01 = TOps.MultiplyAdd(wb, xv, c01); if (rows >= 3) c02 = TOps.MultiplyAdd(wc, xv, c02);
             xv = TOps.Load(ref x1, i);
-            c10 = TOps.MultiplyAdd(wa, xv, c10); c11 = TOps.MultiplyAdd(wb, xv, c11); c12 = TOps.MultiplyAdd(wc, xv, c12);
+            c10 = TOps.MultiplyAdd(wa, xv, c10); if (rows >= 2) c11 = TOps.MultiplyAdd(wb, xv, c11); if (rows >= 3) c12 = TOps.MultiplyAdd(wc, xv, c12);
             xv = TOps.Load(ref x2, i);
-            c20 = TOps.MultiplyAdd(wa, xv, c20); c21 = TOps.MultiplyAdd(wb, xv, c21); c22 = TOps.MultiplyAdd(wc, xv, c22);
+            c20 = TOps.MultiplyAdd(wa, xv, c20); if (rows >= 2) c21 = TOps.MultiplyAdd(wb, xv, c21); if (rows >= 3) c22 = TOps.MultiplyAdd(wc, xv, c22);
             xv = TOps.Load(ref x3, i);
-            c30 = TOps.MultiplyAdd(wa, xv, c30); c31 = TOps.MultiplyAdd(wb, xv, c31); c32 = TOps.MultiplyAdd(wc, xv, c32);
+            c30 = TOps.MultiplyAdd(wa, xv, c30); if (rows >= 2) c31 = TOps.MultiplyAdd(wb, xv, c31); if (rows >= 3) c32 = TOps.MultiplyAdd(wc, xv, c32);
         }
         if (fresh != 0)
         {
             nint t = klen - TOps.Count;
-            TVec wa = TOps.And(TOps.Load(ref Unsafe.Add(ref w0, t), 0), mask), wb = TOps.And(TOps.Load(ref Unsafe.Add(ref w1, t), 0), mask);
-            TVec wc = TOps.And(TOps.Load(ref Unsafe.Add(ref w2, t), 0), mask);
+            TVec wa = TOps.And(TOps.Load(ref Unsafe.Add(ref w0, t), 0), mask);
+            TVec wb = rows >= 2 ? TOps.And(TOps.Load(ref Unsafe.Add(ref w1, t), 0), mask) : wa;
+            TVec wc = rows >= 3 ? TOps.And(TOps.Load(ref Unsafe.Add(ref w2, t), 0), mask) : wa;
             TVec xv = TOps.And(TOps.Load(ref Unsafe.Add(ref x0, t), 0), mask);
-            c00 = TOps.MultiplyAdd(wa, xv, c00); c01 = TOps.MultiplyAdd(wb, xv, c01); c02 = TOps.MultiplyAdd(wc, xv, c02);
+            c00 = TOps.MultiplyAdd(wa, xv, c00); if (rows >= 2) c01 = TOps.MultiplyAdd(wb, xv, c01); if (rows >= 3) c02 = TOps.MultiplyAdd(wc, xv, c02);
             xv = TOps.And(TOps.Load(ref Unsafe.Add(ref x1, t), 0), mask);
-            c10 = TOps.MultiplyAdd(wa, xv, c10); c11 = TOps.MultiplyAdd(wb, xv, c11); c12 = TOps.MultiplyAdd(wc, xv, c12);
+            c10 = TOps.MultiplyAdd(wa, xv, c10); if (rows >= 2) c11 = TOps.MultiplyAdd(wb, xv, c11); if (rows >= 3) c12 = TOps.MultiplyAdd(wc, xv, c12);
             xv = TOps.And(TOps.Load(ref Unsafe.Add(ref x2, t), 0), mask);
-            c20 = TOps.MultiplyAdd(wa, xv, c20); c21 = TOps.MultiplyAdd(wb, xv, c21); c22 = TOps.MultiplyAdd(wc, xv, c22);
+            c20 = TOps.MultiplyAdd(wa, xv, c20); if (rows >= 2) c21 = TOps.MultiplyAdd(wb, xv, c21); if (rows >= 3) c22 = TOps.MultiplyAdd(wc, xv, c22);
             xv = TOps.And(TOps.Load(ref Unsafe.Add(ref x3, t), 0), mask);
-            c30 = TOps.MultiplyAdd(wa, xv, c30); c31 = TOps.MultiplyAdd(wb, xv, c31); c32 = TOps.MultiplyAdd(wc, xv, c32);
+            c30 = TOps.MultiplyAdd(wa, xv, c30); if (rows >= 2) c31 = TOps.MultiplyAdd(wb, xv, c31); if (rows >= 3) c32 = TOps.MultiplyAdd(wc, xv, c32);
         }
         TVec zero = TOps.Zero;
-        Store3(TOps.Sum4(c00, c01, c02, zero), ref y, accumulate, skip);
-        Store3(TOps.Sum4(c10, c11, c12, zero), ref Unsafe.Add(ref y, ys), accumulate, skip);
-        Store3(TOps.Sum4(c20, c21, c22, zero), ref Unsafe.Add(ref y, 2 * ys), accumulate, skip);
-        Store3(TOps.Sum4(c30, c31, c32, zero), ref Unsafe.Add(ref y, 3 * ys), accumulate, skip);
+        StoreRows(TOps.Sum4(c00, c01, c02, zero), ref y, accumulate, rows);
+        StoreRows(TOps.Sum4(c10, c11, c12, zero), ref Unsafe.Add(ref y, ys), accumulate, rows);
+        StoreRows(TOps.Sum4(c20, c21, c22, zero), ref Unsafe.Add(ref y, 2 * ys), accumulate, rows);
+        StoreRows(TOps.Sum4(c30, c31, c32, zero), ref Unsafe.Add(ref y, 3 * ys), accumulate, rows);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store3(Vector128<float> sums, ref float y, bool accumulate, int skip)
+    private static void StoreRows(Vector128<float> sums, ref float y, bool accumulate, int rows)
     {
-        for (int l = skip; l < 3; l++) Accumulate(ref Unsafe.Add(ref y, l), sums.GetElement(l), accumulate);
+        for (int l = 0; l < rows; l++) Accumulate(ref Unsafe.Add(ref y, l), sums.GetElement(l), accumulate);
     }
 }

@@ -1,3 +1,5 @@
+using SbeCore.Kernels;
+using System.Runtime.Intrinsics;
 using SbeCore.Numerics;
 
 namespace SbeCore.Tests.Kernels;
@@ -94,6 +96,53 @@ public class BatchReadTests
                     Assert.Equal(BitConverter.SingleToInt32Bits(one[0]), BitConverter.SingleToInt32Bits(y[j * rows + r]));
                 }
         }
+    }
+
+    [Theory, MemberData(nameof(Widths))]
+    public void TiledOutputsAreOneChainPerOutputReducedLikeSum4OnEveryRegisterFile(Width width)
+    {
+        // The rows the 4 x 4 tiling covers (a multiple of 4) and the inputs in groups of 4 give each output one chain of
+        // vector multiply-adds (the last vector masked) reduced as Sum4 reduces a vector: with 32 registers 4 x 4 tiles,
+        // with 16 registers (no AVX-512; CI runs that mode) tiles of 3, 2 and 1 rows. Either way the same bits.
+        if (width == Width.Scalar) return;
+        var rng = new Xoshiro256(63);
+        foreach (int rows in new[] { 5, 11, 13 })
+        foreach (int cols in new[] { 16, 20, 101, 785 })
+        {
+            const int n = 9;
+            float[] w = Reference.RandomMatrix(ref rng, rows, cols, cols);
+            float[] x = Reference.RandomVector(ref rng, n * cols);
+            float[] y = new float[n * rows];
+            Paths.BatchRead(width, w, rows, cols, cols, x, n, y);
+            for (int j = 0; j < n / 4 * 4; j++)
+                for (int r = 0; r < rows / 4 * 4; r++)
+                {
+                    float expected = width switch
+                    {
+                        Width.V512 => ChainSum4<Simd512, System.Runtime.Intrinsics.Vector512<float>>(w.AsSpan(r * cols, cols), x.AsSpan(j * cols, cols)),
+                        Width.V256 => ChainSum4<Simd256, System.Runtime.Intrinsics.Vector256<float>>(w.AsSpan(r * cols, cols), x.AsSpan(j * cols, cols)),
+                        _ => ChainSum4<Simd128, System.Runtime.Intrinsics.Vector128<float>>(w.AsSpan(r * cols, cols), x.AsSpan(j * cols, cols)),
+                    };
+                    Assert.True(Reference.SameBits(expected, y[j * rows + r]), $"{width} {rows}x{cols}: input {j} row {r}: {y[j * rows + r]} against {expected}");
+                }
+        }
+    }
+
+    private static float ChainSum4<TOps, TVec>(ReadOnlySpan<float> w, ReadOnlySpan<float> x) where TOps : struct, ISimdOps<TVec> where TVec : struct
+    {
+        int n = TOps.Count, fresh = w.Length % n;
+        ref float wr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(w);
+        ref float xr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+        TVec acc = TOps.Zero;
+        int i = 0;
+        for (; i + n <= w.Length; i += n) acc = TOps.MultiplyAdd(TOps.Load(ref wr, (nuint)i), TOps.Load(ref xr, (nuint)i), acc);
+        if (fresh != 0)
+        {
+            TVec mask = TOps.TailMask(fresh);
+            nuint t = (nuint)(w.Length - n);
+            acc = TOps.MultiplyAdd(TOps.And(TOps.Load(ref wr, t), mask), TOps.And(TOps.Load(ref xr, t), mask), acc);
+        }
+        return TOps.Sum4(acc, TOps.Zero, TOps.Zero, TOps.Zero).ToScalar();
     }
 
     public static TheoryData<Width, int, int, int, int> AliasingStrideShapes()
