@@ -62,9 +62,9 @@ internal static class BlasThrow
         if (value < 0) BadShape(name, value, "it must not be negative");
     }
 
-    /// <summary>Throws when the used part of a destination shares memory with the used part of an input.</summary>
-    /// <summary>MemoryExtensions.Overlaps' test written out so that it inlines (a call per check showed in a 1 x 1 read's
-    /// profile): the spans share an element when either starts inside the other; empty spans share none.</summary>
+    /// <summary>Throws when the used part of a destination shares memory with the used part of an input: the spans share
+    /// an element when either starts inside the other; empty spans share none. MemoryExtensions.Overlaps' test written out
+    /// so that it inlines (a call per check showed in a 1 x 1 read's profile).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void CheckNoOverlap(ReadOnlySpan<float> destination, string destinationName, ReadOnlySpan<float> input, string inputName)
     {

@@ -45,10 +45,12 @@ internal interface ISimdLawOps<TVec> where TVec : struct
     /// must lie inside <paramref name="source"/>.</summary>
     static abstract TVec Gather(float[] source, ref int start, ref int last, int t);
     static abstract TVec Pow(TVec x, TVec y);
-    /// <summary>Each lane's value truncated to a 32-bit integer, its bits in the lane (for counts: small whole numbers).</summary>
+    /// <summary>Lanes in [0, 2^31) truncated to 32-bit integers, as the vector's bits (pulse counts). Signed: the line
+    /// ops' unsigned conversion has no AVX2 instruction, and its emulation made an EcRam write 1.5x slower on x86-64-v3.</summary>
     static abstract TVec TruncateToInt32Bits(TVec value);
-    /// <summary>The largest lane (of lanes without NaN, such as counts).</summary>
-    static abstract float MaxAcross(TVec value);
+    /// <summary>The largest lane read as an unsigned 32-bit integer (for non-negative floats, the largest float; the
+    /// element ops' own).</summary>
+    static abstract uint MaxLaneBits(TVec value);
 }
 
 internal readonly struct SimdLaw512 : ISimdLawOps<Vector512<float>>
@@ -84,7 +86,7 @@ internal readonly struct SimdLaw512 : ISimdLawOps<Vector512<float>>
     }
     public static Vector512<float> Pow(Vector512<float> x, Vector512<float> y) => LawLanes.Pow<SimdLaw512, Vector512<float>>(x, y);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> TruncateToInt32Bits(Vector512<float> value) => Vector512.ConvertToInt32(value).AsSingle();
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float MaxAcross(Vector512<float> value) => SimdLaw256.MaxAcross(Vector256.Max(value.GetLower(), value.GetUpper()));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static uint MaxLaneBits(Vector512<float> value) => Simd512.MaxLaneBits(value);
 }
 
 internal readonly struct SimdLaw256 : ISimdLawOps<Vector256<float>>
@@ -119,7 +121,7 @@ internal readonly struct SimdLaw256 : ISimdLawOps<Vector256<float>>
     }
     public static Vector256<float> Pow(Vector256<float> x, Vector256<float> y) => LawLanes.Pow<SimdLaw256, Vector256<float>>(x, y);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> TruncateToInt32Bits(Vector256<float> value) => Vector256.ConvertToInt32(value).AsSingle();
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float MaxAcross(Vector256<float> value) => SimdLaw128.MaxAcross(Vector128.Max(value.GetLower(), value.GetUpper()));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static uint MaxLaneBits(Vector256<float> value) => Simd256.MaxLaneBits(value);
 }
 
 internal readonly struct SimdLaw128 : ISimdLawOps<Vector128<float>>
@@ -154,12 +156,7 @@ internal readonly struct SimdLaw128 : ISimdLawOps<Vector128<float>>
     }
     public static Vector128<float> Pow(Vector128<float> x, Vector128<float> y) => LawLanes.Pow<SimdLaw128, Vector128<float>>(x, y);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> TruncateToInt32Bits(Vector128<float> value) => Vector128.ConvertToInt32(value).AsSingle();
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float MaxAcross(Vector128<float> value)
-    {
-        Vector128<float> pairs = Vector128.Max(value, Vector128.Shuffle(value, Vector128.Create(2, 3, 0, 1)));
-        return Vector128.Max(pairs, Vector128.Shuffle(pairs, Vector128.Create(1, 0, 3, 2))).ToScalar();
-    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static uint MaxLaneBits(Vector128<float> value) => Simd128.MaxLaneBits(value);
 }
 
 /// <summary>One float lane: the scalar path (and a row's tail) runs the same generic body, hence the same operations.</summary>
@@ -192,7 +189,7 @@ internal readonly struct SimdLawScalar : ISimdLawOps<float>
     public static float Gather(float[] source, ref int start, ref int last, int t) => source[start + (t < 0 ? last + 1 : Math.Min(t, last))];
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Pow(float x, float y) => MathF.Pow(x, y);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float TruncateToInt32Bits(float value) => BitConverter.Int32BitsToSingle((int)value);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float MaxAcross(float value) => value;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static uint MaxLaneBits(float value) => BitConverter.SingleToUInt32Bits(value);
 }
 
 /// <summary>The lane-by-lane elementary functions of the vector widths.</summary>

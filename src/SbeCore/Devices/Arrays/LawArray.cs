@@ -177,7 +177,7 @@ internal sealed class LawArray<TLaw> : DeviceArray where TLaw : struct, IPulseLa
         // A lane without pulses starts at 0 (its offset is stale): the offset's bits kept where the count is not zero.
         ref float offsetBits = ref Unsafe.As<int, float>(ref MemoryMarshal.GetArrayDataReference(offsets));
         TOps.Store(TOps.And(TOps.Load(ref offsetBits, (nuint)j), TOps.GreaterThan(count, TOps.Zero)), ref Unsafe.As<int, float>(ref start[0]), 0);
-        return (int)TOps.MaxAcross(count);
+        return (int)BitConverter.UInt32BitsToSingle(TOps.MaxLaneBits(count));
     }
 
     // Pulse t on the lanes that have it: the law's step, clipped to the bounds, the clipped pulses counted.
