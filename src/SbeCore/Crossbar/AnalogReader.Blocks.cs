@@ -18,11 +18,22 @@ internal sealed partial class AnalogReader
 
     internal const int DefaultBlockMaxLength = 256;
 
-    /// <summary>A part's random stream and the scratch of its group passes (grown to the largest group seen).</summary>
+    /// <summary>A part's random stream, its chunk's DAC outputs and per-vector values (grown before a read to the largest
+    /// chunk seen) and the scratch of its group passes (grown to the largest group seen).</summary>
     private sealed class PartScratch(RandomStream random)
     {
         public readonly RandomStream Random = random;
+        public float[] Dac = [];         // the chunk's input vectors after the DAC
+        public float[] Scales = [];      // per input vector: the noise-management value s (1 without noise management)
+        public float[] InputScales = []; // per input vector: the DAC's scale 1/s, or 0 when the vector reads zero
         public float[] PerVector = [], PerElement = [], Noise = [], Staged = [];
+
+        public void GrowChunk(int vectors, int inLen)
+        {
+            Grow(ref Dac, vectors * inLen);
+            Grow(ref Scales, vectors);
+            Grow(ref InputScales, vectors);
+        }
 
         public static Span<float> Grow(ref float[] array, int length)
         {
@@ -75,7 +86,7 @@ internal sealed partial class AnalogReader
         if (done == count) return;
         part.Random.Seek(Line(first + from, output: true), _read, 2 * _group * outLen, 0);
         if (io.OutNoise > 0) part.Random.SkipGaussians(Drawing(groupScales.Slice(0, done)) * outLen);
-        OutputVectors<TSteps>(part.Random, first, from + done, to, input, scales, inputScales, output);
+        OutputVectors<TSteps>(part, first, from + done, to, input, scales, inputScales, output);
     }
 
     // perElement[s length + i] = perVector[s] at the width the vectors' length picks.

@@ -30,14 +30,11 @@ internal sealed partial class AnalogReader
     private readonly Action<int> _runPart;
     private readonly ParallelKernels _product = new();
     private PartScratch[] _parts = [];
-    private float[] _inputs = [];
-    private float[] _scales = [];      // per input vector: the noise-management value s (1 without noise management)
-    private float[] _inputScales = []; // per input vector: the DAC's scale 1/s, or 0 when the vector reads zero
 
     // The read in flight, in fields so that parts on other threads see it.
     private IOConfig _io = null!;
     private float[] _weights = null!;
-    private int _rows, _cols, _n, _per, _group, _productThreads;
+    private int _rows, _cols, _n, _per, _group, _chunk, _productThreads;
     private bool _transposed;
     private ulong _read;
     private unsafe float* _input, _output;
@@ -73,8 +70,6 @@ internal sealed partial class AnalogReader
         ReadOnlySpan<float> input, int n, Span<float> output, ulong readNumber, int threads)
     {
         int inLen = transposed ? rows : cols, outLen = transposed ? cols : rows;
-        if (_inputs.Length < n * inLen) _inputs = new float[n * inLen];
-        if (_scales.Length < n) { _scales = new float[n]; _inputScales = new float[n]; }
         int group = _group = GroupSize(inLen, outLen);
         int groups = (n + group - 1) / group;
         long work = (long)n * rows * cols;
@@ -82,6 +77,8 @@ internal sealed partial class AnalogReader
         _per = (groups + parts - 1) / parts * group;
         parts = Math.Max(1, (n + _per - 1) / _per);
         EnsureParts(parts);
+        _chunk = ChunkVectors(rows, cols, group);
+        for (int p = 0; p < parts; p++) _parts[p].GrowChunk(Math.Min(_chunk, _per), inLen);
         _io = io; _weights = weights; _rows = rows; _cols = cols; _n = n; _transposed = transposed; _read = readNumber;
         _productThreads = parts == 1 ? threads : 1; // too few inputs to split: the matrix product alone may still split by rows
         fixed (float* pi = input, po = output)
@@ -111,20 +108,43 @@ internal sealed partial class AnalogReader
         ReadInputs(_parts[part], first, Math.Min(_n, first + _per));
     }
 
+    /// <summary>Bytes of input (or output) vectors a part reads through all its steps before the next ones, so that the
+    /// DAC's output and the product's come back from L2 rather than memory: a convolution's batch (LeNet-5's first layer,
+    /// 50,176 patches) is megabytes, read four times over. A chunk holds whole groups and at least the weights' bytes, so
+    /// the weights are not read again for a few inputs; the bits do not depend on it (the product's bits do not depend
+    /// on where a batch is split at multiples of 16 inputs, and the noise is keyed by group). Tests set it small.</summary>
+    internal int ChunkBytes { get; set; } = DefaultChunkBytes;
+
+    internal const int DefaultChunkBytes = 64 * 1024;
+
+    // Whole groups whose vectors (input or output, the longer) fill ChunkBytes or the weights' bytes.
+    private int ChunkVectors(int rows, int cols, int group)
+    {
+        long bytes = Math.Max(ChunkBytes, (long)rows * cols * sizeof(float));
+        long groups = Math.Max(1, bytes / (sizeof(float) * (long)Math.Max(rows, cols)) / group);
+        return (int)Math.Min(groups * group, int.MaxValue / 2);
+    }
+
+    // Inputs [first, end) (first a multiple of the group size), a chunk at a time.
+    private void ReadInputs(PartScratch part, int first, int end)
+    {
+        for (int from = first; from < end; from += _chunk) ReadChunk(part, from, Math.Min(end, from + _chunk));
+    }
+
     // Inputs [first, end) (first a multiple of the group size): the DAC of each, one batched matrix product, then per output
     // vector noise, ADC, bound management and rescale. Group g draws its input-side noise from keyed line 2g and its
     // output side (bound management's repeated conversions included) from line 2g + 1. Each side runs at one width for
-    // the whole part (AnalogReader.Converters.cs), short vectors a group at a time (AnalogReader.Blocks.cs).
-    private unsafe void ReadInputs(PartScratch part, int first, int end)
+    // the whole chunk (AnalogReader.Converters.cs), short vectors a group at a time (AnalogReader.Blocks.cs).
+    private unsafe void ReadChunk(PartScratch part, int first, int end)
     {
         bool transposed = _transposed;
         int rows = _rows, cols = _cols, count = end - first;
         int inLen = transposed ? rows : cols, outLen = transposed ? cols : rows;
         var input = new ReadOnlySpan<float>(_input + (long)first * inLen, count * inLen);
         var output = new Span<float>(_output + (long)first * outLen, count * outLen);
-        var dac = _inputs.AsSpan(first * inLen, count * inLen);
-        var scales = _scales.AsSpan(first, count);
-        var inputScales = _inputScales.AsSpan(first, count);
+        var dac = part.Dac.AsSpan(0, count * inLen);
+        var scales = part.Scales.AsSpan(0, count);
+        var inputScales = part.InputScales.AsSpan(0, count);
         switch (SimdDispatch.For(inLen))
         {
             case SimdWidth.V512: InputSide<WidthSteps<Simd512, Vector512<float>>>(part, first, input, dac, scales, inputScales, inLen); break;
@@ -155,7 +175,7 @@ internal sealed partial class AnalogReader
         {
             int to = Math.Min(scales.Length, from + _group);
             part.Random.Seek(Line(first + from, output: false), _read, _group * inLen, 0);
-            for (int s = from; s < to; s++) scales[s] = NoiseManagementValue<TSteps>(io, nm, input.Slice(s * inLen, inLen));
+            NoiseManagementValues<TSteps>(io, nm, input.Slice(from * inLen, (to - from) * inLen), inLen, scales.Slice(from, to - from));
             SimdMap.Unary(scaleOperator, scales.Slice(from, to - from), inputScales.Slice(from, to - from));
             if (block) InputBlock(part, from, to, input, dac, inputScales, inLen);
             else InputVectors<TSteps>(part.Random, from, to, input, dac, inputScales, inLen);
@@ -173,7 +193,7 @@ internal sealed partial class AnalogReader
             int to = Math.Min(scales.Length, from + _group);
             part.Random.Seek(Line(first + from, output: true), _read, 2 * _group * outLen, 0);
             if (block) OutputBlock<TSteps>(part, first, from, to, input, scales, inputScales, output);
-            else OutputVectors<TSteps>(part.Random, first, from, to, input, scales, inputScales, output);
+            else OutputVectors<TSteps>(part, first, from, to, input, scales, inputScales, output);
         }
     }
 
@@ -191,20 +211,21 @@ internal sealed partial class AnalogReader
         }
     }
 
-    // The noise-management value s = max|x|, capped at nm_thres (1 without noise management).
-    private static float NoiseManagementValue<TSteps>(IOConfig io, bool nm, ReadOnlySpan<float> x) where TSteps : struct, IVectorSteps
+    // Each vector's noise-management value s = max|x|, capped at nm_thres (1 without noise management).
+    private static void NoiseManagementValues<TSteps>(IOConfig io, bool nm, ReadOnlySpan<float> vectors, int length, Span<float> values)
+        where TSteps : struct, IVectorSteps
     {
-        float nmValue = nm ? TSteps.AbsMax(x) : 1f;
-        if (nm && io.NmThres > 0) nmValue = MathF.Min(nmValue, io.NmThres);
-        return nmValue;
+        if (nm) TSteps.AbsMaxEach(vectors, length, io.NmThres > 0 ? io.NmThres : float.PositiveInfinity, values);
+        else values.Fill(1f);
     }
 
     // Per output vector: weight and output noise, the ADC, iterative bound management (halve the input, read the vector
     // again) and the rescale. The stream stands at vector `from`'s first draw.
-    private void OutputVectors<TSteps>(RandomStream random, int first, int from, int to, ReadOnlySpan<float> input, ReadOnlySpan<float> scales,
+    private void OutputVectors<TSteps>(PartScratch part, int first, int from, int to, ReadOnlySpan<float> input, ReadOnlySpan<float> scales,
         ReadOnlySpan<float> inputScales, Span<float> output)
         where TSteps : struct, IVectorSteps
     {
+        RandomStream random = part.Random;
         IOConfig io = _io;
         bool transposed = _transposed;
         int rows = _rows, cols = _cols;
@@ -218,7 +239,7 @@ internal sealed partial class AnalogReader
             float inputScale = inputScales[s];
             if (inputScale == 0) { y.Clear(); continue; }
             var x = input.Slice(s * inLen, inLen);
-            var xq = _inputs.AsSpan((first + s) * inLen, inLen);
+            var xq = part.Dac.AsSpan(s * inLen, inLen);
             float nmValue = scales[s], reduction = 1f, scale = inputScale;
             while (true)
             {

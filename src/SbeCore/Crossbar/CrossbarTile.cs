@@ -50,6 +50,13 @@ public sealed partial class CrossbarTile : IAnalogArray
         set { _forwardReader.BlockMaxLength = value; _backwardReader.BlockMaxLength = value; }
     }
 
+    /// <summary>Tests: bytes of vectors a read through the I/O model takes through all its steps at a time.</summary>
+    internal int ReadChunkBytes
+    {
+        get => _forwardReader.ChunkBytes;
+        set { _forwardReader.ChunkBytes = value; _backwardReader.ChunkBytes = value; }
+    }
+
     /// <summary>Creates a tile; hidden device parameters are drawn from <paramref name="seed"/>.</summary>
     /// <exception cref="ArgumentException">An invalid configuration (the exception names the parameter).</exception>
     public CrossbarTile(int rows, int cols, TileConfig? config = null, ulong seed = 0)

@@ -97,8 +97,10 @@ internal readonly partial struct Simd128 : ISimdElementOps<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static uint MaxLaneBits(Vector128<float> value)
     {
+        // Two shuffle-and-max steps: scalar maxima of the lanes compiled to branches that mispredict on data.
         Vector128<uint> v = value.AsUInt32();
-        return Math.Max(Math.Max(v.GetElement(0), v.GetElement(1)), Math.Max(v.GetElement(2), v.GetElement(3)));
+        v = Vector128.Max(v, Vector128.Shuffle(v, Vector128.Create(2u, 3u, 0u, 1u)));
+        return Vector128.Max(v, Vector128.Shuffle(v, Vector128.Create(1u, 0u, 3u, 2u))).ToScalar();
     }
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<ulong> OrBits(Vector128<ulong> a, Vector128<ulong> b) => a | b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<ulong> XorBits(Vector128<ulong> a, Vector128<ulong> b) => a ^ b;

@@ -41,13 +41,23 @@ internal static class SimdReduce
         };
     }
 
-    /// <summary><see cref="AbsMax"/> at a width the caller chose for many vectors of one length (at least one vector).</summary>
-    internal static float AbsMaxAt<TOps, TVec>(ReadOnlySpan<float> v) where TOps : struct, ISimdElementOps<TVec> where TVec : struct
+    /// <summary><see cref="AbsMax"/> of each vector of <paramref name="length"/> elements (at least one vector of the
+    /// width the caller chose) laid end to end in <paramref name="vectors"/>, at most <paramref name="cap"/>:
+    /// maxima[s] = MathF.Min(AbsMax(vector s), cap). One loop with the scan inlined, where a call per short vector cost
+    /// more than its scan.</summary>
+    internal static void AbsMaxEachAt<TOps, TVec>(ReadOnlySpan<float> vectors, int length, float cap, Span<float> maxima)
+        where TOps : struct, ISimdElementOps<TVec> where TVec : struct
     {
-        uint max = AbsMaxBits<TOps, TVec>(v);
-        return max >= NonFiniteBits ? float.NaN : BitConverter.UInt32BitsToSingle(max);
+        if (length < TOps.Count || (long)maxima.Length * length != vectors.Length)
+            throw new ArgumentException($"{vectors.Length} elements are not {maxima.Length} vectors of {length} (at least {TOps.Count}).", nameof(vectors));
+        for (int s = 0; s < maxima.Length; s++)
+        {
+            uint max = AbsMaxBits<TOps, TVec>(vectors.Slice(s * length, length));
+            maxima[s] = MathF.Min(max >= NonFiniteBits ? float.NaN : BitConverter.UInt32BitsToSingle(max), cap);
+        }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static uint AbsMaxBits<TOps, TVec>(ReadOnlySpan<float> v) where TOps : struct, ISimdElementOps<TVec> where TVec : struct
     {
         ref float r = ref MemoryMarshal.GetReference(v);

@@ -5,7 +5,8 @@ using static SbeCore.Tests.Crossbar.TileTestHelpers;
 
 namespace SbeCore.Tests.Crossbar;
 
-/// <summary>Short vectors go through the I/O model a group at a time (AnalogReader.Blocks.cs): the same bits as one
+/// <summary>Short vectors go through the I/O model a group at a time (AnalogReader.Blocks.cs) and a chunk of groups
+/// through all its steps at a time: the same bits as one
 /// vector at a time, with vectors that read zero (they draw nothing) inside groups, input noise, bound management that
 /// reads vectors again from the middle of a group, a group split over threads, and at every SIMD width.</summary>
 public class ReadBlockTests
@@ -47,11 +48,11 @@ public class ReadBlockTests
         for (int j = 3; j < n; j += 50) x.AsSpan(j * cols, cols).Fill(1e-30f);
         for (int j = 5; j < n; j += 61) x.AsSpan(j * cols, cols).Fill(-1e-39f); // subnormal: 1 / max|x| overflows, reads zero
         for (int j = 9; j < n; j += 40) d.AsSpan(j * rows, rows).Fill(2e-39f);
-        (float[] Y, float[] Z) Read(int blockMaxLength, int threads)
+        (float[] Y, float[] Z) Read(int blockMaxLength, int threads, int chunkBytes)
         {
             var tile = new CrossbarTile(rows, cols, new TileConfig { Forward = io, Backward = io }, 3)
             {
-                ReadBlockMaxLength = blockMaxLength, Threads = threads, MinMultiplyAddsPerThread = 1,
+                ReadBlockMaxLength = blockMaxLength, Threads = threads, MinMultiplyAddsPerThread = 1, ReadChunkBytes = chunkBytes,
             };
             tile.SetWeights(w);
             var y = new float[n * rows]; var z = new float[n * cols];
@@ -62,15 +63,18 @@ public class ReadBlockTests
         {
             // The matrix product's sums depend on the width, so each width has its own reference.
             using var _ = SimdDispatch.Force(width);
-            var (y0, z0) = Read(0, 1);
+            var (y0, z0) = Read(0, 1, int.MaxValue); // the whole batch through each step at once
             if (config.StartsWith("tight-bound")) Assert.Contains(y0, v => MathF.Abs(v) >= io.OutBound * 0.5f); // vectors were read again
             Assert.Contains(z0, v => v != 0);
-            foreach (int threads in new[] { 1, 2 })
-            {
-                var (y, z) = Read(AnalogReader.DefaultBlockMaxLength, threads);
-                Assert.True(y0.AsSpan().SequenceEqual(y), $"forward {rows}x{cols} {config} at {width}, {threads} threads");
-                Assert.True(z0.AsSpan().SequenceEqual(z), $"backward {rows}x{cols} {config} at {width}, {threads} threads");
-            }
+            // Chunks of one group (1 byte), of the default size, and the whole batch; each on 1 and 2 threads.
+            foreach (int chunkBytes in new[] { 1, AnalogReader.DefaultChunkBytes, int.MaxValue })
+                foreach (int threads in new[] { 1, 2 })
+                {
+                    var (y, z) = Read(AnalogReader.DefaultBlockMaxLength, threads, chunkBytes);
+                    string at = $"{rows}x{cols} {config} at {width}, {threads} threads, chunks of {chunkBytes} bytes";
+                    Assert.True(y0.AsSpan().SequenceEqual(y), "forward " + at);
+                    Assert.True(z0.AsSpan().SequenceEqual(z), "backward " + at);
+                }
         }
     }
 
