@@ -110,17 +110,18 @@ internal sealed partial class AnalogReader
 
     /// <summary>Bytes of input (or output) vectors a part reads through all its steps before the next ones, so that the
     /// DAC's output and the product's come back from L2 rather than memory: a convolution's batch (LeNet-5's first layer,
-    /// 50,176 patches) is megabytes, read four times over. A chunk holds whole groups and at least the weights' bytes, so
-    /// the weights are not read again for a few inputs; the bits do not depend on it (the product's bits do not depend
-    /// on where a batch is split at multiples of 16 inputs, and the noise is keyed by group). Tests set it small.</summary>
+    /// 50,176 patches) is megabytes, read four times over. A chunk holds whole groups and at least four times the
+    /// weights' bytes, so reading the weights again per chunk adds at most a quarter to the inputs' traffic (a batch of
+    /// up to four times the layer's shorter side is one chunk). The bits do not depend on it: the product's bits do not
+    /// depend on where a batch is split at multiples of 16 inputs, and the noise is keyed by group. Tests set it small.</summary>
     internal int ChunkBytes { get; set; } = DefaultChunkBytes;
 
     internal const int DefaultChunkBytes = 64 * 1024;
 
-    // Whole groups whose vectors (input or output, the longer) fill ChunkBytes or the weights' bytes.
+    // Whole groups whose vectors (input or output, the longer) fill ChunkBytes or four times the weights' bytes.
     private int ChunkVectors(int rows, int cols, int group)
     {
-        long bytes = Math.Max(ChunkBytes, (long)rows * cols * sizeof(float));
+        long bytes = Math.Max(ChunkBytes, 4L * rows * cols * sizeof(float));
         long groups = Math.Max(1, bytes / (sizeof(float) * (long)Math.Max(rows, cols)) / group);
         return (int)Math.Min(groups * group, int.MaxValue / 2);
     }
