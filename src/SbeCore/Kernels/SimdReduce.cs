@@ -50,10 +50,14 @@ internal static class SimdReduce
     {
         if (length < TOps.Count || (long)maxima.Length * length != vectors.Length)
             throw new ArgumentException($"{vectors.Length} elements are not {maxima.Length} vectors of {length} (at least {TOps.Count}).", nameof(vectors));
+        if (!(cap >= 0)) throw new ArgumentOutOfRangeException(nameof(cap), cap, "The cap must be at least 0.");
+        // For magnitudes (and a cap at least +0) the larger bits are the larger value: the cap is an integer minimum,
+        // where MathF.Min's NaN and signed-zero handling cost more than the scan of a short vector.
+        uint capBits = BitConverter.SingleToUInt32Bits(cap);
         for (int s = 0; s < maxima.Length; s++)
         {
             uint max = AbsMaxBits<TOps, TVec>(vectors.Slice(s * length, length));
-            maxima[s] = MathF.Min(max >= NonFiniteBits ? float.NaN : BitConverter.UInt32BitsToSingle(max), cap);
+            maxima[s] = max >= NonFiniteBits ? float.NaN : BitConverter.UInt32BitsToSingle(Math.Min(max, capBits));
         }
     }
 
