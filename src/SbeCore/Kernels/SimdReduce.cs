@@ -50,7 +50,7 @@ internal static class SimdReduce
     {
         if (length < TOps.Count || (long)maxima.Length * length != vectors.Length)
             throw new ArgumentException($"{vectors.Length} elements are not {maxima.Length} vectors of {length} (at least {TOps.Count}).", nameof(vectors));
-        if (!(cap >= 0)) throw new ArgumentOutOfRangeException(nameof(cap), cap, "The cap must be at least 0.");
+        if (!(cap >= 0) || float.IsNegative(cap)) throw new ArgumentOutOfRangeException(nameof(cap), cap, "The cap must be +0 or more.");
         // For magnitudes (and a cap at least +0) the larger bits are the larger value: the cap is an integer minimum,
         // where MathF.Min's NaN and signed-zero handling cost more than the scan of a short vector.
         uint capBits = BitConverter.SingleToUInt32Bits(cap);

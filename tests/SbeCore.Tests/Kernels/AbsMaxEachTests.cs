@@ -74,10 +74,15 @@ public class AbsMaxEachTests
     }
 
     [Theory, MemberData(nameof(VectorWidths))]
-    public void RefusesVectorsShorterThanTheWidthOrALengthThatDoesNotDivide(Width width)
+    public void RefusesShortVectorsALengthThatDoesNotDivideAndANegativeCap(Width width)
     {
         var maxima = new float[2];
         Assert.Throws<ArgumentException>(() => Each(width, new float[2 * (Lanes(width) - 1)], Lanes(width) - 1, float.PositiveInfinity, maxima));
         Assert.Throws<ArgumentException>(() => Each(width, new float[2 * Lanes(width) + 1], Lanes(width), float.PositiveInfinity, maxima));
+        // The cap is compared as bits: a negative (-0 included) or NaN one would not order as a value.
+        foreach (float cap in new[] { -1f, -0f, float.NaN, float.NegativeInfinity })
+            Assert.Throws<ArgumentOutOfRangeException>(() => Each(width, new float[2 * Lanes(width)], Lanes(width), cap, maxima));
+        Each(width, new float[2 * Lanes(width)], Lanes(width), 0f, maxima);
+        Assert.Equal(new[] { 0f, 0f }, maxima);
     }
 }
