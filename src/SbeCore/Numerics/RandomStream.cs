@@ -113,6 +113,14 @@ public sealed class RandomStream
     {
         while (!destination.IsEmpty)
         {
+            if (_gaussianNext >= _gaussianEnd && _lanes is null && destination.Length >= Philox4x32.BlockWords)
+            {
+                // Whole blocks straight into the destination: a keyed line's values do not depend on the buffer.
+                int words = Math.Min(destination.Length / Philox4x32.BlockWords, MaxKeyedBlocks) * Philox4x32.BlockWords;
+                GaussianBlocksKeyed(destination.Slice(0, words));
+                destination = destination.Slice(words);
+                continue;
+            }
             if (_gaussianNext >= _gaussianEnd) RefillGaussian();
             int take = Math.Min(destination.Length, _gaussianEnd - _gaussianNext);
             _gaussian.AsSpan(_gaussianNext, take).CopyTo(destination);
@@ -193,15 +201,24 @@ public sealed class RandomStream
     // blocks as the one before (from the Seek's estimate, up to the buffer), so a row that draws many costs few refills.
     private void FillGaussiansKeyed(int offset)
     {
-        int blocks = Math.Min(_gaussianRefill, (BufferLength - offset) / Philox4x32.BlockWords);
-        int words = blocks * Philox4x32.BlockWords;
-        if (_gaussianBlock == 0) SeedLine(_gaussianKey, _gaussianLanes!);
-        _gaussianLanes!.Fill(_bits.AsSpan(0, words / 2));
-        var draws = MemoryMarshal.Cast<ulong, uint>(_bits.AsSpan()).Slice(0, words);
-        GaussianTransform.BoxMullerBlocks(draws, _gaussian.AsSpan(offset, words));
-        _gaussianBlock += (uint)blocks;
+        int words = Math.Min(_gaussianRefill, (BufferLength - offset) / Philox4x32.BlockWords) * Philox4x32.BlockWords;
+        GaussianBlocksKeyed(_gaussian.AsSpan(offset, words));
         _gaussianNext = 0; _gaussianEnd = offset + words;
         _gaussianRefill = Math.Min(2 * _gaussianRefill, BufferLength / Philox4x32.BlockWords);
+    }
+
+    /// <summary>Blocks of 64 32-bit words the draw scratch holds: the most one keyed fill computes.</summary>
+    private const int MaxKeyedBlocks = 2 * BufferLength / Philox4x32.BlockWords;
+
+    // The line's next destination.Length / 64 blocks (at most MaxKeyedBlocks) of Gaussians into destination.
+    private void GaussianBlocksKeyed(Span<float> destination)
+    {
+        int words = destination.Length;
+        Debug.Assert(words % Philox4x32.BlockWords == 0 && words <= MaxKeyedBlocks * Philox4x32.BlockWords);
+        if (_gaussianBlock == 0) SeedLine(_gaussianKey, _gaussianLanes!);
+        _gaussianLanes!.Fill(_bits.AsSpan(0, words / 2));
+        GaussianTransform.BoxMullerBlocks(MemoryMarshal.Cast<ulong, uint>(_bits.AsSpan()).Slice(0, words), destination);
+        _gaussianBlock += (uint)(words / Philox4x32.BlockWords);
     }
 
     /// <summary>y[i] += sigma * (the next Gaussian draw), the draws taken in order from the buffer in whole runs: the

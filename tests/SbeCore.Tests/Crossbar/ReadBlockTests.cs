@@ -79,6 +79,27 @@ public class ReadBlockTests
     }
 
     [Fact]
+    public void DrawingGaussiansInAnyRunsGivesTheValuesOfOneByOne()
+    {
+        // Runs below a block, across blocks, filling the buffer, longer than one fill (whole blocks go straight to the
+        // destination), and after a partly used buffer.
+        int[] runs = [1, 63, 64, 65, 2048, 2049, 5000, 3, 130, 4096, 7];
+        var oneByOne = RandomStream.Keyed(5, 6);
+        var inRuns = RandomStream.Keyed(5, 6);
+        foreach (uint line in new uint[] { 3, 4 })
+        {
+            oneByOne.Seek(line, 9, 100, 0); inRuns.Seek(line, 9, 100, 0);
+            foreach (int run in runs)
+            {
+                var values = new float[run];
+                inRuns.DrawGaussians(values);
+                for (int i = 0; i < run; i++) Assert.Equal(oneByOne.NextGaussian(), values[i]);
+            }
+            Assert.Equal(oneByOne.GaussiansDrawn, inRuns.GaussiansDrawn);
+        }
+    }
+
+    [Fact]
     public void SkippingGaussiansLandsWhereDrawingThemWould()
     {
         foreach (int skip in new[] { 0, 1, 63, 64, 65, 1000, 3000 })
