@@ -102,12 +102,7 @@ internal sealed partial class AnalogReader
     }
 
     // Vectors that draw noise: those that do not read zero (DAC scale 0).
-    private static int Drawing(ReadOnlySpan<float> inputScales)
-    {
-        int drawing = 0;
-        foreach (float scale in inputScales) if (scale != 0) drawing++;
-        return drawing;
-    }
+    private static int Drawing(ReadOnlySpan<float> inputScales) => inputScales.Length - SimdReduce.CountZeros(inputScales);
 
     // The next Gaussians, `length` for each drawing vector of the group (in order), placed at those vectors' elements; a
     // zero vector's elements get whatever is left there (its output is cleared).

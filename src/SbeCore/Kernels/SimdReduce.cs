@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics;
 namespace SbeCore.Kernels;
 
 /// <summary>
-/// The order-free reductions (maxima), one generic body over the width structs at the width
+/// The order-free reductions (maxima, counts), one generic body over the width structs at the width
 /// <see cref="SimdDispatch.For"/> picks. A maximum does not depend on the order it is taken in, so every width gives
 /// the same bits.
 /// </summary>
@@ -26,6 +26,41 @@ internal static class SimdReduce
             _ => AbsMaxBitsTail(v, 0, 0),
         };
         return max >= NonFiniteBits ? float.NaN : BitConverter.UInt32BitsToSingle(max);
+    }
+
+    /// <summary>How many elements equal zero (either sign).</summary>
+    public static int CountZeros(ReadOnlySpan<float> v)
+    {
+        int zeros = 0;
+        // Lanes count in float, exact up to 2^24 per lane: a part at a time.
+        for (int start = 0; start < v.Length; start += 1 << 24)
+        {
+            var part = v.Slice(start, Math.Min(1 << 24, v.Length - start));
+            zeros += SimdDispatch.For(part.Length) switch
+            {
+                SimdWidth.V512 => CountZerosCore<Simd512, Vector512<float>>(part),
+                SimdWidth.V256 => CountZerosCore<Simd256, Vector256<float>>(part),
+                SimdWidth.V128 => CountZerosCore<Simd128, Vector128<float>>(part),
+                _ => CountZerosTail(part, 0),
+            };
+        }
+        return zeros;
+    }
+
+    private static int CountZerosCore<TOps, TVec>(ReadOnlySpan<float> v) where TOps : struct, ISimdElementOps<TVec> where TVec : struct
+    {
+        ref float r = ref MemoryMarshal.GetReference(v);
+        nuint n = (nuint)TOps.Count, length = (nuint)v.Length, i = 0;
+        TVec zero = TOps.Zero, one = TOps.Broadcast(1f), count = zero;
+        for (; i + n <= length; i += n) count = TOps.Add(count, TOps.And(TOps.EqualTo(TOps.Load(ref r, i), zero), one));
+        return (int)TOps.Sum(count) + CountZerosTail(v, (int)i);
+    }
+
+    private static int CountZerosTail(ReadOnlySpan<float> v, int start)
+    {
+        int zeros = 0;
+        for (int i = start; i < v.Length; i++) zeros += v[i] == 0 ? 1 : 0;
+        return zeros;
     }
 
     /// <summary>max v_i as MathF.Max takes it (NaN if any element is NaN); v must not be empty.</summary>
