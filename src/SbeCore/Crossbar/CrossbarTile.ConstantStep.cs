@@ -134,18 +134,16 @@ public sealed partial class CrossbarTile
 
     // A row's active blocks in column order, a partial last block by the scalar path. Each full block of 16 devices
     // goes in Block / Count chunks of Count lanes: the coincidences give the counts in register, the law's step (TLaw:
-    // the same width's law operations) applies them. The lanes with pulses take the row's next Gaussians in lane
-    // (column) order, as the scalar path does, through an expanding load. Each width is its own specialised method. The
-    // blocks run in `BlockRun`, which makes no calls (across a call, the compiler keeps every live vector and most refs
-    // on the stack, vector registers being caller-saved): the Gaussians are topped up here between runs, and a chunk
-    // with a lane outside [w_min, w_max] waits in the context's scratch, its weights not yet stored, until the row's
-    // blocks are done.
+    // the same width's law operations) applies them and clips the lanes that left [w_min, w_max]. The lanes with pulses
+    // take the row's next Gaussians in lane (column) order, as the scalar path does, through an expanding load. Each
+    // width is its own specialised method. The blocks run in `BlockRun`, which makes no calls (across a call, the
+    // compiler keeps every live vector and most refs on the stack, vector registers being caller-saved): the Gaussians
+    // are topped up here between runs.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void RowBlocks<TOps, TVec, TBits, TLaw>(PulseContext c, PulseWrite w, int i, ulong rowMask, float rowDir, ref long total, ref long clipped)
         where TOps : struct, ISimdBitOps<TVec, TBits>, ISimdExpandOps<TVec> where TVec : struct where TBits : struct where TLaw : struct, ISimdLawOps<TVec>
     {
         bool noisy = _constantStep!.Std > 0;
-        c.EnsurePendingClip(Cols);
         if (Counters.PendingPulses.Length != Rows * Cols) throw new InvalidOperationException("A fused block ran without pending pulse counts (RunRows begins them).");
         var run = new BlockRunState { Partial = -1 };
         while (run.Next < w.Active)
@@ -154,25 +152,20 @@ public sealed partial class CrossbarTile
             BlockRun<TOps, TVec, TBits, TLaw>(c, w, i, rowMask, rowDir, ref run);
         }
         total += run.Pulses;
-        for (int p = 0; p < run.Pending; p++)
-        {
-            int jp = c.PendingClipColumns[p], k = i * Cols + jp;
-            TVec next = ClipLanes<TOps, TVec>(w, TOps.Load(ref c.PendingClipNext[0], (nuint)(p * TOps.Count)), k, jp, rowMask, rowDir, ref clipped);
-            TOps.Store(next, ref _weights[0], (nuint)k);
-        }
+        clipped += run.Clipped;
         if (run.Partial >= 0) RowBlockScalar(w, i, run.Partial, Cols - run.Partial, rowMask, rowDir, c.Random, ref total, ref clipped);
     }
 
-    /// <summary>Where a row's blocks stand: the next active block, the chunks waiting to be clipped, the partial last
-    /// block's first column (or -1) and the pulses counted.</summary>
+    /// <summary>Where a row's blocks stand: the next active block, the partial last block's first column (or -1) and
+    /// the pulses counted and clipped.</summary>
     private struct BlockRunState
     {
-        public int Next, Pending, Partial;
-        public long Pulses;
+        public int Next, Partial;
+        public long Pulses, Clipped;
     }
 
     // Blocks from run.Next on while the stream's buffered Gaussians cover a whole block; no calls.
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining), SkipLocalsInit]
     private void BlockRun<TOps, TVec, TBits, TLaw>(PulseContext c, PulseWrite w, int i, ulong rowMask, float rowDir, ref BlockRunState run)
         where TOps : struct, ISimdBitOps<TVec, TBits>, ISimdExpandOps<TVec> where TVec : struct where TBits : struct where TLaw : struct, ISimdLawOps<TVec>
     {
@@ -192,12 +185,11 @@ public sealed partial class CrossbarTile
         ref float wMax = ref MemoryMarshal.GetArrayDataReference(_wMax);
         ref float wMin = ref MemoryMarshal.GetArrayDataReference(_wMin);
         ref float gaussians = ref MemoryMarshal.GetArrayDataReference(random.GaussianBuffer);
-        ref float pendingNext = ref MemoryMarshal.GetArrayDataReference(c.PendingClipNext);
-        ref int pendingAt = ref MemoryMarshal.GetArrayDataReference(c.PendingClipColumns);
         int g = noisy ? random.GaussianPosition : 0, gEnd = noisy ? random.GaussianEnd : 0;
         TBits rowMaskV = TOps.BroadcastBits(rowMask);
         TVec rowDirV = TOps.Broadcast(rowDir);
-        int a = run.Next, pending = run.Pending;
+        int a = run.Next;
+        long clipped = 0;
         TBits pulseSum = TOps.BroadcastBits(0); // summed across lanes once, after the run
         for (; a < active; a++)
         {
@@ -230,42 +222,14 @@ public sealed partial class CrossbarTile
                 TVec before = TOps.Load(ref weights, k);
                 // Lanes without pulses keep their weight bit for bit (also a -0).
                 TVec next = TOps.Select(TOps.EqualTo(n, TOps.Zero), before, TOps.Add(before, TOps.Multiply(direction, sum)));
-                if (TOps.AnyBitSet(TOps.Or(TOps.GreaterThan(next, TOps.Load(ref wMax, k)), TOps.LessThan(next, TOps.Load(ref wMin, k)))))
-                {
-                    TOps.Store(next, ref pendingNext, (nuint)(pending * lanes));
-                    Unsafe.Add(ref pendingAt, pending++) = jp; // at most cols / lanes chunks a row
-                    continue;
-                }
+                next = ConstantStepLaw.ClipLanes<TLaw, TVec>(next, before, n, step, TOps.Load(ref wMin, k), TOps.Load(ref wMax, k), ref clipped);
                 TOps.Store(next, ref weights, k);
             }
         }
         if (noisy) random.GaussianPosition = g;
-        run.Next = a; run.Pending = pending; run.Pulses += (long)TOps.SumBits(pulseSum);
+        run.Next = a; run.Clipped += clipped; run.Pulses += (long)TOps.SumBits(pulseSum);
     }
 
     // Gaussians topped up before a run of blocks (RandomStream.EnsureGaussians' most): a block takes at most 16.
     private const int MaxBlockGaussians = 64;
-
-    // Rare: some lane left [w_min, w_max]. Clip lane by lane and count the clipped pulses as the scalar path does, from
-    // the same per-lane values (weights not yet stored, counts, directions and steps recomputed bit for bit).
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private TVec ClipLanes<TOps, TVec>(PulseWrite w, TVec next, int k, int j, ulong rowMask, float rowDir, ref long clipped)
-        where TOps : struct, ISimdOps<TVec> where TVec : struct
-    {
-        BlockLanes lanes = default;
-        ref float first = ref MemoryMarshal.GetReference((Span<float>)lanes);
-        TOps.Store(next, ref first, 0);
-        for (int l = 0; l < TOps.Count; l++)
-        {
-            int n = BitOperations.PopCount(rowMask & w.ColMasks[j + l]);
-            if (n == 0) continue;
-            float direction = rowDir * w.ColDirection[j + l];
-            float step = direction > 0 ? _constantStep!.ScaleUp[k + l] : _constantStep!.ScaleDown[k + l];
-            ConstantStepLaw.Clip(n, _weights[k + l], step, _wMin[k + l], _wMax[k + l], ref lanes[l], ref clipped);
-        }
-        return TOps.Load(ref first, 0);
-    }
-
-    [InlineArray(Block)]
-    private struct BlockLanes { private float _lane; }
 }

@@ -119,7 +119,6 @@ public sealed partial class CrossbarTile
             // write's longer counts, grow once to the largest row).
             grown[c].EnsureDraws(MaskDraws(PulseMasks.PaddedLines(Rows), LongestTrain));
             grown[c].Row.EnsureColumns(Cols);
-            grown[c].EnsurePendingClip(Cols);
             grown[c].Row.EnsureGaussians((int)Math.Min((long)Cols * (LongestTrain + 1), 1 << 20));
         }
         _contexts = grown;

@@ -33,16 +33,6 @@ internal sealed class PulseContext
     /// <summary>Gaussians the last row group drew: the next group's first refill size (a hint; values do not depend on it).</summary>
     public int LastGroupGaussians = 64;
 
-    /// <summary>A row's chunks of new weights that left [w_min, w_max], and their columns, until the row's clip pass
-    /// (CrossbarTile.ConstantStep.cs): at least a row's worth each (<see cref="EnsurePendingClip"/>).</summary>
-    public float[] PendingClipNext = [];
-    public int[] PendingClipColumns = [];
-
-    public void EnsurePendingClip(int cols)
-    {
-        if (PendingClipNext.Length < cols) { PendingClipNext = new float[cols]; PendingClipColumns = new int[cols]; }
-    }
-
     /// <summary>Pulses and clipped pulses of this write so far.</summary>
     public long Pulses, Clipped;
 

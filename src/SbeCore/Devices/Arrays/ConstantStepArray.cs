@@ -21,12 +21,43 @@ internal static class ConstantStepLaw
         => std > 0 ? TOps.Multiply(step, TOps.Add(n, TOps.Multiply(TOps.Multiply(TOps.Broadcast(std), TOps.Sqrt(n)), xi))) : TOps.Multiply(step, n);
 
     /// <summary>Pulses of a train of n steps of size step that would overshoot a bound at distance room.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static long ClippedCount(int n, float room, float step)
     {
         if (!(step > 0)) return n;
         double fit = Math.Floor(Math.Max(room, 0f) / (double)step);
         return (long)Math.Clamp(n - fit, 0, n);
     }
+
+    /// <summary>
+    /// <see cref="Clip"/> on a vector of devices: lanes with pulses (n &gt; 0) whose new weight left [lo, hi] take the
+    /// bound, and their pulses that did not fit are counted lane by lane by <see cref="ClippedCount"/> (the same values,
+    /// so the same weights and count as one device at a time); lanes without pulses keep <paramref name="next"/>.
+    /// Inlined into the row loops, which make no calls: the lanes go through the stack only when a lane left its bounds.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec ClipLanes<TOps, TVec>(TVec next, TVec before, TVec n, TVec step, TVec lo, TVec hi, ref long clipped)
+        where TOps : struct, ISimdLawOps<TVec> where TVec : struct
+    {
+        TVec live = TOps.GreaterThan(n, TOps.Zero);
+        TVec above = TOps.And(live, TOps.GreaterThan(next, hi));
+        TVec below = TOps.Select(above, TOps.Zero, TOps.And(live, TOps.LessThan(next, lo)));
+        if (!TOps.AnyBitSet(TOps.Or(above, below))) return next;
+        Lanes16 counts = default, befores = default, steps = default, nexts = default, los = default, his = default;
+        TOps.Store(n, ref counts[0], 0); TOps.Store(before, ref befores[0], 0); TOps.Store(step, ref steps[0], 0);
+        TOps.Store(next, ref nexts[0], 0); TOps.Store(lo, ref los[0], 0); TOps.Store(hi, ref his[0], 0);
+        for (int l = 0; l < TOps.Count; l++)
+        {
+            int pulses = (int)counts[l];
+            if (pulses == 0) continue;
+            if (nexts[l] > his[l]) clipped += ClippedCount(pulses, his[l] - befores[l], steps[l]);
+            else if (nexts[l] < los[l]) clipped += ClippedCount(pulses, befores[l] - los[l], steps[l]);
+        }
+        return TOps.Select(above, hi, TOps.Select(below, lo, next));
+    }
+
+    [InlineArray(16)]
+    private struct Lanes16 { private float _lane; }
 
     /// <summary>Clips one device's aggregated step to its bounds, counting the pulses that did not fit.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -98,6 +129,7 @@ internal sealed class ConstantStepArray : DeviceArray
         };
     }
 
+    [SkipLocalsInit] // the clip lanes (ConstantStepLaw.ClipLanes) are written before they are read
     private long Row<TOps, TVec>(int firstDevice, int columns, float[] counts, int[] offsets, float[] gaussians)
         where TOps : struct, ISimdLawOps<TVec> where TVec : struct
     {
@@ -133,35 +165,9 @@ internal sealed class ConstantStepArray : DeviceArray
         TVec hi = TOps.Load(ref MemoryMarshal.GetArrayDataReference(State.MaxBounds), k);
         TVec lo = TOps.Load(ref MemoryMarshal.GetArrayDataReference(State.MinBounds), k);
         long clipped = 0;
-        if (TOps.AnyBitSet(TOps.Or(TOps.GreaterThan(next, hi), TOps.LessThan(next, lo))))
-            next = ClipLanes<TOps, TVec>(next, before, n, up, (int)k, ref clipped);
-        TOps.Store(next, ref weights, k);
+        TOps.Store(ConstantStepLaw.ClipLanes<TOps, TVec>(next, before, n, step, lo, hi, ref clipped), ref weights, k);
         return clipped;
     }
 
     private static readonly int[] s_zeros = new int[16];
-
-    // Rare: some lane left [w_min, w_max]. Clip lane by lane with the clipped-pulse count.
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private TVec ClipLanes<TOps, TVec>(TVec next, TVec before, TVec n, TVec up, int k, ref long clipped)
-        where TOps : struct, ISimdLawOps<TVec> where TVec : struct
-    {
-        Lanes16 nexts = default, befores = default, counts = default, ups = default;
-        TOps.Store(next, ref MemoryMarshal.GetReference((Span<float>)nexts), 0);
-        TOps.Store(before, ref MemoryMarshal.GetReference((Span<float>)befores), 0);
-        TOps.Store(n, ref MemoryMarshal.GetReference((Span<float>)counts), 0);
-        TOps.Store(up, ref MemoryMarshal.GetReference((Span<float>)ups), 0);
-        for (int l = 0; l < TOps.Count; l++)
-        {
-            int pulses = (int)counts[l];
-            if (pulses == 0) continue;
-            bool isUp = BitConverter.SingleToInt32Bits(ups[l]) != 0;
-            float step = isUp ? ScaleUp[k + l] : ScaleDown[k + l];
-            ConstantStepLaw.Clip(pulses, befores[l], step, State.MinBounds[k + l], State.MaxBounds[k + l], ref nexts[l], ref clipped);
-        }
-        return TOps.Load(ref MemoryMarshal.GetReference((Span<float>)nexts), 0);
-    }
-
-    [InlineArray(16)]
-    private struct Lanes16 { private float _lane; }
 }
