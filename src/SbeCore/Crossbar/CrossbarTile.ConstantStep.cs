@@ -165,7 +165,7 @@ public sealed partial class CrossbarTile
     }
 
     // Blocks from run.Next on while the stream's buffered Gaussians cover a whole block; no calls.
-    [MethodImpl(MethodImplOptions.NoInlining), SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void BlockRun<TOps, TVec, TBits, TLaw>(PulseContext c, PulseWrite w, int i, ulong rowMask, float rowDir, ref BlockRunState run)
         where TOps : struct, ISimdBitOps<TVec, TBits>, ISimdExpandOps<TVec> where TVec : struct where TBits : struct where TLaw : struct, ISimdLawOps<TVec>
     {

@@ -51,6 +51,11 @@ internal interface ISimdLawOps<TVec> where TVec : struct
     /// <summary>The largest lane read as an unsigned 32-bit integer (for non-negative floats, the largest float; the
     /// element ops' own).</summary>
     static abstract uint MaxLaneBits(TVec value);
+    /// <summary>min(floor(numerator / denominator), cap) per lane, the quotient and floor in double as the scalar
+    /// reference computes them (ConstantStepLaw.ClippedCount), the result (at most cap) back in float.</summary>
+    static abstract TVec FloorQuotientAtMost(TVec numerator, TVec denominator, TVec cap);
+    /// <summary>The sum of the lanes (exact for small integer counts, whatever the order).</summary>
+    static abstract float SumLanes(TVec value);
 }
 
 internal readonly struct SimdLaw512 : ISimdLawOps<Vector512<float>>
@@ -87,6 +92,15 @@ internal readonly struct SimdLaw512 : ISimdLawOps<Vector512<float>>
     public static Vector512<float> Pow(Vector512<float> x, Vector512<float> y) => LawLanes.Pow<SimdLaw512, Vector512<float>>(x, y);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> TruncateToInt32Bits(Vector512<float> value) => Vector512.ConvertToInt32(value).AsSingle();
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static uint MaxLaneBits(Vector512<float> value) => Simd512.MaxLaneBits(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> FloorQuotientAtMost(Vector512<float> numerator, Vector512<float> denominator, Vector512<float> cap)
+    {
+        var (n0, n1) = Vector512.Widen(numerator);
+        var (d0, d1) = Vector512.Widen(denominator);
+        var (c0, c1) = Vector512.Widen(cap);
+        return Vector512.Narrow(Vector512.Min(Vector512.Floor(n0 / d0), c0), Vector512.Min(Vector512.Floor(n1 / d1), c1));
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float SumLanes(Vector512<float> value) => Vector512.Sum(value);
 }
 
 internal readonly struct SimdLaw256 : ISimdLawOps<Vector256<float>>
@@ -122,6 +136,15 @@ internal readonly struct SimdLaw256 : ISimdLawOps<Vector256<float>>
     public static Vector256<float> Pow(Vector256<float> x, Vector256<float> y) => LawLanes.Pow<SimdLaw256, Vector256<float>>(x, y);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> TruncateToInt32Bits(Vector256<float> value) => Vector256.ConvertToInt32(value).AsSingle();
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static uint MaxLaneBits(Vector256<float> value) => Simd256.MaxLaneBits(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> FloorQuotientAtMost(Vector256<float> numerator, Vector256<float> denominator, Vector256<float> cap)
+    {
+        var (n0, n1) = Vector256.Widen(numerator);
+        var (d0, d1) = Vector256.Widen(denominator);
+        var (c0, c1) = Vector256.Widen(cap);
+        return Vector256.Narrow(Vector256.Min(Vector256.Floor(n0 / d0), c0), Vector256.Min(Vector256.Floor(n1 / d1), c1));
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float SumLanes(Vector256<float> value) => Vector256.Sum(value);
 }
 
 internal readonly struct SimdLaw128 : ISimdLawOps<Vector128<float>>
@@ -157,6 +180,15 @@ internal readonly struct SimdLaw128 : ISimdLawOps<Vector128<float>>
     public static Vector128<float> Pow(Vector128<float> x, Vector128<float> y) => LawLanes.Pow<SimdLaw128, Vector128<float>>(x, y);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> TruncateToInt32Bits(Vector128<float> value) => Vector128.ConvertToInt32(value).AsSingle();
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static uint MaxLaneBits(Vector128<float> value) => Simd128.MaxLaneBits(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> FloorQuotientAtMost(Vector128<float> numerator, Vector128<float> denominator, Vector128<float> cap)
+    {
+        var (n0, n1) = Vector128.Widen(numerator);
+        var (d0, d1) = Vector128.Widen(denominator);
+        var (c0, c1) = Vector128.Widen(cap);
+        return Vector128.Narrow(Vector128.Min(Vector128.Floor(n0 / d0), c0), Vector128.Min(Vector128.Floor(n1 / d1), c1));
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float SumLanes(Vector128<float> value) => Vector128.Sum(value);
 }
 
 /// <summary>One float lane: the scalar path (and a row's tail) runs the same generic body, hence the same operations.</summary>
@@ -190,6 +222,9 @@ internal readonly struct SimdLawScalar : ISimdLawOps<float>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Pow(float x, float y) => MathF.Pow(x, y);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float TruncateToInt32Bits(float value) => BitConverter.Int32BitsToSingle((int)value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static uint MaxLaneBits(float value) => BitConverter.SingleToUInt32Bits(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float FloorQuotientAtMost(float numerator, float denominator, float cap) => (float)Math.Min(Math.Floor(numerator / (double)denominator), cap);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float SumLanes(float value) => value;
 }
 
 /// <summary>The lane-by-lane elementary functions of the vector widths.</summary>

@@ -31,9 +31,9 @@ internal static class ConstantStepLaw
 
     /// <summary>
     /// <see cref="Clip"/> on a vector of devices: lanes with pulses (n &gt; 0) whose new weight left [lo, hi] take the
-    /// bound, and their pulses that did not fit are counted lane by lane by <see cref="ClippedCount"/> (the same values,
-    /// so the same weights and count as one device at a time); lanes without pulses keep <paramref name="next"/>.
-    /// Inlined into the row loops, which make no calls: the lanes go through the stack only when a lane left its bounds.
+    /// bound, and their pulses that did not fit are counted as <see cref="ClippedCount"/> counts them (the same float
+    /// room, the quotient and floor in double), so the same weights and count as one device at a time; lanes without
+    /// pulses keep <paramref name="next"/>. Counts up to 2^20 per lane are summed exactly.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec ClipLanes<TOps, TVec>(TVec next, TVec before, TVec n, TVec step, TVec lo, TVec hi, ref long clipped)
@@ -42,22 +42,14 @@ internal static class ConstantStepLaw
         TVec live = TOps.GreaterThan(n, TOps.Zero);
         TVec above = TOps.And(live, TOps.GreaterThan(next, hi));
         TVec below = TOps.Select(above, TOps.Zero, TOps.And(live, TOps.LessThan(next, lo)));
-        if (!TOps.AnyBitSet(TOps.Or(above, below))) return next;
-        Lanes16 counts = default, befores = default, steps = default, nexts = default, los = default, his = default;
-        TOps.Store(n, ref counts[0], 0); TOps.Store(before, ref befores[0], 0); TOps.Store(step, ref steps[0], 0);
-        TOps.Store(next, ref nexts[0], 0); TOps.Store(lo, ref los[0], 0); TOps.Store(hi, ref his[0], 0);
-        for (int l = 0; l < TOps.Count; l++)
-        {
-            int pulses = (int)counts[l];
-            if (pulses == 0) continue;
-            if (nexts[l] > his[l]) clipped += ClippedCount(pulses, his[l] - befores[l], steps[l]);
-            else if (nexts[l] < los[l]) clipped += ClippedCount(pulses, befores[l] - los[l], steps[l]);
-        }
+        TVec outside = TOps.Or(above, below);
+        if (!TOps.AnyBitSet(outside)) return next;
+        TVec room = TOps.Max(TOps.Select(above, TOps.Subtract(hi, before), TOps.Subtract(before, lo)), TOps.Zero);
+        // n - min(fit, n) is ClippedCount's clamp(n - fit, 0, n) (fit >= 0); a step that is not positive clips all n.
+        TVec count = TOps.Select(TOps.GreaterThan(step, TOps.Zero), TOps.Subtract(n, TOps.FloorQuotientAtMost(room, step, n)), n);
+        clipped += (long)TOps.SumLanes(TOps.And(outside, count));
         return TOps.Select(above, hi, TOps.Select(below, lo, next));
     }
-
-    [InlineArray(16)]
-    private struct Lanes16 { private float _lane; }
 
     /// <summary>Clips one device's aggregated step to its bounds, counting the pulses that did not fit.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -129,7 +121,6 @@ internal sealed class ConstantStepArray : DeviceArray
         };
     }
 
-    [SkipLocalsInit] // the clip lanes (ConstantStepLaw.ClipLanes) are written before they are read
     private long Row<TOps, TVec>(int firstDevice, int columns, float[] counts, int[] offsets, float[] gaussians)
         where TOps : struct, ISimdLawOps<TVec> where TVec : struct
     {
