@@ -19,9 +19,10 @@ internal sealed partial class AnalogReader
         /// laid end to end in <paramref name="vectors"/>.</summary>
         static abstract void AbsMaxEach(ReadOnlySpan<float> vectors, int length, float cap, Span<float> maxima);
         static abstract void Dac(DacOperator dac, ReadOnlySpan<float> x, Span<float> destination);
-        /// <summary>y += outNoise ξ (when outNoise &gt; 0), then the ADC, then y *= factor (when scaling); false when an
-        /// output hit the bound (then y is read again, so the factor does no harm).</summary>
-        static abstract bool NoiseAdcScale(Span<float> y, float outNoise, float step, float bound, bool testNegative, bool scaling, float factor, RandomStream random);
+        /// <summary>y += outNoise ξ (the drawn <paramref name="noise"/>, empty when outNoise is 0), then the ADC, then
+        /// y *= factor (when scaling); false when an output hit the bound (then y is read again, so the factor does no
+        /// harm).</summary>
+        static abstract bool NoiseAdcScale(Span<float> y, ReadOnlySpan<float> noise, float outNoise, float step, float bound, bool testNegative, bool scaling, float factor);
         /// <summary>perElement[s length + i] = perVector[s] for i &lt; length; perElement holds a vector more (the stores
         /// of the last one may reach past it).</summary>
         static abstract void Expand(ReadOnlySpan<float> perVector, int length, Span<float> perElement);
@@ -36,13 +37,8 @@ internal sealed partial class AnalogReader
         }
         public static void Dac(DacOperator dac, ReadOnlySpan<float> x, Span<float> destination) => SimdMap.Unary(dac, x, destination);
 
-        public static bool NoiseAdcScale(Span<float> y, float outNoise, float step, float bound, bool testNegative, bool scaling, float factor, RandomStream random)
-        {
-            if (outNoise > 0) random.AddGaussian(outNoise, y);
-            bool passed = Adc(y, step, bound, testNegative);
-            if (scaling) SimdMap.Unary(new MultiplyOperator(factor), y, y);
-            return passed;
-        }
+        public static bool NoiseAdcScale(Span<float> y, ReadOnlySpan<float> noise, float outNoise, float step, float bound, bool testNegative, bool scaling, float factor) =>
+            NoisyAdc(y, noise, outNoise, default, scaling ? factor : 1f, y, step, bound, testNegative, stopAtHit: false) < 0;
 
         public static void Expand(ReadOnlySpan<float> perVector, int length, Span<float> perElement)
         {
@@ -95,39 +91,12 @@ internal sealed partial class AnalogReader
             }
         }
 
-        public static bool NoiseAdcScale(Span<float> y, float outNoise, float step, float bound, bool testNegative, bool scaling, float factor, RandomStream random)
+        public static bool NoiseAdcScale(Span<float> y, ReadOnlySpan<float> noise, float outNoise, float step, float bound, bool testNegative, bool scaling, float factor)
         {
-            if (outNoise <= 0) return Run(y, 0f, step, bound, testNegative, scaling, factor, random);
-            // The noise comes from the stream's buffer in runs of at most MaxBufferedNoise outputs, each at least one
-            // vector long; run after run, the outputs take the Gaussians in order, as AddGaussian gives them.
-            bool passed = true;
-            for (int start = 0, n = y.Length; start < n;)
-            {
-                int run = Math.Min(n - start, MaxBufferedNoise), rest = n - start - run;
-                if (rest > 0 && rest < TOps.Count) run -= TOps.Count - rest;
-                passed &= Run(y.Slice(start, run), outNoise, step, bound, testNegative, scaling, factor, random);
-                start += run;
-            }
-            return passed;
-        }
-
-        // One run: its Gaussians straight from the stream's buffer, the output step at this width.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static bool Run(Span<float> y, float outNoise, float step, float bound, bool testNegative, bool scaling, float factor, RandomStream random)
-        {
-            int n = y.Length;
-            RequireFits(n);
-            ReadOnlySpan<float> noise = default;
-            if (outNoise > 0)
-            {
-                random.EnsureGaussians(n);
-                noise = random.GaussianBuffer.AsSpan(random.GaussianPosition, n);
-                random.GaussianPosition += n;
-            }
+            RequireFits(y.Length);
+            if (!noise.IsEmpty && noise.Length < y.Length) throw new ArgumentException("The output noise must cover the outputs.", nameof(noise));
             return NoisyAdcCore<TOps, TVec>(y, noise, outNoise, default, scaling ? factor : 1f, y, step, bound, testNegative, stopAtHit: false) < 0;
         }
     }
 
-    /// <summary>Outputs whose noise one buffered run of Gaussians covers (RandomStream.EnsureGaussians).</summary>
-    private const int MaxBufferedNoise = 64;
 }

@@ -102,11 +102,6 @@ internal sealed partial class AnalogReader
         }
     }
 
-    /// <summary>ADC in place: v = rint(v / step) step when step &gt; 0, clipped to ±bound. Returns false when an output
-    /// went above +bound, or below -bound with <paramref name="testNegative"/> (bound management should try again).</summary>
-    internal static bool Adc(Span<float> y, float step, float bound, bool testNegative) =>
-        NoisyAdc(y, default, 0f, default, 1f, y, step, bound, testNegative, stopAtHit: false) < 0;
-
     /// <summary>
     /// The output step, element by element: destination = clip(rint((y + sigma noise) / step) step, ±bound) times the
     /// factor (noise empty: no noise; factors empty: <paramref name="factor"/> for every element, times 1 leaving the bits).

@@ -244,7 +244,7 @@ internal sealed partial class AnalogReader
             float nmValue = scales[s], reduction = 1f, scale = inputScale;
             while (true)
             {
-                bool passed = Finalize<TSteps>(io, y, xq, outStep, factors.Scales(nmValue), factors.Factor(nmValue, scale), random);
+                bool passed = Finalize<TSteps>(io, y, xq, outStep, factors.Scales(nmValue), factors.Factor(nmValue, scale), part);
                 if (!bm || passed || (int)reduction > io.MaxBmFactor || (inStep > 0 && reduction > io.MaxBmRes / inStep)) break;
                 // An output hit the bound: halve the input and read this vector again (rare: the input's own width is
                 // not this side's, so the DAC picks it). aihwkit divides the scale by the reduction.
@@ -283,11 +283,18 @@ internal sealed partial class AnalogReader
     // Weight noise, output noise, ADC quantisation and clipping. Returns false if an output hit the bound (+out_bound,
     // or -out_bound with bm_test_negative_bound), i.e. if bound management should try again.
     // The output is then rescaled (scaling) by the factor; an attempt that hit the bound is read again, so its rescale is moot.
-    private static bool Finalize<TSteps>(IOConfig io, Span<float> y, ReadOnlySpan<float> xq, float step, bool scaling, float factor, RandomStream random)
+    private static bool Finalize<TSteps>(IOConfig io, Span<float> y, ReadOnlySpan<float> xq, float step, bool scaling, float factor, PartScratch part)
         where TSteps : struct, IVectorSteps
     {
         // aihwkit ADDITIVE_CONSTANT: fresh N(0, w_noise^2) weight noise summed over the inputs, N(0, w_noise^2 ||x'||^2) per output.
-        if (io.WNoise > 0) random.AddGaussian(io.WNoise * (float)Blas.Nrm2(xq), y);
-        return TSteps.NoiseAdcScale(y, io.OutNoise, step, io.OutBound, io.BmTestNegativeBound, scaling, factor, random);
+        if (io.WNoise > 0) part.Random.AddGaussian(io.WNoise * (float)Blas.Nrm2(xq), y);
+        // The output noise drawn for the whole vector at once (whole blocks straight from the generator).
+        Span<float> noise = default;
+        if (io.OutNoise > 0)
+        {
+            noise = PartScratch.Grow(ref part.Noise, y.Length);
+            part.Random.DrawGaussians(noise);
+        }
+        return TSteps.NoiseAdcScale(y, noise, io.OutNoise, step, io.OutBound, io.BmTestNegativeBound, scaling, factor);
     }
 }

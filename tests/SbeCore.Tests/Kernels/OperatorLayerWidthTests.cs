@@ -156,7 +156,7 @@ public class OperatorLayerWidthTests
                             expected[i] = v;
                         }
                         bool passed;
-                        using (SimdDispatch.Force(width)) passed = AnalogReader.Adc(y, step, 12f, testNegative);
+                        using (SimdDispatch.Force(width)) passed = AnalogReader.NoisyAdc(y, default, 0f, default, 1f, y, step, 12f, testNegative, stopAtHit: false) < 0;
                         Assert.Equal(expectedPassed, passed);
                         Assert.Equal(expected, y);
                     }
@@ -244,7 +244,7 @@ public class OperatorLayerWidthTests
             Quantizer.QuantizeVector(c, 8, ref draws);
             stream.AddGaussian(0.1f, c);
             stream.Lanes.Fill(bits);
-            sink += AnalogReader.Adc(c, 0.01f, 0.5f, true) ? 1 : 0;
+            sink += AnalogReader.NoisyAdc(c, default, 0f, default, 1f, c, 0.01f, 0.5f, true, stopAtHit: false) < 0 ? 1 : 0;
             tile.Read(x, 5, y);
             tile.ReadTransposed(d, 5, z);
         }
