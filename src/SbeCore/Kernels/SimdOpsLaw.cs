@@ -93,13 +93,9 @@ internal readonly struct SimdLaw512 : ISimdLawOps<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> TruncateToInt32Bits(Vector512<float> value) => Vector512.ConvertToInt32(value).AsSingle();
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static uint MaxLaneBits(Vector512<float> value) => Simd512.MaxLaneBits(value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> FloorQuotientAtMost(Vector512<float> numerator, Vector512<float> denominator, Vector512<float> cap)
-    {
-        var (n0, n1) = Vector512.Widen(numerator);
-        var (d0, d1) = Vector512.Widen(denominator);
-        var (c0, c1) = Vector512.Widen(cap);
-        return Vector512.Narrow(Vector512.Min(Vector512.Floor(n0 / d0), c0), Vector512.Min(Vector512.Floor(n1 / d1), c1));
-    }
+    public static Vector512<float> FloorQuotientAtMost(Vector512<float> numerator, Vector512<float> denominator, Vector512<float> cap) => Vector512.Narrow(
+        Vector512.Min(Vector512.Floor(Vector512.WidenLower(numerator) / Vector512.WidenLower(denominator)), Vector512.WidenLower(cap)),
+        Vector512.Min(Vector512.Floor(Vector512.WidenUpper(numerator) / Vector512.WidenUpper(denominator)), Vector512.WidenUpper(cap)));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float SumLanes(Vector512<float> value) => Vector512.Sum(value);
 }
 
@@ -137,13 +133,9 @@ internal readonly struct SimdLaw256 : ISimdLawOps<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> TruncateToInt32Bits(Vector256<float> value) => Vector256.ConvertToInt32(value).AsSingle();
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static uint MaxLaneBits(Vector256<float> value) => Simd256.MaxLaneBits(value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> FloorQuotientAtMost(Vector256<float> numerator, Vector256<float> denominator, Vector256<float> cap)
-    {
-        var (n0, n1) = Vector256.Widen(numerator);
-        var (d0, d1) = Vector256.Widen(denominator);
-        var (c0, c1) = Vector256.Widen(cap);
-        return Vector256.Narrow(Vector256.Min(Vector256.Floor(n0 / d0), c0), Vector256.Min(Vector256.Floor(n1 / d1), c1));
-    }
+    public static Vector256<float> FloorQuotientAtMost(Vector256<float> numerator, Vector256<float> denominator, Vector256<float> cap) => Vector256.Narrow(
+        Vector256.Min(Vector256.Floor(Vector256.WidenLower(numerator) / Vector256.WidenLower(denominator)), Vector256.WidenLower(cap)),
+        Vector256.Min(Vector256.Floor(Vector256.WidenUpper(numerator) / Vector256.WidenUpper(denominator)), Vector256.WidenUpper(cap)));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float SumLanes(Vector256<float> value) => Vector256.Sum(value);
 }
 
@@ -181,13 +173,9 @@ internal readonly struct SimdLaw128 : ISimdLawOps<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> TruncateToInt32Bits(Vector128<float> value) => Vector128.ConvertToInt32(value).AsSingle();
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static uint MaxLaneBits(Vector128<float> value) => Simd128.MaxLaneBits(value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> FloorQuotientAtMost(Vector128<float> numerator, Vector128<float> denominator, Vector128<float> cap)
-    {
-        var (n0, n1) = Vector128.Widen(numerator);
-        var (d0, d1) = Vector128.Widen(denominator);
-        var (c0, c1) = Vector128.Widen(cap);
-        return Vector128.Narrow(Vector128.Min(Vector128.Floor(n0 / d0), c0), Vector128.Min(Vector128.Floor(n1 / d1), c1));
-    }
+    public static Vector128<float> FloorQuotientAtMost(Vector128<float> numerator, Vector128<float> denominator, Vector128<float> cap) => Vector128.Narrow(
+        Vector128.Min(Vector128.Floor(Vector128.WidenLower(numerator) / Vector128.WidenLower(denominator)), Vector128.WidenLower(cap)),
+        Vector128.Min(Vector128.Floor(Vector128.WidenUpper(numerator) / Vector128.WidenUpper(denominator)), Vector128.WidenUpper(cap)));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float SumLanes(Vector128<float> value) => Vector128.Sum(value);
 }
 
