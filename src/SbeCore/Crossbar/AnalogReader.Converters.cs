@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using SbeCore.Kernels;
-using SbeCore.Numerics;
 
 namespace SbeCore.Crossbar;
 
@@ -98,5 +97,4 @@ internal sealed partial class AnalogReader
             return NoisyAdcCore<TOps, TVec>(y, noise, outNoise, default, scaling ? factor : 1f, y, step, bound, testNegative, stopAtHit: false) < 0;
         }
     }
-
 }
