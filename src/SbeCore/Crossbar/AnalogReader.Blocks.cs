@@ -24,7 +24,7 @@ internal sealed partial class AnalogReader
     {
         public readonly RandomStream Random = random;
         public float[] Dac = [];         // the chunk's input vectors after the DAC
-        public float[] Scales = [];      // per input vector: the noise-management value s (1 without noise management)
+        public float[] Scales = [];      // per input vector without noise management: its value s, 1 (with it: the scan's maxima)
         public float[] InputScales = []; // per input vector: the DAC's scale 1/s, or 0 when the vector reads zero
         public float[] PerVector = [], PerElement = [], Noise = [], Staged = [];
 

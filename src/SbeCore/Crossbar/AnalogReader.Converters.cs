@@ -14,9 +14,6 @@ internal sealed partial class AnalogReader
 {
     internal interface IVectorSteps
     {
-        /// <summary>maxima[s] = MathF.Min(AbsMax(vector s), cap) for the vectors of <paramref name="length"/> elements
-        /// laid end to end in <paramref name="vectors"/>.</summary>
-        static abstract void AbsMaxEach(ReadOnlySpan<float> vectors, int length, float cap, Span<float> maxima);
         static abstract void Dac(DacOperator dac, ReadOnlySpan<float> x, Span<float> destination);
         /// <summary>y += outNoise ξ (the drawn <paramref name="noise"/>, empty when outNoise is 0), then the ADC, then
         /// y *= factor (when scaling); false when an output hit the bound (then y is read again, so the factor does no
@@ -30,10 +27,6 @@ internal sealed partial class AnalogReader
     /// <summary>Any length: each step chooses its own width (the scalar width).</summary>
     internal readonly struct DispatchedSteps : IVectorSteps
     {
-        public static void AbsMaxEach(ReadOnlySpan<float> vectors, int length, float cap, Span<float> maxima)
-        {
-            for (int s = 0; s < maxima.Length; s++) maxima[s] = MathF.Min(SimdReduce.AbsMax(vectors.Slice(s * length, length)), cap);
-        }
         public static void Dac(DacOperator dac, ReadOnlySpan<float> x, Span<float> destination) => SimdMap.Unary(dac, x, destination);
 
         public static bool NoiseAdcScale(Span<float> y, ReadOnlySpan<float> noise, float outNoise, float step, float bound, bool testNegative, bool scaling, float factor) =>
@@ -55,9 +48,6 @@ internal sealed partial class AnalogReader
         {
             if (length < TOps.Count) throw new InvalidOperationException($"A vector step at {TOps.Count} lanes got {length} elements.");
         }
-
-        public static void AbsMaxEach(ReadOnlySpan<float> vectors, int length, float cap, Span<float> maxima) =>
-            SimdReduce.AbsMaxEachAt<TOps, TVec>(vectors, length, cap, maxima);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Dac(DacOperator dac, ReadOnlySpan<float> x, Span<float> destination)

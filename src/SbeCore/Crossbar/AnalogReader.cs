@@ -30,6 +30,8 @@ internal sealed partial class AnalogReader
     private readonly Action<int> _runPart;
     private readonly ParallelKernels _product = new();
     private PartScratch[] _parts = [];
+    private float[] _maxima = []; // per input vector of the scanned batch: max|x| capped at nm_thres (noise management)
+    private int _scanned = -1;    // inputs ScanInputs checked and took the maxima of, for the read that follows
 
     // The read in flight, in fields so that parts on other threads see it.
     private IOConfig _io = null!;
@@ -64,12 +66,35 @@ internal sealed partial class AnalogReader
     }
     private long _minWork = ParallelTuning.MinMultiplyAddsPerThread;
 
+    /// <summary>
+    /// Before a read with noise management: each input vector's max|x| (capped at nm_thres) for the whole batch, which
+    /// is also the check that the inputs are finite (NaN for a vector holding a NaN or an infinity), so the inputs are
+    /// scanned once, not twice. False when the config has no noise management, the batch is empty, or an input is not
+    /// finite: the caller then scans for (and names) a bad element itself. A read with noise management must follow a
+    /// scan of its inputs that returned true.
+    /// </summary>
+    public bool ScanInputs(IOConfig io, ReadOnlySpan<float> input, int n, int inLen)
+    {
+        _scanned = -1;
+        if (io.NoiseManagement != NoiseManagement.AbsMax || n == 0) return false;
+        if (_maxima.Length < n) _maxima = new float[n];
+        var maxima = _maxima.AsSpan(0, n);
+        SimdReduce.AbsMaxEach(input.Slice(0, n * inLen), inLen, io.NmThres > 0 ? io.NmThres : float.PositiveInfinity, maxima);
+        if (float.IsNaN(SimdReduce.AbsMax(maxima))) return false;
+        _scanned = n;
+        return true;
+    }
+
     /// <summary>Reads n inputs; read <paramref name="readNumber"/> keys its noise (each number once per tile). The groups
     /// of inputs run on up to <paramref name="threads"/> threads when the work pays for it.</summary>
     public unsafe void Read(IOConfig io, float[] weights, int rows, int cols, bool transposed,
         ReadOnlySpan<float> input, int n, Span<float> output, ulong readNumber, int threads)
     {
         int inLen = transposed ? rows : cols, outLen = transposed ? cols : rows;
+        bool scanned = _scanned == n;
+        _scanned = -1;
+        if (io.NoiseManagement == NoiseManagement.AbsMax && n > 0 && !scanned)
+            throw new InvalidOperationException("A read with noise management needs ScanInputs of its inputs first.");
         int group = _group = GroupSize(inLen, outLen);
         int groups = (n + group - 1) / group;
         long work = (long)n * rows * cols;
@@ -144,8 +169,11 @@ internal sealed partial class AnalogReader
         var input = new ReadOnlySpan<float>(_input + (long)first * inLen, count * inLen);
         var output = new Span<float>(_output + (long)first * outLen, count * outLen);
         var dac = part.Dac.AsSpan(0, count * inLen);
-        var scales = part.Scales.AsSpan(0, count);
         var inputScales = part.InputScales.AsSpan(0, count);
+        // The noise-management values s (the scan's maxima), or 1 without noise management.
+        Span<float> scales;
+        if (_io.NoiseManagement == NoiseManagement.AbsMax) scales = _maxima.AsSpan(first, count);
+        else (scales = part.Scales.AsSpan(0, count)).Fill(1f);
         switch (SimdDispatch.For(inLen))
         {
             case SimdWidth.V512: InputSide<WidthSteps<Simd512, Vector512<float>>>(part, first, input, dac, scales, inputScales, inLen); break;
@@ -164,8 +192,8 @@ internal sealed partial class AnalogReader
         }
     }
 
-    // Group by group: the noise-management values one vector at a time, the DAC scales (0: reads zero) in one pass, then
-    // the DAC a group or a vector at a time.
+    // Group by group: the DAC scales (0: reads zero) from the noise-management values in one pass, then the DAC a group
+    // or a vector at a time.
     private void InputSide<TSteps>(PartScratch part, int first, ReadOnlySpan<float> input, Span<float> dac, Span<float> scales, Span<float> inputScales, int inLen)
         where TSteps : struct, IVectorSteps
     {
@@ -176,7 +204,6 @@ internal sealed partial class AnalogReader
         {
             int to = Math.Min(scales.Length, from + _group);
             part.Random.Seek(Line(first + from, output: false), _read, _group * inLen, 0);
-            NoiseManagementValues<TSteps>(io, nm, input.Slice(from * inLen, (to - from) * inLen), inLen, scales.Slice(from, to - from));
             SimdMap.Unary(scaleOperator, scales.Slice(from, to - from), inputScales.Slice(from, to - from));
             if (block) InputBlock(part, from, to, input, dac, inputScales, inLen);
             else InputVectors<TSteps>(part.Random, from, to, input, dac, inputScales, inLen);
@@ -210,14 +237,6 @@ internal sealed partial class AnalogReader
             if (inputScales[s] == 0) xq.Clear();
             else Convert<TSteps>(io, input.Slice(s * inLen, inLen), inputScales[s], inStep, xq, random);
         }
-    }
-
-    // Each vector's noise-management value s = max|x|, capped at nm_thres (1 without noise management).
-    private static void NoiseManagementValues<TSteps>(IOConfig io, bool nm, ReadOnlySpan<float> vectors, int length, Span<float> values)
-        where TSteps : struct, IVectorSteps
-    {
-        if (nm) TSteps.AbsMaxEach(vectors, length, io.NmThres > 0 ? io.NmThres : float.PositiveInfinity, values);
-        else values.Fill(1f);
     }
 
     // Per output vector: weight and output noise, the ADC, iterative bound management (halve the input, read the vector

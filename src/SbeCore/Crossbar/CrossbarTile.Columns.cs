@@ -20,11 +20,12 @@ public sealed partial class CrossbarTile
         CheckRead(inputs, vectors, Cols, outputs, Rows, nameof(inputs));
         if (Config.Forward.IsPerfect)
         {
+            RequireFinite(inputs.Slice(0, vectors * Cols), nameof(inputs));
             // sample j's outputs = W (Rows x Cols) times its Cols x P block
             Threaded.BlockProducts(_weights, Rows, inputs.Slice(0, vectors * Cols), Cols, positions, n, outputs, _threads);
             return;
         }
-        ReadThroughRows(inputs, n, positions, outputs, transposed: false);
+        ReadThroughRows(inputs, n, positions, outputs, transposed: false, nameof(inputs));
     }
 
     /// <summary>Backward read of <paramref name="n"/> samples of <paramref name="positions"/> error vectors each, stored as
@@ -36,6 +37,7 @@ public sealed partial class CrossbarTile
         CheckRead(errors, vectors, Rows, outputs, Cols, nameof(errors));
         if (Config.Backward.IsPerfect)
         {
+            RequireFinite(errors.Slice(0, vectors * Rows), nameof(errors));
             Grow(ref _transposedWeights, Rows * Cols);
             for (int r = 0; r < Rows; r++)
                 for (int c = 0; c < Cols; c++) _transposedWeights[c * Rows + r] = _weights[r * Cols + c];
@@ -43,7 +45,7 @@ public sealed partial class CrossbarTile
             Threaded.BlockProducts(_transposedWeights.AsSpan(0, Rows * Cols), Cols, errors.Slice(0, vectors * Rows), Rows, positions, n, outputs, _threads);
             return;
         }
-        ReadThroughRows(errors, n, positions, outputs, transposed: true);
+        ReadThroughRows(errors, n, positions, outputs, transposed: true, nameof(errors));
     }
 
     private static int ColumnVectors(int n, int positions)
@@ -55,14 +57,17 @@ public sealed partial class CrossbarTile
         return (int)vectors;
     }
 
-    // The columns transposed into the position-major batch, read by Read / ReadTransposed's I/O model, transposed back.
-    private void ReadThroughRows(ReadOnlySpan<float> inputs, int n, int positions, Span<float> outputs, bool transposed)
+    // The columns transposed into the position-major batch, checked finite (an element named in the caller's layout),
+    // read by Read / ReadTransposed's I/O model, transposed back.
+    private void ReadThroughRows(ReadOnlySpan<float> inputs, int n, int positions, Span<float> outputs, bool transposed, string name)
     {
         int inLen = transposed ? Rows : Cols, outLen = transposed ? Cols : Rows, vectors = n * positions;
         Grow(ref _columnInputs, (long)vectors * inLen);
         Grow(ref _columnOutputs, (long)vectors * outLen);
         Span<float> rowsIn = _columnInputs.AsSpan(0, vectors * inLen), rowsOut = _columnOutputs.AsSpan(0, vectors * outLen);
         Transpose.Blocks(inputs, n, inLen, positions, rowsIn);
+        RequireFiniteInputs(transposed ? _backwardReader : _forwardReader, transposed ? Config.Backward : Config.Forward, rowsIn, vectors, inLen,
+            inputs.Slice(0, vectors * inLen), name);
         if (transposed) _backwardReader.Read(Config.Backward, _weights, Rows, Cols, transposed: true, rowsIn, vectors, rowsOut, ++_reads, _threads);
         else _forwardReader.Read(Config.Forward, _weights, Rows, Cols, transposed: false, rowsIn, vectors, rowsOut, ++_reads, _threads);
         Transpose.Blocks(rowsOut, n, positions, outLen, outputs);

@@ -198,16 +198,20 @@ public sealed partial class CrossbarTile : IAnalogArray
     public void Read(ReadOnlySpan<float> inputs, int n, Span<float> outputs)
     {
         CheckRead(inputs, n, Cols, outputs, Rows, nameof(inputs));
-        if (Config.Forward.IsPerfect) Threaded.BatchRead(_weights, Rows, Cols, Cols, inputs.Slice(0, n * Cols), n, outputs.Slice(0, n * Rows), _threads);
-        else _forwardReader.Read(Config.Forward, _weights, Rows, Cols, transposed: false, inputs, n, outputs, ++_reads, _threads);
+        var batch = inputs.Slice(0, n * Cols);
+        RequireFiniteInputs(_forwardReader, Config.Forward, batch, n, Cols, nameof(inputs));
+        if (Config.Forward.IsPerfect) Threaded.BatchRead(_weights, Rows, Cols, Cols, batch, n, outputs.Slice(0, n * Rows), _threads);
+        else _forwardReader.Read(Config.Forward, _weights, Rows, Cols, transposed: false, batch, n, outputs, ++_reads, _threads);
     }
 
     /// <summary>Backward read of a batch: outputs (n x cols) = errors (n x rows) W, through the backward I/O model.</summary>
     public void ReadTransposed(ReadOnlySpan<float> errors, int n, Span<float> outputs)
     {
         CheckRead(errors, n, Rows, outputs, Cols, nameof(errors));
-        if (Config.Backward.IsPerfect) Threaded.BatchReadTransposed(_weights, Rows, Cols, Cols, errors.Slice(0, n * Rows), n, outputs.Slice(0, n * Cols), _threads);
-        else _backwardReader.Read(Config.Backward, _weights, Rows, Cols, transposed: true, errors, n, outputs, ++_reads, _threads);
+        var batch = errors.Slice(0, n * Rows);
+        RequireFiniteInputs(_backwardReader, Config.Backward, batch, n, Rows, nameof(errors));
+        if (Config.Backward.IsPerfect) Threaded.BatchReadTransposed(_weights, Rows, Cols, Cols, batch, n, outputs.Slice(0, n * Cols), _threads);
+        else _backwardReader.Read(Config.Backward, _weights, Rows, Cols, transposed: true, batch, n, outputs, ++_reads, _threads);
     }
 
     /// <summary>One rank-1 write: W -= learningRate * d x^T (d has rows entries, x has cols), applied through the device model.</summary>
@@ -281,12 +285,23 @@ public sealed partial class CrossbarTile : IAnalogArray
         if (_transfer is not null) _transfer.LearningRate = lr;
     }
 
+    // A read's lengths (the inputs' values are checked by RequireFiniteInputs, before the read number is taken).
     private static void CheckRead(ReadOnlySpan<float> input, int n, int inLen, Span<float> output, int outLen, string inputName)
     {
         Check.AtLeast(n, 0);
         if (input.Length < (long)n * inLen) throw new ArgumentException($"{inputName} has {input.Length} elements, a batch of {n} x {inLen} needs {(long)n * inLen}.", inputName);
         if (output.Length < (long)n * outLen) throw new ArgumentException($"outputs has {output.Length} elements, a batch of {n} x {outLen} needs {(long)n * outLen}.", "outputs");
-        RequireFinite(input.Slice(0, n * inLen), inputName);
+    }
+
+    // A read's inputs must be finite. Through an I/O model with noise management the reader's per-vector maxima, which
+    // the read needs anyway, are the check (one scan of the batch, not two); the element is named by a scan of
+    // `named` (the inputs as the caller laid them out) only when one is not finite.
+    private static void RequireFiniteInputs(AnalogReader reader, IOConfig io, ReadOnlySpan<float> input, int n, int inLen, string name) =>
+        RequireFiniteInputs(reader, io, input, n, inLen, input, name);
+
+    private static void RequireFiniteInputs(AnalogReader reader, IOConfig io, ReadOnlySpan<float> input, int n, int inLen, ReadOnlySpan<float> named, string name)
+    {
+        if (io.IsPerfect || !reader.ScanInputs(io, input, n, inLen)) RequireFinite(named, name);
     }
 
     private static void RequireLength(int actual, int expected, string name)

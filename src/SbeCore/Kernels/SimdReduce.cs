@@ -76,6 +76,24 @@ internal static class SimdReduce
         };
     }
 
+    /// <summary><see cref="AbsMax"/> of each vector of <paramref name="length"/> elements laid end to end in
+    /// <paramref name="vectors"/>, at most <paramref name="cap"/> (+0 or more): maxima[s] = MathF.Min(AbsMax(vector s),
+    /// cap), NaN for a vector holding a NaN or an infinity. The width is the one the vectors' length picks.</summary>
+    public static void AbsMaxEach(ReadOnlySpan<float> vectors, int length, float cap, Span<float> maxima)
+    {
+        switch (SimdDispatch.For(length))
+        {
+            case SimdWidth.V512: AbsMaxEachAt<Simd512, Vector512<float>>(vectors, length, cap, maxima); break;
+            case SimdWidth.V256: AbsMaxEachAt<Simd256, Vector256<float>>(vectors, length, cap, maxima); break;
+            case SimdWidth.V128: AbsMaxEachAt<Simd128, Vector128<float>>(vectors, length, cap, maxima); break;
+            default:
+                if (length < 1 || (long)maxima.Length * length != vectors.Length || !(cap >= 0) || float.IsNegative(cap))
+                    throw new ArgumentException($"{vectors.Length} elements are not {maxima.Length} vectors of {length}, or the cap {cap} is below +0.", nameof(vectors));
+                for (int s = 0; s < maxima.Length; s++) maxima[s] = MathF.Min(AbsMax(vectors.Slice(s * length, length)), cap);
+                break;
+        }
+    }
+
     /// <summary><see cref="AbsMax"/> of each vector of <paramref name="length"/> elements (at least one vector of the
     /// width the caller chose) laid end to end in <paramref name="vectors"/>, at most <paramref name="cap"/>:
     /// maxima[s] = MathF.Min(AbsMax(vector s), cap). One loop with the scan inlined, where a call per short vector cost
