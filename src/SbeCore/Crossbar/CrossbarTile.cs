@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SbeCore.Devices;
 using SbeCore.Devices.Arrays;
 using SbeCore.Kernels;
@@ -296,9 +297,11 @@ public sealed partial class CrossbarTile : IAnalogArray
     // A read's inputs must be finite. Through an I/O model with noise management the reader's per-vector maxima, which
     // the read needs anyway, are the check (one scan of the batch, not two); the element is named by a scan of
     // `named` (the inputs as the caller laid them out) only when one is not finite.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void RequireFiniteInputs(AnalogReader reader, IOConfig io, ReadOnlySpan<float> input, int n, int inLen, string name) =>
         RequireFiniteInputs(reader, io, input, n, inLen, input, name);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void RequireFiniteInputs(AnalogReader reader, IOConfig io, ReadOnlySpan<float> input, int n, int inLen, ReadOnlySpan<float> named, string name)
     {
         if (io.IsPerfect || !reader.ScanInputs(io, input, n, inLen)) RequireFinite(named, name);
