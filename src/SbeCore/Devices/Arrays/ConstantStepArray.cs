@@ -39,11 +39,13 @@ internal static class ConstantStepLaw
     public static TVec ClipLanes<TOps, TVec>(TVec next, TVec before, TVec n, TVec step, TVec lo, TVec hi, ref long clipped)
         where TOps : struct, ISimdLawOps<TVec> where TVec : struct
     {
+        // Most chunks stay inside their bounds: one test for them, the lanes' masks only for the others.
+        TVec over = TOps.GreaterThan(next, hi), under = TOps.LessThan(next, lo);
+        if (!TOps.AnyBitSet(TOps.Or(over, under))) return next;
         TVec live = TOps.GreaterThan(n, TOps.Zero);
-        TVec above = TOps.And(live, TOps.GreaterThan(next, hi));
-        TVec below = TOps.Select(above, TOps.Zero, TOps.And(live, TOps.LessThan(next, lo)));
+        TVec above = TOps.And(live, over);
+        TVec below = TOps.Select(above, TOps.Zero, TOps.And(live, under));
         TVec outside = TOps.Or(above, below);
-        if (!TOps.AnyBitSet(outside)) return next;
         TVec room = TOps.Max(TOps.Select(above, TOps.Subtract(hi, before), TOps.Subtract(before, lo)), TOps.Zero);
         // n - min(fit, n) is ClippedCount's clamp(n - fit, 0, n) (fit >= 0); a step that is not positive clips all n.
         TVec count = TOps.Select(TOps.GreaterThan(step, TOps.Zero), TOps.Subtract(n, TOps.FloorQuotientAtMost(room, step, n)), n);
