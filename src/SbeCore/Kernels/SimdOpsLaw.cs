@@ -54,8 +54,9 @@ internal interface ISimdLawOps<TVec> where TVec : struct
     /// <summary>min(floor(numerator / denominator), cap) per lane, the quotient and floor in double as the scalar
     /// reference computes them (ConstantStepLaw.ClippedCount), the result (at most cap) back in float.</summary>
     static abstract TVec FloorQuotientAtMost(TVec numerator, TVec denominator, TVec cap);
-    /// <summary>The sum of the lanes (exact for small integer counts, whatever the order).</summary>
-    static abstract float SumLanes(TVec value);
+    /// <summary>The sum of the lanes in double: exact for whole-number lanes below 2^24 (pulse counts), whatever the
+    /// order, where a float sum of several such lanes would round.</summary>
+    static abstract double SumLanes(TVec value);
 }
 
 internal readonly struct SimdLaw512 : ISimdLawOps<Vector512<float>>
@@ -96,7 +97,7 @@ internal readonly struct SimdLaw512 : ISimdLawOps<Vector512<float>>
     public static Vector512<float> FloorQuotientAtMost(Vector512<float> numerator, Vector512<float> denominator, Vector512<float> cap) => Vector512.Narrow(
         Vector512.Min(Vector512.Floor(Vector512.WidenLower(numerator) / Vector512.WidenLower(denominator)), Vector512.WidenLower(cap)),
         Vector512.Min(Vector512.Floor(Vector512.WidenUpper(numerator) / Vector512.WidenUpper(denominator)), Vector512.WidenUpper(cap)));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float SumLanes(Vector512<float> value) => Vector512.Sum(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double SumLanes(Vector512<float> value) => Vector512.Sum(Vector512.WidenLower(value) + Vector512.WidenUpper(value));
 }
 
 internal readonly struct SimdLaw256 : ISimdLawOps<Vector256<float>>
@@ -136,7 +137,7 @@ internal readonly struct SimdLaw256 : ISimdLawOps<Vector256<float>>
     public static Vector256<float> FloorQuotientAtMost(Vector256<float> numerator, Vector256<float> denominator, Vector256<float> cap) => Vector256.Narrow(
         Vector256.Min(Vector256.Floor(Vector256.WidenLower(numerator) / Vector256.WidenLower(denominator)), Vector256.WidenLower(cap)),
         Vector256.Min(Vector256.Floor(Vector256.WidenUpper(numerator) / Vector256.WidenUpper(denominator)), Vector256.WidenUpper(cap)));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float SumLanes(Vector256<float> value) => Vector256.Sum(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double SumLanes(Vector256<float> value) => Vector256.Sum(Vector256.WidenLower(value) + Vector256.WidenUpper(value));
 }
 
 internal readonly struct SimdLaw128 : ISimdLawOps<Vector128<float>>
@@ -176,7 +177,7 @@ internal readonly struct SimdLaw128 : ISimdLawOps<Vector128<float>>
     public static Vector128<float> FloorQuotientAtMost(Vector128<float> numerator, Vector128<float> denominator, Vector128<float> cap) => Vector128.Narrow(
         Vector128.Min(Vector128.Floor(Vector128.WidenLower(numerator) / Vector128.WidenLower(denominator)), Vector128.WidenLower(cap)),
         Vector128.Min(Vector128.Floor(Vector128.WidenUpper(numerator) / Vector128.WidenUpper(denominator)), Vector128.WidenUpper(cap)));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float SumLanes(Vector128<float> value) => Vector128.Sum(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double SumLanes(Vector128<float> value) => Vector128.Sum(Vector128.WidenLower(value) + Vector128.WidenUpper(value));
 }
 
 /// <summary>One float lane: the scalar path (and a row's tail) runs the same generic body, hence the same operations.</summary>
@@ -212,7 +213,7 @@ internal readonly struct SimdLawScalar : ISimdLawOps<float>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static uint MaxLaneBits(float value) => BitConverter.SingleToUInt32Bits(value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float FloorQuotientAtMost(float numerator, float denominator, float cap) => (float)Math.Min(Math.Floor(numerator / (double)denominator), cap);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float SumLanes(float value) => value;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double SumLanes(float value) => value;
 }
 
 /// <summary>The lane-by-lane elementary functions of the vector widths.</summary>

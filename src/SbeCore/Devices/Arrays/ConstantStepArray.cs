@@ -33,7 +33,8 @@ internal static class ConstantStepLaw
     /// <see cref="Clip"/> on a vector of devices: lanes with pulses (n &gt; 0) whose new weight left [lo, hi] take the
     /// bound, and their pulses that did not fit are counted as <see cref="ClippedCount"/> counts them (the same float
     /// room, the quotient and floor in double), so the same weights and count as one device at a time; lanes without
-    /// pulses keep <paramref name="next"/>. Counts up to 2^20 per lane are summed exactly.
+    /// pulses keep <paramref name="next"/>. Counts are whole numbers below 2^24 (a dense write's cap), exact in float
+    /// lanes, and summed in double.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec ClipLanes<TOps, TVec>(TVec next, TVec before, TVec n, TVec step, TVec lo, TVec hi, ref long clipped)
