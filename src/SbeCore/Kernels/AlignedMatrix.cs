@@ -62,9 +62,5 @@ public sealed class AlignedMatrix
     public void Clear() => Span.Clear();
 
     // Floats to skip from the array's first element to a 64-byte boundary (float arrays are at least 4-byte aligned).
-    private static unsafe int OffsetToAlignment(float[] pinned)
-    {
-        nuint address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned));
-        return (int)((64 - (address & 63)) & 63) / sizeof(float);
-    }
+    private static int OffsetToAlignment(float[] pinned) => CacheLine.FloatsToBoundary(ref MemoryMarshal.GetArrayDataReference(pinned));
 }

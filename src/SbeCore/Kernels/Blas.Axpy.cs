@@ -41,10 +41,9 @@ public static partial class Blas
         // A partial last vector is computed from the original values before the loop and stored after it, so lanes
         // the loop already updated are rewritten with the same value, not updated twice. Without one, the row streams
         // strictly in order (a stream from memory runs faster without the jump to its end and back).
-        nuint last = length - n;
-        bool partial = length % n != 0;
+        nuint last = length - n, start = HeadBeforeBoundary<TOps, TVec>(ref y), i = start;
+        bool partial = (length - start) % n != 0;
         TVec end = partial ? TOps.MultiplyAdd(a, TOps.Load(ref x, last), TOps.Load(ref y, last)) : default;
-        nuint i = 0;
         for (; i + 4 * n <= length; i += 4 * n)
         {
             TVec y0 = TOps.MultiplyAdd(a, TOps.Load(ref x, i), TOps.Load(ref y, i));
@@ -58,6 +57,11 @@ public static partial class Blas
         }
         for (; i + n <= length; i += n)
             TOps.Store(TOps.MultiplyAdd(a, TOps.Load(ref x, i), TOps.Load(ref y, i)), ref y, i);
+        if (start != 0) // the head before the loop's start, its other lanes (updated by now) stored back as they are
+        {
+            TVec y0 = TOps.Load(ref y, 0);
+            TOps.Store(TOps.Select(TOps.TailMask((int)(n - start)), y0, TOps.MultiplyAdd(a, TOps.Load(ref x, 0), y0)), ref y, 0);
+        }
         if (partial) TOps.Store(end, ref y, last);
     }
 

@@ -114,11 +114,7 @@ public static partial class Blas
 
     /// <summary>The part of <paramref name="buffer"/> from its first 64-byte boundary (at most 15 floats in).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe Span<float> CacheLineStart(Span<float> buffer)
-    {
-        nuint address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(buffer));
-        return buffer.Slice((int)((64 - (address & 63)) & 63) / sizeof(float));
-    }
+    private static Span<float> CacheLineStart(Span<float> buffer) => buffer.Slice(CacheLine.FloatsToBoundary(ref MemoryMarshal.GetReference(buffer)));
 
     /// <summary>One block of rows of one strip of W into Z for every input. Packed (<paramref name="pack"/>), the strip
     /// is copied into <paramref name="panel"/> whole when that fits in half of L1 (16 KiB), else a register tile's columns
