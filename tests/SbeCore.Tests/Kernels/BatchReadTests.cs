@@ -187,7 +187,7 @@ public class BatchReadTests
             data.Add(width, 1100, 3900, 3904, 9); // past 2^22 elements: row blocks outermost
             data.Add(width, 1030, 4090, 4096, 8); // the same at a 4 KiB stride, blocks packed; wide strips, a strip, vectors, a masked tail
             data.Add(width, 200, 500, 512, 9);    // a 2 KiB stride: packed with 16 vector registers, in place with 32
-            data.Add(width, 100, 1000, 1024, 8);  // one block of rows (up to 128) at a 4 KiB stride, packed 64 rows at a time
+            data.Add(width, 100, 1000, 1024, 8);  // one block of rows (up to 128) at a 4 KiB stride, packed; whole vectors left packed too
         }
         return data;
     }
@@ -211,11 +211,11 @@ public class BatchReadTests
         foreach (Width width in new[] { Width.V512, Width.V256, Width.V128, Width.Scalar })
         {
             if (!Paths.IsAccelerated(width)) continue;
-            data.Add(width, 10, 101, 101, 64);  // columns past the strips as one 3-vector strip reaching back over the strip
-            data.Add(width, 33, 150, 153, 9);   // a strip, then whole vectors and an overlapping last one
-            data.Add(width, 7, 20, 20, 5);      // no strip: a vector and an overlapping last one (or a 128-bit strip)
-            data.Add(width, 300, 61, 64, 13);   // row blocks: later blocks add to Z, the rest covers all rows at once
-            data.Add(width, 300, 101, 104, 7);  // the rest's strip recomputes columns the row blocks built
+            data.Add(width, 10, 101, 101, 64);  // the whole vectors past the strips as a narrower tile, then a last vector reaching back
+            data.Add(width, 33, 150, 153, 9);   // a strip, then the whole vectors left as a narrower tile and an overlapping last one
+            data.Add(width, 7, 20, 20, 5);      // no whole tile: the whole vectors as a narrow tile, then an overlapping last one
+            data.Add(width, 300, 61, 64, 13);   // row blocks: later blocks add to Z (the narrow tile too), the last vector covers all rows at once
+            data.Add(width, 300, 101, 104, 7);  // the last vector recomputes columns the row blocks built
         }
         return data;
     }
