@@ -192,14 +192,21 @@ public class BlockedRankKWriteTests
         // The process's one-time costs (class initialisers, code paths run for the first time) are paid on another tile
         // first: they fell inside the measured write when no test running alongside had paid them (2-4 KB, now and then).
         new CrossbarTile(120, 401, config, 4).Update(5f, d, x);
-        var tile = new CrossbarTile(120, 401, config, 3);
-        tile.Update(1e-4f, d, x); // a short train
-        int first = tile.LastBl;
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        tile.Update(5f, d, x); // the longest
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.True(tile.LastBl > first, $"BL {first} then {tile.LastBl}");
-        Assert.Equal(0, allocated);
+        // Identical fresh tiles, so the write's own allocations are the same in every trial. The runtime itself now and
+        // then allocated a few KB on the thread inside the measured write (1.2-5.6 KB in about one run in seven, with and
+        // without tiered compilation), so the fewest over three trials is what the write's own code allocates.
+        long fewest = long.MaxValue;
+        for (int trial = 0; trial < 3 && fewest != 0; trial++)
+        {
+            var tile = new CrossbarTile(120, 401, config, 3);
+            tile.Update(1e-4f, d, x); // a short train
+            int first = tile.LastBl;
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            tile.Update(5f, d, x); // the longest
+            fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
+            Assert.True(tile.LastBl > first, $"BL {first} then {tile.LastBl}");
+        }
+        Assert.Equal(0, fewest);
     }
 
     [Fact]
