@@ -28,8 +28,7 @@ public class RowAlignmentTests
             update(buffer.AsSpan(offset, size), rows, cols, stride);
             for (int i = 0; i < offset; i++)
                 if (!Reference.SameBits(Reference.Sentinel, buffer[i])) Assert.Fail($"{what} offset {offset}: wrote {i} before W");
-            for (int i = offset + size; i < buffer.Length; i++)
-                if (!Reference.SameBits(Reference.Sentinel, buffer[i])) Assert.Fail($"{what} offset {offset}: wrote {i - offset - size} past W");
+            Reference.AssertUntouched(buffer, offset + size, $"{what} offset {offset}: past W");
             var result = buffer.AsSpan(offset, size);
             if (offset == 0) { result.CopyTo(first); continue; }
             for (int i = 0; i < size; i++)
